@@ -1,0 +1,163 @@
+"""The exceptions raised by the SDK.
+
+Everything derives from :class:`SogniError`, so ``except sogni.SogniError`` catches any
+failure the SDK reports. No exception text ever contains an API key or a token.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "SogniError",
+    "ValidationError",
+    "ApiError",
+    "AuthenticationError",
+    "UploadError",
+    "ProjectFailed",
+    "ProjectCanceled",
+    "ChatJobError",
+    "ConnectionLost",
+    "SogniTimeoutError",
+    "MissingExtraError",
+]
+
+
+class SogniError(Exception):
+    """Base class of every error the SDK raises.
+
+    ``message`` is the human-readable reason, ``hint`` (when set) says how to fix it.
+    """
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message if hint is None else f"{message} ({hint})")
+
+
+class ValidationError(SogniError, ValueError):
+    """A parameter was rejected before anything was sent to the network.
+
+    ``field`` names the parameter (snake_case), ``allowed`` lists or describes the
+    accepted values when that is known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        allowed: Sequence[Any] | str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.field = field
+        self.allowed = allowed
+        if hint is None and allowed is not None:
+            shown = allowed if isinstance(allowed, str) else ", ".join(map(str, allowed))
+            hint = f"allowed: {shown}"
+        super().__init__(message, hint=hint)
+
+
+class ApiError(SogniError):
+    """The network answered with an error.
+
+    ``status`` is the HTTP status (0 when there was none), ``error_code`` the server's
+    numeric ``errorCode`` (0 when it gave none).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 0,
+        error_code: int = 0,
+        hint: str | None = None,
+    ) -> None:
+        self.status = status
+        self.error_code = error_code
+        super().__init__(message, hint=hint)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status={self.status}, error_code={self.error_code}, "
+            f"message={self.message!r})"
+        )
+
+
+class AuthenticationError(ApiError):
+    """The credentials were rejected (HTTP 401, or socket close code 4021)."""
+
+
+class UploadError(ApiError):
+    """An asset could not be uploaded; ``asset`` names the parameter it came from."""
+
+    def __init__(self, message: str, *, asset: str, status: int = 0, error_code: int = 0) -> None:
+        self.asset = asset
+        super().__init__(f"{asset}: {message}", status=status, error_code=error_code)
+
+
+class ProjectFailed(SogniError):
+    """A project (or the job that decided its fate) failed on the network.
+
+    ``code`` follows the network's numbering (5000–5005 for named string errors),
+    ``original_code`` keeps the server's string code when it sent one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        project_id: str,
+        code: int = 0,
+        original_code: str | None = None,
+    ) -> None:
+        self.project_id = project_id
+        self.code = code
+        self.original_code = original_code
+        super().__init__(f"project {project_id} failed: {message} (code {code})")
+
+
+class ProjectCanceled(SogniError):
+    """A project was canceled while something was waiting for it."""
+
+    def __init__(self, project_id: str) -> None:
+        self.project_id = project_id
+        super().__init__(f"project {project_id} was canceled")
+
+
+class ChatJobError(SogniError):
+    """An LLM chat job failed; ``code`` is the server's error code or name."""
+
+    def __init__(
+        self, message: str, *, job_id: str, code: str | int | None = None
+    ) -> None:
+        self.job_id = job_id
+        self.code = code
+        prefix = f"{code}: " if code not in (None, "") else ""
+        super().__init__(f"{prefix}{message}")
+
+
+class ConnectionLost(SogniError):
+    """The socket closed and could not be restored; ``code`` and ``reason`` are the close frame's."""
+
+    def __init__(self, message: str, *, code: int | None = None, reason: str = "") -> None:
+        self.code = code
+        self.reason = reason
+        super().__init__(message)
+
+
+class SogniTimeoutError(SogniError, builtins.TimeoutError):
+    """Waiting for something (models, a project, a chat answer) took longer than allowed."""
+
+
+class MissingExtraError(SogniError, ImportError):
+    """A feature needs an optional extra that is not installed."""
+
+    def __init__(self, feature: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the '{extra}' extra",
+            hint=f"pip install 'sogni[{extra}]'",
+        )

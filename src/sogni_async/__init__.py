@@ -1,0 +1,1 @@
+"""Async twin of the sogni SDK."""
