@@ -1,0 +1,227 @@
+"""Cost-estimate requests and responses.
+
+Estimates are plain ``GET`` requests on the socket host whose parameters travel as path
+segments. The builders here return the path and query; the caller performs the request
+and hands the JSON body to :func:`parse_estimate`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import quote
+
+import attrs
+
+from sogni.core.model_options import ModelOptions, validate_sampler
+from sogni.core.video import calculate_video_frames
+from sogni.errors import SogniError, ValidationError
+
+__all__ = [
+    "ENHANCEMENT_STRENGTHS",
+    "EstimateRequest",
+    "CostEstimate",
+    "image_estimate_request",
+    "enhancement_estimate_request",
+    "video_estimate_request",
+    "audio_estimate_request",
+    "parse_estimate",
+]
+
+#: Starting-image strength of each image-enhancement level.
+ENHANCEMENT_STRENGTHS: Mapping[str, float] = MappingProxyType(
+    {"light": 0.15, "medium": 0.35, "heavy": 0.49}
+)
+_ENHANCEMENT_MODEL = "flux1-schnell-fp8"
+_ENHANCEMENT_STEPS = 5
+
+
+@attrs.frozen
+class EstimateRequest:
+    """A ``GET`` to send to the socket host: ``path`` (already encoded) and ``query``."""
+
+    path: str
+    query: Mapping[str, str] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class CostEstimate:
+    """The estimated cost of a project, as decimal strings.
+
+    ``token`` is in the token type that was asked for, ``usd`` in US dollars, ``spark``
+    in Spark points and ``sogni`` in Sogni tokens.
+    """
+
+    token: str
+    usd: str
+    spark: str
+    sogni: str
+
+
+def _segment(value: Any) -> str:
+    """A path segment: numbers written as JavaScript writes them, then percent-encoded."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    return quote(text, safe="-_.!~*'()")
+
+
+def _path(prefix: str, segments: Sequence[Any]) -> str:
+    return prefix + "/".join(_segment(s) for s in segments)
+
+
+def image_estimate_request(
+    *,
+    model: str,
+    image_count: int,
+    step_count: int,
+    preview_count: int = 0,
+    token_type: str | None = None,
+    network: str | None = None,
+    cn_enabled: bool = False,
+    starting_image_strength: float | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    guidance: float | None = None,
+    sampler: str | None = None,
+    context_images: int | None = None,
+    gpt_image_quality: str | None = None,
+    output_format: str | None = None,
+    options: ModelOptions | None = None,
+) -> EstimateRequest:
+    """The image estimate request (``/api/v2/job/estimate/...``, or v3 when needed).
+
+    ``width``/``height`` are the output size; resolve a size preset to its size first
+    (0 x 0 lets the server use the model's default). The v3 form, which adds guidance,
+    sampler and the context-image count, is used when ``sampler`` or ``context_images``
+    is given. With ``options`` the sampler is validated against the model.
+    """
+    denoise: float = 1 - starting_image_strength if starting_image_strength else 0
+    segments: list[Any] = [
+        token_type or "spark",
+        network or "fast",
+        model,
+        image_count,
+        step_count,
+        preview_count,
+        1 if cn_enabled else 0,
+        denoise,
+    ]
+    segments += [width, height] if width and height else [0, 0]
+    version = 2
+    if sampler or context_images is not None:
+        version = 3
+        checked = validate_sampler(sampler, options) if options is not None else sampler
+        segments += [guidance or 0, checked or "_", context_images or 0]
+    query: dict[str, str] = {}
+    if gpt_image_quality:
+        query["gptImageQuality"] = gpt_image_quality
+    if output_format:
+        query["outputFormat"] = output_format
+    return EstimateRequest(path=_path(f"/api/v{version}/job/estimate/", segments), query=query)
+
+
+def enhancement_estimate_request(
+    strength: str = "medium", token_type: str = "spark"
+) -> EstimateRequest:
+    """The estimate request for enhancing a finished image (``light``/``medium``/``heavy``)."""
+    if strength not in ENHANCEMENT_STRENGTHS:
+        raise ValidationError(
+            f"Unknown enhancement strength {strength!r}",
+            field="strength",
+            allowed=list(ENHANCEMENT_STRENGTHS),
+        )
+    return image_estimate_request(
+        model=_ENHANCEMENT_MODEL,
+        image_count=1,
+        step_count=_ENHANCEMENT_STEPS,
+        preview_count=0,
+        token_type=token_type,
+        network="fast",
+        cn_enabled=False,
+        starting_image_strength=ENHANCEMENT_STRENGTHS[strength],
+    )
+
+
+def video_estimate_request(
+    *,
+    token_type: str,
+    model: str,
+    width: int,
+    height: int,
+    fps: float,
+    duration: float | None = None,
+    frames: int | None = None,
+    steps: int | None = None,
+    number_of_media: int | None = 1,
+    has_video_input: bool = False,
+    reference_video: object = None,
+    reference_video_urls: Sequence[str] | None = None,
+) -> EstimateRequest:
+    """The video estimate request (``/api/v1/job-video/estimate/...``).
+
+    ``frames`` wins when given; otherwise it is computed from ``duration`` and ``fps``
+    like the job request does. A reference video (or video URLs, or ``has_video_input``)
+    selects Seedance's video-input pricing.
+    """
+    if frames:
+        frame_count: float = frames
+    elif duration is not None:
+        frame_count = calculate_video_frames(model, duration, fps)
+    else:
+        raise ValidationError("A video estimate needs duration (or frames)", field="duration")
+    count = 1 if number_of_media is None else number_of_media
+    segments: list[Any] = [token_type, model, width, height, frame_count, fps]
+    if steps is not None:
+        segments += [steps, count]
+    elif count != 1:
+        segments += [0, count]
+    query: dict[str, str] = {}
+    if has_video_input is True or reference_video or (reference_video_urls or ()):
+        query["hasVideoInput"] = "1"
+    return EstimateRequest(path=_path("/api/v1/job-video/estimate/", segments), query=query)
+
+
+def audio_estimate_request(
+    *,
+    token_type: str,
+    model: str,
+    duration: float,
+    steps: int,
+    number_of_media: int = 1,
+) -> EstimateRequest:
+    """The audio estimate request (``/api/v1/job-audio/estimate/...``)."""
+    return EstimateRequest(
+        path=_path(
+            "/api/v1/job-audio/estimate/",
+            [token_type, model, duration, steps, number_of_media],
+        )
+    )
+
+
+def parse_estimate(response: Any) -> CostEstimate:
+    """The project cost from an estimate response body (``quote.project``).
+
+    Raises :class:`SogniError` when the body does not have that shape.
+    """
+    quote_ = response.get("quote") if isinstance(response, Mapping) else None
+    project = quote_.get("project") if isinstance(quote_, Mapping) else None
+    if not isinstance(project, Mapping):
+        raise SogniError("malformed cost estimate: the response has no quote.project")
+    fields: dict[str, str] = {}
+    for name, key in (
+        ("token", "costInToken"),
+        ("usd", "costInUSD"),
+        ("spark", "costInSpark"),
+        ("sogni", "costInSogni"),
+    ):
+        value = project.get(key)
+        if value is None:
+            raise SogniError(f"malformed cost estimate: quote.project.{key} is missing")
+        fields[name] = str(value)
+    return CostEstimate(**fields)
