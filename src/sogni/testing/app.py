@@ -1,0 +1,98 @@
+"""Wires the aiohttp application: recording, JSON errors, authentication and every route."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from aiohttp import web
+
+from . import account_api, catalogue_api, envelope, media_api, projects_api
+from .recording import RecordedRequest
+from .routing import HandlerFn, Route
+from .socket_api import socket_endpoint
+from .state import STATE, SupernetState
+
+__all__ = ["ROUTE_GROUPS", "build_app"]
+
+log = logging.getLogger(__name__)
+
+ROUTE_GROUPS: list[list[Route]] = [
+    catalogue_api.ROUTES,
+    account_api.ROUTES,
+    media_api.ROUTES,
+    projects_api.ROUTES,
+]
+"""Every REST route module; later features add their ``ROUTES`` here."""
+
+_MAX_RECORDED_BODY = 8 * 1024 * 1024
+
+
+async def _decoded_body(request: web.Request) -> Any:
+    if request.method in ("GET", "HEAD") or request.path.startswith("/_storage/"):
+        return None
+    if not request.can_read_body or (request.content_length or 0) > _MAX_RECORDED_BODY:
+        return None
+    body = await request.read()  # cached by aiohttp: handlers can read it again
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+@web.middleware
+async def record_requests(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
+    """Record every request (WebSocket handshakes included) before handling it."""
+    request.app[STATE].recorder.add_request(RecordedRequest(
+        method=request.method,
+        path=request.path,
+        query={k: v for k, v in request.query.items()},
+        json=await _decoded_body(request),
+        headers={k.lower(): v for k, v in request.headers.items()},
+    ))
+    return await handler(request)
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
+    """Answer unknown routes and unexpected failures with the JSON error envelope."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return envelope.error(exc.status, exc.reason)
+    except Exception:
+        log.exception("local supernet handler failed: %s %s", request.method, request.path)
+        return envelope.error(500, "Internal server error")
+
+
+def _guarded(handler: HandlerFn) -> HandlerFn:
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        if request.app[STATE].auth.identify(request.headers) is None:
+            return envelope.error(401, "Authentication required: missing or invalid credentials")
+        return await handler(request)
+
+    guarded.__doc__ = handler.__doc__
+    return guarded
+
+
+def _mount(app: web.Application, routes: Iterable[Route]) -> None:
+    for route in routes:
+        handler = _guarded(route.handler) if route.auth else route.handler
+        app.router.add_route(route.method, route.path, handler)
+
+
+def build_app(state: SupernetState) -> web.Application:
+    """The aiohttp application serving both the REST host and the socket host."""
+    app = web.Application(middlewares=[record_requests, json_errors],
+                          client_max_size=state.options.max_media_upload_bytes)
+    app[STATE] = state
+    app.router.add_get("/", socket_endpoint)
+    for group in ROUTE_GROUPS:
+        _mount(app, group)
+    return app

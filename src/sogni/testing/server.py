@@ -1,0 +1,261 @@
+"""``LocalSupernet``: the emulator server running on its own event loop in a daemon thread."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Callable, Coroutine
+from types import TracebackType
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from .app import build_app
+from .catalogue import Catalogue
+from .jobs import ProjectRecord
+from .recording import RecordedMessage, RecordedRequest
+from .state import SupernetOptions, SupernetState
+from .storage import StoredUpload
+
+__all__ = ["LocalSupernet"]
+
+T = TypeVar("T")
+
+
+class LocalSupernet:
+    """A protocol-faithful Sogni Supernet on ``127.0.0.1``: REST, socket-HTTP and WebSocket.
+
+    One port serves both the REST host and the socket host. Use it as a context manager
+    (``with LocalSupernet() as net:``) or call :meth:`start` / :meth:`stop`. All inspection
+    methods are thread-safe.
+
+    Args:
+        api_key: the API key clients must present (``api-key`` header).
+        host: interface to bind (loopback by default).
+        port: TCP port; ``0`` picks a free one.
+        step_delay: seconds between progress events of a job.
+        steps: force this many steps on every job (default: the request's or the tier's).
+        job_stagger: seconds between the starts of a project's jobs.
+        require_uploads: fail a ``jobRequest`` whose flags promise uploads that never arrived.
+        max_image_upload_bytes / max_media_upload_bytes: upload size limits.
+        username: the emulated account's username.
+        catalogue: replace the model catalogue.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str = "test-key",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        step_delay: float = 0.005,
+        steps: int | None = None,
+        job_stagger: float = 0.001,
+        require_uploads: bool = True,
+        max_image_upload_bytes: int = 50 * 1024 * 1024,
+        max_media_upload_bytes: int = 500 * 1024 * 1024,
+        username: str = "local-artist",
+        catalogue: Catalogue | None = None,
+    ) -> None:
+        self._options = SupernetOptions(
+            api_key=api_key, username=username, step_delay=step_delay, steps=steps,
+            job_stagger=job_stagger, require_uploads=require_uploads,
+            max_image_upload_bytes=max_image_upload_bytes,
+            max_media_upload_bytes=max_media_upload_bytes)
+        self._host = host
+        self._requested_port = port
+        self._catalogue = catalogue
+        self._state: SupernetState | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> LocalSupernet:
+        """Start serving; returns ``self``. Raises if the port cannot be bound."""
+        if self._thread is not None:
+            raise RuntimeError("LocalSupernet is already running")
+        loop = asyncio.new_event_loop()
+        ready: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._state = SupernetState(self._options, self._catalogue)
+
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self._serve())
+            except BaseException as exc:  # report bind errors to start()
+                ready.set_exception(exc)
+                return
+            ready.set_result(None)
+            loop.run_forever()
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+        self._loop = loop
+        self._thread = threading.Thread(target=run, name="sogni-local-supernet", daemon=True)
+        self._thread.start()
+        try:
+            ready.result(timeout=30)
+        except BaseException:
+            self._thread.join(timeout=5)
+            self._thread = None
+            self._loop = None
+            self._state.storage.cleanup()
+            raise
+        return self
+
+    async def _serve(self) -> None:
+        assert self._state is not None
+        runner = web.AppRunner(build_app(self._state), handle_signals=False,
+                               access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self._host, self._requested_port)
+        await site.start()
+        self._runner = runner
+        address = runner.addresses[0]
+        self._port = int(address[1])
+        self._state.base_url = self.rest_url
+
+    def stop(self) -> None:
+        """Close every connection, stop the server and delete stored files."""
+        if self._thread is None or self._loop is None or self._state is None:
+            return
+        try:
+            self._call(self._shutdown(), timeout=15)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=15)
+            self._state.storage.cleanup()
+            self._thread = None
+            self._loop = None
+
+    async def _shutdown(self) -> None:
+        assert self._state is not None
+        await self._state.simulator.shutdown()
+        await self._state.hub.close_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def __enter__(self) -> LocalSupernet:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 10) -> T:
+        if self._loop is None:
+            coro.close()
+            raise RuntimeError("LocalSupernet is not running")
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def _on_loop(self, fn: Callable[[], T], timeout: float = 10) -> T:
+        async def call() -> T:
+            return fn()
+
+        return self._call(call(), timeout)
+
+    @property
+    def _world(self) -> SupernetState:
+        if self._state is None:
+            raise RuntimeError("LocalSupernet has not been started")
+        return self._state
+
+    # --- addresses ---------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port (after :meth:`start`)."""
+        return self._port
+
+    @property
+    def rest_url(self) -> str:
+        """Base URL of the REST host, e.g. ``http://127.0.0.1:PORT``."""
+        return f"http://{self._host}:{self._port}"
+
+    @property
+    def socket_url(self) -> str:
+        """Base URL of the socket host, e.g. ``ws://127.0.0.1:PORT``."""
+        return f"ws://{self._host}:{self._port}"
+
+    @property
+    def api_key(self) -> str:
+        """The API key clients must present."""
+        return self._options.api_key
+
+    # --- inspection --------------------------------------------------------------------------
+
+    def requests(self) -> list[RecordedRequest]:
+        """Every HTTP request received so far (WebSocket handshakes included), oldest first."""
+        return self._world.recorder.requests()
+
+    def received(self, message_type: str | None = None) -> list[Any]:
+        """Decoded payloads of socket messages received from clients, optionally of one type."""
+        return [m.data for m in self._world.recorder.messages("in")
+                if message_type is None or m.type == message_type]
+
+    def sent(self, message_type: str | None = None) -> list[Any]:
+        """Decoded payloads of socket events sent to clients, optionally of one type."""
+        return [m.data for m in self._world.recorder.messages("out")
+                if message_type is None or m.type == message_type]
+
+    def messages(self) -> list[RecordedMessage]:
+        """Every socket message in both directions, with type, app id and direction."""
+        return self._world.recorder.messages()
+
+    def wait_for_received(self, message_type: str, count: int = 1,
+                          timeout: float = 10.0) -> list[Any]:
+        """Block until ``count`` messages of ``message_type`` were received; returns them all.
+
+        Raises ``TimeoutError`` when they do not arrive in time.
+        """
+        def enough() -> bool:
+            return len(self.received(message_type)) >= count
+
+        if not self._world.recorder.wait_until(enough, timeout):
+            raise TimeoutError(f"fewer than {count} {message_type!r} messages within {timeout}s")
+        return self.received(message_type)
+
+    def wait_for_sent(self, message_type: str, count: int = 1, timeout: float = 10.0,
+                      where: Callable[[Any], bool] | None = None) -> list[Any]:
+        """Block until ``count`` events of ``message_type`` (matching ``where``) were sent."""
+        def matching() -> list[Any]:
+            return [p for p in self.sent(message_type) if where is None or where(p)]
+
+        if not self._world.recorder.wait_until(lambda: len(matching()) >= count, timeout):
+            raise TimeoutError(f"fewer than {count} {message_type!r} events within {timeout}s")
+        return matching()
+
+    def uploads(self) -> list[StoredUpload]:
+        """Every file clients uploaded through presigned URLs."""
+        return self._world.storage.uploads()
+
+    def upload(self, job_id: str, type_: str) -> StoredUpload | None:
+        """The upload stored for ``(job_id, type_)`` (e.g. ``startingImage``), if any."""
+        return self._world.storage.upload(job_id, type_)
+
+    def project(self, project_id: str) -> dict[str, Any] | None:
+        """The ``RawProject`` the REST API reports for ``project_id`` (``None`` if unknown)."""
+        def snapshot() -> dict[str, Any] | None:
+            record: ProjectRecord | None = self._world.simulator.projects.get(
+                project_id.upper())
+            return None if record is None else record.raw_project()
+
+        return self._on_loop(snapshot)
+
+    def clear_records(self) -> None:
+        """Forget recorded requests and messages (projects and uploads are kept)."""
+        self._world.recorder.clear()
+
+    # --- faults ------------------------------------------------------------------------------
+
+    def drop_connections(self) -> int:
+        """Abort every live socket without a close frame; returns how many were dropped."""
+        return self._on_loop(self._world.hub.drop_all)
+
+    def __repr__(self) -> str:
+        state = "running" if self._thread is not None else "stopped"
+        return f"<LocalSupernet {state} {self.rest_url if self._port else ''}>".replace(" >", ">")

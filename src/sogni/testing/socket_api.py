@@ -1,0 +1,152 @@
+"""The WebSocket endpoint: handshake, the greeting burst, and client messages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from .auth import Account
+from .jobs import JobRequestError, parse_job_request, promised_uploads
+from .recording import RecordedMessage
+from .sockets import Connection
+from .state import STATE, SupernetState
+from .subscriptions import Subscriptions
+from .wire import FrameError, decode_frame
+
+__all__ = ["MESSAGE_HANDLERS", "socket_endpoint"]
+
+log = logging.getLogger(__name__)
+
+CLOSE_AUTH_ERROR = 4021
+CLOSE_SWITCHED = 4015
+
+Handler = Callable[[SupernetState, Connection, Any], Awaitable[None]]
+
+
+def authenticated_payload(state: SupernetState, account: Account, connection_id: str) -> dict[
+        str, Any]:
+    """The ``authenticated`` event sent right after a successful handshake."""
+    return {
+        "id": connection_id,
+        "clientType": "artist",
+        "username": account.username,
+        "address": account.address,
+        "SID": account.sid,
+        "clientSID": account.sid + 1,
+        "addressSID": account.sid + 2,
+        "balanceVersion": 2,
+        "tokens": state.wallet.tokens(),
+        "activeProjects": [],
+        "unclaimedCompletedProjects": [],
+        "isMainnet": True,
+        "accountWasMigrated": False,
+        "hasUnclaimedAirdrop": False,
+        "firstLoginAfterMigration": False,
+    }
+
+
+async def socket_endpoint(request: web.Request) -> web.StreamResponse:
+    """``GET /`` with an upgrade: the artist socket. Without an upgrade: a short JSON note."""
+    state = request.app[STATE]
+    if request.headers.get("Upgrade", "").lower() != "websocket":
+        return web.json_response({"name": "sogni local supernet", "socket": "ws upgrade on /"})
+    ws = web.WebSocketResponse(autoping=True, max_msg_size=64 * 1024 * 1024)
+    await ws.prepare(request)
+    account = state.auth.identify(request.headers)
+    if account is None:
+        await ws.close(code=CLOSE_AUTH_ERROR, message=b"Authentication error")
+        return ws
+    query = request.query
+    network = "fast" if query.get("forceWorkerId") == "fast" else "relaxed"
+    connection = Connection(ws, request, app_id=query.get("appId", ""), network=network,
+                            subscriptions=Subscriptions.from_query(
+                                query.get("socketEventSubscriptions")))
+    older = state.hub.register(connection)
+    if older is not None:
+        await older.close(CLOSE_SWITCHED, "Switched to a newer connection with the same appId")
+    try:
+        await _greet(state, connection, account)
+        async for message in ws:
+            if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                await _dispatch(state, connection, message.data)
+            elif message.type == WSMsgType.ERROR:
+                break
+    finally:
+        state.hub.unregister(connection)
+    return ws
+
+
+async def _greet(state: SupernetState, connection: Connection, account: Account) -> None:
+    send = connection.send
+    recorder = state.recorder
+    await send(recorder, "authenticated",
+               authenticated_payload(state, account, f"{connection.app_id}:{id(connection):x}"))
+    await send(recorder, "balanceUpdate", state.wallet.balances())
+    await send(recorder, "swarmModels", state.catalogue.swarm_models())
+    await send(recorder, "swarmLLMModels", state.catalogue.swarm_llm_models())
+
+
+async def _dispatch(state: SupernetState, connection: Connection, raw: str | bytes) -> None:
+    try:
+        message_type, payload = decode_frame(raw)
+    except FrameError as exc:
+        log.warning("dropping undecodable frame: %s", exc)
+        return
+    state.recorder.add_message(RecordedMessage(type=message_type, data=payload,
+                                               app_id=connection.app_id, direction="in"))
+    handler = MESSAGE_HANDLERS.get(message_type)
+    if handler is not None:
+        await handler(state, connection, payload)
+
+
+async def _job_request(state: SupernetState, connection: Connection, payload: Any) -> None:
+    project_id = payload.get("jobID") if isinstance(payload, dict) else None
+    try:
+        parsed = parse_job_request(payload, state.catalogue, connection.network,
+                                   state.options.steps)
+        if state.options.require_uploads:
+            missing = [t for t in promised_uploads(parsed.key_frame)
+                       if state.storage.upload(parsed.project_id, t) is None]
+            if missing:
+                raise JobRequestError(400, "Missing uploads for " + ", ".join(missing))
+    except JobRequestError as exc:
+        await connection.send(state.recorder, "jobError", {
+            "jobID": str(project_id or ""), "isFromWorker": False,
+            "error": exc.code, "error_message": exc.message})
+        return
+    account = state.auth.account
+    artist = {"id": account.user_id, "address": account.address, "username": account.username,
+              "name": account.username, "clientSID": account.sid + 1,
+              "addressSID": account.sid + 2}
+    state.simulator.start(parsed, connection.app_id, artist)
+
+
+async def _job_error(state: SupernetState, connection: Connection, payload: Any) -> None:
+    if isinstance(payload, dict) and isinstance(payload.get("jobID"), str):
+        await state.simulator.cancel(payload["jobID"], connection.app_id)
+
+
+async def _change_network(state: SupernetState, connection: Connection, payload: Any) -> None:
+    network = payload if payload in ("fast", "relaxed") else "fast"
+    connection.network = network
+    await connection.send(state.recorder, "changeNetwork", {"network": network})
+    await connection.send(state.recorder, "swarmModels", state.catalogue.swarm_models())
+    await connection.send(state.recorder, "swarmLLMModels", state.catalogue.swarm_llm_models())
+
+
+async def _set_subscriptions(state: SupernetState, connection: Connection, payload: Any) -> None:
+    connection.subscriptions.apply(payload)
+    await connection.send(state.recorder, "socketEventSubscriptionsUpdated",
+                          {"socketEventSubscriptions": connection.subscriptions.snapshot()})
+
+
+MESSAGE_HANDLERS: dict[str, Handler] = {
+    "jobRequest": _job_request,
+    "jobError": _job_error,
+    "changeNetwork": _change_network,
+    "setSocketEventSubscriptions": _set_subscriptions,
+}
+"""Client message type -> handler; later features (``llmJobRequest``) register here."""

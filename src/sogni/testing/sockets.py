@@ -1,0 +1,104 @@
+"""Live socket connections: one per ``appId``, framed sends, subscriptions, abrupt drops."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from .recording import RecordedMessage, Recorder
+from .subscriptions import Subscriptions
+from .wire import encode_frame
+
+__all__ = ["Connection", "Hub"]
+
+
+class Connection:
+    """One accepted, authenticated artist socket."""
+
+    def __init__(self, ws: web.WebSocketResponse, request: web.Request, app_id: str,
+                 network: str, subscriptions: Subscriptions) -> None:
+        self.ws = ws
+        self.request = request
+        self.app_id = app_id
+        self.network = network
+        self.subscriptions = subscriptions
+        self._send_lock = asyncio.Lock()
+
+    @property
+    def open(self) -> bool:
+        """Whether frames can still be sent."""
+        return not self.ws.closed
+
+    async def send(self, recorder: Recorder, message_type: str, payload: Any) -> bool:
+        """Send one framed event if subscribed and open; returns whether it was sent."""
+        if not self.open or not self.subscriptions.wants(message_type):
+            return False
+        async with self._send_lock:
+            try:
+                await self.ws.send_str(encode_frame(message_type, payload))
+            except (ConnectionError, RuntimeError):
+                return False
+        recorder.add_message(RecordedMessage(type=message_type, data=payload,
+                                             app_id=self.app_id, direction="out"))
+        return True
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close with a close frame."""
+        await self.ws.close(code=code, message=reason.encode("utf-8"))
+
+    def abort(self) -> None:
+        """Drop the TCP connection without a close frame (the client sees code 1006)."""
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()
+
+
+class Hub:
+    """Registry of live connections keyed by ``appId``."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self._by_app: dict[str, Connection] = {}
+
+    def connections(self) -> list[Connection]:
+        """Every live connection."""
+        return list(self._by_app.values())
+
+    def register(self, connection: Connection) -> Connection | None:
+        """Add ``connection``; returns the older connection of the same ``appId`` it replaces."""
+        older = self._by_app.get(connection.app_id)
+        self._by_app[connection.app_id] = connection
+        return older if older is not connection else None
+
+    def unregister(self, connection: Connection) -> None:
+        """Forget ``connection`` if it is still the current one for its ``appId``."""
+        if self._by_app.get(connection.app_id) is connection:
+            del self._by_app[connection.app_id]
+
+    async def send_to_app(self, app_id: str, message_type: str, payload: Any) -> None:
+        """Deliver an event to the current connection of ``app_id`` (dropped if none)."""
+        connection = self._by_app.get(app_id)
+        if connection is not None:
+            await connection.send(self.recorder, message_type, payload)
+
+    async def broadcast(self, message_type: str, payload: Any) -> None:
+        """Deliver an event to every live connection."""
+        for connection in self.connections():
+            await connection.send(self.recorder, message_type, payload)
+
+    def drop_all(self) -> int:
+        """Abort every live connection abruptly; returns how many were dropped."""
+        connections = self.connections()
+        self._by_app.clear()
+        for connection in connections:
+            connection.abort()
+        return len(connections)
+
+    async def close_all(self, code: int = 1001, reason: str = "Server shutting down") -> None:
+        """Close every live connection cleanly."""
+        connections = self.connections()
+        self._by_app.clear()
+        await asyncio.gather(*(c.close(code, reason) for c in connections),
+                             return_exceptions=True)

@@ -1,0 +1,74 @@
+"""The shared world of one emulated network: options, account, catalogue, storage, projects."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+from aiohttp import web
+
+from .auth import Authenticator
+from .catalogue import Catalogue, default_catalogue
+from .jobs import Simulator, Timing
+from .media import MediaSpec
+from .recording import Recorder
+from .sockets import Hub
+from .storage import Published, Storage
+from .wallet import Wallet
+
+__all__ = ["STATE", "SupernetOptions", "SupernetState"]
+
+
+@attrs.frozen
+class SupernetOptions:
+    """Knobs of a :class:`~sogni.testing.LocalSupernet` (see its constructor)."""
+
+    api_key: str = "test-key"
+    username: str = "local-artist"
+    step_delay: float = 0.005
+    steps: int | None = None
+    job_stagger: float = 0.001
+    require_uploads: bool = True
+    max_image_upload_bytes: int = 50 * 1024 * 1024
+    max_media_upload_bytes: int = 500 * 1024 * 1024
+
+
+class SupernetState:
+    """Everything the handlers share; lives on (and is mutated from) the server loop."""
+
+    def __init__(self, options: SupernetOptions, catalogue: Catalogue | None = None) -> None:
+        self.options = options
+        self.base_url = ""  # set once the listening port is known
+        self.recorder = Recorder()
+        self.auth = Authenticator(options.api_key, options.username)
+        self.catalogue = catalogue or default_catalogue()
+        self.storage = Storage(options.max_image_upload_bytes, options.max_media_upload_bytes)
+        self.wallet = Wallet()
+        self.hub = Hub(self.recorder)
+        self.simulator = Simulator(
+            self.catalogue, self.hub.send_to_app,
+            Timing(step_delay=options.step_delay, job_stagger=options.job_stagger,
+                   steps_override=options.steps),
+            result_url=self.result_url, charge=self.charge)
+
+    def file_url(self, token: str, filename: str, base: str | None = None) -> str:
+        """The URL of a published file."""
+        return f"{base or self.base_url}/_storage/files/{token}/{filename}"
+
+    def upload_url(self, token: str, base: str | None = None) -> str:
+        """The presigned PUT URL of an upload slot."""
+        return f"{base or self.base_url}/_storage/uploads/{token}"
+
+    def result_url(self, spec: MediaSpec, base: str | None = None) -> str:
+        """Publish a rendered result and return its download URL."""
+        token = self.storage.publish(Published(filename=f"result.{spec.extension}",
+                                               content_type=spec.content_type, spec=spec))
+        return self.file_url(token, f"result.{spec.extension}", base)
+
+    async def charge(self, token_type: str, amount: Decimal) -> None:
+        """Debit the wallet and tell every connected client."""
+        self.wallet.charge(token_type, amount)
+        await self.hub.broadcast("balanceUpdate", self.wallet.balances())
+
+
+STATE = web.AppKey("sogni_local_supernet_state", SupernetState)
