@@ -1,1 +1,83 @@
-"""Python SDK for the Sogni Supernet."""
+"""Python SDK for the Sogni Supernet: images, image edits, video, music and LLM chat.
+
+``SogniClient`` is synchronous and needs no event loop; ``sogni_async.AsyncSogniClient``
+is its asyncio twin. Importing ``sogni`` is cheap: transports load when a client is made.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sogni.errors import (
+    ApiError,
+    AuthenticationError,
+    ChatJobError,
+    ConnectionLost,
+    MissingExtraError,
+    ProjectCanceled,
+    ProjectFailed,
+    SogniError,
+    SogniTimeoutError,
+    UploadError,
+    ValidationError,
+)
+
+if TYPE_CHECKING:
+    from sogni._client import SogniClient
+    from sogni._generated.models import ImageProjectParams, ModelInfo, SizePreset, SupportedModel
+    from sogni._project import Job, Project
+    from sogni.core.model_options import ModelOptions
+    from sogni.core.projects import ProjectEvent
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "ChatJobError",
+    "ConnectionLost",
+    "ImageProjectParams",
+    "Job",
+    "MissingExtraError",
+    "ModelInfo",
+    "ModelOptions",
+    "Project",
+    "ProjectCanceled",
+    "ProjectEvent",
+    "ProjectFailed",
+    "SizePreset",
+    "SogniClient",
+    "SogniError",
+    "SogniTimeoutError",
+    "SupportedModel",
+    "UploadError",
+    "ValidationError",
+]
+
+_LAZY = {
+    "SogniClient": "sogni._client",
+    "Project": "sogni._project",
+    "Job": "sogni._project",
+    "ImageProjectParams": "sogni._generated.models",
+    "ModelInfo": "sogni._generated.models",
+    "SizePreset": "sogni._generated.models",
+    "SupportedModel": "sogni._generated.models",
+    "ModelOptions": "sogni.core.model_options",
+    "ProjectEvent": "sogni.core.projects",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sogni' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+

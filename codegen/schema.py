@@ -1,0 +1,103 @@
+"""Reading the schema documents and turning JSON Schema types into Python annotations."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codegen.naming import python_name
+
+#: Schema documents whose ``$defs`` become attrs models, in output order.
+MODEL_DOCUMENTS = ("client.json", "models.json", "project_params.json")
+
+#: Keywords copied into a field's metadata so values can be checked before any I/O.
+CHECKED_KEYWORDS = ("type", "enum", "const", "minimum", "maximum", "minLength")
+
+
+@dataclass
+class Field:
+    """One property of a model."""
+
+    wire: str
+    name: str
+    annotation: str
+    required: bool
+    description: str
+    default: Any
+    check: dict[str, Any]
+    env: str | None
+    secret: bool
+
+
+@dataclass
+class Model:
+    """One ``$defs`` entry."""
+
+    name: str
+    description: str
+    fields: list[Field]
+    response: bool
+    discriminator: dict[str, str] | None = None
+    frozen: bool = True
+    extra_doc: list[str] = field(default_factory=list)
+
+
+def load(path: Path) -> dict[str, Any]:
+    """Load one schema document."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def annotation(prop: dict[str, Any]) -> str:
+    """The Python type annotation for a property schema."""
+    if "x-python-type" in prop:
+        return str(prop["x-python-type"])
+    if "const" in prop:
+        return f"Literal[{prop['const']!r}]"
+    if "enum" in prop:
+        return "Literal[" + ", ".join(repr(v) for v in prop["enum"]) + "]"
+    if "$ref" in prop:
+        return str(prop["$ref"]).rsplit("/", 1)[-1]
+    kind = prop.get("type")
+    if kind == "array":
+        return f"list[{annotation(prop.get('items', {}))}]"
+    simple = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+    if isinstance(kind, str) and kind in simple:
+        return simple[kind]
+    if kind == "object":
+        return "dict[str, Any]"
+    return "Any"
+
+
+def models(schema_dir: Path) -> list[Model]:
+    """Every model defined by the model documents, in document order."""
+    result = []
+    for document in MODEL_DOCUMENTS:
+        for name, spec in load(schema_dir / document)["$defs"].items():
+            required = set(spec.get("required", []))
+            fields = [
+                Field(
+                    wire=wire,
+                    name=python_name(wire, prop),
+                    annotation=annotation(prop),
+                    required=wire in required,
+                    description=str(prop.get("description", "")),
+                    default=prop.get("default"),
+                    check={k: prop[k] for k in CHECKED_KEYWORDS if k in prop},
+                    env=prop.get("x-env"),
+                    secret=bool(prop.get("x-secret")),
+                )
+                for wire, prop in spec["properties"].items()
+            ]
+            result.append(
+                Model(
+                    name=name,
+                    description=str(spec.get("description", name)),
+                    fields=fields,
+                    response=bool(spec.get("x-response")),
+                    discriminator=spec.get("x-discriminator"),
+                )
+            )
+    return result

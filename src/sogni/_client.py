@@ -1,0 +1,146 @@
+"""``SogniClient``: the synchronous client. No asyncio anywhere on its path."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from sogni._connection import Connection
+from sogni._generated.models import ClientConfig
+from sogni._generated.sync_facade import SogniClientFacade
+from sogni._project import Project
+from sogni.core.effects import Download, Effect, RestCall, SocketSend, Upload, WaitForModels
+from sogni.core.plans import Plan
+from sogni.core.projects import ProjectState
+from sogni.errors import SogniError, SogniTimeoutError
+
+log = logging.getLogger("sogni")
+T = TypeVar("T")
+
+__all__ = ["SogniClient"]
+
+
+class SogniClient(SogniClientFacade):
+    """Synchronous client of the Sogni Supernet.
+
+    Use it as a context manager, or call :meth:`close` when done::
+
+        with SogniClient(api_key="...") as client:
+            project = client.projects.create(model_id="flux1-schnell-fp8", positive_prompt="a cat")
+            urls = project.wait_for_completion()
+    """
+
+    def _open(self, config: ClientConfig) -> None:
+        self._conn = Connection(config, spawn=self._spawn)
+        self._hub = self._conn.hub
+        self._ctx = self._conn.ctx
+        self._http = httpx.Client(timeout=config.timeout, follow_redirects=True)
+        self._rest = self._conn.sync_rest(self._http)
+        self._executor: ThreadPoolExecutor | None = None
+        self._executor_lock = threading.Lock()
+        if config.connect and config.api_key:
+            self._conn.engine.start()
+
+    def __repr__(self) -> str:
+        return f"<SogniClient app_id={self._ctx.config.app_id!r} network={self._ctx.config.network!r}>"
+
+    def __enter__(self) -> SogniClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the socket, the HTTP connections and the background workers."""
+        self._conn.close()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._http.close()
+
+    # -- driver ---------------------------------------------------------------------------
+    def _run(self, plan: Plan[T]) -> T:
+        """Run a plan to completion, carrying out its effects with blocking calls."""
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                effect = plan.throw(error) if error is not None else plan.send(value)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            try:
+                value, error = self._execute(effect), None
+            except Exception as exc:
+                value, error = None, exc
+
+    def _execute(self, effect: Effect) -> Any:
+        if isinstance(effect, RestCall):
+            return self._rest.call(effect)
+        if isinstance(effect, SocketSend):
+            self._conn.require_credentials()
+            self._wait_until(lambda: self._conn.engine.state in ("open", "closed"), 10.0, "connect")
+            self._conn.engine.raise_if_closed()
+            return self._conn.engine.send(effect.type, effect.payload)
+        if isinstance(effect, WaitForModels):
+            self._conn.require_credentials()
+            self._wait_until(self._conn.models_or_closed, effect.timeout, "models")
+            self._conn.engine.raise_if_closed()
+            return list(self._ctx.available_models)
+        if isinstance(effect, Download):
+            return self._download(effect.url, effect.path)
+        if isinstance(effect, Upload):
+            raise SogniError("uploads are not supported yet")
+        raise TypeError(f"unknown effect {effect!r}")
+
+    def _wait_until(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
+        self._conn.engine.start()
+        woken = threading.Event()
+        unwatch = self._hub.watch(woken.set)
+        try:
+            deadline = time.monotonic() + timeout
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not woken.wait(remaining):
+                    if predicate():
+                        return
+                    raise SogniTimeoutError(f"timed out after {timeout:g} s waiting for {what}")
+                woken.clear()
+        finally:
+            unwatch()
+
+    def _download(self, url: str, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        with self._http.stream("GET", url, timeout=None) as response:
+            if response.status_code >= 400:
+                raise SogniError(f"downloading {path.name} failed: HTTP {response.status_code}")
+            with partial.open("wb") as out:
+                for chunk in response.iter_bytes(1 << 16):
+                    out.write(chunk)
+        partial.replace(path)
+        return path
+
+    def _spawn(self, plan: Plan[Any]) -> None:
+        with self._executor_lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sogni")
+            executor = self._executor
+        try:
+            executor.submit(self._run_quietly, plan)
+        except RuntimeError:  # shut down while closing
+            plan.close()
+
+    def _run_quietly(self, plan: Plan[Any]) -> None:
+        try:
+            self._run(plan)
+        except Exception:
+            log.warning("background request failed", exc_info=True)
+
+    def _project(self, state: ProjectState) -> Project:
+        return Project(self, state)

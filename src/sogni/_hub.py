@@ -1,0 +1,164 @@
+"""The event hub: routes decoded socket events to project state and to listeners.
+
+It runs on the socket thread for both clients. State changes happen under one lock;
+listeners are called after the lock is released, so a slow callback never blocks
+another thread's state change. Follow-up I/O (download URLs, model names) is handed
+to the owning client's ``spawn`` as a plan.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sogni.core import plans
+from sogni.core.context import CoreContext
+from sogni.core.plans import Plan
+from sogni.core.projects import JobError, ProjectEvent, ProjectState
+
+log = logging.getLogger("sogni")
+
+ProjectListener = Callable[[ProjectEvent], None]
+Watcher = Callable[[], None]
+
+_PROJECT_EVENTS = frozenset({"jobState", "jobProgress", "jobETA", "jobResult", "jobError"})
+
+
+class Hub:
+    """Routes socket events for one client."""
+
+    def __init__(self, ctx: CoreContext | None, spawn: Callable[[Plan[Any]], None]) -> None:
+        self._lock = threading.RLock()
+        self._ctx = ctx
+        self._spawn = spawn
+        self._projects: dict[str, ProjectState] = {}
+        self._listeners: dict[str, list[ProjectListener]] = {}
+        self._watchers: list[Watcher] = []
+
+    def bind(self, ctx: CoreContext) -> None:
+        """Attach the context (the two are created together)."""
+        self._ctx = ctx
+
+    @property
+    def ctx(self) -> CoreContext:
+        assert self._ctx is not None
+        return self._ctx
+
+    # -- registry (used by plans) -------------------------------------------------------
+    def track(self, state: ProjectState) -> None:
+        """Route events for ``state.id`` to ``state``."""
+        with self._lock:
+            self._projects[state.id] = state
+
+    def untrack(self, project_id: str) -> None:
+        """Stop routing events to a project."""
+        with self._lock:
+            self._projects.pop(project_id, None)
+            self._listeners.pop(project_id, None)
+
+    def project(self, project_id: str) -> ProjectState | None:
+        """The tracked project with this id."""
+        with self._lock:
+            return self._projects.get(project_id.upper())
+
+    def apply(self, state: ProjectState, change: Callable[[], list[ProjectEvent]]) -> None:
+        """Run a state change under the lock, then deliver its events."""
+        with self._lock:
+            events = change()
+            listeners = list(self._listeners.get(state.id, ()))
+        self._deliver(state, events, listeners)
+
+    # -- listeners ------------------------------------------------------------------------
+    def subscribe(self, state: ProjectState, listener: ProjectListener) -> list[ProjectEvent]:
+        """Add a project listener; returns the events so far, atomically with the add."""
+        with self._lock:
+            if state.outcome is None:
+                self._listeners.setdefault(state.id, []).append(listener)
+            return list(state.history)
+
+    def watch(self, watcher: Watcher) -> Callable[[], None]:
+        """Call ``watcher`` after every change of models or connection; returns an unwatch."""
+        with self._lock:
+            self._watchers.append(watcher)
+
+        def unwatch() -> None:
+            with self._lock:
+                if watcher in self._watchers:
+                    self._watchers.remove(watcher)
+
+        return unwatch
+
+    def notify_watchers(self) -> None:
+        """Wake every watcher (models arrived, connection state changed)."""
+        with self._lock:
+            watchers = list(self._watchers)
+        for watcher in watchers:
+            _call_safely(watcher)
+
+    # -- intake ---------------------------------------------------------------------------
+    def dispatch(self, message_type: str, payload: Any) -> None:
+        """Handle one decoded socket event."""
+        if message_type in _PROJECT_EVENTS and isinstance(payload, dict):
+            self._dispatch_project(message_type, payload)
+        elif message_type == "swarmModels" and isinstance(payload, dict):
+            self._spawn(self._announce_models(payload))
+        elif message_type == "changeNetwork":
+            self.set_available_models([])
+
+    def set_available_models(self, models: list[Any]) -> None:
+        """Replace the available model list and wake watchers."""
+        self.ctx.available_models = models
+        self.notify_watchers()
+
+    def _announce_models(self, counts: dict[str, Any]) -> Plan[None]:
+        models = yield from plans.available_models_from_counts(self.ctx, counts)
+        self.set_available_models(models)
+
+    def _dispatch_project(self, message_type: str, payload: dict[str, Any]) -> None:
+        job_id = payload.get("jobID")
+        with self._lock:
+            state = self._projects.get(job_id) if isinstance(job_id, str) else None
+            if state is None:
+                return
+            events = state.handle(message_type, payload)
+            pending = state.take_result_requests()
+            listeners = list(self._listeners.get(state.id, ()))
+        for job in pending:
+            self._spawn(plans.resolve_result_url(self.ctx, state, job))
+        for event in events:
+            if event.type == "progress" and event.data.get("has_image") and event.job_id:
+                self._spawn(plans.resolve_preview_url(self.ctx, state, state.jobs[event.job_id]))
+        self._deliver(state, events, listeners)
+
+    def fail_all(self, error: JobError) -> None:
+        """Fail every unfinished project, e.g. when the connection is lost for good."""
+        with self._lock:
+            states = list(self._projects.values())
+        for state in states:
+            self.apply(state, lambda state=state: state.fail(error))  # type: ignore[misc]
+
+    def _deliver(
+        self, state: ProjectState, events: list[ProjectEvent], listeners: list[ProjectListener]
+    ) -> None:
+        for event in events:
+            for listener in listeners:
+                _call_safely(listener, event)
+            if event.is_terminal:
+                self._forget(state)
+
+    def _forget(self, state: ProjectState) -> None:
+        # Finished projects stay reachable through their views; the hub stops routing
+        # events to them so that its tables do not grow without bound.
+        with self._lock:
+            if self._projects.get(state.id) is state:
+                del self._projects[state.id]
+            self._listeners.pop(state.id, None)
+
+
+def _call_safely(function: Callable[..., Any], *args: Any) -> None:
+    try:
+        function(*args)
+    except Exception:
+        log.exception("a sogni event callback raised")

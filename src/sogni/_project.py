@@ -1,0 +1,92 @@
+"""``Project`` and ``Job`` of the sync client: they wait on threading primitives."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sogni._views import JobView, ProjectView
+from sogni.core import plans
+from sogni.core.projects import ProjectEvent, ProjectState
+from sogni.errors import SogniTimeoutError
+
+if TYPE_CHECKING:
+    from sogni._client import SogniClient
+
+__all__ = ["Job", "Project"]
+
+
+class Job(JobView):
+    """One media item of a :class:`Project`."""
+
+    __slots__ = ()
+    _project: Project
+
+    def download(self, path: str | Path) -> Path:
+        """Stream the result to ``path`` (a file, or a directory to put it in); returns the file."""
+        client = self._project._client
+        return client._run(plans.download(client._ctx, self.result_url, path, self._file_stem()))
+
+
+class Project(ProjectView[Job]):
+    """A running or finished project of :class:`sogni.SogniClient`.
+
+    Callbacks registered with :meth:`on` run on the SDK's background thread.
+    """
+
+    _job_class = Job
+
+    def __init__(self, client: SogniClient, state: ProjectState) -> None:
+        super().__init__(client, state)
+        self._changed = threading.Condition()
+        client._hub.subscribe(state, self._deliver)
+
+    def _deliver(self, event: ProjectEvent) -> None:
+        with self._changed:
+            self._changed.notify_all()
+        self._run_callbacks(event)
+
+    def wait_for_completion(self, timeout: float | None = None) -> list[str]:
+        """Block until the project finishes and return its result URLs.
+
+        Raises:
+            ProjectFailed: the network reported a failure.
+            ProjectCanceled: the project was canceled.
+            SogniTimeoutError: ``timeout`` seconds passed first.
+        """
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._state.outcome is not None, timeout):
+                raise SogniTimeoutError(f"project {self.id} did not finish within {timeout:g} s")
+        return self._outcome()
+
+    def events(self, timeout: float | None = None) -> Iterator[ProjectEvent]:
+        """Iterate over the project's events from the first, ending with the terminal one.
+
+        ``timeout`` bounds the wait for each next event.
+        """
+        seen = 0
+        while True:
+            with self._changed:
+                if not self._changed.wait_for(lambda: len(self._state.history) > seen, timeout):
+                    raise SogniTimeoutError(f"no event from project {self.id} for {timeout:g} s")
+                batch = self._state.history[seen:]
+            seen += len(batch)
+            for event in batch:
+                yield event
+                if event.is_terminal:
+                    return
+
+    def __iter__(self) -> Iterator[ProjectEvent]:
+        return self.events()
+
+    def cancel(self) -> None:
+        """Cancel the project."""
+        self._client.projects.cancel(self.id)
+
+    def download_all(self, directory: str | Path) -> list[Path]:
+        """Download every result into ``directory`` (created if needed); returns the files."""
+        target = Path(directory)
+        target.mkdir(parents=True, exist_ok=True)
+        return [job.download(target) for job in self.jobs if job.result_url]

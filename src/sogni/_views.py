@@ -1,0 +1,205 @@
+"""Read-only views over project and job state, shared by the sync and async clients.
+
+The sync ``Project``/``Job`` and the async ``AsyncProject``/``AsyncJob`` add only the
+parts that wait (``wait_for_completion``, ``events``, ``download``) on top of these.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from sogni.core.projects import JobError, JobState, ProjectEvent, ProjectState
+from sogni.errors import ProjectCanceled, ProjectFailed, SogniError
+
+log = logging.getLogger("sogni")
+
+J = TypeVar("J", bound="JobView")
+Callback = Callable[[ProjectEvent], Any]
+
+
+class JobView:
+    """One media item of a project."""
+
+    __slots__ = ("_state", "_project")
+
+    def __init__(self, project: ProjectView[Any], state: JobState) -> None:
+        self._project = project
+        self._state = state
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} status={self.status} progress={self.progress}>"
+
+    @property
+    def id(self) -> str:
+        """The job id (the network's ``imgID``)."""
+        return self._state.id
+
+    @property
+    def status(self) -> str:
+        """``pending``, ``initiating``, ``processing``, ``completed``, ``failed`` or ``canceled``."""
+        return self._state.status
+
+    @property
+    def progress(self) -> int:
+        """Progress 0–100."""
+        return self._state.progress_at(self._project._state.clock())
+
+    @property
+    def step(self) -> int:
+        """Steps rendered so far."""
+        return self._state.step
+
+    @property
+    def step_count(self) -> int:
+        """Steps the job renders in all (0 when the model has no steps)."""
+        return self._state.step_count
+
+    @property
+    def seed(self) -> int | None:
+        """The seed the worker used, once known."""
+        return self._state.seed
+
+    @property
+    def worker_name(self) -> str | None:
+        """Name of the worker rendering the job."""
+        return self._state.worker_name
+
+    @property
+    def preview_url(self) -> str | None:
+        """URL of the latest preview image, when previews were asked for."""
+        return self._state.preview_url
+
+    @property
+    def result_url(self) -> str | None:
+        """URL of the result (``None`` until completed, or if the safety filter hid it)."""
+        return self._state.result_url
+
+    @property
+    def is_nsfw(self) -> bool:
+        """True when the safety filter triggered for this result."""
+        return self._state.is_nsfw
+
+    @property
+    def eta(self) -> float | None:
+        """Estimated completion time (``time.time()`` seconds), when the network sent one."""
+        return self._state.eta
+
+    @property
+    def error(self) -> JobError | None:
+        """Why the job failed, when it did."""
+        return self._state.error
+
+    def _file_stem(self) -> str:
+        index = list(self._project._state.jobs).index(self.id) + 1
+        return f"{self._project.id[:8].lower()}-{index}"
+
+
+class ProjectView(Generic[J]):
+    """A project while it runs and after it finished."""
+
+    _job_class: type[J]
+
+    def __init__(self, client: Any, state: ProjectState) -> None:
+        self._client = client
+        self._state = state
+        self._jobs: dict[str, J] = {}
+        self._callbacks: list[tuple[str, Callback]] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} {self.id} status={self.status} progress={self.progress} "
+            f"jobs={len(self._state.jobs)}/{self._state.number_of_media}>"
+        )
+
+    @property
+    def id(self) -> str:
+        """The project id."""
+        return self._state.id
+
+    @property
+    def model_id(self) -> str:
+        """The model rendering the project."""
+        return self._state.model_id
+
+    @property
+    def status(self) -> str:
+        """``pending``, ``queued``, ``processing``, ``completed``, ``failed`` or ``canceled``."""
+        return self._state.status
+
+    @property
+    def progress(self) -> int:
+        """Progress 0–100 over all jobs."""
+        return self._state.progress
+
+    @property
+    def queue_position(self) -> int:
+        """Position in the network's queue (-1 when unknown)."""
+        return self._state.queue_position
+
+    @property
+    def jobs(self) -> list[J]:
+        """The project's jobs, in the order the network started them."""
+        return [self._job(job) for job in list(self._state.jobs.values())]
+
+    @property
+    def result_urls(self) -> list[str]:
+        """Result URLs of the jobs that have one."""
+        return self._state.result_urls
+
+    @property
+    def error(self) -> JobError | None:
+        """Why the project failed, when it did."""
+        return self._state.error
+
+    @property
+    def finished(self) -> bool:
+        """True once the project completed, failed or was canceled."""
+        return self._state.outcome is not None
+
+    def on(self, event_type: str, callback: Callback) -> Callable[[], None]:
+        """Call ``callback(event)`` for every future event of ``event_type`` (``"*"`` for all).
+
+        Event types: ``queued``, ``job_started``, ``progress``, ``preview``, ``eta``,
+        ``job_completed``, ``job_failed``, ``completed``, ``failed``, ``canceled``.
+        Returns a function that removes the callback.
+        """
+        entry = (event_type, callback)
+        self._callbacks.append(entry)
+
+        def remove() -> None:
+            if entry in self._callbacks:
+                self._callbacks.remove(entry)
+
+        return remove
+
+    def _run_callbacks(self, event: ProjectEvent) -> None:
+        for event_type, callback in list(self._callbacks):
+            if event_type in ("*", event.type):
+                try:
+                    callback(event)
+                except Exception:
+                    log.exception("a project callback raised")
+
+    def _job(self, state: JobState) -> J:
+        view = self._jobs.get(state.id)
+        if view is None:
+            view = self._jobs[state.id] = self._job_class(self, state)
+        return view
+
+    def _outcome(self) -> list[str]:
+        outcome = self._state.outcome
+        if outcome is None:
+            raise SogniError(f"project {self.id} has not finished")
+        if outcome.type == "canceled":
+            raise ProjectCanceled(self.id)
+        if outcome.type == "failed":
+            error = self._state.error or JobError(0, "unknown error")
+            raise ProjectFailed(
+                error.message or "the network reported a failure",
+                project_id=self.id,
+                code=error.code,
+                original_code=error.original_code,
+            )
+        return self._state.result_urls

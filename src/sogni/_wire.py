@@ -1,0 +1,62 @@
+"""Turning the network's camelCase JSON into the generated attrs models.
+
+A cattrs converter learns each model's wire names from its field metadata. Fields the
+network sends that the model does not declare are kept in the model's ``extra`` mapping,
+so nothing the server says is lost.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+
+from sogni.errors import SogniError
+
+T = TypeVar("T")
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+    converter.register_structure_hook_factory(attrs.has, lambda cls: _structure_fn(converter, cls))
+    return converter
+
+
+def _structure_fn(converter: cattrs.Converter, cls: type[Any]) -> Callable[[Any, Any], Any]:
+    fields = attrs.fields(cls)
+    extra_field = next((f.name for f in fields if f.metadata.get("extra")), None)
+    known = {f.metadata.get("wire", f.name) for f in fields}
+    overrides = {
+        f.name: override(rename=f.metadata["wire"]) for f in fields if "wire" in f.metadata
+    }
+    if extra_field:
+        overrides[extra_field] = override(omit=True)
+    structure = make_dict_structure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+
+    def structure_with_extra(data: Any, _: Any) -> Any:
+        instance = structure(data, cls)
+        if extra_field:
+            unknown = {k: v for k, v in data.items() if k not in known}
+            if unknown:
+                object.__setattr__(instance, extra_field, unknown)
+        return instance
+
+    return structure_with_extra
+
+
+def from_wire(cls: type[T], data: Any) -> T:
+    """Structure one wire object into ``cls``; malformed data raises :class:`SogniError`."""
+    try:
+        return _converter().structure(data, cls)
+    except (cattrs.BaseValidationError, TypeError, KeyError, ValueError) as exc:
+        raise SogniError(f"the network sent a malformed {cls.__name__}: {exc!r}") from None
+
+
+def from_wire_list(cls: type[T], items: Iterable[Any]) -> list[T]:
+    """Structure a list of wire objects."""
+    return [from_wire(cls, item) for item in items]

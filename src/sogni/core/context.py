@@ -1,0 +1,58 @@
+"""The state plans read and update: configuration, caches and the project registry."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Generic, Protocol, TypeVar
+
+import attrs
+
+from sogni._generated.models import ClientConfig, ModelInfo
+from sogni.core.projects import ProjectEvent, ProjectState
+
+T = TypeVar("T")
+
+MODELS_TTL = 24 * 3600.0
+SIZE_PRESETS_TTL = 600.0
+
+
+class Registry(Protocol):
+    """Where plans register projects and report state changes (the client's event hub)."""
+
+    def track(self, state: ProjectState) -> None:
+        """Start routing socket events for ``state.id`` to ``state``."""
+
+    def untrack(self, project_id: str) -> None:
+        """Stop routing events to a project."""
+
+    def project(self, project_id: str) -> ProjectState | None:
+        """The tracked project with this id, if any."""
+
+    def apply(self, state: ProjectState, change: Callable[[], list[ProjectEvent]]) -> None:
+        """Run ``change`` under the registry's lock and deliver the events it returns."""
+
+
+@attrs.define
+class Cached(Generic[T]):
+    """A value fetched at ``fetched_at`` (``time.time()``)."""
+
+    value: T
+    fetched_at: float
+
+    def fresh(self, ttl: float, now: float) -> bool:
+        """True while the value is younger than ``ttl`` seconds."""
+        return now - self.fetched_at < ttl
+
+
+@attrs.define
+class CoreContext:
+    """Everything a plan may consult: the config, caches and the project registry."""
+
+    config: ClientConfig
+    registry: Registry
+    available_models: list[ModelInfo] = attrs.field(factory=list)
+    raw_models: Cached[list[dict[str, Any]]] | None = None
+    tiers: Cached[dict[str, Any]] | None = None
+    size_presets: dict[tuple[str, str], Cached[list[Any]]] = attrs.field(factory=dict)
+    clock: Callable[[], float] = time.time

@@ -1,0 +1,72 @@
+"""Effects: the I/O requests that plans yield and drivers carry out.
+
+A plan is a generator that yields effects and receives their results. The sync driver
+carries them out with blocking calls, the async driver with awaitables; the plan itself is
+written once and never touches I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+__all__ = ["Download", "Effect", "RestCall", "SocketSend", "Upload", "WaitForModels"]
+
+Host = Literal["rest", "socket"]
+
+
+@attrs.frozen
+class RestCall:
+    """An HTTP call to the REST host or the socket host's HTTP side.
+
+    ``envelope`` says whether the answer is wrapped in ``{"status", "data"}``; its ``data``
+    is what the driver returns then. Only ``idempotent`` calls are retried.
+    """
+
+    method: str
+    path: str
+    host: Host = "rest"
+    query: Mapping[str, Any] | None = None
+    json: Any = None
+    envelope: bool = True
+    idempotent: bool = True
+    timeout: float | None = 30.0
+
+
+@attrs.frozen
+class SocketSend:
+    """Send one message over the socket, connecting first if needed."""
+
+    type: str
+    payload: Any
+
+
+@attrs.frozen
+class WaitForModels:
+    """Wait until the network has announced a non-empty list of available models."""
+
+    timeout: float
+
+
+@attrs.frozen
+class Upload:
+    """PUT an asset to a presigned URL, streaming it from its source."""
+
+    url: str
+    source: Any
+    content_type: str | None
+    asset: str
+
+
+@attrs.frozen
+class Download:
+    """Stream a URL to a file; the driver returns the path it wrote."""
+
+    url: str
+    path: Path
+
+
+Effect = RestCall | SocketSend | WaitForModels | Upload | Download

@@ -1,0 +1,47 @@
+"""The socket frame codec.
+
+Every socket message, in both directions, is a JSON text ``{"type": ..., "data": ...}``
+whose ``data`` is standard base64 of the UTF-8 JSON payload.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+__all__ = ["FrameError", "decode_frame", "encode_frame"]
+
+
+class FrameError(ValueError):
+    """An incoming frame could not be decoded."""
+
+
+def encode_frame(message_type: str, payload: Any) -> str:
+    """Encode one outgoing message as the text of a socket frame."""
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps({"type": message_type, "data": base64.b64encode(body).decode("ascii")})
+
+
+def decode_frame(frame: str | bytes) -> tuple[str, Any]:
+    """Decode an incoming frame into ``(type, payload)``.
+
+    ``jobID`` and ``imgID`` are upper-cased, as the network compares them case-insensitively.
+    A frame without ``data`` decodes to a ``None`` payload instead of failing.
+    """
+    try:
+        envelope = json.loads(frame)
+        message_type = envelope["type"]
+        data = envelope.get("data")
+        payload = None if data is None else json.loads(base64.b64decode(data))
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise FrameError(f"undecodable socket frame: {exc}") from None
+    if not isinstance(message_type, str):
+        raise FrameError("socket frame has no string 'type'")
+    if isinstance(payload, dict):
+        for key in ("jobID", "imgID"):
+            value = payload.get(key)
+            if value and isinstance(value, str):
+                payload[key] = value.upper()
+    return message_type, payload

@@ -1,0 +1,400 @@
+"""The Project and Job state machines, fed by decoded socket events.
+
+Nothing here does I/O. A :class:`ProjectState` turns each event into state changes and a
+list of :class:`ProjectEvent` for listeners; when a job result needs a download URL from
+the REST host, the state says so through :meth:`ProjectState.take_result_requests` and the
+client resolves it with a plan, then reports back with :meth:`ProjectState.set_result_url`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+import attrs
+
+__all__ = [
+    "FINISHED",
+    "JobError",
+    "JobState",
+    "ProjectEvent",
+    "ProjectState",
+    "map_error_code",
+]
+
+ProjectStatus = Literal["pending", "queued", "processing", "completed", "failed", "canceled"]
+JobStatus = Literal["pending", "initiating", "processing", "completed", "failed", "canceled"]
+FINISHED = frozenset({"completed", "failed", "canceled"})
+
+_NAMED_ERRORS = {
+    "serverRestarting": 5001,
+    "workerDisconnected": 5002,
+    "jobTimedOut": 5003,
+    "artistCanceled": 5004,
+    "workerCancelled": 5005,
+}
+
+
+def map_error_code(error: Any) -> tuple[int, str | None]:
+    """Map a ``jobError.error`` value to ``(code, original string code or None)``."""
+    if isinstance(error, bool):
+        error = int(error)
+    if isinstance(error, (int, float)) and math.isfinite(error):
+        return int(error), None
+    text = "" if error is None else str(error)
+    try:
+        number = float(text) if text.strip() else 0.0
+    except ValueError:
+        return _NAMED_ERRORS.get(text, 5000), text
+    return (int(number) if math.isfinite(number) else 5000), None
+
+
+def _js_round(value: float) -> int:
+    return math.floor(value + 0.5)
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+@attrs.frozen
+class JobError:
+    """Why a job or project failed: the network's numeric ``code``, its string code, a message."""
+
+    code: int
+    message: str
+    original_code: str | None = None
+
+
+@attrs.frozen
+class ProjectEvent:
+    """Something that happened to a project, for callbacks and event iterators.
+
+    ``type`` is one of ``queued``, ``job_started``, ``progress``, ``preview``, ``eta``,
+    ``job_completed``, ``job_failed``, ``completed``, ``failed``, ``canceled``.
+    """
+
+    type: str
+    project_id: str
+    job_id: str | None = None
+    data: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def is_terminal(self) -> bool:
+        """True for the last event a project ever emits."""
+        return self.type in ("completed", "failed", "canceled")
+
+
+@attrs.define
+class JobState:
+    """One media item of a project (the network's ``imgID``)."""
+
+    id: str
+    status: JobStatus = "pending"
+    step: int = 0
+    step_count: int = 0
+    seed: int | None = None
+    worker_name: str | None = None
+    positive_prompt: str | None = None
+    negative_prompt: str | None = None
+    job_index: int | None = None
+    preview_url: str | None = None
+    result_url: str | None = None
+    is_nsfw: bool = False
+    user_canceled: bool = False
+    error: JobError | None = None
+    eta: float | None = None
+    eta_started_at: float | None = None
+    external_progress: float | None = None
+    result_pending: bool = False
+    result_requested: bool = False
+
+    @property
+    def finished(self) -> bool:
+        """True once the job completed, failed or was canceled."""
+        return self.status in FINISHED
+
+    def progress_at(self, now: float) -> int:
+        """Progress 0–100 at wall-clock time ``now``."""
+        if self.status == "completed":
+            return 100
+        external = self.external_progress
+        if external is not None and math.isfinite(external):
+            scaled = external * 100 if 0 <= external <= 1 else external
+            return _clamp(_js_round(scaled), 0, 100)
+        if self.step_count > 0:
+            return _clamp(_js_round(self.step / self.step_count * 100), 0, 100)
+        if self.eta is not None and self.eta_started_at is not None:
+            span = self.eta - self.eta_started_at
+            elapsed = now - self.eta_started_at
+            if elapsed <= 0 or span <= 0:
+                return 1
+            return _clamp(_js_round(elapsed / span * 100), 1, 95)
+        return 0
+
+
+@attrs.define
+class ProjectState:
+    """A project as the client sees it: status, jobs and the events that led there.
+
+    ``media`` (``image``, ``video`` or ``audio``) picks the download-URL endpoint,
+    ``output_format`` its content type.
+    """
+
+    id: str
+    model_id: str
+    media: str
+    number_of_media: int
+    steps: int | None = None
+    output_format: str | None = None
+    disable_nsfw_filter: bool = False
+    status: ProjectStatus = "pending"
+    queue_position: int = -1
+    error: JobError | None = None
+    jobs: dict[str, JobState] = attrs.field(factory=dict)
+    history: list[ProjectEvent] = attrs.field(factory=list)
+    clock: Callable[[], float] = attrs.field(default=time.time, repr=False)
+    last_updated: float = 0.0
+    outcome: ProjectEvent | None = None
+
+    # -- derived -------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        """True once the project completed, failed or was canceled."""
+        return self.status in FINISHED
+
+    @property
+    def progress(self) -> int:
+        """Project progress 0–100: the mean of its jobs' progress, unseen jobs counting 0."""
+        if self.status == "completed":
+            return 100
+        now = self.clock()
+        total = sum(job.progress_at(now) for job in self.jobs.values())
+        return _clamp(_js_round(total / max(1, self.number_of_media)), 0, 100)
+
+    @property
+    def result_urls(self) -> list[str]:
+        """The result URLs of the jobs that have one, in job order."""
+        return [job.result_url for job in self.jobs.values() if job.result_url]
+
+    def take_result_requests(self) -> list[JobState]:
+        """Jobs whose download URL must be fetched now; each job is returned once."""
+        jobs = [j for j in self.jobs.values() if j.result_pending and not j.result_requested]
+        for job in jobs:
+            job.result_requested = True
+        return jobs
+
+    # -- event intake --------------------------------------------------------------
+    def handle(self, message_type: str, payload: Mapping[str, Any]) -> list[ProjectEvent]:
+        """Apply one decoded socket event addressed to this project."""
+        self.last_updated = self.clock()
+        if self.outcome is not None:
+            # A finished project never moves again: late events cannot regress it.
+            return []
+        handler = _HANDLERS.get(message_type)
+        return handler(self, payload) if handler else []
+
+    def set_result_url(self, job_id: str, url: str | None) -> list[ProjectEvent]:
+        """Record the download URL resolved for a job's result (``None`` if it failed)."""
+        job = self.jobs.get(job_id)
+        if job is None or not job.result_pending:
+            return []
+        job.result_pending = False
+        job.result_url = url
+        return self._job_finished(job)
+
+    def set_preview_url(self, job_id: str, url: str) -> list[ProjectEvent]:
+        """Record a preview image URL for a job."""
+        job = self.jobs.get(job_id)
+        if job is None:
+            return []
+        job.preview_url = url
+        return [self._event("preview", job, url=url)]
+
+    def cancel(self) -> list[ProjectEvent]:
+        """Mark the project and its unfinished jobs canceled (after the cancel was sent)."""
+        if self.outcome is not None:
+            return []
+        for job in self.jobs.values():
+            if not job.finished:
+                job.status = "canceled"
+                job.result_pending = False
+        self.status = "canceled"
+        return [self._event("canceled")]
+
+    def fail(self, error: JobError) -> list[ProjectEvent]:
+        """Fail the project (and its unfinished jobs) for a client-side reason."""
+        if self.outcome is not None:
+            return []
+        for job in self.jobs.values():
+            if not job.finished:
+                job.status = "failed"
+                job.error = error
+                job.result_pending = False
+        self.status = "failed"
+        self.error = error
+        return [self._event("failed", code=error.code, message=error.message)]
+
+    # -- handlers ------------------------------------------------------------------
+    def _job(self, payload: Mapping[str, Any]) -> JobState | None:
+        img_id = payload.get("imgID")
+        if not img_id:
+            return None
+        job = self.jobs.get(img_id)
+        if job is None:
+            job = self.jobs[img_id] = JobState(id=img_id, step_count=self.steps or 0)
+        return job
+
+    def _on_job_state(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
+        kind = payload.get("type")
+        if kind == "queued":
+            self.status = "queued"
+            position = payload.get("queuePosition")
+            if isinstance(position, int):
+                self.queue_position = position
+            return [self._event("queued", queue_position=self.queue_position)]
+        if kind in ("initiatingModel", "jobStarted"):
+            job = self._job(payload)
+            if job is None or job.finished:
+                return []
+            job.status = "initiating" if kind == "initiatingModel" else "processing"
+            job.worker_name = payload.get("workerName", job.worker_name)
+            job.positive_prompt = payload.get("positivePrompt", job.positive_prompt)
+            job.negative_prompt = payload.get("negativePrompt", job.negative_prompt)
+            job.job_index = payload.get("jobIndex", job.job_index)
+            if kind == "jobStarted":
+                return [self._event("job_started", job, worker_name=job.worker_name)]
+            return []
+        if kind == "jobCompleted":
+            self.status = "completed" if self.status != "failed" else self.status
+            return self._maybe_completed()
+        return []
+
+    def _on_progress(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
+        job = self._job(payload)
+        if self.status in ("pending", "queued"):
+            self.status = "processing"
+        if job is None or job.finished:
+            return []
+        job.status = "processing"
+        step = payload.get("step")
+        if isinstance(step, (int, float)):
+            job.step = max(int(step), job.step)
+        step_count = payload.get("stepCount")
+        if isinstance(step_count, (int, float)):
+            job.step_count = int(step_count)
+        external = payload.get("progress")
+        if isinstance(external, (int, float)) and not isinstance(external, bool):
+            job.external_progress = float(external)
+        return [
+            self._event(
+                "progress",
+                job,
+                step=job.step,
+                step_count=job.step_count,
+                job_progress=job.progress_at(self.clock()),
+                progress=self.progress,
+                has_image=bool(payload.get("hasImage")),
+            )
+        ]
+
+    def _on_eta(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
+        job = self._job(payload)
+        seconds = payload.get("etaSeconds")
+        if job is None or not isinstance(seconds, (int, float)):
+            return []
+        now = self.clock()
+        job.eta = now + float(seconds)
+        if job.eta_started_at is None:
+            job.eta_started_at = now
+        return [self._event("eta", job, eta_seconds=float(seconds))]
+
+    def _on_result(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
+        job = self._job(payload)
+        if job is None or job.finished or job.result_pending:
+            return []
+        performed = payload.get("performedStepCount")
+        if isinstance(performed, (int, float)) and not isinstance(performed, bool):
+            job.step = int(performed)
+        elif job.step_count > 0:
+            job.step = job.step_count
+        try:
+            job.seed = int(float(payload["lastSeed"]))
+        except (KeyError, TypeError, ValueError, OverflowError):
+            pass
+        job.is_nsfw = bool(payload.get("triggeredNSFWFilter"))
+        job.user_canceled = bool(payload.get("userCanceled"))
+        direct = payload.get("resultUrl") or payload.get("videoUrl") or payload.get("videoFile")
+        if job.user_canceled:
+            job.status = "canceled"
+            return self._job_finished(job)
+        job.status = "completed"
+        if direct:
+            job.result_url = str(direct)
+        elif not job.is_nsfw or self.disable_nsfw_filter:
+            job.result_pending = True
+            return []
+        return self._job_finished(job)
+
+    def _on_error(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
+        code, original = map_error_code(payload.get("error"))
+        error = JobError(code, str(payload.get("error_message") or ""), original)
+        if not payload.get("imgID"):
+            return self.fail(error)
+        job = self._job(payload)
+        if job is None or job.finished:
+            return []
+        job.status = "failed"
+        job.error = error
+        events = [self._event("job_failed", job, code=code, message=error.message)]
+        jobs = list(self.jobs.values())
+        all_failed = len(jobs) >= self.number_of_media and all(
+            j.status == "failed" for j in jobs
+        )
+        if self.number_of_media == 1 or all_failed:
+            self.status = "failed"
+            self.error = error
+            events.append(self._event("failed", code=code, message=error.message))
+        else:
+            events.extend(self._maybe_completed())
+        return events
+
+    # -- completion ----------------------------------------------------------------
+    def _job_finished(self, job: JobState) -> list[ProjectEvent]:
+        event_type = "job_completed" if job.status == "completed" else "job_failed"
+        events = [
+            self._event(
+                event_type, job, result_url=job.result_url, seed=job.seed, is_nsfw=job.is_nsfw
+            )
+        ]
+        return events + self._maybe_completed()
+
+    def _maybe_completed(self) -> list[ProjectEvent]:
+        if self.status != "completed":
+            return []
+        jobs = list(self.jobs.values())
+        if len(jobs) < self.number_of_media:
+            return []
+        if any(not job.finished or job.result_pending for job in jobs):
+            return []
+        if self.outcome is not None:
+            return []
+        return [self._event("completed", result_urls=self.result_urls)]
+
+    def _event(self, event_type: str, job: JobState | None = None, **data: Any) -> ProjectEvent:
+        event = ProjectEvent(event_type, self.id, job.id if job else None, data)
+        self.history.append(event)
+        if event.is_terminal:
+            self.outcome = event
+        return event
+
+
+_HANDLERS: dict[str, Callable[[ProjectState, Mapping[str, Any]], list[ProjectEvent]]] = {
+    "jobState": ProjectState._on_job_state,
+    "jobProgress": ProjectState._on_progress,
+    "jobETA": ProjectState._on_eta,
+    "jobResult": ProjectState._on_result,
+    "jobError": ProjectState._on_error,
+}

@@ -1,0 +1,170 @@
+"""``AsyncSogniClient``: the asyncio twin of :class:`sogni.SogniClient`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from sogni._connection import Connection
+from sogni._generated.models import ClientConfig
+from sogni.core.effects import Download, Effect, RestCall, SocketSend, Upload, WaitForModels
+from sogni.core.plans import Plan
+from sogni.core.projects import ProjectState
+from sogni.errors import SogniError, SogniTimeoutError
+from sogni_async._generated.async_facade import AsyncSogniClientFacade
+from sogni_async._project import AsyncProject
+
+log = logging.getLogger("sogni")
+T = TypeVar("T")
+
+__all__ = ["AsyncSogniClient"]
+
+
+class AsyncSogniClient(AsyncSogniClientFacade):
+    """Asynchronous client of the Sogni Supernet, for asyncio code such as FastAPI.
+
+    Use it as an async context manager, or await :meth:`close` when done::
+
+        async with AsyncSogniClient(api_key="...") as client:
+            project = await client.projects.create(model_id="flux1-schnell-fp8", positive_prompt="a cat")
+            urls = await project.wait_for_completion()
+
+    The client binds to the event loop of its first awaited call.
+    """
+
+    def _open(self, config: ClientConfig) -> None:
+        self._conn = Connection(config, spawn=self._spawn)
+        self._hub = self._conn.hub
+        self._ctx = self._conn.ctx
+        self._http = httpx.AsyncClient(timeout=config.timeout, follow_redirects=True)
+        self._rest = self._conn.async_rest(self._http)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Future[Any]] = set()
+
+    def __repr__(self) -> str:
+        config = self._ctx.config
+        return f"<AsyncSogniClient app_id={config.app_id!r} network={config.network!r}>"
+
+    async def __aenter__(self) -> AsyncSogniClient:
+        self._bind()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the socket, the HTTP connections and the background tasks."""
+        await asyncio.get_running_loop().run_in_executor(None, self._conn.close)
+        for task in list(self._tasks):
+            task.cancel()
+        await self._http.aclose()
+
+    def _bind(self) -> None:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+            if self._ctx.config.connect and self._ctx.config.api_key:
+                self._conn.engine.start()
+
+    # -- driver ---------------------------------------------------------------------------
+    async def _run(self, plan: Plan[T]) -> T:
+        """Run a plan to completion, awaiting its effects."""
+        self._bind()
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                effect = plan.throw(error) if error is not None else plan.send(value)
+            except StopIteration as stop:
+                return stop.value  # type: ignore[no-any-return]
+            try:
+                value, error = await self._execute(effect), None
+            except Exception as exc:
+                value, error = None, exc
+
+    async def _execute(self, effect: Effect) -> Any:
+        if isinstance(effect, RestCall):
+            return await self._rest.call(effect)
+        if isinstance(effect, SocketSend):
+            self._conn.require_credentials()
+            engine = self._conn.engine
+            await self._wait_until(lambda: engine.state in ("open", "closed"), 10.0, "connect")
+            engine.raise_if_closed()
+            return engine.send(effect.type, effect.payload)
+        if isinstance(effect, WaitForModels):
+            self._conn.require_credentials()
+            await self._wait_until(self._conn.models_or_closed, effect.timeout, "models")
+            self._conn.engine.raise_if_closed()
+            return list(self._ctx.available_models)
+        if isinstance(effect, Download):
+            return await self._download(effect.url, effect.path)
+        if isinstance(effect, Upload):
+            raise SogniError("uploads are not supported yet")
+        raise TypeError(f"unknown effect {effect!r}")
+
+    async def _wait_until(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
+        if predicate():
+            return
+        self._conn.engine.start()
+        loop = asyncio.get_running_loop()
+        woken = asyncio.Event()
+
+        def wake() -> None:
+            try:
+                loop.call_soon_threadsafe(woken.set)
+            except RuntimeError:
+                pass
+
+        unwatch = self._hub.watch(wake)
+        try:
+
+            async def wait() -> None:
+                while not predicate():
+                    woken.clear()
+                    await woken.wait()
+
+            await asyncio.wait_for(wait(), timeout)
+        except asyncio.TimeoutError:
+            raise SogniTimeoutError(f"timed out after {timeout:g} s waiting for {what}") from None
+        finally:
+            unwatch()
+
+    async def _download(self, url: str, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        async with self._http.stream("GET", url, timeout=None) as response:
+            if response.status_code >= 400:
+                raise SogniError(f"downloading {path.name} failed: HTTP {response.status_code}")
+            with partial.open("wb") as out:
+                async for chunk in response.aiter_bytes(1 << 16):
+                    out.write(chunk)
+        partial.replace(path)
+        return path
+
+    def _spawn(self, plan: Plan[Any]) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            plan.close()
+            return
+        try:
+            loop.call_soon_threadsafe(self._start_task, plan)
+        except RuntimeError:
+            plan.close()
+
+    def _start_task(self, plan: Plan[Any]) -> None:
+        task = asyncio.ensure_future(self._run_quietly(plan))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run_quietly(self, plan: Plan[Any]) -> None:
+        try:
+            await self._run(plan)
+        except Exception:
+            log.warning("background request failed", exc_info=True)
+
+    def _project(self, state: ProjectState) -> AsyncProject:
+        return AsyncProject(self, state)
