@@ -61,8 +61,12 @@ class CloseDecision:
 
     @property
     def clear_auth(self) -> bool:
-        """Whether the credentials must be dropped (the server will not take them back)."""
-        return self.kind is CloseKind.FATAL
+        """Whether the credentials must be dropped (the server will not take them back).
+
+        ``4015`` is the exception: another connection took over this app id, but the
+        credentials are still good for REST calls and a later connection.
+        """
+        return self.kind is CloseKind.FATAL and self.code != CloseCode.SWITCHED_CONNECTION
 
 
 def classify_close(code: int | None, *, authenticated: bool = True) -> CloseDecision:
@@ -71,7 +75,9 @@ def classify_close(code: int | None, *, authenticated: bool = True) -> CloseDeci
     * ``1000``: a normal close, nothing to retry.
     * ``4000``–``4999``: the server ended the session for a reason a retry cannot fix
       (``4010`` blocked app id, ``4015`` replaced by a newer connection, ``4021``
-      authentication error, others unnamed). Credentials are dropped.
+      authentication error, others unnamed). Credentials are dropped, except after
+      ``4015``: reconnecting with the same app id would only knock the newer connection
+      off in turn, but nothing is wrong with the credentials.
     * anything else (``1001``, ``1006``, ``1011``, …): transient, reconnect with backoff.
     * no code at all (``None`` or ``0``): transient as well. The network's own client treats
       this as fatal and logs the user out, but a close without a code is what a dropped TCP

@@ -1,0 +1,665 @@
+"""Durable creative workflows: request builders, step validation and response handling.
+
+Workflows live on the REST host under ``/v1/creative-agent/workflows``. Every builder here
+returns a :class:`WorkflowRequest` (method, path, query, JSON body, headers) and validates
+its arguments first, so a request that cannot succeed fails with
+:class:`~sogni.errors.ValidationError` before anything is sent. Replies are unwrapped with
+:func:`unwrap` and HTTP errors turned into exceptions with :func:`error_from_response`.
+The event stream itself is parsed by :mod:`sogni.core.sse`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import attrs
+
+from sogni.core.sse import TERMINAL_STATUSES
+from sogni.errors import ApiError, AuthenticationError, ValidationError
+
+__all__ = [
+    "BILLING_MODES",
+    "DEPENDENCY_TRANSFORMS",
+    "HOSTED_TOOL_ARGUMENTS",
+    "HOSTED_TOOL_NAMES",
+    "INPUT_MEDIA",
+    "MEDIA_TYPES",
+    "TERMINAL_STATUSES",
+    "TOKEN_TYPES",
+    "WORKFLOWS_PATH",
+    "WorkflowRequest",
+    "cancel_request",
+    "error_from_response",
+    "events_request",
+    "get_request",
+    "is_terminal_status",
+    "list_request",
+    "normalize_steps",
+    "start_hosted_tool_sequence_request",
+    "start_image_to_video_request",
+    "start_request",
+    "stream_request",
+    "unwrap",
+    "validate_media_references",
+    "workflow_path",
+]
+
+WORKFLOWS_PATH = "/v1/creative-agent/workflows"
+
+TOKEN_TYPES = ("sogni", "spark")
+BILLING_MODES = ("subscription", "tokens", "auto")
+DEPENDENCY_TRANSFORMS = ("artifact_url", "artifact_data_uri")
+MEDIA_TYPES = ("image", "video", "audio")
+INPUT_MEDIA = "$input_media"
+"""The pseudo step id that binds one of the request's media references into a step."""
+
+HOSTED_TOOL_ARGUMENTS: Mapping[str, tuple[str, ...]] = {
+    "sogni_generate_image": (
+        "prompt", "negative_prompt", "width", "height", "model", "gpt_image_quality",
+        "output_format", "number_of_variations", "steps", "seed",
+    ),
+    "sogni_edit_image": (
+        "prompt", "source_image_url", "reference_image_urls", "negative_prompt", "width",
+        "height", "model", "gpt_image_quality", "output_format", "number_of_variations", "seed",
+    ),
+    "sogni_generate_video": (
+        "prompt", "expand_prompt", "negative_prompt", "reference_image_url",
+        "reference_image_end_url", "reference_image_urls", "reference_video_urls",
+        "reference_audio_urls", "reference_audio_identity_url", "audio_identity_strength",
+        "first_frame_strength", "last_frame_strength", "width", "height", "duration", "fps",
+        "generate_audio", "model", "number_of_variations", "seed",
+    ),
+    "sogni_sound_to_video": (
+        "prompt", "expand_prompt", "reference_audio_url", "reference_image_url",
+        "reference_image_urls", "reference_audio_urls", "reference_video_urls", "audio_start",
+        "duration", "generate_audio", "width", "height", "model", "number_of_variations", "seed",
+    ),
+    "sogni_video_to_video": (
+        "prompt", "expand_prompt", "reference_video_url", "negative_prompt", "control_mode",
+        "reference_image_url", "reference_image_urls", "reference_video_urls",
+        "reference_audio_urls", "reference_audio_identity_url", "audio_identity_strength",
+        "video_start", "duration", "generate_audio", "width", "height", "detailer_strength",
+        "model", "number_of_variations", "seed",
+    ),
+    "sogni_generate_music": (
+        "prompt", "lyrics", "language", "duration", "bpm", "keyscale", "timesignature",
+        "composer_mode", "prompt_strength", "creativity", "model", "output_format",
+        "number_of_variations", "seed",
+    ),
+}  # fmt: skip
+"""The hosted tools a step may run, with the arguments each accepts (tools version
+``2026-04-30.1``)."""
+
+HOSTED_TOOL_NAMES = tuple(HOSTED_TOOL_ARGUMENTS)
+
+_REQUIRED_ARGUMENTS: Mapping[str, tuple[str, ...]] = {
+    "sogni_sound_to_video": ("prompt", "reference_audio_url"),
+    "sogni_video_to_video": ("prompt", "reference_video_url"),
+}
+
+# snake_case spellings accepted for step and dependency keys; the wire uses camelCase.
+_STEP_ALIASES = {"tool_name": "toolName", "depends_on": "dependsOn"}
+_DEPENDENCY_ALIASES = {
+    "source_step_id": "sourceStepId",
+    "target_argument": "targetArgument",
+    "source_artifact_id": "sourceArtifactId",
+    "source_artifact_index": "sourceArtifactIndex",
+    "media_type": "mediaType",
+}
+_HTTP_URL = re.compile(r"^https?://", re.IGNORECASE)
+_DATA_URI = re.compile(r"^data:", re.IGNORECASE)
+
+
+@attrs.frozen
+class WorkflowRequest:
+    """One HTTP request to the workflow API, as the network expects it.
+
+    ``json`` is ``None`` when the request has no body. ``result_key`` names the key of the
+    reply's ``data`` that holds the result (``None`` for the event stream, which is SSE).
+    """
+
+    method: str
+    path: str
+    query: Mapping[str, str] = attrs.field(factory=dict)
+    json: Any = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    result_key: str | None = None
+
+    @property
+    def idempotent(self) -> bool:
+        """True for requests that are safe to retry (reads)."""
+        return self.method == "GET"
+
+
+def is_terminal_status(status: object) -> bool:
+    """True for ``completed``, ``failed`` and ``cancelled``."""
+    return isinstance(status, str) and status in TERMINAL_STATUSES
+
+
+# --- small checks ------------------------------------------------------------------------
+
+
+def _check_id(workflow_id: object, field: str = "workflow_id") -> str:
+    if not isinstance(workflow_id, str) or not workflow_id:
+        raise ValidationError(f"{field} must be a non-empty string", field=field)
+    try:
+        workflow_id.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(f"{field} is not valid text", field=field) from None
+    return workflow_id
+
+
+def workflow_path(workflow_id: str, *suffix: str) -> str:
+    """``/v1/creative-agent/workflows/{id}[/suffix…]`` with the id URL-encoded."""
+    encoded = quote(_check_id(workflow_id), safe="!'()*")  # encodeURIComponent's set
+    return "/".join((WORKFLOWS_PATH, encoded, *suffix))
+
+
+def _js_string(value: object) -> str:
+    """``String(value)`` for the scalar types a query can hold."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _check_choice(value: object, field: str, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise ValidationError(
+            f"{field} must be one of {', '.join(allowed)}, got {value!r}",
+            field=field,
+            allowed=list(allowed),
+        )
+
+
+def _check_count(value: object, field: str, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValidationError(
+            f"{field} must be an integer of at least {minimum}, got {value!r}",
+            field=field,
+            allowed=f"integers >= {minimum}",
+        )
+
+
+def _check_number(value: object, field: str, *, positive: bool = True) -> None:
+    ok = (
+        not isinstance(value, bool)
+        and isinstance(value, (int, float))
+        and math.isfinite(value)
+        and (value > 0 or not positive)
+    )
+    if not ok:
+        what = "a positive number" if positive else "a finite number"
+        raise ValidationError(f"{field} must be {what}, got {value!r}", field=field)
+
+
+def _merge_extra(input: dict[str, Any], extra: Mapping[str, Any] | None) -> None:
+    for key, value in (extra or {}).items():
+        if key in input:
+            raise ValidationError(
+                f"extra repeats the input key '{key}'; pass it as its own argument",
+                field="extra",
+            )
+        if value is not None:
+            input[key] = value
+
+
+def _check_text(value: object, field: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{field} must be a non-empty string", field=field)
+
+
+# --- media references --------------------------------------------------------------------
+
+
+def validate_media_references(references: object, field: str = "media_references") -> list[Any]:
+    """Check request-level media references; returns them as a list.
+
+    Durable workflows run later, on the server, so media must be uploaded first and
+    referenced by an ``http(s)`` URL; inline ``data:`` URIs (``url``, ``dataUri``,
+    ``data_uri``) are rejected, as the network's newer clients do.
+    """
+    if isinstance(references, (str, bytes)) or not isinstance(references, Sequence):
+        raise ValidationError(f"{field} must be a list", field=field)
+    problems: list[str] = []
+    for index, reference in enumerate(references):
+        if not isinstance(reference, Mapping):
+            continue
+        url = reference.get("url")
+        if isinstance(url, str) and url.strip():
+            trimmed = url.strip()
+            if _DATA_URI.match(trimmed) or not _HTTP_URL.match(trimmed):
+                problems.append(f"{field}[{index}].url")
+        for key in ("dataUri", "data_uri"):
+            inline = reference.get(key)
+            if isinstance(inline, str) and inline.strip():
+                problems.append(f"{field}[{index}].{key}")
+    if problems:
+        raise ValidationError(
+            "durable workflows need uploaded media referenced by http(s) URL, not inline "
+            f"data: {', '.join(problems)}",
+            field=field,
+            hint="upload the media first and pass its URL",
+        )
+    return list(references)
+
+
+# --- hosted tool steps -------------------------------------------------------------------
+
+
+def _rename(value: Mapping[str, Any], aliases: Mapping[str, str], field: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        wire = aliases.get(key, key)
+        if wire in out:
+            raise ValidationError(
+                f"{field} gives '{wire}' twice (camelCase and snake_case)", field=field
+            )
+        if item is not None:
+            out[wire] = item
+    return out
+
+
+def _normalize_dependency(
+    raw: object,
+    field: str,
+    *,
+    tool_name: str,
+    earlier_ids: set[str],
+    media_count: int | None,
+) -> dict[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise ValidationError(f"{field} must be a mapping", field=field)
+    dep = _rename(raw, _DEPENDENCY_ALIASES, field)
+    source = dep.get("sourceStepId")
+    _check_text(source, f"{field}.source_step_id")
+    target = dep.get("targetArgument")
+    _check_text(target, f"{field}.target_argument")
+    arguments = HOSTED_TOOL_ARGUMENTS[tool_name]
+    if target not in arguments:
+        raise ValidationError(
+            f"{field}.target_argument {target!r} is not an argument of {tool_name}",
+            field=f"{field}.target_argument",
+            allowed=list(arguments),
+        )
+    _check_choice(dep.get("transform"), f"{field}.transform", DEPENDENCY_TRANSFORMS)
+    if "mediaType" in dep:
+        _check_choice(dep["mediaType"], f"{field}.media_type", MEDIA_TYPES)
+    if "required" in dep and not isinstance(dep["required"], bool):
+        raise ValidationError(f"{field}.required must be a boolean", field=f"{field}.required")
+    if "sourceArtifactId" in dep:
+        _check_text(dep["sourceArtifactId"], f"{field}.source_artifact_id")
+    if "sourceArtifactIndex" in dep:
+        _check_count(dep["sourceArtifactIndex"], f"{field}.source_artifact_index", minimum=0)
+    if source == INPUT_MEDIA:
+        if not media_count:
+            raise ValidationError(
+                f"{field} binds {INPUT_MEDIA} but the request has no media references",
+                field=f"{field}.source_step_id",
+                hint="pass media_references with the uploaded media",
+            )
+        index = dep.get("sourceArtifactIndex")
+        if isinstance(index, int) and index >= media_count:
+            raise ValidationError(
+                f"{field}.source_artifact_index {index} is past the {media_count} media "
+                "reference(s)",
+                field=f"{field}.source_artifact_index",
+                allowed=f"0..{media_count - 1}",
+            )
+    elif source not in earlier_ids:
+        allowed = sorted(earlier_ids) + [INPUT_MEDIA]
+        raise ValidationError(
+            f"{field}.source_step_id {source!r} is not the id of an earlier step",
+            field=f"{field}.source_step_id",
+            allowed=allowed,
+        )
+    return dep
+
+
+def normalize_steps(
+    steps: object, *, media_references: Sequence[Any] | None = None
+) -> list[dict[str, Any]]:
+    """Validate hosted-tool steps and return them in wire form.
+
+    Each step is a mapping ``{id?, toolName, arguments, dependsOn?}`` (``tool_name`` and
+    ``depends_on`` are accepted too); each dependency ``{sourceStepId, targetArgument,
+    transform, sourceArtifactId?, sourceArtifactIndex?, mediaType?, required?}`` (or the
+    snake_case spellings). Checked: tool names, unique step ids, arguments present, required
+    arguments given or bound by a dependency, dependency targets are arguments of the tool,
+    transforms and media types, and that every dependency comes from an earlier step or
+    from ``$input_media`` (which needs ``media_references``). Unknown keys pass through.
+    """
+    if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence) or not steps:
+        raise ValidationError("steps must be a non-empty list of steps", field="steps")
+    media_count = None if media_references is None else len(media_references)
+    seen_ids: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for index, raw in enumerate(steps):
+        field = f"steps[{index}]"
+        if not isinstance(raw, Mapping):
+            raise ValidationError(f"{field} must be a mapping", field=field)
+        step = _rename(raw, _STEP_ALIASES, field)
+        tool_name = step.get("toolName")
+        if not isinstance(tool_name, str) or tool_name not in HOSTED_TOOL_ARGUMENTS:
+            raise ValidationError(
+                f"{field}.tool_name {tool_name!r} is not a hosted tool",
+                field=f"{field}.tool_name",
+                allowed=list(HOSTED_TOOL_NAMES),
+            )
+        step_id = step.get("id")
+        if step_id is not None:
+            _check_text(step_id, f"{field}.id")
+            if step_id == INPUT_MEDIA or step_id in seen_ids:
+                raise ValidationError(
+                    f"{field}.id {step_id!r} is already used", field=f"{field}.id"
+                )
+        arguments = step.get("arguments")
+        if not isinstance(arguments, Mapping):
+            raise ValidationError(
+                f"{field}.arguments must be a mapping of tool arguments",
+                field=f"{field}.arguments",
+            )
+        step["arguments"] = dict(arguments)
+        bound: set[str] = set()
+        if "dependsOn" in step:
+            deps = step["dependsOn"]
+            if isinstance(deps, (str, bytes)) or not isinstance(deps, Sequence):
+                raise ValidationError(
+                    f"{field}.depends_on must be a list", field=f"{field}.depends_on"
+                )
+            step["dependsOn"] = [
+                _normalize_dependency(
+                    dep,
+                    f"{field}.depends_on[{n}]",
+                    tool_name=tool_name,
+                    earlier_ids=seen_ids,
+                    media_count=media_count,
+                )
+                for n, dep in enumerate(deps)
+            ]
+            bound = {dep["targetArgument"] for dep in step["dependsOn"]}
+        for name in _REQUIRED_ARGUMENTS.get(tool_name, ("prompt",)):
+            if arguments.get(name) is None and name not in bound:
+                raise ValidationError(
+                    f"{field}: {tool_name} needs the argument '{name}'",
+                    field=f"{field}.arguments.{name}",
+                )
+        if step_id is not None:
+            seen_ids.add(step_id)
+        out.append(step)
+    return out
+
+
+# --- request builders --------------------------------------------------------------------
+
+
+def start_request(
+    *,
+    input: Mapping[str, Any] | None = None,
+    kind: str | None = None,
+    template_id: str | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    token_type: str | None = None,
+    billing_mode: str | None = None,
+    app_source: str | None = None,
+    idempotency_key: str | None = None,
+    media_references: Sequence[Any] | None = None,
+    max_estimated_capacity_units: float | None = None,
+    confirm_cost: bool | None = None,
+) -> WorkflowRequest:
+    """``POST /v1/creative-agent/workflows``: start a workflow.
+
+    Give either an inline ``input`` (with ``kind`` for the typed workflows, see
+    :func:`start_image_to_video_request` and :func:`start_hosted_tool_sequence_request`)
+    or the ``template_id`` of a saved template (with its ``inputs``). ``input`` is sent as
+    given. Body keys: ``kind, input, workflow_id, inputs, token_type, billing_mode,
+    app_source, max_estimated_capacity_units, confirm_cost, media_references``, each only
+    when set; ``idempotency_key`` travels in the ``Idempotency-Key`` header.
+    """
+    if (input is None) == (template_id is None):
+        raise ValidationError(
+            "start a workflow with either an inline input or a saved template_id, not "
+            + ("both" if input is not None else "neither"),
+            field="input",
+        )
+    body: dict[str, Any] = {}
+    if kind is not None:
+        _check_text(kind, "kind")
+        body["kind"] = kind
+    if input is not None:
+        if not isinstance(input, Mapping):
+            raise ValidationError("input must be a mapping", field="input")
+        body["input"] = dict(input)
+    if inputs is not None and template_id is None:
+        raise ValidationError("inputs go with a saved template_id", field="inputs")
+    if template_id is not None:
+        body["workflow_id"] = _check_id(template_id, "template_id")
+        if inputs:
+            if not isinstance(inputs, Mapping):
+                raise ValidationError("inputs must be a mapping", field="inputs")
+            body["inputs"] = dict(inputs)
+    if token_type:
+        _check_choice(token_type, "token_type", TOKEN_TYPES)
+        body["token_type"] = token_type
+    if billing_mode:
+        _check_choice(billing_mode, "billing_mode", BILLING_MODES)
+        body["billing_mode"] = billing_mode
+    if app_source:
+        body["app_source"] = app_source
+    if max_estimated_capacity_units is not None:
+        _check_number(max_estimated_capacity_units, "max_estimated_capacity_units")
+        body["max_estimated_capacity_units"] = max_estimated_capacity_units
+    if confirm_cost is not None:
+        if not isinstance(confirm_cost, bool):
+            raise ValidationError("confirm_cost must be a boolean", field="confirm_cost")
+        body["confirm_cost"] = confirm_cost
+    if media_references is not None:
+        body["media_references"] = validate_media_references(media_references)
+    headers = {"Content-Type": "application/json"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
+    return WorkflowRequest(
+        "POST", WORKFLOWS_PATH, json=body, headers=headers, result_key="workflow"
+    )
+
+
+def start_image_to_video_request(
+    prompt: str,
+    *,
+    video_prompt: str | None = None,
+    negative_prompt: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    duration: float | None = None,
+    image_model: str | None = None,
+    video_model: str | None = None,
+    number_of_media: int | None = None,
+    seed: int | None = None,
+    extra: Mapping[str, Any] | None = None,
+    token_type: str | None = None,
+    app_source: str | None = None,
+) -> WorkflowRequest:
+    """Start an ``image_to_video`` workflow: an image is generated, then animated.
+
+    The model fields take selectors such as ``flux2``, ``ltx23`` or ``wan22``. ``extra``
+    adds further input keys (wire names) as they are.
+    """
+    _check_text(prompt, "prompt")
+    fields: list[tuple[str, str, Any]] = [
+        ("videoPrompt", "video_prompt", video_prompt),
+        ("negativePrompt", "negative_prompt", negative_prompt),
+        ("width", "width", width),
+        ("height", "height", height),
+        ("duration", "duration", duration),
+        ("imageModel", "image_model", image_model),
+        ("videoModel", "video_model", video_model),
+        ("numberOfMedia", "number_of_media", number_of_media),
+        ("seed", "seed", seed),
+    ]
+    input: dict[str, Any] = {"prompt": prompt}
+    for wire, name, value in fields:
+        if value is None:
+            continue
+        if name in ("width", "height", "number_of_media"):
+            _check_count(value, name, minimum=1)
+        elif name == "seed":
+            _check_count(value, name, minimum=0)
+        elif name == "duration":
+            _check_number(value, name)
+        elif not isinstance(value, str):
+            raise ValidationError(f"{name} must be a string", field=name)
+        input[wire] = value
+    _merge_extra(input, extra)
+    return start_request(
+        kind="image_to_video", input=input, token_type=token_type, app_source=app_source
+    )
+
+
+def start_hosted_tool_sequence_request(
+    steps: Sequence[Mapping[str, Any]],
+    *,
+    title: str | None = None,
+    media_references: Sequence[Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    token_type: str | None = None,
+    app_source: str | None = None,
+) -> WorkflowRequest:
+    """Start a ``hosted_tool_sequence`` workflow: hosted tool steps run in order.
+
+    ``media_references`` (uploaded media, by URL) go into the input as
+    ``mediaReferences``; a dependency with ``sourceStepId: "$input_media"`` binds one of
+    them into a step argument. ``extra`` adds further input keys as they are.
+    """
+    references = (
+        None if media_references is None else validate_media_references(media_references)
+    )
+    input: dict[str, Any] = {}
+    if title is not None:
+        _check_text(title, "title")
+        input["title"] = title
+    input["steps"] = normalize_steps(steps, media_references=references)
+    if references is not None:
+        input["mediaReferences"] = references
+    _merge_extra(input, extra)
+    return start_request(
+        kind="hosted_tool_sequence", input=input, token_type=token_type, app_source=app_source
+    )
+
+
+def list_request(*, limit: int | None = None, offset: int | None = None) -> WorkflowRequest:
+    """``GET /v1/creative-agent/workflows?limit=&offset=`` (each only when given)."""
+    query: dict[str, str] = {}
+    if limit is not None:
+        _check_count(limit, "limit", minimum=1)
+        query["limit"] = _js_string(limit)
+    if offset is not None:
+        _check_count(offset, "offset", minimum=0)
+        query["offset"] = _js_string(offset)
+    return WorkflowRequest("GET", WORKFLOWS_PATH, query=query, result_key="workflows")
+
+
+def get_request(workflow_id: str) -> WorkflowRequest:
+    """``GET /v1/creative-agent/workflows/{id}``: a snapshot of one workflow."""
+    return WorkflowRequest("GET", workflow_path(workflow_id), result_key="workflow")
+
+
+def events_request(workflow_id: str) -> WorkflowRequest:
+    """``GET /v1/creative-agent/workflows/{id}/events``: the event history."""
+    return WorkflowRequest("GET", workflow_path(workflow_id, "events"), result_key="events")
+
+
+def cancel_request(workflow_id: str) -> WorkflowRequest:
+    """``POST /v1/creative-agent/workflows/{id}/cancel`` (no body): cooperative cancel."""
+    return WorkflowRequest("POST", workflow_path(workflow_id, "cancel"), result_key="workflow")
+
+
+def stream_request(
+    workflow_id: str,
+    *,
+    after: str | int | None = None,
+    last_event_id: str | int | None = None,
+) -> WorkflowRequest:
+    """``GET /v1/creative-agent/workflows/{id}/events/stream``: the SSE event stream.
+
+    Query ``after`` = ``after`` or else ``last_event_id``; header ``Last-Event-ID`` only
+    for ``last_event_id``. For a stream that survives reconnects, use
+    :class:`sogni.core.sse.SseStream`, whose ``next_request()`` gives the query and headers
+    of every attempt.
+    """
+    query: dict[str, str] = {}
+    resume_from = after if after is not None else last_event_id
+    if resume_from is not None:
+        query["after"] = _js_string(resume_from)
+    headers = {"Accept": "text/event-stream"}
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = _js_string(last_event_id)
+    return WorkflowRequest(
+        "GET", workflow_path(workflow_id, "events", "stream"), query=query, headers=headers
+    )
+
+
+# --- responses ---------------------------------------------------------------------------
+
+_EXPECTED_TYPES: Mapping[str, type] = {"workflow": Mapping, "workflows": list, "events": list}
+
+
+def unwrap(data: object, key: str) -> Any:
+    """The ``key`` entry of a reply's ``data`` (``workflow``, ``workflows``, ``events`` …).
+
+    Raises :class:`~sogni.errors.ApiError` when ``data`` or the key is missing or has the
+    wrong shape.
+    """
+    if not isinstance(data, Mapping):
+        raise ApiError("the workflow reply did not include data")
+    if key not in data:
+        raise ApiError(f"the workflow reply did not include data.{key}")
+    value = data[key]
+    expected = _EXPECTED_TYPES.get(key)
+    if expected is not None and not isinstance(value, expected):
+        raise ApiError(f"the workflow reply's data.{key} has an unexpected shape")
+    return value
+
+
+def error_from_response(status: int, body_text: str, *, reason: str | None = None) -> ApiError:
+    """The exception for a non-2xx workflow reply.
+
+    The body is read as JSON (text that is not JSON becomes the message); the error payload
+    is the body itself when its ``status`` is ``"error"``, else its ``data`` (or the body).
+    The message is the payload's ``message`` when it is a string, else the HTTP reason;
+    the code is its numeric ``errorCode``, else 0. A 401 gives
+    :class:`~sogni.errors.AuthenticationError` (the caller should drop its credentials).
+    """
+    body: Any
+    if not body_text:
+        body = {}
+    else:
+        try:
+            body = json.loads(body_text)
+        except ValueError:
+            body = {"status": "error", "message": body_text, "errorCode": 0}
+    payload: Any = body
+    if not (isinstance(body, Mapping) and body.get("status") == "error"):
+        data = body.get("data") if isinstance(body, Mapping) else None
+        payload = data if data is not None else body
+    if reason is None:
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = ""
+    message: str = reason or f"HTTP {status}"
+    error_code = 0
+    if isinstance(payload, Mapping):
+        if isinstance(payload.get("message"), str):
+            message = payload["message"]
+        code = payload.get("errorCode")
+        if isinstance(code, (int, float)) and not isinstance(code, bool) and math.isfinite(code):
+            error_code = int(code)
+    cls = AuthenticationError if status == 401 else ApiError
+    return cls(message, status=status, error_code=error_code)
