@@ -90,9 +90,7 @@ def _validate_update(update: Mapping[str, Any]) -> None:
             raise ValidationError(f"'{key}' must be a boolean", field=key, allowed=[True, False])
     if update.get("event") is not None and not isinstance(update["event"], str):
         raise ValidationError("'event' must be an event or group name", field="event")
-    if update.get("subscriptions") is not None and not isinstance(
-        update["subscriptions"], Mapping
-    ):
+    if update.get("subscriptions") is not None and not isinstance(update["subscriptions"], Mapping):
         raise ValidationError(
             "'subscriptions' must map event or group names to booleans",
             field="subscriptions",

@@ -537,9 +537,7 @@ def start_hosted_tool_sequence_request(
     ``mediaReferences``; a dependency with ``sourceStepId: "$input_media"`` binds one of
     them into a step argument. ``extra`` adds further input keys as they are.
     """
-    references = (
-        None if media_references is None else validate_media_references(media_references)
-    )
+    references = None if media_references is None else validate_media_references(media_references)
     input: dict[str, Any] = {}
     if title is not None:
         _check_text(title, "title")
