@@ -1,0 +1,104 @@
+"""Sans-I/O core of LLM chat and tool calling.
+
+- :mod:`.request` builds the ``llmJobRequest`` socket message and the hosted REST body;
+- :mod:`.messages` / :mod:`.vision` / :mod:`.media` check and normalise messages and images;
+- :mod:`.stream` assembles a job's answer from socket events;
+- :mod:`.estimate` prices a request;
+- :mod:`.model_info` parses the LLM model map;
+- :mod:`.tools` / :mod:`.routing` describe and plan the Sogni platform tools.
+
+Nothing here performs I/O; the client drives these pieces.
+"""
+
+from __future__ import annotations
+
+from .estimate import (
+    LLMCostEstimate,
+    count_input_tokens,
+    llm_estimate_path,
+    parse_llm_estimate,
+    resolve_max_output_tokens,
+)
+from .media import InlineMedia, bytes_to_data_uri, parse_data_uri
+from .messages import normalize_messages
+from .model_info import LLMModelInfo, LLMParamConstraint, LLMSamplingDefaults, parse_llm_models
+from .request import build_hosted_chat_body, build_llm_job_request
+from .results import (
+    ChatChunk,
+    ChatCompletion,
+    ChatCost,
+    ChatJobState,
+    FunctionCall,
+    FunctionCallDelta,
+    ToolCall,
+    ToolCallDelta,
+    ToolResult,
+    ToolRound,
+    Usage,
+)
+from .routing import AvailableModel, resolve_model_selector, select_backbone_model
+from .stream import ChatStreamAssembler
+from .tools import (
+    SogniTools,
+    ToolPlan,
+    build_sogni_tools,
+    check_tool_batch,
+    is_sogni_tool_call,
+    parse_tool_call_arguments,
+    plan_tool_call,
+    tool_call_to_project_params,
+    tool_error_result,
+    tool_handler_result,
+    tool_round_messages,
+    tool_success_result,
+    validate_tool_arguments,
+)
+from .vision import image_to_data_uri, normalize_image_source
+
+__all__ = [
+    "AvailableModel",
+    "ChatChunk",
+    "ChatCompletion",
+    "ChatCost",
+    "ChatJobState",
+    "ChatStreamAssembler",
+    "FunctionCall",
+    "FunctionCallDelta",
+    "InlineMedia",
+    "LLMCostEstimate",
+    "LLMModelInfo",
+    "LLMParamConstraint",
+    "LLMSamplingDefaults",
+    "SogniTools",
+    "ToolCall",
+    "ToolCallDelta",
+    "ToolPlan",
+    "ToolResult",
+    "ToolRound",
+    "Usage",
+    "build_hosted_chat_body",
+    "build_llm_job_request",
+    "build_sogni_tools",
+    "bytes_to_data_uri",
+    "check_tool_batch",
+    "count_input_tokens",
+    "image_to_data_uri",
+    "is_sogni_tool_call",
+    "llm_estimate_path",
+    "normalize_image_source",
+    "normalize_messages",
+    "parse_data_uri",
+    "parse_llm_estimate",
+    "parse_llm_models",
+    "parse_tool_call_arguments",
+    "plan_tool_call",
+    "resolve_max_output_tokens",
+    "resolve_model_selector",
+    "select_backbone_model",
+    "tool_call_to_project_params",
+    "tool_error_result",
+    "tool_handler_result",
+    "tool_round_messages",
+    "tool_success_result",
+    "validate_tool_arguments",
+]
