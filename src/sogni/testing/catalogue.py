@@ -132,16 +132,16 @@ def _comfy_image_tier(steps: JsonDict, guidance: JsonDict, *, bench: float,
 
 
 def _video_tier(*, steps: JsonDict | None, guidance: JsonDict | None, fps: list[int],
-                default_fps: int, width: JsonDict, height: JsonDict, frames: JsonDict,
+                default_fps: int, size: dict[str, JsonDict], frames: JsonDict,
                 bench: float, comfy: bool = True, shift: JsonDict | None = None,
                 audio: bool = False, video_input: bool = False) -> JsonDict:
     tier: JsonDict = {
         "benchmark": _benchmark(bench),
         "fps": _options(fps, default_fps),
         "frames": frames,
-        "height": height,
+        "height": size["height"],
         "type": "video",
-        "width": width,
+        "width": size["width"],
     }
     if comfy:
         tier["comfySampler"] = _options(["euler", "euler_ancestral", "uni_pc", "dpmpp_2m"],
@@ -248,44 +248,45 @@ def _tiers() -> dict[str, JsonDict]:
         "wan22-lightx2v": _video_tier(
             steps=_num(2, 10, 4), guidance=_num(1, 2, 1, decimals=1), fps=[16, 32],
             default_fps=16, frames=_num(17, 161, 81), bench=6.0,
-            shift=_num(1, 8, 5, decimals=1), **wan_size),
+            shift=_num(1, 8, 5, decimals=1), size=wan_size),
         "wan22": _video_tier(
             steps=_num(10, 40, 20), guidance=_num(1, 10, 3.5, decimals=1), fps=[16, 32],
             default_fps=16, frames=_num(17, 161, 81), bench=30.0,
-            shift=_num(1, 8, 8, decimals=1), **wan_size),
+            shift=_num(1, 8, 8, decimals=1), size=wan_size),
         "wan22-s2v": _video_tier(
             steps=_num(2, 40, 4), guidance=_num(1, 10, 1, decimals=1), fps=[16],
             default_fps=16, frames=_num(17, 161, 81), bench=8.0, audio=True,
-            width=_num(480, 1280, 832), height=_num(480, 1280, 480)),
+            size={"width": _num(480, 1280, 832), "height": _num(480, 1280, 480)}),
         "wan22-animate": _video_tier(
             steps=_num(2, 10, 4), guidance=_num(1, 2, 1, decimals=1), fps=[16, 32],
             default_fps=16, frames=_num(17, 321, 81), bench=8.0, video_input=True,
-            width=_num(480, 1280, 832), height=_num(480, 1280, 480)),
+            size={"width": _num(480, 1280, 832), "height": _num(480, 1280, 480)}),
         "ltx23-distilled": _video_tier(
             steps=_num(4, 12, 8), guidance=_num(1, 2, 1, decimals=1), fps=[24, 25, 30],
-            default_fps=24, frames=_num(9, 481, 121), bench=4.0, **ltx_size),
+            default_fps=24, frames=_num(9, 481, 121), bench=4.0, size=ltx_size),
         "ltx23-dev": _video_tier(
             steps=_num(10, 50, 30), guidance=_num(1, 10, 4, decimals=1), fps=[24, 25, 30],
-            default_fps=24, frames=_num(9, 481, 121), bench=15.0, **ltx_size),
+            default_fps=24, frames=_num(9, 481, 121), bench=15.0, size=ltx_size),
         "ltx23-distilled-audio": _video_tier(
             steps=_num(4, 12, 8), guidance=_num(1, 2, 1, decimals=1), fps=[24, 25, 30],
-            default_fps=24, frames=_num(9, 481, 121), bench=4.5, audio=True, **ltx_size),
+            default_fps=24, frames=_num(9, 481, 121), bench=4.5, audio=True, size=ltx_size),
         "ltx23-dev-audio": _video_tier(
             steps=_num(10, 50, 30), guidance=_num(1, 10, 4, decimals=1), fps=[24, 25, 30],
-            default_fps=24, frames=_num(9, 481, 121), bench=16.0, audio=True, **ltx_size),
+            default_fps=24, frames=_num(9, 481, 121), bench=16.0, audio=True, size=ltx_size),
         "ltx23-distilled-v2v": _video_tier(
             steps=_num(4, 12, 8), guidance=_num(1, 2, 1, decimals=1), fps=[24, 25, 30],
-            default_fps=24, frames=_num(9, 481, 121), bench=5.0, video_input=True, **ltx_size),
+            default_fps=24, frames=_num(9, 481, 121), bench=5.0, video_input=True, size=ltx_size),
         "ltx23-dev-v2v": _video_tier(
             steps=_num(10, 50, 30), guidance=_num(1, 10, 4, decimals=1), fps=[24, 25, 30],
             default_fps=24, frames=_num(9, 481, 121), bench=18.0, video_input=True,
-            **ltx_size),
+            size=ltx_size),
         "seedance": _video_tier(
             steps=None, guidance=None, fps=[24], default_fps=24, frames=_num(97, 361, 121),
-            bench=60.0, comfy=False, **sd_size),
+            bench=60.0, comfy=False, size=sd_size),
         "seedance-fast": _video_tier(
             steps=None, guidance=None, fps=[24], default_fps=24, frames=_num(97, 361, 121),
-            bench=30.0, comfy=False, width=_num(480, 1280, 1280), height=_num(480, 1280, 720)),
+            bench=30.0, comfy=False,
+            size={"width": _num(480, 1280, 1280), "height": _num(480, 1280, 720)}),
         # Audio tiers.
         "ace-step-turbo": _audio_tier(_num(1, 20, 8), bench=2.0),
         "ace-step-sft": _audio_tier(_num(10, 100, 50), bench=8.0,

@@ -1,4 +1,4 @@
-"""REST response envelopes: ``{status, data}`` on success, ``{status, message, errorCode}`` on error."""
+"""REST envelopes: ``{status, data}`` on success, ``{status, message, errorCode}`` on error."""
 
 from __future__ import annotations
 

@@ -76,7 +76,8 @@ class WorkerJob:
     step_count: int
     spec: MediaSpec
     worker_name: str
-    status: str = "created"  # created | initiatingModel | jobStarted | jobProgress | jobCompleted | jobError
+    # created | initiatingModel | jobStarted | jobProgress | jobCompleted | jobError
+    status: str = "created"
     reason: str | None = None
     performed_steps: int = 0
     create_time: int = attrs.field(factory=now_ms)
@@ -116,7 +117,8 @@ class ProjectRecord:
     denoise: float
     artist: JsonDict
     jobs: list[WorkerJob] = attrs.field(factory=list)
-    status: str = "pending"  # pending | active | assigned | progress | completed | errored | cancelled
+    # pending | active | assigned | progress | completed | errored | cancelled
+    status: str = "pending"
     reason: str | None = None
     create_time: int = attrs.field(factory=now_ms)
     update_time: int = attrs.field(factory=now_ms)
@@ -390,8 +392,13 @@ class Simulator:
         self.projects[project.id] = project
         task = asyncio.get_running_loop().create_task(self._run(project))
         self._tasks[project.id] = task
-        task.add_done_callback(lambda _t, pid=project.id: self._tasks.pop(pid, None))
+        task.add_done_callback(self._forget_task)
         return project
+
+    def _forget_task(self, task: asyncio.Task[None]) -> None:
+        for project_id, known in list(self._tasks.items()):
+            if known is task:
+                del self._tasks[project_id]
 
     async def cancel(self, project_id: str, app_id: str) -> None:
         """Handle a client ``jobError`` (``artistCanceled``) for ``project_id``."""
@@ -488,7 +495,7 @@ class Simulator:
 
 
 def promised_uploads(key_frame: JsonDict) -> list[str]:
-    """Upload types the keyFrame says were uploaded (``hasStartingImage`` -> ``startingImage``...)."""
+    """Upload types a keyFrame says exist (``hasStartingImage`` -> ``startingImage``, ...)."""
     types = [slot for flag, slot in _UPLOAD_FLAGS.items() if key_frame.get(flag) is True]
     types += [f"contextImage{n}" for n in range(1, 17) if key_frame.get(f"hasContextImage{n}")]
     control_nets = key_frame.get("currentControlNetsJob")
