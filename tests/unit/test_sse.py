@@ -213,6 +213,11 @@ def test_first_request_params_match_the_networks_client() -> None:
     )
 
 
+def test_numbers_are_written_like_js_string() -> None:
+    assert SseResume(after=3.0).request_params()[0] == {"after": "3"}
+    assert SseResume(after=2.5).request_params()[0] == {"after": "2.5"}
+
+
 def test_resume_params_follow_the_last_delivered_id() -> None:
     resume = SseResume(after="3")
     assert resume.accept(frame("4", 1))

@@ -217,8 +217,15 @@ def _numeric(event_id: str) -> int | None:
     return int(event_id) if _NUMERIC_ID.fullmatch(event_id) else None
 
 
-def _optional_str(value: str | int | None) -> str | None:
-    return None if value is None else str(value)
+def _optional_str(value: str | int | float | None) -> str | None:
+    # String(value) of the network's client: 3.0 -> "3", True -> "true".
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @attrs.define
@@ -309,7 +316,10 @@ class SseStream:
 
     @classmethod
     def starting(
-        cls, *, after: str | int | None = None, last_event_id: str | int | None = None
+        cls,
+        *,
+        after: str | int | float | None = None,
+        last_event_id: str | int | float | None = None,
     ) -> SseStream:
         """A stream whose first request starts after the given event."""
         return cls(SseResume(after=after, last_event_id=last_event_id))
