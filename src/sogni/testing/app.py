@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import account_api, catalogue_api, envelope, media_api, projects_api
+from . import account_api, catalogue_api, envelope, estimates_api, media_api, projects_api
 from .recording import RecordedRequest
 from .routing import HandlerFn, Route
 from .socket_api import socket_endpoint
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 ROUTE_GROUPS: list[list[Route]] = [
     catalogue_api.ROUTES,
+    estimates_api.ROUTES,
     account_api.ROUTES,
     media_api.ROUTES,
     projects_api.ROUTES,
