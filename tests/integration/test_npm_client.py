@@ -10,7 +10,9 @@ import io
 import json
 import os
 import shutil
+import struct
 import subprocess
+import wave
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +35,8 @@ pytestmark = [
 ]
 
 
-def run_project(net: LocalSupernet, params: dict[str, Any], timeout_ms: int = 30000) -> Any:
-    """Run ``run_project.mjs`` with ``params``; returns (exit code, parsed last stdout line)."""
+def run_project(net: Any, params: dict[str, Any], timeout_ms: int = 30000) -> Any:
+    """Run ``run_project.mjs`` with ``params``; returns (exit code, last stdout line, stderr)."""
     assert NODE is not None
     env = dict(os.environ, SOGNI_REST_ENDPOINT=net.rest_url,
                SOGNI_SOCKET_ENDPOINT=net.socket_url, SOGNI_API_KEY=net.api_key,
@@ -112,3 +114,81 @@ class _WrongKey:
         self.rest_url = net.rest_url
         self.socket_url = net.socket_url
         self.api_key = "wrong-key"
+
+
+def png_file(tmp_path: Path, size: tuple[int, int] = (320, 240)) -> Path:
+    path = tmp_path / "input.png"
+    Image.new("RGB", size, (200, 30, 30)).save(path)
+    return path
+
+
+def test_image_to_image_uploads_the_starting_image(tmp_path: Path) -> None:
+    source = png_file(tmp_path)
+    params = {"type": "image", "modelId": "flux1-schnell-fp8", "positivePrompt": "redder",
+              "numberOfMedia": 1, "startingImage": f"file:{source}",
+              "startingImageStrength": 0.6, "numberOfPreviews": 2, "steps": 4}
+    with LocalSupernet() as net:
+        code, result, stderr = run_project(net, params)
+        assert code == 0, (result, stderr)
+        stored = net.upload(result["projectId"], "startingImage")
+        assert stored is not None
+        assert stored.read_bytes() == source.read_bytes()
+        key_frame = net.received("jobRequest")[0]["keyFrames"][0]
+        assert key_frame["hasStartingImage"] is True
+        assert key_frame["strength"] == pytest.approx(0.4)
+        previews = [r for r in net.requests()
+                    if r.path == "/v1/image/downloadUrl" and r.query["type"] == "preview"]
+        assert len(previews) == 2
+        image = Image.open(io.BytesIO(httpx.get(result["resultUrls"][0]).content))
+        assert image.size == (1024, 1024)
+
+
+def mp4_track_size(data: bytes) -> tuple[int, int]:
+    at = data.index(b"tkhd")
+    width, height = struct.unpack(">II", data[at + 4 + 76:at + 4 + 84])
+    return width >> 16, height >> 16
+
+
+def test_text_to_video_project() -> None:
+    params = {"type": "video", "modelId": "wan_v2.2-14b-fp8_t2v_lightx2v",
+              "positivePrompt": "waves", "numberOfMedia": 1, "duration": 2, "fps": 16,
+              "width": 640, "height": 480, "tokenType": "spark"}
+    with LocalSupernet() as net:
+        code, result, stderr = run_project(net, params)
+        assert code == 0, (result, stderr)
+        assert net.received("jobRequest")[0]["keyFrames"][0]["frames"] == 33
+        response = httpx.get(result["resultUrls"][0])
+        assert response.headers["content-type"] == "video/mp4"
+        assert response.content[4:8] == b"ftyp"
+        assert mp4_track_size(response.content) == (640, 480)
+        assert any(r.path == "/v1/media/downloadUrl" for r in net.requests())
+
+
+def test_music_project_as_wav() -> None:
+    params = {"type": "audio", "modelId": "ace_step_1.5_turbo", "positivePrompt": "lofi",
+              "numberOfMedia": 2, "duration": 10, "outputFormat": "wav", "tokenType": "spark"}
+    with LocalSupernet() as net:
+        code, result, stderr = run_project(net, params)
+        assert code == 0, (result, stderr)
+        assert len(result["resultUrls"]) == 2
+        for url in result["resultUrls"]:
+            response = httpx.get(url)
+            assert response.headers["content-type"] == "audio/wav"
+            with wave.open(io.BytesIO(response.content)) as reader:
+                assert reader.getnframes() / reader.getframerate() == pytest.approx(10)
+
+
+def test_external_model_result_url_comes_from_the_job_result(tmp_path: Path) -> None:
+    source = png_file(tmp_path)
+    params = {"type": "image", "modelId": "gpt-image-2", "positivePrompt": "edit it",
+              "numberOfMedia": 1, "outputFormat": "webp", "contextImages": [f"file:{source}"],
+              "sizePreset": "custom", "width": 1024, "height": 1536, "tokenType": "spark"}
+    with LocalSupernet() as net:
+        code, result, stderr = run_project(net, params)
+        assert code == 0, (result, stderr)
+        assert net.upload(result["projectId"], "contextImage1") is not None
+        sent = [p for p in net.sent("jobResult") if p["jobID"] == result["projectId"]]
+        assert result["resultUrls"] == [sent[0]["resultUrl"]]
+        assert not any(r.path == "/v1/image/downloadUrl" for r in net.requests())
+        image = Image.open(io.BytesIO(httpx.get(result["resultUrls"][0]).content))
+        assert (image.format, image.size) == ("WEBP", (1024, 1536))

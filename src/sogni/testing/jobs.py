@@ -47,6 +47,9 @@ _UPLOAD_FLAGS = {
 }
 
 
+EXTERNAL_PROGRESS_TICKS = 5
+
+
 def now_ms() -> int:
     """Wall-clock time in milliseconds, as the network reports times."""
     return int(time.time() * 1000)
@@ -458,23 +461,27 @@ class Simulator:
         job.start_time = now_ms()
         project.status = "progress"
         await self._emit(project, "jobState", {"type": "jobStarted", **state})
-        preview_steps = _preview_steps(job.step_count, project.previews)
+        # External APIs report a fraction instead of steps; tick a few times anyway.
+        ticks = EXTERNAL_PROGRESS_TICKS if project.model.external else job.step_count
+        preview_steps = _preview_steps(ticks, project.previews)
         await self._emit(project, "jobETA",
-                         {**ids, "etaSeconds": round(job.step_count * self.timing.step_delay, 3)})
-        for step in range(1, job.step_count + 1):
+                         {**ids, "etaSeconds": round(ticks * self.timing.step_delay, 3)})
+        for tick in range(1, ticks + 1):
             await asyncio.sleep(self.timing.step_delay)
             if project.cancel_requested:
                 break
             job.touch("jobProgress")
-            job.performed_steps = step
-            progress: JsonDict = {**ids, "step": step, "stepCount": job.step_count}
             if project.model.external:
-                progress = {**ids, "progress": round(step / job.step_count, 4)}
-            if step in preview_steps:
+                job.performed_steps = job.step_count if tick == ticks else 0
+                progress: JsonDict = {**ids, "progress": round(tick / ticks, 4)}
+            else:
+                job.performed_steps = tick
+                progress = {**ids, "step": tick, "stepCount": job.step_count}
+            if tick in preview_steps:
                 progress["hasImage"] = True
             await self._emit(project, "jobProgress", progress)
-            remaining = job.step_count - step
-            if remaining and step % 4 == 0:
+            remaining = ticks - tick
+            if remaining and tick % 4 == 0:
                 await self._emit(project, "jobETA", {
                     **ids, "etaSeconds": round(remaining * self.timing.step_delay, 3)})
         job.end_time = now_ms()
