@@ -15,41 +15,19 @@ from typing import Any, Literal
 
 import attrs
 
+from sogni.core.error_codes import map_error_code
+
 __all__ = [
     "FINISHED",
     "JobError",
     "JobState",
     "ProjectEvent",
     "ProjectState",
-    "map_error_code",
 ]
 
 ProjectStatus = Literal["pending", "queued", "processing", "completed", "failed", "canceled"]
 JobStatus = Literal["pending", "initiating", "processing", "completed", "failed", "canceled"]
 FINISHED = frozenset({"completed", "failed", "canceled"})
-
-_NAMED_ERRORS = {
-    "serverRestarting": 5001,
-    "workerDisconnected": 5002,
-    "jobTimedOut": 5003,
-    "artistCanceled": 5004,
-    "workerCancelled": 5005,
-}
-
-
-def map_error_code(error: Any) -> tuple[int, str | None]:
-    """Map a ``jobError.error`` value to ``(code, original string code or None)``."""
-    if isinstance(error, bool):
-        error = int(error)
-    if isinstance(error, (int, float)) and math.isfinite(error):
-        return int(error), None
-    text = "" if error is None else str(error)
-    try:
-        number = float(text) if text.strip() else 0.0
-    except ValueError:
-        return _NAMED_ERRORS.get(text, 5000), text
-    return (int(number) if math.isfinite(number) else 5000), None
-
 
 def _js_round(value: float) -> int:
     return math.floor(value + 0.5)

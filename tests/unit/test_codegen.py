@@ -1,0 +1,54 @@
+"""Generated code must match the schemas, and both facades must offer the same surface."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from codegen.generate import stale_files  # noqa: E402
+from sogni._generated import sync_facade  # noqa: E402
+from sogni_async._generated import async_facade  # noqa: E402
+
+
+def test_generated_files_are_up_to_date() -> None:
+    stale = [str(path.relative_to(ROOT)) for path in stale_files()]
+    assert stale == [], f"run `nox -s codegen` and commit: {stale}"
+
+
+def _public_methods(cls: type) -> dict[str, object]:
+    return {
+        name: member
+        for name, member in vars(cls).items()
+        if not name.startswith("_") and (callable(member) or isinstance(member, property))
+    }
+
+
+def test_sync_and_async_facades_have_the_same_methods_and_arguments() -> None:
+    for name in sync_facade.__all__:
+        sync_cls = getattr(sync_facade, name)
+        async_cls = getattr(async_facade, "Async" + name)
+        sync_methods = _public_methods(sync_cls)
+        async_methods = _public_methods(async_cls)
+        assert sync_methods.keys() == async_methods.keys(), name
+        for method, member in sync_methods.items():
+            twin = async_methods[method]
+            if isinstance(member, property):
+                assert isinstance(twin, property)
+                continue
+            assert inspect.iscoroutinefunction(twin), f"{name}.{method} must be async"
+            sync_params = list(inspect.signature(member).parameters)  # type: ignore[arg-type]
+            async_params = list(inspect.signature(twin).parameters)  # type: ignore[arg-type]
+            assert sync_params == async_params, f"{name}.{method}"
+
+
+def test_every_public_facade_member_has_a_docstring() -> None:
+    for module in (sync_facade, async_facade):
+        for name in module.__all__:
+            cls = getattr(module, name)
+            assert cls.__doc__
+            for method, member in _public_methods(cls).items():
+                assert getattr(member, "__doc__", None), f"{name}.{method}"

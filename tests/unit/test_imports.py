@@ -1,0 +1,30 @@
+"""``import sogni`` stays light, and the sync client never imports asyncio."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _modules_after(code: str) -> set[str]:
+    script = f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"
+    output = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True
+    ).stdout
+    return set(output.split())
+
+
+def test_import_sogni_loads_no_transport() -> None:
+    loaded = _modules_after("import sogni, sogni_async")
+    assert not {"httpx", "websocket", "asyncio", "cattrs", "attrs"} & loaded
+
+
+def test_sync_client_never_imports_asyncio() -> None:
+    loaded = _modules_after(
+        "from sogni import SogniClient\n"
+        "c = SogniClient(api_key='k', rest_endpoint='http://127.0.0.1:9', "
+        "socket_endpoint='ws://127.0.0.1:9', connect=False)\n"
+        "c.close()"
+    )
+    assert "httpx" in loaded
+    assert "asyncio" not in loaded
