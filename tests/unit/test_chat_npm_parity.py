@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from sogni.core.chat.estimate import llm_estimate_path
+from sogni.core.chat.model_info import parse_llm_models
 from sogni.core.chat.request import build_hosted_chat_body, build_llm_job_request
 from sogni.errors import ValidationError
 
@@ -42,16 +44,27 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
   const out = [];
   for (const c of cases) {
     let sent = null;
+    const handlers = {};
+    const quote = { costInUSD: 0, costInSogni: 0, costInSpark: 0, costInToken: 0 };
     const client = {
       appSource: c.clientAppSource ?? undefined,
       logger: { debug() {}, info() {}, warn() {}, error() {} },
-      socket: { on() {}, send: async (type, data) => { sent = JSON.stringify(data); } },
+      socket: {
+        on(name, fn) { handlers[name] = fn; },
+        send: async (type, data) => { sent = JSON.stringify(data); },
+        get: async (p) => { sent = JSON.stringify({ path: p }); return { quote }; },
+      },
       rest: { post: async (p, body) => { sent = JSON.stringify(body); return {}; } },
     };
     const api = new ChatApi({ client, eip712: null });
+    if (c.models) handlers.swarmLLMModels(c.models);
     let failure = null;
     // Non-streaming calls wait for an answer that never comes: only watch what is sent.
-    const call = c.hosted ? api.hosted.create(c.params) : api.completions.create(c.params);
+    const call = c.estimate
+      ? api.estimateCost(c.params)
+      : c.hosted
+        ? api.hosted.create(c.params)
+        : api.completions.create(c.params);
     call.catch((e) => { failure = String(e && e.message); });
     for (let i = 0; i < 100 && sent === null && failure === null; i++) await tick();
     if (failure !== null || sent === null) {
@@ -238,6 +251,31 @@ ERROR_CASES: list[dict[str, Any]] = [
 ]
 
 
+ESTIMATE_CASES: list[dict[str, Any]] = [
+    {"model": "qwen", "messages": HELLO},
+    {"model": "qwen", "messages": VISION, "token_type": "spark", "max_tokens": 777},
+    {"model": "org/qwen 3+", "messages": VISION, "think": True, "task_profile": "coding"},
+    {"model": "qwen", "messages": VISION, "think": True, "task_profile": "general"},
+    {"model": "legacy", "messages": HELLO, "think": True, "task_profile": "reasoning"},
+]
+LLM_MODELS = {
+    "qwen": {
+        "workers": 1,
+        "maxOutputTokens": {
+            "min": 1,
+            "max": 65536,
+            "default": 8192,
+            "thinkingComplexDefault": 32768,
+        },
+    },
+    "org/qwen 3+": {
+        "workers": 1,
+        "maxOutputTokens": {"min": 1, "max": 9, "default": 5, "thinkingComplexDefault": 7},
+    },
+    "legacy": 4,
+}
+
+
 def _js_params(params: dict[str, Any], hosted: bool) -> dict[str, Any]:
     if hosted:
         return {("taskProfile" if k == "task_profile" else k): v for k, v in params.items()}
@@ -295,3 +333,17 @@ def test_requests_the_official_client_refuses_are_refused() -> None:
         assert "error" in theirs, theirs
         with pytest.raises(ValidationError):
             build_llm_job_request(params, job_id="X", client_app_source=None, resize_images=False)
+
+
+def test_estimate_paths_match_the_official_client() -> None:
+    official = _run_official(
+        [
+            {"estimate": True, "models": LLM_MODELS, "params": _js_params(p, False)}
+            for p in ESTIMATE_CASES
+        ]
+    )
+    models = parse_llm_models(LLM_MODELS)
+    for params, theirs in zip(ESTIMATE_CASES, official, strict=True):
+        assert "ok" in theirs, theirs
+        ours = llm_estimate_path(params, model_info=models.get(params["model"]))
+        assert ours == json.loads(theirs["ok"])["path"]
