@@ -14,7 +14,11 @@ from typing import Any
 import pytest
 
 from sogni.core.chat.model_info import LLMModelInfo
-from sogni.core.chat.request import build_hosted_chat_body, build_llm_job_request
+from sogni.core.chat.request import (
+    build_hosted_chat_body,
+    build_llm_job_request,
+    unwrap_hosted_chat_response,
+)
 from sogni.core.chat.results import FunctionCall, ToolCall
 from sogni.errors import ValidationError
 
@@ -504,3 +508,11 @@ def test_hosted_minimal_and_stream_refused() -> None:
     with pytest.raises(ValidationError) as info:
         hosted({"model": "m", "messages": HELLO, "media_references": "x"})
     assert info.value.field == "media_references"
+
+
+def test_hosted_response_with_or_without_envelope() -> None:
+    completion = {"id": "c", "object": "chat.completion", "choices": [], "model": "m"}
+    assert unwrap_hosted_chat_response(completion) == completion
+    assert unwrap_hosted_chat_response({"status": "success", "data": completion}) == completion
+    with pytest.raises(ValueError):
+        unwrap_hosted_chat_response([completion])

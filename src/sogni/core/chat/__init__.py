@@ -22,7 +22,7 @@ from .estimate import (
 from .media import InlineMedia, bytes_to_data_uri, parse_data_uri
 from .messages import normalize_messages
 from .model_info import LLMModelInfo, LLMParamConstraint, LLMSamplingDefaults, parse_llm_models
-from .request import build_hosted_chat_body, build_llm_job_request
+from .request import build_hosted_chat_body, build_llm_job_request, unwrap_hosted_chat_response
 from .results import (
     ChatChunk,
     ChatCompletion,
@@ -100,5 +100,6 @@ __all__ = [
     "tool_handler_result",
     "tool_round_messages",
     "tool_success_result",
+    "unwrap_hosted_chat_response",
     "validate_tool_arguments",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "build_hosted_chat_body",
     "normalize_sogni_tools_mode",
     "chat_template_kwargs",
+    "unwrap_hosted_chat_response",
 ]
 
 #: Sampling parameters, in the order the network expects them.
@@ -169,6 +170,20 @@ def build_hosted_chat_body(
         _put(body, "chat_template_kwargs", chat_template_kwargs(values.get("think")))
     _put(body, "response_format", values.get("response_format"))
     return body
+
+
+def unwrap_hosted_chat_response(payload: Any) -> dict[str, Any]:
+    """The ``chat.completion`` object of a hosted chat response.
+
+    The endpoint answers with the completion itself; a ``{"data": {...}}`` envelope is
+    accepted too, so callers handle both in one place.
+    """
+    if isinstance(payload, Mapping):
+        data = payload.get("data")
+        if "choices" not in payload and isinstance(data, Mapping) and "choices" in data:
+            return dict(data)
+        return dict(payload)
+    raise ValueError("hosted chat response is not a JSON object")
 
 
 def normalize_sogni_tools_mode(value: Any) -> bool | str:

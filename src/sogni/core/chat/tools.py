@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib.resources
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -92,6 +91,8 @@ _TOOLS_FILE = "sogni_tools.json"
 
 @functools.cache
 def _manifest() -> Mapping[str, Any]:
+    import importlib.resources  # only needed once, on first use
+
     text = importlib.resources.files(__package__).joinpath(_TOOLS_FILE).read_text("utf-8")
     manifest: dict[str, Any] = json.loads(text)
     return manifest
