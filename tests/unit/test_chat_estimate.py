@@ -54,7 +54,7 @@ def test_input_tokens_count_utf16_units_of_compact_json(content: str, tokens: in
 
 
 def test_images_count_as_a_placeholder() -> None:
-    messages = [
+    messages: list[dict[str, Any]] = [
         {
             "role": "user",
             "content": [

@@ -687,7 +687,7 @@ def test_inline_media_must_match_its_mime_type() -> None:
 
 
 def test_inline_media_size_caps(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(tools_module.INLINE_MEDIA_LIMITS, "audio", 10)  # type: ignore[index]
+    monkeypatch.setitem(tools_module.INLINE_MEDIA_LIMITS, "audio", 10)
     with pytest.raises(ValidationError, match="over the 0 MB limit") as info:
         tool_call_to_project_params(
             "sogni_sound_to_video", {"prompt": "x", "reference_audio_url": WAV_URI}, "m"

@@ -7,6 +7,7 @@ import io
 import struct
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,7 @@ from sogni.core.chat.messages import normalize_messages
 from sogni.core.chat.vision import image_to_data_uri, normalize_image_source
 from sogni.errors import ValidationError
 
+PIL: Any
 try:
     from PIL import Image as PIL
 except ImportError:  # pragma: no cover - the dev environment has Pillow

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Union
 
 from sogni.errors import ValidationError
@@ -40,8 +41,8 @@ IMAGE_DETAILS = ("auto", "low", "high")
 
 #: What a user may pass as an image: a data URI, raw bytes or a path.
 ImageSource = Union[str, bytes, bytearray, memoryview, "os.PathLike[str]"]
-#: Reads a file's bytes; supplied by the I/O layer.
-FileReader = Callable[["os.PathLike[str]"], bytes]
+#: Reads a file's bytes (``Path.read_bytes`` fits); supplied by the I/O layer.
+FileReader = Callable[[Path], bytes]
 
 
 @functools.cache
@@ -81,7 +82,7 @@ def normalize_image_source(
                 field=field,
                 allowed="a data URI string or the image bytes",
             )
-        source = read_file(source)
+        source = read_file(Path(source))
     if isinstance(source, (bytes, bytearray, memoryview)):
         return _from_bytes(bytes(source), field, resize)
     if isinstance(source, str):
