@@ -907,3 +907,12 @@ def test_tool_round_messages() -> None:
         },
         {"role": "tool", "content": "ok", "tool_call_id": "b", "name": "w"},
     ]
+
+
+def test_huge_integers_do_not_overflow() -> None:
+    huge = 10**400
+    assert validate_tool_arguments("sogni_generate_image", {"prompt": "x", "seed": huge}) == []
+    params = tool_call_to_project_params(
+        "sogni_generate_image", {"prompt": "x", "number_of_variations": huge}, "m"
+    )
+    assert params["numberOfMedia"] == 16

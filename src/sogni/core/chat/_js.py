@@ -21,6 +21,8 @@ def js_trim(text: str) -> str:
 
 def js_round(value: float) -> int:
     """JavaScript ``Math.round``: halves go towards +infinity."""
+    if isinstance(value, int):
+        return value
     return math.floor(value + 0.5)
 
 
@@ -31,7 +33,16 @@ def is_number(value: object) -> bool:
 
 def is_finite_number(value: object) -> bool:
     """True for a finite JSON number (``typeof v === 'number' && isFinite(v)``)."""
-    return is_number(value) and math.isfinite(value)  # type: ignore[arg-type]
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_integral(value: object) -> bool:
+    """True for a finite JSON number without a fractional part (``Number.isInteger``)."""
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def js_truthy(value: object) -> bool:

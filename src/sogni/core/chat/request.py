@@ -13,7 +13,7 @@ from typing import Any
 
 from sogni.errors import ValidationError
 
-from ._js import is_finite_number, is_number, js_trim, plain_number, to_json_value
+from ._js import is_finite_number, is_integral, is_number, js_trim, plain_number, to_json_value
 from .messages import normalize_messages
 from .model_info import LLMModelInfo
 from .vision import FileReader
@@ -296,7 +296,7 @@ def _check_number(key: str, value: Any, model: str, model_info: LLMModelInfo | N
         raise ValidationError(f"{key} must be a number, not {type(value).__name__}", field=key)
     if not is_finite_number(value):
         raise ValidationError(f"{key} must be a finite number", field=key)
-    if key in _INTEGER_PARAMS and not float(value).is_integer():
+    if key in _INTEGER_PARAMS and not is_integral(value):
         raise ValidationError(f"{key} must be a whole number", field=key)
     if key == "max_tokens" and value < 1:
         raise ValidationError("max_tokens must be at least 1", field=key, allowed="1 or more")

@@ -23,7 +23,7 @@ import attrs
 
 from sogni.errors import SogniError, ValidationError
 
-from ._js import is_finite_number, js_round, js_truthy
+from ._js import is_finite_number, is_integral, js_round, js_truthy
 from .media import MIB, MediaKind, parse_data_uri
 from .results import ChatCompletion, ToolCall, ToolResult
 from .routing import (
@@ -283,7 +283,7 @@ def _matches(value: Any, kind: str) -> bool:
     if kind == "number":
         return is_finite_number(value)
     if kind == "integer":
-        return is_finite_number(value) and float(value).is_integer()
+        return is_integral(value)
     if kind == "boolean":
         return isinstance(value, bool)
     if kind == "array":
