@@ -516,3 +516,11 @@ def test_hosted_response_with_or_without_envelope() -> None:
     assert unwrap_hosted_chat_response({"status": "success", "data": completion}) == completion
     with pytest.raises(ValueError):
         unwrap_hosted_chat_response([completion])
+
+
+def test_sogni_tools_catalog_can_be_passed_as_tools() -> None:
+    from sogni.core.chat.tools import SogniTools
+
+    request = build({"model": "m", "messages": HELLO, "tools": SogniTools})
+    assert request["tools"] == SogniTools.all
+    assert [t["function"]["name"] for t in request["tools"]][0] == "sogni_generate_image"

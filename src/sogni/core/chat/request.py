@@ -8,7 +8,7 @@ parameter that was not given (``None`` counts as not given).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sogni.errors import ValidationError
@@ -322,10 +322,10 @@ def _check_stop(stop: Any) -> str | list[str]:
 
 
 def _check_tools(tools: Any) -> list[Any]:
-    if isinstance(tools, (str, bytes, Mapping)) or not isinstance(tools, (list, tuple)):
+    if isinstance(tools, (str, bytes, Mapping)) or not isinstance(tools, Iterable):
         raise ValidationError("tools must be a list of tool definitions", field="tools")
     out = []
-    for index, tool in enumerate(tools):
+    for index, tool in enumerate(list(tools)):
         try:
             plain = to_json_value(tool)
         except TypeError as exc:
