@@ -32,6 +32,7 @@ __all__ = [
     "image_dimensions",
     "bytes_to_data_uri",
     "sniff_mime_type",
+    "check_media_bytes",
 ]
 
 MediaKind = Literal["image", "audio", "video"]
@@ -208,17 +209,30 @@ def parse_data_uri(
         raise ValidationError(
             f"{kind} input is not valid base64", field=field, allowed="standard base64"
         ) from None
+    return check_media_bytes(
+        data, kind, mime_type, max_bytes=max_bytes, max_longest_side=max_longest_side, field=field
+    )
+
+
+def check_media_bytes(
+    data: bytes,
+    kind: MediaKind,
+    mime_type: str,
+    *,
+    max_bytes: int | None = None,
+    max_longest_side: int | None = None,
+    field: str | None = None,
+) -> InlineMedia:
+    """Check raw media bytes against a declared (lower-case) ``mime_type``.
+
+    The same rules as :func:`parse_data_uri` after decoding: size, an accepted MIME type
+    whose magic bytes agree, readable image dimensions and the longest-side limit.
+    """
     if max_bytes is not None and len(data) > max_bytes:
         raise ValidationError(
             f"{kind} input is {len(data)} bytes, over the {js_round(max_bytes / MIB)} MB limit",
             field=field,
         )
-    return _check_magic(kind, mime_type, data, max_longest_side, field)
-
-
-def _check_magic(
-    kind: MediaKind, mime_type: str, data: bytes, max_longest_side: int | None, field: str | None
-) -> InlineMedia:
     formats = _MIME_TYPES[kind]
     expected = formats.get(mime_type)
     if expected is None:

@@ -20,7 +20,13 @@ from typing import Union
 from sogni.errors import ValidationError
 
 from ._js import js_trim
-from .media import MIB, bytes_to_data_uri, parse_data_uri, sniff_image_format
+from .media import (
+    MIB,
+    bytes_to_data_uri,
+    check_media_bytes,
+    parse_data_uri,
+    sniff_image_format,
+)
 from .resize import fit_image, pillow_available
 
 __all__ = [
@@ -107,18 +113,17 @@ def _from_bytes(data: bytes, field: str, resize: bool) -> str:
     if kind is None:
         if resize and _can_resize():
             converted, mime = fit_image(data, max_side=MAX_VISION_LONGEST_SIDE, field=field)
-            return _from_bytes_checked(converted, mime, field)
+            return _checked_uri(converted, mime, field)
         raise ValidationError(
             "image bytes are neither PNG nor JPEG",
             field=field,
             allowed=["PNG", "JPEG"],
-            hint="install the 'images' extra to convert other formats" if resize else None,
+            hint=_RESIZE_HINT if resize else None,
         )
-    uri = bytes_to_data_uri(data, f"image/{kind}")
-    media = parse_data_uri(uri, "image", field=field)
+    media = check_media_bytes(data, "image", f"image/{kind}", field=field)
     assert media.width is not None and media.height is not None
     if _fits(len(data), media.width, media.height):
-        return uri
+        return bytes_to_data_uri(data, media.mime_type)
     return _shrink(data, media.width, media.height, field, resize)
 
 
@@ -126,12 +131,16 @@ def _fits(size: int, width: int, height: int) -> bool:
     return size <= MAX_VISION_IMAGE_BYTES and max(width, height) <= MAX_VISION_LONGEST_SIDE
 
 
+_RESIZE_HINT = (
+    "install the 'images' extra (pip install 'sogni[images]') to fit images automatically"
+)
+
+
 def _shrink(data: bytes, width: int, height: int, field: str, resize: bool) -> str:
     if resize and _can_resize():
         smaller, mime = fit_image(data, max_side=MAX_VISION_LONGEST_SIDE, field=field)
-        return _from_bytes_checked(smaller, mime, field)
-    hint = None if not resize else "install the 'images' extra (pip install 'sogni[images]') "
-    hint = hint and hint + "to downscale oversized images automatically"
+        return _checked_uri(smaller, mime, field)
+    hint = _RESIZE_HINT if resize else None
     if len(data) > MAX_VISION_IMAGE_BYTES:
         raise ValidationError(
             f"image is {len(data)} bytes, over the 10 MB limit", field=field, hint=hint
@@ -144,13 +153,13 @@ def _shrink(data: bytes, width: int, height: int, field: str, resize: bool) -> s
     )
 
 
-def _from_bytes_checked(data: bytes, mime: str, field: str) -> str:
-    uri = bytes_to_data_uri(data, mime)
-    parse_data_uri(
-        uri,
+def _checked_uri(data: bytes, mime: str, field: str) -> str:
+    check_media_bytes(
+        data,
         "image",
+        mime,
         max_bytes=MAX_VISION_IMAGE_BYTES,
         max_longest_side=MAX_VISION_LONGEST_SIDE,
         field=field,
     )
-    return uri
+    return bytes_to_data_uri(data, mime)
