@@ -35,13 +35,14 @@ pytestmark = [
 ]
 
 
-def run_project(net: Any, params: dict[str, Any], timeout_ms: int = 30000) -> Any:
-    """Run ``run_project.mjs`` with ``params``; returns (exit code, last stdout line, stderr)."""
+def run_project(net: Any, params: dict[str, Any], timeout_ms: int = 30000,
+                script: str = "run_project.mjs") -> Any:
+    """Run a harness script with ``params``; returns (exit code, last stdout line, stderr)."""
     assert NODE is not None
     env = dict(os.environ, SOGNI_REST_ENDPOINT=net.rest_url,
                SOGNI_SOCKET_ENDPOINT=net.socket_url, SOGNI_API_KEY=net.api_key,
                SOGNI_TIMEOUT_MS=str(timeout_ms))
-    proc = subprocess.run([NODE, str(NPM_DIR / "run_project.mjs"), json.dumps(params)],
+    proc = subprocess.run([NODE, str(NPM_DIR / script), json.dumps(params)],
                           cwd=NPM_DIR, env=env, capture_output=True, text=True,
                           timeout=timeout_ms / 1000 + 30)
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
@@ -192,3 +193,53 @@ def test_external_model_result_url_comes_from_the_job_result(tmp_path: Path) -> 
         assert not any(r.path == "/v1/image/downloadUrl" for r in net.requests())
         image = Image.open(io.BytesIO(httpx.get(result["resultUrls"][0]).content))
         assert (image.format, image.size) == ("WEBP", (1024, 1536))
+
+
+LLM = "qwen3.6-35b-a3b-gguf-iq4xs"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_socket_chat_completion(stream: bool) -> None:
+    params = {"model": LLM, "stream": stream, "max_tokens": 100,
+              "messages": [{"role": "user", "content": "hello from node"}]}
+    with LocalSupernet() as net:
+        code, result, stderr = run_project(net, params, script="run_chat.mjs")
+        assert code == 0, (result, stderr)
+        final = result["result"]
+        assert final["content"] == "Echo: hello from node"
+        assert final["finishReason"] == "stop"
+        assert final["usage"]["completion_tokens"] == 4  # "Echo: ", "hello ", "from ", "node"
+        assert final["workerName"]
+        if stream:
+            assert "".join(c["content"] for c in result["chunks"]) == final["content"]
+        request = net.received("llmJobRequest")[0]
+        assert request["model"] == LLM and request["max_tokens"] == 100
+        assert request["jobID"] == final["jobID"]
+
+
+def test_socket_chat_tool_call() -> None:
+    tool = {"type": "function", "function": {
+        "name": "get_weather", "description": "Weather for a city",
+        "parameters": {"type": "object", "required": ["city"],
+                       "properties": {"city": {"type": "string"}}}}}
+    params = {"model": LLM, "tools": [tool], "tool_choice": "required",
+              "messages": [{"role": "user", "content": "Paris"}]}
+    with LocalSupernet() as net:
+        code, result, stderr = run_project(net, params, script="run_chat.mjs")
+        assert code == 0, (result, stderr)
+        final = result["result"]
+        assert final["finishReason"] == "tool_calls"
+        (call,) = final["tool_calls"]
+        assert call["function"]["name"] == "get_weather"
+        assert json.loads(call["function"]["arguments"]) == {"city": "Paris"}
+        assert net.received("llmJobRequest")[0]["tools"] == [tool]
+
+
+def test_hosted_chat_completion() -> None:
+    params = {"hosted": True, "model": LLM, "messages": [{"role": "user", "content": "hi"}]}
+    with LocalSupernet() as net:
+        code, result, stderr = run_project(net, params, script="run_chat.mjs")
+        assert code == 0, (result, stderr)
+        assert result["result"]["choices"][0]["message"]["content"] == "Echo: hi"
+        posted = [r for r in net.requests() if r.path == "/v1/chat/completions"]
+        assert posted and posted[0].json["model"] == LLM

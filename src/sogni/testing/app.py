@@ -9,13 +9,22 @@ from typing import Any
 
 from aiohttp import web
 
-from . import account_api, catalogue_api, envelope, estimates_api, media_api, projects_api
+from . import (
+    account_api,
+    catalogue_api,
+    chat_api,
+    envelope,
+    estimates_api,
+    media_api,
+    projects_api,
+    socket_api,
+)
 from .recording import RecordedRequest
 from .routing import HandlerFn, Route
-from .socket_api import socket_endpoint
+from .socket_api import SOCKET_HANDLERS, socket_endpoint
 from .state import STATE, SupernetState
 
-__all__ = ["ROUTE_GROUPS", "build_app"]
+__all__ = ["ROUTE_GROUPS", "SOCKET_HANDLER_GROUPS", "build_app"]
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +34,15 @@ ROUTE_GROUPS: list[list[Route]] = [
     account_api.ROUTES,
     media_api.ROUTES,
     projects_api.ROUTES,
+    chat_api.ROUTES,
 ]
 """Every REST route module; later features add their ``ROUTES`` here."""
+
+SOCKET_HANDLER_GROUPS: list[dict[str, socket_api.Handler]] = [
+    socket_api.MESSAGE_HANDLERS,
+    chat_api.SOCKET_HANDLERS,
+]
+"""Every socket message handler table; later features add theirs here."""
 
 _MAX_RECORDED_BODY = 8 * 1024 * 1024
 
@@ -93,6 +109,7 @@ def build_app(state: SupernetState) -> web.Application:
     app = web.Application(middlewares=[record_requests, json_errors],
                           client_max_size=state.options.max_media_upload_bytes)
     app[STATE] = state
+    app[SOCKET_HANDLERS] = {k: v for group in SOCKET_HANDLER_GROUPS for k, v in group.items()}
     app.router.add_get("/", socket_endpoint)
     for group in ROUTE_GROUPS:
         _mount(app, group)

@@ -14,7 +14,15 @@ from typing import Any
 
 from .catalogue import Catalogue, Model
 
-__all__ = ["PriceQuote", "image_quote", "llm_quote", "audio_quote", "video_quote"]
+__all__ = [
+    "PriceQuote",
+    "audio_quote",
+    "image_quote",
+    "llm_cost",
+    "llm_cost_strings",
+    "llm_quote",
+    "video_quote",
+]
 
 JsonDict = dict[str, Any]
 
@@ -141,22 +149,29 @@ def audio_quote(catalogue: Catalogue, model: Model, *, token_type: str, duration
     return PriceQuote(model, token_type, "fast", seconds, count, steps or default_steps)
 
 
+def llm_cost(token_type: str, input_tokens: int, output_tokens: int) -> dict[str, Decimal]:
+    """USD, SOGNI, Spark and requested-token cost of an LLM job."""
+    usd = LLM_USD_PER_INPUT_TOKEN * input_tokens + LLM_USD_PER_OUTPUT_TOKEN * output_tokens
+    sogni, spark = usd / SOGNI_PRICE_USD, usd / SPARK_PRICE_USD
+    return {"costInUSD": usd, "costInSogni": sogni, "costInSpark": spark,
+            "costInToken": spark if token_type == "spark" else sogni}
+
+
+def llm_cost_strings(token_type: str, input_tokens: int, output_tokens: int) -> JsonDict:
+    """The ``cost`` object of ``llmJobResult`` (decimal strings plus token counts)."""
+    costs = llm_cost(token_type, input_tokens, output_tokens)
+    return {**{key: _text(value) for key, value in costs.items()},
+            "inputTokens": input_tokens, "outputTokens": output_tokens}
+
+
 def llm_quote(model_id: str, *, token_type: str, input_tokens: int,
               max_output_tokens: int) -> JsonDict:
     """The LLM estimate response (numbers, not strings)."""
-    usd = (LLM_USD_PER_INPUT_TOKEN * input_tokens
-           + LLM_USD_PER_OUTPUT_TOKEN * max_output_tokens)
-    sogni, spark = usd / SOGNI_PRICE_USD, usd / SPARK_PRICE_USD
+    costs = llm_cost(token_type, input_tokens, max_output_tokens)
     return {
         "request": {"model": model_id, "inputTokens": input_tokens,
                     "maxOutputTokens": max_output_tokens, "tokenType": token_type,
                     "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())},
-        "quote": {
-            "costInUSD": float(usd),
-            "costInSogni": float(sogni),
-            "costInSpark": float(spark),
-            "costInToken": float(spark if token_type == "spark" else sogni),
-            "inputTokens": input_tokens,
-            "outputTokens": max_output_tokens,
-        },
+        "quote": {**{key: float(value) for key, value in costs.items()},
+                  "inputTokens": input_tokens, "outputTokens": max_output_tokens},
     }

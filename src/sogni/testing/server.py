@@ -134,8 +134,7 @@ class LocalSupernet:
 
     async def _shutdown(self) -> None:
         assert self._state is not None
-        await self._state.simulator.shutdown()
-        await self._state.hub.close_all()
+        await self._state.shutdown()
         if self._runner is not None:
             await self._runner.cleanup()
 

@@ -16,7 +16,7 @@ from .state import STATE, SupernetState
 from .subscriptions import Subscriptions
 from .wire import FrameError, decode_frame
 
-__all__ = ["MESSAGE_HANDLERS", "socket_endpoint"]
+__all__ = ["MESSAGE_HANDLERS", "SOCKET_HANDLERS", "Handler", "socket_endpoint"]
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,9 @@ CLOSE_AUTH_ERROR = 4021
 CLOSE_SWITCHED = 4015
 
 Handler = Callable[[SupernetState, Connection, Any], Awaitable[None]]
+
+SOCKET_HANDLERS = web.AppKey("sogni_local_supernet_socket_handlers", dict)
+"""App key of the ``{message type: handler}`` table the socket endpoint dispatches with."""
 
 
 def authenticated_payload(state: SupernetState, account: Account, connection_id: str) -> dict[
@@ -71,7 +74,7 @@ async def socket_endpoint(request: web.Request) -> web.StreamResponse:
         await _greet(state, connection, account)
         async for message in ws:
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-                await _dispatch(state, connection, message.data)
+                await _dispatch(state, request.app[SOCKET_HANDLERS], connection, message.data)
             elif message.type == WSMsgType.ERROR:
                 break
     finally:
@@ -89,7 +92,8 @@ async def _greet(state: SupernetState, connection: Connection, account: Account)
     await send(recorder, "swarmLLMModels", state.catalogue.swarm_llm_models())
 
 
-async def _dispatch(state: SupernetState, connection: Connection, raw: str | bytes) -> None:
+async def _dispatch(state: SupernetState, handlers: dict[str, Handler], connection: Connection,
+                    raw: str | bytes) -> None:
     try:
         message_type, payload = decode_frame(raw)
     except FrameError as exc:
@@ -97,7 +101,7 @@ async def _dispatch(state: SupernetState, connection: Connection, raw: str | byt
         return
     state.recorder.add_message(RecordedMessage(type=message_type, data=payload,
                                                app_id=connection.app_id, direction="in"))
-    handler = MESSAGE_HANDLERS.get(message_type)
+    handler = handlers.get(message_type)
     if handler is not None:
         await handler(state, connection, payload)
 
@@ -149,4 +153,4 @@ MESSAGE_HANDLERS: dict[str, Handler] = {
     "changeNetwork": _change_network,
     "setSocketEventSubscriptions": _set_subscriptions,
 }
-"""Client message type -> handler; later features (``llmJobRequest``) register here."""
+"""Media-project and connection messages; ``app.py`` merges in other modules' handlers."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from decimal import Decimal
+from typing import Any
 
 import attrs
 from aiohttp import web
@@ -50,6 +53,23 @@ class SupernetState:
             Timing(step_delay=options.step_delay, job_stagger=options.job_stagger,
                    steps_override=options.steps),
             result_url=self.result_url, charge=self.charge)
+        self._background: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``coro`` on the server loop; it is cancelled when the server stops."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    async def shutdown(self) -> None:
+        """Cancel simulations and background work, then close every socket."""
+        await self.simulator.shutdown()
+        tasks = list(self._background)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.hub.close_all()
 
     def file_url(self, token: str, filename: str, base: str | None = None) -> str:
         """The URL of a published file."""

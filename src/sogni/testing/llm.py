@@ -1,0 +1,178 @@
+"""A deterministic stand-in for the network's LLM workers.
+
+Replies are predictable so tests can assert on them:
+
+* plain chat: ``"Echo: <last user text>"`` (split into word chunks when streamed);
+* after a ``tool`` message: ``"Tool <name> returned: <content>"``;
+* tools offered and ``tool_choice`` forces one (``required`` = the first tool, or a named
+  function), or ``auto`` and the last user text names a tool: one call to that tool with
+  arguments built from its JSON schema (strings get the user text);
+* ``response_format`` ``json_object`` -> ``{"reply": ...}``; ``json_schema`` -> an instance
+  of the schema;
+* ``max_tokens`` truncates (finish reason ``length``); ``stop`` strings cut the reply.
+
+Token counts are approximations: prompt = ceil(len(JSON of messages) / 4), completion =
+number of chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from typing import Any
+
+import attrs
+
+__all__ = ["ChatReply", "ChatRequestError", "reply_to"]
+
+JsonDict = dict[str, Any]
+
+
+class ChatRequestError(Exception):
+    """A chat request the worker refuses (``llmJobError`` / HTTP 400)."""
+
+    def __init__(self, error: str, message: str) -> None:
+        super().__init__(message)
+        self.error = error
+        self.message = message
+
+
+@attrs.frozen
+class ChatReply:
+    """What the model answers: text chunks and/or tool calls, and the token usage."""
+
+    chunks: list[str]
+    tool_calls: list[JsonDict]
+    finish_reason: str
+    prompt_tokens: int
+
+    @property
+    def content(self) -> str:
+        """The whole reply text."""
+        return "".join(self.chunks)
+
+    @property
+    def completion_tokens(self) -> int:
+        """Tokens generated (one per chunk, at least one per tool call)."""
+        return len(self.chunks) + sum(
+            max(1, len(c["function"]["arguments"]) // 4) for c in self.tool_calls)
+
+    def usage(self) -> JsonDict:
+        """OpenAI-style usage."""
+        return {"prompt_tokens": self.prompt_tokens,
+                "completion_tokens": self.completion_tokens,
+                "total_tokens": self.prompt_tokens + self.completion_tokens}
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = [p.get("text", "") for p in content
+                 if isinstance(p, dict) and p.get("type") == "text"]
+        images = sum(1 for p in content if isinstance(p, dict) and p.get("type") == "image_url")
+        text = " ".join(t for t in parts if isinstance(t, str))
+        if images:
+            text = f"{text} [{images} image{'s' if images > 1 else ''}]".strip()
+        return text
+    return ""
+
+
+def _instance(schema: Any, text: str) -> Any:
+    """A value that satisfies a (simple) JSON schema."""
+    if not isinstance(schema, dict):
+        return text
+    if "enum" in schema and schema["enum"]:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties") or {}
+        required = schema.get("required") or list(props)
+        return {name: _instance(props.get(name, {}), text) for name in required}
+    if kind == "array":
+        return [_instance(schema.get("items", {}), text)]
+    if kind == "integer":
+        return int(schema.get("minimum", 1))
+    if kind == "number":
+        return float(schema.get("minimum", 1))
+    if kind == "boolean":
+        return True
+    if kind == "null":
+        return None
+    return text
+
+
+def _chosen_tool(request: JsonDict, last_user: str) -> JsonDict | None:
+    tools = [t for t in request.get("tools") or [] if isinstance(t, dict)
+             and isinstance(t.get("function"), dict)]
+    choice = request.get("tool_choice", "auto")
+    if not tools or choice == "none":
+        return None
+    if isinstance(choice, dict):
+        name = (choice.get("function") or {}).get("name")
+        return next((t for t in tools if t["function"].get("name") == name), None)
+    if choice == "required":
+        return tools[0]
+    lowered = last_user.lower()
+    return next((t for t in tools if str(t["function"].get("name", "")).lower() in lowered),
+                None)
+
+
+def _words(text: str) -> list[str]:
+    pieces = text.split(" ")
+    return [p + (" " if i < len(pieces) - 1 else "") for i, p in enumerate(pieces) if p or i]
+
+
+def reply_to(request: JsonDict, known_models: set[str]) -> ChatReply:
+    """The deterministic reply to an ``llmJobRequest`` / chat-completions body."""
+    model = request.get("model")
+    if model not in known_models:
+        raise ChatRequestError("modelNotAvailable", f"LLM model {model!r} is not available")
+    messages = request.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise ChatRequestError("invalidRequest", "messages must be a non-empty list")
+    prompt_tokens = math.ceil(len(json.dumps(messages, separators=(",", ":"),
+                                             ensure_ascii=False)) / 4)
+    last = messages[-1] if isinstance(messages[-1], dict) else {}
+    last_user = next((_text_of(m.get("content")) for m in reversed(messages)
+                      if isinstance(m, dict) and m.get("role") == "user"), "")
+
+    if last.get("role") != "tool":
+        tool = _chosen_tool(request, last_user)
+        if tool is not None:
+            arguments = _instance(tool["function"].get("parameters", {}), last_user)
+            call = {"id": "call_" + uuid.uuid4().hex[:24], "type": "function",
+                    "function": {"name": tool["function"]["name"],
+                                 "arguments": json.dumps(arguments, separators=(",", ":"))}}
+            return ChatReply(chunks=[], tool_calls=[call], finish_reason="tool_calls",
+                             prompt_tokens=prompt_tokens)
+
+    if last.get("role") == "tool":
+        text = f"Tool {last.get('name') or 'result'} returned: {_text_of(last.get('content'))}"
+    else:
+        text = f"Echo: {last_user}"
+    response_format = request.get("response_format")
+    if isinstance(response_format, dict):
+        if response_format.get("type") == "json_object":
+            text = json.dumps({"reply": text})
+        elif response_format.get("type") == "json_schema":
+            schema = (response_format.get("json_schema") or {}).get("schema", {})
+            text = json.dumps(_instance(schema, text))
+    finish = "stop"
+    stops = request.get("stop")
+    for stop in [stops] if isinstance(stops, str) else stops or []:
+        if isinstance(stop, str) and stop and stop in text:
+            text = text[:text.index(stop)]
+    chunks = _words(text)
+    max_tokens = request.get("max_tokens")
+    if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and 0 < max_tokens < len(
+            chunks):
+        chunks = chunks[:max_tokens]
+        finish = "length"
+    return ChatReply(chunks=chunks, tool_calls=[], finish_reason=finish,
+                     prompt_tokens=prompt_tokens)
