@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
+from sogni.core.video import max_context_images, video_defaults, video_workflow
 from sogni.errors import SogniError
 
 from ._js import is_finite_number
@@ -154,35 +155,6 @@ class SelectedModel:
     selected_by: Literal["requested", "preferred", "worker_count"]
 
 
-def video_workflow(model_id: str) -> str | None:
-    """The video workflow a model id implies (``t2v``, ``i2v``, ``v2v``, ``ia2v``, ``a2v``,
-    ``s2v``, ``animate-move``, ``animate-replace``), or ``None``."""
-    is_wan = model_id.startswith("wan_")
-    is_ltx = model_id.startswith(("ltx2-", "ltx23-"))
-    is_seedance = model_id.startswith("seedance-2-0")
-    if not (is_wan or is_ltx or is_seedance):
-        return None
-    if "_i2v" in model_id:
-        return "i2v"
-    if "_t2v" in model_id:
-        return "t2v"
-    if (is_ltx or is_seedance) and "_v2v" in model_id:
-        return "v2v"
-    if (is_ltx or is_seedance) and "_ia2v" in model_id:
-        return "ia2v"
-    if is_ltx and "_a2v" in model_id:
-        return "a2v"
-    if is_wan:
-        for suffix, workflow in (
-            ("_s2v", "s2v"),
-            ("_animate-move", "animate-move"),
-            ("_animate-replace", "animate-replace"),
-        ):
-            if suffix in model_id:
-                return workflow
-    return None
-
-
 def compatible_video_workflows(model_id: str) -> tuple[str, ...]:
     """Workflows a video model can serve; the plain Seedance ids serve several."""
     if model_id in _SEEDANCE_BASE_IDS:
@@ -210,31 +182,6 @@ def is_edit_image_model(model_id: str) -> bool:
         or model_id.startswith(("qwen_image_edit_", "flux2_"))
         or "kontext" in model_id
     )
-
-
-def max_context_images(model_id: str) -> int:
-    """How many context (reference) images an image model takes."""
-    if model_id == _GPT_IMAGE:
-        return 16
-    if model_id.startswith("flux2_"):
-        return 6
-    if model_id.startswith("qwen_image_"):
-        return 3
-    if "kontext" in model_id:
-        return 2
-    return 3
-
-
-def video_defaults(model_id: str) -> tuple[int, int, int]:
-    """Default ``(width, height, fps)`` for a video model when a tool call gives none."""
-    workflow = video_workflow(model_id)
-    if workflow in ("s2v", "animate-move", "animate-replace"):
-        return 832, 480, 16
-    if "seedance-2-0-fast" in model_id:
-        return 1280, 720, 24
-    if model_id.startswith(("seedance-2-0", "ltx2-", "ltx23-")):
-        return 1920, 1088, 24
-    return 848, 480, 16
 
 
 def _non_blank(value: Any) -> bool:
