@@ -524,3 +524,14 @@ def test_sogni_tools_catalog_can_be_passed_as_tools() -> None:
     request = build({"model": "m", "messages": HELLO, "tools": SogniTools})
     assert request["tools"] == SogniTools.all
     assert [t["function"]["name"] for t in request["tools"]][0] == "sogni_generate_image"
+
+
+def test_completions_and_tool_results_can_be_appended_as_messages() -> None:
+    from sogni.core.chat.results import ChatCompletion, ToolResult
+
+    call = ToolCall(id="c1", function=FunctionCall("w", "{}"))
+    answer = ChatCompletion(job_id="J", content="", finish_reason="tool_calls", tool_calls=(call,))
+    result = ToolResult("c1", "w", True, "sunny")
+    sent = build({"model": "m", "messages": [*HELLO, answer, result]})["messages"]
+    assert sent[1] == {"role": "assistant", "content": None, "tool_calls": [call.to_dict()]}
+    assert sent[2] == {"role": "tool", "content": "sunny", "tool_call_id": "c1", "name": "w"}
