@@ -125,9 +125,11 @@ def _method(op: dict[str, Any], models: dict[str, Model], is_async: bool, owner:
     if wrapper:
         run = f"self._client.{wrapper}({run})"
     keyword = "async def" if is_async else "def"
-    header = f"    {keyword} {op['name']}(\n" + "".join(
-        f"{indent}{part},\n" for part in signature
-    ) + f"    ) -> {returns}:"
+    header = (
+        f"    {keyword} {op['name']}(\n"
+        + "".join(f"{indent}{part},\n" for part in signature)
+        + f"    ) -> {returns}:"
+    )
     if returns == "None":
         body = [f"{indent}{run}"]
     else:
@@ -172,7 +174,7 @@ def _client_base(config: Model, groups: list[dict[str, Any]], is_async: bool) ->
         if index == 0:
             signature.append("*")
     doc_lines = [
-        f"Arguments shared by ``SogniClient`` and ``AsyncSogniClient``.",
+        "Arguments shared by ``SogniClient`` and ``AsyncSogniClient``.",
         "",
         "Args:",
     ]
@@ -199,11 +201,13 @@ def _client_base(config: Model, groups: list[dict[str, Any]], is_async: bool) ->
         f"{indent}self._open(resolve_config(ClientConfig, {{\n{values}{indent}}}))",
     ]
     for group in groups:
-        lines.append(f"{indent}self.{group['name']} = {prefix}{group['class']}(self)  # type: ignore[arg-type]")
+        lines.append(
+            f"{indent}self.{group['name']} = {prefix}{group['class']}(self)  # type: ignore[arg-type]"
+        )
     lines += [
         "",
         "    def _open(self, config: ClientConfig) -> None:",
-        '        raise NotImplementedError',
+        "        raise NotImplementedError",
     ]
     return "\n".join(lines)
 

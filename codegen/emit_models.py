@@ -50,7 +50,15 @@ def _field(f: Field) -> str:
 
 
 def _model(model: Model) -> str:
-    lines = ["", "", "", "@attrs.frozen(kw_only=True)", f"class {model.name}:", _docstring(model), ""]
+    lines = [
+        "",
+        "",
+        "",
+        "@attrs.frozen(kw_only=True)",
+        f"class {model.name}:",
+        _docstring(model),
+        "",
+    ]
     lines.extend(_field(f) for f in model.fields)
     if model.response:
         lines.append(

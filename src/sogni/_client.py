@@ -49,7 +49,9 @@ class SogniClient(SogniClientFacade):
             self._conn.engine.start()
 
     def __repr__(self) -> str:
-        return f"<SogniClient app_id={self._ctx.config.app_id!r} network={self._ctx.config.network!r}>"
+        return (
+            f"<SogniClient app_id={self._ctx.config.app_id!r} network={self._ctx.config.network!r}>"
+        )
 
     def __enter__(self) -> SogniClient:
         return self

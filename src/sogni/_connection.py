@@ -43,9 +43,7 @@ class Connection:
     def require_credentials(self) -> None:
         """Raise before any I/O when the client has no way to authenticate."""
         if not self.config.api_key:
-            raise AuthenticationError(
-                "no API key: pass api_key=... or set SOGNI_API_KEY", status=0
-            )
+            raise AuthenticationError("no API key: pass api_key=... or set SOGNI_API_KEY", status=0)
 
     def _socket_url(self) -> str:
         return connect_url(

@@ -35,7 +35,9 @@ def check_value(name: str, value: Any, check: Mapping[str, Any]) -> None:
         return
     if "const" in check and value != check["const"]:
         raise ValidationError(
-            f"{name} must be {check['const']!r}, got {value!r}", field=name, allowed=[check["const"]]
+            f"{name} must be {check['const']!r}, got {value!r}",
+            field=name,
+            allowed=[check["const"]],
         )
     if "enum" in check and value not in check["enum"]:
         raise ValidationError(
@@ -48,7 +50,7 @@ def check_value(name: str, value: Any, check: Mapping[str, Any]) -> None:
             raise ValidationError(
                 f"{name} must be a {kind}, got {type(value).__name__} {value!r}", field=name
             )
-        if kind == "number" and not math.isfinite(value):
+        if kind == "number" and not math.isfinite(value):  # type: ignore[arg-type]
             raise ValidationError(f"{name} must be a finite number, got {value!r}", field=name)
     if "minimum" in check and value < check["minimum"]:
         raise ValidationError(
@@ -95,7 +97,9 @@ def build_params(
         kind = given.get("type", "image")
         cls = classes.get(kind)
         if cls is None:
-            raise ValidationError(f"unknown project type {kind!r}", field="type", allowed=list(classes))
+            raise ValidationError(
+                f"unknown project type {kind!r}", field="type", allowed=list(classes)
+            )
         fields = {f.name for f in attrs.fields(cls)}  # type: ignore[arg-type]
         unknown = sorted(set(given) - fields)
         if unknown:

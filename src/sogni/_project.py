@@ -27,7 +27,10 @@ class Job(JobView):
     def download(self, path: str | Path) -> Path:
         """Stream the result to ``path`` (a file, or a directory to put it in); returns the file."""
         client = self._project._client
-        return client._run(plans.download(client._ctx, self.result_url, path, self._file_stem()))
+        written: Path = client._run(
+            plans.download(client._ctx, self.result_url, path, self._file_stem())
+        )
+        return written
 
 
 class Project(ProjectView[Job]):
@@ -66,12 +69,13 @@ class Project(ProjectView[Job]):
 
         ``timeout`` bounds the wait for each next event.
         """
+        history = self._state.history
         seen = 0
         while True:
             with self._changed:
-                if not self._changed.wait_for(lambda: len(self._state.history) > seen, timeout):
+                if not self._changed.wait_for(lambda n=seen: len(history) > n, timeout):  # type: ignore[misc]
                     raise SogniTimeoutError(f"no event from project {self.id} for {timeout:g} s")
-                batch = self._state.history[seen:]
+                batch = history[seen:]
             seen += len(batch)
             for event in batch:
                 yield event

@@ -33,7 +33,9 @@ def _endpoints(quiet: bool = False) -> Iterator[dict[str, Any]]:
     try:
         from sogni.testing import LocalSupernet
     except MissingExtraError as exc:
-        raise SystemExit(f"no SOGNI_API_KEY is set and the local Supernet is unavailable: {exc}")
+        raise SystemExit(
+            f"no SOGNI_API_KEY is set and the local Supernet is unavailable: {exc}"
+        ) from None
     if not quiet:
         print(
             "No SOGNI_API_KEY is set: running against an embedded local Supernet "
@@ -86,7 +88,7 @@ def demo(args: argparse.Namespace) -> int:
         else:
             with bar:
                 task = bar.add_task("rendering", total=100)
-                for event in project.events(timeout=120):
+                for _event in project.events(timeout=120):
                     bar.update(task, completed=project.progress)
                 bar.update(task, completed=project.progress)
         project.wait_for_completion(timeout=1)
@@ -111,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sogni", description="Sogni Supernet from the terminal.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("demo", help="generate a few images and write them to a folder")
-    run.add_argument("--out", default="sogni-demo", help="folder for the images (default: %(default)s)")
+    run.add_argument(
+        "--out", default="sogni-demo", help="folder for the images (default: %(default)s)"
+    )
     run.add_argument("--model", default="flux1-schnell-fp8", help="model id (default: %(default)s)")
     run.add_argument("--prompt", help="what to draw")
     run.add_argument("--count", type=int, default=2, help="number of images (default: %(default)s)")

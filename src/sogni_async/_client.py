@@ -31,7 +31,9 @@ class AsyncSogniClient(AsyncSogniClientFacade):
     Use it as an async context manager, or await :meth:`close` when done::
 
         async with AsyncSogniClient(api_key="...") as client:
-            project = await client.projects.create(model_id="flux1-schnell-fp8", positive_prompt="a cat")
+            project = await client.projects.create(
+                model_id="flux1-schnell-fp8", positive_prompt="a cat"
+            )
             urls = await project.wait_for_completion()
 
     The client binds to the event loop of its first awaited call.

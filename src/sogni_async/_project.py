@@ -28,7 +28,8 @@ class AsyncJob(JobView):
         """Stream the result to ``path`` (a file, or a directory to put it in); returns the file."""
         client = self._project._client
         plan = plans.download(client._ctx, self.result_url, path, self._file_stem())
-        return await client._run(plan)
+        written: Path = await client._run(plan)
+        return written
 
 
 class AsyncProject(ProjectView[AsyncJob]):
@@ -64,9 +65,7 @@ class AsyncProject(ProjectView[AsyncJob]):
         try:
             await asyncio.wait_for(wait(), timeout)
         except asyncio.TimeoutError:
-            raise SogniTimeoutError(
-                f"no event from project {self.id} for {timeout:g} s"
-            ) from None
+            raise SogniTimeoutError(f"no event from project {self.id} for {timeout:g} s") from None
 
     async def wait_for_completion(self, timeout: float | None = None) -> list[str]:
         """Wait until the project finishes and return its result URLs.

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.anyio
 def _client(net: LocalSupernet, **kwargs: object) -> AsyncSogniClient:
     options: dict[str, object] = {"api_key": net.api_key, **kwargs}
     return AsyncSogniClient(
-        rest_endpoint=net.rest_url, socket_endpoint=net.socket_url, **options  # type: ignore[arg-type]
+        rest_endpoint=net.rest_url,
+        socket_endpoint=net.socket_url,
+        **options,  # type: ignore[arg-type]
     )
 
 

@@ -73,9 +73,7 @@ CASES: list[dict[str, Any]] = [
     },
 ]
 
-WIRE_TO_PYTHON = {
-    field.metadata["wire"]: field.name for field in attrs.fields(ImageProjectParams)
-}
+WIRE_TO_PYTHON = {field.metadata["wire"]: field.name for field in attrs.fields(ImageProjectParams)}
 
 
 def _npm_job_request(net: LocalSupernet, params: dict[str, Any]) -> dict[str, Any]:

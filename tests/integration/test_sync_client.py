@@ -23,7 +23,9 @@ from sogni.testing import LocalSupernet
 def _client(net: LocalSupernet, **kwargs: object) -> SogniClient:
     options: dict[str, object] = {"api_key": net.api_key, **kwargs}
     return SogniClient(
-        rest_endpoint=net.rest_url, socket_endpoint=net.socket_url, **options  # type: ignore[arg-type]
+        rest_endpoint=net.rest_url,
+        socket_endpoint=net.socket_url,
+        **options,  # type: ignore[arg-type]
     )
 
 
@@ -159,7 +161,9 @@ def test_wait_for_completion_times_out(slow_net: LocalSupernet) -> None:
         assert not project.finished
 
 
-def test_missing_api_key_fails_before_io(net: LocalSupernet, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_api_key_fails_before_io(
+    net: LocalSupernet, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOGNI_API_KEY", raising=False)
     with SogniClient(rest_endpoint=net.rest_url, socket_endpoint=net.socket_url) as client:
         with pytest.raises(AuthenticationError, match="SOGNI_API_KEY"):

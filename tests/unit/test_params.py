@@ -51,10 +51,14 @@ def test_bad_values_raise_validation_error_naming_the_field(
 
 def test_enum_errors_list_the_allowed_values() -> None:
     with pytest.raises(ValidationError, match="allowed: png, jpg, webp"):
-        build_params(PROJECT_PARAMS, None, {"model_id": "m", "positive_prompt": "p", "output_format": "gif"})
+        build_params(
+            PROJECT_PARAMS, None, {"model_id": "m", "positive_prompt": "p", "output_format": "gif"}
+        )
 
 
-def test_config_reads_environment_and_generates_unique_app_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_reads_environment_and_generates_unique_app_ids(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("SOGNI_API_KEY", "secret-key-123")
     monkeypatch.setenv("SOGNI_REST_ENDPOINT", "http://rest.test")
     first = resolve_config(ClientConfig, {})

@@ -23,15 +23,15 @@ def types(events: list[Any]) -> list[str]:
 
 def test_full_lifecycle_with_url_resolution() -> None:
     state = make(steps=4)
-    assert types(state.handle("jobState", {"jobID": "P", "type": "queued", "queuePosition": 3})) == [
-        "queued"
-    ]
+    assert types(
+        state.handle("jobState", {"jobID": "P", "type": "queued", "queuePosition": 3})
+    ) == ["queued"]
     assert state.status == "queued" and state.queue_position == 3
     for img in ("A", "B"):
         state.handle("jobState", {"jobID": "P", "type": "initiatingModel", "imgID": img})
-        assert types(state.handle("jobState", {"jobID": "P", "type": "jobStarted", "imgID": img})) == [
-            "job_started"
-        ]
+        assert types(
+            state.handle("jobState", {"jobID": "P", "type": "jobStarted", "imgID": img})
+        ) == ["job_started"]
     state.handle("jobProgress", {"jobID": "P", "imgID": "A", "step": 2, "stepCount": 4})
     assert state.status == "processing"
     assert state.jobs["A"].progress_at(0) == 50
@@ -69,7 +69,8 @@ def test_finished_project_never_regresses() -> None:
 def test_single_job_failure_fails_a_one_image_project() -> None:
     state = make(number=1)
     events = state.handle(
-        "jobError", {"jobID": "P", "imgID": "A", "error": "workerDisconnected", "error_message": "gone"}
+        "jobError",
+        {"jobID": "P", "imgID": "A", "error": "workerDisconnected", "error_message": "gone"},
     )
     assert types(events) == ["job_failed", "failed"]
     assert state.error == JobError(5002, "gone", "workerDisconnected")
@@ -77,7 +78,9 @@ def test_single_job_failure_fails_a_one_image_project() -> None:
 
 def test_one_failed_job_of_two_still_completes_with_the_other() -> None:
     state = make(number=2)
-    assert types(state.handle("jobError", {"jobID": "P", "imgID": "A", "error": 1})) == ["job_failed"]
+    assert types(state.handle("jobError", {"jobID": "P", "imgID": "A", "error": 1})) == [
+        "job_failed"
+    ]
     state.handle("jobResult", {"jobID": "P", "imgID": "B", "resultUrl": "u"})
     events = state.handle("jobState", {"jobID": "P", "type": "jobCompleted"})
     assert types(events) == ["completed"] and events[0].data["result_urls"] == ["u"]
@@ -95,7 +98,9 @@ def test_all_jobs_failed_fails_the_project() -> None:
 def test_project_level_error_fails_everything() -> None:
     state = make()
     state.handle("jobState", {"jobID": "P", "type": "jobStarted", "imgID": "A"})
-    events = state.handle("jobError", {"jobID": "P", "error": "serverRestarting", "error_message": "r"})
+    events = state.handle(
+        "jobError", {"jobID": "P", "error": "serverRestarting", "error_message": "r"}
+    )
     assert types(events) == ["failed"]
     assert state.jobs["A"].status == "failed" and state.error is not None
     assert state.error.code == 5001

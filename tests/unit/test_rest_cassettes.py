@@ -1,6 +1,7 @@
 """The REST calls of the model catalogue, replayed from vcrpy cassettes (no server needed).
 
-Re-record against the local Supernet with ``SOGNI_RECORD=1 pytest tests/unit/test_rest_cassettes.py``.
+Re-record against the local Supernet with
+``SOGNI_RECORD=1 pytest tests/unit/test_rest_cassettes.py``.
 """
 
 from __future__ import annotations

@@ -27,7 +27,12 @@ from sogni.errors import SogniError, ValidationError
 T = TypeVar("T")
 Plan = Generator[Effect, Any, T]
 
-_IMAGE_CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
+_IMAGE_CONTENT_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+}
 _AUDIO_CONTENT_TYPES = {"mp3": "audio/mpeg", "flac": "audio/flac", "wav": "audio/wav"}
 
 
@@ -64,9 +69,7 @@ def wait_for_models(ctx: CoreContext, timeout: float = 10.0) -> Plan[list[ModelI
     return models
 
 
-def available_models_from_counts(
-    ctx: CoreContext, counts: dict[str, Any]
-) -> Plan[list[ModelInfo]]:
+def available_models_from_counts(ctx: CoreContext, counts: dict[str, Any]) -> Plan[list[ModelInfo]]:
     """Turn a ``swarmModels`` announcement into :class:`ModelInfo` entries."""
     try:
         raw = yield from _raw_models(ctx)

@@ -29,6 +29,7 @@ ProjectStatus = Literal["pending", "queued", "processing", "completed", "failed"
 JobStatus = Literal["pending", "initiating", "processing", "completed", "failed", "canceled"]
 FINISHED = frozenset({"completed", "failed", "canceled"})
 
+
 def _js_round(value: float) -> int:
     return math.floor(value + 0.5)
 
@@ -328,9 +329,7 @@ class ProjectState:
         job.error = error
         events = [self._event("job_failed", job, code=code, message=error.message)]
         jobs = list(self.jobs.values())
-        all_failed = len(jobs) >= self.number_of_media and all(
-            j.status == "failed" for j in jobs
-        )
+        all_failed = len(jobs) >= self.number_of_media and all(j.status == "failed" for j in jobs)
         if self.number_of_media == 1 or all_failed:
             self.status = "failed"
             self.error = error
