@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from codegen import emit_facades, emit_models
-from codegen.schema import load, models
+from codegen.schema import models, operations
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -20,15 +20,19 @@ INIT = (
 def outputs() -> dict[Path, str]:
     """Every generated file and the text it must have."""
     all_models = models(SCHEMAS)
-    operations = load(SCHEMAS / "operations.json")
+    table = operations(SCHEMAS)
     sync_dir = ROOT / "src" / "sogni" / "_generated"
     async_dir = ROOT / "src" / "sogni_async" / "_generated"
     files = {
         sync_dir / "__init__.py": INIT,
         sync_dir / "models.py": emit_models.render(all_models),
-        sync_dir / "sync_facade.py": emit_facades.render(operations, all_models, is_async=False),
+        sync_dir / "sync_facade.py": emit_facades.render(table, all_models, is_async=False),
         async_dir / "__init__.py": INIT,
-        async_dir / "async_facade.py": emit_facades.render(operations, all_models, is_async=True),
+        async_dir / "async_facade.py": emit_facades.render(table, all_models, is_async=True),
+        # The platform tool definitions ship inside the package, byte for byte.
+        ROOT / "src" / "sogni" / "core" / "chat" / "sogni_tools.json": (
+            SCHEMAS / "sogni_tools.json"
+        ).read_text(encoding="utf-8"),
     }
     return {path: _tidy(text) for path, text in files.items()}
 

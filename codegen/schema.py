@@ -9,8 +9,9 @@ from typing import Any
 
 from codegen.naming import python_name
 
-#: Schema documents whose ``$defs`` become attrs models, in output order.
-MODEL_DOCUMENTS = ("client.json", "models.json", "project_params.json")
+#: Documents marked ``"x-codegen": "models"`` have their ``$defs`` turned into attrs models;
+#: this order comes first, any other marked document follows in name order.
+FIRST_DOCUMENTS = ("client.json", "models.json", "project_params.json")
 
 #: Keywords copied into a field's metadata so values can be checked before any I/O.
 CHECKED_KEYWORDS = ("type", "enum", "const", "minimum", "maximum", "minLength")
@@ -71,11 +72,29 @@ def annotation(prop: dict[str, Any]) -> str:
     return "Any"
 
 
+def model_documents(schema_dir: Path) -> list[Path]:
+    """The schema documents that define models, in output order."""
+    marked = [p for p in sorted(schema_dir.glob("*.json")) if load(p).get("x-codegen") == "models"]
+    return sorted(marked, key=lambda p: (p.name not in FIRST_DOCUMENTS, FIRST_DOCUMENTS.index(p.name) if p.name in FIRST_DOCUMENTS else 0, p.name))
+
+
+def operations(schema_dir: Path) -> dict[str, Any]:
+    """The operation tables of ``schemas/operations/*.json``, merged in name order."""
+    merged: dict[str, Any] = {"groups": [], "views": {}, "imports": [], "operations": []}
+    for path in sorted((schema_dir / "operations").glob("*.json")):
+        table = load(path)
+        merged["groups"] += table.get("groups", [])
+        merged["views"].update(table.get("views", {}))
+        merged["imports"] += [i for i in table.get("imports", []) if i not in merged["imports"]]
+        merged["operations"] += table.get("operations", [])
+    return merged
+
+
 def models(schema_dir: Path) -> list[Model]:
     """Every model defined by the model documents, in document order."""
     result = []
-    for document in MODEL_DOCUMENTS:
-        for name, spec in load(schema_dir / document)["$defs"].items():
+    for document in model_documents(schema_dir):
+        for name, spec in load(document)["$defs"].items():
             required = set(spec.get("required", []))
             fields = [
                 Field(

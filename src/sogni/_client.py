@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,10 +16,22 @@ from sogni._connection import Connection
 from sogni._generated.models import ClientConfig
 from sogni._generated.sync_facade import SogniClientFacade
 from sogni._project import Project
-from sogni.core.effects import Download, Effect, RestCall, SocketSend, Upload, WaitForModels
+from sogni.core.effects import (
+    CloseStream,
+    Download,
+    Effect,
+    Emit,
+    OpenStream,
+    ReadStream,
+    RestCall,
+    SocketSend,
+    Upload,
+    WaitForModels,
+    WaitUntil,
+)
 from sogni.core.plans import Plan
 from sogni.core.projects import ProjectState
-from sogni.errors import SogniError, SogniTimeoutError
+from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError
 
 log = logging.getLogger("sogni")
 T = TypeVar("T")
@@ -67,19 +79,39 @@ class SogniClient(SogniClientFacade):
         self._http.close()
 
     # -- driver ---------------------------------------------------------------------------
-    def _run(self, plan: Plan[T]) -> T:
-        """Run a plan to completion, carrying out its effects with blocking calls."""
+    def _drive(self, plan: Plan[T]) -> Generator[Any, None, T]:
+        """Carry out a plan's effects with blocking calls, yielding what it emits."""
         value: Any = None
         error: BaseException | None = None
+        try:
+            while True:
+                try:
+                    effect = plan.throw(error) if error is not None else plan.send(value)
+                except StopIteration as stop:
+                    return stop.value  # type: ignore[no-any-return]
+                if isinstance(effect, Emit):
+                    yield effect.value
+                    value, error = None, None
+                    continue
+                try:
+                    value, error = self._execute(effect), None
+                except Exception as exc:
+                    value, error = None, exc
+        finally:
+            plan.close()
+
+    def _run(self, plan: Plan[T]) -> T:
+        """Run a plan to completion and return its result."""
+        driver = self._drive(plan)
         while True:
             try:
-                effect = plan.throw(error) if error is not None else plan.send(value)
+                next(driver)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
-            try:
-                value, error = self._execute(effect), None
-            except Exception as exc:
-                value, error = None, exc
+
+    def _iterate(self, plan: Plan[Any]) -> Iterator[Any]:
+        """Run a plan lazily, yielding each item it emits; closing the iterator stops it."""
+        yield from self._drive(plan)
 
     def _execute(self, effect: Effect) -> Any:
         if isinstance(effect, RestCall):
@@ -94,24 +126,45 @@ class SogniClient(SogniClientFacade):
             self._wait_until(self._conn.models_or_closed, effect.timeout, "models")
             self._conn.engine.raise_if_closed()
             return list(self._ctx.available_models)
+        if isinstance(effect, WaitUntil):
+            return self._wait_until(effect.predicate, effect.timeout, effect.what)
+        if isinstance(effect, OpenStream):
+            return self._rest.open_stream(effect.call)
+        if isinstance(effect, ReadStream):
+            return self._read_stream(effect.handle)
+        if isinstance(effect, CloseStream):
+            return effect.handle.close()
         if isinstance(effect, Download):
             return self._download(effect.url, effect.path)
         if isinstance(effect, Upload):
             raise SogniError("uploads are not supported yet")
         raise TypeError(f"unknown effect {effect!r}")
 
-    def _wait_until(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    @staticmethod
+    def _read_stream(response: httpx.Response) -> bytes | None:
+        chunks = getattr(response, "_sogni_chunks", None)
+        if chunks is None:
+            chunks = response.iter_raw()
+            response._sogni_chunks = chunks  # type: ignore[attr-defined]
+        try:
+            return next(chunks, None)
+        except httpx.TransportError as exc:
+            raise ConnectionLost(f"the stream was interrupted: {exc!r}") from None
+
+    def _wait_until(self, predicate: Callable[[], bool], timeout: float | None, what: str) -> None:
+        if predicate():
+            return
         self._conn.engine.start()
         woken = threading.Event()
         unwatch = self._hub.watch(woken.set)
         try:
-            deadline = time.monotonic() + timeout
+            deadline = None if timeout is None else time.monotonic() + timeout
             while not predicate():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not woken.wait(remaining):
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if (remaining is not None and remaining <= 0) or not woken.wait(remaining):
                     if predicate():
                         return
-                    raise SogniTimeoutError(f"timed out after {timeout:g} s waiting for {what}")
+                    raise SogniTimeoutError(f"timed out after {timeout} s waiting for {what}")
                 woken.clear()
         finally:
             unwatch()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sogni.core import plans
+from sogni.core.plans import projects as plans
 from sogni.core.context import CoreContext
 from sogni.core.plans import Plan
 from sogni.core.projects import JobError, ProjectEvent, ProjectState
@@ -36,6 +36,7 @@ class Hub:
         self._projects: dict[str, ProjectState] = {}
         self._listeners: dict[str, list[ProjectListener]] = {}
         self._watchers: list[Watcher] = []
+        self._routes: dict[str, Callable[[str, Any], None]] = {}
 
     def bind(self, ctx: CoreContext) -> None:
         """Attach the context (the two are created together)."""
@@ -98,10 +99,23 @@ class Hub:
             _call_safely(watcher)
 
     # -- intake ---------------------------------------------------------------------------
+    def add_route(self, message_types: Iterable[str], handler: Callable[[str, Any], None]) -> None:
+        """Send socket events of these types to ``handler(type, payload)`` (on the socket thread).
+
+        Features (chat, subscriptions, balance) register their events here. A ``jobState``
+        or ``jobError`` whose ``jobID`` is not a tracked project also goes to its route.
+        """
+        for message_type in message_types:
+            self._routes[message_type] = handler
+
     def dispatch(self, message_type: str, payload: Any) -> None:
         """Handle one decoded socket event."""
         if message_type in _PROJECT_EVENTS and isinstance(payload, dict):
-            self._dispatch_project(message_type, payload)
+            if self._dispatch_project(message_type, payload):
+                return
+        route = self._routes.get(message_type)
+        if route is not None:
+            route(message_type, payload)
         elif message_type == "swarmModels" and isinstance(payload, dict):
             self._spawn(self._announce_models(payload))
         elif message_type == "changeNetwork":
@@ -116,12 +130,12 @@ class Hub:
         models = yield from plans.available_models_from_counts(self.ctx, counts)
         self.set_available_models(models)
 
-    def _dispatch_project(self, message_type: str, payload: dict[str, Any]) -> None:
+    def _dispatch_project(self, message_type: str, payload: dict[str, Any]) -> bool:
         job_id = payload.get("jobID")
         with self._lock:
             state = self._projects.get(job_id) if isinstance(job_id, str) else None
             if state is None:
-                return
+                return False
             events = state.handle(message_type, payload)
             pending = state.take_result_requests()
             listeners = list(self._listeners.get(state.id, ()))
@@ -131,6 +145,7 @@ class Hub:
             if event.type == "progress" and event.data.get("has_image") and event.job_id:
                 self._spawn(plans.resolve_preview_url(self.ctx, state, state.jobs[event.job_id]))
         self._deliver(state, events, listeners)
+        return True
 
     def fail_all(self, error: JobError) -> None:
         """Fail every unfinished project, e.g. when the connection is lost for good."""

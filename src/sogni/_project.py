@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sogni._views import JobView, ProjectView
-from sogni.core import plans
+from sogni.core.plans import projects as plans
 from sogni.core.projects import ProjectEvent, ProjectState
 from sogni.errors import SogniTimeoutError
 

@@ -15,7 +15,7 @@ import httpx
 import tenacity
 
 from sogni.core.effects import RestCall
-from sogni.errors import ApiError, AuthenticationError
+from sogni.errors import ApiError, AuthenticationError, ConnectionLost
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 3
@@ -128,7 +128,7 @@ class _Base:
         args: dict[str, Any] = {
             "method": call.method,
             "url": self._bases[call.host] + call.path,
-            "headers": self._headers,
+            "headers": {**self._headers, **(call.headers or {})},
             "timeout": call.timeout if call.timeout is not None else None,
         }
         if call.query:
@@ -164,6 +164,20 @@ class SyncRest(_Base):
             raise ApiError(f"{call.method} {call.path} failed: {exc!r}") from None
         return decode(call, response)
 
+    def open_stream(self, call: RestCall) -> httpx.Response:
+        """Send a streaming request; a non-2xx answer raises the mapped error."""
+        args = self._request_args(call)
+        args["timeout"] = httpx.Timeout(None, connect=self._timeout)
+        try:
+            response = self.http.send(self.http.build_request(**args), stream=True)
+        except httpx.TransportError as exc:
+            raise ConnectionLost(f"{call.method} {call.path} failed: {exc!r}") from None
+        if response.status_code >= 400:
+            body = response.read()
+            response.close()
+            raise api_error(response.status_code, body, response.reason_phrase)
+        return response
+
 
 class AsyncRest(_Base):
     """Awaitable REST calls for :class:`sogni_async.AsyncSogniClient`."""
@@ -184,3 +198,17 @@ class AsyncRest(_Base):
         except httpx.TransportError as exc:
             raise ApiError(f"{call.method} {call.path} failed: {exc!r}") from None
         return decode(call, response)
+
+    async def open_stream(self, call: RestCall) -> httpx.Response:
+        """Send a streaming request; a non-2xx answer raises the mapped error."""
+        args = self._request_args(call)
+        args["timeout"] = httpx.Timeout(None, connect=self._timeout)
+        try:
+            response = await self.http.send(self.http.build_request(**args), stream=True)
+        except httpx.TransportError as exc:
+            raise ConnectionLost(f"{call.method} {call.path} failed: {exc!r}") from None
+        if response.status_code >= 400:
+            body = await response.aread()
+            await response.aclose()
+            raise api_error(response.status_code, body, response.reason_phrase)
+        return response

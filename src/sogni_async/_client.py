@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,10 +12,22 @@ import httpx
 
 from sogni._connection import Connection
 from sogni._generated.models import ClientConfig
-from sogni.core.effects import Download, Effect, RestCall, SocketSend, Upload, WaitForModels
+from sogni.core.effects import (
+    CloseStream,
+    Download,
+    Effect,
+    Emit,
+    OpenStream,
+    ReadStream,
+    RestCall,
+    SocketSend,
+    Upload,
+    WaitForModels,
+    WaitUntil,
+)
 from sogni.core.plans import Plan
 from sogni.core.projects import ProjectState
-from sogni.errors import SogniError, SogniTimeoutError
+from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError
 from sogni_async._generated.async_facade import AsyncSogniClientFacade
 from sogni_async._project import AsyncProject
 
@@ -74,19 +86,44 @@ class AsyncSogniClient(AsyncSogniClientFacade):
 
     # -- driver ---------------------------------------------------------------------------
     async def _run(self, plan: Plan[T]) -> T:
-        """Run a plan to completion, awaiting its effects."""
+        """Run a plan to completion, awaiting its effects; emitted items are dropped."""
         self._bind()
         value: Any = None
         error: BaseException | None = None
-        while True:
-            try:
-                effect = plan.throw(error) if error is not None else plan.send(value)
-            except StopIteration as stop:
-                return stop.value  # type: ignore[no-any-return]
-            try:
-                value, error = await self._execute(effect), None
-            except Exception as exc:
-                value, error = None, exc
+        try:
+            while True:
+                try:
+                    effect = plan.throw(error) if error is not None else plan.send(value)
+                except StopIteration as stop:
+                    return stop.value  # type: ignore[no-any-return]
+                try:
+                    value, error = await self._execute(effect), None
+                except Exception as exc:
+                    value, error = None, exc
+        finally:
+            plan.close()
+
+    async def _iterate(self, plan: Plan[Any]) -> AsyncIterator[Any]:
+        """Run a plan lazily, yielding each item it emits; closing the iterator stops it."""
+        self._bind()
+        value: Any = None
+        error: BaseException | None = None
+        try:
+            while True:
+                try:
+                    effect = plan.throw(error) if error is not None else plan.send(value)
+                except StopIteration:
+                    return
+                if isinstance(effect, Emit):
+                    yield effect.value
+                    value, error = None, None
+                    continue
+                try:
+                    value, error = await self._execute(effect), None
+                except Exception as exc:
+                    value, error = None, exc
+        finally:
+            plan.close()
 
     async def _execute(self, effect: Effect) -> Any:
         if isinstance(effect, RestCall):
@@ -102,13 +139,36 @@ class AsyncSogniClient(AsyncSogniClientFacade):
             await self._wait_until(self._conn.models_or_closed, effect.timeout, "models")
             self._conn.engine.raise_if_closed()
             return list(self._ctx.available_models)
+        if isinstance(effect, WaitUntil):
+            return await self._wait_until(effect.predicate, effect.timeout, effect.what)
+        if isinstance(effect, OpenStream):
+            return await self._rest.open_stream(effect.call)
+        if isinstance(effect, ReadStream):
+            return await self._read_stream(effect.handle)
+        if isinstance(effect, CloseStream):
+            return await effect.handle.aclose()
+        if isinstance(effect, Emit):
+            return None
         if isinstance(effect, Download):
             return await self._download(effect.url, effect.path)
         if isinstance(effect, Upload):
             raise SogniError("uploads are not supported yet")
         raise TypeError(f"unknown effect {effect!r}")
 
-    async def _wait_until(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    @staticmethod
+    async def _read_stream(response: httpx.Response) -> bytes | None:
+        chunks = getattr(response, "_sogni_chunks", None)
+        if chunks is None:
+            chunks = response.aiter_raw()
+            response._sogni_chunks = chunks  # type: ignore[attr-defined]
+        try:
+            return await anext(chunks, None)
+        except httpx.TransportError as exc:
+            raise ConnectionLost(f"the stream was interrupted: {exc!r}") from None
+
+    async def _wait_until(
+        self, predicate: Callable[[], bool], timeout: float | None, what: str
+    ) -> None:
         if predicate():
             return
         self._conn.engine.start()
@@ -131,7 +191,7 @@ class AsyncSogniClient(AsyncSogniClientFacade):
 
             await asyncio.wait_for(wait(), timeout)
         except asyncio.TimeoutError:
-            raise SogniTimeoutError(f"timed out after {timeout:g} s waiting for {what}") from None
+            raise SogniTimeoutError(f"timed out after {timeout} s waiting for {what}") from None
         finally:
             unwatch()
 

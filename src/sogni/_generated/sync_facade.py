@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import AsyncIterator, Iterator  # noqa: F401
+from typing import TYPE_CHECKING, Any, Literal  # noqa: F401
 
 from sogni._generated.models import *  # noqa: F403
-from sogni._generated.models import ClientConfig, PROJECT_PARAMS
-from sogni._params import build_params, resolve_config
-from sogni.core import plans
+from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
+from sogni._params import build_params, resolve_config  # noqa: F401
+from sogni.core.plans import projects
 from sogni.core.model_options import ModelOptions
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class Projects:
         Raises:
             SogniTimeoutError: no models were announced in time.
         """
-        return self._client._run(plans.wait_for_models(self._client._ctx, timeout))
+        return self._client._run(projects.wait_for_models(self._client._ctx, timeout))
 
     def get_supported_models(
         self,
@@ -56,7 +57,7 @@ class Projects:
         Args:
             force_refresh: Bypass the 24-hour cache.
         """
-        return self._client._run(plans.supported_models(self._client._ctx, force_refresh))
+        return self._client._run(projects.supported_models(self._client._ctx, force_refresh))
 
     def get_model_options(
         self,
@@ -70,7 +71,7 @@ class Projects:
         Raises:
             ValidationError: the model is unknown.
         """
-        return self._client._run(plans.model_options(self._client._ctx, model_id))
+        return self._client._run(projects.model_options(self._client._ctx, model_id))
 
     def get_size_presets(
         self,
@@ -85,7 +86,7 @@ class Projects:
             model_id: Model id.
             force_refresh: Bypass the 10-minute cache.
         """
-        return self._client._run(plans.size_presets(self._client._ctx, network, model_id, force_refresh))
+        return self._client._run(projects.size_presets(self._client._ctx, network, model_id, force_refresh))
 
     def create(
         self,
@@ -160,7 +161,7 @@ class Projects:
             "disable_nsfw_filter": disable_nsfw_filter,
             "number_of_previews": number_of_previews,
         })
-        return self._client._project(self._client._run(plans.create_project(self._client._ctx, merged)))
+        return self._client._project(self._client._run(projects.create_project(self._client._ctx, merged)))
 
     def cancel(
         self,
@@ -171,7 +172,7 @@ class Projects:
         Args:
             project_id: Id of the project to cancel.
         """
-        self._client._run(plans.cancel_project(self._client._ctx, project_id))
+        self._client._run(projects.cancel_project(self._client._ctx, project_id))
 
 
 class SogniClientFacade:
@@ -214,7 +215,8 @@ class SogniClientFacade:
             "timeout": timeout,
             "connect": connect,
         }))
-        self.projects = Projects(self)  # type: ignore[arg-type]
+        client: Any = self
+        self.projects = Projects(client)
 
     def _open(self, config: ClientConfig) -> None:
         raise NotImplementedError

@@ -7,13 +7,25 @@ written once and never touches I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
 
-__all__ = ["Download", "Effect", "RestCall", "SocketSend", "Upload", "WaitForModels"]
+__all__ = [
+    "CloseStream",
+    "Download",
+    "Effect",
+    "Emit",
+    "OpenStream",
+    "ReadStream",
+    "RestCall",
+    "SocketSend",
+    "Upload",
+    "WaitForModels",
+    "WaitUntil",
+]
 
 Host = Literal["rest", "socket"]
 
@@ -34,6 +46,7 @@ class RestCall:
     envelope: bool = True
     idempotent: bool = True
     timeout: float | None = 30.0
+    headers: Mapping[str, str] | None = None
 
 
 @attrs.frozen
@@ -69,4 +82,56 @@ class Download:
     path: Path
 
 
-Effect = RestCall | SocketSend | WaitForModels | Upload | Download
+@attrs.frozen
+class WaitUntil:
+    """Wait until ``predicate()`` is true; it is re-checked whenever the socket delivers
+    something. ``what`` names the wait in the timeout error."""
+
+    predicate: Callable[[], bool]
+    timeout: float | None
+    what: str
+
+
+@attrs.frozen
+class Emit:
+    """Hand one item to the caller of an iterating operation; the plan then continues."""
+
+    value: Any
+
+
+@attrs.frozen
+class OpenStream:
+    """Start a streaming HTTP request; the driver returns a handle for :class:`ReadStream`."""
+
+    call: RestCall
+
+
+@attrs.frozen
+class ReadStream:
+    """Read the next chunk of an open stream: ``bytes``, or ``None`` at the end of the body.
+
+    A dropped connection raises :class:`~sogni.errors.ConnectionLost` into the plan.
+    """
+
+    handle: Any
+
+
+@attrs.frozen
+class CloseStream:
+    """Close an open stream (safe to repeat)."""
+
+    handle: Any
+
+
+Effect = (
+    RestCall
+    | SocketSend
+    | WaitForModels
+    | WaitUntil
+    | Upload
+    | Download
+    | Emit
+    | OpenStream
+    | ReadStream
+    | CloseStream
+)

@@ -1,31 +1,24 @@
-"""Plans: every multi-step operation of the SDK, written once.
-
-A plan is a generator that yields :mod:`~sogni.core.effects` and receives their results.
-``SogniClient`` runs plans with a blocking driver, ``AsyncSogniClient`` with an awaiting
-one; the facades generated from ``schemas/operations.json`` call the plans here by name.
-"""
+"""Plans of media projects: the model catalogue, creating, tracking and cancelling projects."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Generator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 from sogni._generated.models import ImageProjectParams, ModelInfo, SizePreset, SupportedModel
 from sogni._params import to_wire
 from sogni._wire import from_wire_list
 from sogni.core.context import MODELS_TTL, SIZE_PRESETS_TTL, Cached, CoreContext
-from sogni.core.effects import Download, Effect, RestCall, SocketSend, WaitForModels
+from sogni.core.effects import Download, RestCall, SocketSend, WaitForModels
+from sogni.core.plans import Plan
 from sogni.core.ids import new_id
 from sogni.core.job_request import build_job_request
 from sogni.core.model_options import ModelOptions, model_options_for
 from sogni.core.projects import JobState, ProjectState
 from sogni.errors import SogniError, ValidationError
 
-T = TypeVar("T")
-Plan = Generator[Effect, Any, T]
 
 _IMAGE_CONTENT_TYPES = {
     "png": "image/png",
