@@ -10,6 +10,8 @@ Operation kinds:
   ``Iterator``, the async one (a plain ``def``) an ``AsyncIterator`` for ``async for``;
 - ``state``: a property reading the client's context without I/O.
 
+An operation whose ``group`` is ``""`` becomes a method of the client itself.
+
 A ``views`` entry names the sync and async classes that wrap a plan's result (e.g. a
 project state becomes ``Project`` or ``AsyncProject``) and the client method that wraps it.
 """
@@ -185,7 +187,14 @@ def _group(
     return "\n".join(lines)
 
 
-def _client_base(config: Model, groups: list[dict[str, Any]], is_async: bool) -> str:
+def _client_base(
+    config: Model,
+    groups: list[dict[str, Any]],
+    root_ops: list[dict[str, Any]],
+    models: dict[str, Model],
+    views: dict[str, Any],
+    is_async: bool,
+) -> str:
     prefix = "Async" if is_async else ""
     indent = "        "
     signature = ["self"]
@@ -226,6 +235,9 @@ def _client_base(config: Model, groups: list[dict[str, Any]], is_async: bool) ->
         "    def _open(self, config: ClientConfig) -> None:",
         "        raise NotImplementedError",
     ]
+    for op in root_ops:
+        # Root operations live on the client itself, so ``self`` is the client.
+        lines += ["", _method(op, models, views, is_async).replace("self._client.", "self.")]
     return "\n".join(lines)
 
 
@@ -255,5 +267,8 @@ def render(table: dict[str, Any], models: list[Model], is_async: bool) -> str:
     for group in sorted(groups, key=lambda g: -g["name"].count(".")):
         ops = [op for op in operations if op["group"] == group["name"]]
         parts.append(_group(group, groups, ops, by_name, views, is_async))
-    parts.append(_client_base(by_name["ClientConfig"], groups, is_async))
+    root_ops = [op for op in operations if op["group"] == ""]
+    parts.append(
+        _client_base(by_name["ClientConfig"], groups, root_ops, by_name, views, is_async)
+    )
     return "".join(parts) + "\n"
