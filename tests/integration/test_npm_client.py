@@ -36,12 +36,18 @@ pytestmark = [
 
 
 def run_project(net: Any, params: dict[str, Any], timeout_ms: int = 30000,
-                script: str = "run_project.mjs") -> Any:
-    """Run a harness script with ``params``; returns (exit code, last stdout line, stderr)."""
+                script: str = "run_project.mjs", login: tuple[str, str] | None = None) -> Any:
+    """Run a harness script with ``params``; returns (exit code, last stdout line, stderr).
+
+    With ``login`` (username, password) the client logs in instead of using the API key.
+    """
     assert NODE is not None
     env = dict(os.environ, SOGNI_REST_ENDPOINT=net.rest_url,
                SOGNI_SOCKET_ENDPOINT=net.socket_url, SOGNI_API_KEY=net.api_key,
                SOGNI_TIMEOUT_MS=str(timeout_ms))
+    if login is not None:
+        del env["SOGNI_API_KEY"]
+        env.update(SOGNI_USERNAME=login[0], SOGNI_PASSWORD=login[1])
     proc = subprocess.run([NODE, str(NPM_DIR / script), json.dumps(params)],
                           cwd=NPM_DIR, env=env, capture_output=True, text=True,
                           timeout=timeout_ms / 1000 + 30)
@@ -243,3 +249,20 @@ def test_hosted_chat_completion() -> None:
         assert result["result"]["choices"][0]["message"]["content"] == "Echo: hi"
         posted = [r for r in net.requests() if r.path == "/v1/chat/completions"]
         assert posted and posted[0].json["model"] == LLM
+
+
+def test_wallet_login_then_project() -> None:
+    pytest.importorskip("eth_account")
+    with LocalSupernet() as net:
+        account = net.add_account("alice", password="pw")
+        params = {"type": "image", "modelId": "z_image_turbo_bf16", "positivePrompt": "x",
+                  "numberOfMedia": 1}
+        code, result, stderr = run_project(net, params, login=("alice", "pw"))
+        assert code == 0, (result, stderr)
+        assert result["account"] == {"username": "alice", "walletAddress": account.address}
+        login = [r for r in net.requests() if r.path == "/v1/account/login"][0]
+        assert login.json["walletAddress"] == account.address
+        handshake = [r for r in net.requests() if r.path == "/"][0]
+        assert "api-key" not in handshake.headers
+        assert handshake.headers["authorization"].count(".") == 2  # a JWT
+        assert net.received("jobRequest")[0]["keyFrames"][0]["modelID"] == "z_image_turbo_bf16"

@@ -7,7 +7,8 @@
 // (startingImage, contextImages[], referenceImage, ...) given as "file:<path>" strings are read
 // from disk and passed as Buffers.
 //
-// Environment: SOGNI_REST_ENDPOINT, SOGNI_SOCKET_ENDPOINT, SOGNI_API_KEY (required);
+// Environment: SOGNI_REST_ENDPOINT, SOGNI_SOCKET_ENDPOINT (required); SOGNI_API_KEY, or
+// SOGNI_USERNAME + SOGNI_PASSWORD to log in with a wallet signature (token mode);
 // SOGNI_APP_ID (default: a fresh id), SOGNI_TIMEOUT_MS (default 60000).
 //
 // Prints one JSON line to stdout: {"ok": true, "projectId", "resultUrls", "jobs"} and exits 0,
@@ -83,14 +84,18 @@ function requireEnv(name) {
 
 async function main() {
   const params = withAssets(loadParams());
+  const apiKey = process.env.SOGNI_API_KEY;
   const client = await SogniClient.createInstance({
     appId: process.env.SOGNI_APP_ID || `npm-harness-${randomUUID()}`,
     network: params.network || 'fast',
     restEndpoint: requireEnv('SOGNI_REST_ENDPOINT'),
     socketEndpoint: requireEnv('SOGNI_SOCKET_ENDPOINT'),
-    apiKey: requireEnv('SOGNI_API_KEY'),
+    ...(apiKey ? { apiKey } : {}),
     logLevel: process.env.SOGNI_LOG_LEVEL || 'error'
   });
+  if (!apiKey) {
+    await client.account.login(requireEnv('SOGNI_USERNAME'), requireEnv('SOGNI_PASSWORD'));
+  }
   await client.projects.waitForModels(10000);
   const project = await client.projects.create(params);
   const resultUrls = await project.waitForCompletion();

@@ -23,12 +23,13 @@ class RawSocket:
     """A bare websocket-client connection speaking the framing by hand."""
 
     def __init__(self, net: LocalSupernet, api_key: str | None = None,
-                 app_id: str | None = None, query: str = "") -> None:
+                 app_id: str | None = None, query: str = "", token: str | None = None) -> None:
         self.app_id = app_id or f"test-{uuid.uuid4()}"
         key = net.api_key if api_key is None else api_key
+        header = f"Authorization: {token}" if token else f"api-key: {key}"
         url = (f"{net.socket_url}/?appId={self.app_id}&clientName=pytest&clientType=artist"
                f"&forceWorkerId=fast{query}")
-        self.ws = websocket.create_connection(url, header=[f"api-key: {key}"], timeout=5)
+        self.ws = websocket.create_connection(url, header=[header], timeout=5)
 
     def send(self, message_type: str, payload: Any, binary: bool = False) -> None:
         """Send one framed message."""

@@ -6,14 +6,14 @@ from aiohttp import web
 
 from . import envelope
 from .routing import Route
-from .state import STATE
+from .state import STATE, caller
 
 __all__ = ["ROUTES"]
 
 
 async def me(request: web.Request) -> web.Response:
     """``GET /v1/account/me``."""
-    account = request.app[STATE].auth.account
+    account = caller(request)
     return envelope.success({
         "currentEmail": account.email,
         "discord2FA": False,

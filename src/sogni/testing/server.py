@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
 import threading
 from collections.abc import Callable, Coroutine
 from types import TracebackType
@@ -12,6 +13,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from .app import build_app
+from .auth import Account
 from .catalogue import Catalogue
 from .jobs import ProjectRecord
 from .recording import RecordedMessage, RecordedRequest
@@ -21,6 +23,19 @@ from .storage import StoredUpload
 __all__ = ["LocalSupernet"]
 
 T = TypeVar("T")
+
+
+def wallet_address(username: str, password: str) -> str:
+    """The wallet address the network's clients derive from a username and password."""
+    try:
+        from eth_account import Account as EthAccount
+    except ImportError as exc:
+        from sogni.errors import MissingExtraError
+
+        raise MissingExtraError("deriving a wallet from a password", "wallet") from exc
+    key = hashlib.pbkdf2_hmac("sha256", (username.lower() + password).encode("utf-8"),
+                              b"sogni-salt-value", 10000, 32)
+    return str(EthAccount.from_key(key).address)
 
 
 class LocalSupernet:
@@ -39,7 +54,8 @@ class LocalSupernet:
         job_stagger: seconds between the starts of a project's jobs.
         require_uploads: fail a ``jobRequest`` whose flags promise uploads that never arrived.
         max_image_upload_bytes / max_media_upload_bytes: upload size limits.
-        username: the emulated account's username.
+        access_token_ttl / refresh_token_ttl: lifetimes (seconds) of login tokens.
+        username: the API-key account's username.
         catalogue: replace the model catalogue.
     """
 
@@ -55,6 +71,8 @@ class LocalSupernet:
         require_uploads: bool = True,
         max_image_upload_bytes: int = 50 * 1024 * 1024,
         max_media_upload_bytes: int = 500 * 1024 * 1024,
+        access_token_ttl: float = 3600.0,
+        refresh_token_ttl: float = 30 * 86400.0,
         username: str = "local-artist",
         catalogue: Catalogue | None = None,
     ) -> None:
@@ -62,7 +80,8 @@ class LocalSupernet:
             api_key=api_key, username=username, step_delay=step_delay, steps=steps,
             job_stagger=job_stagger, require_uploads=require_uploads,
             max_image_upload_bytes=max_image_upload_bytes,
-            max_media_upload_bytes=max_media_upload_bytes)
+            max_media_upload_bytes=max_media_upload_bytes, access_token_ttl=access_token_ttl,
+            refresh_token_ttl=refresh_token_ttl)
         self._host = host
         self._requested_port = port
         self._catalogue = catalogue
@@ -248,6 +267,35 @@ class LocalSupernet:
     def clear_records(self) -> None:
         """Forget recorded requests and messages (projects and uploads are kept)."""
         self._world.recorder.clear()
+
+    # --- accounts ----------------------------------------------------------------------------
+
+    def add_account(self, username: str, *, address: str | None = None,
+                    password: str | None = None) -> Account:
+        """Register an account that can log in with a wallet signature.
+
+        Give its wallet ``address``, or its ``password`` to derive the address the way the
+        network's clients do (needs the ``wallet`` extra, eth-account).
+        """
+        if address is None:
+            if password is None:
+                raise ValueError("give the account's wallet address or its password")
+            address = wallet_address(username, password)
+        return self._on_loop(lambda: self._world.auth.register(username, address))
+
+    def issue_tokens(self, address: str | None = None) -> tuple[str, str]:
+        """A fresh ``(access token, refresh token)`` pair for a registered wallet address.
+
+        Without ``address``, for the API-key account.
+        """
+        def issue() -> tuple[str, str]:
+            auth = self._world.auth
+            target = address or auth.account.address
+            if auth.by_address(target) is None:
+                raise KeyError(f"no account for wallet {target}")
+            return auth.tokens.issue(target)
+
+        return self._on_loop(issue)
 
     # --- faults ------------------------------------------------------------------------------
 

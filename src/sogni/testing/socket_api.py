@@ -66,7 +66,7 @@ async def socket_endpoint(request: web.Request) -> web.StreamResponse:
     network = "fast" if query.get("forceWorkerId") == "fast" else "relaxed"
     connection = Connection(ws, request, app_id=query.get("appId", ""), network=network,
                             subscriptions=Subscriptions.from_query(
-                                query.get("socketEventSubscriptions")))
+                                query.get("socketEventSubscriptions")), account=account)
     older = state.hub.register(connection)
     if older is not None:
         await older.close(CLOSE_SWITCHED, "Switched to a newer connection with the same appId")
@@ -121,7 +121,7 @@ async def _job_request(state: SupernetState, connection: Connection, payload: An
             "jobID": str(project_id or ""), "isFromWorker": False,
             "error": exc.code, "error_message": exc.message})
         return
-    account = state.auth.account
+    account = connection.account
     artist = {"id": account.user_id, "address": account.address, "username": account.username,
               "name": account.username, "clientSID": account.sid + 1,
               "addressSID": account.sid + 2}

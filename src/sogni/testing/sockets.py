@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .auth import Account
 from .recording import RecordedMessage, Recorder
 from .subscriptions import Subscriptions
 from .wire import encode_frame
@@ -18,8 +19,9 @@ class Connection:
     """One accepted, authenticated artist socket."""
 
     def __init__(self, ws: web.WebSocketResponse, request: web.Request, app_id: str,
-                 network: str, subscriptions: Subscriptions) -> None:
+                 network: str, subscriptions: Subscriptions, account: Account) -> None:
         self.ws = ws
+        self.account = account
         self.request = request
         self.app_id = app_id
         self.network = network

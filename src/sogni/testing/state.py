@@ -10,16 +10,17 @@ from typing import Any
 import attrs
 from aiohttp import web
 
-from .auth import Authenticator
+from .auth import Account, Authenticator
 from .catalogue import Catalogue, default_catalogue
 from .jobs import Simulator, Timing
 from .media import MediaSpec
 from .recording import Recorder
 from .sockets import Hub
 from .storage import Published, Storage
+from .tokens import TokenIssuer
 from .wallet import Wallet
 
-__all__ = ["STATE", "SupernetOptions", "SupernetState"]
+__all__ = ["STATE", "SupernetOptions", "SupernetState", "caller"]
 
 
 @attrs.frozen
@@ -34,6 +35,8 @@ class SupernetOptions:
     require_uploads: bool = True
     max_image_upload_bytes: int = 50 * 1024 * 1024
     max_media_upload_bytes: int = 500 * 1024 * 1024
+    access_token_ttl: float = 3600.0
+    refresh_token_ttl: float = 30 * 86400.0
 
 
 class SupernetState:
@@ -43,7 +46,9 @@ class SupernetState:
         self.options = options
         self.base_url = ""  # set once the listening port is known
         self.recorder = Recorder()
-        self.auth = Authenticator(options.api_key, options.username)
+        self.auth = Authenticator(options.api_key, options.username,
+                                  TokenIssuer(options.access_token_ttl,
+                                              options.refresh_token_ttl))
         self.catalogue = catalogue or default_catalogue()
         self.storage = Storage(options.max_image_upload_bytes, options.max_media_upload_bytes)
         self.wallet = Wallet()
@@ -54,6 +59,7 @@ class SupernetState:
                    steps_override=options.steps),
             result_url=self.result_url, charge=self.charge)
         self._background: set[asyncio.Task[Any]] = set()
+        self.login_nonces: dict[str, str] = {}  # lower-cased wallet address -> nonce
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` on the server loop; it is cancelled when the server stops."""
@@ -92,3 +98,11 @@ class SupernetState:
 
 
 STATE = web.AppKey("sogni_local_supernet_state", SupernetState)
+
+
+def caller(request: web.Request) -> Account:
+    """The account an authenticated request came from (routes with ``auth=True`` only)."""
+    account = request.app[STATE].auth.identify(request.headers)
+    if account is None:
+        raise web.HTTPUnauthorized(reason="Authentication required")
+    return account
