@@ -266,3 +266,30 @@ def test_wallet_login_then_project() -> None:
         assert "api-key" not in handshake.headers
         assert handshake.headers["authorization"].count(".") == 2  # a JWT
         assert net.received("jobRequest")[0]["keyFrames"][0]["modelID"] == "z_image_turbo_bf16"
+
+
+def test_durable_workflow_with_event_stream() -> None:
+    params = {"tokenType": "spark", "input": {"title": "poster then clip", "steps": [
+        {"id": "poster", "toolName": "generate_image",
+         "arguments": {"prompt": "a red kite", "width": 512, "height": 768}},
+        {"id": "clip", "toolName": "generate_video",
+         "arguments": {"prompt": "the kite flies", "duration": 1},
+         "dependsOn": [{"sourceStepId": "poster", "targetArgument": "reference_image_url",
+                        "transform": "artifact_url"}]}]}}
+    with LocalSupernet() as net:
+        code, result, stderr = run_project(net, params, script="run_workflow.mjs")
+        assert code == 0, (result, stderr)
+        workflow = result["workflow"]
+        assert workflow["status"] == "completed"
+        assert result["streamed"][-1]["status"] == "completed"
+        assert [int(f["id"]) for f in result["streamed"]] == [e["id"] for e in result["events"]]
+        assert workflow["workflowId"] in result["listedIds"]
+        poster, clip = workflow["artifacts"]
+        image = Image.open(io.BytesIO(httpx.get(poster["url"]).content))
+        assert image.size == (512, 768)
+        assert httpx.get(clip["url"]).headers["content-type"] == "video/mp4"
+        assert workflow["steps"][1]["arguments"]["reference_image_url"] == poster["url"]
+        started = [r for r in net.requests() if r.method == "POST"
+                   and r.path == "/v1/creative-agent/workflows"][0]
+        assert started.json["token_type"] == "spark"
+        assert started.json["input"]["steps"][0]["toolName"] == "generate_image"

@@ -19,6 +19,7 @@ from . import (
     media_api,
     projects_api,
     socket_api,
+    workflows_api,
 )
 from .recording import RecordedRequest
 from .routing import HandlerFn, Route
@@ -37,6 +38,7 @@ ROUTE_GROUPS: list[list[Route]] = [
     media_api.ROUTES,
     projects_api.ROUTES,
     chat_api.ROUTES,
+    workflows_api.ROUTES,
 ]
 """Every REST route module; later features add their ``ROUTES`` here."""
 

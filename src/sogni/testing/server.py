@@ -129,7 +129,7 @@ class LocalSupernet:
     async def _serve(self) -> None:
         assert self._state is not None
         runner = web.AppRunner(build_app(self._state), handle_signals=False,
-                               access_log=None)
+                               access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         site = web.TCPSite(runner, self._host, self._requested_port)
         await site.start()

@@ -1,4 +1,4 @@
-"""Live socket connections: one per ``appId``, framed sends, subscriptions, abrupt drops."""
+"""Live connections: one socket per ``appId``, SSE streams, framed sends, abrupt drops."""
 
 from __future__ import annotations
 
@@ -63,6 +63,15 @@ class Hub:
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
         self._by_app: dict[str, Connection] = {}
+        self._streams: dict[int, web.Request] = {}
+
+    def track_stream(self, request: web.Request) -> None:
+        """Remember a live streaming (SSE) response so faults can cut it."""
+        self._streams[id(request)] = request
+
+    def untrack_stream(self, request: web.Request) -> None:
+        """Forget a finished streaming response."""
+        self._streams.pop(id(request), None)
 
     def connections(self) -> list[Connection]:
         """Every live connection."""
@@ -91,12 +100,17 @@ class Hub:
             await connection.send(self.recorder, message_type, payload)
 
     def drop_all(self) -> int:
-        """Abort every live connection abruptly; returns how many were dropped."""
+        """Abort every live socket and SSE stream abruptly; returns how many were cut."""
         connections = self.connections()
+        streams = list(self._streams.values())
         self._by_app.clear()
+        self._streams.clear()
         for connection in connections:
             connection.abort()
-        return len(connections)
+        for request in streams:
+            if request.transport is not None:
+                request.transport.abort()
+        return len(connections) + len(streams)
 
     async def close_all(self, code: int = 1001, reason: str = "Server shutting down") -> None:
         """Close every live connection cleanly."""

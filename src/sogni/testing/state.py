@@ -19,6 +19,7 @@ from .sockets import Hub
 from .storage import Published, Storage
 from .tokens import TokenIssuer
 from .wallet import Wallet
+from .workflows import WorkflowEngine
 
 __all__ = ["STATE", "SupernetOptions", "SupernetState", "caller"]
 
@@ -60,6 +61,8 @@ class SupernetState:
             result_url=self.result_url, charge=self.charge)
         self._background: set[asyncio.Task[Any]] = set()
         self.login_nonces: dict[str, str] = {}  # lower-cased wallet address -> nonce
+        self.workflows = WorkflowEngine(self.result_url, options.step_delay)
+        self.workflow_keys: dict[str, str] = {}  # Idempotency-Key -> workflow id
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` on the server loop; it is cancelled when the server stops."""
@@ -71,11 +74,13 @@ class SupernetState:
     async def shutdown(self) -> None:
         """Cancel simulations and background work, then close every socket."""
         await self.simulator.shutdown()
+        await self.workflows.shutdown()
         tasks = list(self._background)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self.hub.close_all()
+        self.hub.drop_all()  # open SSE streams
 
     def file_url(self, token: str, filename: str, base: str | None = None) -> str:
         """The URL of a published file."""
