@@ -79,6 +79,13 @@ async def record_requests(request: web.Request, handler: HandlerFn) -> web.Strea
 
 
 @web.middleware
+async def injected_faults(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
+    """Fail requests that match a fault queued with ``LocalSupernet.fail_requests``."""
+    failure = request.app[STATE].faults.take(request)
+    return failure if failure is not None else await handler(request)
+
+
+@web.middleware
 async def json_errors(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
     """Answer unknown routes and unexpected failures with the JSON error envelope."""
     try:
@@ -110,7 +117,7 @@ def _mount(app: web.Application, routes: Iterable[Route]) -> None:
 
 def build_app(state: SupernetState) -> web.Application:
     """The aiohttp application serving both the REST host and the socket host."""
-    app = web.Application(middlewares=[record_requests, json_errors],
+    app = web.Application(middlewares=[record_requests, injected_faults, json_errors],
                           client_max_size=state.options.max_media_upload_bytes)
     app[STATE] = state
     app[SOCKET_HANDLERS] = {k: v for group in SOCKET_HANDLER_GROUPS for k, v in group.items()}

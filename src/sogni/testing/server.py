@@ -15,6 +15,7 @@ from aiohttp import web
 from .app import build_app
 from .auth import Account
 from .catalogue import Catalogue
+from .faults import Fault
 from .jobs import ProjectRecord
 from .recording import RecordedMessage, RecordedRequest
 from .state import SupernetOptions, SupernetState
@@ -299,8 +300,46 @@ class LocalSupernet:
 
     # --- faults ------------------------------------------------------------------------------
 
+    def fail_requests(self, path: str, status: int = 503, *, times: int = 1,
+                      method: str | None = None, retry_after: float | None = None,
+                      message: str = "Injected failure", exact: bool = False) -> None:
+        """Answer the next ``times`` HTTP requests whose path starts with ``path`` (or equals
+        it, with ``exact``) with ``status`` and the error envelope, plus ``Retry-After`` when
+        given.
+
+        Applies to every route: REST, socket-host HTTP, presigned ``/_storage/`` URLs and the
+        WebSocket handshake (``fail_requests("/", exact=True)`` refuses the next upgrade).
+        """
+        self._world.faults.add(Fault(path=path, status=status, times=times, method=method,
+                                     retry_after=retry_after, message=message, exact=exact))
+
+    def clear_faults(self) -> None:
+        """Forget every fault queued with :meth:`fail_requests`."""
+        self._world.faults.clear()
+
+    def send_raw(self, text: str | bytes, app_id: str | None = None) -> int:
+        """Send an arbitrary (possibly malformed) frame to live sockets; returns how many.
+
+        ``app_id`` limits it to that client's socket.
+        """
+        async def send() -> int:
+            sent = 0
+            for connection in self._world.hub.connections():
+                if app_id is None or connection.app_id == app_id:
+                    if isinstance(text, bytes):
+                        await connection.ws.send_bytes(text)
+                    else:
+                        await connection.ws.send_str(text)
+                    sent += 1
+            return sent
+
+        return self._call(send())
+
     def drop_connections(self) -> int:
-        """Abort every live socket without a close frame; returns how many were dropped."""
+        """Abort every live socket and SSE stream without a goodbye; returns how many.
+
+        Clients see an abnormal closure (WebSocket 1006, a cut HTTP body).
+        """
         return self._on_loop(self._world.hub.drop_all)
 
     def __repr__(self) -> str:

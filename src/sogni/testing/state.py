@@ -12,6 +12,7 @@ from aiohttp import web
 
 from .auth import Account, Authenticator
 from .catalogue import Catalogue, default_catalogue
+from .faults import FaultPlan
 from .jobs import Simulator, Timing
 from .media import MediaSpec
 from .recording import Recorder
@@ -47,6 +48,7 @@ class SupernetState:
         self.options = options
         self.base_url = ""  # set once the listening port is known
         self.recorder = Recorder()
+        self.faults = FaultPlan()
         self.auth = Authenticator(options.api_key, options.username,
                                   TokenIssuer(options.access_token_ttl,
                                               options.refresh_token_ttl))
