@@ -1,4 +1,22 @@
-"""A local Sogni Supernet for tests: ``with LocalSupernet() as net: ...``.
+"""A local Sogni Supernet for tests and demos, speaking the real wire protocol.
+
+::
+
+    from sogni.testing import LocalSupernet
+
+    with LocalSupernet(api_key="test-key") as net:
+        client = SogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
+                             socket_endpoint=net.socket_url)
+        ...
+        assert net.received("jobRequest")[0]["numberOfImages"] == 2
+        assert any(r.path == "/v1/image/downloadUrl" for r in net.requests())
+
+One loopback port serves the REST host, the socket host's HTTP endpoints and the artist
+WebSocket. Projects run through the network's event sequence and produce real images
+(PNG/JPEG/WebP), MP4 video and MP3/WAV/FLAC audio; LLM chat, hosted chat completions,
+durable workflows (with SSE), uploads, estimates and wallet login are emulated too.
+Faults: :meth:`LocalSupernet.drop_connections`, :meth:`LocalSupernet.fail_requests`,
+:meth:`LocalSupernet.send_raw`. Standalone: ``python -m sogni.testing --port 8080``.
 
 Needs the ``testing`` extra (``pip install sogni[testing]``: aiohttp and Pillow).
 """
@@ -13,8 +31,9 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
     raise MissingExtraError("sogni.testing (the local Supernet)", "testing") from exc
 
+from .auth import Account
 from .recording import RecordedMessage, RecordedRequest
 from .server import LocalSupernet
 from .storage import StoredUpload
 
-__all__ = ["LocalSupernet", "RecordedMessage", "RecordedRequest", "StoredUpload"]
+__all__ = ["Account", "LocalSupernet", "RecordedMessage", "RecordedRequest", "StoredUpload"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -40,12 +41,15 @@ class RecordedMessage:
 
 
 class Recorder:
-    """Collects requests and socket messages; every method may be called from any thread."""
+    """Collects requests and socket messages; every method may be called from any thread.
 
-    def __init__(self) -> None:
+    Keeps the newest ``limit`` entries of each kind, so a long-running server stays bounded.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
         self._cond = threading.Condition()
-        self._requests: list[RecordedRequest] = []
-        self._messages: list[RecordedMessage] = []
+        self._requests: deque[RecordedRequest] = deque(maxlen=limit)
+        self._messages: deque[RecordedMessage] = deque(maxlen=limit)
 
     def add_request(self, request: RecordedRequest) -> None:
         """Append an HTTP request."""
