@@ -12,6 +12,10 @@ Operation kinds:
 
 An operation whose ``group`` is ``""`` becomes a method of the client itself.
 
+``overloads`` (optional) adds ``typing.overload`` stubs before a method: each variant
+re-types some arguments (``{"args": {"stream": {"type": "Literal[True]"}}``) and names the
+narrower return type that follows from them.
+
 A ``views`` entry names the sync and async classes that wrap a plan's result (e.g. a
 project state becomes ``Project`` or ``AsyncProject``) and the client method that wraps it.
 """
@@ -30,7 +34,7 @@ HEADER = '''\
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator  # noqa: F401
-from typing import TYPE_CHECKING, Any, Literal  # noqa: F401
+from typing import TYPE_CHECKING, Any, Literal, overload  # noqa: F401
 
 from sogni._generated.models import *  # noqa: F403
 from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
@@ -140,8 +144,25 @@ def _method(op: dict[str, Any], models: dict[str, Model], views: dict[str, Any],
         + "".join(f"{indent}{part},\n" for part in signature)
         + f"    ) -> {returns}:"
     )
+    if op.get("stub"):
+        return f"    @overload\n{header} ..."
+    stubs = [
+        _method(_overload(op, variant), models, views, is_async) + "\n"
+        for variant in op.get("overloads", [])
+    ]
     body = [f"{indent}{run}" if returns == "None" else f"{indent}return {run}"]
-    return "\n".join([header, _docstring(op, arg_docs, indent), *pre, *body])
+    return "\n".join([*stubs, header, _docstring(op, arg_docs, indent), *pre, *body])
+
+
+def _overload(op: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]:
+    """An ``@overload`` stub of ``op``: some arguments re-typed, a narrower return type."""
+    args = []
+    for arg in op.get("args", []):
+        change = variant["args"].get(arg["name"])
+        if change is not None:
+            arg = {k: v for k, v in arg.items() if k not in ("type", "default")} | change
+        args.append(arg)
+    return {**op, "args": args, "returns": variant["returns"], "stub": True, "overloads": []}
 
 
 def _children(groups: list[dict[str, Any]], parent: str) -> list[dict[str, Any]]:

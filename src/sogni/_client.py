@@ -12,15 +12,20 @@ from typing import Any, TypeVar
 
 import httpx
 
+from sogni._chat import ChatStream
+from sogni._chat_jobs import ChatJobEntry
 from sogni._connection import Connection
 from sogni._generated.models import ClientConfig
 from sogni._generated.sync_facade import SogniClientFacade
 from sogni._project import Project
+from sogni.core.chat.context import ChatJob
+from sogni.core.chat.results import ChatCompletion
 from sogni.core.effects import (
     CloseStream,
     Download,
     Effect,
     Emit,
+    Invoke,
     OpenStream,
     ReadStream,
     RestCall,
@@ -128,6 +133,8 @@ class SogniClient(SogniClientFacade):
             return list(self._ctx.available_models)
         if isinstance(effect, WaitUntil):
             return self._wait_until(effect.predicate, effect.timeout, effect.what)
+        if isinstance(effect, Invoke):
+            return effect.function(*effect.args)
         if isinstance(effect, OpenStream):
             return self._rest.open_stream(effect.call)
         if isinstance(effect, ReadStream):
@@ -199,3 +206,9 @@ class SogniClient(SogniClientFacade):
 
     def _project(self, state: ProjectState) -> Project:
         return Project(self, state)
+
+    def _chat(self, value: ChatCompletion | ChatJob) -> ChatCompletion | ChatStream:
+        if isinstance(value, ChatJobEntry):
+            return ChatStream(self, value)
+        assert isinstance(value, ChatCompletion)
+        return value

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from sogni._chat_jobs import ChatJobTable
 from sogni._generated.models import ClientConfig
 from sogni._hub import Hub
 from sogni._rest import AsyncRest, SyncRest
@@ -30,6 +31,12 @@ class Connection:
             headers=self.headers,
             on_event=self.hub.dispatch,
             on_change=self._on_socket_change,
+        )
+        self.chat = ChatJobTable(
+            self.hub,
+            self.ctx,
+            socket_state=lambda: self.engine.state,
+            socket_error=lambda: self.engine.error,
         )
 
     def __repr__(self) -> str:

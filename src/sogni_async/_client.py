@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -10,13 +11,17 @@ from typing import Any, TypeVar
 
 import httpx
 
+from sogni._chat_jobs import ChatJobEntry
 from sogni._connection import Connection
 from sogni._generated.models import ClientConfig
+from sogni.core.chat.context import ChatJob
+from sogni.core.chat.results import ChatCompletion
 from sogni.core.effects import (
     CloseStream,
     Download,
     Effect,
     Emit,
+    Invoke,
     OpenStream,
     ReadStream,
     RestCall,
@@ -28,6 +33,7 @@ from sogni.core.effects import (
 from sogni.core.plans import Plan
 from sogni.core.projects import ProjectState
 from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError
+from sogni_async._chat import AsyncChatStream
 from sogni_async._generated.async_facade import AsyncSogniClientFacade
 from sogni_async._project import AsyncProject
 
@@ -141,6 +147,9 @@ class AsyncSogniClient(AsyncSogniClientFacade):
             return list(self._ctx.available_models)
         if isinstance(effect, WaitUntil):
             return await self._wait_until(effect.predicate, effect.timeout, effect.what)
+        if isinstance(effect, Invoke):
+            result = effect.function(*effect.args)
+            return await result if inspect.isawaitable(result) else result
         if isinstance(effect, OpenStream):
             return await self._rest.open_stream(effect.call)
         if isinstance(effect, ReadStream):
@@ -230,3 +239,9 @@ class AsyncSogniClient(AsyncSogniClientFacade):
 
     def _project(self, state: ProjectState) -> AsyncProject:
         return AsyncProject(self, state)
+
+    def _chat(self, value: ChatCompletion | ChatJob) -> ChatCompletion | AsyncChatStream:
+        if isinstance(value, ChatJobEntry):
+            return AsyncChatStream(self, value)
+        assert isinstance(value, ChatCompletion)
+        return value

@@ -4,19 +4,440 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator  # noqa: F401
-from typing import TYPE_CHECKING, Any, Literal  # noqa: F401
+from typing import TYPE_CHECKING, Any, Literal, overload  # noqa: F401
 
 from sogni._generated.models import *  # noqa: F403
 from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
 from sogni._params import build_params, resolve_config  # noqa: F401
-from sogni.core.plans import projects
+from sogni.core.plans import chat, projects
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
+from sogni.core.chat.results import ChatMessageInput
 from sogni.core.model_options import ModelOptions
 
 if TYPE_CHECKING:
     from sogni._client import SogniClient
+    from sogni._chat import ChatStream
     from sogni._project import Project
 
-__all__ = ["Projects", "SogniClientFacade"]
+__all__ = ["Chat", "ChatCompletions", "ChatTools", "ChatHosted", "Projects", "SogniClientFacade"]
+
+
+class ChatCompletions:
+    """Chat completions served by the network's LLM workers over the socket."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[ChatMessageInput],
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        min_p: float | None = None,
+        repetition_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        presence_penalty: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        token_type: Literal['sogni', 'spark'] | None = None,
+        tools: Iterable[Mapping[str, Any]] | None = None,
+        tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
+        think: bool | None = None,
+        response_format: Mapping[str, Any] | None = None,
+        sogni_tools: bool | Literal['creative-tools', 'creative-agent', 'rich'] | None = None,
+        sogni_tool_execution: bool | None = None,
+        task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
+        app_source: str | None = None,
+        stream: Literal[False] | None = None,
+        auto_execute_tools: bool = False,
+        max_tool_rounds: int | None = None,
+        on_tool_call: Callable[[ToolCall], Any] | None = None,
+        on_tool_progress: Callable[[ToolCall, ToolProgress], Any] | None = None,
+        timeout: float | None = 300.0,
+    ) -> ChatCompletion: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[ChatMessageInput],
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        min_p: float | None = None,
+        repetition_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        presence_penalty: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        token_type: Literal['sogni', 'spark'] | None = None,
+        tools: Iterable[Mapping[str, Any]] | None = None,
+        tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
+        think: bool | None = None,
+        response_format: Mapping[str, Any] | None = None,
+        sogni_tools: bool | Literal['creative-tools', 'creative-agent', 'rich'] | None = None,
+        sogni_tool_execution: bool | None = None,
+        task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
+        app_source: str | None = None,
+        stream: Literal[True],
+        auto_execute_tools: bool = False,
+        max_tool_rounds: int | None = None,
+        on_tool_call: Callable[[ToolCall], Any] | None = None,
+        on_tool_progress: Callable[[ToolCall, ToolProgress], Any] | None = None,
+        timeout: float | None = 300.0,
+    ) -> ChatStream: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[ChatMessageInput],
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        min_p: float | None = None,
+        repetition_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        presence_penalty: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        token_type: Literal['sogni', 'spark'] | None = None,
+        tools: Iterable[Mapping[str, Any]] | None = None,
+        tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
+        think: bool | None = None,
+        response_format: Mapping[str, Any] | None = None,
+        sogni_tools: bool | Literal['creative-tools', 'creative-agent', 'rich'] | None = None,
+        sogni_tool_execution: bool | None = None,
+        task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
+        app_source: str | None = None,
+        stream: bool | None = None,
+        auto_execute_tools: bool = False,
+        max_tool_rounds: int | None = None,
+        on_tool_call: Callable[[ToolCall], Any] | None = None,
+        on_tool_progress: Callable[[ToolCall, ToolProgress], Any] | None = None,
+        timeout: float | None = 300.0,
+    ) -> ChatCompletion | ChatStream: ...
+
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[ChatMessageInput],
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        min_p: float | None = None,
+        repetition_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        presence_penalty: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        token_type: Literal['sogni', 'spark'] | None = None,
+        tools: Iterable[Mapping[str, Any]] | None = None,
+        tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
+        think: bool | None = None,
+        response_format: Mapping[str, Any] | None = None,
+        sogni_tools: bool | Literal['creative-tools', 'creative-agent', 'rich'] | None = None,
+        sogni_tool_execution: bool | None = None,
+        task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
+        app_source: str | None = None,
+        stream: bool | None = None,
+        auto_execute_tools: bool = False,
+        max_tool_rounds: int | None = None,
+        on_tool_call: Callable[[ToolCall], Any] | None = None,
+        on_tool_progress: Callable[[ToolCall, ToolProgress], Any] | None = None,
+        timeout: float | None = 300.0,
+    ) -> ChatCompletion | ChatStream:
+        """Ask an LLM for a chat completion. Without ``stream`` this returns the whole answer the
+        moment the network finishes it; with ``stream=True`` it returns a stream as soon as the
+        request is sent.
+
+        Args:
+            model: LLM model id, e.g. ``qwen3.6-35b-a3b-gguf-iq4xs`` (see
+                ``client.chat.models``).
+            messages: The conversation: ``{'role', 'content'}`` mappings (content is text or
+                a list of text and image parts; an image part may be a data URI, bytes or a
+                path), or earlier completions and tool results.
+            max_tokens: Most tokens to generate.
+            temperature: Sampling temperature.
+            top_p: Nucleus sampling threshold.
+            top_k: Sample from the k most likely tokens.
+            min_p: Minimum token probability, relative to the most likely one.
+            repetition_penalty: Penalty for repeated tokens.
+            frequency_penalty: Penalty growing with how often a token appeared.
+            presence_penalty: Penalty for tokens that appeared at all.
+            stop: Text(s) that end generation.
+            token_type: Which token pays.
+            tools: Tool definitions the model may call (OpenAI shape); ``SogniTools`` adds
+                the Sogni platform tools.
+            tool_choice: Whether and which tool the model must call.
+            think: Turn the model's thinking on or off (sent as
+                ``chat_template_kwargs.enable_thinking``).
+            response_format: ``{'type': 'text' | 'json_object' | 'json_schema', ...}``.
+            sogni_tools: Let the network offer its hosted creative tools (``rich`` is sent
+                as ``creative-tools``).
+            sogni_tool_execution: Whether the network runs hosted tool calls itself.
+            task_profile: What kind of task this is; tunes the model's defaults.
+            app_source: Name of your application for this request (defaults to the
+                client's).
+            stream: ``True`` returns a stream to iterate chunk by chunk; otherwise the whole
+                answer is returned once it is complete.
+            auto_execute_tools: Run the tool calls the model makes and send their results
+                back, up to ``max_tool_rounds`` times (not with ``stream``).
+            max_tool_rounds: Rounds of automatic tool execution (default 5).
+            on_tool_call: Runs your own (non-Sogni) tool calls during automatic execution;
+                returns the result text (or a JSON-serialisable value).
+            on_tool_progress: Called with the progress of each Sogni tool call during
+                automatic execution.
+            timeout: Seconds to wait for the whole answer; for a stream, the longest silence
+                between chunks. ``None`` waits forever.
+
+        Raises:
+            ValidationError: a parameter or image is invalid; nothing was sent. ChatJobError:
+            the network failed the job (its code and message are kept). SogniTimeoutError: no
+            answer in time. ConnectionLost: the connection dropped while the job ran.
+        """
+        return self._client._chat(self._client._run(chat.create_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, stream=stream, auto_execute_tools=auto_execute_tools, max_tool_rounds=max_tool_rounds, on_tool_call=on_tool_call, on_tool_progress=on_tool_progress, timeout=timeout)))
+
+
+class ChatTools:
+    """Running the Sogni platform tools (image, video and music generation) that a model called."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def execute(
+        self,
+        tool_call: ToolCall | Mapping[str, Any],
+        *,
+        token_type: Literal['sogni', 'spark'] | None = None,
+        network: Literal['fast', 'relaxed'] | None = None,
+        number_of_media: int | None = None,
+        timeout: float | None = 1800.0,
+        on_progress: Callable[[ToolProgress], Any] | None = None,
+    ) -> ToolResult:
+        """Run one Sogni tool call as a media project and return the result to send back to the
+        model. Invalid arguments, a failed project or a timeout give an error result instead of
+        raising; nothing is created when the arguments are invalid.
+
+        Args:
+            tool_call: A Sogni tool call the model made.
+            token_type: Which token pays for the media.
+            network: Network to render on (defaults to the client's).
+            number_of_media: How many results when the call does not say
+                (``number_of_variations``).
+            timeout: Seconds a tool's project may take before it is canceled.
+            on_progress: Called as the tool's project is created, queued, processed and
+                finished.
+
+        Raises:
+            ValidationError: the call is not a Sogni tool call.
+        """
+        return self._client._run(chat.execute_tool(self._client._ctx, tool_call, token_type=token_type, network=network, number_of_media=number_of_media, timeout=timeout, on_progress=on_progress))
+
+    def execute_all(
+        self,
+        tool_calls: Sequence[ToolCall | Mapping[str, Any]],
+        *,
+        token_type: Literal['sogni', 'spark'] | None = None,
+        network: Literal['fast', 'relaxed'] | None = None,
+        number_of_media: int | None = None,
+        timeout: float | None = 1800.0,
+        on_tool_call: Callable[[ToolCall], Any] | None = None,
+        on_tool_progress: Callable[[ToolCall, ToolProgress], Any] | None = None,
+    ) -> list[ToolResult]:
+        """Run a model turn's tool calls one after another and return one result per call, in
+        order.
+
+        Args:
+            tool_calls: The tool calls of one model turn.
+            token_type: Which token pays for the media.
+            network: Network to render on (defaults to the client's).
+            number_of_media: How many results when the call does not say
+                (``number_of_variations``).
+            timeout: Seconds a tool's project may take before it is canceled.
+            on_tool_call: Runs your own (non-Sogni) tool calls; returns the result text (or
+                a JSON-serialisable value).
+            on_tool_progress: Called with the progress of each Sogni tool call.
+
+        Raises:
+            ValidationError: the turn holds more than eight Sogni tool calls.
+        """
+        return self._client._run(chat.execute_all(self._client._ctx, tool_calls, token_type=token_type, network=network, number_of_media=number_of_media, timeout=timeout, on_tool_call=on_tool_call, on_tool_progress=on_tool_progress))
+
+    def definitions(
+        self,
+        timeout: float = 10.0,
+    ) -> list[dict[str, Any]]:
+        """The six Sogni tool definitions with each tool's ``model`` limited to the models
+        available now (``SogniTools`` holds the fixed definitions).
+
+        Args:
+            timeout: Seconds to wait for the network's model announcement.
+        """
+        return self._client._run(chat.tool_definitions(self._client._ctx, timeout))
+
+
+class ChatHosted:
+    """Hosted chat completions (REST), where the network can run creative tools itself."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        *,
+        model: str,
+        messages: Sequence[ChatMessageInput],
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        top_p: float | None = None,
+        top_k: int | None = None,
+        min_p: float | None = None,
+        repetition_penalty: float | None = None,
+        frequency_penalty: float | None = None,
+        presence_penalty: float | None = None,
+        stop: str | Sequence[str] | None = None,
+        token_type: Literal['sogni', 'spark', 'auto'] | None = None,
+        tools: Iterable[Mapping[str, Any]] | None = None,
+        tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
+        think: bool | None = None,
+        response_format: Mapping[str, Any] | None = None,
+        sogni_tools: bool | Literal['creative-tools', 'creative-agent', 'rich'] | None = None,
+        sogni_tool_execution: bool | None = None,
+        task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
+        app_source: str | None = None,
+        chat_template_kwargs: Mapping[str, Any] | None = None,
+        media_references: Sequence[Any] | None = None,
+        api_media_references: Sequence[Any] | None = None,
+        timeout: float | None = 300.0,
+    ) -> HostedChatCompletion:
+        """Ask the hosted endpoint (``POST /v1/chat/completions``) for a whole answer; with
+        ``sogni_tools`` the network can run its creative tools and return their media.
+
+        Args:
+            model: LLM model id, e.g. ``qwen3.6-35b-a3b-gguf-iq4xs`` (see
+                ``client.chat.models``).
+            messages: The conversation: ``{'role', 'content'}`` mappings (content is text or
+                a list of text and image parts; an image part may be a data URI, bytes or a
+                path), or earlier completions and tool results.
+            max_tokens: Most tokens to generate.
+            temperature: Sampling temperature.
+            top_p: Nucleus sampling threshold.
+            top_k: Sample from the k most likely tokens.
+            min_p: Minimum token probability, relative to the most likely one.
+            repetition_penalty: Penalty for repeated tokens.
+            frequency_penalty: Penalty growing with how often a token appeared.
+            presence_penalty: Penalty for tokens that appeared at all.
+            stop: Text(s) that end generation.
+            token_type: Which token pays (``auto`` lets the server choose).
+            tools: Tool definitions the model may call (OpenAI shape); ``SogniTools`` adds
+                the Sogni platform tools.
+            tool_choice: Whether and which tool the model must call.
+            think: Turn the model's thinking on or off (sent as
+                ``chat_template_kwargs.enable_thinking``).
+            response_format: ``{'type': 'text' | 'json_object' | 'json_schema', ...}``.
+            sogni_tools: Let the network offer its hosted creative tools (``rich`` is sent
+                as ``creative-tools``).
+            sogni_tool_execution: Whether the network runs hosted tool calls itself.
+            task_profile: What kind of task this is; tunes the model's defaults.
+            app_source: Name of your application for this request (defaults to the
+                client's).
+            chat_template_kwargs: Template options for the model; wins over ``think``.
+            media_references: Media the hosted tools may use.
+            api_media_references: Media references in the API's own format.
+            timeout: Seconds to wait for the answer.
+
+        Raises:
+            ValidationError: a parameter or image is invalid; nothing was sent. ApiError: the
+            network refused the request.
+        """
+        return self._client._run(chat.create_hosted_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, chat_template_kwargs=chat_template_kwargs, media_references=media_references, api_media_references=api_media_references, timeout=timeout))
+
+
+class Chat:
+    """LLM chat: models, cost estimates, completions, tools and hosted completions."""
+
+    completions: ChatCompletions
+    """Chat completions served by the network's LLM workers over the socket."""
+
+    tools: ChatTools
+    """Running the Sogni platform tools (image, video and music generation) that a model called."""
+
+    hosted: ChatHosted
+    """Hosted chat completions (REST), where the network can run creative tools itself."""
+
+    __slots__ = ("_client", "completions", "tools", "hosted")
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+        self.completions = ChatCompletions(client)
+        self.tools = ChatTools(client)
+        self.hosted = ChatHosted(client)
+
+    @property
+    def models(self) -> dict[str, LLMModelInfo]:
+        """The LLM models the network offers right now, by id, with their worker counts, context
+        length, output-token limits and parameter ranges (empty until the first announcement;
+        see ``wait_for_models``).
+        """
+        return self._client._ctx.chat.models
+
+    def wait_for_models(
+        self,
+        timeout: float = 10.0,
+    ) -> dict[str, LLMModelInfo]:
+        """Wait until the network has announced its LLM models and return them.
+
+        Args:
+            timeout: Seconds to wait.
+
+        Raises:
+            SogniTimeoutError: no models were announced in time.
+        """
+        return self._client._run(chat.wait_for_models(self._client._ctx, timeout))
+
+    def estimate_cost(
+        self,
+        *,
+        model: str,
+        messages: Sequence[ChatMessageInput],
+        max_tokens: int | None = None,
+        token_type: Literal['sogni', 'spark'] | None = None,
+        think: bool | None = None,
+        task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
+    ) -> LLMCostEstimate:
+        """What a chat request would cost, as quoted by the network (input tokens are counted the
+        way the network counts them).
+
+        Args:
+            model: LLM model id, e.g. ``qwen3.6-35b-a3b-gguf-iq4xs`` (see
+                ``client.chat.models``).
+            messages: The conversation: ``{'role', 'content'}`` mappings (content is text or
+                a list of text and image parts; an image part may be a data URI, bytes or a
+                path), or earlier completions and tool results.
+            max_tokens: Most tokens to generate.
+            token_type: Which token pays.
+            think: Whether thinking will be on (affects the default output budget).
+            task_profile: The task profile that will be sent.
+
+        Raises:
+            ValidationError: a parameter or image is invalid; nothing was sent.
+        """
+        return self._client._run(chat.estimate_cost(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, token_type=token_type, think=think, task_profile=task_profile))
 
 
 class Projects:
@@ -178,6 +599,8 @@ class Projects:
 class SogniClientFacade:
     """The generated part of the SogniClient: construction and groups."""
 
+    chat: Chat
+    """LLM chat: models, cost estimates, completions, tools and hosted completions."""
     projects: Projects
     """Media projects: models, presets, creating and tracking projects."""
 
@@ -216,6 +639,7 @@ class SogniClientFacade:
             "connect": connect,
         }))
         client: Any = self
+        self.chat = Chat(client)
         self.projects = Projects(client)
 
     def _open(self, config: ClientConfig) -> None:

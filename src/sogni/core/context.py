@@ -9,6 +9,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 
 from sogni._generated.models import ClientConfig, ModelInfo
+from sogni.core.chat.context import ChatContext
 from sogni.core.projects import ProjectEvent, ProjectState
 
 T = TypeVar("T")
@@ -56,3 +57,4 @@ class CoreContext:
     tiers: Cached[dict[str, Any]] | None = None
     size_presets: dict[tuple[str, str], Cached[list[Any]]] = attrs.field(factory=dict)
     clock: Callable[[], float] = time.time
+    chat: ChatContext = attrs.field(factory=ChatContext)

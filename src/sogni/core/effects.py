@@ -18,6 +18,7 @@ __all__ = [
     "Download",
     "Effect",
     "Emit",
+    "Invoke",
     "OpenStream",
     "ReadStream",
     "RestCall",
@@ -100,6 +101,18 @@ class Emit:
 
 
 @attrs.frozen
+class Invoke:
+    """Call a user-supplied callback and return what it returns.
+
+    The async driver awaits the result when it is awaitable, so async clients accept
+    ``async def`` callbacks; exceptions raised by the callback go back into the plan.
+    """
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+
+
+@attrs.frozen
 class OpenStream:
     """Start a streaming HTTP request; the driver returns a handle for :class:`ReadStream`."""
 
@@ -131,6 +144,7 @@ Effect = (
     | Upload
     | Download
     | Emit
+    | Invoke
     | OpenStream
     | ReadStream
     | CloseStream

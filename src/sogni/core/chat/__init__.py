@@ -5,19 +5,29 @@
 - :mod:`.stream` assembles a job's answer from socket events;
 - :mod:`.estimate` prices a request;
 - :mod:`.model_info` parses the LLM model map;
-- :mod:`.tools` / :mod:`.routing` describe and plan the Sogni platform tools.
+- :mod:`.tools` / :mod:`.routing` describe and plan the Sogni platform tools;
+- :mod:`.hosted` parses hosted chat completions;
+- :mod:`.context` is the chat state plans read (LLM models, running jobs).
 
 Nothing here performs I/O; the client drives these pieces.
 """
 
 from __future__ import annotations
 
+from .context import DEFAULT_CHAT_TIMEOUT, ChatContext
 from .estimate import (
     LLMCostEstimate,
     count_input_tokens,
     llm_estimate_path,
     parse_llm_estimate,
     resolve_max_output_tokens,
+)
+from .hosted import (
+    CreativeWorkflowRef,
+    HostedChatChoice,
+    HostedChatCompletion,
+    HostedChatMessage,
+    parse_hosted_chat_completion,
 )
 from .media import InlineMedia, bytes_to_data_uri, parse_data_uri
 from .messages import normalize_messages
@@ -32,6 +42,7 @@ from .results import (
     FunctionCallDelta,
     ToolCall,
     ToolCallDelta,
+    ToolProgress,
     ToolResult,
     ToolRound,
     Usage,
@@ -56,14 +67,20 @@ from .tools import (
 from .vision import image_to_data_uri, normalize_image_source
 
 __all__ = [
+    "DEFAULT_CHAT_TIMEOUT",
     "AvailableModel",
     "ChatChunk",
     "ChatCompletion",
+    "ChatContext",
     "ChatCost",
     "ChatJobState",
     "ChatStreamAssembler",
+    "CreativeWorkflowRef",
     "FunctionCall",
     "FunctionCallDelta",
+    "HostedChatChoice",
+    "HostedChatCompletion",
+    "HostedChatMessage",
     "InlineMedia",
     "LLMCostEstimate",
     "LLMModelInfo",
@@ -73,6 +90,7 @@ __all__ = [
     "ToolCall",
     "ToolCallDelta",
     "ToolPlan",
+    "ToolProgress",
     "ToolResult",
     "ToolRound",
     "Usage",
@@ -88,6 +106,7 @@ __all__ = [
     "normalize_image_source",
     "normalize_messages",
     "parse_data_uri",
+    "parse_hosted_chat_completion",
     "parse_llm_estimate",
     "parse_llm_models",
     "parse_tool_call_arguments",

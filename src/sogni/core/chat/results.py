@@ -7,7 +7,7 @@ one exists, so a completion's tool calls can be sent back in the next request as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Union
 
 import attrs
 
@@ -21,8 +21,10 @@ __all__ = [
     "ChatChunk",
     "ChatCompletion",
     "ChatJobState",
+    "ToolProgress",
     "ToolResult",
     "ToolRound",
+    "ChatMessageInput",
 ]
 
 
@@ -244,6 +246,19 @@ class ToolResult:
 
 
 @attrs.frozen
+class ToolProgress:
+    """How far a Sogni tool call's media project has come.
+
+    ``status`` goes ``creating`` -> ``queued`` -> ``processing`` (repeated) and ends with
+    ``completed`` (``percent`` 100, ``result_urls`` set) or ``failed`` (``percent`` 0).
+    """
+
+    status: str
+    percent: int = 0
+    result_urls: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class ToolRound:
     """One round of automatic tool execution: what the model asked for and what came back."""
 
@@ -290,3 +305,8 @@ class ChatJobState:
     queue_position: int | None = None
     model_id: str | None = None
     estimated_cost: str | None = None
+
+
+#: What a conversation entry may be: a message mapping, or a finished
+#: :class:`ChatCompletion` / :class:`ToolResult` (anything with ``to_message()``).
+ChatMessageInput = Union[Mapping[str, Any], ChatCompletion, ToolResult]

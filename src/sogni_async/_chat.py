@@ -1,0 +1,97 @@
+"""``AsyncChatStream``: a streamed chat answer of the async client, read with ``async for``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from sogni._chat_jobs import ChatJobEntry, ChatStreamView
+from sogni.core.chat.results import ChatChunk, ChatCompletion
+
+if TYPE_CHECKING:
+    from sogni_async._client import AsyncSogniClient
+
+__all__ = ["AsyncChatStream"]
+
+
+class AsyncChatStream(ChatStreamView):
+    """A chat answer arriving chunk by chunk::
+
+        stream = await client.chat.completions.create(model=..., messages=..., stream=True)
+        async for chunk in stream:
+            print(chunk.content, end="", flush=True)
+        print(stream.completion.usage)
+
+    Iteration yields :class:`~sogni.core.chat.ChatChunk` objects in order and ends when the
+    job completes; a failed job raises its error (``ChatJobError``, ``ConnectionLost``,
+    ``SogniTimeoutError``) after every chunk received before the failure was delivered.
+    When the network stays silent for the request's ``timeout`` seconds the stream fails
+    with ``SogniTimeoutError``. Afterwards :attr:`completion` holds the whole answer.
+    The stream belongs to the event loop that created it.
+    """
+
+    def __init__(self, client: AsyncSogniClient, job: ChatJobEntry) -> None:
+        super().__init__(client, job)
+        self._loop = asyncio.get_running_loop()
+        self._event = asyncio.Event()
+        self._waiting = False
+        job.wake = self._wake
+
+    def _wake(self) -> None:
+        # Socket thread: at most one loop wake-up per wait, however many chunks arrive.
+        if self._waiting:
+            self._waiting = False
+            try:
+                self._loop.call_soon_threadsafe(self._event.set)
+            except RuntimeError:  # the loop is closed; nobody is reading any more
+                pass
+
+    def __aiter__(self) -> AsyncIterator[ChatChunk]:
+        return self
+
+    async def __anext__(self) -> ChatChunk:
+        job = self._job
+        chunks = job.chunks
+        while True:
+            if chunks:
+                return chunks.popleft()
+            if job.finished:
+                if chunks:
+                    continue
+                self._end()
+                raise StopAsyncIteration
+            self._event.clear()
+            self._waiting = True
+            if chunks or job.finished:
+                self._waiting = False
+                continue
+            try:
+                if job.timeout is None:
+                    await self._event.wait()
+                else:
+                    await asyncio.wait_for(self._event.wait(), job.timeout)
+            except asyncio.TimeoutError:
+                if not chunks and not job.finished:
+                    self._timed_out()
+            finally:
+                self._waiting = False
+
+    async def wait_for_completion(self) -> ChatCompletion:
+        """Read the rest of the stream and return the whole answer (raises on failure)."""
+        async for _ in self:
+            pass
+        completion = self.completion
+        assert completion is not None
+        return completion
+
+    async def close(self) -> None:
+        """Stop receiving this answer (the network may still finish generating it)."""
+        if not self._job.finished:
+            self._detach()
+
+    async def __aenter__(self) -> AsyncChatStream:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
