@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import attrs
-
+{imports}
 __all__ = [
 {names}
 ]'''
@@ -68,8 +68,8 @@ def _model(model: Model) -> str:
     return "\n".join(lines)
 
 
-def render(models: list[Model]) -> str:
-    """The text of the generated models module."""
+def render(models: list[Model], imports: list[str] | None = None) -> str:
+    """The text of the generated models module; ``imports`` are extra import lines."""
     names = "\n".join(f'    "{m.name}",' for m in models)
     discriminated = {
         m.discriminator["value"]: m.name for m in models if m.discriminator is not None
@@ -80,4 +80,6 @@ def render(models: list[Model]) -> str:
         "\n\n\n#: Project parameter classes by project ``type``.\n"
         f"PROJECT_PARAMS: dict[str, type[Any]] = {{\n{table}\n}}\n"
     )
-    return HEADER.format(names=names) + body + footer
+    extra = "".join(f"{line}\n" for line in imports or [])
+    header = HEADER.format(names=names, imports=f"\n{extra}" if extra else "")
+    return header + body + footer

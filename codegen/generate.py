@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from codegen import emit_facades, emit_models
-from codegen.schema import models, operations
+from codegen.schema import model_imports, models, operations
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -25,7 +25,7 @@ def outputs() -> dict[Path, str]:
     async_dir = ROOT / "src" / "sogni_async" / "_generated"
     files = {
         sync_dir / "__init__.py": INIT,
-        sync_dir / "models.py": emit_models.render(all_models),
+        sync_dir / "models.py": emit_models.render(all_models, model_imports(SCHEMAS)),
         sync_dir / "sync_facade.py": emit_facades.render(table, all_models, is_async=False),
         async_dir / "__init__.py": INIT,
         async_dir / "async_facade.py": emit_facades.render(table, all_models, is_async=True),

@@ -78,6 +78,16 @@ def model_documents(schema_dir: Path) -> list[Path]:
     return sorted(marked, key=lambda p: (p.name not in FIRST_DOCUMENTS, FIRST_DOCUMENTS.index(p.name) if p.name in FIRST_DOCUMENTS else 0, p.name))
 
 
+def model_imports(schema_dir: Path) -> list[str]:
+    """Import lines the model documents ask for (``x-imports``), e.g. for ``x-python-type``."""
+    lines: list[str] = []
+    for document in model_documents(schema_dir):
+        for line in load(document).get("x-imports", []):
+            if line not in lines:
+                lines.append(line)
+    return lines
+
+
 def operations(schema_dir: Path) -> dict[str, Any]:
     """The operation tables of ``schemas/operations/*.json``, merged in name order."""
     merged: dict[str, Any] = {"groups": [], "views": {}, "imports": [], "operations": []}

@@ -14,6 +14,7 @@ import httpx
 
 from sogni._chat import ChatStream
 from sogni._chat_jobs import ChatJobEntry
+from sogni._assets import CHUNK_SIZE, PreparedAsset, check_upload, prepare_asset, spool, upload_body
 from sogni._connection import Connection
 from sogni._generated.models import ClientConfig
 from sogni._generated.sync_facade import SogniClientFacade
@@ -27,7 +28,9 @@ from sogni.core.effects import (
     Emit,
     Invoke,
     OpenStream,
+    PrepareAsset,
     ReadStream,
+    RemoteAsset,
     RestCall,
     SocketSend,
     Upload,
@@ -36,7 +39,7 @@ from sogni.core.effects import (
 )
 from sogni.core.plans import Plan
 from sogni.core.projects import ProjectState
-from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError
+from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError, UploadError
 
 log = logging.getLogger("sogni")
 T = TypeVar("T")
@@ -143,8 +146,10 @@ class SogniClient(SogniClientFacade):
             return effect.handle.close()
         if isinstance(effect, Download):
             return self._download(effect.url, effect.path)
+        if isinstance(effect, PrepareAsset):
+            return self._prepare_asset(effect)
         if isinstance(effect, Upload):
-            raise SogniError("uploads are not supported yet")
+            return self._upload(effect)
         raise TypeError(f"unknown effect {effect!r}")
 
     @staticmethod
@@ -187,6 +192,40 @@ class SogniClient(SogniClientFacade):
                     out.write(chunk)
         partial.replace(path)
         return path
+
+    def _prepare_asset(self, effect: PrepareAsset) -> PreparedAsset:
+        source = effect.source
+        if isinstance(source, RemoteAsset):
+            buffer = spool()
+            try:
+                with self._http.stream("GET", source.url, timeout=None) as response:
+                    if response.status_code >= 400:
+                        raise UploadError(
+                            f"fetching {source.url} failed: HTTP {response.status_code}",
+                            asset=effect.asset,
+                            status=response.status_code,
+                        )
+                    for chunk in response.iter_bytes(CHUNK_SIZE):
+                        buffer.write(chunk)
+            except httpx.HTTPError as exc:
+                raise UploadError(f"fetching {source.url} failed: {exc!r}", asset=effect.asset)
+            buffer.seek(0)
+            source = buffer
+        return prepare_asset(source, effect.asset)
+
+    def _upload(self, effect: Upload) -> None:
+        asset: PreparedAsset = effect.source
+        headers, content = upload_body(asset, effect.content_type)
+        try:
+            response = self._http.put(
+                effect.url,
+                content=content if content is not None else asset.iter_chunks(),
+                headers=headers,
+                timeout=httpx.Timeout(None, connect=self._ctx.config.timeout),
+            )
+        except httpx.HTTPError as exc:
+            raise UploadError(f"the upload failed: {exc!r}", asset=effect.asset) from None
+        check_upload(response, effect.asset)
 
     def _spawn(self, plan: Plan[Any]) -> None:
         with self._executor_lock:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sogni._watchdog import ProjectWatchdog
 from sogni.core.plans import projects as plans
 from sogni.core.context import CoreContext
 from sogni.core.plans import Plan
@@ -37,6 +38,9 @@ class Hub:
         self._listeners: dict[str, list[ProjectListener]] = {}
         self._watchers: list[Watcher] = []
         self._routes: dict[str, Callable[[str, Any], None]] = {}
+        self._watchdog = ProjectWatchdog(
+            self._tracked, self._check_project, clock=lambda: self.ctx.clock()
+        )
 
     def bind(self, ctx: CoreContext) -> None:
         """Attach the context (the two are created together)."""
@@ -52,6 +56,14 @@ class Hub:
         """Route events for ``state.id`` to ``state``."""
         with self._lock:
             self._projects[state.id] = state
+        self._watchdog.wake()
+
+    def _tracked(self) -> list[ProjectState]:
+        with self._lock:
+            return list(self._projects.values())
+
+    def _check_project(self, state: ProjectState) -> None:
+        self._spawn(plans.check_project(self.ctx, state))
 
     def untrack(self, project_id: str) -> None:
         """Stop routing events to a project."""

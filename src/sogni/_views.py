@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from sogni.core.plans.projects import result_extension, safe_file_name
 from sogni.core.projects import JobError, JobState, ProjectEvent, ProjectState
 from sogni.errors import ProjectCanceled, ProjectFailed, SogniError
 
@@ -91,9 +92,15 @@ class JobView:
         """Why the job failed, when it did."""
         return self._state.error
 
-    def _file_stem(self) -> str:
-        index = list(self._project._state.jobs).index(self.id) + 1
-        return f"{self._project.id[:8].lower()}-{index}"
+    @property
+    def job_index(self) -> int:
+        """Position of the job in its project, from 1."""
+        return list(self._project._state.jobs).index(self.id) + 1
+
+    def _file_name(self) -> str:
+        project = self._project._state
+        extension = result_extension(project.media, project.output_format, self.result_url)
+        return safe_file_name(f"{project.id[:8].lower()}-{self.job_index}", extension)
 
 
 class ProjectView(Generic[J]):
@@ -122,6 +129,21 @@ class ProjectView(Generic[J]):
     def model_id(self) -> str:
         """The model rendering the project."""
         return self._state.model_id
+
+    @property
+    def type(self) -> str:
+        """What the project produces: ``image``, ``video`` or ``audio``."""
+        return self._state.media
+
+    @property
+    def params(self) -> Any:
+        """The parameters the project was created with."""
+        return self._state.params
+
+    @property
+    def eta(self) -> float | None:
+        """Estimated completion time of the last job (``time.time()`` seconds), if known."""
+        return self._state.eta
 
     @property
     def status(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import httpx
 
 from sogni._chat_jobs import ChatJobEntry
+from sogni._assets import CHUNK_SIZE, PreparedAsset, check_upload, prepare_asset, spool, upload_body
 from sogni._connection import Connection
 from sogni._generated.models import ClientConfig
 from sogni.core.chat.context import ChatJob
@@ -23,7 +24,9 @@ from sogni.core.effects import (
     Emit,
     Invoke,
     OpenStream,
+    PrepareAsset,
     ReadStream,
+    RemoteAsset,
     RestCall,
     SocketSend,
     Upload,
@@ -32,7 +35,7 @@ from sogni.core.effects import (
 )
 from sogni.core.plans import Plan
 from sogni.core.projects import ProjectState
-from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError
+from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError, UploadError
 from sogni_async._chat import AsyncChatStream
 from sogni_async._generated.async_facade import AsyncSogniClientFacade
 from sogni_async._project import AsyncProject
@@ -160,8 +163,10 @@ class AsyncSogniClient(AsyncSogniClientFacade):
             return None
         if isinstance(effect, Download):
             return await self._download(effect.url, effect.path)
+        if isinstance(effect, PrepareAsset):
+            return await self._prepare_asset(effect)
         if isinstance(effect, Upload):
-            raise SogniError("uploads are not supported yet")
+            return await self._upload(effect)
         raise TypeError(f"unknown effect {effect!r}")
 
     @staticmethod
@@ -215,6 +220,41 @@ class AsyncSogniClient(AsyncSogniClientFacade):
                     out.write(chunk)
         partial.replace(path)
         return path
+
+    async def _prepare_asset(self, effect: PrepareAsset) -> PreparedAsset:
+        loop = asyncio.get_running_loop()
+        source = effect.source
+        if isinstance(source, RemoteAsset):
+            buffer = spool()
+            try:
+                async with self._http.stream("GET", source.url, timeout=None) as response:
+                    if response.status_code >= 400:
+                        raise UploadError(
+                            f"fetching {source.url} failed: HTTP {response.status_code}",
+                            asset=effect.asset,
+                            status=response.status_code,
+                        )
+                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                        await loop.run_in_executor(None, buffer.write, chunk)
+            except httpx.HTTPError as exc:
+                raise UploadError(f"fetching {source.url} failed: {exc!r}", asset=effect.asset)
+            buffer.seek(0)
+            source = buffer
+        return await loop.run_in_executor(None, prepare_asset, source, effect.asset)
+
+    async def _upload(self, effect: Upload) -> None:
+        asset: PreparedAsset = effect.source
+        headers, content = upload_body(asset, effect.content_type)
+        try:
+            response = await self._http.put(
+                effect.url,
+                content=content if content is not None else asset.aiter_chunks(),
+                headers=headers,
+                timeout=httpx.Timeout(None, connect=self._ctx.config.timeout),
+            )
+        except httpx.HTTPError as exc:
+            raise UploadError(f"the upload failed: {exc!r}", asset=effect.asset) from None
+        check_upload(response, effect.asset)
 
     def _spawn(self, plan: Plan[Any]) -> None:
         loop = self._loop

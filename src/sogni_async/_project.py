@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sogni._views import JobView, ProjectView
 from sogni.core.plans import projects as plans
@@ -25,11 +25,65 @@ class AsyncJob(JobView):
     _project: AsyncProject
 
     async def download(self, path: str | Path) -> Path:
-        """Stream the result to ``path`` (a file, or a directory to put it in); returns the file."""
+        """Stream the result to ``path`` (a file, or a directory to put it in); returns the file.
+
+        In a directory the file is named after the project and the job's position, with
+        the extension of the output format (e.g. ``1f0e2a3b-1.png``).
+        """
         client = self._project._client
-        plan = plans.download(client._ctx, self.result_url, path, self._file_stem())
+        plan = plans.download(client._ctx, self.result_url, path, self._file_name())
         written: Path = await client._run(plan)
         return written
+
+    async def start_enhancement(
+        self,
+        strength: Literal["light", "medium", "heavy"] = "medium",
+        *,
+        positive_prompt: str | None = None,
+        style_prompt: str | None = None,
+        token_type: Literal["sogni", "spark"] | None = None,
+    ) -> AsyncProject:
+        """Start enhancing this image (see :meth:`enhance`) and return the new project."""
+        client = self._project._client
+        state = await client._run(
+            plans.enhance_job(
+                client._ctx,
+                self._project._state,
+                self._state,
+                strength,
+                positive_prompt=positive_prompt,
+                style_prompt=style_prompt,
+                token_type=token_type,
+            )
+        )
+        enhancement: AsyncProject = client._project(state)
+        return enhancement
+
+    async def enhance(
+        self,
+        strength: Literal["light", "medium", "heavy"] = "medium",
+        *,
+        positive_prompt: str | None = None,
+        style_prompt: str | None = None,
+        token_type: Literal["sogni", "spark"] | None = None,
+        timeout: float | None = None,
+    ) -> str:
+        """Enhance this finished image with Flux.1 schnell and return the new image's URL.
+
+        ``strength`` is how much the model may change the image (``light``, ``medium`` or
+        ``heavy``); prompt, style and token type default to the original project's.
+
+        Raises:
+            SogniError: the job is not a completed, safe image.
+            ProjectFailed: the enhancement failed.
+        """
+        project = await self.start_enhancement(
+            strength,
+            positive_prompt=positive_prompt,
+            style_prompt=style_prompt,
+            token_type=token_type,
+        )
+        return (await project.wait_for_completion(timeout))[0]
 
 
 class AsyncProject(ProjectView[AsyncJob]):
@@ -112,7 +166,11 @@ class AsyncProject(ProjectView[AsyncJob]):
         await self._client.projects.cancel(self.id)
 
     async def download_all(self, directory: str | Path) -> list[Path]:
-        """Download every result into ``directory`` (created if needed); returns the files."""
+        """Download every result into ``directory`` (created if needed); returns the files.
+
+        Files are named after the project and each job's position, with the extension of
+        the output format (``1f0e2a3b-1.png``, ``1f0e2a3b-2.png`` ...).
+        """
         target = Path(directory)
         target.mkdir(parents=True, exist_ok=True)
         return [await job.download(target) for job in self.jobs if job.result_url]

@@ -7,12 +7,20 @@ from typing import Any, Literal
 
 import attrs
 
+from sogni._assets import AssetInput
+
 __all__ = [
     "ClientConfig",
     "ModelInfo",
     "SupportedModel",
     "SizePreset",
+    "CostEstimate",
+    "JobSnapshot",
+    "ProjectSnapshot",
+    "ControlNet",
     "ImageProjectParams",
+    "VideoProjectParams",
+    "AudioProjectParams",
 ]
 
 
@@ -105,8 +113,128 @@ class SizePreset:
 
 
 @attrs.frozen(kw_only=True)
+class CostEstimate:
+    """The estimated cost of a project, as decimal strings.
+
+    Attributes:
+        token: Cost in the token type that was asked for.
+        usd: Cost in US dollars.
+        spark: Cost in Spark points.
+        sogni: Cost in SOGNI tokens.
+    """
+
+    token: str = attrs.field(metadata={'wire': 'token', 'check': {'type': 'string'}})
+    usd: str = attrs.field(metadata={'wire': 'usd', 'check': {'type': 'string'}})
+    spark: str = attrs.field(metadata={'wire': 'spark', 'check': {'type': 'string'}})
+    sogni: str = attrs.field(metadata={'wire': 'sogni', 'check': {'type': 'string'}})
+
+
+@attrs.frozen(kw_only=True)
+class JobSnapshot:
+    """One job of a :class:`ProjectSnapshot`, as the network recorded it.
+
+    Attributes:
+        id: The network's id of the worker job.
+        img_id: The job id the socket events use (``Job.id``).
+        status: Raw status: ``created``, ``queued``, ``assigned``, ``initiatingModel``,
+            ``jobStarted``, ``jobProgress``, ``jobCompleted`` or ``jobError``.
+        reason: Why the job ended, e.g. ``jobCompleted`` or ``artistCanceled``.
+        performed_steps: Steps the worker rendered.
+        triggered_nsfw_filter: True when the safety filter hid the result.
+        seed_used: The seed the worker used.
+        result_url: Direct result URL (external-API models).
+        worker: The worker that rendered the job (``name``, ...).
+        create_time: Creation time (ms since the epoch).
+        start_time: Start time (ms since the epoch).
+        end_time: End time (ms since the epoch).
+        cost_actual: What the job cost.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    img_id: str | None = attrs.field(default=None, metadata={'wire': 'imgID', 'check': {'type': 'string'}})
+    status: str | None = attrs.field(default=None, metadata={'wire': 'status', 'check': {'type': 'string'}})
+    reason: str | None = attrs.field(default=None, metadata={'wire': 'reason', 'check': {'type': 'string'}})
+    performed_steps: int | None = attrs.field(default=None, metadata={'wire': 'performedSteps', 'check': {'type': 'integer'}})
+    triggered_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'triggeredNSFWFilter', 'check': {'type': 'boolean'}})
+    seed_used: int | None = attrs.field(default=None, metadata={'wire': 'seedUsed', 'check': {'type': 'integer'}})
+    result_url: str | None = attrs.field(default=None, metadata={'wire': 'resultUrl', 'check': {'type': 'string'}})
+    worker: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'worker', 'check': {'type': 'object'}})
+    create_time: int | None = attrs.field(default=None, metadata={'wire': 'createTime', 'check': {'type': 'integer'}})
+    start_time: int | None = attrs.field(default=None, metadata={'wire': 'startTime', 'check': {'type': 'integer'}})
+    end_time: int | None = attrs.field(default=None, metadata={'wire': 'endTime', 'check': {'type': 'integer'}})
+    cost_actual: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'costActual', 'check': {'type': 'object'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ProjectSnapshot:
+    """The network's record of a project (``projects.get``); available once the project finished.
+
+    Attributes:
+        id: Project id.
+        status: Raw status: ``pending``, ``active``, ``assigned``, ``progress``,
+            ``completed``, ``errored`` or ``cancelled``.
+        reason: Why the project ended, e.g. ``allJobsCompleted``.
+        model: The model (``id``, ``SID``, ``name``).
+        image_count: Results asked for (``number_of_media``).
+        step_count: Steps per job.
+        preview_count: Previews per job.
+        network: Network the project ran on.
+        create_time: Creation time (ms since the epoch).
+        update_time: Last update (ms since the epoch).
+        end_time: End time (ms since the epoch).
+        cost_estimate: The quote the project was accepted with.
+        cost_actual: What the project cost.
+        worker_jobs: Every job of the project.
+        completed_worker_jobs: The jobs that finished.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    status: str | None = attrs.field(default=None, metadata={'wire': 'status', 'check': {'type': 'string'}})
+    reason: str | None = attrs.field(default=None, metadata={'wire': 'reason', 'check': {'type': 'string'}})
+    model: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'model', 'check': {'type': 'object'}})
+    image_count: int | None = attrs.field(default=None, metadata={'wire': 'imageCount', 'check': {'type': 'integer'}})
+    step_count: int | None = attrs.field(default=None, metadata={'wire': 'stepCount', 'check': {'type': 'integer'}})
+    preview_count: int | None = attrs.field(default=None, metadata={'wire': 'previewCount', 'check': {'type': 'integer'}})
+    network: str | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string'}})
+    create_time: int | None = attrs.field(default=None, metadata={'wire': 'createTime', 'check': {'type': 'integer'}})
+    update_time: int | None = attrs.field(default=None, metadata={'wire': 'updateTime', 'check': {'type': 'integer'}})
+    end_time: int | None = attrs.field(default=None, metadata={'wire': 'endTime', 'check': {'type': 'integer'}})
+    cost_estimate: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'costEstimate', 'check': {'type': 'object'}})
+    cost_actual: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'costActual', 'check': {'type': 'object'}})
+    worker_jobs: list[JobSnapshot] | None = attrs.field(default=None, metadata={'wire': 'workerJobs', 'check': {'type': 'array'}})
+    completed_worker_jobs: list[JobSnapshot] | None = attrs.field(default=None, metadata={'wire': 'completedWorkerJobs', 'check': {'type': 'array'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ControlNet:
+    """A ControlNet: a control signal (image projects: with a control image) that steers generation.
+
+    Attributes:
+        name: Which ControlNet: image projects ``canny``, ``depth``, ``openpose``, ``tile``
+            ...; video projects ``canny``, ``pose``, ``depth`` or ``detailer``.
+        image: Control image (image projects). Asset: a file path, bytes, or a binary file
+            object; ``True`` when already uploaded.
+        strength: Control strength (0–1).
+        mode: Whether the prompt or the ControlNet wins (image projects).
+        guidance_start: Fraction of the steps at which the ControlNet starts (0–1).
+        guidance_end: Fraction of the steps at which the ControlNet stops (0–1).
+    """
+
+    name: Literal['canny', 'depth', 'inpaint', 'instrp2p', 'lineart', 'lineartanime', 'mlsd', 'normalbae', 'openpose', 'scribble', 'segmentation', 'shuffle', 'softedge', 'tile', 'instantid', 'pose', 'detailer'] = attrs.field(metadata={'wire': 'name', 'check': {'type': 'string', 'enum': ['canny', 'depth', 'inpaint', 'instrp2p', 'lineart', 'lineartanime', 'mlsd', 'normalbae', 'openpose', 'scribble', 'segmentation', 'shuffle', 'softedge', 'tile', 'instantid', 'pose', 'detailer']}})
+    image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'image'})
+    strength: float | None = attrs.field(default=None, metadata={'wire': 'strength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
+    mode: Literal['balanced', 'prompt_priority', 'cn_priority'] | None = attrs.field(default=None, metadata={'wire': 'mode', 'check': {'type': 'string', 'enum': ['balanced', 'prompt_priority', 'cn_priority']}})
+    guidance_start: float | None = attrs.field(default=None, metadata={'wire': 'guidanceStart', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
+    guidance_end: float | None = attrs.field(default=None, metadata={'wire': 'guidanceEnd', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
+
+
+@attrs.frozen(kw_only=True)
 class ImageProjectParams:
-    """Parameters of an image project.
+    """Parameters of an image project (text-to-image, image-to-image, image editing).
 
     Attributes:
         type: Project type.
@@ -121,13 +249,27 @@ class ImageProjectParams:
         sampler: Sampler; one of the model's allowed samplers.
         scheduler: Scheduler; one of the model's allowed schedulers.
         size_preset: A size preset id of the model, or ``custom`` with width and height.
-        width: Custom width in pixels (with ``size_preset='custom'``).
-        height: Custom height in pixels (with ``size_preset='custom'``).
-        output_format: Image file format.
+        width: Custom width in pixels (256 to the model's maximum; implies
+            ``size_preset='custom'``).
+        height: Custom height in pixels (256 to the model's maximum; implies
+            ``size_preset='custom'``).
+        output_format: Image file format (``png`` by default).
         token_type: Which token pays for the project.
         network: Network to run on (defaults to the client's).
         disable_nsfw_filter: Return results even when the safety filter triggers.
-        number_of_previews: Preview images to send while rendering.
+        app_source: Name of your application for this project (defaults to the client's).
+        loras: LoRA ids to apply (model-specific).
+        lora_strengths: Strength of each LoRA in ``loras`` (0–2, default 1).
+        number_of_previews: Preview images to send while rendering (they add to the cost).
+        starting_image: Guide image for image-to-image. Asset: a file path, bytes, or a
+            binary file object; ``True`` when already uploaded.
+        starting_image_strength: How strongly the starting image shapes the result (0–1,
+            default 0.5).
+        control_net: ControlNet: a :class:`ControlNet` or a mapping with the same keys.
+        context_images: Reference images for editing (GPT Image 2: 16, Flux.2: 6, Qwen Image
+            Edit: 3, Flux Kontext: 2). Each an asset.
+        gpt_image_quality: GPT Image quality (``medium`` by default).
+        gpt_image_background: GPT Image background.
     """
 
     type: Literal['image'] | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'const': 'image'}})
@@ -148,10 +290,194 @@ class ImageProjectParams:
     token_type: Literal['sogni', 'spark'] | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'enum': ['sogni', 'spark']}})
     network: Literal['fast', 'relaxed'] | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'enum': ['fast', 'relaxed']}})
     disable_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'disableNSFWFilter', 'check': {'type': 'boolean'}})
+    app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
+    loras: list[str] | None = attrs.field(default=None, metadata={'wire': 'loras', 'check': {'type': 'array'}})
+    lora_strengths: list[float] | None = attrs.field(default=None, metadata={'wire': 'loraStrengths', 'check': {'type': 'array'}})
     number_of_previews: int | None = attrs.field(default=None, metadata={'wire': 'numberOfPreviews', 'check': {'type': 'integer', 'minimum': 0}})
+    starting_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'startingImage'})
+    starting_image_strength: float | None = attrs.field(default=None, metadata={'wire': 'startingImageStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
+    control_net: ControlNet | dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'controlNet'})
+    context_images: list[AssetInput] | None = attrs.field(default=None, metadata={'wire': 'contextImages', 'check': {'type': 'array'}})
+    gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd'] | None = attrs.field(default=None, metadata={'wire': 'gptImageQuality', 'check': {'type': 'string', 'enum': ['low', 'medium', 'high', 'auto', 'standard', 'hd']}})
+    gpt_image_background: Literal['opaque', 'auto'] | None = attrs.field(default=None, metadata={'wire': 'gptImageBackground', 'check': {'type': 'string', 'enum': ['opaque', 'auto']}})
+
+
+@attrs.frozen(kw_only=True)
+class VideoProjectParams:
+    """Parameters of a video project (Wan 2.2, LTX-2.3, Seedance 2.0).
+
+    Attributes:
+        type: Project type.
+        model_id: Model id, e.g. ``flux1-schnell-fp8``.
+        positive_prompt: What to generate.
+        negative_prompt: What to avoid.
+        style_prompt: Style description added to the prompt.
+        number_of_media: How many videos to generate (1–16).
+        steps: Inference steps; within the model's range.
+        guidance: Guidance scale; within the model's range.
+        seed: Random seed (uint32) for reproducible results.
+        sampler: Sampler; one of the model's allowed samplers.
+        scheduler: Scheduler; one of the model's allowed schedulers.
+        width: Video width in pixels (at least 480; with height).
+        height: Video height in pixels (at least 480; with width).
+        output_format: Video file format (``mp4``).
+        token_type: Which token pays for the project.
+        network: Network to run on (defaults to the client's).
+        disable_nsfw_filter: Return results even when the safety filter triggers.
+        app_source: Name of your application for this project (defaults to the client's).
+        loras: LoRA ids to apply (model-specific).
+        lora_strengths: Strength of each LoRA in ``loras`` (0–2, default 1).
+        duration: Length in seconds (WAN 1–10, WAN animate and LTX 1–20, Seedance 4–15); the
+            frame count follows from it.
+        fps: Frames per second (WAN 16 or 32, LTX 1–60, Seedance fixed 24).
+        frames: Frame count; prefer ``duration``, which wins when both are given.
+        shift: Motion shift (1–8), within the model's range.
+        teacache_threshold: TeaCache threshold (0 disables; 0.15 for t2v, 0.2 for i2v are
+            good).
+        reference_image: Reference or first-frame image (i2v, s2v, ia2v, animate, v2v).
+            Asset: a file path, bytes, or a binary file object; ``True`` when already uploaded.
+        reference_image_end: Last-frame image for i2v interpolation. Asset: a file path,
+            bytes, or a binary file object; ``True`` when already uploaded.
+        reference_audio: Driving audio (s2v, ia2v, a2v). Asset: a file path, bytes, or a
+            binary file object; ``True`` when already uploaded.
+        reference_audio_identity: Speaker-identity audio clip (LTX-2.3 t2v, i2v, v2v).
+            Asset: a file path, bytes, or a binary file object; ``True`` when already uploaded.
+        reference_video: Reference video (animate, v2v). Asset: a file path, bytes, or a
+            binary file object; ``True`` when already uploaded.
+        reference_image_urls: Seedance only: HTTPS image URLs (up to 9 images in all).
+        reference_video_urls: Seedance only: HTTPS video URLs (up to 3 videos in all).
+        reference_audio_urls: Seedance only: HTTPS audio URLs (up to 3 audio clips in all).
+        generate_audio: Generate a soundtrack (models with native audio).
+        audio_identity_strength: How strongly the identity audio applies (0–10, default 3).
+        audio_start: Where to start reading the reference audio, in seconds.
+        audio_duration: How many seconds of the reference audio to use.
+        video_start: Where to start reading the reference video, in seconds.
+        control_net: Video ControlNet for LTX-2.3 v2v (``canny``, ``pose``, ``depth`` or
+            ``detailer``).
+        detailer_strength: Detailer LoRA strength for LTX-2.3 v2v (0–1, default 0.6).
+        first_frame_strength: LTX-2.3 keyframe interpolation: first-frame strength (0–1,
+            default 0.6).
+        last_frame_strength: LTX-2.3 keyframe interpolation: last-frame strength (0–1,
+            default 0.6).
+        sam2_coordinates: Animate-replace only: points on the subject, as ``(x, y)`` or
+            ``{'x': ..., 'y': ...}`` (0–1 or pixels).
+        trim_end_frame: Drop the last frame (for seamless stitching).
+    """
+
+    type: Literal['video'] | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'const': 'video'}})
+    model_id: str = attrs.field(metadata={'wire': 'modelId', 'check': {'type': 'string', 'minLength': 1}})
+    positive_prompt: str = attrs.field(metadata={'wire': 'positivePrompt', 'check': {'type': 'string'}})
+    negative_prompt: str | None = attrs.field(default=None, metadata={'wire': 'negativePrompt', 'check': {'type': 'string'}})
+    style_prompt: str | None = attrs.field(default=None, metadata={'wire': 'stylePrompt', 'check': {'type': 'string'}})
+    number_of_media: int | None = attrs.field(default=None, metadata={'wire': 'numberOfMedia', 'check': {'type': 'integer', 'minimum': 1, 'maximum': 16}})
+    steps: int | None = attrs.field(default=None, metadata={'wire': 'steps', 'check': {'type': 'integer', 'minimum': 1}})
+    guidance: float | None = attrs.field(default=None, metadata={'wire': 'guidance', 'check': {'type': 'number', 'minimum': 0}})
+    seed: int | None = attrs.field(default=None, metadata={'wire': 'seed', 'check': {'type': 'integer', 'minimum': 0, 'maximum': 4294967295}})
+    sampler: str | None = attrs.field(default=None, metadata={'wire': 'sampler', 'check': {'type': 'string'}})
+    scheduler: str | None = attrs.field(default=None, metadata={'wire': 'scheduler', 'check': {'type': 'string'}})
+    width: int | None = attrs.field(default=None, metadata={'wire': 'width', 'check': {'type': 'integer', 'minimum': 480}})
+    height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer', 'minimum': 480}})
+    output_format: Literal['mp4'] | None = attrs.field(default=None, metadata={'wire': 'outputFormat', 'check': {'type': 'string', 'enum': ['mp4']}})
+    token_type: Literal['sogni', 'spark'] | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'enum': ['sogni', 'spark']}})
+    network: Literal['fast', 'relaxed'] | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'enum': ['fast', 'relaxed']}})
+    disable_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'disableNSFWFilter', 'check': {'type': 'boolean'}})
+    app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
+    loras: list[str] | None = attrs.field(default=None, metadata={'wire': 'loras', 'check': {'type': 'array'}})
+    lora_strengths: list[float] | None = attrs.field(default=None, metadata={'wire': 'loraStrengths', 'check': {'type': 'array'}})
+    duration: float | None = attrs.field(default=None, metadata={'wire': 'duration', 'check': {'type': 'number'}})
+    fps: float | None = attrs.field(default=None, metadata={'wire': 'fps', 'check': {'type': 'number', 'minimum': 1, 'maximum': 60}})
+    frames: int | None = attrs.field(default=None, metadata={'wire': 'frames', 'check': {'type': 'integer', 'minimum': 1}})
+    shift: float | None = attrs.field(default=None, metadata={'wire': 'shift', 'check': {'type': 'number'}})
+    teacache_threshold: float | None = attrs.field(default=None, metadata={'wire': 'teacacheThreshold', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
+    reference_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'referenceImage'})
+    reference_image_end: AssetInput | None = attrs.field(default=None, metadata={'wire': 'referenceImageEnd'})
+    reference_audio: AssetInput | None = attrs.field(default=None, metadata={'wire': 'referenceAudio'})
+    reference_audio_identity: AssetInput | None = attrs.field(default=None, metadata={'wire': 'referenceAudioIdentity'})
+    reference_video: AssetInput | None = attrs.field(default=None, metadata={'wire': 'referenceVideo'})
+    reference_image_urls: list[str] | None = attrs.field(default=None, metadata={'wire': 'referenceImageUrls', 'check': {'type': 'array'}})
+    reference_video_urls: list[str] | None = attrs.field(default=None, metadata={'wire': 'referenceVideoUrls', 'check': {'type': 'array'}})
+    reference_audio_urls: list[str] | None = attrs.field(default=None, metadata={'wire': 'referenceAudioUrls', 'check': {'type': 'array'}})
+    generate_audio: bool | None = attrs.field(default=None, metadata={'wire': 'generateAudio', 'check': {'type': 'boolean'}})
+    audio_identity_strength: float | None = attrs.field(default=None, metadata={'wire': 'audioIdentityStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 10}})
+    audio_start: float | None = attrs.field(default=None, metadata={'wire': 'audioStart', 'check': {'type': 'number', 'minimum': 0}})
+    audio_duration: float | None = attrs.field(default=None, metadata={'wire': 'audioDuration', 'check': {'type': 'number', 'minimum': 0}})
+    video_start: float | None = attrs.field(default=None, metadata={'wire': 'videoStart', 'check': {'type': 'number', 'minimum': 0}})
+    control_net: ControlNet | dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'controlNet'})
+    detailer_strength: float | None = attrs.field(default=None, metadata={'wire': 'detailerStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
+    first_frame_strength: float | None = attrs.field(default=None, metadata={'wire': 'firstFrameStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
+    last_frame_strength: float | None = attrs.field(default=None, metadata={'wire': 'lastFrameStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
+    sam2_coordinates: list[tuple[float, float]] | list[dict[str, float]] | None = attrs.field(default=None, metadata={'wire': 'sam2Coordinates', 'check': {'type': 'array'}})
+    trim_end_frame: bool | None = attrs.field(default=None, metadata={'wire': 'trimEndFrame', 'check': {'type': 'boolean'}})
+
+
+@attrs.frozen(kw_only=True)
+class AudioProjectParams:
+    """Parameters of an audio project (ACE-Step 1.5 music).
+
+    Attributes:
+        type: Project type.
+        model_id: Model id, e.g. ``flux1-schnell-fp8``.
+        positive_prompt: What to generate.
+        negative_prompt: What to avoid.
+        style_prompt: Style description added to the prompt.
+        number_of_media: How many tracks to generate (1–16).
+        steps: Inference steps; within the model's range.
+        guidance: Guidance scale; within the model's range.
+        seed: Random seed (uint32) for reproducible results.
+        sampler: Sampler; one of the model's allowed samplers.
+        scheduler: Scheduler; one of the model's allowed schedulers.
+        output_format: Audio file format (``mp3`` by default).
+        token_type: Which token pays for the project.
+        network: Network to run on (defaults to the client's).
+        disable_nsfw_filter: Return results even when the safety filter triggers.
+        app_source: Name of your application for this project (defaults to the client's).
+        loras: LoRA ids to apply (model-specific).
+        lora_strengths: Strength of each LoRA in ``loras`` (0–2, default 1).
+        duration: Length in seconds (10–600, default 30).
+        bpm: Tempo in beats per minute (30–300, default 120).
+        keyscale: Key and scale, e.g. ``C major``.
+        timesignature: Beats per bar: ``2``, ``3``, ``4`` or ``6``.
+        language: Language of the lyrics, e.g. ``en``.
+        lyrics: Lyrics to sing.
+        composer_mode: Let the model write the composition from the prompt.
+        prompt_strength: How closely to follow the prompt (0–10, default 2).
+        creativity: Creative freedom (0–2, default 0.85).
+        shift: Sampling shift (1–6, default 3).
+    """
+
+    type: Literal['audio'] | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'const': 'audio'}})
+    model_id: str = attrs.field(metadata={'wire': 'modelId', 'check': {'type': 'string', 'minLength': 1}})
+    positive_prompt: str = attrs.field(metadata={'wire': 'positivePrompt', 'check': {'type': 'string'}})
+    negative_prompt: str | None = attrs.field(default=None, metadata={'wire': 'negativePrompt', 'check': {'type': 'string'}})
+    style_prompt: str | None = attrs.field(default=None, metadata={'wire': 'stylePrompt', 'check': {'type': 'string'}})
+    number_of_media: int | None = attrs.field(default=None, metadata={'wire': 'numberOfMedia', 'check': {'type': 'integer', 'minimum': 1, 'maximum': 16}})
+    steps: int | None = attrs.field(default=None, metadata={'wire': 'steps', 'check': {'type': 'integer', 'minimum': 1}})
+    guidance: float | None = attrs.field(default=None, metadata={'wire': 'guidance', 'check': {'type': 'number', 'minimum': 0}})
+    seed: int | None = attrs.field(default=None, metadata={'wire': 'seed', 'check': {'type': 'integer', 'minimum': 0, 'maximum': 4294967295}})
+    sampler: str | None = attrs.field(default=None, metadata={'wire': 'sampler', 'check': {'type': 'string'}})
+    scheduler: str | None = attrs.field(default=None, metadata={'wire': 'scheduler', 'check': {'type': 'string'}})
+    output_format: Literal['mp3', 'flac', 'wav'] | None = attrs.field(default=None, metadata={'wire': 'outputFormat', 'check': {'type': 'string', 'enum': ['mp3', 'flac', 'wav']}})
+    token_type: Literal['sogni', 'spark'] | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'enum': ['sogni', 'spark']}})
+    network: Literal['fast', 'relaxed'] | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'enum': ['fast', 'relaxed']}})
+    disable_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'disableNSFWFilter', 'check': {'type': 'boolean'}})
+    app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
+    loras: list[str] | None = attrs.field(default=None, metadata={'wire': 'loras', 'check': {'type': 'array'}})
+    lora_strengths: list[float] | None = attrs.field(default=None, metadata={'wire': 'loraStrengths', 'check': {'type': 'array'}})
+    duration: float | None = attrs.field(default=None, metadata={'wire': 'duration', 'check': {'type': 'number'}})
+    bpm: int | None = attrs.field(default=None, metadata={'wire': 'bpm', 'check': {'type': 'integer'}})
+    keyscale: str | None = attrs.field(default=None, metadata={'wire': 'keyscale', 'check': {'type': 'string'}})
+    timesignature: str | int | None = attrs.field(default=None, metadata={'wire': 'timesignature'})
+    language: str | None = attrs.field(default=None, metadata={'wire': 'language', 'check': {'type': 'string'}})
+    lyrics: str | None = attrs.field(default=None, metadata={'wire': 'lyrics', 'check': {'type': 'string'}})
+    composer_mode: bool | None = attrs.field(default=None, metadata={'wire': 'composerMode', 'check': {'type': 'boolean'}})
+    prompt_strength: float | None = attrs.field(default=None, metadata={'wire': 'promptStrength', 'check': {'type': 'number'}})
+    creativity: float | None = attrs.field(default=None, metadata={'wire': 'creativity', 'check': {'type': 'number'}})
+    shift: float | None = attrs.field(default=None, metadata={'wire': 'shift', 'check': {'type': 'number'}})
 
 
 #: Project parameter classes by project ``type``.
 PROJECT_PARAMS: dict[str, type[Any]] = {
     "image": ImageProjectParams,
+    "video": VideoProjectParams,
+    "audio": AudioProjectParams,
 }

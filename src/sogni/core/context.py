@@ -57,4 +57,6 @@ class CoreContext:
     tiers: Cached[dict[str, Any]] | None = None
     size_presets: dict[tuple[str, str], Cached[list[Any]]] = attrs.field(factory=dict)
     clock: Callable[[], float] = time.time
+    #: Seconds a project may stay silent before the client checks on it with the network.
+    project_keep_alive: float = 120.0
     chat: ChatContext = attrs.field(factory=ChatContext)

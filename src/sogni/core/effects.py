@@ -20,7 +20,9 @@ __all__ = [
     "Emit",
     "Invoke",
     "OpenStream",
+    "PrepareAsset",
     "ReadStream",
+    "RemoteAsset",
     "RestCall",
     "SocketSend",
     "Upload",
@@ -66,8 +68,34 @@ class WaitForModels:
 
 
 @attrs.frozen
+class RemoteAsset:
+    """An asset to fetch from ``url`` before uploading it (e.g. a result to enhance)."""
+
+    url: str
+
+
+@attrs.frozen
+class PrepareAsset:
+    """Open an asset for upload and sniff its content type from its first bytes.
+
+    ``source`` is a path, bytes, a binary file object or a :class:`RemoteAsset`; ``asset``
+    names the parameter for errors. The driver returns an object with ``content_type``
+    (``str | None``) and ``size`` (``int | None``) to pass to :class:`Upload` as its
+    ``source``. An unreadable source raises :class:`~sogni.errors.ValidationError`.
+    """
+
+    source: Any
+    asset: str
+
+
+@attrs.frozen
 class Upload:
-    """PUT an asset to a presigned URL, streaming it from its source."""
+    """PUT an asset to a presigned URL, streaming it from its prepared source.
+
+    No credentials are sent; a failure raises :class:`~sogni.errors.UploadError` naming
+    ``asset``.
+    """
+
 
     url: str
     source: Any
@@ -141,6 +169,7 @@ Effect = (
     | SocketSend
     | WaitForModels
     | WaitUntil
+    | PrepareAsset
     | Upload
     | Download
     | Emit

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import attrs
 
+from sogni._generated.models import CostEstimate
 from sogni.core.model_options import ModelOptions, validate_sampler
 from sogni.core.video import calculate_video_frames
 from sogni.errors import SogniError, ValidationError
@@ -44,20 +45,6 @@ class EstimateRequest:
 
     path: str
     query: Mapping[str, str] = attrs.field(factory=dict)
-
-
-@attrs.frozen
-class CostEstimate:
-    """The estimated cost of a project, as decimal strings.
-
-    ``token`` is in the token type that was asked for, ``usd`` in US dollars, ``spark``
-    in Spark points and ``sogni`` in Sogni tokens.
-    """
-
-    token: str
-    usd: str
-    spark: str
-    sogni: str
 
 
 def _segment(value: Any) -> str:

@@ -25,6 +25,11 @@ __all__ = [
     "ProjectState",
 ]
 
+#: Seconds without any news of a project before the client asks the network about it.
+KEEP_ALIVE_SECONDS = 120.0
+#: Failed keep-alive checks in a row after which a project counts as timed out.
+MAX_SYNC_FAILURES = 3
+
 ProjectStatus = Literal["pending", "queued", "processing", "completed", "failed", "canceled"]
 JobStatus = Literal["pending", "initiating", "processing", "completed", "failed", "canceled"]
 FINISHED = frozenset({"completed", "failed", "canceled"})
@@ -137,6 +142,16 @@ class ProjectState:
     clock: Callable[[], float] = attrs.field(default=time.time, repr=False)
     last_updated: float = 0.0
     outcome: ProjectEvent | None = None
+    #: The parameters the project was created with (a params model), when known.
+    params: Any = attrs.field(default=None, repr=False)
+    keep_alive: float = KEEP_ALIVE_SECONDS
+    sync_failures: int = 0
+    last_check: float = 0.0
+    timed_out: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not self.last_updated:
+            self.last_updated = self.clock()
 
     # -- derived -------------------------------------------------------------------
     @property
@@ -154,6 +169,12 @@ class ProjectState:
         return _clamp(_js_round(total / max(1, self.number_of_media)), 0, 100)
 
     @property
+    def eta(self) -> float | None:
+        """The latest estimated completion time of the project's jobs (``time.time()``)."""
+        etas = [job.eta for job in self.jobs.values() if job.eta is not None]
+        return max(etas) if etas else None
+
+    @property
     def result_urls(self) -> list[str]:
         """The result URLs of the jobs that have one, in job order."""
         return [job.result_url for job in self.jobs.values() if job.result_url]
@@ -169,6 +190,7 @@ class ProjectState:
     def handle(self, message_type: str, payload: Mapping[str, Any]) -> list[ProjectEvent]:
         """Apply one decoded socket event addressed to this project."""
         self.last_updated = self.clock()
+        self.sync_failures = 0
         if self.outcome is not None:
             # A finished project never moves again: late events cannot regress it.
             return []
@@ -215,6 +237,108 @@ class ProjectState:
         self.status = "failed"
         self.error = error
         return [self._event("failed", code=error.code, message=error.message)]
+
+    # -- keep-alive ------------------------------------------------------------------
+    def next_check_at(self) -> float:
+        """When the project, silent until then, should be checked with the network."""
+        return max(self.last_updated, self.last_check) + self.keep_alive
+
+    def check_due(self, now: float) -> bool:
+        """True when the unfinished project has been silent for ``keep_alive`` seconds."""
+        return self.outcome is None and now >= self.next_check_at()
+
+    def start_check(self, now: float) -> None:
+        """Record that a keep-alive check starts now (the next is due ``keep_alive`` later)."""
+        self.last_check = now
+
+    def sync_failed(self) -> list[ProjectEvent]:
+        """Count a failed keep-alive check; the last allowed one times the project out."""
+        if self.outcome is not None:
+            return []
+        self.sync_failures += 1
+        if self.sync_failures < MAX_SYNC_FAILURES:
+            return []
+        self.timed_out = True
+        job_error = JobError(0, "Job timed out")
+        for job in self.jobs.values():
+            if not job.finished:
+                job.status = "failed"
+                job.error = job_error
+                job.result_pending = False
+        self.status = "failed"
+        self.error = JobError(0, f"Project timed out: no news from the network for "
+                                 f"{self.keep_alive * MAX_SYNC_FAILURES:g} s")
+        return [self._event("failed", code=0, message=self.error.message)]
+
+    def apply_snapshot(self, raw: Mapping[str, Any]) -> list[ProjectEvent]:
+        """Bring the project up to date with the network's record of it (``RawProject``).
+
+        Finished jobs of the record update the local jobs (jobs this client never heard
+        of are added); the record's status then decides the project's.
+        """
+        self.last_updated = self.clock()
+        self.sync_failures = 0
+        if self.outcome is not None:
+            return []
+        count = raw.get("imageCount")
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+            self.number_of_media = count
+        events: list[ProjectEvent] = []
+        for raw_job in raw.get("completedWorkerJobs") or ():
+            if isinstance(raw_job, Mapping) and raw_job.get("imgID"):
+                events += self._apply_job_snapshot(raw_job)
+        status = _SNAPSHOT_PROJECT_STATUS.get(str(raw.get("status")))
+        if status == "completed":
+            self.status = "completed"
+            events += self._maybe_completed()
+        elif status == "failed":
+            reason = str(raw.get("reason") or "the network reported a failure")
+            events += self.fail(JobError(0, reason))
+        elif status == "canceled":
+            events += self.cancel()
+        elif status is not None and _ORDER[status] > _ORDER[self.status]:
+            self.status = status
+        return events
+
+    def _apply_job_snapshot(self, raw: Mapping[str, Any]) -> list[ProjectEvent]:
+        img_id = str(raw["imgID"]).upper()
+        job = self.jobs.get(img_id)
+        if job is None:
+            job = self.jobs[img_id] = JobState(id=img_id, step_count=self.steps or 0)
+        worker = raw.get("worker")
+        if isinstance(worker, Mapping) and isinstance(worker.get("name"), str):
+            job.worker_name = worker["name"]
+        if isinstance(raw.get("seedUsed"), int):
+            job.seed = raw["seedUsed"]
+        if job.finished or job.result_pending:
+            return []
+        performed = raw.get("performedSteps")
+        if isinstance(performed, int) and not isinstance(performed, bool):
+            job.step = performed
+        job.is_nsfw = bool(raw.get("triggeredNSFWFilter"))
+        status = _SNAPSHOT_JOB_STATUS.get(str(raw.get("status")))
+        if status == "failed":
+            job.status = "failed"
+            job.error = JobError(0, str(raw.get("reason") or "the job failed"))
+            return [self._event("job_failed", job, code=0, message=job.error.message)]
+        if status != "completed":
+            if status is not None:
+                job.status = status
+            return []
+        job.status = "completed"
+        direct = (
+            raw.get("resultUrl")
+            or raw.get("imageUrl")
+            or raw.get("imageFile")
+            or raw.get("videoUrl")
+            or raw.get("videoFile")
+        )
+        if direct:
+            job.result_url = str(direct)
+        elif not job.is_nsfw or self.disable_nsfw_filter:
+            job.result_pending = True
+            return []
+        return self._job_finished(job)
 
     # -- handlers ------------------------------------------------------------------
     def _job(self, payload: Mapping[str, Any]) -> JobState | None:
@@ -367,6 +491,27 @@ class ProjectState:
             self.outcome = event
         return event
 
+
+_SNAPSHOT_PROJECT_STATUS: dict[str, ProjectStatus] = {
+    "pending": "pending",
+    "active": "queued",
+    "assigned": "processing",
+    "progress": "processing",
+    "completed": "completed",
+    "errored": "failed",
+    "cancelled": "canceled",
+}
+_SNAPSHOT_JOB_STATUS: dict[str, JobStatus] = {
+    "created": "pending",
+    "queued": "pending",
+    "assigned": "initiating",
+    "initiatingModel": "initiating",
+    "jobStarted": "processing",
+    "jobProgress": "processing",
+    "jobCompleted": "completed",
+    "jobError": "failed",
+}
+_ORDER = {"pending": 0, "queued": 1, "processing": 2, "completed": 3, "failed": 3, "canceled": 3}
 
 _HANDLERS: dict[str, Callable[[ProjectState, Mapping[str, Any]], list[ProjectEvent]]] = {
     "jobState": ProjectState._on_job_state,

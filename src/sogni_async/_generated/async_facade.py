@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
 from sogni.core.chat.results import ChatMessageInput
 from sogni.core.model_options import ModelOptions
+from sogni.core.video import VideoAssetConfig
+from sogni._assets import AssetInput
 
 if TYPE_CHECKING:
     from sogni_async._client import AsyncSogniClient
@@ -511,10 +513,10 @@ class AsyncProjects:
 
     async def create(
         self,
-        params: ImageProjectParams | None = None,
+        params: ImageProjectParams | VideoProjectParams | AudioProjectParams | None = None,
         /,
         *,
-        type: Literal['image'] | None = None,
+        type: Literal['image', 'video', 'audio'] | None = None,
         model_id: str | None = None,
         positive_prompt: str | None = None,
         negative_prompt: str | None = None,
@@ -528,13 +530,54 @@ class AsyncProjects:
         size_preset: str | None = None,
         width: int | None = None,
         height: int | None = None,
-        output_format: Literal['png', 'jpg', 'webp'] | None = None,
+        output_format: Literal['png', 'jpg', 'webp', 'mp4', 'mp3', 'flac', 'wav'] | None = None,
         token_type: Literal['sogni', 'spark'] | None = None,
         network: Literal['fast', 'relaxed'] | None = None,
         disable_nsfw_filter: bool | None = None,
+        app_source: str | None = None,
+        loras: list[str] | None = None,
+        lora_strengths: list[float] | None = None,
         number_of_previews: int | None = None,
+        starting_image: AssetInput | None = None,
+        starting_image_strength: float | None = None,
+        control_net: ControlNet | dict[str, Any] | None = None,
+        context_images: list[AssetInput] | None = None,
+        gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd'] | None = None,
+        gpt_image_background: Literal['opaque', 'auto'] | None = None,
+        duration: float | None = None,
+        fps: float | None = None,
+        frames: int | None = None,
+        shift: float | None = None,
+        teacache_threshold: float | None = None,
+        reference_image: AssetInput | None = None,
+        reference_image_end: AssetInput | None = None,
+        reference_audio: AssetInput | None = None,
+        reference_audio_identity: AssetInput | None = None,
+        reference_video: AssetInput | None = None,
+        reference_image_urls: list[str] | None = None,
+        reference_video_urls: list[str] | None = None,
+        reference_audio_urls: list[str] | None = None,
+        generate_audio: bool | None = None,
+        audio_identity_strength: float | None = None,
+        audio_start: float | None = None,
+        audio_duration: float | None = None,
+        video_start: float | None = None,
+        detailer_strength: float | None = None,
+        first_frame_strength: float | None = None,
+        last_frame_strength: float | None = None,
+        sam2_coordinates: list[tuple[float, float]] | list[dict[str, float]] | None = None,
+        trim_end_frame: bool | None = None,
+        bpm: int | None = None,
+        keyscale: str | None = None,
+        timesignature: str | int | None = None,
+        language: str | None = None,
+        lyrics: str | None = None,
+        composer_mode: bool | None = None,
+        prompt_strength: float | None = None,
+        creativity: float | None = None,
     ) -> AsyncProject:
-        """Validate the parameters, send the project to the network and return it while it runs.
+        """Validate the parameters, upload the assets, send the project to the network and return
+        it while it runs. ``type`` selects image (default), video or audio parameters.
 
         Args:
             params: A typed parameters object; keyword arguments override it.
@@ -543,23 +586,93 @@ class AsyncProjects:
             positive_prompt: What to generate.
             negative_prompt: What to avoid.
             style_prompt: Style description added to the prompt.
-            number_of_media: How many images to generate (1–16).
+            number_of_media: Image: How many images to generate (1–16). Video: How many
+                videos to generate (1–16). Audio: How many tracks to generate (1–16).
             steps: Inference steps; within the model's range.
             guidance: Guidance scale; within the model's range.
             seed: Random seed (uint32) for reproducible results.
             sampler: Sampler; one of the model's allowed samplers.
             scheduler: Scheduler; one of the model's allowed schedulers.
             size_preset: A size preset id of the model, or ``custom`` with width and height.
-            width: Custom width in pixels (with ``size_preset='custom'``).
-            height: Custom height in pixels (with ``size_preset='custom'``).
-            output_format: Image file format.
+            width: Image: Custom width in pixels (256 to the model's maximum; implies
+                ``size_preset='custom'``). Video: Video width in pixels (at least 480; with
+                height).
+            height: Image: Custom height in pixels (256 to the model's maximum; implies
+                ``size_preset='custom'``). Video: Video height in pixels (at least 480; with
+                width).
+            output_format: Image: Image file format (``png`` by default). Video: Video file
+                format (``mp4``). Audio: Audio file format (``mp3`` by default).
             token_type: Which token pays for the project.
             network: Network to run on (defaults to the client's).
             disable_nsfw_filter: Return results even when the safety filter triggers.
-            number_of_previews: Preview images to send while rendering.
+            app_source: Name of your application for this project (defaults to the
+                client's).
+            loras: LoRA ids to apply (model-specific).
+            lora_strengths: Strength of each LoRA in ``loras`` (0–2, default 1).
+            number_of_previews: Preview images to send while rendering (they add to the
+                cost).
+            starting_image: Guide image for image-to-image. Asset: a file path, bytes, or a
+                binary file object; ``True`` when already uploaded.
+            starting_image_strength: How strongly the starting image shapes the result (0–1,
+                default 0.5).
+            control_net: Image: ControlNet: a :class:`ControlNet` or a mapping with the same
+                keys. Video: Video ControlNet for LTX-2.3 v2v (``canny``, ``pose``, ``depth`` or
+                ``detailer``).
+            context_images: Reference images for editing (GPT Image 2: 16, Flux.2: 6, Qwen
+                Image Edit: 3, Flux Kontext: 2). Each an asset.
+            gpt_image_quality: GPT Image quality (``medium`` by default).
+            gpt_image_background: GPT Image background.
+            duration: Video: Length in seconds (WAN 1–10, WAN animate and LTX 1–20, Seedance
+                4–15); the frame count follows from it. Audio: Length in seconds (10–600,
+                default 30).
+            fps: Frames per second (WAN 16 or 32, LTX 1–60, Seedance fixed 24).
+            frames: Frame count; prefer ``duration``, which wins when both are given.
+            shift: Video: Motion shift (1–8), within the model's range. Audio: Sampling
+                shift (1–6, default 3).
+            teacache_threshold: TeaCache threshold (0 disables; 0.15 for t2v, 0.2 for i2v
+                are good).
+            reference_image: Reference or first-frame image (i2v, s2v, ia2v, animate, v2v).
+                Asset: a file path, bytes, or a binary file object; ``True`` when already
+                uploaded.
+            reference_image_end: Last-frame image for i2v interpolation. Asset: a file path,
+                bytes, or a binary file object; ``True`` when already uploaded.
+            reference_audio: Driving audio (s2v, ia2v, a2v). Asset: a file path, bytes, or a
+                binary file object; ``True`` when already uploaded.
+            reference_audio_identity: Speaker-identity audio clip (LTX-2.3 t2v, i2v, v2v).
+                Asset: a file path, bytes, or a binary file object; ``True`` when already
+                uploaded.
+            reference_video: Reference video (animate, v2v). Asset: a file path, bytes, or a
+                binary file object; ``True`` when already uploaded.
+            reference_image_urls: Seedance only: HTTPS image URLs (up to 9 images in all).
+            reference_video_urls: Seedance only: HTTPS video URLs (up to 3 videos in all).
+            reference_audio_urls: Seedance only: HTTPS audio URLs (up to 3 audio clips in
+                all).
+            generate_audio: Generate a soundtrack (models with native audio).
+            audio_identity_strength: How strongly the identity audio applies (0–10, default
+                3).
+            audio_start: Where to start reading the reference audio, in seconds.
+            audio_duration: How many seconds of the reference audio to use.
+            video_start: Where to start reading the reference video, in seconds.
+            detailer_strength: Detailer LoRA strength for LTX-2.3 v2v (0–1, default 0.6).
+            first_frame_strength: LTX-2.3 keyframe interpolation: first-frame strength (0–1,
+                default 0.6).
+            last_frame_strength: LTX-2.3 keyframe interpolation: last-frame strength (0–1,
+                default 0.6).
+            sam2_coordinates: Animate-replace only: points on the subject, as ``(x, y)`` or
+                ``{'x': ..., 'y': ...}`` (0–1 or pixels).
+            trim_end_frame: Drop the last frame (for seamless stitching).
+            bpm: Tempo in beats per minute (30–300, default 120).
+            keyscale: Key and scale, e.g. ``C major``.
+            timesignature: Beats per bar: ``2``, ``3``, ``4`` or ``6``.
+            language: Language of the lyrics, e.g. ``en``.
+            lyrics: Lyrics to sing.
+            composer_mode: Let the model write the composition from the prompt.
+            prompt_strength: How closely to follow the prompt (0–10, default 2).
+            creativity: Creative freedom (0–2, default 0.85).
 
         Raises:
-            ValidationError: a parameter is invalid; nothing was sent.
+            ValidationError: a parameter is invalid or an asset cannot be read; nothing was
+            sent. UploadError: an asset could not be uploaded (the error names it).
         """
         merged = build_params(PROJECT_PARAMS, params, {
             "type": type,
@@ -580,7 +693,47 @@ class AsyncProjects:
             "token_type": token_type,
             "network": network,
             "disable_nsfw_filter": disable_nsfw_filter,
+            "app_source": app_source,
+            "loras": loras,
+            "lora_strengths": lora_strengths,
             "number_of_previews": number_of_previews,
+            "starting_image": starting_image,
+            "starting_image_strength": starting_image_strength,
+            "control_net": control_net,
+            "context_images": context_images,
+            "gpt_image_quality": gpt_image_quality,
+            "gpt_image_background": gpt_image_background,
+            "duration": duration,
+            "fps": fps,
+            "frames": frames,
+            "shift": shift,
+            "teacache_threshold": teacache_threshold,
+            "reference_image": reference_image,
+            "reference_image_end": reference_image_end,
+            "reference_audio": reference_audio,
+            "reference_audio_identity": reference_audio_identity,
+            "reference_video": reference_video,
+            "reference_image_urls": reference_image_urls,
+            "reference_video_urls": reference_video_urls,
+            "reference_audio_urls": reference_audio_urls,
+            "generate_audio": generate_audio,
+            "audio_identity_strength": audio_identity_strength,
+            "audio_start": audio_start,
+            "audio_duration": audio_duration,
+            "video_start": video_start,
+            "detailer_strength": detailer_strength,
+            "first_frame_strength": first_frame_strength,
+            "last_frame_strength": last_frame_strength,
+            "sam2_coordinates": sam2_coordinates,
+            "trim_end_frame": trim_end_frame,
+            "bpm": bpm,
+            "keyscale": keyscale,
+            "timesignature": timesignature,
+            "language": language,
+            "lyrics": lyrics,
+            "composer_mode": composer_mode,
+            "prompt_strength": prompt_strength,
+            "creativity": creativity,
         })
         return self._client._project(await self._client._run(projects.create_project(self._client._ctx, merged)))
 
@@ -594,6 +747,155 @@ class AsyncProjects:
             project_id: Id of the project to cancel.
         """
         await self._client._run(projects.cancel_project(self._client._ctx, project_id))
+
+    async def get(
+        self,
+        project_id: str,
+    ) -> ProjectSnapshot:
+        """The network's record of a finished project; a project this client tracks is brought up
+        to date with it.
+
+        Args:
+            project_id: Project id.
+
+        Raises:
+            ApiError: the network does not know the project (404 while it is still running).
+        """
+        return await self._client._run(projects.get_project(self._client._ctx, project_id))
+
+    async def get_video_asset_config(
+        self,
+        model_id: str,
+    ) -> VideoAssetConfig:
+        """Which reference assets a video model requires, accepts or rejects (``workflow`` is
+        ``None`` when the id does not name one, e.g. Seedance).
+
+        Args:
+            model_id: A video model id.
+
+        Raises:
+            ValidationError: the id is not a video model.
+        """
+        return await self._client._run(projects.video_asset_config(self._client._ctx, model_id))
+
+    async def estimate_cost(
+        self,
+        model_id: str,
+        *,
+        number_of_media: int = 1,
+        steps: int | None = None,
+        number_of_previews: int = 0,
+        control_net: bool = False,
+        starting_image_strength: float | None = None,
+        size_preset: str | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        guidance: float | None = None,
+        sampler: str | None = None,
+        context_images: int | None = None,
+        gpt_image_quality: str | None = None,
+        output_format: str | None = None,
+        token_type: Literal['sogni', 'spark'] = 'spark',
+        network: Literal['fast', 'relaxed'] | None = None,
+    ) -> CostEstimate:
+        """Estimate what an image project costs.
+
+        Args:
+            model_id: Image model id.
+            number_of_media: Images to generate.
+            steps: Steps per image (the model's default when omitted).
+            number_of_previews: Previews per image.
+            control_net: Whether a ControlNet is used.
+            starting_image_strength: Starting-image strength, when there is one.
+            size_preset: Size preset id (its size is looked up).
+            width: Width in pixels, when no preset is given.
+            height: Height in pixels, when no preset is given.
+            guidance: Guidance scale (priced by the v3 estimate).
+            sampler: Sampler; selects the v3 estimate.
+            context_images: Number of context images; selects the v3 estimate.
+            gpt_image_quality: GPT Image quality.
+            output_format: Output format.
+            token_type: Token to price in.
+            network: Network (defaults to the client's).
+
+        Raises:
+            ValidationError: unknown model, size preset or sampler.
+        """
+        return await self._client._run(projects.estimate_cost(self._client._ctx, model_id, number_of_media=number_of_media, steps=steps, number_of_previews=number_of_previews, control_net=control_net, starting_image_strength=starting_image_strength, size_preset=size_preset, width=width, height=height, guidance=guidance, sampler=sampler, context_images=context_images, gpt_image_quality=gpt_image_quality, output_format=output_format, token_type=token_type, network=network))
+
+    async def estimate_video_cost(
+        self,
+        model_id: str,
+        *,
+        duration: float | None = None,
+        frames: int | None = None,
+        fps: float | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        steps: int | None = None,
+        number_of_media: int = 1,
+        has_video_input: bool = False,
+        reference_video: AssetInput | None = None,
+        reference_video_urls: list[str] | None = None,
+        token_type: Literal['sogni', 'spark'] = 'spark',
+    ) -> CostEstimate:
+        """Estimate what a video project costs.
+
+        Args:
+            model_id: Video model id.
+            duration: Length in seconds (or give ``frames``).
+            frames: Frame count; wins over ``duration``.
+            fps: Frames per second (the model's usual rate when omitted).
+            width: Width in pixels (the model's usual size when omitted).
+            height: Height in pixels (the model's usual size when omitted).
+            steps: Steps per video.
+            number_of_media: Videos to generate.
+            has_video_input: Price a Seedance job that takes a video input.
+            reference_video: A reference video (only its presence matters).
+            reference_video_urls: Seedance video URLs (only their presence matters).
+            token_type: Token to price in.
+
+        Raises:
+            ValidationError: neither duration nor frames was given.
+        """
+        return await self._client._run(projects.estimate_video_cost(self._client._ctx, model_id, duration=duration, frames=frames, fps=fps, width=width, height=height, steps=steps, number_of_media=number_of_media, has_video_input=has_video_input, reference_video=reference_video, reference_video_urls=reference_video_urls, token_type=token_type))
+
+    async def estimate_audio_cost(
+        self,
+        model_id: str,
+        *,
+        duration: float = 30.0,
+        steps: int | None = None,
+        number_of_media: int = 1,
+        token_type: Literal['sogni', 'spark'] = 'spark',
+    ) -> CostEstimate:
+        """Estimate what an audio project costs.
+
+        Args:
+            model_id: Audio model id.
+            duration: Length in seconds.
+            steps: Steps per track (the model's default when omitted).
+            number_of_media: Tracks to generate.
+            token_type: Token to price in.
+        """
+        return await self._client._run(projects.estimate_audio_cost(self._client._ctx, model_id, duration=duration, steps=steps, number_of_media=number_of_media, token_type=token_type))
+
+    async def estimate_enhancement_cost(
+        self,
+        strength: Literal['light', 'medium', 'heavy'] = 'medium',
+        *,
+        token_type: Literal['sogni', 'spark'] = 'spark',
+    ) -> CostEstimate:
+        """Estimate what ``job.enhance(strength)`` costs.
+
+        Args:
+            strength: How much the enhancement may change the image.
+            token_type: Token to price in.
+
+        Raises:
+            ValidationError: unknown strength.
+        """
+        return await self._client._run(projects.estimate_enhancement_cost(self._client._ctx, strength, token_type=token_type))
 
 
 class AsyncSogniClientFacade:

@@ -1,32 +1,68 @@
-"""Plans of media projects: the model catalogue, creating, tracking and cancelling projects."""
+"""Plans of media projects: the model catalogue, creating, tracking and cancelling projects,
+uploading their assets, cost estimates and the network's project records."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sogni._generated.models import ImageProjectParams, ModelInfo, SizePreset, SupportedModel
-from sogni._params import to_wire
-from sogni._wire import from_wire_list
+import attrs
+
+from sogni._generated.models import (
+    AudioProjectParams,
+    ControlNet,
+    CostEstimate,
+    ImageProjectParams,
+    ModelInfo,
+    ProjectSnapshot,
+    SizePreset,
+    SupportedModel,
+    VideoProjectParams,
+)
+from sogni._params import check_value, to_wire
+from sogni._wire import from_wire, from_wire_list
 from sogni.core.context import MODELS_TTL, SIZE_PRESETS_TTL, Cached, CoreContext
-from sogni.core.effects import Download, RestCall, SocketSend, WaitForModels
-from sogni.core.plans import Plan
+from sogni.core.effects import (
+    Download,
+    PrepareAsset,
+    RemoteAsset,
+    RestCall,
+    SocketSend,
+    Upload,
+    WaitForModels,
+)
+from sogni.core.estimates import (
+    ENHANCEMENT_STRENGTHS,
+    EstimateRequest,
+    audio_estimate_request,
+    enhancement_estimate_request,
+    image_estimate_request,
+    parse_estimate,
+    video_estimate_request,
+)
 from sogni.core.ids import new_id
-from sogni.core.job_request import build_job_request
+from sogni.core.job_request import UploadSlot, add_video_content_types, build_job_request, upload_slots
+from sogni.core.media_types import result_content_type
 from sogni.core.model_options import ModelOptions, model_options_for
+from sogni.core.plans import Plan
 from sogni.core.projects import JobState, ProjectState
-from sogni.errors import SogniError, ValidationError
+from sogni.core.video import VideoAssetConfig, is_video_model, video_defaults
+from sogni.core.video import video_asset_config as _video_asset_config
+from sogni.errors import ApiError, SogniError, UploadError, ValidationError
 
+ProjectParams = ImageProjectParams | VideoProjectParams | AudioProjectParams
 
-_IMAGE_CONTENT_TYPES = {
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "webp": "image/webp",
+_EXTENSIONS = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+    "audio/mpeg": ".mp3",
+    "audio/flac": ".flac",
+    "audio/wav": ".wav",
 }
-_AUDIO_CONTENT_TYPES = {"mp3": "audio/mpeg", "flac": "audio/flac", "wav": "audio/wav"}
 
 
 # -- models --------------------------------------------------------------------------
@@ -103,27 +139,146 @@ def size_presets(
     return list(cached.value)
 
 
-# -- projects ------------------------------------------------------------------------
-def create_project(ctx: CoreContext, params: ImageProjectParams) -> Plan[ProjectState]:
-    """Validate, build and send a ``jobRequest``; return the tracked project state."""
-    wire = to_wire(params)
-    options = yield from model_options(ctx, params.model_id)
-    preset = wire.get("sizePreset")
-    if preset and preset != "custom":
-        network = params.network or ctx.config.network
-        presets = yield from size_presets(ctx, network, params.model_id)
-        ids = [p.id for p in presets]
-        if preset not in ids:
+def _preset(ctx: CoreContext, network: str, model_id: str, preset_id: str) -> Plan[SizePreset]:
+    presets = yield from size_presets(ctx, network, model_id)
+    for preset in presets:
+        if preset.id == preset_id:
+            return preset
+    raise ValidationError(
+        f"size_preset {preset_id!r} is not a preset of {model_id} on the {network} network",
+        field="size_preset",
+        allowed=[*(p.id for p in presets), "custom"],
+    )
+
+
+def video_asset_config(ctx: CoreContext, model_id: str) -> Plan[VideoAssetConfig]:
+    """Which reference assets a video model requires, accepts or rejects."""
+    config = _video_asset_config(model_id)
+    if False:  # pragma: no cover - a plan that never needs the network
+        yield
+    return config
+
+
+# -- creating projects -----------------------------------------------------------------
+_CONTROL_NET_KEYS = {
+    **{f.name: f for f in attrs.fields(ControlNet)},
+    **{f.metadata["wire"]: f for f in attrs.fields(ControlNet)},
+}
+
+
+def _control_net(value: Any) -> dict[str, Any]:
+    """A ControlNet (typed, or a mapping with its snake_case or camelCase keys) as wire data."""
+    if isinstance(value, Mapping):
+        unknown = sorted(str(k) for k in value if k not in _CONTROL_NET_KEYS)
+        if unknown:
             raise ValidationError(
-                f"size_preset {preset!r} is not a preset of {params.model_id} on the "
-                f"{network} network",
-                field="size_preset",
-                allowed=[*ids, "custom"],
+                f"control_net has no key {unknown[0]!r}",
+                field="control_net",
+                allowed=[f.name for f in attrs.fields(ControlNet)],
             )
+        if "name" not in value:
+            raise ValidationError("control_net needs a name", field="control_net.name")
+        value = ControlNet(**{_CONTROL_NET_KEYS[k].name: v for k, v in value.items()})
+    if not isinstance(value, ControlNet):
+        raise ValidationError(
+            f"control_net must be a ControlNet or a mapping, got {type(value).__name__}",
+            field="control_net",
+        )
+    for field in attrs.fields(ControlNet):
+        check = field.metadata.get("check")
+        if check:
+            check_value(f"control_net.{field.name}", getattr(value, field.name), check)
+    return to_wire(value)
+
+
+def _project_type(params: ProjectParams) -> str:
+    if isinstance(params, VideoProjectParams):
+        return "video"
+    if isinstance(params, AudioProjectParams):
+        return "audio"
+    return "image"
+
+
+def project_wire_params(params: ProjectParams) -> dict[str, Any]:
+    """The network's camelCase parameters of a project (assets still as given)."""
+    wire = to_wire(params)
+    wire["type"] = _project_type(params)
+    control_net = getattr(params, "control_net", None)
+    if control_net is not None:
+        wire["controlNet"] = _control_net(control_net)
+    return wire
+
+
+def _check_asset_type(slot: UploadSlot, content_type: str | None) -> None:
+    """Refuse, before any upload, an asset whose bytes are plainly of the wrong kind."""
+    if content_type is None:
+        return  # unknown: let the network decide, as its other clients do
+    is_image = content_type.startswith("image/")
+    if slot.endpoint == "image" and not is_image:
+        problem = "an image"
+    elif slot.endpoint == "media" and is_image:
+        problem = "audio" if "Audio" in slot.type else "a video"
+    elif slot.type == "referenceVideo" and content_type.startswith("audio/"):
+        problem = "a video"
+    else:
+        return
+    raise ValidationError(
+        f"{slot.field} must be {problem}, but the file is {content_type}", field=slot.field
+    )
+
+
+def _upload(ctx: CoreContext, project_id: str, slot: UploadSlot, source: Any) -> Plan[None]:
+    content_type = source.content_type
+    if slot.endpoint == "image":
+        path = "/v1/image/uploadUrl"
+        query = {"imageId": new_id(), "jobId": project_id, "type": slot.type}
+    else:
+        path = "/v1/media/uploadUrl"
+        query = {"jobId": project_id, "type": slot.type}
+    if content_type:
+        query["contentType"] = content_type
+    try:
+        data = yield RestCall("GET", path, query=query)
+    except ApiError as exc:
+        raise UploadError(
+            f"no upload URL: {exc.message}",
+            asset=slot.field,
+            status=exc.status,
+            error_code=exc.error_code,
+        ) from exc
+    url = data.get("uploadUrl") if isinstance(data, dict) else None
+    if not isinstance(url, str) or not url:
+        raise UploadError("the network returned no upload URL", asset=slot.field)
+    yield Upload(url, source, content_type, slot.field)
+
+
+def create_project(ctx: CoreContext, params: ProjectParams) -> Plan[ProjectState]:
+    """Validate, upload the assets, send the ``jobRequest``; return the tracked project.
+
+    Every check runs (and every asset file is opened and sniffed) before the first
+    upload, so an invalid project sends nothing at all.
+    """
+    wire = project_wire_params(params)
+    kind = wire["type"]
+    options = yield from model_options(ctx, params.model_id)
+    preset = wire.get("sizePreset") if kind == "image" else None
+    if preset and preset != "custom":
+        yield from _preset(ctx, params.network or ctx.config.network, params.model_id, preset)
     project_id = new_id()
     request = build_job_request(
         wire, options, project_id=project_id, app_source=ctx.config.app_source
     )
+    prepared = []
+    for slot in upload_slots(wire):
+        source = yield PrepareAsset(slot.value, slot.field)
+        _check_asset_type(slot, source.content_type)
+        prepared.append((slot, source))
+    content_types: dict[str, str | None] = {}
+    for slot, source in prepared:
+        yield from _upload(ctx, project_id, slot, source)
+        content_types[slot.param] = source.content_type
+    if kind == "video":
+        add_video_content_types(request, content_types)
     state = ProjectState(
         id=project_id,
         model_id=params.model_id,
@@ -133,7 +288,9 @@ def create_project(ctx: CoreContext, params: ImageProjectParams) -> Plan[Project
         output_format=request.get("outputFormat"),
         disable_nsfw_filter=bool(params.disable_nsfw_filter),
         clock=ctx.clock,
+        keep_alive=ctx.project_keep_alive,
     )
+    state.params = params
     # Tracked before sending, so not even the earliest event can be missed.
     ctx.registry.track(state)
     try:
@@ -144,9 +301,8 @@ def create_project(ctx: CoreContext, params: ImageProjectParams) -> Plan[Project
     return state
 
 
-def cancel_project(ctx: CoreContext, project_id: str) -> Plan[None]:
-    """Ask the network to cancel a project and mark it canceled locally."""
-    yield SocketSend(
+def _cancel_message(project_id: str) -> SocketSend:
+    return SocketSend(
         "jobError",
         {
             "jobID": project_id,
@@ -155,21 +311,28 @@ def cancel_project(ctx: CoreContext, project_id: str) -> Plan[None]:
             "isFromWorker": False,
         },
     )
+
+
+def cancel_project(ctx: CoreContext, project_id: str) -> Plan[None]:
+    """Ask the network to cancel a project and mark it canceled locally."""
+    yield _cancel_message(project_id)
     state = ctx.registry.project(project_id)
     if state is not None:
         ctx.registry.apply(state, state.cancel)
 
 
+# -- results ---------------------------------------------------------------------------
 def _download_url_call(state: ProjectState, job: JobState, kind: str) -> RestCall:
     if state.media == "image" or kind == "preview":
         query = {"jobId": state.id, "imageId": job.id, "type": kind}
-        content_type = _IMAGE_CONTENT_TYPES.get(state.output_format or "")
+        content_type = result_content_type("image", state.output_format)
         if kind == "complete" and content_type:
             query["contentType"] = content_type
         return RestCall("GET", "/v1/image/downloadUrl", query=query)
     query = {"jobId": state.id, "id": job.id, "type": kind}
-    if state.media == "audio":
-        query["contentType"] = _AUDIO_CONTENT_TYPES.get(state.output_format or "", "audio/mpeg")
+    content_type = result_content_type(state.media, state.output_format)
+    if content_type:
+        query["contentType"] = content_type
     return RestCall("GET", "/v1/media/downloadUrl", query=query)
 
 
@@ -192,12 +355,12 @@ def resolve_preview_url(ctx: CoreContext, state: ProjectState, job: JobState) ->
 
 
 def download(ctx: CoreContext, url: str | None, path: str | Path, name: str) -> Plan[Path]:
-    """Stream a result to ``path``; a directory gets a file named after ``name``."""
+    """Stream a result to ``path``; a directory gets a file named ``name``."""
     if not url:
         raise SogniError("there is no result to download yet")
     target = Path(path)
     if target.is_dir():
-        target = target / safe_file_name(name, url)
+        target = target / name
     written: Path = yield Download(url, target)
     return written
 
@@ -205,10 +368,258 @@ def download(ctx: CoreContext, url: str | None, path: str | Path, name: str) -> 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def safe_file_name(stem: str, url: str) -> str:
-    """A file name made of ``stem`` and the URL's extension, safe on every platform."""
-    extension = Path(url.split("?", 1)[0]).suffix.lower()
-    if not re.fullmatch(r"\.[a-z0-9]{1,5}", extension):
-        extension = ""
+def result_extension(media: str, output_format: str | None, url: str | None = None) -> str:
+    """The file extension of a result: from the output format, else from the URL."""
+    content_type = result_content_type(media, output_format)
+    if media == "image" and content_type is None:
+        content_type = "image/png"
+    if content_type in _EXTENSIONS:
+        return _EXTENSIONS[content_type]
+    if media == "video":
+        return ".mp4"
+    extension = Path((url or "").split("?", 1)[0]).suffix.lower()
+    return extension if re.fullmatch(r"\.[a-z0-9]{1,5}", extension) else ""
+
+
+def safe_file_name(stem: str, extension: str = "") -> str:
+    """A file name made of ``stem`` and ``extension`` that is safe on every platform."""
     cleaned = _UNSAFE.sub("_", stem).strip("._") or "result"
     return cleaned[:120] + extension
+
+
+# -- the network's project records -------------------------------------------------------
+def _project_record(ctx: CoreContext, project_id: str) -> Plan[dict[str, Any]]:
+    data = yield RestCall("GET", f"/v1/projects/{quote(project_id, safe='')}")
+    raw = data.get("project") if isinstance(data, dict) else None
+    if not isinstance(raw, dict):
+        raise SogniError(f"the network sent a malformed record of project {project_id}")
+    return raw
+
+
+def _sync_state(ctx: CoreContext, state: ProjectState, raw: Mapping[str, Any]) -> Plan[None]:
+    ctx.registry.apply(state, lambda: state.apply_snapshot(raw))
+    for job in state.take_result_requests():
+        try:
+            yield from resolve_result_url(ctx, state, job)
+        except SogniError:
+            pass  # the job keeps no URL, as when the socket result's URL request fails
+
+
+def get_project(ctx: CoreContext, project_id: str) -> Plan[ProjectSnapshot]:
+    """The network's record of a project; a tracked project is updated from it."""
+    raw = yield from _project_record(ctx, project_id)
+    state = ctx.registry.project(project_id)
+    if state is not None:
+        yield from _sync_state(ctx, state, raw)
+    return from_wire(ProjectSnapshot, raw)
+
+
+def check_project(ctx: CoreContext, state: ProjectState) -> Plan[None]:
+    """Keep-alive check of a project that has been silent too long.
+
+    The network's record brings it up to date; when the record cannot be had several
+    times in a row, the project is canceled on the network and failed as timed out.
+    """
+    try:
+        raw = yield from _project_record(ctx, state.id)
+    except SogniError:
+        ctx.registry.apply(state, state.sync_failed)
+        if state.timed_out:
+            try:
+                yield _cancel_message(state.id)
+            except SogniError:
+                pass
+        return
+    yield from _sync_state(ctx, state, raw)
+
+
+# -- cost estimates --------------------------------------------------------------------------
+def _default_steps(options: ModelOptions) -> int:
+    default = options.steps.default if options.steps else None
+    return int(default) if default is not None else 1
+
+
+def _estimate(request: EstimateRequest) -> Plan[CostEstimate]:
+    body = yield RestCall(
+        "GET", request.path, host="socket", query=dict(request.query) or None, envelope=False
+    )
+    return parse_estimate(body)
+
+
+def estimate_cost(
+    ctx: CoreContext,
+    model_id: str,
+    *,
+    number_of_media: int = 1,
+    steps: int | None = None,
+    number_of_previews: int = 0,
+    control_net: bool = False,
+    starting_image_strength: float | None = None,
+    size_preset: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    guidance: float | None = None,
+    sampler: str | None = None,
+    context_images: int | None = None,
+    gpt_image_quality: str | None = None,
+    output_format: str | None = None,
+    token_type: str = "spark",
+    network: str | None = None,
+) -> Plan[CostEstimate]:
+    """The estimated cost of an image project."""
+    options = yield from model_options(ctx, model_id)
+    network = network or ctx.config.network
+    if steps is None:
+        steps = _default_steps(options)
+    if size_preset:
+        preset = yield from _preset(ctx, network, model_id, size_preset)
+        width, height = preset.width, preset.height
+    request = image_estimate_request(
+        model=model_id,
+        image_count=number_of_media,
+        step_count=steps,
+        preview_count=number_of_previews,
+        token_type=token_type,
+        network=network,
+        cn_enabled=control_net,
+        starting_image_strength=starting_image_strength,
+        width=width,
+        height=height,
+        guidance=guidance,
+        sampler=sampler,
+        context_images=context_images,
+        gpt_image_quality=gpt_image_quality,
+        output_format=output_format,
+        options=options,
+    )
+    return (yield from _estimate(request))
+
+
+def estimate_video_cost(
+    ctx: CoreContext,
+    model_id: str,
+    *,
+    duration: float | None = None,
+    frames: int | None = None,
+    fps: float | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    steps: int | None = None,
+    number_of_media: int = 1,
+    has_video_input: bool = False,
+    reference_video: Any = None,
+    reference_video_urls: list[str] | None = None,
+    token_type: str = "spark",
+) -> Plan[CostEstimate]:
+    """The estimated cost of a video project; size and rate default to the model's usual."""
+    if not is_video_model(model_id):
+        raise ValidationError(f"Model {model_id} is not a video model", field="model_id")
+    default_width, default_height, default_fps = video_defaults(model_id)
+    request = video_estimate_request(
+        token_type=token_type,
+        model=model_id,
+        width=width or default_width,
+        height=height or default_height,
+        fps=fps or default_fps,
+        duration=duration,
+        frames=frames,
+        steps=steps,
+        number_of_media=number_of_media,
+        has_video_input=has_video_input,
+        reference_video=reference_video,
+        reference_video_urls=reference_video_urls,
+    )
+    return (yield from _estimate(request))
+
+
+def estimate_audio_cost(
+    ctx: CoreContext,
+    model_id: str,
+    *,
+    duration: float = 30.0,
+    steps: int | None = None,
+    number_of_media: int = 1,
+    token_type: str = "spark",
+) -> Plan[CostEstimate]:
+    """The estimated cost of an audio project."""
+    if steps is None:
+        options = yield from model_options(ctx, model_id)
+        steps = _default_steps(options)
+    request = audio_estimate_request(
+        token_type=token_type,
+        model=model_id,
+        duration=duration,
+        steps=steps,
+        number_of_media=number_of_media,
+    )
+    return (yield from _estimate(request))
+
+
+def estimate_enhancement_cost(
+    ctx: CoreContext, strength: str = "medium", *, token_type: str = "spark"
+) -> Plan[CostEstimate]:
+    """The estimated cost of enhancing a finished image."""
+    request = enhancement_estimate_request(strength, token_type)
+    return (yield from _estimate(request))
+
+
+# -- image enhancement -------------------------------------------------------------------------
+_ENHANCEMENT_MODEL = "flux1-schnell-fp8"
+
+
+def enhance_job(
+    ctx: CoreContext,
+    state: ProjectState,
+    job: JobState,
+    strength: str = "medium",
+    *,
+    positive_prompt: str | None = None,
+    style_prompt: str | None = None,
+    token_type: str | None = None,
+) -> Plan[ProjectState]:
+    """Start a project that enhances a finished image with Flux.1 schnell.
+
+    The job's result becomes the starting image; ``strength`` (``light``, ``medium`` or
+    ``heavy``) is how much the model may change it. Prompt, style and token type default
+    to the original project's.
+    """
+    parent = state.params
+    if state.media != "image" or not isinstance(parent, ImageProjectParams):
+        raise SogniError("only image results can be enhanced")
+    if strength not in ENHANCEMENT_STRENGTHS:
+        raise ValidationError(
+            f"unknown enhancement strength {strength!r}",
+            field="strength",
+            allowed=list(ENHANCEMENT_STRENGTHS),
+        )
+    if job.status != "completed":
+        raise SogniError(f"job {job.id} has not completed")
+    if job.is_nsfw:
+        raise SogniError(f"job {job.id} did not pass the safety filter")
+    if not job.result_url:
+        yield from resolve_result_url(ctx, state, job)
+    if not job.result_url:
+        raise SogniError(f"job {job.id} has no result to enhance")
+    custom = parent.size_preset == "custom" or (
+        parent.size_preset is None and parent.width and parent.height
+    )
+    params = ImageProjectParams(
+        type="image",
+        network="fast",
+        model_id=_ENHANCEMENT_MODEL,
+        positive_prompt=positive_prompt or parent.positive_prompt,
+        negative_prompt="",
+        style_prompt=style_prompt or parent.style_prompt,
+        token_type=token_type or parent.token_type,  # type: ignore[arg-type]
+        seed=job.seed or parent.seed,
+        steps=5,
+        guidance=1,
+        number_of_media=1,
+        number_of_previews=0,
+        starting_image=RemoteAsset(job.result_url),
+        starting_image_strength=1 - ENHANCEMENT_STRENGTHS[strength],
+        size_preset=parent.size_preset,
+        width=parent.width if custom else None,
+        height=parent.height if custom else None,
+    )
+    return (yield from create_project(ctx, params))

@@ -1,0 +1,229 @@
+"""Assets the caller hands to a project: files on disk, bytes, or binary file objects.
+
+:func:`prepare_asset` opens an asset just far enough to learn its size and the content type
+its first bytes reveal; the resulting :class:`PreparedAsset` then streams the body in chunks
+(``iter_chunks`` for the sync client, ``aiter_chunks`` for the async one), so a large video
+is never held in memory. Nothing here talks to the network.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import AsyncIterator, Generator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Union
+
+import attrs
+
+from sogni.core.effects import RemoteAsset
+from sogni.core.media_types import SNIFF_BYTES, sniff_content_type
+from sogni.errors import UploadError, ValidationError
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "AssetInput",
+    "CHUNK_SIZE",
+    "PreparedAsset",
+    "check_upload",
+    "prepare_asset",
+    "spool",
+    "upload_body",
+]
+
+AssetInput = Union[
+    str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO, RemoteAsset, bool
+]
+"""What an asset parameter accepts: a file path (``str`` or ``pathlib.Path``), the file's
+bytes, a binary file object opened for reading (read from its current position), a
+:class:`~sogni.core.effects.RemoteAsset` to fetch first, or ``True`` for an asset that is
+already uploaded for this project."""
+
+#: Remote assets are buffered in memory up to this size, then in a temporary file.
+SPOOL_MEMORY = 8 << 20
+
+#: Bytes read and sent at a time when streaming an asset.
+CHUNK_SIZE = 1 << 20
+
+
+@attrs.define
+class PreparedAsset:
+    """An asset ready to upload: where its bytes come from, its size and content type.
+
+    ``size`` is ``None`` for a stream whose length cannot be known in advance (it is then
+    sent in chunked encoding). A non-seekable stream can be sent only once.
+    """
+
+    name: str
+    content_type: str | None
+    size: int | None
+    _path: Path | None = None
+    _data: bytes | None = None
+    _stream: IO[bytes] | None = None
+    _start: int | None = None
+    _head: bytes = b""
+
+    @property
+    def data(self) -> bytes | None:
+        """The whole body when the asset was given as bytes (sent as is, without copying)."""
+        return self._data
+
+    def iter_chunks(self, chunk_size: int = CHUNK_SIZE) -> Generator[bytes, None, None]:
+        """The body in chunks, read lazily."""
+        if self._data is not None:
+            view = memoryview(self._data)
+            for offset in range(0, len(view), chunk_size):
+                yield bytes(view[offset : offset + chunk_size])
+            return
+        if self._path is not None:
+            with self._path.open("rb") as handle:
+                while chunk := handle.read(chunk_size):
+                    yield chunk
+            return
+        yield from self._stream_chunks(chunk_size)
+
+    async def aiter_chunks(self, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[bytes]:
+        """The body in chunks; file reads happen in a worker thread, off the event loop."""
+        if self._data is not None:
+            for chunk in self.iter_chunks(chunk_size):
+                yield chunk
+            return
+        import asyncio  # only the async client streams this way; the sync one never loads it
+
+        loop = asyncio.get_running_loop()
+        chunks = self.iter_chunks(chunk_size)
+        try:
+            while True:
+                piece = await loop.run_in_executor(None, _next_chunk, chunks)
+                if piece is None:
+                    return
+                yield piece
+        finally:
+            chunks.close()
+
+    def _stream_chunks(self, chunk_size: int) -> Generator[bytes, None, None]:
+        stream = self._stream
+        assert stream is not None
+        if self._start is not None:
+            stream.seek(self._start)
+        else:
+            # Not seekable: the bytes read while sniffing come first, and only once.
+            head, self._head = self._head, b""
+            if head:
+                yield head
+        while chunk := stream.read(chunk_size):
+            yield bytes(chunk)
+
+
+def _next_chunk(chunks: Generator[bytes, None, None]) -> bytes | None:
+    return next(chunks, None)
+
+
+def _from_path(path: Path, name: str) -> PreparedAsset:
+    try:
+        if path.is_dir():
+            raise ValidationError(f"{name}: {path} is a directory, not a file", field=name)
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+            size = os.fstat(handle.fileno()).st_size
+    except FileNotFoundError:
+        raise ValidationError(f"{name}: no such file {str(path)!r}", field=name) from None
+    except OSError as exc:
+        raise ValidationError(f"{name}: cannot read {str(path)!r} ({exc})", field=name) from None
+    _check_not_empty(size, name)
+    return PreparedAsset(name, sniff_content_type(head), size, path=path)
+
+
+def _from_stream(stream: IO[bytes], name: str) -> PreparedAsset:
+    if isinstance(stream, io.TextIOBase):
+        raise ValidationError(f"{name}: open the file in binary mode ('rb')", field=name)
+    seekable = False
+    try:
+        seekable = stream.seekable()
+    except (AttributeError, ValueError, OSError):
+        pass
+    try:
+        start = stream.tell() if seekable else None
+        head = bytes(stream.read(SNIFF_BYTES) or b"")
+        size: int | None = None
+        if start is not None:
+            end = stream.seek(0, io.SEEK_END)
+            stream.seek(start)
+            size = end - start
+    except (OSError, ValueError) as exc:
+        raise ValidationError(f"{name}: cannot read the file object ({exc})", field=name) from None
+    if isinstance(head, str):
+        raise ValidationError(f"{name}: open the file in binary mode ('rb')", field=name)
+    if size is not None:
+        _check_not_empty(size, name)
+    elif not head:
+        raise ValidationError(f"{name}: the file object is empty", field=name)
+    return PreparedAsset(
+        name, sniff_content_type(head), size, stream=stream, start=start, head=head
+    )
+
+
+def _check_not_empty(size: int, name: str) -> None:
+    if size == 0:
+        raise ValidationError(f"{name}: the file is empty", field=name)
+
+
+def spool() -> IO[bytes]:
+    """A temporary binary file for a fetched remote asset (in memory while it is small)."""
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
+
+
+def prepare_asset(source: Any, name: str) -> PreparedAsset:
+    """Open ``source`` for upload (reads at most a few bytes); ``name`` labels errors.
+
+    Raises :class:`~sogni.errors.ValidationError` (with ``field=name``) when the source is
+    not something an asset can be, the file is missing or unreadable, or it is empty.
+    """
+    if isinstance(source, PreparedAsset):
+        return source
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source) if not isinstance(source, bytes) else source
+        _check_not_empty(len(data), name)
+        return PreparedAsset(name, sniff_content_type(data[:SNIFF_BYTES]), len(data), data=data)
+    if isinstance(source, (str, os.PathLike)):
+        return _from_path(Path(os.fspath(source)), name)
+    if callable(getattr(source, "read", None)):
+        return _from_stream(source, name)
+    raise ValidationError(
+        f"{name} must be a file path, bytes or a binary file object, got "
+        f"{type(source).__name__}",
+        field=name,
+    )
+
+
+
+def upload_body(asset: PreparedAsset, content_type: str | None) -> tuple[dict[str, str], bytes | None]:
+    """Headers of the upload ``PUT`` and, for an asset given as bytes, its body.
+
+    A streamed body (``None`` here) declares its length whenever it is known, since
+    presigned storage URLs refuse chunked uploads.
+    """
+    headers = {"Content-Type": content_type} if content_type else {}
+    if asset.data is not None:
+        return headers, asset.data
+    if asset.size is not None:
+        headers["Content-Length"] = str(asset.size)
+    return headers, None
+
+
+def check_upload(response: httpx.Response, name: str) -> None:
+    """Raise :class:`~sogni.errors.UploadError` naming the asset unless the upload succeeded."""
+    if response.status_code < 300:
+        return
+    from sogni._rest import api_error
+
+    error = api_error(response.status_code, response.content, response.reason_phrase)
+    raise UploadError(
+        f"the upload was refused (HTTP {response.status_code}): {error.message}",
+        asset=name,
+        status=response.status_code,
+        error_code=error.error_code,
+    )
