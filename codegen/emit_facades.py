@@ -22,6 +22,8 @@ project state becomes ``Project`` or ``AsyncProject``) and the client method tha
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import textwrap
 from typing import Any
 
@@ -77,18 +79,61 @@ def _view_type(name: str, views: dict[str, Any], is_async: bool) -> str:
 def _annotation(text: str, views: dict[str, Any], is_async: bool) -> str:
     """Replace view names in a return annotation with the client's own view classes."""
     for name in views:
-        text = text.replace(name, _view_type(name, views, is_async))
+        text = re.sub(rf"\b{name}\b", _view_type(name, views, is_async), text)
     if is_async:
         text = text.replace("Iterator[", "AsyncIterator[")
     return text
 
 
+def _literal_values(annotation: str) -> list[str] | None:
+    if annotation.startswith("Literal[") and annotation.endswith("]"):
+        return [v.strip() for v in annotation[len("Literal[") : -1].split(",")]
+    return None
+
+
+def _merge_annotations(annotations: list[str]) -> str:
+    """One annotation accepting what each model accepts: Literals merge into one."""
+    literals = [_literal_values(a) for a in annotations]
+    if all(values is not None for values in literals):
+        merged: list[str] = []
+        for values in literals:
+            merged += [v for v in values or [] if v not in merged]
+        return f"Literal[{', '.join(merged)}]"
+    unique: list[str] = []
+    for annotation in annotations:
+        if annotation not in unique:
+            unique.append(annotation)
+    return " | ".join(unique)
+
+
 def _param_fields(op: dict[str, Any], models: dict[str, Model]) -> list[Field]:
-    seen: dict[str, Field] = {}
+    """The union of the params models' fields, in first-seen order.
+
+    A field several models share takes an annotation accepting every model's values; when
+    their descriptions differ, each is kept, labelled with its project type.
+    """
+    found: dict[str, list[tuple[Model, Field]]] = {}
     for model_name in op.get("params", []):
-        for f in models[model_name].fields:
-            seen.setdefault(f.name, f)
-    return list(seen.values())
+        model = models[model_name]
+        for f in model.fields:
+            found.setdefault(f.name, []).append((model, f))
+    fields = []
+    for entries in found.values():
+        first = entries[0][1]
+        descriptions = {f.description for _, f in entries}
+        description = first.description
+        if len(descriptions) > 1:
+            groups: dict[str, list[str]] = {}
+            for model, f in entries:
+                label = (model.discriminator or {}).get("value", model.name)
+                groups.setdefault(f.description, []).append(label)
+            description = " ".join(
+                f"{', '.join(labels).capitalize()}: {text}" for text, labels in groups.items()
+            )
+        annotation = _merge_annotations([f.annotation for _, f in entries])
+        fields.append(dataclasses.replace(first, annotation=annotation, description=description))
+    return fields
+
 
 
 def _method(op: dict[str, Any], models: dict[str, Model], views: dict[str, Any], is_async: bool) -> str:
