@@ -2,35 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
 
 from sogni._chat_jobs import ChatJobTable
+from sogni._events import ConnectionEvent, EventEmitter
 from sogni._generated.models import ClientConfig
 from sogni._hub import Hub
 from sogni._rest import AsyncRest, SyncRest
-from sogni._socket import SocketEngine, connect_url
+from sogni._session import Session, SessionChange
+from sogni._socket import CloseInfo, SocketEngine, connect_url
 from sogni.core.context import CoreContext
+from sogni.core.effects import CloseStream, OpenStream
 from sogni.core.plans import Plan
+from sogni.core.plans.auth import ensure_fresh_token
 from sogni.core.projects import JobError
+from sogni.core.subscriptions import SubscriptionState
 from sogni.errors import AuthenticationError, ConnectionLost
+
+log = logging.getLogger("sogni")
+
+NO_CREDENTIALS = (
+    "no credentials: pass api_key=... (or set SOGNI_API_KEY), or log in with "
+    "client.account.login(username, password)"
+)
 
 
 class Connection:
-    """Credentials, hub, context and socket engine of one client."""
+    """Credentials, hub, context and socket engine of one client.
+
+    ``run_blocking`` runs a plan to completion from the socket thread (each client sets
+    it: the sync client runs it right there, the async client on its event loop); it is
+    used to renew an access token before a reconnection.
+    """
 
     def __init__(self, config: ClientConfig, *, spawn: Callable[[Plan[Any]], None]) -> None:
         self.config = config
         self.hub = Hub(None, spawn)
-        self.ctx = CoreContext(config=config, registry=self.hub)
+        self.events = EventEmitter()
+        self.session = Session(config.api_key, clock=time.time, on_change=self._on_session_change)
+        self.ctx = CoreContext(config=config, registry=self.hub, credentials=self.session)
+        self.ctx.subscriptions = SubscriptionState.from_config(config.socket_event_subscriptions)
         self.hub.bind(self.ctx)
+        self.run_blocking: Callable[[Plan[Any]], Any] | None = None
         self.engine = SocketEngine(
             url=self._socket_url,
-            headers=self.headers,
+            headers=self._handshake_headers,
             on_event=self.hub.dispatch,
             on_change=self._on_socket_change,
+            on_open=self._on_open,
+            on_close=self._on_close,
+            authenticated=lambda: self.session.authenticated,
         )
         self.chat = ChatJobTable(
             self.hub,
@@ -38,33 +64,125 @@ class Connection:
             socket_state=lambda: self.engine.state,
             socket_error=lambda: self.engine.error,
         )
+        self.hub.add_route(["authenticated"], self._on_authenticated)
+        self.hub.add_route(["balanceUpdate"], self._on_balance)
+        self.hub.add_route(["socketEventSubscriptionsUpdated"], self._on_subscriptions)
+        self.hub.add_route(["changeNetwork"], self._on_change_network)
 
     def __repr__(self) -> str:
         return f"<Connection app_id={self.config.app_id!r}>"
 
+    # -- credentials ----------------------------------------------------------------------
     @property
     def headers(self) -> dict[str, str]:
-        """Authentication headers for REST calls and the socket handshake."""
-        return {"api-key": self.config.api_key} if self.config.api_key else {}
+        """Authentication headers for REST calls and the socket handshake right now."""
+        return self.session.headers()
 
     def require_credentials(self) -> None:
         """Raise before any I/O when the client has no way to authenticate."""
-        if not self.config.api_key:
-            raise AuthenticationError("no API key: pass api_key=... or set SOGNI_API_KEY", status=0)
+        if not self.session.authenticated:
+            raise AuthenticationError(NO_CREDENTIALS, status=0)
+
+    def start_socket(self) -> None:
+        """Connect in the background when the client is configured to and can."""
+        if self.config.connect and self.session.authenticated and not self._closed:
+            self.engine.start()
+
+    def _handshake_headers(self) -> Mapping[str, str]:
+        if self.session.has_tokens and self.run_blocking is not None:
+            self.run_blocking(ensure_fresh_token(self.ctx))
+        return self.session.headers()
+
+    def _on_session_change(self, change: SessionChange) -> None:
+        if change == "login":
+            self.ctx.account.clear()
+            self.engine.reset()
+            if self.engine.state in ("open", "connecting"):
+                self.engine.close(ConnectionLost("the client logged in again", code=1000))
+            self.start_socket()
+        elif change == "logout":
+            self.ctx.account.clear()
+            if self.engine.state != "closed":
+                self.engine.close(ConnectionLost("the client logged out", code=1000))
+        if change in ("login", "tokens") and self.session.tokens is not None:
+            self.events.emit("tokens", self.session.tokens)
+        self.hub.notify_watchers()
+
+    # -- socket ---------------------------------------------------------------------------
+    @property
+    def network(self) -> str:
+        """The network the socket uses: the last switch, else the configured one."""
+        return self.ctx.account.network or self.config.network
 
     def _socket_url(self) -> str:
         return connect_url(
             self.config.socket_endpoint,
             app_id=self.config.app_id or "",
-            network=self.config.network,
+            network=self.network,
             app_source=self.config.app_source,
+            subscriptions=self.ctx.subscriptions.handshake_value(),
         )
 
+    def _on_open(self) -> None:
+        account = self.ctx.account
+        account.on_connection("connected", self.network)
+        reconnected = self.engine.connections > 1
+        self.events.emit(
+            "connected",
+            ConnectionEvent("connected", network=account.network, reconnected=reconnected),
+        )
+
+    def _on_close(self, info: CloseInfo) -> None:
+        self.ctx.account.on_connection("connecting" if info.will_reconnect else "disconnected")
+        if info.clear_auth and self.session.has_tokens:
+            self.session.clear()
+        self.events.emit(
+            "disconnected",
+            ConnectionEvent(
+                "disconnected",
+                network=self.network,
+                code=info.code,
+                reason=info.reason,
+                will_reconnect=info.will_reconnect,
+            ),
+        )
+
+    def _on_socket_change(self) -> None:
+        if self.engine.state == "closed":
+            self.ctx.available_models = []
+            error = self.engine.error
+            if not (isinstance(error, ConnectionLost) and error.code == 1000 and self._closed):
+                self.hub.fail_all(JobError(0, str(error or "Server disconnected")))
+        self.hub.notify_watchers()
+
+    # -- socket events (socket thread) ----------------------------------------------------
+    def _on_authenticated(self, _type: str, payload: Any) -> None:
+        self.ctx.account.on_authenticated(payload)
+        self._balance_changed()
+
+    def _on_balance(self, _type: str, payload: Any) -> None:
+        if self.ctx.account.set_balance(payload):
+            self._balance_changed()
+
+    def _balance_changed(self) -> None:
+        self.hub.notify_watchers()
+        self.events.emit("balance", self.ctx.account.balance)
+
+    def _on_subscriptions(self, _type: str, payload: Any) -> None:
+        if self.ctx.subscriptions.on_server_snapshot(payload):
+            self.hub.notify_watchers()
+
+    def _on_change_network(self, _type: str, payload: Any) -> None:
+        self.ctx.account.on_network(payload)
+        # The model lists belong to the old network; the new one announces its own.
+        self.hub.set_available_models([])
+
+    # -- transports -----------------------------------------------------------------------
     def _rest_args(self) -> dict[str, Any]:
         return {
             "rest_url": self.config.rest_endpoint,
             "socket_url": self.config.socket_endpoint,
-            "headers": self.headers,
+            "headers": {},
             "timeout": self.config.timeout,
         }
 
@@ -80,17 +198,25 @@ class Connection:
         """True once models were announced, or the socket closed for good."""
         return bool(self.ctx.available_models) or self.engine.state == "closed"
 
-    def _on_socket_change(self) -> None:
-        if self.engine.state == "closed":
-            self.ctx.available_models = []
-            error = self.engine.error
-            if not (isinstance(error, ConnectionLost) and error.code == 1000 and self._closed):
-                self.hub.fail_all(JobError(0, str(error or "Server disconnected")))
-        self.hub.notify_watchers()
-
     _closed = False
 
     def close(self) -> None:
         """Close the socket for good."""
         self._closed = True
         self.engine.close()
+
+
+def track_stream(streams: list[Any], effect: object, value: Any) -> None:
+    """Keep the list of a plan's open streams current (drivers close leftovers)."""
+    if isinstance(effect, OpenStream):
+        streams.append(value)
+    elif isinstance(effect, CloseStream) and effect.handle in streams:
+        streams.remove(effect.handle)
+
+
+def close_quietly(close: Callable[[], Any]) -> None:
+    """Call a close function, logging instead of raising."""
+    try:
+        close()
+    except Exception:  # noqa: BLE001 - cleanup is best effort
+        log.debug("closing a stream failed", exc_info=True)

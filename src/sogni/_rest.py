@@ -133,8 +133,14 @@ class _Base:
         }
         if call.query:
             args["params"] = {k: str(v) for k, v in call.query.items() if v is not None}
-        if call.method != "GET":
+        if call.method != "GET" and not call.no_body:
             args["json"] = {} if call.json is None else call.json
+        return args
+
+    def _stream_args(self, call: RestCall) -> dict[str, Any]:
+        args = self._request_args(call)
+        # ``timeout`` of a stream bounds the wait for each chunk (an idle timeout).
+        args["timeout"] = httpx.Timeout(call.timeout, connect=self._timeout)
         return args
 
     @staticmethod
@@ -166,8 +172,7 @@ class SyncRest(_Base):
 
     def open_stream(self, call: RestCall) -> httpx.Response:
         """Send a streaming request; a non-2xx answer raises the mapped error."""
-        args = self._request_args(call)
-        args["timeout"] = httpx.Timeout(None, connect=self._timeout)
+        args = self._stream_args(call)
         try:
             response = self.http.send(self.http.build_request(**args), stream=True)
         except httpx.TransportError as exc:
@@ -201,8 +206,7 @@ class AsyncRest(_Base):
 
     async def open_stream(self, call: RestCall) -> httpx.Response:
         """Send a streaming request; a non-2xx answer raises the mapped error."""
-        args = self._request_args(call)
-        args["timeout"] = httpx.Timeout(None, connect=self._timeout)
+        args = self._stream_args(call)
         try:
             response = await self.http.send(self.http.build_request(**args), stream=True)
         except httpx.TransportError as exc:

@@ -1,7 +1,11 @@
 """The socket engine: one WebSocket connection driven by a daemon thread.
 
-The engine connects, frames and unframes messages, pings, reconnects after transient
-drops and hands decoded events to a callback on its thread. It is shared by both
+The engine connects, frames and unframes messages, pings, and hands decoded events to a
+callback on its thread. When the connection drops it decides with
+:func:`~sogni.core.reconnect.classify_close` whether to come back, and waits between
+attempts as :class:`~sogni.core.reconnect.Backoff` says (exponential, full jitter). The
+handshake URL and headers are asked for again before every attempt, so a reconnect
+carries the current subscriptions, network and access token. It is shared by both
 clients; the async client bridges the callbacks into its event loop.
 """
 
@@ -9,29 +13,30 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import attrs
 import websocket
 
 from sogni.core.framing import FrameError, decode_frame, encode_frame
+from sogni.core.reconnect import Backoff, CloseCode, CloseDecision, CloseKind, classify_close
 from sogni.errors import AuthenticationError, ConnectionLost, SogniError, SogniTimeoutError
 
 log = logging.getLogger("sogni")
 
+__all__ = ["CloseInfo", "SocketEngine", "connect_url"]
+
 PROTOCOL_VERSION = "3.0.0"
 SDK_VERSION = "0.1.0"
 PING_INTERVAL = 15.0
-MAX_RECONNECTS = 5
-NORMAL_CLOSE = 1000
-CLOSE_REASONS = {
-    4010: "the app id is blocked",
-    4015: "another connection with the same app id replaced this one",
-    4021: "authentication failed",
-}
+PING_TIMEOUT = 10.0
+NORMAL_CLOSE = int(CloseCode.NORMAL)
+RECONNECT_BASE = 0.5
+RECONNECT_CAP = 15.0
+MAX_RECONNECTS = 8
 
 
 def connect_url(
@@ -56,25 +61,56 @@ def connect_url(
     return urlunsplit((scheme, parts.netloc, "/", urlencode(query), ""))
 
 
+@attrs.frozen
+class CloseInfo:
+    """How a connection ended: the close frame's code and reason, and what happens next.
+
+    ``will_reconnect`` is true when the engine is about to try again; ``clear_auth`` when
+    the server refused the credentials for good (code ``4010`` or ``4021``).
+    """
+
+    code: int | None
+    reason: str
+    will_reconnect: bool
+    clear_auth: bool = False
+
+
+def _backoff() -> Backoff:
+    return Backoff(base=RECONNECT_BASE, cap=RECONNECT_CAP, max_attempts=MAX_RECONNECTS)
+
+
 class SocketEngine:
     """A self-healing WebSocket connection on a daemon thread.
 
-    ``on_event(type, payload)`` and ``on_change()`` are called on the engine thread;
-    ``on_change`` fires whenever :attr:`state` changes.
+    Callbacks run on the engine thread: ``on_event(type, payload)`` for every decoded
+    event, ``on_change()`` whenever :attr:`state` changes, ``on_open()`` after every
+    successful (re)connection and ``on_close(info)`` after every drop of an open
+    connection and when the engine gives up for good. ``url()`` and ``headers()`` are
+    called before each attempt; either may raise a :class:`~sogni.errors.SogniError`
+    (e.g. the session could not be renewed), which ends the engine with that error.
+    ``authenticated()`` says whether there are credentials worth reconnecting with.
     """
 
     def __init__(
         self,
         *,
         url: Callable[[], str],
-        headers: Mapping[str, str],
+        headers: Callable[[], Mapping[str, str]],
         on_event: Callable[[str, Any], None],
         on_change: Callable[[], None],
+        on_open: Callable[[], None] | None = None,
+        on_close: Callable[[CloseInfo], None] | None = None,
+        authenticated: Callable[[], bool] = lambda: True,
+        backoff: Callable[[], Backoff] = _backoff,
     ) -> None:
         self._url = url
-        self._headers = dict(headers)
+        self._headers = headers
         self._on_event = on_event
         self._on_change = on_change
+        self._on_open = on_open
+        self._on_close = on_close
+        self._authenticated = authenticated
+        self._new_backoff = backoff
         self._cond = threading.Condition()
         self._state = "idle"  # idle | connecting | open | closed
         self._error: SogniError | None = None
@@ -82,6 +118,8 @@ class SocketEngine:
         self._thread: threading.Thread | None = None
         self._closing = False
         self._pid = os.getpid()
+        self.connections = 0
+        """How many times a connection was opened (1 after the first, +1 per reconnect)."""
 
     def __repr__(self) -> str:
         return f"<SocketEngine state={self._state}>"
@@ -98,12 +136,16 @@ class SocketEngine:
         return self._error
 
     def start(self) -> None:
-        """Connect in the background unless already connected or connecting."""
+        """Connect in the background unless already connected or connecting.
+
+        Raises the authentication error that ended the previous connection, if any (see
+        :meth:`reset`).
+        """
         with self._cond:
             if self._pid != os.getpid():
                 # A forked child must never share its parent's socket.
                 self._pid, self._thread, self._app, self._state = os.getpid(), None, None, "idle"
-            if self._thread is not None and self._thread.is_alive():
+            if self._thread is not None and self._thread.is_alive() and not self._closing:
                 return
             if isinstance(self._error, AuthenticationError):
                 raise self._error
@@ -112,6 +154,11 @@ class SocketEngine:
             self._set_state("connecting")
             self._thread = threading.Thread(target=self._run, name="sogni-socket", daemon=True)
             self._thread.start()
+
+    def reset(self) -> None:
+        """Forget why the engine stopped (new credentials), so :meth:`start` may retry."""
+        with self._cond:
+            self._error = None
 
     def wait_open(self, timeout: float) -> None:
         """Block until the connection is open; raise if it closed for good or timed out."""
@@ -133,14 +180,17 @@ class SocketEngine:
             raise ConnectionLost("the socket is not connected")
         try:
             app.send(encode_frame(message_type, payload))
-        except websocket.WebSocketException as exc:
+        except (websocket.WebSocketException, OSError) as exc:
             raise ConnectionLost(f"sending {message_type} failed: {exc}") from None
 
-    def close(self) -> None:
-        """Close the connection (code 1000) and stop the thread."""
+    def close(self, error: SogniError | None = None) -> None:
+        """Close the connection (code 1000) and stop the thread.
+
+        ``error`` is what :attr:`error` reports afterwards (default: the client closed).
+        """
         with self._cond:
             self._closing = True
-            app, thread = self._app, self._thread
+            app, thread, was_open = self._app, self._thread, self._state == "open"
         if app is not None:
             try:
                 app.close(status=NORMAL_CLOSE, reason=b"Client disconnected")
@@ -149,84 +199,140 @@ class SocketEngine:
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5)
         with self._cond:
-            self._error = ConnectionLost("the client was closed", code=NORMAL_CLOSE)
+            if self._state == "closed" and self._error is not None and error is None:
+                return
+            self._error = error or ConnectionLost("the client was closed", code=NORMAL_CLOSE)
             self._set_state("closed")
+        if was_open:
+            self._notify_close(CloseInfo(NORMAL_CLOSE, "Client disconnected", False))
 
     # -- thread ---------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
         # Called with self._cond held.
         self._state = state
         self._cond.notify_all()
-        self._on_change_safely()
+        self._call(self._on_change)
 
-    def _on_change_safely(self) -> None:
+    @staticmethod
+    def _call(callback: Callable[..., None] | None, *args: Any) -> None:
+        if callback is None:
+            return
         try:
-            self._on_change()
+            callback(*args)
         except Exception:
-            log.exception("socket state callback failed")
+            log.exception("socket callback failed")
+
+    def _notify_close(self, info: CloseInfo) -> None:
+        self._call(self._on_close, info)
+
+    def _handshake(self) -> tuple[str, dict[str, str]] | Exception:
+        try:
+            return self._url(), dict(self._headers())
+        except Exception as exc:  # noqa: BLE001 - reported below
+            return exc
+
+    def _connect_once(self, url: str, headers: dict[str, str], outcome: dict[str, Any]) -> bool:
+        """Run one connection until it ends; False when the engine is closing."""
+        app = websocket.WebSocketApp(
+            url,
+            header=headers,
+            on_open=lambda _ws: self._handle_open(outcome),
+            on_message=self._handle_message,
+            on_close=lambda _ws, code, reason: outcome.update(code=code, reason=reason or ""),
+            on_error=lambda _ws, exc: outcome.update(status=getattr(exc, "status_code", None)),
+        )
+        with self._cond:
+            if self._closing:
+                return False
+            self._app = app
+        try:
+            app.run_forever(
+                ping_interval=PING_INTERVAL,
+                ping_timeout=PING_TIMEOUT,
+                skip_utf8_validation=True,
+            )
+        except Exception as exc:  # noqa: BLE001 - a crash is a lost connection
+            log.warning("socket loop failed: %r", exc)
+        return True
 
     def _run(self) -> None:
-        attempts = 0
+        backoff = self._new_backoff()
         while True:
-            outcome: dict[str, Any] = {"code": None, "reason": "", "status": None}
-            app = websocket.WebSocketApp(
-                self._url(),
-                header=self._headers,
-                on_open=self._handle_open,
-                on_message=self._handle_message,
-                on_close=lambda _ws, code, reason: outcome.update(code=code, reason=reason or ""),
-                on_error=lambda _ws, exc: outcome.update(
-                    status=getattr(exc, "status_code", None), error=exc
-                ),
-            )
-            with self._cond:
-                if self._closing:
-                    return
-                self._app = app
-            opened_before = self._state == "open"
-            app.run_forever(ping_interval=PING_INTERVAL, ping_timeout=10, skip_utf8_validation=True)
+            outcome: dict[str, Any] = {"code": None, "reason": "", "status": None, "open": False}
+            prepared = self._handshake()
+            if isinstance(prepared, AuthenticationError):
+                self._finish(prepared, None)
+                return
+            if isinstance(prepared, Exception):
+                # e.g. the access token could not be renewed right now: try again later
+                outcome["reason"] = f"could not prepare the connection: {prepared}"
+            elif not self._connect_once(*prepared, outcome):
+                return
             with self._cond:
                 self._app = None
                 if self._closing:
                     return
-                if self._state == "open" or opened_before:
-                    attempts = 0
-                code, reason = outcome["code"], str(outcome["reason"] or "")
-                error = self._terminal_error(code, reason, outcome["status"])
-                if error is None and attempts >= MAX_RECONNECTS:
-                    error = ConnectionLost(
-                        f"the socket closed (code {code}) and {MAX_RECONNECTS} reconnects failed",
-                        code=code,
-                        reason=reason,
-                    )
-                if error is not None:
+                if outcome["open"]:
+                    backoff.reset()
+                decision = self._decide(outcome)
+                delay = backoff.next_delay() if decision.reconnect else None
+                reason = str(outcome["reason"] or decision.reason)
+                if delay is None:
+                    error = self._terminal_error(decision, reason, backoff)
+                    info = CloseInfo(decision.code, reason, False, decision.clear_auth)
                     self._error = error
                     self._set_state("closed")
-                    return
-                attempts += 1
-                self._set_state("connecting")
-                delay = min(8.0, 0.5 * 2 ** (attempts - 1)) * random.uniform(0.5, 1.0)
+                else:
+                    info = CloseInfo(decision.code, reason, True)
+                    self._set_state("connecting")
+            if outcome["open"] or delay is None:
+                self._notify_close(info)
+            if delay is None:
+                return
+            with self._cond:
                 if self._cond.wait_for(lambda: self._closing, timeout=delay):
                     return
 
-    @staticmethod
-    def _terminal_error(code: int | None, reason: str, status: int | None) -> SogniError | None:
-        if status == 401 or code == 4021:
-            return AuthenticationError(
-                "the network rejected the credentials (check the API key)",
-                status=401,
-                hint=reason or None,
-            )
-        if code == NORMAL_CLOSE:
-            return ConnectionLost("the server closed the connection", code=code, reason=reason)
-        if code is not None and 4000 <= code <= 4999:
-            why = CLOSE_REASONS.get(code, reason or "the server refused the connection")
-            return ConnectionLost(f"the socket closed for good: {why}", code=code, reason=reason)
-        return None
-
-    def _handle_open(self, _ws: Any) -> None:
+    def _finish(self, error: SogniError, info: CloseInfo | None) -> None:
         with self._cond:
+            if self._closing:
+                return
+            self._error = error
+            self._set_state("closed")
+        self._notify_close(info or CloseInfo(None, str(error), False))
+
+    def _decide(self, outcome: dict[str, Any]) -> CloseDecision:
+        status = outcome["status"]
+        if status in (401, 403):
+            return classify_close(CloseCode.AUTH_ERROR)
+        code = outcome["code"]
+        return classify_close(code, authenticated=self._authenticated())
+
+    @staticmethod
+    def _terminal_error(decision: CloseDecision, reason: str, backoff: Backoff) -> SogniError:
+        code = decision.code
+        if code == CloseCode.AUTH_ERROR:
+            return AuthenticationError(
+                "the network rejected the credentials", status=401, hint=reason or None
+            )
+        if decision.kind is CloseKind.TRANSIENT:
+            return ConnectionLost(
+                f"the socket closed ({decision.reason}) and {backoff.attempts} reconnects failed",
+                code=code,
+                reason=reason,
+            )
+        if decision.kind is CloseKind.FATAL:
+            return ConnectionLost(
+                f"the socket closed for good: {decision.reason}", code=code, reason=reason
+            )
+        return ConnectionLost("the server closed the connection", code=code, reason=reason)
+
+    def _handle_open(self, outcome: dict[str, Any]) -> None:
+        outcome["open"] = True
+        with self._cond:
+            self.connections += 1
             self._set_state("open")
+        self._call(self._on_open)
 
     def _handle_message(self, _ws: Any, message: str | bytes) -> None:
         try:

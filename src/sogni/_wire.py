@@ -8,6 +8,8 @@ so nothing the server says is lost.
 from __future__ import annotations
 
 import functools
+import types
+import typing
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -24,7 +26,28 @@ T = TypeVar("T")
 def _converter() -> cattrs.Converter:
     converter = cattrs.Converter()
     converter.register_structure_hook_factory(attrs.has, lambda cls: _structure_fn(converter, cls))
+    converter.register_structure_hook_func(_is_scalar_union, _structure_scalar_union)
     return converter
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _is_scalar_union(annotation: Any) -> bool:
+    """``str | int`` and the like: unions of JSON scalars, taken as they come."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return False
+    args = typing.get_args(annotation)
+    # ``X | None`` is left to cattrs, which converts the value to X.
+    return all(arg in _SCALARS for arg in args) and len(set(args) - {type(None)}) > 1
+
+
+def _structure_scalar_union(value: Any, annotation: Any) -> Any:
+    allowed = typing.get_args(annotation)
+    # bool is an int in Python but not in JSON, so it only matches an explicit bool.
+    if type(value) in allowed or (type(value) is int and float in allowed):
+        return value
+    raise ValueError(f"{value!r} is not one of {allowed}")
 
 
 def _structure_fn(converter: cattrs.Converter, cls: type[Any]) -> Callable[[Any, Any], Any]:

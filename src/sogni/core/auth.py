@@ -14,7 +14,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import attrs
 
@@ -28,7 +28,9 @@ __all__ = [
     "NONCE_PATH",
     "REFRESH_PATH",
     "DEFAULT_REFRESH_MARGIN",
+    "Credentials",
     "JwtClaims",
+    "RefreshTicket",
     "TokenPair",
     "authorization_header",
     "decode_jwt",
@@ -299,3 +301,61 @@ def refresh_body(refresh_token: str) -> dict[str, Any]:
 def logout_body() -> dict[str, Any]:
     """Body of ``POST /v1/account/logout`` (a 401 reply means already logged out)."""
     return {}
+
+
+@attrs.frozen(repr=False)
+class RefreshTicket:
+    """What a caller must do about the access token before a request.
+
+    * ``ready``: nothing, send the request;
+    * ``refresh``: the caller now owns the one refresh in flight and must exchange
+      ``refresh_token`` and report the outcome;
+    * ``wait``: another caller is refreshing; wait until it is done and ask again;
+    * ``expired``: the session is over (the refresh token expired); log in again.
+    """
+
+    action: Literal["ready", "refresh", "wait", "expired"]
+    refresh_token: str | None = None
+
+    def __repr__(self) -> str:
+        return f"RefreshTicket(action={self.action!r})"
+
+
+class Credentials(Protocol):
+    """The client's credentials as plans see them: headers, and the token refresh protocol.
+
+    Implementations are shared by every thread and task of a client, so that at most one
+    refresh is in flight at a time.
+    """
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever the credentials change (login, refresh, logout)."""
+
+    @property
+    def refreshing(self) -> bool:
+        """Whether a refresh is in flight."""
+
+    @property
+    def has_tokens(self) -> bool:
+        """Whether the client is in token mode (logged in with a token pair)."""
+
+    def headers(self) -> dict[str, str]:
+        """The authentication headers to send now (empty without credentials)."""
+
+    def begin_refresh(self, now: float, *, stale_generation: int | None = None) -> RefreshTicket:
+        """Decide whether the access token must be renewed before a request.
+
+        ``stale_generation`` forces a renewal of the credentials of that generation (a
+        request sent with them got a 401), unless they were renewed meanwhile.
+        """
+
+    def end_refresh(self, tokens: TokenPair | None, *, rejected: bool = False) -> None:
+        """Report the refresh outcome: the new pair, or ``None`` on failure (``rejected``:
+        the server refused the refresh token, so the session is over)."""
+
+    def set_tokens(self, tokens: TokenPair) -> None:
+        """Start or resume a session with a token pair."""
+
+    def clear(self) -> None:
+        """Forget every credential (logout)."""

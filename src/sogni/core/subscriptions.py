@@ -194,6 +194,8 @@ class SubscriptionState:
     """
 
     flags: dict[str, bool] = attrs.field(factory=dict)
+    snapshots: int = attrs.field(default=0, repr=False)
+    """How many server snapshots were stored (lets a caller wait for the next echo)."""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any] | None) -> SubscriptionState:
@@ -222,6 +224,7 @@ class SubscriptionState:
         if not isinstance(snapshot, Mapping):
             return False
         self.flags = _boolean_entries(snapshot)
+        self.snapshots += 1
         return True
 
     def snapshot_payload(self) -> dict[str, Any]:

@@ -1,0 +1,104 @@
+"""Client-level events (``client.on("connected", fn)``) and the records they carry.
+
+The socket thread reports what happened; each client decides where callbacks run: the
+sync client calls them on that background thread, the async client schedules them on
+its event loop (and awaits ``async def`` callbacks there).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Literal
+
+import attrs
+
+from sogni.errors import ValidationError
+
+log = logging.getLogger("sogni")
+
+__all__ = ["CLIENT_EVENTS", "ClientEvent", "ConnectionEvent", "EventEmitter"]
+
+ClientEvent = Literal["connected", "disconnected", "balance", "tokens"]
+
+CLIENT_EVENTS: tuple[str, ...] = ("connected", "disconnected", "balance", "tokens")
+"""Event names accepted by ``client.on``:
+
+* ``connected`` — the socket opened (again): a :class:`ConnectionEvent`;
+* ``disconnected`` — an open socket dropped, or the client stopped trying to reconnect:
+  a :class:`ConnectionEvent` with the close ``code`` and ``reason``;
+* ``balance`` — the network reported a new balance: a
+  :class:`~sogni._generated.models.Balances`;
+* ``tokens`` — a login or a refresh produced a new token pair (store it to resume the
+  session later): a :class:`~sogni.core.auth.TokenPair`.
+"""
+
+
+@attrs.frozen
+class ConnectionEvent:
+    """What a ``connected`` or ``disconnected`` callback receives.
+
+    Attributes:
+        type: ``connected`` or ``disconnected``.
+        network: The network the socket is on (``fast``/``relaxed``), when known.
+        code: The WebSocket close code (``disconnected`` only; ``None`` when the connection
+            dropped without a close frame).
+        reason: The close reason, or a description of what happened.
+        will_reconnect: ``disconnected`` only: whether the client is about to reconnect.
+        reconnected: ``connected`` only: whether this is a reconnection.
+    """
+
+    type: Literal["connected", "disconnected"]
+    network: str | None = None
+    code: int | None = None
+    reason: str = ""
+    will_reconnect: bool = False
+    reconnected: bool = False
+
+
+Dispatch = Callable[[Callable[[Any], Any], Any], None]
+
+
+class EventEmitter:
+    """Callbacks by event name; ``dispatch(callback, value)`` decides where they run."""
+
+    def __init__(self, dispatch: Dispatch | None = None) -> None:
+        self._lock = threading.Lock()
+        self._listeners: dict[str, list[Callable[[Any], Any]]] = {}
+        self.dispatch: Dispatch = dispatch or _call_now
+
+    def on(self, event: str, callback: Callable[[Any], Any]) -> Callable[[], None]:
+        """Call ``callback(value)`` on every ``event``; returns a function that removes it."""
+        if event not in CLIENT_EVENTS:
+            raise ValidationError(f"unknown client event {event!r}", field="event",
+                                  allowed=list(CLIENT_EVENTS))
+        if not callable(callback):
+            raise ValidationError("callback must be callable", field="callback")
+        with self._lock:
+            self._listeners.setdefault(event, []).append(callback)
+
+        def off() -> None:
+            with self._lock:
+                listeners = self._listeners.get(event, [])
+                if callback in listeners:
+                    listeners.remove(callback)
+
+        return off
+
+    def emit(self, event: str, value: Any) -> None:
+        """Hand ``value`` to every callback of ``event``."""
+        with self._lock:
+            listeners = list(self._listeners.get(event, ()))
+        for callback in listeners:
+            try:
+                self.dispatch(callback, value)
+            except Exception:
+                log.exception("dispatching a %s event failed", event)
+
+
+def _call_now(callback: Callable[[Any], Any], value: Any) -> None:
+    try:
+        callback(value)
+    except Exception:
+        log.exception("a sogni event callback raised")
