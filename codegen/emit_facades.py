@@ -301,9 +301,18 @@ def _client_base(
         "    def _open(self, config: ClientConfig) -> None:",
         "        raise NotImplementedError",
     ]
+    if root_ops:
+        # Root operations live on the client itself: ``self._client`` is the client, typed
+        # as the concrete class so that its driver and context type-check.
+        owner = "AsyncSogniClient" if is_async else "SogniClient"
+        lines += [
+            "",
+            "    @property",
+            f"    def _client(self) -> {owner}:",
+            "        return self  # type: ignore[return-value]",
+        ]
     for op in root_ops:
-        # Root operations live on the client itself, so ``self`` is the client.
-        lines += ["", _method(op, models, views, is_async).replace("self._client.", "self.")]
+        lines += ["", _method(op, models, views, is_async)]
     return "\n".join(lines)
 
 

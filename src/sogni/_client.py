@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 
 import httpx
 
+from sogni._assets import CHUNK_SIZE, PreparedAsset, check_upload, prepare_asset, spool, upload_body
 from sogni._chat import ChatStream
 from sogni._chat_jobs import ChatJobEntry
-from sogni._assets import CHUNK_SIZE, PreparedAsset, check_upload, prepare_asset, spool, upload_body
-from sogni._connection import Connection
+from sogni._connection import Connection, close_quietly, forget_stream, track_stream
+from sogni._events import ClientEvent
 from sogni._generated.models import ClientConfig
 from sogni._generated.sync_facade import SogniClientFacade
 from sogni._project import Project
@@ -32,12 +33,14 @@ from sogni.core.effects import (
     ReadStream,
     RemoteAsset,
     RestCall,
+    Sleep,
     SocketSend,
     Upload,
     WaitForModels,
     WaitUntil,
 )
 from sogni.core.plans import Plan
+from sogni.core.plans.auth import authorized, needs_credentials
 from sogni.core.projects import ProjectState
 from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError, UploadError
 
@@ -65,8 +68,8 @@ class SogniClient(SogniClientFacade):
         self._rest = self._conn.sync_rest(self._http)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
-        if config.connect and config.api_key:
-            self._conn.engine.start()
+        self._conn.run_blocking = self._run
+        self._conn.start_socket()
 
     def __repr__(self) -> str:
         return (
@@ -86,16 +89,28 @@ class SogniClient(SogniClientFacade):
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._http.close()
 
+    def on(self, event: ClientEvent, callback: Callable[[Any], Any]) -> Callable[[], None]:
+        """Call ``callback(value)`` on every ``event``; returns a function that removes it.
+
+        Events: ``connected`` and ``disconnected`` (a :class:`~sogni.ConnectionEvent` with
+        the close ``code`` and ``reason``), ``balance`` (the new balances) and ``tokens`` (a
+        new token pair after a login or refresh, to store for resuming the session).
+        Callbacks run on a background thread; keep them short.
+        """
+        return self._conn.events.on(event, callback)
+
     # -- driver ---------------------------------------------------------------------------
     def _drive(self, plan: Plan[T]) -> Generator[Any, None, T]:
         """Carry out a plan's effects with blocking calls, yielding what it emits."""
         value: Any = None
         error: BaseException | None = None
+        streams: list[Any] = []  # open streams, closed if the plan stops early
         try:
             while True:
                 try:
                     effect = plan.throw(error) if error is not None else plan.send(value)
                 except StopIteration as stop:
+                    forget_stream(streams, stop.value)  # handed to the caller, still open
                     return stop.value  # type: ignore[no-any-return]
                 if isinstance(effect, Emit):
                     yield effect.value
@@ -105,8 +120,12 @@ class SogniClient(SogniClientFacade):
                     value, error = self._execute(effect), None
                 except Exception as exc:
                     value, error = None, exc
+                else:
+                    track_stream(streams, effect, value)
         finally:
             plan.close()
+            for handle in streams:
+                close_quietly(handle.close)
 
     def _run(self, plan: Plan[T]) -> T:
         """Run a plan to completion and return its result."""
@@ -122,6 +141,10 @@ class SogniClient(SogniClientFacade):
         yield from self._drive(plan)
 
     def _execute(self, effect: Effect) -> Any:
+        if needs_credentials(effect):
+            return self._run(authorized(self._ctx, effect))  # type: ignore[arg-type]
+        if isinstance(effect, Sleep):
+            return time.sleep(effect.seconds)
         if isinstance(effect, RestCall):
             return self._rest.call(effect)
         if isinstance(effect, SocketSend):

@@ -214,6 +214,14 @@ def track_stream(streams: list[Any], effect: object, value: Any) -> None:
         streams.remove(effect.handle)
 
 
+def forget_stream(streams: list[Any], value: Any) -> None:
+    """A plan returned an open stream to its caller: it is no longer the plan's to close."""
+    for index, handle in enumerate(streams):
+        if handle is value:
+            del streams[index]
+            return
+
+
 def close_quietly(close: Callable[[], Any]) -> None:
     """Call a close function, logging instead of raising."""
     try:

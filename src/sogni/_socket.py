@@ -328,8 +328,10 @@ class SocketEngine:
         return ConnectionLost("the server closed the connection", code=code, reason=reason)
 
     def _handle_open(self, outcome: dict[str, Any]) -> None:
-        outcome["open"] = True
         with self._cond:
+            if self._closing:
+                return  # closed while the handshake was under way
+            outcome["open"] = True
             self.connections += 1
             self._set_state("open")
         self._call(self._on_open)

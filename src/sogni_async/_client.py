@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 
 import httpx
 
-from sogni._chat_jobs import ChatJobEntry
 from sogni._assets import CHUNK_SIZE, PreparedAsset, check_upload, prepare_asset, spool, upload_body
-from sogni._connection import Connection
+from sogni._chat_jobs import ChatJobEntry
+from sogni._connection import Connection, forget_stream, track_stream
+from sogni._events import ClientEvent
 from sogni._generated.models import ClientConfig
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
@@ -28,12 +29,14 @@ from sogni.core.effects import (
     ReadStream,
     RemoteAsset,
     RestCall,
+    Sleep,
     SocketSend,
     Upload,
     WaitForModels,
     WaitUntil,
 )
 from sogni.core.plans import Plan
+from sogni.core.plans.auth import authorized, needs_credentials
 from sogni.core.projects import ProjectState
 from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError, UploadError
 from sogni_async._chat import AsyncChatStream
@@ -68,6 +71,8 @@ class AsyncSogniClient(AsyncSogniClientFacade):
         self._rest = self._conn.async_rest(self._http)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
+        self._conn.run_blocking = self._run_blocking
+        self._conn.events.dispatch = self._dispatch_event
 
     def __repr__(self) -> str:
         config = self._ctx.config
@@ -90,8 +95,45 @@ class AsyncSogniClient(AsyncSogniClientFacade):
     def _bind(self) -> None:
         if self._loop is None:
             self._loop = asyncio.get_running_loop()
-            if self._ctx.config.connect and self._ctx.config.api_key:
-                self._conn.engine.start()
+            self._conn.start_socket()
+
+    def on(self, event: ClientEvent, callback: Callable[[Any], Any]) -> Callable[[], None]:
+        """Call ``callback(value)`` on every ``event``; returns a function that removes it.
+
+        Events: ``connected`` and ``disconnected`` (a :class:`~sogni.ConnectionEvent` with
+        the close ``code`` and ``reason``), ``balance`` (the new balances) and ``tokens`` (a
+        new token pair after a login or refresh, to store for resuming the session).
+        Callbacks run in the client's event loop; ``async def`` callbacks are awaited there.
+        """
+        return self._conn.events.on(event, callback)
+
+    def _dispatch_event(self, callback: Callable[[Any], Any], value: Any) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self._call_back, callback, value)
+        except RuntimeError:  # the loop closed meanwhile
+            pass
+
+    def _call_back(self, callback: Callable[[Any], Any], value: Any) -> None:
+        try:
+            result = callback(value)
+        except Exception:
+            log.exception("a sogni event callback raised")
+            return
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(result)
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def _run_blocking(self, plan: Plan[Any]) -> Any:
+        """Run a plan on the client's loop from another thread and wait for it."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            plan.close()
+            raise ConnectionLost("the client's event loop is not running")
+        return asyncio.run_coroutine_threadsafe(self._run(plan), loop).result(timeout=60)
 
     # -- driver ---------------------------------------------------------------------------
     async def _run(self, plan: Plan[T]) -> T:
@@ -99,24 +141,34 @@ class AsyncSogniClient(AsyncSogniClientFacade):
         self._bind()
         value: Any = None
         error: BaseException | None = None
+        streams: list[Any] = []  # open streams, closed if the plan stops early
         try:
             while True:
                 try:
                     effect = plan.throw(error) if error is not None else plan.send(value)
                 except StopIteration as stop:
+                    forget_stream(streams, stop.value)  # handed to the caller, still open
                     return stop.value  # type: ignore[no-any-return]
                 try:
                     value, error = await self._execute(effect), None
                 except Exception as exc:
                     value, error = None, exc
+                else:
+                    track_stream(streams, effect, value)
         finally:
             plan.close()
+            for handle in streams:
+                try:
+                    await handle.aclose()
+                except Exception:  # noqa: BLE001 - cleanup is best effort
+                    log.debug("closing a stream failed", exc_info=True)
 
     async def _iterate(self, plan: Plan[Any]) -> AsyncIterator[Any]:
         """Run a plan lazily, yielding each item it emits; closing the iterator stops it."""
         self._bind()
         value: Any = None
         error: BaseException | None = None
+        streams: list[Any] = []  # open streams, closed if the plan stops early
         try:
             while True:
                 try:
@@ -131,10 +183,21 @@ class AsyncSogniClient(AsyncSogniClientFacade):
                     value, error = await self._execute(effect), None
                 except Exception as exc:
                     value, error = None, exc
+                else:
+                    track_stream(streams, effect, value)
         finally:
             plan.close()
+            for handle in streams:
+                try:
+                    await handle.aclose()
+                except Exception:  # noqa: BLE001 - cleanup is best effort
+                    log.debug("closing a stream failed", exc_info=True)
 
     async def _execute(self, effect: Effect) -> Any:
+        if needs_credentials(effect):
+            return await self._run(authorized(self._ctx, effect))  # type: ignore[arg-type]
+        if isinstance(effect, Sleep):
+            return await asyncio.sleep(effect.seconds)
         if isinstance(effect, RestCall):
             return await self._rest.call(effect)
         if isinstance(effect, SocketSend):

@@ -21,6 +21,20 @@ __all__ = [
     "ImageProjectParams",
     "VideoProjectParams",
     "AudioProjectParams",
+    "TokenBalance",
+    "Balances",
+    "AccountProfile",
+    "WalletBalance",
+    "Transaction",
+    "TransactionPage",
+    "Reward",
+    "LeaderboardEntry",
+    "WorkflowRecord",
+    "WorkflowArtifact",
+    "WorkflowEvent",
+    "WorkflowSseFrame",
+    "HostedToolStep",
+    "StepDependency",
 ]
 
 
@@ -37,6 +51,12 @@ class ClientConfig:
         socket_endpoint: Socket host; read from ``SOGNI_SOCKET_ENDPOINT`` when omitted.
         timeout: Seconds before a REST request times out.
         connect: Open the socket right away in the background (otherwise on first use).
+        socket_event_subscriptions: Which socket events to receive: a map of event or group
+            names (e.g. ``modelAvailability``) to booleans, or an update with
+            ``subscribe``/``unsubscribe``/``reset``. Kept across reconnects; see
+            ``set_socket_event_subscriptions``.
+        testnet: Sign logins for the test network (EIP-712 domain ``Sogni-testnet``, chain
+            84532).
     """
 
     api_key: str | None = attrs.field(default=None, metadata={'wire': 'apiKey', 'check': {'type': 'string'}, 'env': 'SOGNI_API_KEY'}, repr=False)
@@ -47,6 +67,8 @@ class ClientConfig:
     socket_endpoint: str = attrs.field(default='wss://socket.sogni.ai', metadata={'wire': 'socketEndpoint', 'check': {'type': 'string'}, 'env': 'SOGNI_SOCKET_ENDPOINT'})
     timeout: float = attrs.field(default=30.0, metadata={'wire': 'timeout', 'check': {'type': 'number'}})
     connect: bool = attrs.field(default=True, metadata={'wire': 'connect', 'check': {'type': 'boolean'}})
+    socket_event_subscriptions: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'socketEventSubscriptions', 'check': {'type': 'object'}})
+    testnet: bool = attrs.field(default=False, metadata={'wire': 'testnet', 'check': {'type': 'boolean'}})
 
 
 @attrs.frozen(kw_only=True)
@@ -473,6 +495,368 @@ class AudioProjectParams:
     prompt_strength: float | None = attrs.field(default=None, metadata={'wire': 'promptStrength', 'check': {'type': 'number'}})
     creativity: float | None = attrs.field(default=None, metadata={'wire': 'creativity', 'check': {'type': 'number'}})
     shift: float | None = attrs.field(default=None, metadata={'wire': 'shift', 'check': {'type': 'number'}})
+
+
+@attrs.frozen(kw_only=True)
+class TokenBalance:
+    """The balance of one token type. Amounts are decimal strings, as the network sends them.
+
+    Attributes:
+        settled: Settled amount.
+        credit: Pending credit.
+        debit: Pending debit (reserved by running work).
+        net: What can be spent: settled + credit - debit.
+        relaxed_unclaimed: Unclaimed worker earnings on the relaxed network.
+        fast_unclaimed: Unclaimed worker earnings on the fast network.
+        premium_credit: Premium credit (Spark only).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    settled: str = attrs.field(metadata={'wire': 'settled', 'check': {'type': 'string'}})
+    credit: str = attrs.field(metadata={'wire': 'credit', 'check': {'type': 'string'}})
+    debit: str = attrs.field(metadata={'wire': 'debit', 'check': {'type': 'string'}})
+    net: str = attrs.field(metadata={'wire': 'net', 'check': {'type': 'string'}})
+    relaxed_unclaimed: str | None = attrs.field(default=None, metadata={'wire': 'relaxedUnclaimed', 'check': {'type': 'string'}})
+    fast_unclaimed: str | None = attrs.field(default=None, metadata={'wire': 'fastUnclaimed', 'check': {'type': 'string'}})
+    premium_credit: str | None = attrs.field(default=None, metadata={'wire': 'premiumCredit', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class Balances:
+    """Balances of the account per token type.
+
+    Attributes:
+        sogni: SOGNI token balance.
+        spark: Spark point balance.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    sogni: TokenBalance = attrs.field(metadata={'wire': 'sogni'})
+    spark: TokenBalance = attrs.field(metadata={'wire': 'spark'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class AccountProfile:
+    """The logged-in account's profile (``GET /v1/account/me``).
+
+    Attributes:
+        username: Username.
+        wallet_address: The account's wallet address (EIP-55 checksummed).
+        current_email: E-mail address.
+        email_verified: Whether the e-mail address was verified.
+        requested_updated_email: An e-mail change waiting for confirmation, if any.
+        discord_2fa: Whether Discord two-factor login is on.
+        discord_linked: Whether a Discord account is linked.
+        discord_server_member: Whether the linked Discord account joined the Sogni server.
+        discord_username: The linked Discord username.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    username: str | None = attrs.field(default=None, metadata={'wire': 'username', 'check': {'type': 'string'}})
+    wallet_address: str | None = attrs.field(default=None, metadata={'wire': 'walletAddress', 'check': {'type': 'string'}})
+    current_email: str | None = attrs.field(default=None, metadata={'wire': 'currentEmail', 'check': {'type': 'string'}})
+    email_verified: bool | None = attrs.field(default=None, metadata={'wire': 'emailVerified', 'check': {'type': 'boolean'}})
+    requested_updated_email: Any | None = attrs.field(default=None, metadata={'wire': 'requestedUpdatedEmail'})
+    discord_2fa: bool | None = attrs.field(default=None, metadata={'wire': 'discord2FA', 'check': {'type': 'boolean'}})
+    discord_linked: bool | None = attrs.field(default=None, metadata={'wire': 'discordLinked', 'check': {'type': 'boolean'}})
+    discord_server_member: bool | None = attrs.field(default=None, metadata={'wire': 'discordServerMember', 'check': {'type': 'boolean'}})
+    discord_username: Any | None = attrs.field(default=None, metadata={'wire': 'discordUsername'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class WalletBalance:
+    """On-chain balances of a wallet address (``GET /v2/wallet/balance``).
+
+    Attributes:
+        sogni: SOGNI tokens held by the wallet.
+        spark: Spark points held by the wallet.
+        ether: Ether held by the wallet (pays gas).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    sogni: str | None = attrs.field(default=None, metadata={'wire': 'sogni', 'check': {'type': 'string'}})
+    spark: str | None = attrs.field(default=None, metadata={'wire': 'spark', 'check': {'type': 'string'}})
+    ether: str | None = attrs.field(default=None, metadata={'wire': 'ether', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class Transaction:
+    """One entry of the account's transaction history.
+
+    Attributes:
+        id: Transaction id.
+        record_id: Storage id of the entry.
+        sid: The network's numeric id of the entry.
+        address: Wallet address the entry belongs to.
+        create_time: When it was created (milliseconds since the epoch).
+        update_time: When it last changed (milliseconds since the epoch).
+        end_time: When it ended (milliseconds since the epoch).
+        status: Status, e.g. ``completed``.
+        role: ``artist`` or ``worker``.
+        client_sid: Client session id.
+        address_sid: Address session id.
+        amount: Amount moved.
+        description: What the transaction was for.
+        source: What caused it, e.g. ``project``.
+        source_sid: Id of the source.
+        type: Transaction type, e.g. ``debit`` or ``credit``.
+        token_type: ``sogni`` or ``spark``.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str | None = attrs.field(default=None, metadata={'wire': 'id', 'check': {'type': 'string'}})
+    record_id: str | None = attrs.field(default=None, metadata={'wire': '_id', 'check': {'type': 'string'}})
+    sid: int | None = attrs.field(default=None, metadata={'wire': 'SID', 'check': {'type': 'integer'}})
+    address: str | None = attrs.field(default=None, metadata={'wire': 'address', 'check': {'type': 'string'}})
+    create_time: float | None = attrs.field(default=None, metadata={'wire': 'createTime', 'check': {'type': 'number'}})
+    update_time: float | None = attrs.field(default=None, metadata={'wire': 'updateTime', 'check': {'type': 'number'}})
+    end_time: float | None = attrs.field(default=None, metadata={'wire': 'endTime', 'check': {'type': 'number'}})
+    status: str | None = attrs.field(default=None, metadata={'wire': 'status', 'check': {'type': 'string'}})
+    role: str | None = attrs.field(default=None, metadata={'wire': 'role', 'check': {'type': 'string'}})
+    client_sid: int | None = attrs.field(default=None, metadata={'wire': 'clientSID', 'check': {'type': 'integer'}})
+    address_sid: int | None = attrs.field(default=None, metadata={'wire': 'addressSID', 'check': {'type': 'integer'}})
+    amount: Any | None = attrs.field(default=None, metadata={'wire': 'amount'})
+    description: str | None = attrs.field(default=None, metadata={'wire': 'description', 'check': {'type': 'string'}})
+    source: str | None = attrs.field(default=None, metadata={'wire': 'source', 'check': {'type': 'string'}})
+    source_sid: Any | None = attrs.field(default=None, metadata={'wire': 'sourceSID'})
+    type: str | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'type': 'string'}})
+    token_type: str | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class TransactionPage:
+    """A page of transaction history; ask again with ``offset=next`` for the next one.
+
+    Attributes:
+        transactions: The entries of this page.
+        next: The ``offset`` of the next page.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    transactions: list[Transaction] = attrs.field(metadata={'wire': 'transactions', 'check': {'type': 'array'}})
+    next: Any | None = attrs.field(default=None, metadata={'wire': 'next'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class Reward:
+    """A reward the account can earn or claim (``GET /v4/account/rewards``).
+
+    Attributes:
+        id: Reward id, passed to ``claim_rewards``.
+        type: ``instant`` or ``conditioned``.
+        title: Short title.
+        description: What the reward is for.
+        amount: Amount paid out.
+        token_type: ``sogni`` or ``spark``.
+        claimed: Whether it was claimed.
+        can_claim: Whether it can be claimed now.
+        cant_claim_reason: Why it cannot be claimed: ``already_claimed``, ``over_free_cap``
+            or null.
+        last_claim_timestamp: When it was last claimed (seconds since the epoch; 0 when
+            never).
+        claim_reset_frequency_sec: Seconds after a claim until it can be claimed again (-1:
+            once only).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str | None = attrs.field(default=None, metadata={'wire': 'id', 'check': {'type': 'string'}})
+    type: str | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'type': 'string'}})
+    title: str | None = attrs.field(default=None, metadata={'wire': 'title', 'check': {'type': 'string'}})
+    description: str | None = attrs.field(default=None, metadata={'wire': 'description', 'check': {'type': 'string'}})
+    amount: Any | None = attrs.field(default=None, metadata={'wire': 'amount'})
+    token_type: str | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string'}})
+    claimed: bool | None = attrs.field(default=None, metadata={'wire': 'claimed', 'check': {'type': 'boolean'}})
+    can_claim: bool | None = attrs.field(default=None, metadata={'wire': 'canClaim', 'check': {'type': 'boolean'}})
+    cant_claim_reason: Any | None = attrs.field(default=None, metadata={'wire': 'cantClaimReason'})
+    last_claim_timestamp: float | None = attrs.field(default=None, metadata={'wire': 'lastClaimTimestamp', 'check': {'type': 'number'}})
+    claim_reset_frequency_sec: float | None = attrs.field(default=None, metadata={'wire': 'claimResetFrequencySec', 'check': {'type': 'number'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class LeaderboardEntry:
+    """One row of a leaderboard.
+
+    Attributes:
+        rank: Position, from 1.
+        username: Username.
+        address: Wallet address.
+        country: Country code, when known.
+        value: The ranked value.
+        role: ``artist`` or ``worker``.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    rank: int | None = attrs.field(default=None, metadata={'wire': 'rank', 'check': {'type': 'integer'}})
+    username: str | None = attrs.field(default=None, metadata={'wire': 'username', 'check': {'type': 'string'}})
+    address: str | None = attrs.field(default=None, metadata={'wire': 'address', 'check': {'type': 'string'}})
+    country: Any | None = attrs.field(default=None, metadata={'wire': 'country'})
+    value: Any | None = attrs.field(default=None, metadata={'wire': 'value'})
+    role: str | None = attrs.field(default=None, metadata={'wire': 'role', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowRecord:
+    """A durable creative workflow as the server stores it.
+
+    Attributes:
+        workflow_id: Workflow id.
+        kind: Workflow kind: ``image_to_video`` or ``hosted_tool_sequence`` (open set).
+        title: Title given at start.
+        status: Workflow status: queued, running, completed, failed, cancelled (open set;
+            newer servers add more).
+        input: The input the workflow was started with.
+        plan: The plan the server compiled from the input.
+        steps: Step states.
+        events: Event history, when included.
+        artifacts: Media produced so far.
+        billing_preview: Cost preview of the workflow.
+        billing_previews: Cost previews per step.
+        create_time: Creation time (milliseconds since the epoch).
+        update_time: Last update time (milliseconds since the epoch).
+        created_at: Creation time (ISO 8601).
+        updated_at: Last update time (ISO 8601).
+        error: What went wrong, for a failed workflow.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    workflow_id: str = attrs.field(metadata={'wire': 'workflowId', 'check': {'type': 'string'}})
+    kind: str | None = attrs.field(default=None, metadata={'wire': 'kind', 'check': {'type': 'string'}})
+    title: str | None = attrs.field(default=None, metadata={'wire': 'title', 'check': {'type': 'string'}})
+    status: str | None = attrs.field(default=None, metadata={'wire': 'status', 'check': {'type': 'string'}})
+    input: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'input', 'check': {'type': 'object'}})
+    plan: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'plan', 'check': {'type': 'object'}})
+    steps: list[Any] | None = attrs.field(default=None, metadata={'wire': 'steps', 'check': {'type': 'array'}})
+    events: list[WorkflowEvent] | None = attrs.field(default=None, metadata={'wire': 'events', 'check': {'type': 'array'}})
+    artifacts: list[WorkflowArtifact] | None = attrs.field(default=None, metadata={'wire': 'artifacts', 'check': {'type': 'array'}})
+    billing_preview: Any | None = attrs.field(default=None, metadata={'wire': 'billingPreview'})
+    billing_previews: list[Any] | None = attrs.field(default=None, metadata={'wire': 'billingPreviews', 'check': {'type': 'array'}})
+    create_time: float | None = attrs.field(default=None, metadata={'wire': 'createTime', 'check': {'type': 'number'}})
+    update_time: float | None = attrs.field(default=None, metadata={'wire': 'updateTime', 'check': {'type': 'number'}})
+    created_at: str | None = attrs.field(default=None, metadata={'wire': 'createdAt', 'check': {'type': 'string'}})
+    updated_at: str | None = attrs.field(default=None, metadata={'wire': 'updatedAt', 'check': {'type': 'string'}})
+    error: Any | None = attrs.field(default=None, metadata={'wire': 'error'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowArtifact:
+    """A media file a workflow produced.
+
+    Attributes:
+        id: Artifact id.
+        url: Where the file can be downloaded.
+        type: Artifact kind, e.g. ``image`` or ``video``.
+        media_type: Media type: ``image``, ``video`` or ``audio``.
+        mime_type: MIME type of the file, e.g. ``video/mp4``.
+        width: Width in pixels.
+        height: Height in pixels.
+        duration: Duration in seconds (video and audio).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str | None = attrs.field(default=None, metadata={'wire': 'id', 'check': {'type': 'string'}})
+    url: str | None = attrs.field(default=None, metadata={'wire': 'url', 'check': {'type': 'string'}})
+    type: str | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'type': 'string'}})
+    media_type: str | None = attrs.field(default=None, metadata={'wire': 'mediaType', 'check': {'type': 'string'}})
+    mime_type: str | None = attrs.field(default=None, metadata={'wire': 'mimeType', 'check': {'type': 'string'}})
+    width: int | None = attrs.field(default=None, metadata={'wire': 'width', 'check': {'type': 'integer'}})
+    height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer'}})
+    duration: float | None = attrs.field(default=None, metadata={'wire': 'duration', 'check': {'type': 'number'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowEvent:
+    """One entry of a workflow's event history.
+
+    Attributes:
+        id: Event id; the stream resumes after it.
+        event: Event name.
+        type: Event type.
+        status: Workflow status: queued, running, completed, failed, cancelled (open set;
+            newer servers add more).
+        message: Human-readable description.
+        timestamp: When it happened (milliseconds since the epoch).
+        data: Event-specific payload.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str | int | None = attrs.field(default=None, metadata={'wire': 'id', 'check': {'type': ['string', 'integer']}})
+    event: str | None = attrs.field(default=None, metadata={'wire': 'event', 'check': {'type': 'string'}})
+    type: str | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'type': 'string'}})
+    status: str | None = attrs.field(default=None, metadata={'wire': 'status', 'check': {'type': 'string'}})
+    message: str | None = attrs.field(default=None, metadata={'wire': 'message', 'check': {'type': 'string'}})
+    timestamp: float | None = attrs.field(default=None, metadata={'wire': 'timestamp', 'check': {'type': 'number'}})
+    data: Any | None = attrs.field(default=None, metadata={'wire': 'data'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowSseFrame:
+    """One server-sent event of a workflow's event stream.
+
+    Attributes:
+        id: Event id (resume after it with ``after`` / ``Last-Event-ID``).
+        event: Event name; ``message`` when the server gave none.
+        data: The data lines parsed as JSON, the raw text when not JSON, or null.
+        raw: The frame's text as received, trimmed.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str | None = attrs.field(default=None, metadata={'wire': 'id', 'check': {'type': 'string'}})
+    event: str = attrs.field(metadata={'wire': 'event', 'check': {'type': 'string'}})
+    data: Any = attrs.field(metadata={'wire': 'data'})
+    raw: str = attrs.field(metadata={'wire': 'raw', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class HostedToolStep:
+    """One step of a ``hosted_tool_sequence`` workflow: a hosted tool call.
+
+    Attributes:
+        id: Step id, used by later steps' dependencies.
+        tool_name: The hosted tool to run.
+        arguments: Tool arguments, as the tool's schema names them (snake_case).
+        depends_on: Values bound from earlier steps or request media.
+    """
+
+    id: str | None = attrs.field(default=None, metadata={'wire': 'id', 'check': {'type': 'string', 'minLength': 1}})
+    tool_name: Literal['sogni_generate_image', 'sogni_edit_image', 'sogni_generate_video', 'sogni_sound_to_video', 'sogni_video_to_video', 'sogni_generate_music'] = attrs.field(metadata={'wire': 'toolName', 'check': {'type': 'string', 'enum': ['sogni_generate_image', 'sogni_edit_image', 'sogni_generate_video', 'sogni_sound_to_video', 'sogni_video_to_video', 'sogni_generate_music']}})
+    arguments: dict[str, Any] = attrs.field(metadata={'wire': 'arguments', 'check': {'type': 'object'}})
+    depends_on: list[StepDependency] | None = attrs.field(default=None, metadata={'wire': 'dependsOn', 'check': {'type': 'array'}})
+
+
+@attrs.frozen(kw_only=True)
+class StepDependency:
+    """Feeds an earlier step's artifact (or a request media reference) into a step argument.
+
+    Attributes:
+        source_step_id: Id of an earlier step, or ``$input_media`` for the request's media
+            references.
+        target_argument: Argument of this step's tool that receives the value.
+        transform: How the artifact is passed: as a URL or as an inline data URI.
+        source_artifact_id: Pick the source artifact by id.
+        source_artifact_index: Pick the source artifact (or media reference) by position.
+        media_type: Only consider artifacts of this media type.
+        required: Fail the step when nothing matches (otherwise the argument is left out).
+    """
+
+    source_step_id: str = attrs.field(metadata={'wire': 'sourceStepId', 'check': {'type': 'string', 'minLength': 1}})
+    target_argument: str = attrs.field(metadata={'wire': 'targetArgument', 'check': {'type': 'string', 'minLength': 1}})
+    transform: Literal['artifact_url', 'artifact_data_uri'] = attrs.field(metadata={'wire': 'transform', 'check': {'type': 'string', 'enum': ['artifact_url', 'artifact_data_uri']}})
+    source_artifact_id: str | None = attrs.field(default=None, metadata={'wire': 'sourceArtifactId', 'check': {'type': 'string'}})
+    source_artifact_index: int | None = attrs.field(default=None, metadata={'wire': 'sourceArtifactIndex', 'check': {'type': 'integer', 'minimum': 0}})
+    media_type: Literal['image', 'video', 'audio'] | None = attrs.field(default=None, metadata={'wire': 'mediaType', 'check': {'type': 'string', 'enum': ['image', 'video', 'audio']}})
+    required: bool | None = attrs.field(default=None, metadata={'wire': 'required', 'check': {'type': 'boolean'}})
 
 
 #: Project parameter classes by project ``type``.

@@ -9,20 +9,25 @@ from typing import TYPE_CHECKING, Any, Literal, overload  # noqa: F401
 from sogni._generated.models import *  # noqa: F403
 from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
 from sogni._params import build_params, resolve_config  # noqa: F401
-from sogni.core.plans import chat, projects
+from sogni.core.plans import account, chat, connection, projects, workflows
+from collections.abc import Sequence
+from sogni.core.account import AccountState
+from sogni.core.auth import TokenPair
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
 from sogni.core.chat.results import ChatMessageInput
+from collections.abc import Mapping, Sequence
 from sogni.core.model_options import ModelOptions
 from sogni.core.video import VideoAssetConfig
 from sogni._assets import AssetInput
+import builtins
 
 if TYPE_CHECKING:
     from sogni._client import SogniClient
     from sogni._chat import ChatStream
     from sogni._project import Project
 
-__all__ = ["Chat", "ChatCompletions", "ChatTools", "ChatHosted", "Projects", "SogniClientFacade"]
+__all__ = ["Account", "Chat", "ChatCompletions", "ChatTools", "ChatHosted", "Projects", "Stats", "CreativeWorkflows", "SogniClientFacade"]
 
 
 class ChatCompletions:
@@ -368,6 +373,152 @@ class ChatHosted:
             network refused the request.
         """
         return self._client._run(chat.create_hosted_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, chat_template_kwargs=chat_template_kwargs, media_references=media_references, api_media_references=api_media_references, timeout=timeout))
+
+
+class Account:
+    """The account: login and sessions, profile, balances, transactions and rewards."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    @property
+    def current(self) -> AccountState:
+        """The current account: username, wallet address, balance (kept live by the network's
+        balance updates), network and connection status.
+        """
+        return self._client._ctx.account
+
+    @property
+    def tokens(self) -> TokenPair | None:
+        """The session's token pair after a login (``None`` with an API key). Save ``tokens.token``
+        and ``tokens.refresh_token`` to resume the session later with ``set_tokens``; they
+        change whenever the session is renewed (see ``client.on("tokens", ...)``).
+        """
+        return self._client._ctx.credentials.tokens
+
+    def login(
+        self,
+        username: str,
+        password: str,
+        *,
+        remember_me: bool = False,
+        app_source: str | None = None,
+    ) -> AccountProfile:
+        """Log in with a username and password: the account's wallet signs the server's nonce
+        (EIP-712), then the session's tokens are kept, renewed before they expire, and the
+        socket connects.
+
+        Args:
+            username: Username.
+            password: Password (used to derive the wallet that signs the login; never sent).
+            remember_me: Ask for a long-lived session.
+            app_source: Attribution label; defaults to the client's ``app_source``.
+
+        Raises:
+            MissingExtraError: the ``wallet`` extra is not installed. AuthenticationError: the
+            credentials were refused.
+        """
+        return self._client._run(account.login(self._client._ctx, username, password, remember_me=remember_me, app_source=app_source))
+
+    def set_tokens(
+        self,
+        token: str | TokenPair,
+        refresh_token: str | None = None,
+    ) -> AccountProfile:
+        """Resume a saved session: an expired access token is renewed first; returns the account's
+        profile.
+
+        Args:
+            token: A saved access token (or the whole ``TokenPair``).
+            refresh_token: The saved refresh token.
+
+        Raises:
+            AuthenticationError: the session expired or was refused.
+        """
+        return self._client._run(account.set_tokens(self._client._ctx, token, refresh_token))
+
+    def logout(
+        self,
+    ) -> None:
+        """End the session on the network and forget the credentials (the socket closes).
+        """
+        self._client._run(account.logout(self._client._ctx))
+
+    def me(
+        self,
+    ) -> AccountProfile:
+        """The account's profile (username, wallet address, e-mail).
+        """
+        return self._client._run(account.me(self._client._ctx))
+
+    def refresh_balance(
+        self,
+    ) -> Balances:
+        """Fetch the balance now (it is also kept live by the network's updates).
+        """
+        return self._client._run(account.refresh_balance(self._client._ctx))
+
+    def wallet_balance(
+        self,
+        wallet_address: str | None = None,
+        provider: Literal['base', 'etherlink'] = 'base',
+    ) -> WalletBalance:
+        """On-chain balances of a wallet: SOGNI, Spark and Ether.
+
+        Args:
+            wallet_address: Wallet to ask about (the account's own when not given).
+            provider: Blockchain.
+        """
+        return self._client._run(account.wallet_balance(self._client._ctx, wallet_address, provider))
+
+    def transactions(
+        self,
+        *,
+        limit: int = 20,
+        offset: int | None = None,
+        status: Literal['completed', 'pending', 'failed'] = 'completed',
+        address: str | None = None,
+        provider: Literal['base', 'etherlink'] | None = None,
+    ) -> TransactionPage:
+        """One page of the account's transaction history.
+
+        Args:
+            limit: Entries per page.
+            offset: Where the page starts (``page.next`` of the previous page).
+            status: Which entries.
+            address: Wallet address (the account's own when not given).
+            provider: Blockchain.
+        """
+        return self._client._run(account.transactions(self._client._ctx, limit=limit, offset=offset, status=status, address=address, provider=provider))
+
+    def rewards(
+        self,
+        provider: Literal['base', 'etherlink'] | None = None,
+    ) -> list[Reward]:
+        """The rewards the account can earn or claim.
+
+        Args:
+            provider: Blockchain.
+        """
+        return self._client._run(account.rewards(self._client._ctx, provider))
+
+    def claim_rewards(
+        self,
+        reward_ids: Sequence[str],
+        *,
+        provider: Literal['base', 'etherlink'] = 'base',
+        turnstile_token: str | None = None,
+    ) -> None:
+        """Claim rewards by id.
+
+        Args:
+            reward_ids: Ids of the rewards to claim.
+            provider: Blockchain.
+            turnstile_token: Anti-bot token, when the network asks for one.
+        """
+        self._client._run(account.claim_rewards(self._client._ctx, reward_ids, provider=provider, turnstile_token=turnstile_token))
 
 
 class Chat:
@@ -898,13 +1049,263 @@ class Projects:
         return self._client._run(projects.estimate_enhancement_cost(self._client._ctx, strength, token_type=token_type))
 
 
+class Stats:
+    """Network statistics: leaderboards."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def leaderboard(
+        self,
+        *,
+        type: str = 'projectCompleteArtist',
+        period: Literal['day', 'lifetime'] = 'day',
+        username: str | None = None,
+        network: Literal['fast', 'relaxed', 'all'] | None = None,
+        page: int | None = None,
+        limit: int | None = None,
+        date: int | None = None,
+        address: str | None = None,
+    ) -> list[LeaderboardEntry]:
+        """A leaderboard page.
+
+        Args:
+            type: What is ranked, e.g. ``projectCompleteArtist`` or
+                ``renderSecCompleteWorker``.
+            period: Time span.
+            username: Show the page around this user.
+            network: Network.
+            page: Page number, from 1.
+            limit: Rows per page.
+            date: Day to show (milliseconds since the epoch).
+            address: Show the page around this wallet.
+
+        Raises:
+            ValidationError: an unknown type, period or network.
+        """
+        return self._client._run(account.leaderboard(self._client._ctx, type=type, period=period, username=username, network=network, page=page, limit=limit, date=date, address=address))
+
+
+class CreativeWorkflows:
+    """Durable creative workflows: multi-step media pipelines that run on the network and report events."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def start(
+        self,
+        kind: str | Mapping[str, Any] | None = None,
+        input: Mapping[str, Any] | None = None,
+        *,
+        token_type: Literal['sogni', 'spark'] | None = None,
+        billing_mode: Literal['subscription', 'tokens', 'auto'] | None = None,
+        app_source: str | None = None,
+        idempotency_key: str | None = None,
+        media_references: Sequence[Mapping[str, Any]] | None = None,
+        template_id: str | None = None,
+        workflow_id: str | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        max_estimated_capacity_units: float | None = None,
+        confirm_cost: bool | None = None,
+    ) -> WorkflowRecord:
+        """Start a durable workflow and return its record (status ``queued`` at first).
+
+        Args:
+            kind: Workflow kind (``image_to_video``, ``hosted_tool_sequence``); leave it out
+                to send the input alone, as newer network clients do. The input may also be
+                given here positionally.
+            input: The inline workflow definition, sent as given (e.g. ``{"title": ...,
+                "steps": [...]}``).
+            token_type: Pay with ``sogni`` tokens or ``spark`` points.
+            billing_mode: How the workflow is billed.
+            app_source: Attribution label; defaults to the client's ``app_source``.
+            idempotency_key: Sent as ``Idempotency-Key``: repeating the call with the same
+                key returns the same workflow (and makes the call safe to retry).
+            media_references: Uploaded media (HTTP(S) URLs, no data URIs) the steps may use
+                through ``$input_media`` dependencies.
+            template_id: Run a saved workflow template by id instead of an inline ``input``.
+            workflow_id: Same as ``template_id`` (the name the network's JavaScript client
+                uses).
+            inputs: Values for the saved template's inputs.
+            max_estimated_capacity_units: Refuse to start when the estimated cost is higher.
+            confirm_cost: Confirm the estimated cost up front.
+
+        Raises:
+            ValidationError: the request is malformed (e.g. a data URI in media_references);
+            nothing was sent.
+        """
+        return self._client._run(workflows.start(self._client._ctx, kind, input, token_type=token_type, billing_mode=billing_mode, app_source=app_source, idempotency_key=idempotency_key, media_references=media_references, template_id=template_id, workflow_id=workflow_id, inputs=inputs, max_estimated_capacity_units=max_estimated_capacity_units, confirm_cost=confirm_cost))
+
+    def start_image_to_video(
+        self,
+        prompt: str,
+        *,
+        video_prompt: str | None = None,
+        negative_prompt: str | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        duration: float | None = None,
+        image_model: str | None = None,
+        video_model: str | None = None,
+        number_of_media: int | None = None,
+        seed: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+        token_type: Literal['sogni', 'spark'] | None = None,
+    ) -> WorkflowRecord:
+        """Start an ``image_to_video`` workflow: an image is generated, then animated.
+
+        Args:
+            prompt: What the image shows.
+            video_prompt: How it moves (defaults to the prompt on the network).
+            negative_prompt: What to avoid.
+            width: Width in pixels.
+            height: Height in pixels.
+            duration: Video length in seconds.
+            image_model: Image model selector, e.g. ``flux2``.
+            video_model: Video model selector, e.g. ``ltx23`` or ``wan22``.
+            number_of_media: How many videos.
+            seed: Seed for repeatable results.
+            extra: Further input keys (wire names), sent as given.
+            token_type: Pay with ``sogni`` tokens or ``spark`` points.
+
+        Raises:
+            ValidationError: an argument is invalid; nothing was sent.
+        """
+        return self._client._run(workflows.start_image_to_video(self._client._ctx, prompt, video_prompt=video_prompt, negative_prompt=negative_prompt, width=width, height=height, duration=duration, image_model=image_model, video_model=video_model, number_of_media=number_of_media, seed=seed, extra=extra, token_type=token_type))
+
+    def start_hosted_tool_sequence(
+        self,
+        steps: Sequence[HostedToolStep | Mapping[str, Any]],
+        *,
+        title: str | None = None,
+        media_references: Sequence[Mapping[str, Any]] | None = None,
+        extra: Mapping[str, Any] | None = None,
+        token_type: Literal['sogni', 'spark'] | None = None,
+    ) -> WorkflowRecord:
+        """Start a ``hosted_tool_sequence`` workflow: hosted tools run one after another, later
+        steps using earlier results. Tool names, arguments and dependencies are checked before
+        anything is sent.
+
+        Args:
+            steps: The steps, in order: ``{id, toolName, arguments, dependsOn}`` (snake_case
+                keys accepted). A dependency binds an earlier step's artifact, or with
+                ``sourceStepId: "$input_media"`` one of ``media_references``, into an argument.
+            title: Title of the workflow.
+            media_references: Uploaded media (HTTP(S) URLs) the steps may use.
+            extra: Further input keys, sent as given.
+            token_type: Pay with ``sogni`` tokens or ``spark`` points.
+
+        Raises:
+            ValidationError: a step is invalid (the message names the step and argument);
+            nothing was sent.
+        """
+        return self._client._run(workflows.start_hosted_tool_sequence(self._client._ctx, steps, title=title, media_references=media_references, extra=extra, token_type=token_type))
+
+    def get(
+        self,
+        workflow_id: str,
+    ) -> WorkflowRecord:
+        """A snapshot of one workflow: status, steps, artifacts, events.
+
+        Args:
+            workflow_id: Workflow id.
+        """
+        return self._client._run(workflows.get(self._client._ctx, workflow_id))
+
+    def list(
+        self,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> builtins.list[WorkflowRecord]:
+        """The account's workflows, newest first.
+
+        Args:
+            limit: Most records to return.
+            offset: Records to skip.
+        """
+        return self._client._run(workflows.list_workflows(self._client._ctx, limit, offset))
+
+    def events(
+        self,
+        workflow_id: str,
+    ) -> builtins.list[WorkflowEvent]:
+        """The event history of a workflow so far.
+
+        Args:
+            workflow_id: Workflow id.
+        """
+        return self._client._run(workflows.events(self._client._ctx, workflow_id))
+
+    def cancel(
+        self,
+        workflow_id: str,
+    ) -> WorkflowRecord:
+        """Ask the network to stop a workflow (cooperatively: the running step may finish first);
+        returns the record.
+
+        Args:
+            workflow_id: Workflow id.
+        """
+        return self._client._run(workflows.cancel(self._client._ctx, workflow_id))
+
+    def stream_events(
+        self,
+        workflow_id: str,
+        *,
+        after: str | int | None = None,
+        last_event_id: str | int | None = None,
+        reconnect: bool = True,
+    ) -> Iterator[WorkflowSseFrame]:
+        """Follow a workflow's events as they happen (server-sent events); the iteration ends after
+        the event with a terminal status (completed, failed, cancelled).
+
+        Args:
+            workflow_id: Workflow id.
+            after: Start after this event id (``None``: from the beginning).
+            last_event_id: Resume after this event id, also sent as ``Last-Event-ID``.
+            reconnect: Re-establish a dropped stream and continue after the last event
+                received (every event arrives exactly once, in order).
+
+        Raises:
+            ConnectionLost: the stream could not be re-established.
+        """
+        return self._client._iterate(workflows.stream_events(self._client._ctx, workflow_id, after=after, last_event_id=last_event_id, reconnect=reconnect))
+
+    def wait(
+        self,
+        workflow_id: str,
+        timeout: float | None = None,
+    ) -> WorkflowRecord:
+        """Wait until a workflow finishes (following its event stream) and return its final record.
+
+        Args:
+            workflow_id: Workflow id.
+            timeout: Seconds to wait at most (checked as events arrive; ``None``: no limit).
+
+        Raises:
+            SogniTimeoutError: it did not finish in time. ConnectionLost: the stream could not
+            be re-established.
+        """
+        return self._client._run(workflows.wait(self._client._ctx, workflow_id, timeout))
+
+
 class SogniClientFacade:
     """The generated part of the SogniClient: construction and groups."""
 
+    account: Account
+    """The account: login and sessions, profile, balances, transactions and rewards."""
     chat: Chat
     """LLM chat: models, cost estimates, completions, tools and hosted completions."""
     projects: Projects
     """Media projects: models, presets, creating and tracking projects."""
+    stats: Stats
+    """Network statistics: leaderboards."""
+    creative_workflows: CreativeWorkflows
+    """Durable creative workflows: multi-step media pipelines that run on the network and report events."""
 
     def __init__(
         self,
@@ -917,6 +1318,8 @@ class SogniClientFacade:
         socket_endpoint: str | None = None,
         timeout: float = 30.0,
         connect: bool = True,
+        socket_event_subscriptions: dict[str, Any] | None = None,
+        testnet: bool = False,
     ) -> None:
         """Arguments shared by ``SogniClient`` and ``AsyncSogniClient``.
 
@@ -929,6 +1332,12 @@ class SogniClientFacade:
             socket_endpoint: Socket host; read from ``SOGNI_SOCKET_ENDPOINT`` when omitted.
             timeout: Seconds before a REST request times out.
             connect: Open the socket right away in the background (otherwise on first use).
+            socket_event_subscriptions: Which socket events to receive: a map of event or
+                group names (e.g. ``modelAvailability``) to booleans, or an update with
+                ``subscribe``/``unsubscribe``/``reset``. Kept across reconnects; see
+                ``set_socket_event_subscriptions``.
+            testnet: Sign logins for the test network (EIP-712 domain ``Sogni-testnet``,
+                chain 84532).
         """
         self._open(resolve_config(ClientConfig, {
             "api_key": api_key,
@@ -939,10 +1348,76 @@ class SogniClientFacade:
             "socket_endpoint": socket_endpoint,
             "timeout": timeout,
             "connect": connect,
+            "socket_event_subscriptions": socket_event_subscriptions,
+            "testnet": testnet,
         }))
         client: Any = self
+        self.account = Account(client)
         self.chat = Chat(client)
         self.projects = Projects(client)
+        self.stats = Stats(client)
+        self.creative_workflows = CreativeWorkflows(client)
 
     def _open(self, config: ClientConfig) -> None:
         raise NotImplementedError
+
+    @property
+    def _client(self) -> SogniClient:
+        return self  # type: ignore[return-value]
+
+    @property
+    def socket_event_subscriptions(self) -> dict[str, bool]:
+        """The socket event subscriptions in force: the network's last word, or what was asked for
+        (events not listed are on).
+        """
+        return self._client._ctx.subscriptions.flags
+
+    def set_socket_event_subscriptions(
+        self,
+        subscriptions: Mapping[str, Any] | None = None,
+        *,
+        subscribe: str | Sequence[str] | None = None,
+        unsubscribe: str | Sequence[str] | None = None,
+        reset: bool | None = None,
+        event: str | None = None,
+        enabled: bool | None = None,
+        timeout: float | None = 10.0,
+    ) -> dict[str, bool]:
+        """Choose which socket events the network sends (a disabled group such as
+        ``modelAvailability`` wins over its members); the choice is kept and re-applied on every
+        reconnection. Returns the network's full map.
+
+        Args:
+            subscriptions: A map of event or group names to booleans
+                (``{"modelAvailability": False}``), or an update in the network's form
+                (``{"subscribe": [...], "reset": True}``).
+            subscribe: Event or group names to switch on.
+            unsubscribe: Event or group names to switch off.
+            reset: Clear every earlier choice first.
+            event: One event or group to switch (with ``enabled``).
+            enabled: Whether ``event`` is on.
+            timeout: Seconds to wait for the network's answer (0: do not wait).
+
+        Raises:
+            ValidationError: the update is malformed. SogniTimeoutError: the network did not
+            answer in time.
+        """
+        return self._client._run(connection.set_socket_event_subscriptions(self._client._ctx, subscriptions, subscribe=subscribe, unsubscribe=unsubscribe, reset=reset, event=event, enabled=enabled, timeout=timeout))
+
+    def switch_network(
+        self,
+        network: Literal['fast', 'relaxed'],
+        *,
+        timeout: float = 10.0,
+    ) -> str:
+        """Move the connection to the fast or relaxed network (new model lists follow); kept across
+        reconnections.
+
+        Args:
+            network: The network to use.
+            timeout: Seconds to wait for the network's confirmation.
+
+        Raises:
+            SogniTimeoutError: the network did not confirm in time.
+        """
+        return self._client._run(connection.switch_network(self._client._ctx, network, timeout=timeout))

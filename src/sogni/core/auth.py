@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_REFRESH_MARGIN",
     "Credentials",
     "JwtClaims",
+    "NoCredentials",
     "RefreshTicket",
     "TokenPair",
     "authorization_header",
@@ -340,6 +341,10 @@ class Credentials(Protocol):
     def has_tokens(self) -> bool:
         """Whether the client is in token mode (logged in with a token pair)."""
 
+    @property
+    def tokens(self) -> TokenPair | None:
+        """The session's token pair (token mode only)."""
+
     def headers(self) -> dict[str, str]:
         """The authentication headers to send now (empty without credentials)."""
 
@@ -359,3 +364,30 @@ class Credentials(Protocol):
 
     def clear(self) -> None:
         """Forget every credential (logout)."""
+
+
+class NoCredentials:
+    """Credentials of a context that sends none (e.g. in tests of plans)."""
+
+    generation = 0
+    refreshing = False
+    has_tokens = False
+    tokens: TokenPair | None = None
+
+    def headers(self) -> dict[str, str]:
+        """No headers."""
+        return {}
+
+    def begin_refresh(self, now: float, *, stale_generation: int | None = None) -> RefreshTicket:
+        """Nothing to renew."""
+        return RefreshTicket("ready")
+
+    def end_refresh(self, tokens: TokenPair | None, *, rejected: bool = False) -> None:
+        """Nothing to record."""
+
+    def set_tokens(self, tokens: TokenPair) -> None:
+        """Refused: there is nowhere to keep them."""
+        raise ValidationError("this client keeps no credentials", field="tokens")
+
+    def clear(self) -> None:
+        """Nothing to forget."""

@@ -9,8 +9,11 @@ from typing import Any, Generic, Protocol, TypeVar
 import attrs
 
 from sogni._generated.models import ClientConfig, ModelInfo
+from sogni.core.account import AccountState
+from sogni.core.auth import Credentials, NoCredentials
 from sogni.core.chat.context import ChatContext
 from sogni.core.projects import ProjectEvent, ProjectState
+from sogni.core.subscriptions import SubscriptionState
 
 T = TypeVar("T")
 
@@ -57,6 +60,12 @@ class CoreContext:
     tiers: Cached[dict[str, Any]] | None = None
     size_presets: dict[tuple[str, str], Cached[list[Any]]] = attrs.field(factory=dict)
     clock: Callable[[], float] = time.time
+    #: The client's credentials (an API key or a login session).
+    credentials: Credentials = attrs.field(factory=NoCredentials)
+    #: The current account, kept live by socket events (``client.account.current``).
+    account: AccountState = attrs.field(factory=AccountState)
+    #: Socket event subscriptions, re-sent in the handshake of every (re)connection.
+    subscriptions: SubscriptionState = attrs.field(factory=SubscriptionState)
     #: Seconds a project may stay silent before the client checks on it with the network.
     project_keep_alive: float = 120.0
     chat: ChatContext = attrs.field(factory=ChatContext)

@@ -24,6 +24,7 @@ __all__ = [
     "ReadStream",
     "RemoteAsset",
     "RestCall",
+    "Sleep",
     "SocketSend",
     "Upload",
     "WaitForModels",
@@ -39,6 +40,9 @@ class RestCall:
 
     ``envelope`` says whether the answer is wrapped in ``{"status", "data"}``; its ``data``
     is what the driver returns then. Only ``idempotent`` calls are retried.
+    ``authorize`` attaches the client's credentials (renewing an expiring access token
+    first, and renewing once more and retrying after a 401); login, nonce and token
+    refresh calls turn it off. ``no_body`` sends a POST without any body.
     """
 
     method: str
@@ -50,6 +54,8 @@ class RestCall:
     idempotent: bool = True
     timeout: float | None = 30.0
     headers: Mapping[str, str] | None = None
+    authorize: bool = True
+    no_body: bool = False
 
 
 @attrs.frozen
@@ -58,6 +64,13 @@ class SocketSend:
 
     type: str
     payload: Any
+
+
+@attrs.frozen
+class Sleep:
+    """Pause the plan for ``seconds`` (e.g. a reconnect backoff delay)."""
+
+    seconds: float
 
 
 @attrs.frozen
@@ -95,7 +108,6 @@ class Upload:
     No credentials are sent; a failure raises :class:`~sogni.errors.UploadError` naming
     ``asset``.
     """
-
 
     url: str
     source: Any
@@ -142,7 +154,11 @@ class Invoke:
 
 @attrs.frozen
 class OpenStream:
-    """Start a streaming HTTP request; the driver returns a handle for :class:`ReadStream`."""
+    """Start a streaming HTTP request; the driver returns a handle for :class:`ReadStream`.
+
+    The call's ``timeout`` bounds the wait for each chunk (``None``: wait forever); a
+    stream that stays silent longer counts as a dropped connection.
+    """
 
     call: RestCall
 
@@ -167,6 +183,7 @@ class CloseStream:
 Effect = (
     RestCall
     | SocketSend
+    | Sleep
     | WaitForModels
     | WaitUntil
     | PrepareAsset

@@ -265,6 +265,24 @@ class LocalSupernet:
 
         return self._on_loop(snapshot)
 
+    def subscriptions(self, app_id: str | None = None) -> dict[str, bool] | None:
+        """The socket event subscriptions the server holds for a live connection.
+
+        ``app_id`` picks the connection (default: the only one); ``None`` when there is no
+        such connection. Events not in the map are on.
+        """
+        def snapshot() -> dict[str, bool] | None:
+            connections = self._world.hub.connections()
+            if app_id is not None:
+                connections = [c for c in connections if c.app_id == app_id]
+            if not connections:
+                return None
+            if len(connections) > 1:
+                raise ValueError("several clients are connected; pass app_id")
+            return connections[0].subscriptions.snapshot()
+
+        return self._on_loop(snapshot)
+
     def clear_records(self) -> None:
         """Forget recorded requests and messages (projects and uploads are kept)."""
         self._world.recorder.clear()

@@ -14,6 +14,7 @@ from .auth import Account, Authenticator
 from .catalogue import Catalogue, default_catalogue
 from .faults import FaultPlan
 from .jobs import Simulator, Timing
+from .ledger import Ledger
 from .media import MediaSpec
 from .recording import Recorder
 from .sockets import Hub
@@ -65,6 +66,7 @@ class SupernetState:
         self.login_nonces: dict[str, str] = {}  # lower-cased wallet address -> nonce
         self.workflows = WorkflowEngine(self.result_url, options.step_delay)
         self.workflow_keys: dict[str, str] = {}  # Idempotency-Key -> workflow id
+        self.ledger = Ledger()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` on the server loop; it is cancelled when the server stops."""

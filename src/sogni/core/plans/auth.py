@@ -35,15 +35,13 @@ def needs_credentials(effect: object) -> bool:
     return isinstance(effect, RestCall) and effect.authorize
 
 
-def _credentials(ctx: CoreContext) -> Credentials | None:
+def _credentials(ctx: CoreContext) -> Credentials:
     return ctx.credentials
 
 
 def ensure_fresh_token(ctx: CoreContext, *, stale_generation: int | None = None) -> Plan[None]:
     """Renew the access token if it expires soon (or was refused: ``stale_generation``)."""
     credentials = _credentials(ctx)
-    if credentials is None:
-        return
     while True:
         ticket = credentials.begin_refresh(ctx.clock(), stale_generation=stale_generation)
         if ticket.action == "ready":
@@ -100,8 +98,6 @@ def _signed(effect: RestCall | OpenStream, headers: dict[str, str]) -> RestCall 
 def authorized(ctx: CoreContext, effect: RestCall | OpenStream) -> Plan[Any]:
     """Carry out ``effect`` with the client's credentials (see the module docstring)."""
     credentials = _credentials(ctx)
-    if credentials is None:
-        return (yield _signed(effect, {}))
     yield from ensure_fresh_token(ctx)
     generation = credentials.generation
     try:

@@ -1,0 +1,321 @@
+"""Plans of durable creative workflows (``client.creative_workflows``).
+
+Requests come from :mod:`sogni.core.workflows` (validated before anything is sent);
+replies are unwrapped and turned into the generated models. The event stream is read with
+:class:`~sogni.core.sse.SseStream`, which resumes after the last delivered event when the
+connection drops, so every event arrives exactly once, in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from sogni._generated.models import (
+    WorkflowEvent,
+    WorkflowRecord,
+    WorkflowSseFrame,
+)
+from sogni._wire import from_wire, from_wire_list
+from sogni.core import workflows as wf
+from sogni.core.context import CoreContext
+from sogni.core.effects import CloseStream, Emit, OpenStream, ReadStream, RestCall, Sleep
+from sogni.core.plans import Plan
+from sogni.core.reconnect import Backoff
+from sogni.core.sse import SseFrame, SseStream
+from sogni.errors import ApiError, ConnectionLost, SogniTimeoutError, ValidationError
+
+__all__ = [
+    "STREAM_IDLE_TIMEOUT",
+    "cancel",
+    "events",
+    "get",
+    "list_workflows",
+    "start",
+    "start_hosted_tool_sequence",
+    "start_image_to_video",
+    "stream_events",
+    "wait",
+]
+
+STREAM_IDLE_TIMEOUT = 60.0
+"""Seconds the event stream may stay silent (the network sends keep-alives far more often)
+before the connection counts as dropped and is re-established."""
+
+STREAM_RECONNECTS = 8
+"""Reconnect attempts in a row without receiving an event before the stream gives up."""
+
+# Stream answers worth retrying: rate limiting and gateway trouble.
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def _rest_call(request: wf.WorkflowRequest, *, idempotent: bool | None = None) -> RestCall:
+    return RestCall(
+        request.method,
+        request.path,
+        query=dict(request.query) or None,
+        json=request.json,
+        headers=dict(request.headers) or None,
+        idempotent=request.idempotent if idempotent is None else idempotent,
+        timeout=None,  # workflow calls have no time limit
+        no_body=request.method != "GET" and request.json is None,
+    )
+
+
+def _send(request: wf.WorkflowRequest, *, idempotent: bool | None = None) -> Plan[Any]:
+    data = yield _rest_call(request, idempotent=idempotent)
+    assert request.result_key is not None
+    return wf.unwrap(data, request.result_key)
+
+
+def _record(data: Any) -> WorkflowRecord:
+    return from_wire(WorkflowRecord, data)
+
+
+def _plain(value: Any) -> Any:
+    """Generated models (steps, dependencies) as plain wire dictionaries."""
+    if attrs.has(type(value)):
+        out: dict[str, Any] = {}
+        for field in attrs.fields(type(value)):
+            item = getattr(value, field.name)
+            if field.metadata.get("extra"):
+                out.update(item or {})
+            elif item is not None:
+                out[field.metadata.get("wire", field.name)] = _plain(item)
+        return out
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def start(
+    ctx: CoreContext,
+    kind: str | Mapping[str, Any] | None = None,
+    input: Mapping[str, Any] | None = None,
+    *,
+    token_type: str | None = None,
+    billing_mode: str | None = None,
+    app_source: str | None = None,
+    idempotency_key: str | None = None,
+    media_references: Sequence[Any] | None = None,
+    template_id: str | None = None,
+    workflow_id: str | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    max_estimated_capacity_units: float | None = None,
+    confirm_cost: bool | None = None,
+) -> Plan[WorkflowRecord]:
+    """Start a workflow from an inline ``input`` or a saved template."""
+    if isinstance(kind, Mapping) and input is None:
+        kind, input = None, kind  # start({...}): the input given positionally
+    if template_id is not None and workflow_id is not None and template_id != workflow_id:
+        raise ValidationError(
+            "give the saved template's id once (template_id or workflow_id)", field="template_id"
+        )
+    request = wf.start_request(
+        kind=kind,  # type: ignore[arg-type]
+        input=None if input is None else _plain(input),
+        template_id=template_id if template_id is not None else workflow_id,
+        inputs=inputs,
+        token_type=token_type,
+        billing_mode=billing_mode,
+        app_source=app_source or ctx.config.app_source,
+        idempotency_key=idempotency_key,
+        media_references=None if media_references is None else _plain(media_references),
+        max_estimated_capacity_units=max_estimated_capacity_units,
+        confirm_cost=confirm_cost,
+    )
+    # With an Idempotency-Key the server answers a repeat with the same workflow.
+    data = yield from _send(request, idempotent=bool(idempotency_key))
+    return _record(data)
+
+
+def start_image_to_video(
+    ctx: CoreContext,
+    prompt: str,
+    *,
+    video_prompt: str | None = None,
+    negative_prompt: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+    duration: float | None = None,
+    image_model: str | None = None,
+    video_model: str | None = None,
+    number_of_media: int | None = None,
+    seed: int | None = None,
+    extra: Mapping[str, Any] | None = None,
+    token_type: str | None = None,
+) -> Plan[WorkflowRecord]:
+    """Start an ``image_to_video`` workflow."""
+    request = wf.start_image_to_video_request(
+        prompt,
+        video_prompt=video_prompt,
+        negative_prompt=negative_prompt,
+        width=width,
+        height=height,
+        duration=duration,
+        image_model=image_model,
+        video_model=video_model,
+        number_of_media=number_of_media,
+        seed=seed,
+        extra=extra,
+        token_type=token_type,
+    )
+    data = yield from _send(request, idempotent=False)
+    return _record(data)
+
+
+def start_hosted_tool_sequence(
+    ctx: CoreContext,
+    steps: Sequence[Any],
+    *,
+    title: str | None = None,
+    media_references: Sequence[Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+    token_type: str | None = None,
+) -> Plan[WorkflowRecord]:
+    """Start a ``hosted_tool_sequence`` workflow (steps validated before sending)."""
+    request = wf.start_hosted_tool_sequence_request(
+        _plain(list(steps)) if isinstance(steps, (list, tuple)) else steps,
+        title=title,
+        media_references=None if media_references is None else _plain(media_references),
+        extra=extra,
+        token_type=token_type,
+    )
+    data = yield from _send(request, idempotent=False)
+    return _record(data)
+
+
+def get(ctx: CoreContext, workflow_id: str) -> Plan[WorkflowRecord]:
+    """A snapshot of one workflow."""
+    data = yield from _send(wf.get_request(workflow_id))
+    return _record(data)
+
+
+def list_workflows(
+    ctx: CoreContext, limit: int | None = None, offset: int | None = None
+) -> Plan[list[WorkflowRecord]]:
+    """The account's workflows, newest first."""
+    data = yield from _send(wf.list_request(limit=limit, offset=offset))
+    return from_wire_list(WorkflowRecord, data)
+
+
+def events(ctx: CoreContext, workflow_id: str) -> Plan[list[WorkflowEvent]]:
+    """A workflow's event history."""
+    data = yield from _send(wf.events_request(workflow_id))
+    return from_wire_list(WorkflowEvent, data)
+
+
+def cancel(ctx: CoreContext, workflow_id: str) -> Plan[WorkflowRecord]:
+    """Ask the network to stop a workflow; returns its record at that moment."""
+    data = yield from _send(wf.cancel_request(workflow_id))
+    return _record(data)
+
+
+def _frame(frame: SseFrame) -> WorkflowSseFrame:
+    return WorkflowSseFrame(id=frame.id, event=frame.event, data=frame.data, raw=frame.raw)
+
+
+def _stream(
+    ctx: CoreContext,
+    workflow_id: str,
+    after: str | int | None,
+    last_event_id: str | int | None,
+    reconnect: bool,
+) -> Plan[None]:
+    path = wf.workflow_path(workflow_id, "events", "stream")
+    stream = SseStream.starting(after=after, last_event_id=last_event_id)
+    backoff = Backoff(base=0.25, cap=5.0, max_attempts=STREAM_RECONNECTS)
+    while not stream.done:
+        query, headers = stream.next_request()
+        call = RestCall(
+            "GET", path, query=query or None, headers=headers, timeout=STREAM_IDLE_TIMEOUT
+        )
+        handle: Any = None
+        lost: Exception | None = None
+        fatal: Exception | None = None
+        # No ``finally`` here: a consumer that stops early closes this generator, and the
+        # driver then closes the stream itself.
+        try:
+            handle = yield OpenStream(call)
+            while not stream.done:
+                chunk = yield ReadStream(handle)
+                frames = stream.end_of_body() if chunk is None else stream.feed(chunk)
+                for frame in frames:
+                    backoff.reset()
+                    yield Emit(_frame(frame))
+                if chunk is None:
+                    break
+        except ConnectionLost as exc:
+            stream.connection_lost()
+            lost = exc
+        except ApiError as exc:
+            if exc.status in _RETRY_STATUSES:
+                lost = exc
+            else:
+                fatal = exc
+        except Exception as exc:  # noqa: BLE001 - re-raised once the stream is closed
+            fatal = exc
+        if handle is not None:
+            yield CloseStream(handle)
+        if fatal is not None:
+            raise fatal
+        if stream.done:
+            return
+        # The body ended or broke before the terminal event: resume after the last one.
+        delay = backoff.next_delay() if reconnect else None
+        if delay is None:
+            raise ConnectionLost(
+                f"the event stream of workflow {workflow_id} ended before the workflow "
+                f"finished ({lost or 'the server closed it'})"
+            )
+        yield Sleep(delay)
+
+
+def stream_events(
+    ctx: CoreContext,
+    workflow_id: str,
+    after: str | int | None = None,
+    last_event_id: str | int | None = None,
+    reconnect: bool = True,
+) -> Plan[None]:
+    """Emit every event frame of a workflow until its terminal status."""
+    wf.workflow_path(workflow_id)  # validate the id before any I/O
+    yield from _stream(ctx, workflow_id, after, last_event_id, reconnect)
+
+
+def wait(
+    ctx: CoreContext, workflow_id: str, timeout: float | None = None
+) -> Plan[WorkflowRecord]:
+    """Follow the event stream until the workflow finishes, then return its record."""
+    wf.workflow_path(workflow_id)
+    deadline = None if timeout is None else ctx.clock() + timeout
+    record: WorkflowRecord = yield from get(ctx, workflow_id)
+    if wf.is_terminal_status(record.status):
+        return record
+    plan = _stream(ctx, workflow_id, None, None, True)
+    value: Any = None
+    error: BaseException | None = None
+    try:
+        while True:
+            try:
+                effect = plan.throw(error) if error is not None else plan.send(value)
+            except StopIteration:
+                break
+            value, error = None, None
+            if isinstance(effect, Emit):
+                if deadline is not None and ctx.clock() > deadline:
+                    raise SogniTimeoutError(
+                        f"workflow {workflow_id} did not finish within {timeout} s"
+                    )
+                continue
+            try:
+                value = yield effect
+            except Exception as exc:  # noqa: BLE001 - handed back to the stream plan
+                error = exc
+    finally:
+        plan.close()
+    return (yield from get(ctx, workflow_id))

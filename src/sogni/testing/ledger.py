@@ -1,0 +1,139 @@
+"""Account history of the emulated network: transactions, rewards and leaderboards.
+
+The data is deterministic (derived from the wallet address), so tests can rely on it:
+every account has 45 completed transactions, three rewards (one claimable, one already
+claimed, one that is not claimable yet) and there is a fixed leaderboard of 30 users.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+__all__ = ["LEADERBOARD_TYPES", "Ledger", "RewardError"]
+
+LEADERBOARD_TYPES = frozenset({
+    "renderUSDCompleteWorker", "renderUSDCompleteArtist", "renderSecCompleteWorker",
+    "renderSecCompleteArtist", "renderTokenCompleteWorker", "renderTokenCompleteWorker2",
+    "renderTokenCompleteArtist", "renderTokenCompleteArtist2", "jobCompleteWorker",
+    "jobCompleteArtist", "projectCompleteArtist", "uloginWorker", "uloginArtist",
+    "tokenVolume", "referral",
+})
+
+TRANSACTIONS_PER_ACCOUNT = 45
+_EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
+
+
+class RewardError(Exception):
+    """A claim the network refuses (answered with HTTP 400)."""
+
+
+def _seed(address: str) -> int:
+    return int(hashlib.sha256(address.lower().encode()).hexdigest()[:8], 16)
+
+
+def wallet_balance(address: str, provider: str) -> dict[str, str]:
+    """On-chain balances of a wallet: stable per address and provider."""
+    seed = _seed(address + provider)
+    return {"sogni": f"{seed % 5000}.{seed % 100:02d}", "spark": f"{seed % 300}.00",
+            "ether": f"0.{seed % 1000:03d}"}
+
+
+def _transactions(address: str) -> list[dict[str, Any]]:
+    seed = _seed(address)
+    entries = []
+    for index in range(TRANSACTIONS_PER_ACCOUNT):
+        created = _EPOCH_MS + index * 3_600_000
+        deposit = index == 0
+        entries.append({
+            "_id": f"{seed:08x}{index:04d}",
+            "id": f"tx-{seed:08x}-{index}",
+            "SID": seed % 100_000 + index,
+            "address": address,
+            "createTime": created,
+            "updateTime": created + 1000,
+            "endTime": created + 2000,
+            "status": "completed",
+            "role": "artist",
+            "clientSID": seed % 1000,
+            "addressSID": seed % 1000 + 1,
+            "amount": 100.0 if deposit else round(0.5 + (seed + index) % 7 * 0.25, 2),
+            "description": "Deposit" if deposit else f"Project {index}",
+            "source": "deposit" if deposit else "project",
+            "sourceSID": f"project-{index}",
+            "type": "credit" if deposit else "debit",
+            "tokenType": "sogni" if index % 3 else "spark",
+        })
+    entries.reverse()  # newest first
+    return entries
+
+
+class Ledger:
+    """Transactions, rewards and leaderboards; mutated on the server loop only."""
+
+    def __init__(self) -> None:
+        self._claims: dict[tuple[str, str], int] = {}  # (address, reward id) -> claim time
+
+    def transactions(self, address: str, status: str, limit: int,
+                     offset: int) -> dict[str, Any]:
+        """One page of history and the offset of the next page."""
+        entries = [t for t in _transactions(address) if t["status"] == status]
+        page = entries[offset:offset + limit]
+        next_offset = offset + len(page)
+        return {"transactions": page, "next": next_offset}
+
+    def rewards(self, address: str, now: float | None = None) -> list[dict[str, Any]]:
+        """The account's rewards with their claim state."""
+        now = time.time() if now is None else now
+        daily_claim = self._claims.get((address.lower(), "daily-boost"), 0)
+        daily_open = daily_claim == 0 or now >= daily_claim + 86400
+        return [
+            {"id": "daily-boost", "type": "instant", "title": "Daily boost",
+             "description": "Free Spark points once a day", "amount": "5", "tokenType": "spark",
+             "claimed": 0 if daily_open else 1, "canClaim": 1 if daily_open else 0,
+             "cantClaimReason": None if daily_open else "already_claimed",
+             "lastClaimTimestamp": daily_claim, "claimResetFrequencySec": 86400},
+            {"id": "welcome", "type": "instant", "title": "Welcome bonus",
+             "description": "Thanks for joining", "amount": "50", "tokenType": "spark",
+             "claimed": 1, "canClaim": 0, "cantClaimReason": "already_claimed",
+             "lastClaimTimestamp": int(_EPOCH_MS / 1000), "claimResetFrequencySec": -1},
+            {"id": "first-video", "type": "conditioned", "title": "First video",
+             "description": "Render your first video", "amount": "25", "tokenType": "spark",
+             "claimed": 0, "canClaim": 0, "cantClaimReason": None,
+             "lastClaimTimestamp": 0, "claimResetFrequencySec": -1},
+        ]
+
+    def claim(self, address: str, reward_ids: list[str], now: float | None = None) -> None:
+        """Claim rewards; every id must be claimable (nothing is claimed otherwise)."""
+        now = time.time() if now is None else now
+        by_id = {r["id"]: r for r in self.rewards(address, now)}
+        for reward_id in reward_ids:
+            reward = by_id.get(reward_id)
+            if reward is None:
+                raise RewardError(f"Unknown reward {reward_id!r}")
+            if not reward["canClaim"]:
+                raise RewardError(f"Reward {reward_id!r} cannot be claimed now")
+        for reward_id in reward_ids:
+            self._claims[(address.lower(), reward_id)] = int(now)
+
+    @staticmethod
+    def leaderboard(kind: str, period: str, network: str | None, page: int, limit: int,
+                    username: str | None, address: str | None) -> list[dict[str, Any]]:
+        """A leaderboard page (a fixed field of 30 users, ranked by a stable value)."""
+        seed = _seed(kind + period + (network or "all"))
+        rows = []
+        for index in range(30):
+            rows.append({"username": f"artist{index:02d}", "address": f"0x{index:040x}",
+                         "country": ["US", "DE", "JP", "BR", "IN"][index % 5],
+                         "value": str((seed % 1000 + 1) * (30 - index)),
+                         "role": "worker" if kind.endswith(("Worker", "Worker2")) else "artist"})
+        ranked = [{"rank": n + 1, **row} for n, row in enumerate(rows)]
+        if username is not None or address is not None:
+            around = next((r for r in ranked if r["username"] == username
+                           or r["address"].lower() == (address or "").lower()), None)
+            if around is None:
+                return []
+            page = (around["rank"] - 1) // limit + 1
+        start = (page - 1) * limit
+        return ranked[start:start + limit]
