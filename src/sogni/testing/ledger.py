@@ -122,13 +122,13 @@ class Ledger:
                     username: str | None, address: str | None) -> list[dict[str, Any]]:
         """A leaderboard page (a fixed field of 30 users, ranked by a stable value)."""
         seed = _seed(kind + period + (network or "all"))
-        rows = []
+        rows: list[dict[str, Any]] = []
         for index in range(30):
             rows.append({"username": f"artist{index:02d}", "address": f"0x{index:040x}",
                          "country": ["US", "DE", "JP", "BR", "IN"][index % 5],
                          "value": str((seed % 1000 + 1) * (30 - index)),
                          "role": "worker" if kind.endswith(("Worker", "Worker2")) else "artist"})
-        ranked = [{"rank": n + 1, **row} for n, row in enumerate(rows)]
+        ranked: list[dict[str, Any]] = [{"rank": n + 1, **row} for n, row in enumerate(rows)]
         if username is not None or address is not None:
             around = next((r for r in ranked if r["username"] == username
                            or r["address"].lower() == (address or "").lower()), None)
