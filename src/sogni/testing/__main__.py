@@ -18,9 +18,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step-delay", type=float, default=0.05,
                         help="seconds between progress events (0.05)")
     parser.add_argument("--steps", type=int, default=None, help="force this many steps per job")
+    parser.add_argument("--account", action="append", default=[], metavar="USER:PASSWORD",
+                        help="an account that can log in with username and password "
+                             "(repeatable; needs the wallet extra)")
     args = parser.parse_args(argv)
+    accounts = dict(item.split(":", 1) for item in args.account if ":" in item)
     net = LocalSupernet(api_key=args.api_key, host=args.host, port=args.port,
-                        step_delay=args.step_delay, steps=args.steps)
+                        step_delay=args.step_delay, steps=args.steps, accounts=accounts)
     with net:
         print(f"Local Supernet listening (api key: {net.api_key})", flush=True)
         print(f"  REST endpoint:   {net.rest_url}", flush=True)

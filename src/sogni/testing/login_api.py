@@ -84,6 +84,9 @@ async def login(request: web.Request) -> web.Response:
     address = _address(body)
     _check_signature(state, address, body, "Authentication")
     account = state.auth.by_address(address)
+    if account is None and state.options.auto_register:
+        # The signature proves the wallet; give it an account named after its address.
+        account = state.auth.register(f"user-{address[2:10].lower()}", address)
     if account is None:
         return envelope.error(404, "No account exists for this wallet; sign up first")
     return envelope.success({**_token_pair(state, address), "username": account.username})

@@ -6,7 +6,7 @@ import asyncio
 import concurrent.futures
 import hashlib
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -56,6 +56,12 @@ class LocalSupernet:
         require_uploads: fail a ``jobRequest`` whose flags promise uploads that never arrived.
         max_image_upload_bytes / max_media_upload_bytes: upload size limits.
         access_token_ttl / refresh_token_ttl: lifetimes (seconds) of login tokens.
+        accounts: ``{username: password}`` of accounts that can log in with username and
+            password (the wallet is derived as the network's clients do; needs the
+            ``wallet`` extra). More can be added with :meth:`add_account`.
+        auto_register: a wallet nobody registered that signs a login correctly gets an
+            account named ``user-<address prefix>`` (so any username/password pair can log
+            in); ``False`` answers 404 like the real network.
         username: the API-key account's username.
         catalogue: replace the model catalogue.
     """
@@ -74,6 +80,8 @@ class LocalSupernet:
         max_media_upload_bytes: int = 500 * 1024 * 1024,
         access_token_ttl: float = 3600.0,
         refresh_token_ttl: float = 30 * 86400.0,
+        accounts: Mapping[str, str] | None = None,
+        auto_register: bool = True,
         username: str = "local-artist",
         catalogue: Catalogue | None = None,
     ) -> None:
@@ -82,7 +90,8 @@ class LocalSupernet:
             job_stagger=job_stagger, require_uploads=require_uploads,
             max_image_upload_bytes=max_image_upload_bytes,
             max_media_upload_bytes=max_media_upload_bytes, access_token_ttl=access_token_ttl,
-            refresh_token_ttl=refresh_token_ttl)
+            refresh_token_ttl=refresh_token_ttl, auto_register=auto_register)
+        self._accounts = dict(accounts or {})
         self._host = host
         self._requested_port = port
         self._catalogue = catalogue
@@ -125,6 +134,8 @@ class LocalSupernet:
             self._loop = None
             self._state.storage.cleanup()
             raise
+        for name, password in self._accounts.items():
+            self.add_account(name, password=password)
         return self
 
     async def _serve(self) -> None:

@@ -40,6 +40,7 @@ class SupernetOptions:
     max_media_upload_bytes: int = 500 * 1024 * 1024
     access_token_ttl: float = 3600.0
     refresh_token_ttl: float = 30 * 86400.0
+    auto_register: bool = True
 
 
 class SupernetState:
