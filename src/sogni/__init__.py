@@ -23,9 +23,27 @@ from sogni.errors import (
 )
 
 if TYPE_CHECKING:
+    from sogni._chat import ChatStream
     from sogni._client import SogniClient
     from sogni._generated.models import ImageProjectParams, ModelInfo, SizePreset, SupportedModel
     from sogni._project import Job, Project
+    from sogni.core.chat import (
+        ChatChunk,
+        ChatCompletion,
+        ChatCost,
+        ChatJobState,
+        HostedChatCompletion,
+        LLMCostEstimate,
+        LLMModelInfo,
+        SogniTools,
+        ToolCall,
+        ToolProgress,
+        ToolResult,
+        ToolRound,
+        Usage,
+        is_sogni_tool_call,
+        parse_tool_call_arguments,
+    )
     from sogni.core.model_options import ModelOptions
     from sogni.core.projects import ProjectEvent
 
@@ -34,10 +52,18 @@ __version__ = "0.1.0"
 __all__ = [
     "ApiError",
     "AuthenticationError",
+    "ChatChunk",
+    "ChatCompletion",
+    "ChatCost",
     "ChatJobError",
+    "ChatJobState",
+    "ChatStream",
     "ConnectionLost",
+    "HostedChatCompletion",
     "ImageProjectParams",
     "Job",
+    "LLMCostEstimate",
+    "LLMModelInfo",
     "MissingExtraError",
     "ModelInfo",
     "ModelOptions",
@@ -49,9 +75,17 @@ __all__ = [
     "SogniClient",
     "SogniError",
     "SogniTimeoutError",
+    "SogniTools",
     "SupportedModel",
+    "ToolCall",
+    "ToolProgress",
+    "ToolResult",
+    "ToolRound",
     "UploadError",
+    "Usage",
     "ValidationError",
+    "is_sogni_tool_call",
+    "parse_tool_call_arguments",
 ]
 
 _LAZY = {
@@ -64,6 +98,27 @@ _LAZY = {
     "SupportedModel": "sogni._generated.models",
     "ModelOptions": "sogni.core.model_options",
     "ProjectEvent": "sogni.core.projects",
+    "ChatStream": "sogni._chat",
+    **dict.fromkeys(
+        (
+            "ChatChunk",
+            "ChatCompletion",
+            "ChatCost",
+            "ChatJobState",
+            "HostedChatCompletion",
+            "LLMCostEstimate",
+            "LLMModelInfo",
+            "SogniTools",
+            "ToolCall",
+            "ToolProgress",
+            "ToolResult",
+            "ToolRound",
+            "Usage",
+            "is_sogni_tool_call",
+            "parse_tool_call_arguments",
+        ),
+        "sogni.core.chat",
+    ),
 }
 
 

@@ -60,11 +60,11 @@ class ChatStream(ChatStreamView):
             with self._cond:
                 self._waiting = True
                 try:
-                    if not chunks and not job.finished and not self._cond.wait(job.timeout):
-                        if not chunks and not job.finished:
-                            self._timed_out()
+                    silent = not chunks and not job.finished and not self._cond.wait(job.timeout)
                 finally:
                     self._waiting = False
+            if silent and not chunks and not job.finished:
+                self._timed_out()
 
     def wait_for_completion(self) -> ChatCompletion:
         """Read the rest of the stream and return the whole answer (raises on failure)."""

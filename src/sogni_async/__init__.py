@@ -8,15 +8,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sogni_async._chat import AsyncChatStream
     from sogni_async._client import AsyncSogniClient
     from sogni_async._project import AsyncJob, AsyncProject
 
-__all__ = ["AsyncJob", "AsyncProject", "AsyncSogniClient"]
+__all__ = ["AsyncChatStream", "AsyncJob", "AsyncProject", "AsyncSogniClient"]
 
 _LAZY = {
     "AsyncSogniClient": "sogni_async._client",
     "AsyncProject": "sogni_async._project",
     "AsyncJob": "sogni_async._project",
+    "AsyncChatStream": "sogni_async._chat",
 }
 
 

@@ -163,3 +163,90 @@ def test_vision_parts_are_read_as_text() -> None:
 def test_unknown_model_is_refused() -> None:
     with pytest.raises(ChatRequestError):
         reply(model="nope")
+
+
+def test_reply_thinks_when_thinking_is_on() -> None:
+    result = reply(chat_template_kwargs={"enable_thinking": True})
+    assert result.chunks[0] == "<think>\n"
+    assert result.content == ("<think>\nConsidering: one two three four\n</think>\n\n"
+                              "Echo: one two three four")
+    assert reply(chat_template_kwargs={"enable_thinking": False}).content == (
+        "Echo: one two three four")
+
+
+def test_fail_marker_streams_up_to_it_then_fails() -> None:
+    result = reply(messages=[{"role": "user", "content": "a b [fail:busy] c"}])
+    assert result.content == "Echo: a b "
+    assert result.error == ("busy", "The worker failed the job (busy)")
+    assert reply(messages=[{"role": "user", "content": "[fail]"}]).error is not None
+
+
+def test_tool_call_ids_depend_only_on_the_conversation() -> None:
+    first = reply(tools=[WEATHER_TOOL], tool_choice="required")
+    again = reply(tools=[WEATHER_TOOL], tool_choice="required")
+    other = reply(tools=[WEATHER_TOOL], tool_choice="required",
+                  messages=[{"role": "user", "content": "other"}])
+    assert first.tool_calls[0]["id"] == again.tool_calls[0]["id"]
+    assert first.tool_calls[0]["id"] != other.tool_calls[0]["id"]
+
+
+def test_sogni_tools_are_called_for_media_requests() -> None:
+    from sogni.testing.chat_api import sogni_tool_definitions
+
+    tools = sogni_tool_definitions()
+    for text, name in [("draw a picture of a cat", "sogni_generate_image"),
+                       ("a short video of waves", "sogni_generate_video"),
+                       ("write a song", "sogni_generate_music")]:
+        result = reply(tools=tools, messages=[{"role": "user", "content": text}])
+        assert result.tool_calls[0]["function"]["name"] == name
+        assert json.loads(result.tool_calls[0]["function"]["arguments"]) == {"prompt": text}
+    assert reply(tools=tools).tool_calls == []
+
+
+def test_socket_chat_fails_after_streaming_on_request(net: LocalSupernet,
+                                                     sock: RawSocket) -> None:
+    request = chat_request("x y [fail:overloaded]")
+    sock.send("llmJobRequest", request)
+    events = sock.recv_until("llmJobError", where=lambda p: p["jobID"] == request["jobID"])
+    tokens = [p for k, p in events if k == "jobTokens"]
+    assert "".join(p.get("content", "") for p in tokens) == "Echo: x y "
+    assert all("finishReason" not in p for p in tokens)
+    error = events[-1][1]
+    assert error["error"] == "overloaded" and error["workerName"] == "local-llm-worker-1"
+    assert not [k for k, _ in events if k == "llmJobResult"]
+
+
+def test_socket_chat_offers_sogni_tools_when_asked(net: LocalSupernet, sock: RawSocket) -> None:
+    events = run_chat(sock, chat_request("paint an image of a bridge", sogni_tools=True))
+    deltas = [d for k, p in events if k == "jobTokens" for d in p.get("tool_calls", [])]
+    assert deltas[0]["function"]["name"] == "sogni_generate_image"
+
+
+def test_hosted_chat_runs_sogni_tools_and_returns_media(net: LocalSupernet) -> None:
+    body = {"model": MODEL, "sogni_tools": "creative-tools",
+            "messages": [{"role": "user", "content": "two pictures of a dog"}]}
+    response = httpx.post(net.rest_url + "/v1/chat/completions", json=body,
+                          headers={"api-key": net.api_key}, timeout=30)
+    assert response.status_code == 200
+    answer = response.json()
+    [result] = answer["sogni_tool_results"]
+    assert result["success"] is True and result["media_type"] == "image"
+    assert result["prompt"] == "two pictures of a dog"
+    media = httpx.get(result["urls"][0], timeout=10)
+    assert media.status_code == 200 and media.headers["content-type"] == "image/png"
+    message = answer["choices"][0]["message"]
+    assert message["content"].startswith("Tool sogni_generate_image returned: {")
+    assert answer["choices"][0]["finish_reason"] == "stop"
+    assert answer["usage"]["total_tokens"] > 0
+
+
+def test_hosted_chat_leaves_tool_calls_to_the_client_without_execution(
+        net: LocalSupernet) -> None:
+    body = {"model": MODEL, "sogni_tools": True, "sogni_tool_execution": False,
+            "messages": [{"role": "user", "content": "an image of a tree"}]}
+    answer = httpx.post(net.rest_url + "/v1/chat/completions", json=body,
+                        headers={"api-key": net.api_key}, timeout=30).json()
+    assert "sogni_tool_results" not in answer
+    assert answer["choices"][0]["finish_reason"] == "tool_calls"
+    assert answer["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == (
+        "sogni_generate_image")

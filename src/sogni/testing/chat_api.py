@@ -2,31 +2,65 @@
 
 Socket sequence per request: ``jobState`` pending -> queued -> assigned -> jobStarted, then
 ``jobTokens`` chunks (the text only ever travels here, also for non-streaming requests),
-the last one carrying ``finishReason`` and ``usage``, then ``llmJobResult``.
+the last one carrying ``finishReason`` and ``usage``, then ``llmJobResult``. A reply that
+fails (see :mod:`.llm`) streams its chunks and then sends ``llmJobError`` instead.
+
+With ``sogni_tools`` the six Sogni tool definitions are offered to the model. On the hosted
+endpoint the server also runs the Sogni tool calls itself (unless ``sogni_tool_execution``
+is ``false``): each becomes a real project in the job simulation, its rendered media is
+published, and the model answers with the results; they are returned in
+``sogni_tool_results``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import time
 import uuid
 from decimal import Decimal
+from importlib import resources
 from typing import Any
 
 from aiohttp import web
 
 from . import envelope, pricing
+from .jobs import JobRequestError, new_id, parse_job_request
 from .llm import ChatReply, ChatRequestError, reply_to
 from .routing import Route
 from .socket_api import Handler
 from .sockets import Connection
 from .state import STATE, SupernetState
 
-__all__ = ["ROUTES", "SOCKET_HANDLERS"]
+__all__ = ["ROUTES", "SOCKET_HANDLERS", "sogni_tool_definitions"]
 
 JsonDict = dict[str, Any]
 
 LLM_WORKER = "local-llm-worker-1"
+HOSTED_TOOLS_APP = "local-hosted-tools"
+MAX_HOSTED_TOOL_ROUNDS = 5
+
+_TOOL_MEDIA = {
+    "sogni_generate_image": "image",
+    "sogni_edit_image": "image",
+    "sogni_generate_video": "video",
+    "sogni_sound_to_video": "video",
+    "sogni_video_to_video": "video",
+    "sogni_generate_music": "audio",
+}
+
+
+@functools.cache
+def _tool_manifest() -> tuple[JsonDict, ...]:
+    text = resources.files("sogni.core.chat").joinpath("sogni_tools.json").read_text("utf-8")
+    return tuple(json.loads(text)["tools"])
+
+
+def sogni_tool_definitions() -> list[JsonDict]:
+    """Fresh copies of the six Sogni tool definitions the server offers."""
+    copies: list[JsonDict] = json.loads(json.dumps(_tool_manifest()))
+    return copies
 
 
 def _known_models(state: SupernetState) -> set[str]:
@@ -35,6 +69,16 @@ def _known_models(state: SupernetState) -> set[str]:
 
 def _cost(reply: ChatReply, token_type: str) -> JsonDict:
     return pricing.llm_cost_strings(token_type, reply.prompt_tokens, reply.completion_tokens)
+
+
+def _with_sogni_tools(request: JsonDict) -> JsonDict:
+    """The request as the model sees it: Sogni tools added when ``sogni_tools`` asks."""
+    if not request.get("sogni_tools"):
+        return request
+    offered = [t for t in request.get("tools") or [] if isinstance(t, dict)]
+    names = {(t.get("function") or {}).get("name") for t in offered}
+    extra = [t for t in sogni_tool_definitions() if t["function"]["name"] not in names]
+    return {**request, "tools": offered + extra}
 
 
 def _token_messages(job_id: str, reply: ChatReply) -> list[JsonDict]:
@@ -53,8 +97,9 @@ def _token_messages(job_id: str, reply: ChatReply) -> list[JsonDict]:
     if not messages:
         messages.append({"jobID": job_id, "content": ""})
     messages[0]["role"] = "assistant"
-    messages[-1]["finishReason"] = reply.finish_reason
-    messages[-1]["usage"] = reply.usage()
+    if reply.error is None:
+        messages[-1]["finishReason"] = reply.finish_reason
+        messages[-1]["usage"] = reply.usage()
     return messages
 
 
@@ -65,7 +110,7 @@ async def _run_chat(state: SupernetState, connection: Connection, request: JsonD
     delay = state.options.step_delay
     started = time.monotonic()
     try:
-        reply = reply_to(request, _known_models(state))
+        reply = reply_to(_with_sogni_tools(request), _known_models(state))
     except ChatRequestError as exc:
         await send(recorder, "llmJobError", {"jobID": job_id, "error": exc.error,
                                              "error_message": exc.message})
@@ -82,6 +127,11 @@ async def _run_chat(state: SupernetState, connection: Connection, request: JsonD
     for message in _token_messages(job_id, reply):
         await asyncio.sleep(delay)
         await send(recorder, "jobTokens", message)
+    if reply.error is not None:
+        code, text = reply.error
+        await send(recorder, "llmJobError", {"jobID": job_id, "error": code,
+                                             "error_message": text, "workerName": LLM_WORKER})
+        return
     await state.charge(token_type, Decimal(cost["costInToken"]))
     await send(recorder, "llmJobResult", {
         "jobID": job_id, "usage": reply.usage(),
@@ -99,6 +149,59 @@ SOCKET_HANDLERS: dict[str, Handler] = {"llmJobRequest": _llm_job_request}
 """Client socket messages this module handles."""
 
 
+# -- hosted tool execution ---------------------------------------------------------------------
+
+
+def _tool_model(state: SupernetState, media: str, requested: Any) -> Any:
+    models = [m for m in state.catalogue.models if m.media == media]
+    if not models:
+        raise JobRequestError(404, f"No {media} model is available")
+    for model in models:
+        if model.id == requested:
+            return model
+    return max(models, key=lambda m: m.workers)
+
+
+def _number(value: Any) -> int | float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+async def _run_hosted_tool(state: SupernetState, call: JsonDict, token_type: str,
+                           base: str) -> JsonDict:
+    """Render one Sogni tool call through the job simulation; the tool result for the model."""
+    name = call["function"]["name"]
+    result: JsonDict = {"tool_call_id": call["id"], "tool_name": name}
+    try:
+        args = json.loads(call["function"]["arguments"] or "{}")
+        if not isinstance(args, dict) or not isinstance(args.get("prompt"), str):
+            raise JobRequestError(400, f"{name} needs a prompt")
+        media = _TOOL_MEDIA[name]
+        model = _tool_model(state, media, args.get("model"))
+        key_frame: JsonDict = {"modelID": model.id, "positivePrompt": args["prompt"]}
+        width, height = _number(args.get("width")), _number(args.get("height"))
+        if width and height:
+            key_frame.update(width=int(width), height=int(height))
+            if media == "image":
+                key_frame["sizePreset"] = "custom"
+        for arg, key in (("seed", "seed"), ("duration", "duration"), ("steps", "steps")):
+            if _number(args.get(arg)) is not None:
+                key_frame[key] = args[arg]
+        count = _number(args.get("number_of_variations")) or 1
+        parsed = parse_job_request({"jobID": new_id(), "keyFrames": [key_frame],
+                                    "numberOfImages": max(1, min(16, int(count))),
+                                    "tokenType": token_type},
+                                   state.catalogue, "fast", state.options.steps)
+        project = state.simulator.start(parsed, HOSTED_TOOLS_APP, {"username": "hosted-tools"})
+        while not project.finished:
+            await asyncio.sleep(max(state.options.step_delay, 0.001))
+        urls = [job.result_url or state.result_url(job.spec, base) for job in project.jobs]
+    except (JobRequestError, ValueError, KeyError) as exc:
+        message = exc.message if isinstance(exc, JobRequestError) else str(exc)
+        return {**result, "success": False, "error": message}
+    return {**result, "success": True, "media_type": media, "urls": urls, "model": model.id,
+            "prompt": args["prompt"]}
+
+
 async def chat_completions(request: web.Request) -> web.Response:
     """``POST /v1/chat/completions`` (hosted, non-streaming; answered without an envelope)."""
     state = request.app[STATE]
@@ -110,26 +213,56 @@ async def chat_completions(request: web.Request) -> web.Response:
         return envelope.error(400, "Request body must be a JSON object")
     if body.get("stream") is True:
         return envelope.error(400, "Streaming is not supported on this endpoint")
-    try:
-        reply = reply_to(body, _known_models(state))
-    except ChatRequestError as exc:
-        status = 404 if exc.error == "modelNotAvailable" else 400
-        return envelope.error(status, exc.message)
+    token_type = str(body.get("token_type") or "sogni")
+    token_type = "sogni" if token_type == "auto" else token_type
+    execute = bool(body.get("sogni_tools")) and body.get("sogni_tool_execution") is not False
+    asked = _with_sogni_tools(body)
+    messages = list(body.get("messages") or [])
+    tool_results: list[JsonDict] = []
+    total_prompt = total_completion = 0
+    for _ in range(MAX_HOSTED_TOOL_ROUNDS):
+        try:
+            reply = reply_to({**asked, "messages": messages}, _known_models(state))
+        except ChatRequestError as exc:
+            status = 404 if exc.error == "modelNotAvailable" else 400
+            return envelope.error(status, exc.message)
+        total_prompt += reply.prompt_tokens
+        total_completion += reply.completion_tokens
+        sogni_calls = [c for c in reply.tool_calls
+                       if c["function"]["name"] in _TOOL_MEDIA]
+        if not execute or not sogni_calls or len(sogni_calls) != len(reply.tool_calls):
+            break
+        messages.append({"role": "assistant", "content": None, "tool_calls": reply.tool_calls})
+        for call in sogni_calls:
+            outcome = await _run_hosted_tool(state, call, token_type,
+                                             f"{request.scheme}://{request.host}")
+            tool_results.append(outcome)
+            content = {k: v for k, v in outcome.items() if k not in ("tool_call_id", "tool_name")}
+            messages.append({"role": "tool", "tool_call_id": call["id"],
+                             "name": call["function"]["name"],
+                             "content": json.dumps(content, separators=(",", ":"))})
+    if reply.error is not None:
+        code, text = reply.error
+        return envelope.error(502, f"{code}: {text}")
     message: JsonDict = {"role": "assistant",
                          "content": reply.content if not reply.tool_calls else None}
     if reply.tool_calls:
         message["tool_calls"] = reply.tool_calls
-    token_type = str(body.get("token_type") or "sogni")
-    await state.charge(token_type if token_type != "auto" else "sogni",
-                       Decimal(_cost(reply, token_type)["costInToken"]))
-    return envelope.raw({
+    usage = {"prompt_tokens": total_prompt, "completion_tokens": total_completion,
+             "total_tokens": total_prompt + total_completion}
+    cost = pricing.llm_cost_strings(token_type, total_prompt, total_completion)
+    await state.charge(token_type, Decimal(cost["costInToken"]))
+    answer: JsonDict = {
         "id": "chatcmpl-" + uuid.uuid4().hex[:24],
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body["model"],
         "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason}],
-        "usage": reply.usage(),
-    })
+        "usage": usage,
+    }
+    if tool_results:
+        answer["sogni_tool_results"] = tool_results
+    return envelope.raw(answer)
 
 
 ROUTES = [Route("POST", "/v1/chat/completions", chat_completions)]

@@ -5,11 +5,18 @@ Replies are predictable so tests can assert on them:
 * plain chat: ``"Echo: <last user text>"`` (split into word chunks when streamed);
 * after a ``tool`` message: ``"Tool <name> returned: <content>"``;
 * tools offered and ``tool_choice`` forces one (``required`` = the first tool, or a named
-  function), or ``auto`` and the last user text names a tool: one call to that tool with
-  arguments built from its JSON schema (strings get the user text);
+  function; forced calls happen on every turn), or ``auto``, no tool result yet, and the
+  last user text names a tool: one call to that tool with
+  arguments built from its JSON schema (strings get the user text). When Sogni tools are
+  offered, asking for an image, picture, video or music/song also calls the matching one.
+  Call ids are derived from the conversation, so every client sees the same ids;
+* thinking on (``chat_template_kwargs.enable_thinking``): the answer is preceded by a
+  ``<think>...</think>`` block;
 * ``response_format`` ``json_object`` -> ``{"reply": ...}``; ``json_schema`` -> an instance
   of the schema;
-* ``max_tokens`` truncates (finish reason ``length``); ``stop`` strings cut the reply.
+* ``max_tokens`` truncates (finish reason ``length``); ``stop`` strings cut the reply;
+* a user text containing ``[fail]`` or ``[fail:<code>]`` makes the worker stream the reply
+  up to that marker and then fail the job with ``<code>`` (default ``workerError``).
 
 Token counts are approximations: prompt = ceil(len(JSON of messages) / 4), completion =
 number of chunks.
@@ -17,14 +24,15 @@ number of chunks.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
-import uuid
+import re
 from typing import Any
 
 import attrs
 
-__all__ = ["ChatReply", "ChatRequestError", "reply_to"]
+__all__ = ["ChatReply", "ChatRequestError", "FAIL_MARKER", "reply_to"]
 
 JsonDict = dict[str, Any]
 
@@ -46,6 +54,7 @@ class ChatReply:
     tool_calls: list[JsonDict]
     finish_reason: str
     prompt_tokens: int
+    error: tuple[str, str] | None = None  # (code, message): the job fails after the chunks
 
     @property
     def content(self) -> str:
@@ -107,6 +116,16 @@ def _instance(schema: Any, text: str) -> Any:
     return text
 
 
+#: Words that make the model call a Sogni tool when Sogni tools are offered.
+_SOGNI_TOOL_WORDS = (
+    (("video", "clip", "animation"), "sogni_generate_video"),
+    (("music", "song", "melody", "tune"), "sogni_generate_music"),
+    (("image", "picture", "photo", "draw", "illustration"), "sogni_generate_image"),
+)
+
+FAIL_MARKER = re.compile(r"\[fail(?::([^\]]*))?\]")
+
+
 def _chosen_tool(request: JsonDict, last_user: str) -> JsonDict | None:
     tools = [t for t in request.get("tools") or [] if isinstance(t, dict)
              and isinstance(t.get("function"), dict)]
@@ -119,8 +138,26 @@ def _chosen_tool(request: JsonDict, last_user: str) -> JsonDict | None:
     if choice == "required":
         return tools[0]
     lowered = last_user.lower()
-    return next((t for t in tools if str(t["function"].get("name", "")).lower() in lowered),
-                None)
+    named = next((t for t in tools if str(t["function"].get("name", "")).lower() in lowered),
+                 None)
+    if named is not None:
+        return named
+    by_name = {t["function"].get("name"): t for t in tools}
+    for words, name in _SOGNI_TOOL_WORDS:
+        if name in by_name and any(re.search(rf"\b{w}", lowered) for w in words):
+            return by_name[name]
+    return None
+
+
+def _call_id(messages: Any, name: str, index: int = 0) -> str:
+    """A tool-call id that depends only on the conversation (same for every client)."""
+    seed = json.dumps(messages, sort_keys=True, ensure_ascii=False) + f"|{name}|{index}"
+    return "call_" + hashlib.sha256(seed.encode()).hexdigest()[:24]
+
+
+def _thinking(request: JsonDict) -> bool:
+    kwargs = request.get("chat_template_kwargs")
+    return isinstance(kwargs, dict) and kwargs.get("enable_thinking") is True
 
 
 def _words(text: str) -> list[str]:
@@ -142,20 +179,27 @@ def reply_to(request: JsonDict, known_models: set[str]) -> ChatReply:
     last_user = next((_text_of(m.get("content")) for m in reversed(messages)
                       if isinstance(m, dict) and m.get("role") == "user"), "")
 
-    if last.get("role") != "tool":
+    choice = request.get("tool_choice")
+    if last.get("role") != "tool" or choice == "required" or isinstance(choice, dict):
         tool = _chosen_tool(request, last_user)
         if tool is not None:
             arguments = _instance(tool["function"].get("parameters", {}), last_user)
-            call = {"id": "call_" + uuid.uuid4().hex[:24], "type": "function",
+            call = {"id": _call_id(messages, tool["function"]["name"]), "type": "function",
                     "function": {"name": tool["function"]["name"],
                                  "arguments": json.dumps(arguments, separators=(",", ":"))}}
             return ChatReply(chunks=[], tool_calls=[call], finish_reason="tool_calls",
                              prompt_tokens=prompt_tokens)
 
+    error = None
     if last.get("role") == "tool":
         text = f"Tool {last.get('name') or 'result'} returned: {_text_of(last.get('content'))}"
     else:
         text = f"Echo: {last_user}"
+        failure = FAIL_MARKER.search(text)
+        if failure is not None:
+            code = (failure.group(1) or "").strip() or "workerError"
+            error = (code, f"The worker failed the job ({code})")
+            text = text[:failure.start()]
     response_format = request.get("response_format")
     if isinstance(response_format, dict):
         if response_format.get("type") == "json_object":
@@ -169,10 +213,12 @@ def reply_to(request: JsonDict, known_models: set[str]) -> ChatReply:
         if isinstance(stop, str) and stop and stop in text:
             text = text[:text.index(stop)]
     chunks = _words(text)
+    if _thinking(request):
+        chunks = ["<think>\n", *_words(f"Considering: {last_user}"), "\n</think>\n\n", *chunks]
     max_tokens = request.get("max_tokens")
     if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and 0 < max_tokens < len(
             chunks):
         chunks = chunks[:max_tokens]
         finish = "length"
     return ChatReply(chunks=chunks, tool_calls=[], finish_reason=finish,
-                     prompt_tokens=prompt_tokens)
+                     prompt_tokens=prompt_tokens, error=error)

@@ -157,10 +157,11 @@ def parse_hosted_chat_completion(payload: Any) -> HostedChatCompletion:
         if not isinstance(raw, Mapping):
             continue
         message = raw.get("message")
+        message = message if isinstance(message, Mapping) else {}
         choices.append(
             HostedChatChoice(
                 index=_int(raw.get("index", index)),
-                message=HostedChatMessage.from_dict(message if isinstance(message, Mapping) else {}),
+                message=HostedChatMessage.from_dict(message),
                 finish_reason=_str(raw.get("finish_reason")),
             )
         )

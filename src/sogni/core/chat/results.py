@@ -7,7 +7,7 @@ one exists, so a completion's tool calls can be sent back in the next request as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Union
+from typing import Any
 
 import attrs
 
@@ -309,4 +309,4 @@ class ChatJobState:
 
 #: What a conversation entry may be: a message mapping, or a finished
 #: :class:`ChatCompletion` / :class:`ToolResult` (anything with ``to_message()``).
-ChatMessageInput = Union[Mapping[str, Any], ChatCompletion, ToolResult]
+ChatMessageInput = Mapping[str, Any] | ChatCompletion | ToolResult
