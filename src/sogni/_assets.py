@@ -193,14 +193,14 @@ def prepare_asset(source: Any, name: str) -> PreparedAsset:
     if callable(getattr(source, "read", None)):
         return _from_stream(source, name)
     raise ValidationError(
-        f"{name} must be a file path, bytes or a binary file object, got "
-        f"{type(source).__name__}",
+        f"{name} must be a file path, bytes or a binary file object, got {type(source).__name__}",
         field=name,
     )
 
 
-
-def upload_body(asset: PreparedAsset, content_type: str | None) -> tuple[dict[str, str], bytes | None]:
+def upload_body(
+    asset: PreparedAsset, content_type: str | None
+) -> tuple[dict[str, str], bytes | None]:
     """Headers of the upload ``PUT`` and, for an asset given as bytes, its body.
 
     A streamed body (``None`` here) declares its length whenever it is known, since

@@ -272,9 +272,9 @@ class ImageProjectParams:
         scheduler: Scheduler; one of the model's allowed schedulers.
         size_preset: A size preset id of the model, or ``custom`` with width and height.
         width: Custom width in pixels (256 to the model's maximum; implies
-            ``size_preset='custom'``).
+            ``size_preset='custom'``; ignored with a named preset).
         height: Custom height in pixels (256 to the model's maximum; implies
-            ``size_preset='custom'``).
+            ``size_preset='custom'``; ignored with a named preset).
         output_format: Image file format (``png`` by default).
         token_type: Which token pays for the project.
         network: Network to run on (defaults to the client's).
@@ -306,8 +306,8 @@ class ImageProjectParams:
     sampler: str | None = attrs.field(default=None, metadata={'wire': 'sampler', 'check': {'type': 'string'}})
     scheduler: str | None = attrs.field(default=None, metadata={'wire': 'scheduler', 'check': {'type': 'string'}})
     size_preset: str | None = attrs.field(default=None, metadata={'wire': 'sizePreset', 'check': {'type': 'string'}})
-    width: int | None = attrs.field(default=None, metadata={'wire': 'width', 'check': {'type': 'integer', 'minimum': 256}})
-    height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer', 'minimum': 256}})
+    width: int | None = attrs.field(default=None, metadata={'wire': 'width', 'check': {'type': 'integer'}})
+    height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer'}})
     output_format: Literal['png', 'jpg', 'webp'] | None = attrs.field(default=None, metadata={'wire': 'outputFormat', 'check': {'type': 'string', 'enum': ['png', 'jpg', 'webp']}})
     token_type: Literal['sogni', 'spark'] | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'enum': ['sogni', 'spark']}})
     network: Literal['fast', 'relaxed'] | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'enum': ['fast', 'relaxed']}})

@@ -266,8 +266,11 @@ class ProjectState:
                 job.error = job_error
                 job.result_pending = False
         self.status = "failed"
-        self.error = JobError(0, f"Project timed out: no news from the network for "
-                                 f"{self.keep_alive * MAX_SYNC_FAILURES:g} s")
+        self.error = JobError(
+            0,
+            f"Project timed out: no news from the network for "
+            f"{self.keep_alive * MAX_SYNC_FAILURES:g} s",
+        )
         return [self._event("failed", code=0, message=self.error.message)]
 
     def apply_snapshot(self, raw: Mapping[str, Any]) -> list[ProjectEvent]:

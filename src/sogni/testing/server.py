@@ -259,6 +259,17 @@ class LocalSupernet:
             raise TimeoutError(f"fewer than {count} {message_type!r} events within {timeout}s")
         return matching()
 
+    def wait_for_requests(self, path: str, count: int = 1,
+                          timeout: float = 10.0) -> list[RecordedRequest]:
+        """Block until ``count`` HTTP requests whose path starts with ``path`` arrived;
+        returns them all. Raises ``TimeoutError`` when they do not arrive in time."""
+        def matching() -> list[RecordedRequest]:
+            return [r for r in self.requests() if r.path.startswith(path)]
+
+        if not self._world.recorder.wait_until(lambda: len(matching()) >= count, timeout):
+            raise TimeoutError(f"fewer than {count} requests to {path} within {timeout}s")
+        return matching()
+
     def uploads(self) -> list[StoredUpload]:
         """Every file clients uploaded through presigned URLs."""
         return self._world.storage.uploads()

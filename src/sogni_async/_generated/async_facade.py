@@ -746,11 +746,11 @@ class AsyncProjects:
             scheduler: Scheduler; one of the model's allowed schedulers.
             size_preset: A size preset id of the model, or ``custom`` with width and height.
             width: Image: Custom width in pixels (256 to the model's maximum; implies
-                ``size_preset='custom'``). Video: Video width in pixels (at least 480; with
-                height).
+                ``size_preset='custom'``; ignored with a named preset). Video: Video width in
+                pixels (at least 480; with height).
             height: Image: Custom height in pixels (256 to the model's maximum; implies
-                ``size_preset='custom'``). Video: Video height in pixels (at least 480; with
-                width).
+                ``size_preset='custom'``; ignored with a named preset). Video: Video height in
+                pixels (at least 480; with width).
             output_format: Image: Image file format (``png`` by default). Video: Video file
                 format (``mp4``). Audio: Audio file format (``mp3`` by default).
             token_type: Which token pays for the project.

@@ -44,7 +44,12 @@ from sogni.core.estimates import (
     video_estimate_request,
 )
 from sogni.core.ids import new_id
-from sogni.core.job_request import UploadSlot, add_video_content_types, build_job_request, upload_slots
+from sogni.core.job_request import (
+    UploadSlot,
+    add_video_content_types,
+    build_job_request,
+    upload_slots,
+)
 from sogni.core.media_types import result_content_type
 from sogni.core.model_options import ModelOptions, model_options_for
 from sogni.core.plans import Plan
@@ -133,7 +138,10 @@ def size_presets(
     key = (network, model_id)
     cached = ctx.size_presets.get(key)
     if cached is None or force_refresh or not cached.fresh(SIZE_PRESETS_TTL, ctx.clock()):
-        path = f"/api/v1/size-presets/network/{quote(network, safe='')}/model/{quote(model_id, safe='')}"
+        path = (
+            f"/api/v1/size-presets/network/{quote(network, safe='')}"
+            f"/model/{quote(model_id, safe='')}"
+        )
         data = yield RestCall("GET", path, host="socket", envelope=False)
         cached = ctx.size_presets[key] = Cached(from_wire_list(SizePreset, data or []), ctx.clock())
     return list(cached.value)
@@ -188,7 +196,10 @@ def _control_net(value: Any) -> dict[str, Any]:
         check = field.metadata.get("check")
         if check:
             check_value(f"control_net.{field.name}", getattr(value, field.name), check)
-    return to_wire(value)
+    wire = to_wire(value)
+    if value.image is not None:
+        wire["image"] = value.image  # assets stay as given
+    return wire
 
 
 def _project_type(params: ProjectParams) -> str:
@@ -203,6 +214,10 @@ def project_wire_params(params: ProjectParams) -> dict[str, Any]:
     """The network's camelCase parameters of a project (assets still as given)."""
     wire = to_wire(params)
     wire["type"] = _project_type(params)
+    for field in attrs.fields(type(params)):
+        value = getattr(params, field.name)
+        if attrs.has(type(value)) and not isinstance(value, ControlNet):
+            wire[field.metadata["wire"]] = value  # an asset object (RemoteAsset), kept as is
     control_net = getattr(params, "control_net", None)
     if control_net is not None:
         wire["controlNet"] = _control_net(control_net)

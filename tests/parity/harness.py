@@ -1,0 +1,151 @@
+"""Running parity cases through the official npm client and through ``sogni``, and reading
+what the local Supernet recorded for each project.
+
+A case is ``{"id": ..., "params": {...}}`` with the npm client's camelCase ``projects.create``
+parameters; asset values ``"file:<path>"`` name files relative to ``cases.json``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from sogni._generated.models import AudioProjectParams, ImageProjectParams, VideoProjectParams
+from sogni.testing import LocalSupernet
+
+HERE = Path(__file__).resolve().parent
+CASES_FILE = HERE / "cases.json"
+EXPECTED_FILE = HERE / "expected.json"
+INVALID_FILE = HERE / "invalid_cases.json"
+NPM_CLIENT = HERE.parent / "npm" / "node_modules" / "@sogni-ai" / "sogni-client"
+NODE = shutil.which("node")
+
+UPLOAD_URL_PATHS = ("/v1/image/uploadUrl", "/v1/media/uploadUrl")
+ASSET_KEYS = (
+    "startingImage",
+    "referenceImage",
+    "referenceImageEnd",
+    "referenceAudio",
+    "referenceAudioIdentity",
+    "referenceVideo",
+)
+
+WIRE_TO_PYTHON = {
+    field.metadata["wire"]: field.name
+    for cls in (ImageProjectParams, VideoProjectParams, AudioProjectParams)
+    for field in attrs.fields(cls)
+}
+
+
+def load_cases(path: Path = CASES_FILE) -> list[dict[str, Any]]:
+    """The cases of a cases file, in order."""
+    cases: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return cases
+
+
+def npm_available() -> bool:
+    """True when Node.js and the official client are installed."""
+    return NODE is not None and NPM_CLIENT.is_dir()
+
+
+def run_npm(net: LocalSupernet, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Create each case's project with the npm client; ``{case id: {"projectId"|"error"}}``."""
+    assert NODE is not None
+    before = len(net.received("jobRequest"))
+    env = dict(
+        os.environ,
+        SOGNI_REST_ENDPOINT=net.rest_url,
+        SOGNI_SOCKET_ENDPOINT=net.socket_url,
+        SOGNI_API_KEY=net.api_key,
+    )
+    proc = subprocess.run(
+        [NODE, str(HERE / "run_cases.mjs"), str(CASES_FILE), *(ids or [])],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    results = {}
+    for line in proc.stdout.splitlines():
+        entry = json.loads(line)
+        results[entry.pop("id")] = entry
+    sent = {r["projectId"].upper() for r in results.values() if "projectId" in r}
+    net.wait_for_received("jobRequest", count=len(sent) + before, timeout=30)
+    return results
+
+
+def recorded(net: LocalSupernet, project_id: str) -> dict[str, Any]:
+    """What the server saw of one project: its jobRequest (without ``jobID``) and uploads.
+
+    ``uploads`` lists ``[upload-URL path, type, declared content type, stored size]``,
+    sorted (the npm client uploads context images in parallel).
+    """
+    project_id = project_id.upper()
+    requests = [r for r in net.received("jobRequest") if r.get("jobID") == project_id]
+    assert len(requests) == 1, f"{len(requests)} jobRequests for {project_id}"
+    job_request = {k: v for k, v in requests[0].items() if k != "jobID"}
+    uploads = []
+    for request in net.requests():
+        if request.path in UPLOAD_URL_PATHS and request.query.get("jobId") == project_id:
+            kind = request.query.get("type", "")
+            content_type = request.query.get("contentType")
+            stored = net.upload(project_id, kind)
+            uploads.append(
+                [
+                    request.path,
+                    kind,
+                    None if content_type in (None, "undefined") else content_type,
+                    None if stored is None else stored.size,
+                ]
+            )
+    return {"jobRequest": job_request, "uploads": sorted(uploads, key=json.dumps)}
+
+
+def canonical(record: dict[str, Any]) -> str:
+    """A record as compact JSON, key order included, for exact comparison."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+@contextlib.contextmanager
+def python_params(case: dict[str, Any], index: int) -> Iterator[dict[str, Any]]:
+    """The case as ``projects.create`` keyword arguments.
+
+    Assets alternate between the forms the SDK accepts: a ``Path``, the file's ``bytes``,
+    and an open binary file object (closed afterwards).
+    """
+    with contextlib.ExitStack() as stack:
+        counter = [index]
+
+        def asset(value: Any) -> Any:
+            if not (isinstance(value, str) and value.startswith("file:")):
+                return value
+            path = CASES_FILE.parent / value[len("file:") :]
+            if not path.exists():
+                return path
+            counter[0] += 1
+            form = counter[0] % 3
+            if form == 0:
+                return path
+            if form == 1:
+                return path.read_bytes()
+            return stack.enter_context(path.open("rb"))
+
+        kwargs: dict[str, Any] = {}
+        for key, value in case["params"].items():
+            if key in ASSET_KEYS:
+                value = asset(value)
+            elif key == "contextImages":
+                value = [asset(item) for item in value]
+            elif key == "controlNet":
+                value = {k: asset(v) if k == "image" else v for k, v in value.items()}
+            kwargs[WIRE_TO_PYTHON.get(key, key)] = value
+        yield kwargs

@@ -1,0 +1,167 @@
+"""Keep-alive and REST records of a project: ProjectState.apply_snapshot / sync_failed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sogni._watchdog import ProjectWatchdog
+from sogni.core.projects import MAX_SYNC_FAILURES, ProjectState
+
+PID = "0F8E2C3A-1B2C-4D5E-8F90-1234567890AB"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def state(clock: Clock, **kwargs: Any) -> ProjectState:
+    defaults: dict[str, Any] = {
+        "id": PID,
+        "model_id": "flux1-schnell-fp8",
+        "media": "image",
+        "number_of_media": 1,
+        "clock": clock,
+        "keep_alive": 120.0,
+    }
+    return ProjectState(**{**defaults, **kwargs})
+
+
+def raw_job(img_id: str, status: str = "jobCompleted", **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"{PID}-0",
+        "imgID": img_id,
+        "status": status,
+        "reason": "jobCompleted" if status == "jobCompleted" else "genfailure",
+        "performedSteps": 4,
+        "triggeredNSFWFilter": False,
+        "seedUsed": 77,
+        "worker": {"name": "w1"},
+        **extra,
+    }
+
+
+def test_a_new_project_is_due_for_a_check_only_after_keep_alive() -> None:
+    clock = Clock()
+    project = state(clock)
+    assert not project.check_due(clock.now + 119)
+    assert project.check_due(clock.now + 120)
+
+
+def test_news_postpones_the_check_and_resets_failures() -> None:
+    clock = Clock()
+    project = state(clock)
+    clock.now += 100
+    project.sync_failed()
+    assert project.sync_failures == 1
+    project.handle("jobState", {"type": "queued", "jobID": PID, "queuePosition": 2})
+    assert project.sync_failures == 0
+    assert project.next_check_at() == clock.now + 120
+
+
+def test_a_started_check_schedules_the_next_one() -> None:
+    clock = Clock()
+    project = state(clock)
+    clock.now += 120
+    project.start_check(clock.now)
+    assert not project.check_due(clock.now + 60)
+    assert project.check_due(clock.now + 120)
+
+
+def test_the_third_failed_check_times_the_project_out() -> None:
+    clock = Clock()
+    project = state(clock, number_of_media=2)
+    project.handle("jobProgress", {"jobID": PID, "imgID": "A", "step": 1, "stepCount": 4})
+    for _ in range(MAX_SYNC_FAILURES - 1):
+        assert project.sync_failed() == []
+    events = project.sync_failed()
+    assert [e.type for e in events] == ["failed"]
+    assert project.timed_out and project.status == "failed"
+    assert project.error is not None and "timed out" in project.error.message
+    assert project.jobs["A"].status == "failed"
+    assert project.jobs["A"].error is not None
+    assert project.jobs["A"].error.message == "Job timed out"
+    assert project.sync_failed() == []  # a finished project stays as it is
+
+
+def test_snapshot_completes_jobs_and_asks_for_their_urls() -> None:
+    clock = Clock()
+    project = state(clock, number_of_media=2)
+    project.handle("jobState", {"type": "jobStarted", "jobID": PID, "imgID": "A"})
+    raw = {
+        "id": PID,
+        "status": "completed",
+        "imageCount": 2,
+        "completedWorkerJobs": [raw_job("a"), raw_job("B", resultUrl="https://cdn/direct.png")],
+    }
+    events = project.apply_snapshot(raw)
+    assert project.jobs["A"].status == "completed"
+    assert project.jobs["A"].seed == 77 and project.jobs["A"].worker_name == "w1"
+    assert project.jobs["B"].result_url == "https://cdn/direct.png"
+    assert [e.type for e in events] == ["job_completed"]  # A still waits for its URL
+    assert [job.id for job in project.take_result_requests()] == ["A"]
+    final = project.set_result_url("A", "https://signed/a.png")
+    assert [e.type for e in final] == ["job_completed", "completed"]
+    assert project.result_urls == ["https://signed/a.png", "https://cdn/direct.png"]
+
+
+def test_snapshot_skips_jobs_it_does_not_list_instead_of_stopping() -> None:
+    clock = Clock()
+    project = state(clock, number_of_media=2)
+    project.handle("jobState", {"type": "jobStarted", "jobID": PID, "imgID": "A"})
+    project.handle("jobState", {"type": "jobStarted", "jobID": PID, "imgID": "B"})
+    project.apply_snapshot({"status": "progress", "completedWorkerJobs": [raw_job("B")]})
+    assert project.jobs["A"].status == "processing"
+    assert project.jobs["B"].result_pending
+    assert project.status == "processing"
+
+
+@pytest.mark.parametrize(("status", "outcome"), [("errored", "failed"), ("cancelled", "canceled")])
+def test_snapshot_status_can_end_the_project(status: str, outcome: str) -> None:
+    clock = Clock()
+    project = state(clock)
+    events = project.apply_snapshot({"status": status, "reason": "genfailure"})
+    assert project.status == outcome
+    assert events[-1].type == outcome
+
+
+def test_failed_job_in_snapshot_and_status_never_regresses() -> None:
+    clock = Clock()
+    project = state(clock, number_of_media=2)
+    project.handle("jobProgress", {"jobID": PID, "imgID": "A", "step": 2})
+    project.apply_snapshot({"status": "active", "completedWorkerJobs": [raw_job("A", "jobError")]})
+    assert project.jobs["A"].status == "failed"
+    assert project.status == "processing"  # "active" (queued) does not move it back
+
+
+def test_eta_is_the_latest_job_eta() -> None:
+    clock = Clock()
+    project = state(clock, number_of_media=2)
+    assert project.eta is None
+    project.handle("jobETA", {"jobID": PID, "imgID": "A", "etaSeconds": 10})
+    project.handle("jobETA", {"jobID": PID, "imgID": "B", "etaSeconds": 30})
+    assert project.eta == clock.now + 30
+
+
+def test_watchdog_checks_due_projects_and_stops_when_none_is_left() -> None:
+    import threading
+
+    clock = Clock()
+    project = state(clock, keep_alive=0.0)
+    checked = threading.Event()
+    tracked = [project]
+
+    def check(target: ProjectState) -> None:
+        assert target is project
+        tracked.clear()  # the project is gone afterwards
+        checked.set()
+
+    watchdog = ProjectWatchdog(lambda: list(tracked), check, clock=clock)
+    watchdog.wake()
+    assert checked.wait(5)
+    assert project.last_check == clock.now
