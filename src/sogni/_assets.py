@@ -31,7 +31,7 @@ __all__ = [
     "check_upload",
     "prepare_asset",
     "spool",
-    "upload_body",
+    "upload_headers",
 ]
 
 AssetInput = Union[
@@ -66,17 +66,12 @@ class PreparedAsset:
     _start: int | None = None
     _head: bytes = b""
 
-    @property
-    def data(self) -> bytes | None:
-        """The whole body when the asset was given as bytes (sent as is, without copying)."""
-        return self._data
-
     def iter_chunks(self, chunk_size: int = CHUNK_SIZE) -> Generator[bytes, None, None]:
         """The body in chunks, read lazily."""
         if self._data is not None:
             view = memoryview(self._data)
             for offset in range(0, len(view), chunk_size):
-                yield bytes(view[offset : offset + chunk_size])
+                yield view[offset : offset + chunk_size].tobytes()
             return
         if self._path is not None:
             with self._path.open("rb") as handle:
@@ -198,20 +193,13 @@ def prepare_asset(source: Any, name: str) -> PreparedAsset:
     )
 
 
-def upload_body(
-    asset: PreparedAsset, content_type: str | None
-) -> tuple[dict[str, str], bytes | None]:
-    """Headers of the upload ``PUT`` and, for an asset given as bytes, its body.
-
-    A streamed body (``None`` here) declares its length whenever it is known, since
-    presigned storage URLs refuse chunked uploads.
-    """
+def upload_headers(asset: PreparedAsset, content_type: str | None) -> dict[str, str]:
+    """Headers of the upload ``PUT``: the content type, and the length whenever it is known
+    (presigned storage URLs refuse chunked uploads)."""
     headers = {"Content-Type": content_type} if content_type else {}
-    if asset.data is not None:
-        return headers, asset.data
     if asset.size is not None:
         headers["Content-Length"] = str(asset.size)
-    return headers, None
+    return headers
 
 
 def check_upload(response: httpx.Response, name: str) -> None:

@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 
 import httpx
 
-from sogni._assets import CHUNK_SIZE, PreparedAsset, check_upload, prepare_asset, spool, upload_body
+from sogni._assets import (
+    CHUNK_SIZE,
+    PreparedAsset,
+    check_upload,
+    prepare_asset,
+    spool,
+    upload_headers,
+)
 from sogni._chat import ChatStream
 from sogni._chat_jobs import ChatJobEntry
 from sogni._connection import Connection, close_quietly, forget_stream, track_stream
@@ -231,19 +238,20 @@ class SogniClient(SogniClientFacade):
                     for chunk in response.iter_bytes(CHUNK_SIZE):
                         buffer.write(chunk)
             except httpx.HTTPError as exc:
-                raise UploadError(f"fetching {source.url} failed: {exc!r}", asset=effect.asset)
+                raise UploadError(
+                    f"fetching {source.url} failed: {exc!r}", asset=effect.asset
+                ) from None
             buffer.seek(0)
             source = buffer
         return prepare_asset(source, effect.asset)
 
     def _upload(self, effect: Upload) -> None:
         asset: PreparedAsset = effect.source
-        headers, content = upload_body(asset, effect.content_type)
         try:
             response = self._http.put(
                 effect.url,
-                content=content if content is not None else asset.iter_chunks(),
-                headers=headers,
+                content=asset.iter_chunks(),
+                headers=upload_headers(asset, effect.content_type),
                 timeout=httpx.Timeout(None, connect=self._ctx.config.timeout),
             )
         except httpx.HTTPError as exc:

@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 
 import httpx
 
-from sogni._assets import CHUNK_SIZE, PreparedAsset, check_upload, prepare_asset, spool, upload_body
+from sogni._assets import (
+    CHUNK_SIZE,
+    PreparedAsset,
+    check_upload,
+    prepare_asset,
+    spool,
+    upload_headers,
+)
 from sogni._chat_jobs import ChatJobEntry
 from sogni._connection import Connection, forget_stream, track_stream
 from sogni._events import ClientEvent
@@ -300,19 +307,20 @@ class AsyncSogniClient(AsyncSogniClientFacade):
                     async for chunk in response.aiter_bytes(CHUNK_SIZE):
                         await loop.run_in_executor(None, buffer.write, chunk)
             except httpx.HTTPError as exc:
-                raise UploadError(f"fetching {source.url} failed: {exc!r}", asset=effect.asset)
+                raise UploadError(
+                    f"fetching {source.url} failed: {exc!r}", asset=effect.asset
+                ) from None
             buffer.seek(0)
             source = buffer
         return await loop.run_in_executor(None, prepare_asset, source, effect.asset)
 
     async def _upload(self, effect: Upload) -> None:
         asset: PreparedAsset = effect.source
-        headers, content = upload_body(asset, effect.content_type)
         try:
             response = await self._http.put(
                 effect.url,
-                content=content if content is not None else asset.aiter_chunks(),
-                headers=headers,
+                content=asset.aiter_chunks(),
+                headers=upload_headers(asset, effect.content_type),
                 timeout=httpx.Timeout(None, connect=self._ctx.config.timeout),
             )
         except httpx.HTTPError as exc:
