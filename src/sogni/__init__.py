@@ -23,9 +23,21 @@ from sogni.errors import (
 )
 
 if TYPE_CHECKING:
+    from sogni._assets import AssetInput
     from sogni._chat import ChatStream
     from sogni._client import SogniClient
-    from sogni._generated.models import ImageProjectParams, ModelInfo, SizePreset, SupportedModel
+    from sogni._generated.models import (
+        AudioProjectParams,
+        ControlNet,
+        CostEstimate,
+        ImageProjectParams,
+        JobSnapshot,
+        ModelInfo,
+        ProjectSnapshot,
+        SizePreset,
+        SupportedModel,
+        VideoProjectParams,
+    )
     from sogni._project import Job, Project
     from sogni.core.chat import (
         ChatChunk,
@@ -44,13 +56,17 @@ if TYPE_CHECKING:
         is_sogni_tool_call,
         parse_tool_call_arguments,
     )
+    from sogni.core.effects import RemoteAsset
     from sogni.core.model_options import ModelOptions
-    from sogni.core.projects import ProjectEvent
+    from sogni.core.projects import JobError, ProjectEvent
+    from sogni.core.video import VideoAssetConfig
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ApiError",
+    "AssetInput",
+    "AudioProjectParams",
     "AuthenticationError",
     "ChatChunk",
     "ChatCompletion",
@@ -59,9 +75,13 @@ __all__ = [
     "ChatJobState",
     "ChatStream",
     "ConnectionLost",
+    "ControlNet",
+    "CostEstimate",
     "HostedChatCompletion",
     "ImageProjectParams",
     "Job",
+    "JobError",
+    "JobSnapshot",
     "LLMCostEstimate",
     "LLMModelInfo",
     "MissingExtraError",
@@ -71,6 +91,8 @@ __all__ = [
     "ProjectCanceled",
     "ProjectEvent",
     "ProjectFailed",
+    "ProjectSnapshot",
+    "RemoteAsset",
     "SizePreset",
     "SogniClient",
     "SogniError",
@@ -84,6 +106,8 @@ __all__ = [
     "UploadError",
     "Usage",
     "ValidationError",
+    "VideoAssetConfig",
+    "VideoProjectParams",
     "is_sogni_tool_call",
     "parse_tool_call_arguments",
 ]
@@ -98,6 +122,21 @@ _LAZY = {
     "SupportedModel": "sogni._generated.models",
     "ModelOptions": "sogni.core.model_options",
     "ProjectEvent": "sogni.core.projects",
+    "JobError": "sogni.core.projects",
+    "AssetInput": "sogni._assets",
+    "RemoteAsset": "sogni.core.effects",
+    "VideoAssetConfig": "sogni.core.video",
+    **dict.fromkeys(
+        (
+            "AudioProjectParams",
+            "ControlNet",
+            "CostEstimate",
+            "JobSnapshot",
+            "ProjectSnapshot",
+            "VideoProjectParams",
+        ),
+        "sogni._generated.models",
+    ),
     "ChatStream": "sogni._chat",
     **dict.fromkeys(
         (

@@ -967,7 +967,7 @@ class Projects:
             gpt_image_quality: GPT Image quality.
             output_format: Output format.
             token_type: Token to price in.
-            network: Network (defaults to the client's).
+            network: Network to price on (``fast`` when omitted).
 
         Raises:
             ValidationError: unknown model, size preset or sampler.

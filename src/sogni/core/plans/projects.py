@@ -483,7 +483,7 @@ def estimate_cost(
 ) -> Plan[CostEstimate]:
     """The estimated cost of an image project."""
     options = yield from model_options(ctx, model_id)
-    network = network or ctx.config.network
+    network = network or "fast"  # as the network's other clients price it
     if steps is None:
         steps = _default_steps(options)
     if size_preset:
