@@ -37,6 +37,7 @@ from sogni.core.video import (
     is_comfy_model,
     is_seedance_model,
     is_video_model,
+    is_wan_model,
     max_context_images,
     max_custom_size,
     video_duration_limits,
@@ -55,6 +56,8 @@ __all__ = [
     "TOKEN_TYPES",
     "NETWORKS",
     "MAX_NUMBER_OF_MEDIA",
+    "SEEDANCE_FPS",
+    "WAN_FPS",
     "UploadSlot",
     "build_job_request",
     "upload_slots",
@@ -94,6 +97,11 @@ TOKEN_TYPES = ("sogni", "spark")
 NETWORKS = ("fast", "relaxed")
 MAX_NUMBER_OF_MEDIA = 16
 _UINT32_MAX = 2**32 - 1
+#: Seedance's only frame rate; Wan 2.2's output rates (32 is interpolated from 16).
+SEEDANCE_FPS = 24
+WAN_FPS = (16, 32)
+#: Models rendered by external APIs, which accept Spark only.
+_SPARK_ONLY_PREFIXES = ("gpt-image-", "seedance-2-0")
 _CONTEXT_IMAGE_SLOTS = 16
 
 # Seedance reference limits (vendor side).
@@ -153,6 +161,10 @@ def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value != ""
     return True
+
+
+def _spark_only(model_id: str) -> bool:
+    return model_id.startswith(_SPARK_ONLY_PREFIXES)
 
 
 def _is_marker_uploaded(value: Any) -> bool:
@@ -382,6 +394,12 @@ def _check_common(p: _Params, options: ModelOptions, model_id: str, kind: str) -
         )
     if p.given("tokenType"):
         _choice(p.get("tokenType"), "token_type", TOKEN_TYPES)
+        if p.get("tokenType") != "spark" and _spark_only(model_id):
+            raise ValidationError(
+                f"Model {model_id} runs on an external API and is paid in Spark only",
+                field="token_type",
+                allowed=["spark"],
+            )
     if p.given("network"):
         _choice(p.get("network"), "network", NETWORKS)
     if p.given("outputFormat"):
@@ -675,6 +693,18 @@ def _apply_video(
             _number(p.get(name), _snake(name), minimum=0)
     if p.given("fps"):
         _number(p.get("fps"), "fps", minimum=1, maximum=60)
+        if is_seedance_model(model_id) and p.get("fps") != SEEDANCE_FPS:
+            raise ValidationError(
+                f"Seedance renders at a fixed {SEEDANCE_FPS} fps, got {p.get('fps')}",
+                field="fps",
+                allowed=[SEEDANCE_FPS],
+            )
+        if is_wan_model(model_id) and p.get("fps") not in WAN_FPS:
+            raise ValidationError(
+                f"Wan 2.2 renders at 16 fps, optionally interpolated to 32; got {p.get('fps')}",
+                field="fps",
+                allowed=list(WAN_FPS),
+            )
     if p.given("frames"):
         _number(p.get("frames"), "frames", minimum=1, integer=True)
     if p.given("shift"):
