@@ -452,6 +452,77 @@ def test_invalid_sogni_tool_arguments_give_an_error_result_and_no_project(
     assert net.received("jobRequest") == []
 
 
+def _wav_uri() -> str:
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\0\0" * 8000)
+    return _data_uri(buffer.getvalue(), "audio/wav")
+
+
+CLIP = Path(__file__).resolve().parents[2] / "examples" / "assets" / "clip.mp4"
+
+
+def _media_calls() -> list[tuple[str, dict[str, Any], str, str, dict[str, Any], list[str]]]:
+    """(tool, arguments, media, model, keyFrame entries, uploaded asset types)."""
+    image = _data_uri(_png(64, 64))
+    return [
+        ("sogni_generate_video", {"prompt": "waves", "duration": 2}, "video",
+         "ltx23-22b-fp8_t2v_distilled", {"fps": 24}, []),
+        ("sogni_generate_video", {"prompt": "waves", "reference_image_url": image}, "video",
+         "ltx23-22b-fp8_i2v_distilled", {"hasReferenceImage": True}, ["referenceImage"]),
+        ("sogni_sound_to_video",
+         {"prompt": "singing", "reference_audio_url": _wav_uri(), "reference_image_url": image,
+          "duration": 2},
+         "video", "ltx23-22b-fp8_ia2v_distilled",
+         {"hasReferenceAudio": True, "audioDuration": 2}, ["referenceAudio", "referenceImage"]),
+        ("sogni_video_to_video",
+         {"prompt": "cartoon", "control_mode": "canny", "duration": 2,
+          "reference_video_url": _data_uri(CLIP.read_bytes(), "video/mp4")},
+         "video", "ltx23-22b-fp8_v2v_distilled",
+         {"currentControlNetsJob": [{"name": "canny", "controlStrength": 0.85}]},
+         ["referenceVideo"]),
+        ("sogni_edit_image", {"prompt": "make it blue", "source_image_url": image}, "image",
+         "flux1-dev-kontext_fp8_scaled", {"hasContextImage1": True}, ["contextImage1"]),
+        ("sogni_generate_music",
+         {"prompt": "rain", "duration": 10, "bpm": 90, "timesignature": "3", "model": "sft"},
+         "audio", "ace_step_1.5_sft", {"bpm": 90, "timesignature": "3", "duration": 10}, []),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "media", "model", "key_frame", "uploads"),
+    _media_calls(),
+    ids=["t2v", "i2v", "ia2v", "v2v-canny", "edit", "music"],
+)
+def test_sogni_tools_render_every_kind_of_media(
+    net: LocalSupernet,
+    chat: SogniClient,
+    tool: str,
+    arguments: dict[str, Any],
+    media: str,
+    model: str,
+    key_frame: dict[str, Any],
+    uploads: list[str],
+) -> None:
+    result = chat.chat.tools.execute(_sogni_call(tool, arguments))
+    assert result.success, result.error
+    content = json.loads(result.content)
+    assert content["media_type"] == media and content["model"] == model
+    [request] = net.received("jobRequest")
+    sent = request["keyFrames"][0]
+    assert sent["modelID"] == model and sent["positivePrompt"] == arguments["prompt"]
+    assert {k: sent.get(k) for k in key_frame} == key_frame
+    assert sorted(u.type for u in net.uploads()) == sorted(uploads)
+    response = httpx.get(result.result_urls[0], timeout=10)
+    expected = {"image": "image/", "video": "video/mp4", "audio": "audio/"}[media]
+    assert response.status_code == 200 and response.headers["content-type"].startswith(expected)
+
+
 def test_execute_refuses_a_non_sogni_call(chat: SogniClient) -> None:
     with pytest.raises(ValidationError):
         chat.chat.tools.execute(_sogni_call("get_weather", {"city": "Oslo"}))
