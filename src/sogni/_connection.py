@@ -127,6 +127,8 @@ class Connection:
         account = self.ctx.account
         account.on_connection("connected", self.network)
         reconnected = self.engine.connections > 1
+        if reconnected:
+            self.hub.resync_projects()
         self.events.emit(
             "connected",
             ConnectionEvent("connected", network=account.network, reconnected=reconnected),

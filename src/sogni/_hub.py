@@ -65,6 +65,13 @@ class Hub:
     def _check_project(self, state: ProjectState) -> None:
         self._spawn(plans.check_project(self.ctx, state))
 
+    def resync_projects(self) -> None:
+        """Bring every unfinished project up to date from the network's records (after a
+        reconnection: events sent while the socket was down are lost)."""
+        for state in self._tracked():
+            if state.outcome is None:
+                self._check_project(state)
+
     def untrack(self, project_id: str) -> None:
         """Stop routing events to a project."""
         with self._lock:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -37,6 +38,7 @@ NORMAL_CLOSE = int(CloseCode.NORMAL)
 RECONNECT_BASE = 0.5
 RECONNECT_CAP = 15.0
 MAX_RECONNECTS = 8
+CLOSE_JOIN_TIMEOUT = 0.5
 
 
 def connect_url(
@@ -73,6 +75,28 @@ class CloseInfo:
     reason: str
     will_reconnect: bool
     clear_auth: bool = False
+
+
+def _close_app(app: websocket.WebSocketApp) -> None:
+    """Send a normal close frame and wake the reader thread so that it ends now.
+
+    Shutting the socket down is what wakes a reader blocked in ``poll``; a close that
+    waits for the server's answer can leave it asleep until its poll times out.
+    """
+    app.keep_running = False
+    ws = app.sock
+    if ws is None:
+        return
+    try:
+        ws.send_close(NORMAL_CLOSE, b"Client disconnected")
+    except Exception:  # noqa: BLE001 - the connection may already be gone
+        pass
+    raw = getattr(ws, "sock", None)
+    if raw is not None:
+        try:
+            raw.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def _backoff() -> Backoff:
@@ -117,6 +141,7 @@ class SocketEngine:
         self._app: websocket.WebSocketApp | None = None
         self._thread: threading.Thread | None = None
         self._closing = False
+        self._run_id = 0  # a thread whose id is no longer current stops at its next look
         self._pid = os.getpid()
         self.connections = 0
         """How many times a connection was opened (1 after the first, +1 per reconnect)."""
@@ -151,8 +176,11 @@ class SocketEngine:
                 raise self._error
             self._closing = False
             self._error = None
+            self._run_id += 1
             self._set_state("connecting")
-            self._thread = threading.Thread(target=self._run, name="sogni-socket", daemon=True)
+            self._thread = threading.Thread(
+                target=self._run, args=(self._run_id,), name="sogni-socket", daemon=True
+            )
             self._thread.start()
 
     def reset(self) -> None:
@@ -189,15 +217,16 @@ class SocketEngine:
         ``error`` is what :attr:`error` reports afterwards (default: the client closed).
         """
         with self._cond:
+            if self._closing and self._state == "closed" and error is None:
+                return  # already closed
             self._closing = True
             app, thread, was_open = self._app, self._thread, self._state == "open"
         if app is not None:
-            try:
-                app.close(status=NORMAL_CLOSE, reason=b"Client disconnected")
-            except Exception:  # noqa: BLE001 - closing is best effort
-                pass
+            _close_app(app)
         if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=5)
+            # websocket-client's reader may sleep until its poll times out even though the
+            # socket is closed; it finds the engine closing then and ends by itself.
+            thread.join(timeout=CLOSE_JOIN_TIMEOUT)
         with self._cond:
             if self._state == "closed" and self._error is not None and error is None:
                 return
@@ -231,18 +260,24 @@ class SocketEngine:
         except Exception as exc:  # noqa: BLE001 - reported below
             return exc
 
-    def _connect_once(self, url: str, headers: dict[str, str], outcome: dict[str, Any]) -> bool:
+    def _stale(self, run_id: int) -> bool:
+        # Called with self._cond held: this thread was closed (and maybe replaced).
+        return self._closing or run_id != self._run_id
+
+    def _connect_once(
+        self, run_id: int, url: str, headers: dict[str, str], outcome: dict[str, Any]
+    ) -> bool:
         """Run one connection until it ends; False when the engine is closing."""
         app = websocket.WebSocketApp(
             url,
             header=headers,
-            on_open=lambda _ws: self._handle_open(outcome),
+            on_open=lambda _ws: self._handle_open(run_id, outcome),
             on_message=self._handle_message,
             on_close=lambda _ws, code, reason: outcome.update(code=code, reason=reason or ""),
             on_error=lambda _ws, exc: outcome.update(status=getattr(exc, "status_code", None)),
         )
         with self._cond:
-            if self._closing:
+            if self._stale(run_id):
                 return False
             self._app = app
         try:
@@ -255,23 +290,23 @@ class SocketEngine:
             log.warning("socket loop failed: %r", exc)
         return True
 
-    def _run(self) -> None:
+    def _run(self, run_id: int) -> None:
         backoff = self._new_backoff()
         while True:
             outcome: dict[str, Any] = {"code": None, "reason": "", "status": None, "open": False}
             prepared = self._handshake()
             if isinstance(prepared, AuthenticationError):
-                self._finish(prepared, None)
+                self._finish(run_id, prepared, None)
                 return
             if isinstance(prepared, Exception):
                 # e.g. the access token could not be renewed right now: try again later
                 outcome["reason"] = f"could not prepare the connection: {prepared}"
-            elif not self._connect_once(*prepared, outcome):
+            elif not self._connect_once(run_id, *prepared, outcome):
                 return
             with self._cond:
-                self._app = None
-                if self._closing:
+                if self._stale(run_id):
                     return
+                self._app = None
                 if outcome["open"]:
                     backoff.reset()
                 decision = self._decide(outcome)
@@ -290,12 +325,12 @@ class SocketEngine:
             if delay is None:
                 return
             with self._cond:
-                if self._cond.wait_for(lambda: self._closing, timeout=delay):
+                if self._cond.wait_for(lambda: self._stale(run_id), timeout=delay):
                     return
 
-    def _finish(self, error: SogniError, info: CloseInfo | None) -> None:
+    def _finish(self, run_id: int, error: SogniError, info: CloseInfo | None) -> None:
         with self._cond:
-            if self._closing:
+            if self._stale(run_id):
                 return
             self._error = error
             self._set_state("closed")
@@ -327,9 +362,9 @@ class SocketEngine:
             )
         return ConnectionLost("the server closed the connection", code=code, reason=reason)
 
-    def _handle_open(self, outcome: dict[str, Any]) -> None:
+    def _handle_open(self, run_id: int, outcome: dict[str, Any]) -> None:
         with self._cond:
-            if self._closing:
+            if self._stale(run_id):
                 return  # closed while the handshake was under way
             outcome["open"] = True
             self.connections += 1
