@@ -282,3 +282,59 @@ def test_python_and_npm_clients_send_and_read_the_same(net: LocalSupernet, name:
         npm_chunks = [{k: v for k, v in c.items() if k != "jobID"} for c in npm["chunks"]]
         assert python["chunks"] == npm_chunks
         assert len(npm_chunks) > 1
+
+
+HOSTED_CASES: dict[str, dict[str, Any]] = {
+    "hosted_plain": {
+        "messages": [{"role": "user", "content": "Hello from REST"}],
+        "max_tokens": 50,
+        "think": True,
+        "token_type": "auto",
+        "task_profile": "general",
+        "app_source": "parity-suite",
+    },
+    "hosted_creative_tools": {
+        "messages": [{"role": "user", "content": "draw an image of a red kite"}],
+        "sogni_tools": "rich",
+        "media_references": [{"type": "image", "url": "https://example.com/ref.png"}],
+    },
+}
+
+
+def _hosted_bodies(net: LocalSupernet, before: int) -> list[Any]:
+    return [r.json for r in net.requests()[before:] if r.path == "/v1/chat/completions"]
+
+
+def _hosted_answer(answer: dict[str, Any]) -> dict[str, Any]:
+    """What must agree between two runs: everything but the id and the creation time."""
+    urls = [u for r in answer.get("sogni_tool_results", []) for u in r.get("urls", [])]
+    text = json.dumps({k: v for k, v in answer.items() if k not in ("id", "created")})
+    for index, url in enumerate(urls):
+        text = text.replace(url, f"<media {index}>")  # every run renders fresh files
+    parsed: dict[str, Any] = json.loads(text)
+    return parsed
+
+
+@pytest.mark.parametrize("name", list(HOSTED_CASES))
+def test_hosted_requests_match_the_npm_client(net: LocalSupernet, name: str) -> None:
+    params = HOSTED_CASES[name]
+    before = len(net.requests())
+    npm = _run_npm(net, {**params, "hosted": True})
+    middle = len(net.requests())
+    with SogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+    ) as client:
+        answer = client.chat.hosted.create(model=MODEL, **params)
+    [npm_body] = _hosted_bodies(net, before)[:1]
+    [python_body] = _hosted_bodies(net, middle)
+    assert json.dumps(python_body) == json.dumps(npm_body)
+    python_raw = {
+        "object": answer.object,
+        "model": answer.model,
+        "choices": [{"index": c.index, "message": c.message.to_message(),
+                     "finish_reason": c.finish_reason} for c in answer.choices],
+        "usage": answer.usage.to_dict() if answer.usage else None,
+    }
+    if answer.sogni_tool_results:
+        python_raw["sogni_tool_results"] = [dict(r) for r in answer.sogni_tool_results]
+    assert _hosted_answer(python_raw) == _hosted_answer(npm["result"])
