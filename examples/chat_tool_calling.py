@@ -91,10 +91,10 @@ def run() -> None:
         messages.append(first)  # the assistant turn with its tool calls
         for call in first.tool_calls:
             assert not is_sogni_tool_call(call)
-            result = run_tool(call)
-            print(f"tool {call.name}({call.arguments}) -> {result}")
+            output = run_tool(call)
+            print(f"tool {call.name}({call.arguments}) -> {output}")
             messages.append({"role": "tool", "tool_call_id": call.id, "name": call.name,
-                             "content": json.dumps(result)})
+                             "content": json.dumps(output)})
         final = sogni.chat.completions.create(
             model=model, messages=messages, tools=TOOLS, token_type=args.token_type
         )

@@ -132,7 +132,7 @@ async def test_async_tool_handler_in_the_tool_loop(net: LocalSupernet) -> None:
     async def handler(call: ToolCall) -> str:
         await asyncio.sleep(0)
         calls.append(call)
-        return "definition: " + parse_tool_call_arguments(call)["term"]
+        return "definition: " + str(parse_tool_call_arguments(call)["term"])
 
     async with _client(net) as client:
         result = await client.chat.completions.create(

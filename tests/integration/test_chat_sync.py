@@ -152,7 +152,7 @@ def test_stream_yields_chunks_and_the_final_result(net: LocalSupernet, chat: Sog
 
 def test_multi_turn_history_is_just_messages(net: LocalSupernet, chat: SogniClient) -> None:
     first = chat.chat.completions.create(model=MODEL, messages=HELLO)
-    history = [*HELLO, first, {"role": "user", "content": "and again"}]
+    history: list[Any] = [*HELLO, first, {"role": "user", "content": "and again"}]
     second = chat.chat.completions.create(model=MODEL, messages=history)
     assert second.content == "Echo: and again"
     sent = net.received("llmJobRequest")[1]["messages"]
