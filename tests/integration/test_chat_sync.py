@@ -652,3 +652,24 @@ def test_concurrent_completions_from_threads(chat: SogniClient) -> None:
     for thread in threads:
         thread.join(30)
     assert results == {i: f"Echo: question {i}" for i in range(8)}
+
+
+def test_llm_models_accept_both_wire_forms(chat: SogniClient) -> None:
+    chat.chat.wait_for_models()
+    hub = chat._conn.hub
+    hub.dispatch("swarmLLMModels", {"legacy-llm": 3, MODEL: {"workers": 5, "maxContextLength": 8}})
+    models = chat.chat.models
+    assert set(models) == {"legacy-llm", MODEL}
+    assert models["legacy-llm"].workers == 3 and models["legacy-llm"].max_context_length is None
+    assert models[MODEL].workers == 5 and models[MODEL].max_context_length == 8
+
+
+def test_stream_status_follows_the_job_states() -> None:
+    with LocalSupernet(api_key="k", step_delay=0.2) as net, _client(net) as client:
+        stream = client.chat.completions.create(model=MODEL, messages=HELLO, stream=True)
+        assert stream.status in ("sent", "pending", "queued", "assigned", "jobStarted")
+        first = next(stream)
+        assert first.role == "assistant" and stream.status == "jobStarted"
+        assert stream.worker_name == "local-llm-worker-1"
+        stream.wait_for_completion()
+        assert stream.status == "completed"
