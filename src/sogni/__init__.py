@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from sogni._assets import AssetInput
     from sogni._chat import ChatStream
     from sogni._client import SogniClient
+    from sogni._events import ConnectionEvent
     from sogni._generated.models import (
+        AccountProfile,
         AudioProjectParams,
+        Balances,
         ControlNet,
         CostEstimate,
         ImageProjectParams,
@@ -37,6 +40,10 @@ if TYPE_CHECKING:
         SizePreset,
         SupportedModel,
         VideoProjectParams,
+        WorkflowArtifact,
+        WorkflowEvent,
+        WorkflowRecord,
+        WorkflowSseFrame,
     )
     from sogni._project import Job, Project
     from sogni.core.chat import (
@@ -56,6 +63,8 @@ if TYPE_CHECKING:
         is_sogni_tool_call,
         parse_tool_call_arguments,
     )
+    from sogni.core.account import AccountState
+    from sogni.core.auth import TokenPair
     from sogni.core.effects import RemoteAsset
     from sogni.core.model_options import ModelOptions
     from sogni.core.projects import JobError, ProjectEvent
@@ -64,16 +73,20 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccountProfile",
+    "AccountState",
     "ApiError",
     "AssetInput",
     "AudioProjectParams",
     "AuthenticationError",
+    "Balances",
     "ChatChunk",
     "ChatCompletion",
     "ChatCost",
     "ChatJobError",
     "ChatJobState",
     "ChatStream",
+    "ConnectionEvent",
     "ConnectionLost",
     "ControlNet",
     "CostEstimate",
@@ -101,6 +114,7 @@ __all__ = [
     "SupportedModel",
     "ToolCall",
     "ToolProgress",
+    "TokenPair",
     "ToolResult",
     "ToolRound",
     "UploadError",
@@ -108,6 +122,10 @@ __all__ = [
     "ValidationError",
     "VideoAssetConfig",
     "VideoProjectParams",
+    "WorkflowArtifact",
+    "WorkflowEvent",
+    "WorkflowRecord",
+    "WorkflowSseFrame",
     "is_sogni_tool_call",
     "parse_tool_call_arguments",
 ]
@@ -134,9 +152,18 @@ _LAZY = {
             "JobSnapshot",
             "ProjectSnapshot",
             "VideoProjectParams",
+            "AccountProfile",
+            "Balances",
+            "WorkflowArtifact",
+            "WorkflowEvent",
+            "WorkflowRecord",
+            "WorkflowSseFrame",
         ),
         "sogni._generated.models",
     ),
+    "ConnectionEvent": "sogni._events",
+    "AccountState": "sogni.core.account",
+    "TokenPair": "sogni.core.auth",
     "ChatStream": "sogni._chat",
     **dict.fromkeys(
         (
