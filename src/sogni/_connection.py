@@ -205,6 +205,7 @@ class Connection:
     def close(self) -> None:
         """Close the socket for good."""
         self._closed = True
+        self.hub.close()
         self.engine.close()
 
 

@@ -72,6 +72,10 @@ class Hub:
             if state.outcome is None:
                 self._check_project(state)
 
+    def close(self) -> None:
+        """Stop the background checks of projects (the client is closing)."""
+        self._watchdog.stop()
+
     def untrack(self, project_id: str) -> None:
         """Stop routing events to a project."""
         with self._lock:

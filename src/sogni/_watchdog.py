@@ -36,22 +36,29 @@ class ProjectWatchdog:
         self._lock = threading.Lock()
         self._woken = threading.Event()
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     def wake(self) -> None:
         """Look at the projects now (starting the thread if it is not running)."""
         with self._lock:
-            if self._thread is None:
+            if self._thread is None and not self._stopped:
                 self._thread = threading.Thread(
                     target=self._run, name="sogni-project-watchdog", daemon=True
                 )
                 self._thread.start()
         self._woken.set()
 
+    def stop(self) -> None:
+        """Stop checking for good (the client is closing)."""
+        with self._lock:
+            self._stopped = True
+        self._woken.set()
+
     def _run(self) -> None:
         while True:
             with self._lock:
                 states = [s for s in self._projects() if s.outcome is None]
-                if not states:
+                if not states or self._stopped:
                     self._thread = None
                     return
             now = self._clock()

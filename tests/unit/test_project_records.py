@@ -165,3 +165,14 @@ def test_watchdog_checks_due_projects_and_stops_when_none_is_left() -> None:
     watchdog.wake()
     assert checked.wait(5)
     assert project.last_check == clock.now
+
+
+def test_a_stopped_watchdog_checks_nothing() -> None:
+    clock = Clock()
+    project = state(clock, keep_alive=0.0)
+    checked: list[ProjectState] = []
+    watchdog = ProjectWatchdog(lambda: [project], checked.append, clock=clock)
+    watchdog.stop()
+    watchdog.wake()
+    assert watchdog._thread is None
+    assert checked == []

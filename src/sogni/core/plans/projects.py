@@ -304,8 +304,8 @@ def create_project(ctx: CoreContext, params: ProjectParams) -> Plan[ProjectState
         disable_nsfw_filter=bool(params.disable_nsfw_filter),
         clock=ctx.clock,
         keep_alive=ctx.project_keep_alive,
+        params=params,
     )
-    state.params = params
     # Tracked before sending, so not even the earliest event can be missed.
     ctx.registry.track(state)
     try:
