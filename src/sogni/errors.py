@@ -128,13 +128,23 @@ class ProjectCanceled(SogniError):
 
 
 class ChatJobError(SogniError):
-    """An LLM chat job failed; ``code`` is the server's error code or name."""
+    """An LLM chat job failed; ``code`` is the server's error code or name.
+
+    ``error_code`` is the server's machine-readable ``error_code`` when it sent one (for
+    example a subscription denial such as ``"4078"``).
+    """
 
     def __init__(
-        self, message: str, *, job_id: str, code: str | int | None = None
+        self,
+        message: str,
+        *,
+        job_id: str,
+        code: str | int | None = None,
+        error_code: str | None = None,
     ) -> None:
         self.job_id = job_id
         self.code = code
+        self.error_code = error_code
         prefix = f"{code}: " if code not in (None, "") else ""
         super().__init__(f"{prefix}{message}")
 

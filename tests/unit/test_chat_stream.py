@@ -260,3 +260,15 @@ def test_parse_llm_models_both_wire_forms() -> None:
     assert qwen.constraint("top_p") is None and qwen.constraint("stream") is None
     assert qwen.temperature.allows(2) and not qwen.temperature.allows(2.01)
     assert qwen.temperature.describe() == "0 to 2"
+
+
+def test_error_keeps_the_servers_error_code() -> None:
+    assembler = ChatStreamAssembler("J")
+    error = assembler.feed_error(
+        {"jobID": "J", "error": "subscription_unavailable", "error_code": "4078",
+         "error_message": "not entitled"}
+    )
+    assert error is not None and error.error_code == "4078"
+    assert error.code == "subscription_unavailable" and "not entitled" in str(error)
+    plain = ChatStreamAssembler("K").feed_error({"jobID": "K", "error": "boom"})
+    assert plain is not None and plain.error_code is None

@@ -214,8 +214,14 @@ class ChatStreamAssembler:
             self._worker_name = worker_name
         code = payload.get("error")
         message = payload.get("error_message") or ("" if code is None else str(code))
+        error_code = payload.get("error_code")
         self._tool_calls.clear()
-        self._error = ChatJobError(str(message), job_id=self.job_id, code=code)
+        self._error = ChatJobError(
+            str(message),
+            job_id=self.job_id,
+            code=code,
+            error_code=str(error_code) if error_code is not None else None,
+        )
         return self._error
 
     def fail(self, error: ChatJobError) -> None:
