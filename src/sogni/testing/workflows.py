@@ -16,6 +16,8 @@ from typing import Any
 
 import attrs
 
+from sogni.core.workflows import HOSTED_TOOL_ARGUMENTS
+
 from .media import MediaSpec
 
 __all__ = ["TERMINAL", "Workflow", "WorkflowEngine", "WorkflowError", "compile_workflow"]
@@ -83,6 +85,24 @@ def _check_dependencies(step_id: str, depends_on: Any, earlier: set[str],
     return checked
 
 
+def _check_arguments(step_id: str, tool: str, arguments: JsonDict,
+                     deps: list[JsonDict]) -> None:
+    """The arguments of the six Sogni creative tools must be ones the tool takes, and the
+    required ones must be given or bound by a dependency."""
+    known = HOSTED_TOOL_ARGUMENTS.get("sogni_" + tool)
+    if known is None:
+        return
+    bound = {dep["targetArgument"] for dep in deps}
+    unknown = sorted((set(arguments) | bound) - set(known))
+    if unknown:
+        raise WorkflowError(f"step {step_id}: {tool} does not take {', '.join(unknown)}")
+    required = {"sound_to_video": ("reference_audio_url",),
+                "video_to_video": ("reference_video_url",)}.get(tool, ())
+    missing = [name for name in required if arguments.get(name) is None and name not in bound]
+    if missing:
+        raise WorkflowError(f"step {step_id}: {tool} needs {', '.join(missing)}")
+
+
 def compile_workflow(body: JsonDict) -> tuple[str, str, list[JsonDict]]:
     """``(kind, title, steps)`` of a start request, or :class:`WorkflowError`."""
     source = body.get("input")
@@ -128,6 +148,7 @@ def compile_workflow(body: JsonDict) -> tuple[str, str, list[JsonDict]]:
                                       and arguments["prompt"].strip()):
             raise WorkflowError(f"step {step_id}: {tool} needs a non-empty prompt")
         deps = _check_dependencies(step_id, raw.get("dependsOn"), seen, media_count)
+        _check_arguments(step_id, tool, arguments, deps)
         steps.append({"id": step_id, "toolName": tool, "arguments": dict(arguments),
                       "dependsOn": deps})
         seen.add(step_id)
