@@ -261,7 +261,7 @@ class ImageProjectParams:
     Attributes:
         type: Project type.
         model_id: Model id, e.g. ``flux1-schnell-fp8``.
-        positive_prompt: What to generate.
+        positive_prompt: What to generate (the network's default when omitted).
         negative_prompt: What to avoid.
         style_prompt: Style description added to the prompt.
         number_of_media: How many images to generate (1–16).
@@ -296,7 +296,7 @@ class ImageProjectParams:
 
     type: Literal['image'] | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'const': 'image'}})
     model_id: str = attrs.field(metadata={'wire': 'modelId', 'check': {'type': 'string', 'minLength': 1}})
-    positive_prompt: str = attrs.field(metadata={'wire': 'positivePrompt', 'check': {'type': 'string'}})
+    positive_prompt: str | None = attrs.field(default=None, metadata={'wire': 'positivePrompt', 'check': {'type': 'string'}})
     negative_prompt: str | None = attrs.field(default=None, metadata={'wire': 'negativePrompt', 'check': {'type': 'string'}})
     style_prompt: str | None = attrs.field(default=None, metadata={'wire': 'stylePrompt', 'check': {'type': 'string'}})
     number_of_media: int | None = attrs.field(default=None, metadata={'wire': 'numberOfMedia', 'check': {'type': 'integer', 'minimum': 1, 'maximum': 16}})
@@ -331,7 +331,7 @@ class VideoProjectParams:
     Attributes:
         type: Project type.
         model_id: Model id, e.g. ``flux1-schnell-fp8``.
-        positive_prompt: What to generate.
+        positive_prompt: What to generate (the network's default when omitted).
         negative_prompt: What to avoid.
         style_prompt: Style description added to the prompt.
         number_of_media: How many videos to generate (1–16).
@@ -388,7 +388,7 @@ class VideoProjectParams:
 
     type: Literal['video'] | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'const': 'video'}})
     model_id: str = attrs.field(metadata={'wire': 'modelId', 'check': {'type': 'string', 'minLength': 1}})
-    positive_prompt: str = attrs.field(metadata={'wire': 'positivePrompt', 'check': {'type': 'string'}})
+    positive_prompt: str | None = attrs.field(default=None, metadata={'wire': 'positivePrompt', 'check': {'type': 'string'}})
     negative_prompt: str | None = attrs.field(default=None, metadata={'wire': 'negativePrompt', 'check': {'type': 'string'}})
     style_prompt: str | None = attrs.field(default=None, metadata={'wire': 'stylePrompt', 'check': {'type': 'string'}})
     number_of_media: int | None = attrs.field(default=None, metadata={'wire': 'numberOfMedia', 'check': {'type': 'integer', 'minimum': 1, 'maximum': 16}})
@@ -439,7 +439,7 @@ class AudioProjectParams:
     Attributes:
         type: Project type.
         model_id: Model id, e.g. ``flux1-schnell-fp8``.
-        positive_prompt: What to generate.
+        positive_prompt: What to generate (the network's default when omitted).
         negative_prompt: What to avoid.
         style_prompt: Style description added to the prompt.
         number_of_media: How many tracks to generate (1–16).
@@ -469,7 +469,7 @@ class AudioProjectParams:
 
     type: Literal['audio'] | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'const': 'audio'}})
     model_id: str = attrs.field(metadata={'wire': 'modelId', 'check': {'type': 'string', 'minLength': 1}})
-    positive_prompt: str = attrs.field(metadata={'wire': 'positivePrompt', 'check': {'type': 'string'}})
+    positive_prompt: str | None = attrs.field(default=None, metadata={'wire': 'positivePrompt', 'check': {'type': 'string'}})
     negative_prompt: str | None = attrs.field(default=None, metadata={'wire': 'negativePrompt', 'check': {'type': 'string'}})
     style_prompt: str | None = attrs.field(default=None, metadata={'wire': 'stylePrompt', 'check': {'type': 'string'}})
     number_of_media: int | None = attrs.field(default=None, metadata={'wire': 'numberOfMedia', 'check': {'type': 'integer', 'minimum': 1, 'maximum': 16}})

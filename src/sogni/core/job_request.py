@@ -24,7 +24,6 @@ import attrs
 
 from sogni.core.model_options import (
     ModelOptions,
-    NumericRange,
     validate_sampler,
     validate_scheduler,
 )
@@ -56,6 +55,7 @@ __all__ = [
     "TOKEN_TYPES",
     "NETWORKS",
     "MAX_NUMBER_OF_MEDIA",
+    "TIME_SIGNATURES",
     "SEEDANCE_FPS",
     "WAN_FPS",
     "UploadSlot",
@@ -97,6 +97,16 @@ TOKEN_TYPES = ("sogni", "spark")
 NETWORKS = ("fast", "relaxed")
 MAX_NUMBER_OF_MEDIA = 16
 _UINT32_MAX = 2**32 - 1
+#: Beats per bar an audio project may have.
+TIME_SIGNATURES = ("2", "3", "4", "6")
+# Documented ranges of audio parameters: (name, min, max, integer).
+_AUDIO_RANGES = (
+    ("duration", 10, 600, False),
+    ("bpm", 30, 300, True),
+    ("promptStrength", 0, 10, False),
+    ("creativity", 0, 2, False),
+    ("shift", 1, 6, False),
+)
 #: Seedance's only frame rate; Wan 2.2's output rates (32 is interpolated from 16).
 SEEDANCE_FPS = 24
 WAN_FPS = (16, 32)
@@ -209,21 +219,6 @@ def _number(
             message = f"{label} must be at most {_fmt(maximum)}"
         raise ValidationError(f"{message}, got {_fmt(value)}", field=field, allowed=bounds)
     return value
-
-
-def _in_range(
-    value: Any, field: str, bounds: NumericRange | None, model_id: str, *, integer: bool = False
-) -> float:
-    if bounds is None:
-        return _number(value, field, integer=integer)
-    return _number(
-        value,
-        field,
-        minimum=bounds.min,
-        maximum=bounds.max,
-        integer=integer,
-        what=f"{field} for model {model_id}",
-    )
 
 
 def _choice(value: Any, field: str, allowed: Sequence[Any], what: str | None = None) -> Any:
@@ -378,10 +373,12 @@ def _check_common(p: _Params, options: ModelOptions, model_id: str, kind: str) -
     for name in ("positivePrompt", "negativePrompt", "stylePrompt", "appSource"):
         if p.given(name):
             _string(p.get(name), _snake(name))
+    # Steps and guidance are not held to the model's advertised ranges: the network's
+    # other clients send any value, and so must this one for the same request.
     if p.given("steps"):
-        _in_range(p.get("steps"), "steps", options.steps, model_id, integer=True)
+        _number(p.get("steps"), "steps", minimum=1, integer=True)
     if p.given("guidance"):
-        _in_range(p.get("guidance"), "guidance", options.guidance, model_id)
+        _number(p.get("guidance"), "guidance", minimum=0)
     if p.given("seed"):
         _number(p.get("seed"), "seed", minimum=0, maximum=_UINT32_MAX, integer=True)
     if p.given("numberOfMedia"):
@@ -708,7 +705,7 @@ def _apply_video(
     if p.given("frames"):
         _number(p.get("frames"), "frames", minimum=1, integer=True)
     if p.given("shift"):
-        _in_range(p.get("shift"), "shift", options.shift, model_id)
+        _number(p.get("shift"), "shift", minimum=1, maximum=8)
     if p.given("generateAudio") and not isinstance(p.get("generateAudio"), bool):
         raise ValidationError("generate_audio must be True or False", field="generate_audio")
     frames: Any = _UNSET
@@ -798,29 +795,22 @@ def _apply_audio(
     key_frame: dict[str, Any], p: _Params, options: ModelOptions, model_id: str
 ) -> None:
     values: dict[str, Any] = {}
-    for name, bounds, integer in (
-        ("duration", options.duration, False),
-        ("bpm", options.bpm, True),
-        ("promptStrength", options.prompt_strength, False),
-        ("creativity", options.creativity, False),
-        ("shift", options.shift, False),
-    ):
+    # The documented ranges, not the tier's: a tier may advertise narrower defaults.
+    for name, low, high, integer in _AUDIO_RANGES:
         if p.given(name):
-            values[name] = _in_range(p.get(name), _snake(name), bounds, model_id, integer=integer)
+            values[name] = _number(
+                p.get(name), _snake(name), minimum=low, maximum=high, integer=integer
+            )
     if p.given("timesignature"):
         signature = p.get("timesignature")
         if isinstance(signature, int) and not isinstance(signature, bool):
             signature = str(signature)  # the network takes it as a string
         _string(signature, "timesignature")
-        if options.timesignature and options.timesignature.allowed:
-            allowed = [str(v) for v in options.timesignature.allowed]
-            _choice(signature, "timesignature", allowed, f"timesignature for model {model_id}")
+        _choice(signature, "timesignature", TIME_SIGNATURES)
         values["timesignature"] = signature
-    for name, choices in (("language", options.language), ("keyscale", options.keyscale)):
+    for name in ("language", "keyscale"):
         if p.given(name):
             _string(p.get(name), name)
-            if choices and choices.allowed:
-                _choice(p.get(name), name, choices.allowed, f"{name} for model {model_id}")
     if p.given("lyrics"):
         _string(p.get("lyrics"), "lyrics")
     if p.given("composerMode") and not isinstance(p.get("composerMode"), bool):

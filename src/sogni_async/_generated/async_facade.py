@@ -734,7 +734,7 @@ class AsyncProjects:
             params: A typed parameters object; keyword arguments override it.
             type: Project type.
             model_id: Model id, e.g. ``flux1-schnell-fp8``.
-            positive_prompt: What to generate.
+            positive_prompt: What to generate (the network's default when omitted).
             negative_prompt: What to avoid.
             style_prompt: Style description added to the prompt.
             number_of_media: Image: How many images to generate (1–16). Video: How many
