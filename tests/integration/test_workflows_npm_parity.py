@@ -57,6 +57,12 @@ CASES: list[tuple[dict[str, Any], dict[str, Any]]] = [
       "tokenType": "spark"},
      {"template_id": "tpl_poster", "inputs": {"brief": "a poster", "aspect_ratio": "2:3"},
       "token_type": "spark"}),
+    ({"workflowId": "tpl_empty", "inputs": {}, "confirmCost": False,
+      "maxEstimatedCapacityUnits": 0.5, "mediaReferences": []},
+     {"template_id": "tpl_empty", "inputs": {}, "confirm_cost": False,
+      "max_estimated_capacity_units": 0.5, "media_references": []}),
+    ({"input": {}, "tokenType": "spark", "appSource": ""}, {"input": {}, "token_type": "spark",
+                                                          "app_source": ""}),
     ({"input": {"title": "raw", "steps": [{"toolName": "edit_image", "arguments": {
         "prompt": "make it blue", "source_image_url": "https://cdn.example.com/a.png"}}],
         "custom_key": {"nested": [1, 2.5, None, True]}}},

@@ -441,7 +441,7 @@ def start_request(
         raise ValidationError("inputs go with a saved template_id", field="inputs")
     if template_id is not None:
         body["workflow_id"] = _check_id(template_id, "template_id")
-        if inputs:
+        if inputs is not None:  # an empty mapping is sent too, as the network's client does
             if not isinstance(inputs, Mapping):
                 raise ValidationError("inputs must be a mapping", field="inputs")
             body["inputs"] = dict(inputs)

@@ -122,7 +122,8 @@ def start(
         inputs=inputs,
         token_type=token_type,
         billing_mode=billing_mode,
-        app_source=app_source or ctx.config.app_source,
+        # An explicit app_source (even "") wins over the client's, as in the network's client.
+        app_source=ctx.config.app_source if app_source is None else app_source,
         idempotency_key=idempotency_key,
         media_references=None if media_references is None else _plain(media_references),
         max_estimated_capacity_units=max_estimated_capacity_units,
