@@ -15,8 +15,13 @@ One loopback port serves the REST host, the socket host's HTTP endpoints and the
 WebSocket. Projects run through the network's event sequence and produce real images
 (PNG/JPEG/WebP), MP4 video and MP3/WAV/FLAC audio; LLM chat, hosted chat completions,
 durable workflows (with SSE), uploads, estimates and wallet login are emulated too.
-Faults: :meth:`LocalSupernet.drop_connections`, :meth:`LocalSupernet.fail_requests`,
-:meth:`LocalSupernet.send_raw`. Standalone: ``python -m sogni.testing --port 8080``.
+Accounts that log in with username and password: ``LocalSupernet(accounts={"alice":
+"pw"})`` or :meth:`LocalSupernet.add_account` (a wallet nobody registered also gets an
+account on its first signed login). :meth:`LocalSupernet.subscriptions` shows the socket
+event subscriptions the server holds for a client.
+Faults: :meth:`LocalSupernet.drop_connections` (every socket and SSE stream, abruptly),
+:meth:`LocalSupernet.fail_requests`, :meth:`LocalSupernet.send_raw`.
+Standalone: ``python -m sogni.testing --port 8080 --account alice:pw``.
 
 Needs the ``testing`` extra (``pip install sogni[testing]``: aiohttp and Pillow).
 """
