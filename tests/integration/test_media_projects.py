@@ -365,3 +365,27 @@ def test_async_client_uploads_and_downloads(net: LocalSupernet, tmp_path: Path) 
     (path,) = asyncio.run(run())
     assert path.suffix == ".mp4" and path.read_bytes()[4:8] == b"ftyp"
     assert net.uploads() and {u.type for u in net.uploads()} == {"referenceImage", "referenceAudio"}
+
+
+def test_async_image_edit_enhance_and_project_record(net: LocalSupernet, tmp_path: Path) -> None:
+    async def run() -> tuple[str, list[Path], str]:
+        async with AsyncSogniClient(
+            api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+        ) as client:
+            project = await client.projects.create(
+                model_id="qwen_image_edit_2511_fp8",
+                positive_prompt="night",
+                context_images=[PNG.read_bytes()],
+                number_of_media=2,
+            )
+            await project.wait_for_completion(timeout=30)
+            files = await project.download_all(tmp_path)
+            enhanced = await project.jobs[0].enhance("heavy")
+            record = await client.projects.get(project.id)
+            return enhanced, files, record.status or ""
+
+    enhanced, files, status = asyncio.run(run())
+    assert enhanced.startswith(net.rest_url) and status == "completed"
+    assert sorted(f.name[-6:] for f in files) == ["-1.png", "-2.png"]
+    key_frame = net.received("jobRequest")[-1]["keyFrames"][0]
+    assert key_frame["strength"] == pytest.approx(0.49)
