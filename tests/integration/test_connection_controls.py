@@ -204,6 +204,15 @@ def test_async_client_reconnects_and_keeps_subscriptions(net: LocalSupernet) -> 
     asyncio.run(main())
 
 
+def test_switching_off_the_answer_itself_does_not_wait(
+    net: LocalSupernet, client: SogniClient,
+) -> None:
+    flags = client.set_socket_event_subscriptions(
+        {"socketEventSubscriptionsUpdated": False}, timeout=30)
+    assert flags == {"socketEventSubscriptionsUpdated": False}
+    net.wait_for_received("setSocketEventSubscriptions")
+
+
 def test_unknown_client_event_is_refused(client: SogniClient) -> None:
     with pytest.raises(ValidationError) as info:
         client.on("explode", print)  # type: ignore[arg-type]

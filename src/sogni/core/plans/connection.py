@@ -63,7 +63,9 @@ def set_socket_event_subscriptions(
     seen = state.snapshots
     payload = state.prepare_update(update)
     yield SocketSend("setSocketEventSubscriptions", payload)
-    if timeout is None or timeout > 0:
+    # No answer comes when the answer's own event was just switched off.
+    answered = state.is_enabled("socketEventSubscriptionsUpdated")
+    if answered and (timeout is None or timeout > 0):
         yield WaitUntil(
             lambda: state.snapshots > seen, timeout, "the network's subscription update"
         )
