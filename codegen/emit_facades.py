@@ -135,7 +135,6 @@ def _param_fields(op: dict[str, Any], models: dict[str, Model]) -> list[Field]:
     return fields
 
 
-
 def _method(op: dict[str, Any], models: dict[str, Model], views: dict[str, Any], is_async: bool) -> str:
     indent = "        "
     returns = _annotation(op["returns"], views, is_async)
