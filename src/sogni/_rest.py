@@ -6,6 +6,7 @@ decide (URLs, headers, envelopes, errors, what to retry) lives in shared functio
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -75,6 +76,15 @@ def decode(call: RestCall, response: httpx.Response) -> Any:
     return payload.get("data")
 
 
+# tenacity renamed ``initial`` to ``multiplier`` (and warns about the old name).
+_FIRST_WAIT = (
+    "multiplier"
+    if "multiplier" in inspect.signature(tenacity.wait_exponential_jitter).parameters
+    else "initial"
+)
+_BACKOFF = tenacity.wait_exponential_jitter(**{_FIRST_WAIT: 0.2}, max=4.0)
+
+
 def _retry_wait(state: tenacity.RetryCallState) -> float:
     outcome = state.outcome
     exc = outcome.exception() if outcome is not None else None
@@ -84,7 +94,7 @@ def _retry_wait(state: tenacity.RetryCallState) -> float:
             return min(max(float(header), 0.0), MAX_RETRY_AFTER)
         except ValueError:
             pass
-    return float(tenacity.wait_exponential_jitter(initial=0.2, max=4.0)(state))
+    return float(_BACKOFF(state))
 
 
 def _should_retry(call: RestCall) -> tenacity.retry_base:

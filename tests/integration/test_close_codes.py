@@ -34,6 +34,7 @@ class ClosingServer:
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
+        self._runner: web.AppRunner
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
     async def _socket(self, request: web.Request) -> web.StreamResponse:
@@ -48,7 +49,7 @@ class ClosingServer:
         asyncio.set_event_loop(self._loop)
         app = web.Application()
         app.router.add_get("/", self._socket)
-        runner = web.AppRunner(app)
+        runner = self._runner = web.AppRunner(app)
         self._loop.run_until_complete(runner.setup())
         site = web.TCPSite(runner, "127.0.0.1", 0)
         self._loop.run_until_complete(site.start())
@@ -62,6 +63,7 @@ class ClosingServer:
         return self
 
     def __exit__(self, *_: object) -> None:
+        asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
 
