@@ -71,8 +71,9 @@ class EventEmitter:
     def on(self, event: str, callback: Callable[[Any], Any]) -> Callable[[], None]:
         """Call ``callback(value)`` on every ``event``; returns a function that removes it."""
         if event not in CLIENT_EVENTS:
-            raise ValidationError(f"unknown client event {event!r}", field="event",
-                                  allowed=list(CLIENT_EVENTS))
+            raise ValidationError(
+                f"unknown client event {event!r}", field="event", allowed=list(CLIENT_EVENTS)
+            )
         if not callable(callback):
             raise ValidationError("callback must be callable", field="callback")
         with self._lock:

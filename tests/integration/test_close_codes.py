@@ -8,7 +8,6 @@ import json
 import queue
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest

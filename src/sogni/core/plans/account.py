@@ -104,7 +104,10 @@ def login(
     # Derive and check everything that can fail locally before any request.
     wallet = Wallet.from_credentials(_text(username, "username"), password)
     data = yield RestCall(
-        "POST", auth.NONCE_PATH, json=auth.nonce_body(wallet.address), authorize=False,
+        "POST",
+        auth.NONCE_PATH,
+        json=auth.nonce_body(wallet.address),
+        authorize=False,
         idempotent=False,
     )
     nonce = data.get("nonce") if isinstance(data, Mapping) else None
@@ -127,8 +130,9 @@ def login(
     return (yield from me(ctx))
 
 
-def set_tokens(ctx: CoreContext, token: str | TokenPair, refresh_token: str | None = None
-               ) -> Plan[AccountProfile]:
+def set_tokens(
+    ctx: CoreContext, token: str | TokenPair, refresh_token: str | None = None
+) -> Plan[AccountProfile]:
     """Resume a saved session: renew the access token if it expired, then load the profile."""
     if isinstance(token, TokenPair):
         tokens = token
@@ -154,7 +158,10 @@ def logout(ctx: CoreContext) -> Plan[None]:
     if credentials.has_tokens:
         try:
             yield RestCall(
-                "POST", auth.LOGOUT_PATH, json=auth.logout_body(), idempotent=False,
+                "POST",
+                auth.LOGOUT_PATH,
+                json=auth.logout_body(),
+                idempotent=False,
             )
         except AuthenticationError:
             pass  # already logged out on the server

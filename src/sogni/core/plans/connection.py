@@ -42,8 +42,14 @@ def set_socket_event_subscriptions(
     if given:
         if subscriptions is not None and not isinstance(subscriptions, Mapping):
             raise ValidationError("subscriptions must be a mapping", field="subscriptions")
-        if subscriptions and {"subscribe", "unsubscribe", "reset", "event", "enabled",
-                              "subscriptions"} & set(subscriptions):
+        if subscriptions and {
+            "subscribe",
+            "unsubscribe",
+            "reset",
+            "event",
+            "enabled",
+            "subscriptions",
+        } & set(subscriptions):
             raise ValidationError(
                 "give an update either as a mapping or as keyword arguments, not both",
                 field="subscriptions",

@@ -288,9 +288,7 @@ def stream_events(
     yield from _stream(ctx, workflow_id, after, last_event_id, reconnect)
 
 
-def wait(
-    ctx: CoreContext, workflow_id: str, timeout: float | None = None
-) -> Plan[WorkflowRecord]:
+def wait(ctx: CoreContext, workflow_id: str, timeout: float | None = None) -> Plan[WorkflowRecord]:
     """Follow the event stream until the workflow finishes, then return its record."""
     wf.workflow_path(workflow_id)
     deadline = None if timeout is None else ctx.clock() + timeout
