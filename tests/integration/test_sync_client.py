@@ -109,7 +109,7 @@ def test_models_catalogue_and_options(client: SogniClient) -> None:
     ("kwargs", "field"),
     [
         ({"model_id": "no-such-model"}, "model_id"),
-        ({"steps": 0}, "steps"),
+        ({"steps": 500}, "steps"),
         ({"size_preset": "custom", "width": 100, "height": 512}, "width"),
         ({"size_preset": "custom", "width": 512, "height": 9000}, "height"),
         ({"size_preset": "not-a-preset"}, "size_preset"),

@@ -486,10 +486,12 @@ def test_gpt_image_options() -> None:
 @pytest.mark.parametrize(
     ("params", "field"),
     [
+        ({"steps": 11}, "steps"),
         ({"steps": 0}, "steps"),
         ({"steps": 2.5}, "steps"),
         ({"steps": True}, "steps"),
         ({"guidance": -1}, "guidance"),
+        ({"guidance": 2.5}, "guidance"),
         ({"guidance": "high"}, "guidance"),
         ({"seed": -1}, "seed"),
         ({"seed": 2**32}, "seed"),
@@ -525,10 +527,12 @@ def test_range_errors_say_what_is_allowed() -> None:
     assert "flux1-schnell-fp8" in str(error)
 
 
-def test_steps_and_guidance_are_not_held_to_the_model_ranges() -> None:
-    # The network's other clients send any value; the same request must go out the same.
-    frame = kf(build(image(steps=40, guidance=7.5), FLUX))
-    assert frame["steps"] == 40 and frame["guidanceScale"] == 7.5
+def test_steps_and_guidance_are_held_to_the_model_ranges() -> None:
+    error = invalid(image(steps=40))
+    assert error.field == "steps" and error.allowed == "1–10"
+    assert "flux1-schnell-fp8" in str(error)
+    frame = kf(build(image(steps=10, guidance=2), FLUX))
+    assert frame["steps"] == 10 and frame["guidanceScale"] == 2
 
 
 def test_type_mismatch_names_the_model_media() -> None:

@@ -265,8 +265,8 @@ class ImageProjectParams:
         negative_prompt: What to avoid.
         style_prompt: Style description added to the prompt.
         number_of_media: How many images to generate (1–16).
-        steps: Inference steps (``get_model_options`` shows the model's usual range).
-        guidance: Guidance scale (``get_model_options`` shows the model's usual range).
+        steps: Inference steps, within the model's range (see ``get_model_options``).
+        guidance: Guidance scale, within the model's range (see ``get_model_options``).
         seed: Random seed (uint32) for reproducible results.
         sampler: Sampler; one of the model's allowed samplers.
         scheduler: Scheduler; one of the model's allowed schedulers.
@@ -335,8 +335,8 @@ class VideoProjectParams:
         negative_prompt: What to avoid.
         style_prompt: Style description added to the prompt.
         number_of_media: How many videos to generate (1–16).
-        steps: Inference steps (``get_model_options`` shows the model's usual range).
-        guidance: Guidance scale (``get_model_options`` shows the model's usual range).
+        steps: Inference steps, within the model's range (see ``get_model_options``).
+        guidance: Guidance scale, within the model's range (see ``get_model_options``).
         seed: Random seed (uint32) for reproducible results.
         sampler: Sampler; one of the model's allowed samplers.
         scheduler: Scheduler; one of the model's allowed schedulers.
@@ -353,7 +353,7 @@ class VideoProjectParams:
             frame count follows from it.
         fps: Frames per second (WAN 16 or 32, LTX 1–60, Seedance fixed 24).
         frames: Frame count; prefer ``duration``, which wins when both are given.
-        shift: Motion shift (1–8).
+        shift: Motion shift, within the model's range (see ``get_model_options``).
         teacache_threshold: TeaCache threshold (0 disables; 0.15 for t2v, 0.2 for i2v are
             good).
         reference_image: Reference or first-frame image (i2v, s2v, ia2v, animate, v2v).
@@ -443,8 +443,8 @@ class AudioProjectParams:
         negative_prompt: What to avoid.
         style_prompt: Style description added to the prompt.
         number_of_media: How many tracks to generate (1–16).
-        steps: Inference steps (``get_model_options`` shows the model's usual range).
-        guidance: Guidance scale (``get_model_options`` shows the model's usual range).
+        steps: Inference steps, within the model's range (see ``get_model_options``).
+        guidance: Guidance scale, within the model's range (see ``get_model_options``).
         seed: Random seed (uint32) for reproducible results.
         sampler: Sampler; one of the model's allowed samplers.
         scheduler: Scheduler; one of the model's allowed schedulers.

@@ -24,6 +24,7 @@ import attrs
 
 from sogni.core.model_options import (
     ModelOptions,
+    NumericRange,
     validate_sampler,
     validate_scheduler,
 )
@@ -221,6 +222,21 @@ def _number(
     return value
 
 
+def _in_range(
+    value: Any, field: str, bounds: NumericRange | None, model_id: str, *, integer: bool = False
+) -> float:
+    if bounds is None:
+        return _number(value, field, integer=integer)
+    return _number(
+        value,
+        field,
+        minimum=bounds.min,
+        maximum=bounds.max,
+        integer=integer,
+        what=f"{field} for model {model_id}",
+    )
+
+
 def _choice(value: Any, field: str, allowed: Sequence[Any], what: str | None = None) -> Any:
     if value not in allowed:
         raise ValidationError(
@@ -373,12 +389,11 @@ def _check_common(p: _Params, options: ModelOptions, model_id: str, kind: str) -
     for name in ("positivePrompt", "negativePrompt", "stylePrompt", "appSource"):
         if p.given(name):
             _string(p.get(name), _snake(name))
-    # Steps and guidance are not held to the model's advertised ranges: the network's
-    # other clients send any value, and so must this one for the same request.
+    # Held to the model's tier: a value outside it cannot succeed and would spend tokens.
     if p.given("steps"):
-        _number(p.get("steps"), "steps", minimum=1, integer=True)
+        _in_range(p.get("steps"), "steps", options.steps, model_id, integer=True)
     if p.given("guidance"):
-        _number(p.get("guidance"), "guidance", minimum=0)
+        _in_range(p.get("guidance"), "guidance", options.guidance, model_id)
     if p.given("seed"):
         _number(p.get("seed"), "seed", minimum=0, maximum=_UINT32_MAX, integer=True)
     if p.given("numberOfMedia"):
@@ -705,7 +720,7 @@ def _apply_video(
     if p.given("frames"):
         _number(p.get("frames"), "frames", minimum=1, integer=True)
     if p.given("shift"):
-        _number(p.get("shift"), "shift", minimum=1, maximum=8)
+        _in_range(p.get("shift"), "shift", options.shift, model_id)
     if p.given("generateAudio") and not isinstance(p.get("generateAudio"), bool):
         raise ValidationError("generate_audio must be True or False", field="generate_audio")
     frames: Any = _UNSET

@@ -314,7 +314,10 @@ def _models() -> list[Model]:
          "qwen-image-edit-lightning", "image", {"max_context_images": 3}),
         ("gpt-image-2", "GPT Image 2", "gpt-image", "image",
          {"external": True, "max_context_images": 16, "workers": 1}),
-        ("coreml-cyberrealistic_v70_768", "CyberRealistic v7.0", "sd15", "image", {}),
+        # Most workers, as Stable Diffusion models have on the real network: the
+        # README's "most popular model" example (steps 20, guidance 7.5) lands here.
+        ("coreml-cyberrealistic_v70_768", "CyberRealistic v7.0", "sd15", "image",
+         {"workers": 12}),
         ("coreml-cyberrealisticXL_v60", "CyberRealistic XL v6.0", "sdxl", "image", {}),
         ("coreml-DreamShaper-XL1-Alpha2", "DreamShaper XL", "sdxl", "image", {}),
         ("wan_v2.2-14b-fp8_t2v_lightx2v", "Wan 2.2 14B Text-to-Video (Speed)", "wan22-lightx2v",
