@@ -278,7 +278,8 @@ def create_project(ctx: CoreContext, params: ProjectParams) -> Plan[ProjectState
     options = yield from model_options(ctx, params.model_id)
     preset = wire.get("sizePreset") if kind == "image" else None
     if preset and preset != "custom":
-        yield from _preset(ctx, params.network or ctx.config.network, params.model_id, preset)
+        network = params.network or ctx.account.network or ctx.config.network
+        yield from _preset(ctx, network, params.model_id, preset)
     project_id = new_id()
     request = build_job_request(
         wire, options, project_id=project_id, app_source=ctx.config.app_source
