@@ -143,8 +143,12 @@ class AsyncSogniClient(AsyncSogniClientFacade):
         return asyncio.run_coroutine_threadsafe(self._run(plan), loop).result(timeout=60)
 
     # -- driver ---------------------------------------------------------------------------
-    async def _run(self, plan: Plan[T]) -> T:
-        """Run a plan to completion, awaiting its effects; emitted items are dropped."""
+    async def _drive(self, plan: Plan[Any], outcome: list[Any]) -> AsyncIterator[Any]:
+        """Carry out a plan's effects, awaiting them and yielding what it emits.
+
+        An async generator cannot return a value, so the plan's result is appended to
+        ``outcome``.
+        """
         self._bind()
         value: Any = None
         error: BaseException | None = None
@@ -155,32 +159,7 @@ class AsyncSogniClient(AsyncSogniClientFacade):
                     effect = plan.throw(error) if error is not None else plan.send(value)
                 except StopIteration as stop:
                     forget_stream(streams, stop.value)  # handed to the caller, still open
-                    return stop.value  # type: ignore[no-any-return]
-                try:
-                    value, error = await self._execute(effect), None
-                except Exception as exc:
-                    value, error = None, exc
-                else:
-                    track_stream(streams, effect, value)
-        finally:
-            plan.close()
-            for handle in streams:
-                try:
-                    await handle.aclose()
-                except Exception:  # noqa: BLE001 - cleanup is best effort
-                    log.debug("closing a stream failed", exc_info=True)
-
-    async def _iterate(self, plan: Plan[Any]) -> AsyncIterator[Any]:
-        """Run a plan lazily, yielding each item it emits; closing the iterator stops it."""
-        self._bind()
-        value: Any = None
-        error: BaseException | None = None
-        streams: list[Any] = []  # open streams, closed if the plan stops early
-        try:
-            while True:
-                try:
-                    effect = plan.throw(error) if error is not None else plan.send(value)
-                except StopIteration:
+                    outcome.append(stop.value)
                     return
                 if isinstance(effect, Emit):
                     yield effect.value
@@ -199,6 +178,17 @@ class AsyncSogniClient(AsyncSogniClientFacade):
                     await handle.aclose()
                 except Exception:  # noqa: BLE001 - cleanup is best effort
                     log.debug("closing a stream failed", exc_info=True)
+
+    async def _run(self, plan: Plan[T]) -> T:
+        """Run a plan to completion and return its result; emitted items are dropped."""
+        outcome: list[T] = []
+        async for _ in self._drive(plan, outcome):
+            pass
+        return outcome[0]
+
+    def _iterate(self, plan: Plan[Any]) -> AsyncIterator[Any]:
+        """Run a plan lazily, yielding each item it emits; closing the iterator stops it."""
+        return self._drive(plan, [])
 
     async def _execute(self, effect: Effect) -> Any:
         if needs_credentials(effect):
@@ -229,8 +219,6 @@ class AsyncSogniClient(AsyncSogniClientFacade):
             return await self._read_stream(effect.handle)
         if isinstance(effect, CloseStream):
             return await effect.handle.aclose()
-        if isinstance(effect, Emit):
-            return None
         if isinstance(effect, Download):
             return await self._download(effect.url, effect.path)
         if isinstance(effect, PrepareAsset):
