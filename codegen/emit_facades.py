@@ -135,7 +135,9 @@ def _param_fields(op: dict[str, Any], models: dict[str, Model]) -> list[Field]:
     return fields
 
 
-def _method(op: dict[str, Any], models: dict[str, Model], views: dict[str, Any], is_async: bool) -> str:
+def _method(
+    op: dict[str, Any], models: dict[str, Model], views: dict[str, Any], is_async: bool
+) -> str:
     indent = "        "
     returns = _annotation(op["returns"], views, is_async)
     if op["kind"] == "state":
@@ -212,9 +214,7 @@ def _overload(op: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]:
 def _children(groups: list[dict[str, Any]], parent: str) -> list[dict[str, Any]]:
     depth = parent.count(".") + 1 if parent else 0
     prefix = parent + "." if parent else ""
-    return [
-        g for g in groups if g["name"].startswith(prefix) and g["name"].count(".") == depth
-    ]
+    return [g for g in groups if g["name"].startswith(prefix) and g["name"].count(".") == depth]
 
 
 def _attach(groups: list[dict[str, Any]], parent: str, is_async: bool, indent: str) -> list[str]:
@@ -235,10 +235,21 @@ def _group(
 ) -> str:
     owner = "AsyncSogniClient" if is_async else "SogniClient"
     children = _children(groups, group["name"])
-    lines = ["", "", "", f"class {_class_name(group, is_async)}:", f'    """{group["description"]}"""', ""]
+    lines = [
+        "",
+        "",
+        "",
+        f"class {_class_name(group, is_async)}:",
+        f'    """{group["description"]}"""',
+        "",
+    ]
     for child in children:
         attribute = child["name"].rsplit(".", 1)[-1]
-        lines += [f"    {attribute}: {_class_name(child, is_async)}", f'    """{child["description"]}"""', ""]
+        lines += [
+            f"    {attribute}: {_class_name(child, is_async)}",
+            f'    """{child["description"]}"""',
+            "",
+        ]
     slots = ", ".join(f'"{c["name"].rsplit(".", 1)[-1]}"' for c in children)
     lines += [
         f'    __slots__ = ("_client",{" " + slots if slots else ""})',
@@ -323,7 +334,9 @@ def render(table: dict[str, Any], models: list[Model], is_async: bool) -> str:
     modules = sorted({op["plan"].split(".", 1)[0] for op in operations if "plan" in op})
     imports = "".join(f"{line}\n" for line in table.get("imports", []))
     view_imports = "".join(
-        "    from {} import {}\n".format(*views[name]["async" if is_async else "sync"].rsplit(".", 1))
+        "    from {} import {}\n".format(
+            *views[name]["async" if is_async else "sync"].rsplit(".", 1)
+        )
         for name in sorted(views)
     )
     parts = [
@@ -335,14 +348,14 @@ def render(table: dict[str, Any], models: list[Model], is_async: bool) -> str:
             view_imports=view_imports,
         )
     ]
-    exported = [_class_name(g, is_async) for g in groups] + [f"{'Async' if is_async else ''}SogniClientFacade"]
+    exported = [_class_name(g, is_async) for g in groups] + [
+        f"{'Async' if is_async else ''}SogniClientFacade"
+    ]
     parts.append("\n__all__ = [" + ", ".join(f'"{n}"' for n in exported) + "]")
     # Children first, so every class exists before a parent names it at runtime.
     for group in sorted(groups, key=lambda g: -g["name"].count(".")):
         ops = [op for op in operations if op["group"] == group["name"]]
         parts.append(_group(group, groups, ops, by_name, views, is_async))
     root_ops = [op for op in operations if op["group"] == ""]
-    parts.append(
-        _client_base(by_name["ClientConfig"], groups, root_ops, by_name, views, is_async)
-    )
+    parts.append(_client_base(by_name["ClientConfig"], groups, root_ops, by_name, views, is_async))
     return "".join(parts) + "\n"

@@ -44,9 +44,10 @@ def _field(f: Field) -> str:
         options.append("repr=False")
     if f.required:
         return f"    {f.name}: {f.annotation} = attrs.field({', '.join(options)})"
+    joined = ", ".join(options)
     if f.default is not None:
-        return f"    {f.name}: {f.annotation} = attrs.field(default={f.default!r}, {', '.join(options)})"
-    return f"    {f.name}: {f.annotation} | None = attrs.field(default=None, {', '.join(options)})"
+        return f"    {f.name}: {f.annotation} = attrs.field(default={f.default!r}, {joined})"
+    return f"    {f.name}: {f.annotation} | None = attrs.field(default=None, {joined})"
 
 
 def _model(model: Model) -> str:

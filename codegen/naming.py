@@ -8,7 +8,10 @@ _BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def snake_case(wire_name: str) -> str:
-    """``numberOfMedia`` -> ``number_of_media``, ``disableNSFWFilter`` -> ``disable_nsfw_filter``."""
+    """``numberOfMedia`` -> ``number_of_media``; ``disableNSFWFilter`` -> ``disable_nsfw_filter``.
+
+    Acronyms stay together; names the rule splits badly set ``x-python-name`` instead.
+    """
     return _BOUNDARY.sub("_", wire_name).lower()
 
 

@@ -75,7 +75,14 @@ def annotation(prop: dict[str, Any]) -> str:
 def model_documents(schema_dir: Path) -> list[Path]:
     """The schema documents that define models, in output order."""
     marked = [p for p in sorted(schema_dir.glob("*.json")) if load(p).get("x-codegen") == "models"]
-    return sorted(marked, key=lambda p: (p.name not in FIRST_DOCUMENTS, FIRST_DOCUMENTS.index(p.name) if p.name in FIRST_DOCUMENTS else 0, p.name))
+    return sorted(
+        marked,
+        key=lambda p: (
+            p.name not in FIRST_DOCUMENTS,
+            FIRST_DOCUMENTS.index(p.name) if p.name in FIRST_DOCUMENTS else 0,
+            p.name,
+        ),
+    )
 
 
 def model_imports(schema_dir: Path) -> list[str]:

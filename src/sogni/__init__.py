@@ -46,6 +46,8 @@ if TYPE_CHECKING:
         WorkflowSseFrame,
     )
     from sogni._project import Job, Project
+    from sogni.core.account import AccountState
+    from sogni.core.auth import TokenPair
     from sogni.core.chat import (
         ChatChunk,
         ChatCompletion,
@@ -63,8 +65,6 @@ if TYPE_CHECKING:
         is_sogni_tool_call,
         parse_tool_call_arguments,
     )
-    from sogni.core.account import AccountState
-    from sogni.core.auth import TokenPair
     from sogni.core.effects import RemoteAsset
     from sogni.core.model_options import ModelOptions
     from sogni.core.projects import JobError, ProjectEvent

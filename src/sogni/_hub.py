@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sogni._watchdog import ProjectWatchdog
-from sogni.core.plans import projects as plans
 from sogni.core.context import CoreContext
 from sogni.core.plans import Plan
+from sogni.core.plans import projects as plans
 from sogni.core.projects import JobError, ProjectEvent, ProjectState
 
 log = logging.getLogger("sogni")

@@ -39,7 +39,8 @@ class JobView:
 
     @property
     def status(self) -> str:
-        """``pending``, ``initiating``, ``processing``, ``completed``, ``failed`` or ``canceled``."""
+        """One of ``pending``, ``initiating``, ``processing``, ``completed``, ``failed``,
+        ``canceled``."""
         return self._state.status
 
     @property

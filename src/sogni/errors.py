@@ -150,7 +150,10 @@ class ChatJobError(SogniError):
 
 
 class ConnectionLost(SogniError):
-    """The socket closed and could not be restored; ``code`` and ``reason`` are the close frame's."""
+    """The connection closed and could not be restored.
+
+    ``code`` and ``reason`` are those of the close frame, when there was one.
+    """
 
     def __init__(self, message: str, *, code: int | None = None, reason: str = "") -> None:
         self.code = code
