@@ -10,7 +10,7 @@ when the job ends, fails, or the connection drops.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -136,75 +136,41 @@ def _given(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def _read_tools_once(params: dict[str, Any]) -> None:
+    # Any iterable of tools is accepted (e.g. SogniTools); it is read only once.
+    tools = params.get("tools")
+    if tools is not None and not isinstance(tools, (list, tuple)):
+        params["tools"] = list(tools)
+
+
 # -- completions ----------------------------------------------------------------------------
 
 
 def create_completion(
     ctx: CoreContext,
     *,
-    model: str,
-    messages: Sequence[Any],
-    max_tokens: int | None = None,
-    temperature: float | None = None,
-    top_p: float | None = None,
-    top_k: int | None = None,
-    min_p: float | None = None,
-    repetition_penalty: float | None = None,
-    frequency_penalty: float | None = None,
-    presence_penalty: float | None = None,
-    stop: str | Sequence[str] | None = None,
-    token_type: str | None = None,
-    tools: Iterable[Mapping[str, Any]] | None = None,
-    tool_choice: str | Mapping[str, Any] | None = None,
-    think: bool | None = None,
-    response_format: Mapping[str, Any] | None = None,
-    sogni_tools: bool | str | None = None,
-    sogni_tool_execution: bool | None = None,
-    task_profile: str | None = None,
-    app_source: str | None = None,
-    stream: bool | None = None,
     auto_execute_tools: bool = False,
     max_tool_rounds: int | None = None,
     on_tool_call: ToolHandler | None = None,
     on_tool_progress: ToolProgressCallback | None = None,
     timeout: float | None = DEFAULT_CHAT_TIMEOUT,
+    **request: Any,
 ) -> Plan[ChatCompletion | ChatJob]:
     """Send a chat completion over the socket.
 
-    Without ``stream`` the plan waits for the job's final event and returns the
-    :class:`ChatCompletion`; with ``stream=True`` it returns the running job as soon as the
-    request is sent (the client wraps it in a stream view). ``auto_execute_tools`` runs the
-    tool loop (non-streaming only).
+    ``request`` holds the request's parameters (``model``, ``messages``, ``stream``, …, as
+    typed by the generated facade); ``None`` means "not given". Without ``stream`` the plan
+    waits for the job's final event and returns the :class:`ChatCompletion`; with
+    ``stream=True`` it returns the running job as soon as the request is sent (the client
+    wraps it in a stream view). ``auto_execute_tools`` runs the tool loop (non-streaming only).
     """
-    params = _given(
-        model=model,
-        messages=messages,
-        max_tokens=max_tokens,
-        temperature=temperature,
-        top_p=top_p,
-        top_k=top_k,
-        min_p=min_p,
-        repetition_penalty=repetition_penalty,
-        frequency_penalty=frequency_penalty,
-        presence_penalty=presence_penalty,
-        stop=stop,
-        token_type=token_type,
-        tools=tools,
-        tool_choice=tool_choice,
-        think=think,
-        response_format=response_format,
-        sogni_tools=sogni_tools,
-        sogni_tool_execution=sogni_tool_execution,
-        task_profile=task_profile,
-        app_source=app_source,
-        stream=stream,
-    )
+    params = _given(**request)
+    stream = params.get("stream")
     if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
-        raise ValidationError("timeout must be a positive number of seconds or None",
-                              field="timeout")
-    if tools is not None and not isinstance(tools, (list, tuple)):
-        # Accept any iterable (e.g. SogniTools) but read it only once.
-        params["tools"] = list(tools)
+        raise ValidationError(
+            "timeout must be a positive number of seconds or None", field="timeout"
+        )
+    _read_tools_once(params)
     if auto_execute_tools:
         if stream:
             raise ValidationError(
@@ -253,9 +219,7 @@ def _complete(
     try:
         yield WaitUntil(lambda: job.finished, timeout, f"chat job {job.job_id}")
     except SogniTimeoutError:
-        job.fail(
-            SogniTimeoutError(f"chat job {job.job_id} got no answer within {timeout:g} s")
-        )
+        job.fail(SogniTimeoutError(f"chat job {job.job_id} got no answer within {timeout:g} s"))
     finally:
         _jobs(ctx).close(job.job_id)
     return job.outcome()
@@ -271,8 +235,9 @@ def _tool_loop(
 ) -> Plan[ChatCompletion]:
     rounds = max_rounds or DEFAULT_MAX_TOOL_ROUNDS
     if not isinstance(rounds, int) or isinstance(rounds, bool) or rounds < 1:
-        raise ValidationError("max_tool_rounds must be a positive whole number",
-                              field="max_tool_rounds")
+        raise ValidationError(
+            "max_tool_rounds must be a positive whole number", field="max_tool_rounds"
+        )
     messages = list(params["messages"])
     history: list[ToolRound] = []
     for number in range(rounds):
@@ -494,64 +459,18 @@ def _run_tool_project(
 
 
 def create_hosted_completion(
-    ctx: CoreContext,
-    *,
-    model: str,
-    messages: Sequence[Any],
-    max_tokens: int | None = None,
-    temperature: float | None = None,
-    top_p: float | None = None,
-    top_k: int | None = None,
-    min_p: float | None = None,
-    repetition_penalty: float | None = None,
-    frequency_penalty: float | None = None,
-    presence_penalty: float | None = None,
-    stop: str | Sequence[str] | None = None,
-    token_type: str | None = None,
-    tools: Iterable[Mapping[str, Any]] | None = None,
-    tool_choice: str | Mapping[str, Any] | None = None,
-    think: bool | None = None,
-    response_format: Mapping[str, Any] | None = None,
-    sogni_tools: bool | str | None = None,
-    sogni_tool_execution: bool | None = None,
-    task_profile: str | None = None,
-    app_source: str | None = None,
-    chat_template_kwargs: Mapping[str, Any] | None = None,
-    media_references: Sequence[Any] | None = None,
-    api_media_references: Sequence[Any] | None = None,
-    timeout: float | None = HOSTED_TIMEOUT,
+    ctx: CoreContext, *, timeout: float | None = HOSTED_TIMEOUT, **request: Any
 ) -> Plan[HostedChatCompletion]:
-    """Ask the hosted endpoint for a completion; the server may run Sogni tools itself."""
-    params = _given(
-        model=model,
-        messages=messages,
-        max_tokens=max_tokens,
-        temperature=temperature,
-        top_p=top_p,
-        top_k=top_k,
-        min_p=min_p,
-        repetition_penalty=repetition_penalty,
-        frequency_penalty=frequency_penalty,
-        presence_penalty=presence_penalty,
-        stop=stop,
-        token_type=token_type,
-        tools=list(tools) if tools is not None and not isinstance(tools, (list, tuple))
-        else tools,
-        tool_choice=tool_choice,
-        think=think,
-        response_format=response_format,
-        sogni_tools=sogni_tools,
-        sogni_tool_execution=sogni_tool_execution,
-        task_profile=task_profile,
-        app_source=app_source,
-        chat_template_kwargs=chat_template_kwargs,
-        media_references=media_references,
-        api_media_references=api_media_references,
-    )
+    """Ask the hosted endpoint for a completion; the server may run Sogni tools itself.
+
+    ``request`` holds the body's parameters as typed by the generated facade.
+    """
+    params = _given(**request)
+    _read_tools_once(params)
     body = build_hosted_chat_body(
         params,
         client_app_source=ctx.config.app_source,
-        model_info=_model_info(ctx, model),
+        model_info=_model_info(ctx, params.get("model")),
         read_file=ctx.chat.read_file,
     )
     data = yield RestCall(
