@@ -134,37 +134,10 @@ def start(
     return _record(data)
 
 
-def start_image_to_video(
-    ctx: CoreContext,
-    prompt: str,
-    *,
-    video_prompt: str | None = None,
-    negative_prompt: str | None = None,
-    width: int | None = None,
-    height: int | None = None,
-    duration: float | None = None,
-    image_model: str | None = None,
-    video_model: str | None = None,
-    number_of_media: int | None = None,
-    seed: int | None = None,
-    extra: Mapping[str, Any] | None = None,
-    token_type: str | None = None,
-) -> Plan[WorkflowRecord]:
-    """Start an ``image_to_video`` workflow."""
-    request = wf.start_image_to_video_request(
-        prompt,
-        video_prompt=video_prompt,
-        negative_prompt=negative_prompt,
-        width=width,
-        height=height,
-        duration=duration,
-        image_model=image_model,
-        video_model=video_model,
-        number_of_media=number_of_media,
-        seed=seed,
-        extra=extra,
-        token_type=token_type,
-    )
+def start_image_to_video(ctx: CoreContext, prompt: str, **options: Any) -> Plan[WorkflowRecord]:
+    """Start an ``image_to_video`` workflow; ``options`` are those of
+    :func:`sogni.core.workflows.start_image_to_video_request` (typed by the facade)."""
+    request = wf.start_image_to_video_request(prompt, **options)
     data = yield from _send(request, idempotent=False)
     return _record(data)
 
