@@ -12,14 +12,17 @@ from sogni.errors import (
     ApiError,
     AuthenticationError,
     ChatJobError,
+    ClientClosed,
     ConnectionLost,
     MissingExtraError,
+    NotDelivered,
     ProjectCanceled,
     ProjectFailed,
     SogniError,
     SogniTimeoutError,
     UploadError,
     ValidationError,
+    WrongEventLoop,
 )
 
 if TYPE_CHECKING:
@@ -86,6 +89,7 @@ __all__ = [
     "ChatJobError",
     "ChatJobState",
     "ChatStream",
+    "ClientClosed",
     "ConnectionEvent",
     "ConnectionLost",
     "ControlNet",
@@ -100,6 +104,7 @@ __all__ = [
     "MissingExtraError",
     "ModelInfo",
     "ModelOptions",
+    "NotDelivered",
     "Project",
     "ProjectCanceled",
     "ProjectEvent",
@@ -126,6 +131,7 @@ __all__ = [
     "WorkflowEvent",
     "WorkflowRecord",
     "WorkflowSseFrame",
+    "WrongEventLoop",
     "is_sogni_tool_call",
     "parse_tool_call_arguments",
 ]

@@ -20,6 +20,9 @@ __all__ = [
     "ProjectCanceled",
     "ChatJobError",
     "ConnectionLost",
+    "ClientClosed",
+    "NotDelivered",
+    "WrongEventLoop",
     "SogniTimeoutError",
     "MissingExtraError",
 ]
@@ -159,6 +162,31 @@ class ConnectionLost(SogniError):
         self.code = code
         self.reason = reason
         super().__init__(message)
+
+
+class ClientClosed(ConnectionLost):
+    """The client was closed: waiters are woken with this, and every later call raises it."""
+
+    def __init__(self, message: str = "the client was closed") -> None:
+        super().__init__(message, code=1000, reason="Client disconnected")
+
+
+class NotDelivered(ConnectionLost):
+    """The network never confirmed a request before the client gave up on it (at ``close()``).
+
+    ``request_type`` is the socket message (``jobRequest``, ``llmJobRequest`` ...) and
+    ``request_id`` its job id; nothing was charged for a request the network never received.
+    """
+
+    def __init__(self, message: str, *, request_type: str, request_id: str | None) -> None:
+        self.request_type = request_type
+        self.request_id = request_id
+        super().__init__(message, code=1000, reason="Client disconnected")
+
+
+class WrongEventLoop(SogniError, RuntimeError):
+    """An :class:`~sogni_async.AsyncSogniClient` was used from an event loop other than the
+    running one it is bound to."""
 
 
 class SogniTimeoutError(SogniError, builtins.TimeoutError):
