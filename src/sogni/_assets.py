@@ -117,6 +117,21 @@ def _next_chunk(chunks: Generator[bytes, None, None]) -> bytes | None:
     return next(chunks, None)
 
 
+def _path(source: str | os.PathLike[Any], name: str) -> Path:
+    """``source`` as a :class:`Path`; a NUL character can never be part of a file name."""
+    try:
+        text = os.fspath(source)
+    except TypeError as exc:
+        raise ValidationError(f"{name}: not a usable path ({exc})", field=name) from None
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if "\0" in text:
+        raise ValidationError(
+            f"{name}: a file path cannot contain a NUL character, got {text!r}", field=name
+        )
+    return Path(text)
+
+
 def _from_path(path: Path, name: str) -> PreparedAsset:
     try:
         if path.is_dir():
@@ -126,7 +141,7 @@ def _from_path(path: Path, name: str) -> PreparedAsset:
             size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         raise ValidationError(f"{name}: no such file {str(path)!r}", field=name) from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise ValidationError(f"{name}: cannot read {str(path)!r} ({exc})", field=name) from None
     _check_not_empty(size, name)
     return PreparedAsset(name, sniff_content_type(head), size, path=path)
@@ -184,7 +199,7 @@ def prepare_asset(source: Any, name: str) -> PreparedAsset:
         _check_not_empty(len(data), name)
         return PreparedAsset(name, sniff_content_type(data[:SNIFF_BYTES]), len(data), data=data)
     if isinstance(source, (str, os.PathLike)):
-        return _from_path(Path(os.fspath(source)), name)
+        return _from_path(_path(source, name), name)
     if callable(getattr(source, "read", None)):
         return _from_stream(source, name)
     raise ValidationError(

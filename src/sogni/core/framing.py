@@ -11,6 +11,9 @@ import binascii
 import json
 from typing import Any
 
+from sogni.core.json_safe import check_json_safe
+from sogni.errors import ValidationError
+
 __all__ = ["FrameError", "decode_frame", "encode_frame"]
 
 
@@ -19,8 +22,20 @@ class FrameError(ValueError):
 
 
 def encode_frame(message_type: str, payload: Any) -> str:
-    """Encode one outgoing message as the text of a socket frame."""
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    """Encode one outgoing message as the text of a socket frame.
+
+    A payload that is not strict JSON (NaN, Infinity, lone surrogates, unsupported types)
+    raises :class:`~sogni.errors.ValidationError` naming the bad part; request builders
+    check their payloads before this, so this is the last line of defence.
+    """
+    try:
+        text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        body = text.encode()
+    except (ValueError, TypeError, RecursionError) as exc:
+        check_json_safe(payload, message_type)  # names the offending path when it can
+        raise ValidationError(
+            f"{message_type} cannot be encoded as JSON: {exc}", field=message_type
+        ) from None
     return json.dumps({"type": message_type, "data": base64.b64encode(body).decode("ascii")})
 
 

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import attrs
 
+from sogni.core.json_safe import check_json_safe
 from sogni.core.model_options import (
     ModelOptions,
     NumericRange,
@@ -870,7 +871,9 @@ def build_job_request(
     ``app_source`` is used when ``params`` has no ``appSource``.
 
     Every parameter is checked first; a bad one raises :class:`~sogni.errors.ValidationError`
-    naming it (snake_case) and, where it is a closed set or a range, what is allowed.
+    naming it (snake_case) and, where it is a closed set or a range, what is allowed. A
+    message that would not be strict JSON (NaN, lone surrogates, ...) is refused too, naming
+    its path in the message (``keyFrames[0].positivePrompt``).
     """
     p = _Params(params)
     model_id = _model_id(p, options)
@@ -915,6 +918,8 @@ def build_job_request(
     if source:
         message["appSource"] = source
     finished: dict[str, Any] = _finish(message)
+    # The last check before uploads and the send: the message must be strict JSON.
+    check_json_safe(finished, "")
     return finished
 
 

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import attrs
 
+from sogni.core.json_safe import check_json_safe
 from sogni.core.sse import TERMINAL_STATUSES
 from sogni.errors import ApiError, AuthenticationError, ValidationError
 
@@ -462,6 +463,7 @@ def start_request(
         body["confirm_cost"] = confirm_cost
     if media_references is not None:
         body["media_references"] = validate_media_references(media_references)
+    check_json_safe(body, "")  # names the path of a NaN, lone surrogate, ... in the body
     headers = {"Content-Type": "application/json"}
     if idempotency_key:
         headers["Idempotency-Key"] = idempotency_key

@@ -7,6 +7,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from sogni.core.json_safe import JSON_TYPES, MAX_DEPTH, child_path
+from sogni.errors import ValidationError
+
 # Characters String.prototype.trim() removes (ECMAScript WhiteSpace + LineTerminator).
 JS_WHITESPACE = (
     "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
@@ -87,24 +90,51 @@ def js_number_text(value: float | int) -> str:
     return sign + text
 
 
-def to_json_value(value: Any) -> Any:
+def to_json_value(value: Any, field: str = "value", *, _depth: int = 0) -> Any:
     """A plain JSON copy of ``value`` (dicts, lists, str, numbers, bools, None).
 
     Mappings and sequences are copied so later changes by the caller do not leak into a
     request; objects exposing ``to_dict()`` (the SDK's own result types) are converted;
-    integral floats become ints.
+    integral floats become ints. ``field`` is the path of ``value`` in the request: a
+    non-string key, a value of another type or nesting deeper than
+    :data:`~sogni.core.json_safe.MAX_DEPTH` raises :class:`ValidationError` naming the path
+    below it. (Non-finite numbers and lone surrogates are left for
+    :func:`~sogni.core.json_safe.check_json_safe` to refuse on the finished request.)
     """
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
         return plain_number(value)
+    if _depth >= MAX_DEPTH:
+        raise ValidationError(
+            f"{field} is nested more than {MAX_DEPTH} levels deep",
+            field=field,
+            allowed=f"at most {MAX_DEPTH} levels of lists and dicts",
+        )
     if isinstance(value, Mapping):
-        return {str(key): to_json_value(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_json_value(item) for item in value]
+        return {
+            key: to_json_value(item, child_path(field, key), _depth=_depth + 1)
+            for key, item in value.items()
+            if _string_key(key, field)
+        }
     to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):
-        return to_json_value(to_dict())
+    if callable(to_dict) and not isinstance(value, (list, tuple)):
+        return to_json_value(to_dict(), field, _depth=_depth + 1)
     if isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
-        return [to_json_value(item) for item in value]
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+        return [
+            to_json_value(item, f"{field}[{index}]", _depth=_depth + 1)
+            for index, item in enumerate(value)
+        ]
+    raise ValidationError(
+        f"{field} must be JSON data, got {type(value).__name__}", field=field, allowed=JSON_TYPES
+    )
+
+
+def _string_key(key: Any, field: str) -> bool:
+    if not isinstance(key, str):
+        raise ValidationError(
+            f"{field} has a key {key!r} of type {type(key).__name__}; keys must be strings",
+            field=field,
+            allowed="str keys",
+        )
+    return True

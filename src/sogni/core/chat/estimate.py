@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import attrs
 
+from sogni.core.json_safe import check_text
 from sogni.errors import ValidationError
 
 from ._js import is_finite_number, js_number_text
@@ -132,6 +133,7 @@ def llm_estimate_path(
     model = params.get("model")
     if not isinstance(model, str) or not model.strip():
         raise ValidationError("model must be a non-empty model id string", field="model")
+    check_text(model, "model")  # it becomes part of the URL, which must be UTF-8
     token_type = params.get("token_type") or "sogni"
     if token_type not in TOKEN_TYPES:
         raise ValidationError(

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sogni.core.json_safe import child_path
 from sogni.errors import ValidationError
 
 from ._js import to_json_value
@@ -53,6 +54,8 @@ def normalize_messages(
                     f"each message must be a mapping, not {type(message).__name__}", field=where
                 )
             message = to_dict()
+            if not isinstance(message, Mapping):
+                raise ValidationError(f"{where} did not convert to a message mapping", field=where)
         role = message.get("role")
         if role not in ROLES:
             raise ValidationError(
@@ -82,10 +85,14 @@ def normalize_messages(
                         field=f"{where}.content",
                     )
             else:
-                try:
-                    normalized[str(key)] = to_json_value(value)
-                except TypeError as exc:
-                    raise ValidationError(str(exc), field=f"{where}.{key}") from None
+                if not isinstance(key, str):
+                    raise ValidationError(
+                        f"{where} has a key {key!r} of type {type(key).__name__}; keys must "
+                        "be strings",
+                        field=where,
+                        allowed="str keys",
+                    )
+                normalized[key] = to_json_value(value, child_path(where, key))
         out.append(normalized)
     return out
 
@@ -110,7 +117,7 @@ def _normalize_part(part: Any, field: str, read_file: FileReader | None, resize:
     if kind == "text":
         if not isinstance(part.get("text"), str):
             raise ValidationError("text part needs a string 'text'", field=f"{field}.text")
-        return to_json_value(part)
+        return to_json_value(part, field)
     if kind != "image_url":
         raise ValidationError(
             f"content part type {kind!r} is not supported",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sogni.core.json_safe import check_json_safe
 from sogni.errors import ValidationError
 
 from ._js import is_finite_number, is_integral, is_number, js_trim, plain_number, to_json_value
@@ -28,6 +29,7 @@ __all__ = [
     "TOOL_CHOICES",
     "build_llm_job_request",
     "build_hosted_chat_body",
+    "read_tools",
     "normalize_sogni_tools_mode",
     "chat_template_kwargs",
     "unwrap_hosted_chat_response",
@@ -94,7 +96,9 @@ def build_llm_job_request(
     ``resize_images`` are passed to the vision checks (see :func:`normalize_messages`).
 
     ``think`` becomes ``chat_template_kwargs: {"enable_thinking": think}``; ``sogni_tools``
-    ``"rich"`` is sent as ``"creative-tools"``. Raises :class:`ValidationError`.
+    ``"rich"`` is sent as ``"creative-tools"``. Raises :class:`ValidationError`, also for
+    a request that would not be strict JSON (NaN, lone surrogates, non-string keys), naming
+    the path of the bad value (``tools[0].function.parameters.properties.x.default``).
     """
     _check_keys(params, CHAT_PARAMS)
     values = _checked_values(params, model_info, hosted=False)
@@ -119,6 +123,7 @@ def build_llm_job_request(
     _put(request, "taskProfile", values.get("task_profile"))
     _put(request, "chat_template_kwargs", chat_template_kwargs(values.get("think")))
     _put(request, "response_format", values.get("response_format"))
+    check_json_safe(request, "")
     return request
 
 
@@ -136,6 +141,7 @@ def build_hosted_chat_body(
     ``token_type`` may also be ``"auto"``; ``media_references`` and
     ``api_media_references`` are passed through; an explicit ``chat_template_kwargs``
     wins over ``think``. ``stream=True`` is refused: the endpoint answers in one piece.
+    A body that would not be strict JSON raises :class:`ValidationError` naming the path.
     """
     _check_keys(params, HOSTED_CHAT_PARAMS)
     if params.get("stream"):
@@ -158,18 +164,36 @@ def build_hosted_chat_body(
         if value is not None:
             if not isinstance(value, (list, tuple)):
                 raise ValidationError(f"{key} must be a list", field=key)
-            body[key] = to_json_value(value)
+            body[key] = to_json_value(value, key)
     kwargs = params.get("chat_template_kwargs")
     if kwargs is not None:
         if not isinstance(kwargs, Mapping):
             raise ValidationError(
                 "chat_template_kwargs must be a mapping", field="chat_template_kwargs"
             )
-        body["chat_template_kwargs"] = to_json_value(kwargs)
+        body["chat_template_kwargs"] = to_json_value(kwargs, "chat_template_kwargs")
     else:
         _put(body, "chat_template_kwargs", chat_template_kwargs(values.get("think")))
     _put(body, "response_format", values.get("response_format"))
+    check_json_safe(body, "")
     return body
+
+
+def read_tools(tools: Iterable[Any] | None) -> Iterable[Any] | None:
+    """``tools`` as a list, read once (any iterable of definitions works, e.g. ``SogniTools``).
+
+    Raises :class:`ValidationError` for a value that is not a collection of tools, before
+    anything else is done with the request.
+    """
+    if tools is None or isinstance(tools, (list, tuple)):
+        return tools
+    if isinstance(tools, (str, bytes, Mapping)) or not isinstance(tools, Iterable):
+        raise ValidationError(
+            f"tools must be a list of tool definitions, got {type(tools).__name__}",
+            field="tools",
+            allowed=_TOOLS_SHAPE,
+        )
+    return list(tools)
 
 
 def unwrap_hosted_chat_response(payload: Any) -> dict[str, Any]:
@@ -321,15 +345,19 @@ def _check_stop(stop: Any) -> str | list[str]:
     )
 
 
+_TOOLS_SHAPE = "a list of {'type': 'function', 'function': {'name': ...}} mappings"
+
+
 def _check_tools(tools: Any) -> list[Any]:
     if isinstance(tools, (str, bytes, Mapping)) or not isinstance(tools, Iterable):
-        raise ValidationError("tools must be a list of tool definitions", field="tools")
+        raise ValidationError(
+            f"tools must be a list of tool definitions, got {type(tools).__name__}",
+            field="tools",
+            allowed=_TOOLS_SHAPE,
+        )
     out = []
     for index, tool in enumerate(list(tools)):
-        try:
-            plain = to_json_value(tool)
-        except TypeError as exc:
-            raise ValidationError(str(exc), field=f"tools[{index}]") from None
+        plain = to_json_value(tool, f"tools[{index}]")
         function = plain.get("function") if isinstance(plain, dict) else None
         if (
             not isinstance(plain, dict)
@@ -358,7 +386,7 @@ def _check_tool_choice(choice: Any) -> Any:
             and isinstance(function.get("name"), str)
             and function["name"]
         ):
-            return to_json_value(choice)
+            return to_json_value(choice, "tool_choice")
     raise ValidationError(
         f"tool_choice {choice!r} is not valid",
         field="tool_choice",
@@ -397,6 +425,6 @@ def _check_response_format(value: Any) -> dict[str, Any]:
                 "json_schema.description must be a string",
                 field=f"{field}.json_schema.description",
             )
-    result = to_json_value(value)
+    result = to_json_value(value, field)
     assert isinstance(result, dict)
     return result
