@@ -16,6 +16,9 @@ An operation whose ``group`` is ``""`` becomes a method of the client itself.
 re-types some arguments (``{"args": {"stream": {"type": "Literal[True]"}}``) and names the
 narrower return type that follows from them.
 
+An argument with ``prepare`` names a function the value goes through before the plan
+runs (it must be imported by the table's ``imports``).
+
 A ``views`` entry names the sync and async classes that wrap a plan's result (e.g. a
 project state becomes ``Project`` or ``AsyncProject``) and the client method that wraps it.
 """
@@ -161,7 +164,13 @@ def _method(
         signature.append(f"{arg['name']}: {arg['type']}{default}")
         call_args.append(f"{arg['name']}={arg['name']}" if keyword_only else arg["name"])
         arg_docs.append((arg["name"], arg["description"]))
-    pre = []
+    # An argument with ``prepare`` is passed through that function first (it checks or
+    # normalises the value before the plan runs, e.g. reads an iterable once).
+    pre = [
+        f"{indent}{arg['name']} = {arg['prepare']}({arg['name']})"
+        for arg in op.get("args", [])
+        if arg.get("prepare")
+    ]
     if op.get("params"):
         union = " | ".join(op["params"])
         signature += [f"params: {union} | None = None", "/", "*"]

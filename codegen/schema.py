@@ -17,6 +17,19 @@ FIRST_DOCUMENTS = ("client.json", "models.json", "project_params.json")
 CHECKED_KEYWORDS = ("type", "enum", "const", "minimum", "maximum", "minLength")
 
 
+def checks(prop: dict[str, Any]) -> dict[str, Any]:
+    """The checks of a property: its :data:`CHECKED_KEYWORDS`, those of its array ``items``
+    (as ``items``), and ``asset: True`` for a property marked ``x-asset`` (a file path,
+    bytes or file object, or a list of them)."""
+    result = {k: prop[k] for k in CHECKED_KEYWORDS if k in prop}
+    items = {k: v for k, v in prop.get("items", {}).items() if k in CHECKED_KEYWORDS}
+    if items:
+        result["items"] = items
+    if prop.get("x-asset"):
+        result["asset"] = True
+    return result
+
+
 @dataclass
 class Field:
     """One property of a model."""
@@ -121,7 +134,7 @@ def models(schema_dir: Path) -> list[Model]:
                     required=wire in required,
                     description=str(prop.get("description", "")),
                     default=prop.get("default"),
-                    check={k: prop[k] for k in CHECKED_KEYWORDS if k in prop},
+                    check=checks(prop),
                     env=prop.get("x-env"),
                     secret=bool(prop.get("x-secret")),
                 )

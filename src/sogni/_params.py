@@ -15,6 +15,9 @@ from typing import Any, TypeVar
 
 import attrs
 
+from sogni._assets import PreparedAsset
+from sogni.core.effects import RemoteAsset
+from sogni.core.json_safe import check_json_safe, child_path
 from sogni.errors import ValidationError
 
 T = TypeVar("T")
@@ -30,8 +33,16 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 
 
 def check_value(name: str, value: Any, check: Mapping[str, Any]) -> None:
-    """Raise :class:`ValidationError` unless ``value`` satisfies the schema constraints."""
+    """Raise :class:`ValidationError` unless ``value`` satisfies the schema constraints.
+
+    ``None`` means "not given" and passes. Besides the JSON Schema keywords, ``items``
+    checks each element of a list and ``asset`` checks a value (or each element of a
+    list) is something an asset can be.
+    """
     if value is None:
+        return
+    if check.get("asset"):
+        _check_assets(name, value, is_list=check.get("type") == "array")
         return
     if "const" in check and value != check["const"]:
         raise ValidationError(
@@ -66,6 +77,65 @@ def check_value(name: str, value: Any, check: Mapping[str, Any]) -> None:
         )
     if "minLength" in check and len(value) < check["minLength"]:
         raise ValidationError(f"{name} must not be empty", field=name)
+    if "items" in check:
+        for index, item in enumerate(value):
+            _check_item(f"{name}[{index}]", item, check["items"])
+
+
+def _check_item(name: str, item: Any, check: Mapping[str, Any]) -> None:
+    if item is None:  # inside a list, None is a value (null), not "not given"
+        raise ValidationError(
+            f"{name} must be a {check.get('type', 'value')}, got None", field=name
+        )
+    check_value(name, item, check)
+
+
+_ASSET_TYPES = "a file path, bytes, a binary file object opened with 'rb', or True"
+
+
+def _check_assets(name: str, value: Any, *, is_list: bool) -> None:
+    if not is_list:
+        check_asset(name, value)
+        return
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValidationError(
+            f"{name} must be a list of assets, got {type(value).__name__}",
+            field=name,
+            allowed=f"a list of: {_ASSET_TYPES}",
+        )
+    for index, item in enumerate(value):
+        check_asset(f"{name}[{index}]", item)
+
+
+def check_asset(name: str, value: Any) -> None:
+    """Raise :class:`ValidationError` unless ``value`` is something an asset can be.
+
+    Paths are only checked, not opened (that happens right before uploading); a path with
+    a NUL character can never name a file, so it is refused here.
+    """
+    if isinstance(value, (bool, bytes, bytearray, memoryview, RemoteAsset, PreparedAsset)):
+        return
+    if isinstance(value, (str, os.PathLike)):
+        _check_path(name, value)
+        return
+    if callable(getattr(value, "read", None)):
+        return
+    raise ValidationError(
+        f"{name} must be an asset, got {type(value).__name__}", field=name, allowed=_ASSET_TYPES
+    )
+
+
+def _check_path(name: str, value: str | os.PathLike[Any]) -> None:
+    try:
+        path = os.fspath(value)
+    except TypeError as exc:
+        raise ValidationError(f"{name}: not a usable path ({exc})", field=name) from None
+    if ("\0" if isinstance(path, str) else b"\0") in path:
+        raise ValidationError(
+            f"{name}: a file path cannot contain a NUL character, got {path!r}",
+            field=name,
+            allowed=_ASSET_TYPES,
+        )
 
 
 def _range_text(check: Mapping[str, Any]) -> str:
@@ -75,12 +145,46 @@ def _range_text(check: Mapping[str, Any]) -> str:
     return f">= {low}" if low is not None else f"<= {high}"
 
 
-def check_model(instance: Any) -> None:
-    """Check every field of a generated model against its schema constraints."""
+def check_model(instance: Any, prefix: str = "") -> None:
+    """Check every field of a generated model against its schema constraints.
+
+    Beyond the constraints, every value must be sendable: strict JSON (no NaN, no lone
+    surrogates, no exotic types, see :func:`~sogni.core.json_safe.check_json_safe`), a
+    nested model, or an asset where the schema says so. ``prefix`` is put before the
+    field names in errors (``control_net.``).
+    """
     for field in attrs.fields(type(instance)):
-        check = field.metadata.get("check")
+        name = prefix + field.name
+        value = getattr(instance, field.name)
+        check = field.metadata.get("check") or {}
         if check:
-            check_value(field.name, getattr(instance, field.name), check)
+            check_value(name, value, check)
+        if value is not None and not check.get("asset"):
+            _check_sendable(name, value)
+
+
+#: The only mapping-valued parameter (``control_net``) carries its asset under this key.
+_MAPPING_ASSET_KEYS = frozenset({"image"})
+
+
+def _check_sendable(name: str, value: Any) -> None:
+    if attrs.has(type(value)):
+        check_model(value, f"{name}.")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValidationError(
+                    f"{name} has a key {key!r} of type {type(key).__name__}; keys must be strings",
+                    field=name,
+                    allowed="str keys",
+                )
+            if key in _MAPPING_ASSET_KEYS:
+                if item is not None:
+                    check_asset(f"{name}.{key}", item)
+            else:
+                check_json_safe(item, child_path(name, key))
+    else:
+        check_json_safe(value, name)
 
 
 def build_params(
@@ -90,12 +194,14 @@ def build_params(
 
     ``classes`` maps a project ``type`` to its params class; ``None`` overrides mean
     "not given". Raises :class:`ValidationError` for a missing required value, a keyword
-    that the project type does not accept, or a value that breaks a constraint.
+    that the project type does not accept, or a value that breaks a constraint or cannot
+    be sent; a positional ``params`` that is not one of ``classes`` is refused naming
+    ``params``.
     """
     given = {name: value for name, value in overrides.items() if value is not None}
     if params is None:
         kind = given.get("type", "image")
-        cls = classes.get(kind)
+        cls = classes.get(kind) if isinstance(kind, str) else None
         if cls is None:
             raise ValidationError(
                 f"unknown project type {kind!r}", field="type", allowed=list(classes)
@@ -117,12 +223,30 @@ def build_params(
             raise ValidationError(f"{', '.join(missing)} is required", field=missing[0])
         result = cls(**given)
     else:
+        _check_params_object(classes, params)
         try:
             result = attrs.evolve(params, **given)  # type: ignore[misc]
         except TypeError as exc:
             raise ValidationError(f"invalid parameter: {exc}") from None
     check_model(result)
     return result
+
+
+def _check_params_object(classes: Mapping[str, type[Any]], params: Any) -> None:
+    allowed = [cls.__name__ for cls in classes.values()]
+    if isinstance(params, tuple(classes.values())):
+        return
+    advice = (
+        " (pass a mapping's items as keyword arguments: create(**values))"
+        if isinstance(params, Mapping)
+        else ""
+    )
+    names = f"{', '.join(allowed[:-1])} or {allowed[-1]}" if len(allowed) > 1 else allowed[0]
+    raise ValidationError(
+        f"params must be a params object ({names}), got {type(params).__name__}{advice}",
+        field="params",
+        allowed=allowed,
+    )
 
 
 def to_wire(instance: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sogni.core.account import AccountState
 from sogni.core.auth import TokenPair
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
+from sogni.core.chat.request import read_tools
 from sogni.core.chat.results import ChatMessageInput
 from collections.abc import Mapping, Sequence
 from sogni.core.model_options import ModelOptions
@@ -213,6 +214,7 @@ class AsyncChatCompletions:
             the network failed the job (its code and message are kept). SogniTimeoutError: no
             answer in time. ConnectionLost: the connection dropped while the job ran.
         """
+        tools = read_tools(tools)
         return self._client._chat(await self._client._run(chat.create_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, stream=stream, auto_execute_tools=auto_execute_tools, max_tool_rounds=max_tool_rounds, on_tool_call=on_tool_call, on_tool_progress=on_tool_progress, timeout=timeout)))
 
 
@@ -372,6 +374,7 @@ class AsyncChatHosted:
             ValidationError: a parameter or image is invalid; nothing was sent. ApiError: the
             network refused the request.
         """
+        tools = read_tools(tools)
         return await self._client._run(chat.create_hosted_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, chat_template_kwargs=chat_template_kwargs, media_references=media_references, api_media_references=api_media_references, timeout=timeout))
 
 
