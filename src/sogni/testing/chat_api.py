@@ -26,6 +26,7 @@ from typing import Any
 from aiohttp import web
 
 from . import envelope, pricing
+from .activity import ChatJob
 from .jobs import JobRequestError, new_id, parse_job_request
 from .llm import ChatReply, ChatRequestError, reply_to
 from .routing import Route
@@ -142,7 +143,20 @@ async def _run_chat(state: SupernetState, connection: Connection, request: JsonD
 async def _llm_job_request(state: SupernetState, connection: Connection, payload: Any) -> None:
     if not isinstance(payload, dict) or not isinstance(payload.get("jobID"), str):
         return
-    state.spawn(_run_chat(state, connection, payload))
+    job_id: str = payload["jobID"]
+    state.request_log.note("llmJobRequest", job_id.upper())
+    if state.chat_jobs.get(job_id) is not None:
+        return  # a resend of a job the network already has: it neither runs nor charges again
+    job = state.chat_jobs.start(job_id, connection.account.address)
+    state.spawn(_run_tracked_chat(state, connection, payload, job))
+
+
+async def _run_tracked_chat(state: SupernetState, connection: Connection, request: JsonDict,
+                            job: ChatJob) -> None:
+    try:
+        await _run_chat(state, connection, request)
+    finally:
+        job.finished = True
 
 
 SOCKET_HANDLERS: dict[str, Handler] = {"llmJobRequest": _llm_job_request}

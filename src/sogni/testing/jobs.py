@@ -398,6 +398,12 @@ class Simulator:
         task.add_done_callback(self._forget_task)
         return project
 
+    def active_ids(self, address: str) -> list[str]:
+        """Ids of the unfinished projects of the artist with wallet ``address``."""
+        wanted = address.lower()
+        return [p.id for p in self.projects.values() if not p.finished
+                and str(p.artist.get("address", "")).lower() == wanted]
+
     def _forget_task(self, task: asyncio.Task[None]) -> None:
         for project_id, known in list(self._tasks.items()):
             if known is task:

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from .auth import Account
-from .jobs import JobRequestError, parse_job_request, promised_uploads
+from .jobs import JobRequestError, ProjectRecord, parse_job_request, promised_uploads
 from .recording import RecordedMessage
 from .sockets import Connection
 from .state import STATE, SupernetState
@@ -42,13 +42,19 @@ def authenticated_payload(state: SupernetState, account: Account, connection_id:
         "addressSID": account.sid + 2,
         "balanceVersion": 2,
         "tokens": state.wallet.tokens(),
-        "activeProjects": [],
+        "activeProjects": active_projects(state, account),
         "unclaimedCompletedProjects": [],
         "isMainnet": True,
         "accountWasMigrated": False,
         "hasUnclaimedAirdrop": False,
         "firstLoginAfterMigration": False,
     }
+
+
+def active_projects(state: SupernetState, account: Account) -> list[str]:
+    """Ids of the account's unfinished media projects, then of its unfinished chat jobs."""
+    return (state.simulator.active_ids(account.address)
+            + state.chat_jobs.active_for(account.address))
 
 
 async def socket_endpoint(request: web.Request) -> web.StreamResponse:
@@ -106,8 +112,22 @@ async def _dispatch(state: SupernetState, handlers: dict[str, Handler], connecti
         await handler(state, connection, payload)
 
 
+def _resent(project: ProjectRecord, connection: Connection) -> None:
+    """A ``jobRequest`` for a project the network already has (a client resending after a
+    reconnect): nothing starts or is charged again; the project's later events go to the
+    connection that asked last, when it belongs to the same artist."""
+    if project.artist.get("address") == connection.account.address:
+        project.app_id = connection.app_id
+
+
 async def _job_request(state: SupernetState, connection: Connection, payload: Any) -> None:
     project_id = payload.get("jobID") if isinstance(payload, dict) else None
+    if isinstance(project_id, str) and project_id:
+        state.request_log.note("jobRequest", project_id.upper())
+        known = state.simulator.projects.get(project_id.upper())
+        if known is not None:
+            _resent(known, connection)
+            return
     try:
         parsed = parse_job_request(payload, state.catalogue, connection.network,
                                    state.options.steps)
@@ -129,6 +149,8 @@ async def _job_request(state: SupernetState, connection: Connection, payload: An
 
 
 async def _job_error(state: SupernetState, connection: Connection, payload: Any) -> None:
+    if isinstance(payload, dict) and payload.get("error") == "artistCanceled":
+        state.request_log.note_cancel()
     if isinstance(payload, dict) and isinstance(payload.get("jobID"), str):
         await state.simulator.cancel(payload["jobID"], connection.app_id)
 

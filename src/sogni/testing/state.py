@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 from aiohttp import web
 
+from .activity import ChatJobs, RequestLog
 from .auth import Account, Authenticator
 from .catalogue import Catalogue, default_catalogue
 from .faults import FaultPlan
@@ -68,6 +69,9 @@ class SupernetState:
         self.workflows = WorkflowEngine(self.result_url, options.step_delay)
         self.workflow_keys: dict[str, str] = {}  # Idempotency-Key -> workflow id
         self.ledger = Ledger()
+        self.request_log = RequestLog()
+        self.chat_jobs = ChatJobs()
+        self.outage = False  # while true every request is cut (the port is closed, too)
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` on the server loop; it is cancelled when the server stops."""
