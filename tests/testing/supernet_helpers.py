@@ -73,3 +73,12 @@ def image_job_request(project_id: str, model_id: str = "flux1-schnell-fp8", coun
     frame_fields.update(key_frame)
     return {"jobID": project_id, "keyFrames": [frame_fields], "numberOfImages": count,
             "previews": 0, "disableSafety": False, "outputFormat": "png"}
+
+
+def wait_until(predicate: Any, timeout: float = 10.0, what: str = "condition") -> None:
+    """Re-check ``predicate()`` until it holds; ``TimeoutError`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"{what} not reached within {timeout}s")
+        time.sleep(0.01)

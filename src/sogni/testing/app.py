@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterable
@@ -68,6 +69,16 @@ async def _decoded_body(request: web.Request) -> Any:
 
 
 @web.middleware
+async def refuse_during_outage(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
+    """Cut a request that slipped in while an outage is on: the network is unreachable."""
+    if request.app[STATE].outage:
+        if request.transport is not None:
+            request.transport.abort()
+        raise web.HTTPServiceUnavailable(reason="Network outage")
+    return await handler(request)
+
+
+@web.middleware
 async def record_requests(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
     """Record every request (WebSocket handshakes included) before handling it."""
     request.app[STATE].recorder.add_request(RecordedRequest(
@@ -84,7 +95,11 @@ async def record_requests(request: web.Request, handler: HandlerFn) -> web.Strea
 async def injected_faults(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
     """Fail requests that match a fault queued with ``LocalSupernet.fail_requests``."""
     failure = request.app[STATE].faults.take(request)
-    return failure if failure is not None else await handler(request)
+    if failure is None:
+        return await handler(request)
+    if failure.delay > 0:
+        await asyncio.sleep(failure.delay)
+    return failure.response
 
 
 @web.middleware
@@ -119,7 +134,8 @@ def _mount(app: web.Application, routes: Iterable[Route]) -> None:
 
 def build_app(state: SupernetState) -> web.Application:
     """The aiohttp application serving both the REST host and the socket host."""
-    app = web.Application(middlewares=[record_requests, injected_faults, json_errors],
+    middlewares = [refuse_during_outage, record_requests, injected_faults, json_errors]
+    app = web.Application(middlewares=middlewares,
                           client_max_size=state.options.max_media_upload_bytes)
     app[STATE] = state
     app[SOCKET_HANDLERS] = {k: v for group in SOCKET_HANDLER_GROUPS for k, v in group.items()}

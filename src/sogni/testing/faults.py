@@ -9,27 +9,47 @@ from aiohttp import web
 
 from . import envelope
 
-__all__ = ["Fault", "FaultPlan"]
+__all__ = ["Fault", "FaultPlan", "Injected"]
 
 
 @attrs.define
 class Fault:
-    """Fail the next ``times`` requests whose path starts with (or, ``exact``, equals)
-    ``path`` and whose method matches."""
+    """Fail the next ``times`` requests (every one, when ``times`` is ``None``) whose path
+    starts with (or, ``exact``, equals) ``path`` and whose method matches, after waiting
+    ``delay`` seconds."""
 
     path: str
     status: int
-    times: int
+    times: int | None
     method: str | None = None
     retry_after: float | None = None
     message: str = "Injected failure"
     exact: bool = False
+    delay: float = 0.0
 
     def matches(self, request: web.Request) -> bool:
         """Whether this fault applies to ``request``."""
         path_ok = request.path == self.path if self.exact else request.path.startswith(self.path)
-        return self.times > 0 and path_ok and (
+        return self.armed and path_ok and (
             self.method is None or self.method.upper() == request.method)
+
+    @property
+    def armed(self) -> bool:
+        """Whether the fault has failures left to give."""
+        return self.times is None or self.times > 0
+
+    def fire(self) -> None:
+        """Use up one failure."""
+        if self.times is not None:
+            self.times -= 1
+
+
+@attrs.frozen
+class Injected:
+    """A failure to answer with, after ``delay`` seconds."""
+
+    response: web.Response
+    delay: float
 
 
 class FaultPlan:
@@ -49,18 +69,22 @@ class FaultPlan:
         with self._lock:
             self._faults.clear()
 
-    def take(self, request: web.Request) -> web.Response | None:
-        """The failure response for ``request`` if a fault fires, else ``None``."""
+    def take(self, request: web.Request) -> Injected | None:
+        """The failure for ``request`` if a fault fires, else ``None``."""
         with self._lock:
             fault = next((f for f in self._faults if f.matches(request)), None)
             if fault is None:
                 return None
-            fault.times -= 1
-            if fault.times <= 0:
+            fault.fire()
+            if not fault.armed:
                 self._faults.remove(fault)
-        response = envelope.error(fault.status, fault.message)
-        if fault.retry_after is not None:
-            seconds = fault.retry_after
-            response.headers["Retry-After"] = str(int(seconds) if seconds == int(seconds)
-                                                  else seconds)
-        return response
+        return Injected(response=_failure_response(fault), delay=fault.delay)
+
+
+def _failure_response(fault: Fault) -> web.Response:
+    response = envelope.error(fault.status, fault.message)
+    if fault.retry_after is not None:
+        seconds = fault.retry_after
+        response.headers["Retry-After"] = str(int(seconds) if seconds == int(seconds)
+                                              else seconds)
+    return response

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import hashlib
 import threading
-from collections.abc import Callable, Coroutine, Mapping
+from collections import Counter
+from collections.abc import Callable, Coroutine, Iterator, Mapping
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -24,6 +27,9 @@ from .storage import StoredUpload
 __all__ = ["LocalSupernet"]
 
 T = TypeVar("T")
+
+REBIND_TIMEOUT = 5.0
+"""Seconds to keep trying to bind the same port again after an outage or a restart."""
 
 
 def wallet_address(username: str, password: str) -> str:
@@ -99,12 +105,19 @@ class LocalSupernet:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
         self._port = 0
+        # Serialises start, stop, outages and restarts requested from different threads.
+        self._lifecycle = threading.RLock()
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> LocalSupernet:
         """Start serving; returns ``self``. Raises if the port cannot be bound."""
+        with self._lifecycle:
+            return self._start()
+
+    def _start(self) -> LocalSupernet:
         if self._thread is not None:
             raise RuntimeError("LocalSupernet is already running")
         loop = asyncio.new_event_loop()
@@ -143,15 +156,30 @@ class LocalSupernet:
         runner = web.AppRunner(build_app(self._state), handle_signals=False,
                                access_log=None, shutdown_timeout=2.0)
         await runner.setup()
-        site = web.TCPSite(runner, self._host, self._requested_port)
-        await site.start()
         self._runner = runner
-        address = runner.addresses[0]
-        self._port = int(address[1])
+        try:
+            await self._listen(self._requested_port)
+        except BaseException:
+            await runner.cleanup()
+            raise
         self._state.base_url = self.rest_url
 
+    async def _listen(self, port: int) -> None:
+        assert self._runner is not None
+        site = web.TCPSite(self._runner, self._host, port)
+        await site.start()
+        self._site = site
+        self._port = int(self._runner.addresses[0][1])
+
     def stop(self) -> None:
-        """Close every connection, stop the server and delete stored files."""
+        """Close every connection, stop the server and delete its temporary folder.
+
+        Works in any state: running, during an outage, or already stopped.
+        """
+        with self._lifecycle:
+            self._stop()
+
+    def _stop(self) -> None:
         if self._thread is None or self._loop is None or self._state is None:
             return
         try:
@@ -162,12 +190,50 @@ class LocalSupernet:
             self._state.storage.cleanup()
             self._thread = None
             self._loop = None
+            self._site = None
+            self._state.outage = False
 
     async def _shutdown(self) -> None:
         assert self._state is not None
         await self._state.shutdown()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    # --- going offline -----------------------------------------------------------------------
+
+    async def _go_offline(self) -> int:
+        """Close the listening socket and cut every open connection; how many were cut."""
+        state = self._world
+        state.outage = True
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
+        cut = state.hub.drop_all()
+        server = self._runner.server if self._runner is not None else None
+        for handler in server.connections if server is not None else []:
+            if handler.transport is not None:
+                handler.transport.abort()
+        return cut
+
+    async def _go_online(self) -> None:
+        """Listen on the same port again, retrying while the kernel still holds it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REBIND_TIMEOUT
+        self._world.outage = False
+        while True:
+            try:
+                await self._listen(self._port)
+                return
+            except OSError:
+                if loop.time() >= deadline:
+                    self._world.outage = True
+                    raise
+                await asyncio.sleep(0.05)
+
+    async def _restart(self) -> int:
+        cut = await self._go_offline()
+        await self._go_online()
+        return cut
 
     def __enter__(self) -> LocalSupernet:
         return self.start()
@@ -215,6 +281,12 @@ class LocalSupernet:
     def api_key(self) -> str:
         """The API key clients must present."""
         return self._options.api_key
+
+    @property
+    def temp_dir(self) -> Path | None:
+        """The temporary folder holding uploads and rendered results (``None`` before
+        :meth:`start`); :meth:`stop` deletes it."""
+        return None if self._state is None else self._state.storage.root
 
     # --- inspection --------------------------------------------------------------------------
 
@@ -340,18 +412,22 @@ class LocalSupernet:
 
     # --- faults ------------------------------------------------------------------------------
 
-    def fail_requests(self, path: str, status: int = 503, *, times: int = 1,
+    def fail_requests(self, path: str, status: int = 503, *, times: int | None = 1,
                       method: str | None = None, retry_after: float | None = None,
-                      message: str = "Injected failure", exact: bool = False) -> None:
+                      message: str = "Injected failure", exact: bool = False,
+                      delay: float = 0.0) -> None:
         """Answer the next ``times`` HTTP requests whose path starts with ``path`` (or equals
         it, with ``exact``) with ``status`` and the error envelope, plus ``Retry-After`` when
-        given.
+        given; ``times=None`` fails every such request until :meth:`clear_faults`.
+        ``delay`` seconds pass before each failure is answered.
 
-        Applies to every route: REST, socket-host HTTP, presigned ``/_storage/`` URLs and the
-        WebSocket handshake (``fail_requests("/", exact=True)`` refuses the next upgrade).
+        Applies to every route: REST (``fail_requests("/v1/projects/")`` fails the project
+        record reads), socket-host HTTP, presigned ``/_storage/`` URLs and the WebSocket
+        handshake (``fail_requests("/", exact=True)`` refuses the next upgrade).
         """
         self._world.faults.add(Fault(path=path, status=status, times=times, method=method,
-                                     retry_after=retry_after, message=message, exact=exact))
+                                     retry_after=retry_after, message=message, exact=exact,
+                                     delay=delay))
 
     def clear_faults(self) -> None:
         """Forget every fault queued with :meth:`fail_requests`."""
@@ -382,6 +458,99 @@ class LocalSupernet:
         """
         return self._on_loop(self._world.hub.drop_all)
 
+    def start_outage(self) -> int:
+        """Take the network off the air: close the listening port and cut every socket, SSE
+        stream and HTTP connection at once; returns how many sockets and streams were cut.
+
+        Until :meth:`end_outage`, connecting (REST and WebSocket alike) is refused. Projects
+        and chat jobs keep running on the server; events meant for the cut clients are lost.
+        Does nothing during an outage already on.
+        """
+        with self._lifecycle:
+            if self._world.outage:
+                return 0
+            return self._call(self._go_offline())
+
+    def end_outage(self) -> None:
+        """Listen on the same port again after :meth:`start_outage`; no-op otherwise.
+
+        Raises ``OSError`` when the port cannot be bound again within a few seconds.
+        """
+        with self._lifecycle:
+            if self._loop is None or not self._world.outage:
+                return
+            self._call(self._go_online(), timeout=REBIND_TIMEOUT + 5)
+
+    @contextlib.contextmanager
+    def outage(self) -> Iterator[LocalSupernet]:
+        """``with net.outage():`` — :meth:`start_outage` on entry, :meth:`end_outage` on exit."""
+        self.start_outage()
+        try:
+            yield self
+        finally:
+            self.end_outage()
+
+    @property
+    def in_outage(self) -> bool:
+        """Whether an outage is on."""
+        return self._state is not None and self._state.outage
+
+    def restart(self) -> int:
+        """Stop listening and listen again on the same port, like a server process restarted
+        behind the same address: every connection drops; projects, accounts, records and
+        uploads are kept. Ends an outage in progress. Returns how many sockets and streams
+        were cut.
+        """
+        with self._lifecycle:
+            return self._call(self._restart(), timeout=REBIND_TIMEOUT + 10)
+
+    # --- counters ----------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, int]:
+        """What the network did, for reliability assertions (also after :meth:`stop`).
+
+        Keys: ``projects_started``; ``job_request_ids`` (distinct ``jobRequest`` ids
+        received) and ``duplicate_job_requests`` (ids received more than once);
+        ``projects_completed`` / ``projects_failed`` / ``projects_cancelled``;
+        ``cancelled_by_client`` (``artistCanceled`` messages received); ``chat_jobs_started``;
+        ``llm_request_ids`` and ``duplicate_llm_requests`` (the same for ``llmJobRequest``).
+        :meth:`clear_records` does not reset them.
+        """
+        return self._inspect(self._count)
+
+    def _count(self) -> dict[str, int]:
+        world = self._world
+        statuses = Counter(p.status for p in world.simulator.projects.values())
+        log = world.request_log
+        return {
+            "projects_started": len(world.simulator.projects),
+            "job_request_ids": log.distinct("jobRequest"),
+            "duplicate_job_requests": len(log.duplicates("jobRequest")),
+            "projects_completed": statuses["completed"],
+            "projects_failed": statuses["errored"],
+            "projects_cancelled": statuses["cancelled"],
+            "cancelled_by_client": log.cancels,
+            "chat_jobs_started": len(world.chat_jobs),
+            "llm_request_ids": log.distinct("llmJobRequest"),
+            "duplicate_llm_requests": len(log.duplicates("llmJobRequest")),
+        }
+
+    def duplicate_requests(self, message_type: str = "jobRequest") -> list[str]:
+        """Upper-cased ids received in more than one ``message_type`` message
+        (``jobRequest`` or ``llmJobRequest``), first seen first.
+
+        A resend of an accepted request is not acted on again; a request the network
+        refused (say, for a missing upload) is judged afresh, and still counts here.
+        """
+        return self._world.request_log.duplicates(message_type)
+
+    def _inspect(self, fn: Callable[[], T]) -> T:
+        """``fn()`` on the server loop, or directly once the server has stopped."""
+        if self._loop is None:
+            return fn()
+        return self._on_loop(fn)
+
     def __repr__(self) -> str:
-        state = "running" if self._thread is not None else "stopped"
+        state = "stopped" if self._thread is None else "in outage" if self.in_outage \
+            else "running"
         return f"<LocalSupernet {state} {self.rest_url if self._port else ''}>".replace(" >", ">")
