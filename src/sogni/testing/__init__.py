@@ -20,7 +20,10 @@ Accounts that log in with username and password: ``LocalSupernet(accounts={"alic
 account on its first signed login). :meth:`LocalSupernet.subscriptions` shows the socket
 event subscriptions the server holds for a client.
 Faults: :meth:`LocalSupernet.drop_connections` (every socket and SSE stream, abruptly),
-:meth:`LocalSupernet.fail_requests`, :meth:`LocalSupernet.send_raw`.
+:meth:`LocalSupernet.outage` (the port closed until it ends), :meth:`LocalSupernet.restart`
+(same port, state kept), :meth:`LocalSupernet.fail_requests`, :meth:`LocalSupernet.send_raw`.
+A resent ``jobRequest`` or ``llmJobRequest`` (same ``jobID``) is not acted on twice;
+:meth:`LocalSupernet.stats` counts such resends, projects and client cancels.
 Standalone: ``python -m sogni.testing --port 8080 --account alice:pw``.
 
 Needs the ``testing`` extra (``pip install sogni[testing]``: aiohttp and Pillow).
