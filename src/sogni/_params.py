@@ -61,7 +61,7 @@ def check_value(name: str, value: Any, check: Mapping[str, Any]) -> None:
             raise ValidationError(
                 f"{name} must be a {kind}, got {type(value).__name__} {value!r}", field=name
             )
-        if kind == "number" and not math.isfinite(value):  # type: ignore[arg-type]
+        if kind == "number" and isinstance(value, float) and not math.isfinite(value):
             raise ValidationError(f"{name} must be a finite number, got {value!r}", field=name)
     if "minimum" in check and value < check["minimum"]:
         raise ValidationError(
