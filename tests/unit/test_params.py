@@ -83,3 +83,39 @@ def test_from_wire_renames_and_keeps_unknown_fields() -> None:
 def test_from_wire_rejects_malformed_data() -> None:
     with pytest.raises(SogniError, match="malformed ModelInfo"):
         from_wire(ModelInfo, {"id": "m"})
+
+
+@pytest.mark.parametrize("value", [{"model_id": "m"}, "m", 5, ClientConfig()])
+def test_a_positional_value_must_be_a_params_object(value: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        build_params(PROJECT_PARAMS, value, {})
+    assert caught.value.field == "params"
+    assert caught.value.allowed == [cls.__name__ for cls in PROJECT_PARAMS.values()]
+
+
+@pytest.mark.parametrize("kind", [[], {}, 1, None])
+def test_a_type_that_is_not_a_name_is_refused(kind: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        build_params(PROJECT_PARAMS, None, {"type": kind or [], "model_id": "m"})
+    assert caught.value.field == "type"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"loras": ["a", 3]}, "loras[1]"),
+        ({"lora_strengths": [0.5, float("nan")]}, "lora_strengths[1]"),
+        ({"starting_image": "a\x00b.png"}, "starting_image"),
+        ({"context_images": ["ok.png", object()]}, "context_images[1]"),
+        ({"control_net": {"name": "canny", "image": "x\x00"}}, "control_net.image"),
+        ({"control_net": {"name": "canny", 1: 2}}, "control_net"),
+        ({"positive_prompt": "\udc80"}, "positive_prompt"),
+        ({"seed": 10**400}, "seed"),
+    ],
+)
+def test_items_assets_and_unsendable_values_are_refused_naming_them(
+    overrides: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        build_params(PROJECT_PARAMS, None, {"model_id": "m", **overrides})
+    assert caught.value.field == field
