@@ -1,14 +1,25 @@
 """REST transport on httpx: one request builder, one error mapping, one retry policy.
 
 :class:`SyncRest` and :class:`AsyncRest` differ only in how they wait; everything they
-decide (URLs, headers, envelopes, errors, what to retry) lives in shared functions here.
+decide (URLs, headers, envelopes, redirects, errors, what to retry) lives in shared
+functions here.
+
+Two rules keep credentials in: the httpx clients never follow redirects themselves (httpx
+would carry the ``api-key`` header to any host); this module follows redirects within the
+request's origin only. And every error it raises is built fresh, raised outside any
+``except`` block and scrubbed of credential values, so no httpx exception (whose request
+holds the headers) is reachable from it.
 """
 
 from __future__ import annotations
 
+import email.utils
 import inspect
 import json
-from collections.abc import Mapping
+import math
+import re
+import time
+from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,11 +27,21 @@ import httpx
 import tenacity
 
 from sogni.core.effects import RestCall
-from sogni.errors import ApiError, AuthenticationError, ConnectionLost
+from sogni.errors import ApiError, AuthenticationError, ClientClosed, ConnectionLost, SogniError
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 3
 MAX_RETRY_AFTER = 30.0
+MAX_REDIRECTS = 5
+MAX_MESSAGE = 500
+"""Characters of a server's error message kept in an :class:`~sogni.ApiError`."""
+
+MAX_JSON_DEPTH = 200
+"""Deepest nesting of a JSON answer that is parsed. The C parser can run out of stack before
+Python's recursion limit stops it (some libraries raise that limit), so deeper answers are
+refused before parsing."""
+
+SECRET_HEADERS = frozenset({"api-key", "authorization"})
 
 
 def socket_http_base(socket_endpoint: str) -> str:
@@ -38,13 +59,47 @@ class RetryableStatus(Exception):
         super().__init__(f"HTTP {response.status_code}")
 
 
+# -- error texts -----------------------------------------------------------------------------
+def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters (marked with an ellipsis when cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_NOT_JSON: Any = object()
+_JSON_STRING = re.compile(rb'"(?:[^"\\]+|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the arrays and objects of a JSON document nest deeper than ``limit``
+    (brackets inside strings do not count)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    depth = 0
+    for byte in brackets:
+        depth += _DEPTH_STEP[byte]
+        if depth > limit:
+            return True
+    return False
+
+
+def _parse_json(body: bytes) -> Any:
+    """The JSON value of ``body``, or ``_NOT_JSON`` (also for invalid UTF-8 and for nesting
+    deeper than :data:`MAX_JSON_DEPTH`)."""
+    if too_deep(body):
+        return _NOT_JSON
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+
+
 def api_error(status: int, body: bytes, reason: str = "") -> ApiError:
     """Map an error answer to a typed error; the body's message and errorCode are kept."""
     message, code = reason or f"HTTP {status}", 0
-    try:
-        payload = json.loads(body)
-    except ValueError:
-        payload = None
+    payload = _parse_json(body)
     if isinstance(payload, dict):
         inner = payload if payload.get("status") == "error" else payload.get("data", payload)
         if isinstance(inner, dict):
@@ -52,23 +107,53 @@ def api_error(status: int, body: bytes, reason: str = "") -> ApiError:
                 message = inner["message"]
             if isinstance(inner.get("errorCode"), int):
                 code = inner["errorCode"]
-    elif body and len(body) < 500:
+    elif body and len(body) < MAX_MESSAGE:
         message = body.decode("utf-8", "replace").strip() or message
     cls = AuthenticationError if status == 401 else ApiError
-    return cls(message, status=status, error_code=code)
+    return cls(shorten(message), status=status, error_code=code)
+
+
+def secret_values(headers: Mapping[str, str]) -> tuple[str, ...]:
+    """The credential values among ``headers``: they must never show up in an error."""
+    return tuple(
+        value for name, value in headers.items() if name.lower() in SECRET_HEADERS and value
+    )
+
+
+def redact(text: str, secrets: Collection[str]) -> str:
+    """``text`` with every occurrence of a secret replaced by ``***``."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def detached(error: SogniError, secrets: Collection[str]) -> SogniError:
+    """``error`` scrubbed of ``secrets`` and cut loose from the exceptions it was raised
+    among (those hold httpx requests, and so the headers)."""
+    if secrets:
+        error.args = tuple(redact(a, secrets) if isinstance(a, str) else a for a in error.args)
+        for name, value in list(vars(error).items()):
+            if isinstance(value, str):
+                setattr(error, name, redact(value, secrets))
+    error.__cause__ = None
+    error.__context__ = None
+    return error
+
+
+def _describe(exc: BaseException) -> str:
+    return shorten(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
 
 
 def decode(call: RestCall, response: httpx.Response) -> Any:
     """The payload of a successful answer, or raise the mapped error."""
     if response.status_code >= 400:
         raise api_error(response.status_code, response.content, response.reason_phrase)
-    try:
-        payload = response.json()
-    except ValueError:
+    payload = _parse_json(response.content)
+    if payload is _NOT_JSON:
         raise ApiError(
             f"{call.method} {call.path} answered with non-JSON content",
             status=response.status_code,
-        ) from None
+        )
     if not call.envelope:
         return payload
     if not isinstance(payload, dict) or payload.get("status") == "error":
@@ -76,6 +161,7 @@ def decode(call: RestCall, response: httpx.Response) -> Any:
     return payload.get("data")
 
 
+# -- retries ---------------------------------------------------------------------------------
 # tenacity renamed ``initial`` to ``multiplier`` (and warns about the old name).
 _FIRST_WAIT = (
     "multiplier"
@@ -85,15 +171,48 @@ _FIRST_WAIT = (
 _BACKOFF = tenacity.wait_exponential_jitter(**{_FIRST_WAIT: 0.2}, max=4.0)
 
 
+def _delay_seconds(value: str) -> float | None:
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _http_date_delay(value: str, now: float) -> float | None:
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    try:
+        return max(moment.timestamp() - now, 0.0)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait, at most :data:`MAX_RETRY_AFTER`.
+
+    Both forms are read: delay seconds and an HTTP date (``now`` is the current Unix
+    time, by default the clock's). ``None`` when the header is absent or unreadable,
+    including ``nan``, ``inf`` and negative delays.
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    seconds = _delay_seconds(text)
+    if seconds is None:
+        seconds = _http_date_delay(text, time.time() if now is None else now)
+    return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
+
+
 def _retry_wait(state: tenacity.RetryCallState) -> float:
     outcome = state.outcome
     exc = outcome.exception() if outcome is not None else None
     if isinstance(exc, RetryableStatus):
-        header = exc.response.headers.get("retry-after", "")
-        try:
-            return min(max(float(header), 0.0), MAX_RETRY_AFTER)
-        except ValueError:
-            pass
+        seconds = retry_after_seconds(exc.response.headers.get("retry-after"))
+        if seconds is not None:
+            return seconds
     return float(_BACKOFF(state))
 
 
@@ -116,6 +235,46 @@ def retry_policy(call: RestCall) -> dict[str, Any]:
     }
 
 
+# -- redirects -------------------------------------------------------------------------------
+def origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and port (the scheme's default when omitted) of ``url``."""
+    port = url.port if url.port is not None else {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, port
+
+
+def same_origin(url: httpx.URL, target: httpx.URL) -> bool:
+    """Whether a redirect from ``url`` to ``target`` stays with the same server (an upgrade
+    from ``http`` to ``https`` on the default ports counts)."""
+    if origin(url) == origin(target):
+        return True
+    return origin(url) == ("http", target.host, 80) and origin(target) == ("https", url.host, 443)
+
+
+def _origin_text(url: httpx.URL) -> str:
+    scheme, host, port = origin(url)
+    return f"{scheme}://{host}:{port}"
+
+
+def redirect_target(call: RestCall, response: httpx.Response, hops: int) -> httpx.Request:
+    """The request a redirect answer leads to; refuses another origin and long chains."""
+    target = response.next_request
+    assert target is not None
+    if not same_origin(response.request.url, target.url):
+        raise ApiError(
+            f"{call.method} {call.path} was redirected to another origin "
+            f"({_origin_text(target.url)}); not followed, so credentials stay with "
+            f"{_origin_text(response.request.url)}",
+            status=response.status_code,
+        )
+    if hops > MAX_REDIRECTS:
+        raise ApiError(
+            f"{call.method} {call.path} was redirected more than {MAX_REDIRECTS} times",
+            status=response.status_code,
+        )
+    return target
+
+
+# -- shared base -----------------------------------------------------------------------------
 def _final(exc: RetryableStatus) -> ApiError:
     response = exc.response
     return api_error(response.status_code, response.content, response.reason_phrase)
@@ -153,11 +312,48 @@ class _Base:
         args["timeout"] = httpx.Timeout(call.timeout, connect=self._timeout)
         return args
 
+    def _secrets(self, call: RestCall) -> tuple[str, ...]:
+        return secret_values({**self._headers, **(call.headers or {})})
+
     @staticmethod
     def _check(response: httpx.Response) -> httpx.Response:
         if response.status_code in RETRY_STATUSES:
             raise RetryableStatus(response)
         return response
+
+    def _typed(
+        self,
+        call: RestCall,
+        exc: Exception,
+        *,
+        closed: bool,
+        transport_error: type[SogniError] = ApiError,
+    ) -> SogniError:
+        """The SDK error for a failed call (re-raises what is not a transport failure)."""
+        if isinstance(exc, SogniError):
+            error = exc
+        elif isinstance(exc, RetryableStatus):
+            error = _final(exc)
+        elif closed and isinstance(exc, RuntimeError):
+            error = ClientClosed()
+        elif isinstance(exc, httpx.TransportError):
+            error = transport_error(f"{call.method} {call.path} failed: {_describe(exc)}")
+        elif isinstance(exc, (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL)):
+            error = ApiError(f"{call.method} {call.path} failed: {_describe(exc)}")
+        else:
+            raise exc
+        return detached(error, self._secrets(call))
+
+
+# The failures ``_typed`` maps; anything else is a bug and propagates as it is.
+_MAPPED = (
+    SogniError,
+    RetryableStatus,
+    httpx.HTTPError,
+    httpx.StreamError,
+    httpx.InvalidURL,
+    RuntimeError,
+)
 
 
 class SyncRest(_Base):
@@ -169,29 +365,56 @@ class SyncRest(_Base):
 
     def call(self, call: RestCall) -> Any:
         """Carry out a :class:`RestCall` and return its payload."""
-        args = self._request_args(call)
-        try:
-            for attempt in tenacity.Retrying(**retry_policy(call)):
-                with attempt:
-                    response = self._check(self.http.request(**args))
-        except RetryableStatus as exc:
-            raise _final(exc) from None
-        except httpx.TransportError as exc:
-            raise ApiError(f"{call.method} {call.path} failed: {exc!r}") from None
-        return decode(call, response)
+        payload, error = self._call(call)
+        if error is not None:
+            raise error  # outside any ``except``: nothing httpx holds is chained to it
+        return payload
 
     def open_stream(self, call: RestCall) -> httpx.Response:
         """Send a streaming request; a non-2xx answer raises the mapped error."""
-        args = self._stream_args(call)
-        try:
-            response = self.http.send(self.http.build_request(**args), stream=True)
-        except httpx.TransportError as exc:
-            raise ConnectionLost(f"{call.method} {call.path} failed: {exc!r}") from None
-        if response.status_code >= 400:
-            body = response.read()
-            response.close()
-            raise api_error(response.status_code, body, response.reason_phrase)
+        response, error = self._open_stream(call)
+        if error is not None:
+            raise error
+        assert response is not None
         return response
+
+    def _call(self, call: RestCall) -> tuple[Any, SogniError | None]:
+        try:
+            request = self.http.build_request(**self._request_args(call))
+            for attempt in tenacity.Retrying(**retry_policy(call)):
+                with attempt:
+                    response = self._check(self._send(call, request, stream=False))
+            return decode(call, response), None
+        except _MAPPED as exc:
+            return None, self._typed(call, exc, closed=self.http.is_closed)
+
+    def _open_stream(self, call: RestCall) -> tuple[httpx.Response | None, SogniError | None]:
+        try:
+            request = self.http.build_request(**self._stream_args(call))
+            response = self._send(call, request, stream=True)
+            if response.status_code < 400:
+                return response, None
+            try:
+                body = response.read()
+            finally:
+                response.close()
+            return None, detached(
+                api_error(response.status_code, body, response.reason_phrase), self._secrets(call)
+            )
+        except _MAPPED as exc:
+            closed = self.http.is_closed
+            return None, self._typed(call, exc, closed=closed, transport_error=ConnectionLost)
+
+    def _send(self, call: RestCall, request: httpx.Request, *, stream: bool) -> httpx.Response:
+        """Send ``request``, following redirects within its origin (with its headers)."""
+        hops = 0
+        while True:
+            response = self.http.send(request, stream=stream, follow_redirects=False)
+            if response.next_request is None:
+                return response
+            response.close()
+            hops += 1
+            request = redirect_target(call, response, hops)
 
 
 class AsyncRest(_Base):
@@ -203,26 +426,55 @@ class AsyncRest(_Base):
 
     async def call(self, call: RestCall) -> Any:
         """Carry out a :class:`RestCall` and return its payload."""
-        args = self._request_args(call)
-        try:
-            async for attempt in tenacity.AsyncRetrying(**retry_policy(call)):
-                with attempt:
-                    response = self._check(await self.http.request(**args))
-        except RetryableStatus as exc:
-            raise _final(exc) from None
-        except httpx.TransportError as exc:
-            raise ApiError(f"{call.method} {call.path} failed: {exc!r}") from None
-        return decode(call, response)
+        payload, error = await self._call(call)
+        if error is not None:
+            raise error  # outside any ``except``: nothing httpx holds is chained to it
+        return payload
 
     async def open_stream(self, call: RestCall) -> httpx.Response:
         """Send a streaming request; a non-2xx answer raises the mapped error."""
-        args = self._stream_args(call)
-        try:
-            response = await self.http.send(self.http.build_request(**args), stream=True)
-        except httpx.TransportError as exc:
-            raise ConnectionLost(f"{call.method} {call.path} failed: {exc!r}") from None
-        if response.status_code >= 400:
-            body = await response.aread()
-            await response.aclose()
-            raise api_error(response.status_code, body, response.reason_phrase)
+        response, error = await self._open_stream(call)
+        if error is not None:
+            raise error
+        assert response is not None
         return response
+
+    async def _call(self, call: RestCall) -> tuple[Any, SogniError | None]:
+        try:
+            request = self.http.build_request(**self._request_args(call))
+            async for attempt in tenacity.AsyncRetrying(**retry_policy(call)):
+                with attempt:
+                    response = self._check(await self._send(call, request, stream=False))
+            return decode(call, response), None
+        except _MAPPED as exc:
+            return None, self._typed(call, exc, closed=self.http.is_closed)
+
+    async def _open_stream(self, call: RestCall) -> tuple[httpx.Response | None, SogniError | None]:
+        try:
+            request = self.http.build_request(**self._stream_args(call))
+            response = await self._send(call, request, stream=True)
+            if response.status_code < 400:
+                return response, None
+            try:
+                body = await response.aread()
+            finally:
+                await response.aclose()
+            return None, detached(
+                api_error(response.status_code, body, response.reason_phrase), self._secrets(call)
+            )
+        except _MAPPED as exc:
+            closed = self.http.is_closed
+            return None, self._typed(call, exc, closed=closed, transport_error=ConnectionLost)
+
+    async def _send(
+        self, call: RestCall, request: httpx.Request, *, stream: bool
+    ) -> httpx.Response:
+        """Send ``request``, following redirects within its origin (with its headers)."""
+        hops = 0
+        while True:
+            response = await self.http.send(request, stream=stream, follow_redirects=False)
+            if response.next_request is None:
+                return response
+            await response.aclose()
+            hops += 1
+            request = redirect_target(call, response, hops)
