@@ -53,6 +53,8 @@ class InProcessEngine:
     def __init__(self, dispatch: Callable[[str, Any], None]) -> None:
         self.state = "open"
         self.error = None
+        self.terminal = False
+        self.on_engine_thread = False
         self.connections = 1
         self._dispatch = dispatch
         self._inbox: queue.Queue[tuple[list[str | bytes], int] | None] = queue.Queue()
@@ -70,10 +72,11 @@ class InProcessEngine:
     def raise_if_closed(self) -> None:
         """Never closed."""
 
-    def send(self, message_type: str, payload: Any) -> None:
-        """Queue the network's answer to ``llmJobRequest``."""
+    def send(self, message_type: str, payload: Any) -> int:
+        """Queue the network's answer to ``llmJobRequest``; returns the connection number."""
         if message_type == "llmJobRequest":
             self._inbox.put(self.script(payload["jobID"]))
+        return self.connections
 
     def close(self, error: Any = None) -> None:
         """Stop the reader thread."""
@@ -132,8 +135,9 @@ def _stream_script(chunks: int) -> Callable[[str], tuple[list[str | bytes], int]
 
 
 def _attach(client: Any) -> InProcessEngine:
-    engine = InProcessEngine(client._conn.hub.dispatch)
+    engine = InProcessEngine(client._conn._on_event)
     client._conn.engine = engine
+    client._conn.delivery._engine = engine  # type: ignore[assignment]
     return engine
 
 

@@ -120,11 +120,13 @@ class ChatJobTable:
         *,
         socket_state: Callable[[], str],
         socket_error: Callable[[], SogniError | None],
+        pending: Callable[[str], bool] = lambda _job_id: False,
     ) -> None:
         self._hub = hub
         self._ctx = ctx
         self._socket_state = socket_state
         self._socket_error = socket_error
+        self._pending = pending
         self._jobs: dict[str, ChatJobEntry] = {}
         self._lock = threading.Lock()
         self._handlers: dict[str, Callable[[Any], None]] = {
@@ -151,6 +153,20 @@ class ChatJobTable:
         """Stop routing events for ``job_id``."""
         with self._lock:
             self._jobs.pop(job_id, None)
+
+    def fail(self, job_id: str, error: SogniError) -> None:
+        """Fail one running job for a local reason (e.g. its request was not delivered)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is not None:
+            job.fail(error)
+
+    def fail_all(self, error: SogniError) -> None:
+        """Fail every running job (the client is closing)."""
+        with self._lock:
+            jobs = list(self._jobs.values())
+        for job in jobs:
+            job.fail(error)
 
     def watch_project(self, state: ProjectState) -> None:
         """Wake waiting plans on each event of ``state`` (Sogni tool projects)."""
@@ -213,15 +229,20 @@ class ChatJobTable:
             wake()
         self._hub.notify_watchers()
 
-    def _wake_plans(self, _event: ProjectEvent) -> None:
+    def _wake_plans(self, _event: ProjectEvent | None) -> None:
         self._hub.notify_watchers()
 
     def _on_change(self) -> None:
-        """Hub watcher: fail sent jobs when the connection drops (their events are lost)."""
+        """Hub watcher: fail running jobs when the connection drops (their events are lost).
+
+        A job whose request the network has not confirmed is not lost: it is still in the
+        outbox and goes out again after the reconnection.
+        """
         if not self._jobs or self._socket_state() == "open":
             return
         with self._lock:
             lost = [job for job in self._jobs.values() if job.armed]
+        lost = [job for job in lost if not self._pending(job.job_id)]
         for job in lost:
             job.fail(
                 ConnectionLost(
@@ -310,9 +331,7 @@ class ChatStreamView:
 
     def _timed_out(self) -> None:
         timeout = self._job.timeout
-        self._job.fail(
-            SogniTimeoutError(f"chat job {self.job_id} sent nothing for {timeout:g} s")
-        )
+        self._job.fail(SogniTimeoutError(f"chat job {self.job_id} sent nothing for {timeout:g} s"))
 
     def _end(self) -> None:
         """Called when the buffer is drained and the job finished: raise its failure."""

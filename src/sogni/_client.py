@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -22,13 +23,23 @@ from sogni._assets import (
 )
 from sogni._chat import ChatStream
 from sogni._chat_jobs import ChatJobEntry
-from sogni._connection import Connection, close_quietly, forget_stream, track_stream
+from sogni._connection import (
+    FIRST_CONNECT_TIMEOUT,
+    Connection,
+    close_quietly,
+    forget_stream,
+    quiet_background_failure,
+    raise_forked_operation,
+    track_stream,
+)
 from sogni._events import ClientEvent
 from sogni._generated.models import ClientConfig
 from sogni._generated.sync_facade import SogniClientFacade
+from sogni._hub import Hub
 from sogni._project import Project
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
+from sogni.core.context import CoreContext
 from sogni.core.effects import (
     CloseStream,
     Download,
@@ -68,10 +79,9 @@ class SogniClient(SogniClientFacade):
     """
 
     def _open(self, config: ClientConfig) -> None:
+        self._pid = os.getpid()
         self._conn = Connection(config, spawn=self._spawn)
-        self._hub = self._conn.hub
-        self._ctx = self._conn.ctx
-        self._http = httpx.Client(timeout=config.timeout, follow_redirects=True)
+        self._http = httpx.Client(timeout=config.timeout, follow_redirects=False)
         self._rest = self._conn.sync_rest(self._http)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
@@ -79,9 +89,32 @@ class SogniClient(SogniClientFacade):
         self._conn.start_socket()
 
     def __repr__(self) -> str:
-        return (
-            f"<SogniClient app_id={self._ctx.config.app_id!r} network={self._ctx.config.network!r}>"
-        )
+        config = self._conn.config
+        return f"<SogniClient app_id={config.app_id!r} network={config.network!r}>"
+
+    # -- processes ------------------------------------------------------------------------
+    @property
+    def _ctx(self) -> CoreContext:
+        """The core context of this process's connection (every operation starts here)."""
+        if self._pid != os.getpid():
+            self._after_fork()
+        return self._conn.ctx
+
+    @property
+    def _hub(self) -> Hub:
+        return self._ctx.registry  # type: ignore[return-value]
+
+    def _after_fork(self) -> None:
+        """In a forked child: a fresh connection, HTTP pool, workers and app id.
+
+        The parent's socket, pooled connections and threads are left alone (never closed
+        from here: that would cut them under the parent); only credentials, callbacks and
+        caches carry over.
+        """
+        parent = self._conn
+        self._inherited = (parent, self._http, self._executor)
+        self._open(parent.config_for_child())
+        self._conn.adopt(parent)
 
     def __enter__(self) -> SogniClient:
         return self
@@ -90,7 +123,15 @@ class SogniClient(SogniClientFacade):
         self.close()
 
     def close(self) -> None:
-        """Close the socket, the HTTP connections and the background workers."""
+        """Deliver what the network has not confirmed yet (up to 5 s), then close the socket
+        with the closing handshake, the HTTP connections and the background workers.
+
+        Waiters (``wait_for_completion``, event iterators, chat streams) wake with
+        :class:`~sogni.errors.ClientClosed`, and so does every later call. Projects keep
+        running on the network; a new client can follow them with ``projects.get``.
+        """
+        if self._pid != os.getpid():
+            self._after_fork()
         self._conn.close()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
@@ -148,6 +189,9 @@ class SogniClient(SogniClientFacade):
         yield from self._drive(plan)
 
     def _execute(self, effect: Effect) -> Any:
+        self._conn.raise_if_closed()
+        if self._pid != os.getpid():
+            raise_forked_operation()
         if needs_credentials(effect):
             return self._run(authorized(self._ctx, effect))  # type: ignore[arg-type]
         if isinstance(effect, Sleep):
@@ -155,10 +199,12 @@ class SogniClient(SogniClientFacade):
         if isinstance(effect, RestCall):
             return self._rest.call(effect)
         if isinstance(effect, SocketSend):
-            self._conn.require_credentials()
-            self._wait_until(lambda: self._conn.engine.state in ("open", "closed"), 10.0, "connect")
-            self._conn.engine.raise_if_closed()
-            return self._conn.engine.send(effect.type, effect.payload)
+            conn = self._conn
+            if conn.first_connection_pending():
+                # Until the first connection, a refusal (bad key) is worth raising here.
+                conn.require_credentials()
+                self._wait_until(conn.first_connection_settled, FIRST_CONNECT_TIMEOUT, "connect")
+            return conn.submit(effect.type, effect.payload)
         if isinstance(effect, WaitForModels):
             self._conn.require_credentials()
             self._wait_until(self._conn.models_or_closed, effect.timeout, "models")
@@ -214,21 +260,28 @@ class SogniClient(SogniClientFacade):
     def _download(self, url: str, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".part")
-        with self._http.stream("GET", url, timeout=None) as response:
-            if response.status_code >= 400:
-                raise SogniError(f"downloading {path.name} failed: HTTP {response.status_code}")
-            with partial.open("wb") as out:
-                for chunk in response.iter_bytes(1 << 16):
-                    out.write(chunk)
-        partial.replace(path)
-        return path
+        try:
+            with self._http.stream("GET", url, timeout=None, follow_redirects=True) as response:
+                if response.status_code >= 400:
+                    raise SogniError(f"downloading {path.name} failed: HTTP {response.status_code}")
+                with partial.open("wb") as out:
+                    for chunk in response.iter_bytes(1 << 16):
+                        out.write(chunk)
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            failure = SogniError(f"downloading {path.name} failed: {type(exc).__name__}")
+        else:
+            partial.replace(path)
+            return path
+        raise failure  # outside the ``except``: the httpx error holds the presigned URL
 
     def _prepare_asset(self, effect: PrepareAsset) -> PreparedAsset:
         source = effect.source
         if isinstance(source, RemoteAsset):
             buffer = spool()
             try:
-                with self._http.stream("GET", source.url, timeout=None) as response:
+                with self._http.stream(
+                    "GET", source.url, timeout=None, follow_redirects=True
+                ) as response:
                     if response.status_code >= 400:
                         raise UploadError(
                             f"fetching {source.url} failed: HTTP {response.status_code}",
@@ -237,7 +290,7 @@ class SogniClient(SogniClientFacade):
                         )
                     for chunk in response.iter_bytes(CHUNK_SIZE):
                         buffer.write(chunk)
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.StreamError) as exc:
                 raise UploadError(
                     f"fetching {source.url} failed: {exc!r}", asset=effect.asset
                 ) from None
@@ -253,8 +306,9 @@ class SogniClient(SogniClientFacade):
                 content=asset.iter_chunks(),
                 headers=upload_headers(asset, effect.content_type),
                 timeout=httpx.Timeout(None, connect=self._ctx.config.timeout),
+                follow_redirects=True,
             )
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.StreamError) as exc:
             raise UploadError(f"the upload failed: {exc!r}", asset=effect.asset) from None
         check_upload(response, effect.asset)
 
@@ -271,8 +325,8 @@ class SogniClient(SogniClientFacade):
     def _run_quietly(self, plan: Plan[Any]) -> None:
         try:
             self._run(plan)
-        except Exception:
-            log.warning("background request failed", exc_info=True)
+        except Exception as exc:
+            quiet_background_failure(self._conn, exc)
 
     def _project(self, state: ProjectState) -> Project:
         return Project(self, state)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import attrs
 import httpx
 
 from sogni._chat_jobs import ChatJobTable
+from sogni._delivery import Delivery
 from sogni._events import ConnectionEvent, EventEmitter
 from sogni._generated.models import ClientConfig
 from sogni._hub import Hub
@@ -22,9 +25,17 @@ from sogni.core.plans import Plan
 from sogni.core.plans.auth import ensure_fresh_token
 from sogni.core.projects import JobError
 from sogni.core.subscriptions import SubscriptionState
-from sogni.errors import AuthenticationError, ConnectionLost
+from sogni.errors import AuthenticationError, ClientClosed, ConnectionLost, SogniError
 
 log = logging.getLogger("sogni")
+
+#: Prefix of the app ids generated for clients that were given none.
+GENERATED_APP_ID_PREFIX = "sogni-python-"
+#: How long ``close()`` waits for the network to confirm requests still in the outbox.
+FLUSH_TIMEOUT = 5.0
+#: How long the first request waits for the first connection (later ones never wait:
+#: during a reconnection they are held in the outbox).
+FIRST_CONNECT_TIMEOUT = 10.0
 
 NO_CREDENTIALS = (
     "no credentials: pass api_key=... (or set SOGNI_API_KEY), or log in with "
@@ -52,17 +63,20 @@ class Connection:
         self.engine = SocketEngine(
             url=self._socket_url,
             headers=self._handshake_headers,
-            on_event=self.hub.dispatch,
+            on_event=self._on_event,
             on_change=self._on_socket_change,
             on_open=self._on_open,
             on_close=self._on_close,
             authenticated=lambda: self.session.authenticated,
         )
+        self.delivery = Delivery(self.engine)
+        self.ctx.delivery = self.delivery
         self.chat = ChatJobTable(
             self.hub,
             self.ctx,
             socket_state=lambda: self.engine.state,
             socket_error=lambda: self.engine.error,
+            pending=lambda job_id: self.delivery.pending_request("llmJobRequest", job_id),
         )
         self.hub.add_route(["authenticated"], self._on_authenticated)
         self.hub.add_route(["balanceUpdate"], self._on_balance)
@@ -71,6 +85,31 @@ class Connection:
 
     def __repr__(self) -> str:
         return f"<Connection app_id={self.config.app_id!r}>"
+
+    # -- processes ----------------------------------------------------------------------
+    def config_for_child(self) -> ClientConfig:
+        """The configuration a forked child runs with: its own generated app id, so that
+        siblings do not replace each other's connection (close code 4015)."""
+        app_id = self.config.app_id or ""
+        if app_id.startswith(GENERATED_APP_ID_PREFIX):
+            app_id = f"{GENERATED_APP_ID_PREFIX}{uuid.uuid4()}"
+        return attrs.evolve(self.config, app_id=app_id)
+
+    def adopt(self, parent: Connection) -> None:
+        """Take over what a forked child inherits from its parent's connection: the
+        credentials, the client callbacks, the subscriptions and the catalogue caches.
+
+        Nothing that touches the parent's sockets, threads or locks is reused.
+        """
+        self.events = parent.events.copy(dispatch=self.events.dispatch)
+        ctx, old = self.ctx, parent.ctx
+        ctx.subscriptions = attrs.evolve(old.subscriptions)
+        ctx.raw_models, ctx.tiers = old.raw_models, old.tiers
+        ctx.size_presets = dict(old.size_presets)
+        ctx.account.network = old.account.network
+        tokens = parent.session.tokens
+        if tokens is not None and parent.session.mode == "token":
+            self.session.set_tokens(tokens)
 
     # -- credentials ----------------------------------------------------------------------
     @property
@@ -85,8 +124,43 @@ class Connection:
 
     def start_socket(self) -> None:
         """Connect in the background when the client is configured to and can."""
-        if self.config.connect and self.session.authenticated and not self._closed:
+        if self.config.connect and self.session.authenticated and not self._closing:
             self.engine.start()
+
+    def raise_if_closed(self) -> None:
+        """Every call after :meth:`close` raises :class:`~sogni.errors.ClientClosed`."""
+        if self._closed:
+            raise ClientClosed()
+
+    def first_connection_pending(self) -> bool:
+        """True until the socket opened once (or ended for good trying)."""
+        return self.engine.connections == 0 and not self.first_connection_settled()
+
+    def first_connection_settled(self) -> bool:
+        """The socket opened once, or closed for good before it could."""
+        self.engine.start()
+        return self.engine.connections > 0 or self.engine.state == "closed"
+
+    def submit(self, message_type: str, payload: Any) -> None:
+        """Hand a request to the outbox: written now or after the next reconnection, and
+        held until the network confirms it."""
+        if self._closing:
+            raise ClientClosed()
+        self.require_credentials()
+        self.engine.start()  # a closed engine comes back; a terminal close raises here
+        self.delivery.submit(
+            message_type, payload, on_fail=self._undelivered(message_type, payload)
+        )
+
+    def _undelivered(self, message_type: str, payload: Any) -> Callable[[SogniError], None] | None:
+        job_id = payload.get("jobID") if isinstance(payload, dict) else None
+        if not isinstance(job_id, str):
+            return None
+        if message_type == "jobRequest":
+            return lambda error: self.hub.detach(job_id, error)
+        if message_type == "llmJobRequest":
+            return lambda error: self.chat.fail(job_id, error)
+        return None
 
     def _handshake_headers(self) -> Mapping[str, str]:
         if self.session.has_tokens and self.run_blocking is not None:
@@ -97,9 +171,10 @@ class Connection:
         if change == "login":
             self.ctx.account.clear()
             self.engine.reset()
-            if self.engine.state in ("open", "connecting"):
-                self.engine.close(ConnectionLost("the client logged in again", code=1000))
-            self.start_socket()
+            if self.engine.state == "open":
+                self.engine.drop()  # it comes straight back with the new credentials
+            else:
+                self.start_socket()
         elif change == "logout":
             self.ctx.account.clear()
             if self.engine.state != "closed":
@@ -123,9 +198,14 @@ class Connection:
             subscriptions=self.ctx.subscriptions.handshake_value(),
         )
 
+    def _on_event(self, message_type: str, payload: Any) -> None:
+        self.delivery.on_event(message_type, payload)
+        self.hub.dispatch(message_type, payload)
+
     def _on_open(self) -> None:
         account = self.ctx.account
         account.on_connection("connected", self.network)
+        self.delivery.on_open(self.engine.connections)
         reconnected = self.engine.connections > 1
         if reconnected:
             self.hub.resync_projects()
@@ -150,15 +230,20 @@ class Connection:
         )
 
     def _on_socket_change(self) -> None:
-        if self.engine.state == "closed":
+        self.delivery.wake()
+        engine = self.engine
+        if engine.state == "closed":
             self.ctx.available_models = []
-            error = self.engine.error
-            if not (isinstance(error, ConnectionLost) and error.code == 1000 and self._closed):
-                self.hub.fail_all(JobError(0, str(error or "Server disconnected")))
+            if engine.terminal and not self._closed:
+                # The network ended the session for good: nothing more will arrive.
+                why = str(engine.error or "the connection ended for good")
+                self.delivery.give_up(why)
+                self.hub.fail_all(JobError(0, why))
         self.hub.notify_watchers()
 
     # -- socket events (socket thread) ----------------------------------------------------
     def _on_authenticated(self, _type: str, payload: Any) -> None:
+        self.delivery.on_snapshot(payload)
         self.ctx.account.on_authenticated(payload)
         self._balance_changed()
 
@@ -201,12 +286,44 @@ class Connection:
         return bool(self.ctx.available_models) or self.engine.state == "closed"
 
     _closed = False
+    _closing = False
 
-    def close(self) -> None:
-        """Close the socket for good."""
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._closed
+
+    def close(self, flush_timeout: float = FLUSH_TIMEOUT) -> None:
+        """Deliver what is still in the outbox (up to ``flush_timeout`` seconds), close the
+        socket with the closing handshake, and wake every waiter with ``ClientClosed``."""
+        if self._closing:
+            return
+        self._closing = True  # no new requests; the outbox and its catch-up still run
+        if len(self.delivery) and not self.engine.on_engine_thread:
+            self.delivery.drain(flush_timeout)
         self._closed = True
         self.hub.close()
         self.engine.close()
+        self.delivery.give_up("the client was closed")
+        error = ClientClosed()
+        self.hub.detach_all(error)
+        self.chat.fail_all(error)
+
+
+def raise_forked_operation() -> None:
+    """An operation begun in the parent process went on in a forked child."""
+    raise SogniError(
+        "this operation began before os.fork(); start it again in this process "
+        "(the client itself reconnects in each process)"
+    )
+
+
+def quiet_background_failure(conn: Connection, error: Exception) -> None:
+    """Log a failed background plan; work cut short by ``close()`` is not a failure."""
+    if conn.closed or isinstance(error, ClientClosed):
+        log.debug("background request stopped by close: %r", error)
+    else:
+        log.warning("background request failed: %s", error, exc_info=log.isEnabledFor(10))
 
 
 def track_stream(streams: list[Any], effect: object, value: Any) -> None:

@@ -87,6 +87,13 @@ class EventEmitter:
 
         return off
 
+    def copy(self, *, dispatch: Dispatch) -> EventEmitter:
+        """A new emitter with the same callbacks and a lock of its own (a forked child's:
+        the parent's lock may have been held at the fork)."""
+        clone = EventEmitter(dispatch)
+        clone._listeners = {event: list(items) for event, items in self._listeners.items()}
+        return clone
+
     def emit(self, event: str, value: Any) -> None:
         """Hand ``value`` to every callback of ``event``."""
         with self._lock:

@@ -18,10 +18,13 @@ from sogni.core.context import CoreContext
 from sogni.core.plans import Plan
 from sogni.core.plans import projects as plans
 from sogni.core.projects import JobError, ProjectEvent, ProjectState
+from sogni.errors import SogniError
 
 log = logging.getLogger("sogni")
 
-ProjectListener = Callable[[ProjectEvent], None]
+#: Called with each event of a project, and with ``None`` when waiters must look again
+#: without a new event (the client closed, or the request was never delivered).
+ProjectListener = Callable[[ProjectEvent | None], None]
 Watcher = Callable[[], None]
 
 _PROJECT_EVENTS = frozenset({"jobState", "jobProgress", "jobETA", "jobResult", "jobError"})
@@ -50,6 +53,12 @@ class Hub:
     def ctx(self) -> CoreContext:
         assert self._ctx is not None
         return self._ctx
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock every project state change happens under; hold it to read a consistent
+        snapshot of a project."""
+        return self._lock
 
     # -- registry (used by plans) -------------------------------------------------------
     def track(self, state: ProjectState) -> None:
@@ -93,12 +102,31 @@ class Hub:
             events = change()
             listeners = list(self._listeners.get(state.id, ()))
         self._deliver(state, events, listeners)
+        self._watchdog.wake()  # the change may have moved the next check
+
+    def detach(self, project_id: str, error: SogniError) -> None:
+        """Stop following a project locally: its waiters raise ``error`` (the client closed,
+        or its request never reached the network). The network's side is untouched."""
+        with self._lock:
+            state = self._projects.pop(project_id.upper(), None)
+            listeners = self._listeners.pop(project_id.upper(), [])
+            if state is not None and state.outcome is None and state.detached is None:
+                state.detached = error
+        for listener in listeners:
+            _call_safely(listener, None)
+
+    def detach_all(self, error: SogniError) -> None:
+        """Detach every tracked project (the client is closing)."""
+        with self._lock:
+            ids = list(self._projects)
+        for project_id in ids:
+            self.detach(project_id, error)
 
     # -- listeners ------------------------------------------------------------------------
     def subscribe(self, state: ProjectState, listener: ProjectListener) -> list[ProjectEvent]:
         """Add a project listener; returns the events so far, atomically with the add."""
         with self._lock:
-            if state.outcome is None:
+            if state.outcome is None and state.detached is None:
                 self._listeners.setdefault(state.id, []).append(listener)
             return list(state.history)
 

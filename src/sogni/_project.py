@@ -100,10 +100,11 @@ class Project(ProjectView[Job]):
         self._changed = threading.Condition()
         client._hub.subscribe(state, self._deliver)
 
-    def _deliver(self, event: ProjectEvent) -> None:
+    def _deliver(self, event: ProjectEvent | None) -> None:
         with self._changed:
             self._changed.notify_all()
-        self._run_callbacks(event)
+        if event is not None:
+            self._run_callbacks(event)
 
     def wait_for_completion(self, timeout: float | None = None) -> list[str]:
         """Block until the project finishes and return its result URLs.
@@ -112,9 +113,10 @@ class Project(ProjectView[Job]):
             ProjectFailed: the network reported a failure.
             ProjectCanceled: the project was canceled.
             SogniTimeoutError: ``timeout`` seconds passed first.
+            ClientClosed: the client was closed meanwhile.
         """
         with self._changed:
-            if not self._changed.wait_for(lambda: self._state.outcome is not None, timeout):
+            if not self._changed.wait_for(self._settled, timeout):
                 raise SogniTimeoutError(f"project {self.id} did not finish within {timeout:g} s")
         return self._outcome()
 
@@ -127,9 +129,13 @@ class Project(ProjectView[Job]):
         seen = 0
         while True:
             with self._changed:
-                if not self._changed.wait_for(lambda n=seen: len(history) > n, timeout):  # type: ignore[misc]
+                ready = self._changed.wait_for(
+                    lambda n=seen: len(history) > n or self._settled(),  # type: ignore[misc]
+                    timeout,
+                )
+                if not ready:
                     raise SogniTimeoutError(f"no event from project {self.id} for {timeout:g} s")
-                batch = history[seen:]
+            batch = self._history_after(seen)
             seen += len(batch)
             for event in batch:
                 yield event

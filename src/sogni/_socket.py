@@ -24,7 +24,13 @@ import websocket
 
 from sogni.core.framing import FrameError, decode_frame, encode_frame
 from sogni.core.reconnect import Backoff, CloseCode, CloseDecision, CloseKind, classify_close
-from sogni.errors import AuthenticationError, ConnectionLost, SogniError, SogniTimeoutError
+from sogni.errors import (
+    AuthenticationError,
+    ClientClosed,
+    ConnectionLost,
+    SogniError,
+    SogniTimeoutError,
+)
 
 log = logging.getLogger("sogni")
 
@@ -35,10 +41,10 @@ SDK_VERSION = "0.1.0"
 PING_INTERVAL = 15.0
 PING_TIMEOUT = 10.0
 NORMAL_CLOSE = int(CloseCode.NORMAL)
-RECONNECT_BASE = 0.5
+RECONNECT_BASE = 1.0
 RECONNECT_CAP = 15.0
-MAX_RECONNECTS = 8
-CLOSE_JOIN_TIMEOUT = 0.5
+#: How long ``close()`` waits for the server to answer its close frame.
+CLOSE_HANDSHAKE_TIMEOUT = 1.0
 
 
 def connect_url(
@@ -77,13 +83,9 @@ class CloseInfo:
     clear_auth: bool = False
 
 
-def _close_app(app: websocket.WebSocketApp) -> None:
-    """Send a normal close frame and wake the reader thread so that it ends now.
-
-    Shutting the socket down is what wakes a reader blocked in ``poll``; a close that
-    waits for the server's answer can leave it asleep until its poll times out.
-    """
-    app.keep_running = False
+def _send_close(app: websocket.WebSocketApp) -> None:
+    """Start the closing handshake: send a normal close frame; the reader thread ends
+    when the server's close frame comes back."""
     ws = app.sock
     if ws is None:
         return
@@ -91,16 +93,28 @@ def _close_app(app: websocket.WebSocketApp) -> None:
         ws.send_close(NORMAL_CLOSE, b"Client disconnected")
     except Exception:  # noqa: BLE001 - the connection may already be gone
         pass
-    raw = getattr(ws, "sock", None)
-    if raw is not None:
-        try:
-            raw.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+
+
+def _shut_down(app: websocket.WebSocketApp) -> None:
+    """End the connection now: wake a reader blocked in ``poll`` and free the descriptor."""
+    app.keep_running = False
+    ws = app.sock
+    raw = getattr(ws, "sock", None) if ws is not None else None
+    if raw is None:
+        return
+    try:
+        raw.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    try:
+        raw.close()
+    except OSError:
+        pass
 
 
 def _backoff() -> Backoff:
-    return Backoff(base=RECONNECT_BASE, cap=RECONNECT_CAP, max_attempts=MAX_RECONNECTS)
+    # No cap on attempts: while it has credentials the client keeps coming back.
+    return Backoff(base=RECONNECT_BASE, cap=RECONNECT_CAP, max_attempts=None)
 
 
 class SocketEngine:
@@ -141,6 +155,7 @@ class SocketEngine:
         self._app: websocket.WebSocketApp | None = None
         self._thread: threading.Thread | None = None
         self._closing = False
+        self._terminal = False
         self._run_id = 0  # a thread whose id is no longer current stops at its next look
         self._pid = os.getpid()
         self.connections = 0
@@ -160,11 +175,22 @@ class SocketEngine:
         """Why the connection closed for good, when it did."""
         return self._error
 
+    @property
+    def terminal(self) -> bool:
+        """True when the connection ended for a reason a retry cannot fix (close codes
+        4010, 4015, 4021, refused credentials): :meth:`start` raises instead of connecting."""
+        return self._terminal
+
+    @property
+    def on_engine_thread(self) -> bool:
+        """Whether the caller runs on the engine's own thread (inside a callback)."""
+        return self._thread is threading.current_thread()
+
     def start(self) -> None:
         """Connect in the background unless already connected or connecting.
 
-        Raises the authentication error that ended the previous connection, if any (see
-        :meth:`reset`).
+        A closed engine starts again, unless it ended for a terminal reason; that reason
+        is raised then (see :meth:`reset`).
         """
         with self._cond:
             if self._pid != os.getpid():
@@ -172,9 +198,10 @@ class SocketEngine:
                 self._pid, self._thread, self._app, self._state = os.getpid(), None, None, "idle"
             if self._thread is not None and self._thread.is_alive() and not self._closing:
                 return
-            if isinstance(self._error, AuthenticationError):
+            if self._terminal and self._error is not None:
                 raise self._error
             self._closing = False
+            self._terminal = False
             self._error = None
             self._run_id += 1
             self._set_state("connecting")
@@ -187,6 +214,7 @@ class SocketEngine:
         """Forget why the engine stopped (new credentials), so :meth:`start` may retry."""
         with self._cond:
             self._error = None
+            self._terminal = False
 
     def wait_open(self, timeout: float) -> None:
         """Block until the connection is open; raise if it closed for good or timed out."""
@@ -201,18 +229,31 @@ class SocketEngine:
         if self._state == "closed":
             raise self._error or ConnectionLost("the socket is closed")
 
-    def send(self, message_type: str, payload: Any) -> None:
-        """Send one message; the connection must be open."""
-        app = self._app
+    def send(self, message_type: str, payload: Any) -> int:
+        """Write one message to the open connection; returns that connection's number.
+
+        A successful write only means the bytes left; the network's answer is what
+        confirms a request (see :mod:`sogni._delivery`).
+        """
+        frame = encode_frame(message_type, payload)
+        app, connection = self._app, self.connections
         if app is None or self._state != "open":
             raise ConnectionLost("the socket is not connected")
         try:
-            app.send(encode_frame(message_type, payload))
+            app.send(frame)
         except (websocket.WebSocketException, OSError) as exc:
             raise ConnectionLost(f"sending {message_type} failed: {exc}") from None
+        return connection
+
+    def drop(self) -> None:
+        """Cut the open connection without a close frame; the engine reconnects as after
+        any drop (with the handshake's current credentials)."""
+        app = self._app
+        if app is not None:
+            _shut_down(app)
 
     def close(self, error: SogniError | None = None) -> None:
-        """Close the connection (code 1000) and stop the thread.
+        """Close the connection with the closing handshake (code 1000) and stop the thread.
 
         ``error`` is what :attr:`error` reports afterwards (default: the client closed).
         """
@@ -221,16 +262,21 @@ class SocketEngine:
                 return  # already closed
             self._closing = True
             app, thread, was_open = self._app, self._thread, self._state == "open"
+        joinable = thread is not None and thread is not threading.current_thread()
         if app is not None:
-            _close_app(app)
-        if thread is not None and thread is not threading.current_thread():
-            # websocket-client's reader may sleep until its poll times out even though the
-            # socket is closed; it finds the engine closing then and ends by itself.
-            thread.join(timeout=CLOSE_JOIN_TIMEOUT)
+            _send_close(app)
+            if joinable:
+                assert thread is not None
+                thread.join(timeout=CLOSE_HANDSHAKE_TIMEOUT)
+            _shut_down(app)
+        if joinable:
+            assert thread is not None
+            thread.join(timeout=CLOSE_HANDSHAKE_TIMEOUT)
         with self._cond:
             if self._state == "closed" and self._error is not None and error is None:
                 return
-            self._error = error or ConnectionLost("the client was closed", code=NORMAL_CLOSE)
+            self._error = error or ClientClosed()
+            self._terminal = True
             self._set_state("closed")
         if was_open:
             self._notify_close(CloseInfo(NORMAL_CLOSE, "Client disconnected", False))
@@ -313,9 +359,10 @@ class SocketEngine:
                 delay = backoff.next_delay() if decision.reconnect else None
                 reason = str(outcome["reason"] or decision.reason)
                 if delay is None:
-                    error = self._terminal_error(decision, reason, backoff)
+                    error = self._terminal_error(decision, reason)
                     info = CloseInfo(decision.code, reason, False, decision.clear_auth)
                     self._error = error
+                    self._terminal = decision.kind is CloseKind.FATAL
                     self._set_state("closed")
                 else:
                     info = CloseInfo(decision.code, reason, True)
@@ -333,6 +380,7 @@ class SocketEngine:
             if self._stale(run_id):
                 return
             self._error = error
+            self._terminal = True
             self._set_state("closed")
         self._notify_close(info or CloseInfo(None, str(error), False))
 
@@ -344,17 +392,11 @@ class SocketEngine:
         return classify_close(code, authenticated=self._authenticated())
 
     @staticmethod
-    def _terminal_error(decision: CloseDecision, reason: str, backoff: Backoff) -> SogniError:
+    def _terminal_error(decision: CloseDecision, reason: str) -> SogniError:
         code = decision.code
         if code == CloseCode.AUTH_ERROR:
             return AuthenticationError(
                 "the network rejected the credentials", status=401, hint=reason or None
-            )
-        if decision.kind is CloseKind.TRANSIENT:
-            return ConnectionLost(
-                f"the socket closed ({decision.reason}) and {backoff.attempts} reconnects failed",
-                code=code,
-                reason=reason,
             )
         if decision.kind is CloseKind.FATAL:
             return ConnectionLost(

@@ -7,6 +7,7 @@ parts that wait (``wait_for_completion``, ``events``, ``download``) on top of th
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -30,7 +31,10 @@ class JobView:
         self._state = state
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.id} status={self.status} progress={self.progress}>"
+        with self._project._lock:
+            return (
+                f"<{type(self).__name__} {self.id} status={self.status} progress={self.progress}>"
+            )
 
     @property
     def id(self) -> str:
@@ -46,7 +50,8 @@ class JobView:
     @property
     def progress(self) -> int:
         """Progress 0–100."""
-        return self._state.progress_at(self._project._state.clock())
+        with self._project._lock:
+            return self._state.progress_at(self._project._state.clock())
 
     @property
     def step(self) -> int:
@@ -96,7 +101,8 @@ class JobView:
     @property
     def job_index(self) -> int:
         """Position of the job in its project, from 1."""
-        return list(self._project._state.jobs).index(self.id) + 1
+        with self._project._lock:
+            return list(self._project._state.jobs).index(self.id) + 1
 
     def _file_name(self) -> str:
         project = self._project._state
@@ -116,10 +122,17 @@ class ProjectView(Generic[J]):
         self._callbacks: list[tuple[str, Callback]] = []
 
     def __repr__(self) -> str:
-        return (
-            f"<{type(self).__name__} {self.id} status={self.status} progress={self.progress} "
-            f"jobs={len(self._state.jobs)}/{self._state.number_of_media}>"
-        )
+        with self._lock:
+            return (
+                f"<{type(self).__name__} {self.id} status={self.status} progress={self.progress} "
+                f"jobs={len(self._state.jobs)}/{self._state.number_of_media}>"
+            )
+
+    @property
+    def _lock(self) -> threading.RLock:
+        # Every change of the state happens under the hub's lock: reads take it too, so
+        # they see a consistent snapshot while events arrive on the socket thread.
+        return self._client._hub.lock  # type: ignore[no-any-return]
 
     @property
     def id(self) -> str:
@@ -144,7 +157,8 @@ class ProjectView(Generic[J]):
     @property
     def eta(self) -> float | None:
         """Estimated completion time of the last job (``time.time()`` seconds), if known."""
-        return self._state.eta
+        with self._lock:
+            return self._state.eta
 
     @property
     def status(self) -> str:
@@ -154,7 +168,8 @@ class ProjectView(Generic[J]):
     @property
     def progress(self) -> int:
         """Progress 0–100 over all jobs."""
-        return self._state.progress
+        with self._lock:
+            return self._state.progress
 
     @property
     def queue_position(self) -> int:
@@ -164,12 +179,15 @@ class ProjectView(Generic[J]):
     @property
     def jobs(self) -> list[J]:
         """The project's jobs, in the order the network started them."""
-        return [self._job(job) for job in list(self._state.jobs.values())]
+        with self._lock:
+            states = list(self._state.jobs.values())
+        return [self._job(job) for job in states]
 
     @property
     def result_urls(self) -> list[str]:
         """Result URLs of the jobs that have one."""
-        return self._state.result_urls
+        with self._lock:
+            return self._state.result_urls
 
     @property
     def error(self) -> JobError | None:
@@ -197,6 +215,15 @@ class ProjectView(Generic[J]):
 
         return remove
 
+    def _history_after(self, seen: int) -> list[ProjectEvent]:
+        """Events after the first ``seen``; raises why the client stopped following the
+        project once there are none left to hand out."""
+        with self._lock:
+            batch = self._state.history[seen:]
+        if not batch and self._state.outcome is None and self._state.detached is not None:
+            self._outcome()
+        return batch
+
     def _run_callbacks(self, event: ProjectEvent) -> None:
         for event_type, callback in list(self._callbacks):
             if event_type in ("*", event.type):
@@ -208,12 +235,19 @@ class ProjectView(Generic[J]):
     def _job(self, state: JobState) -> J:
         view = self._jobs.get(state.id)
         if view is None:
-            view = self._jobs[state.id] = self._job_class(self, state)
+            view = self._jobs.setdefault(state.id, self._job_class(self, state))
         return view
+
+    def _settled(self) -> bool:
+        """Finished, or no longer followed by the client (waiters stop waiting)."""
+        return self._state.outcome is not None or self._state.detached is not None
 
     def _outcome(self) -> list[str]:
         outcome = self._state.outcome
         if outcome is None:
+            detached = self._state.detached
+            if isinstance(detached, SogniError):
+                raise detached
             raise SogniError(f"project {self.id} has not finished")
         if outcome.type == "canceled":
             raise ProjectCanceled(self.id)
@@ -225,4 +259,5 @@ class ProjectView(Generic[J]):
                 code=error.code,
                 original_code=error.original_code,
             )
-        return self._state.result_urls
+        with self._lock:
+            return self._state.result_urls

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,11 +21,20 @@ from sogni._assets import (
     upload_headers,
 )
 from sogni._chat_jobs import ChatJobEntry
-from sogni._connection import Connection, forget_stream, track_stream
+from sogni._connection import (
+    FIRST_CONNECT_TIMEOUT,
+    Connection,
+    forget_stream,
+    quiet_background_failure,
+    raise_forked_operation,
+    track_stream,
+)
 from sogni._events import ClientEvent
 from sogni._generated.models import ClientConfig
+from sogni._hub import Hub
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
+from sogni.core.context import CoreContext
 from sogni.core.effects import (
     CloseStream,
     Download,
@@ -45,7 +55,13 @@ from sogni.core.effects import (
 from sogni.core.plans import Plan
 from sogni.core.plans.auth import authorized, needs_credentials
 from sogni.core.projects import ProjectState
-from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError, UploadError
+from sogni.errors import (
+    ConnectionLost,
+    SogniError,
+    SogniTimeoutError,
+    UploadError,
+    WrongEventLoop,
+)
 from sogni_async._chat import AsyncChatStream
 from sogni_async._generated.async_facade import AsyncSogniClientFacade
 from sogni_async._project import AsyncProject
@@ -71,10 +87,9 @@ class AsyncSogniClient(AsyncSogniClientFacade):
     """
 
     def _open(self, config: ClientConfig) -> None:
+        self._pid = os.getpid()
         self._conn = Connection(config, spawn=self._spawn)
-        self._hub = self._conn.hub
-        self._ctx = self._conn.ctx
-        self._http = httpx.AsyncClient(timeout=config.timeout, follow_redirects=True)
+        self._http = httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
         self._rest = self._conn.async_rest(self._http)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
@@ -82,8 +97,28 @@ class AsyncSogniClient(AsyncSogniClientFacade):
         self._conn.events.dispatch = self._dispatch_event
 
     def __repr__(self) -> str:
-        config = self._ctx.config
+        config = self._conn.config
         return f"<AsyncSogniClient app_id={config.app_id!r} network={config.network!r}>"
+
+    # -- processes and loops ------------------------------------------------------------
+    @property
+    def _ctx(self) -> CoreContext:
+        """The core context of this process's connection (every operation starts here)."""
+        if self._pid != os.getpid():
+            self._after_fork()
+        return self._conn.ctx
+
+    @property
+    def _hub(self) -> Hub:
+        return self._ctx.registry  # type: ignore[return-value]
+
+    def _after_fork(self) -> None:
+        """In a forked child: a fresh connection, HTTP pool and app id, bound to the
+        child's own event loop on first use (see :meth:`sogni.SogniClient._after_fork`)."""
+        parent = self._conn
+        self._inherited = (parent, self._http)
+        self._open(parent.config_for_child())
+        self._conn.adopt(parent)
 
     async def __aenter__(self) -> AsyncSogniClient:
         self._bind()
@@ -93,16 +128,30 @@ class AsyncSogniClient(AsyncSogniClientFacade):
         await self.close()
 
     async def close(self) -> None:
-        """Close the socket, the HTTP connections and the background tasks."""
+        """Deliver what the network has not confirmed yet (up to 5 s), then close the socket
+        with the closing handshake, the HTTP connections and the background tasks.
+
+        Waiters wake with :class:`~sogni.errors.ClientClosed`, and so does every later call.
+        """
+        if self._pid != os.getpid():
+            self._after_fork()
         await asyncio.get_running_loop().run_in_executor(None, self._conn.close)
         for task in list(self._tasks):
             task.cancel()
         await self._http.aclose()
 
     def _bind(self) -> None:
-        if self._loop is None:
-            self._loop = asyncio.get_running_loop()
-            self._conn.start_socket()
+        running = asyncio.get_running_loop()
+        loop = self._loop
+        if loop is running:
+            return
+        if loop is not None and not loop.is_closed():
+            raise WrongEventLoop(
+                "this AsyncSogniClient belongs to another event loop that is still open; "
+                "create one client per event loop (or close it in its own loop first)"
+            )
+        self._loop = running  # the first loop, or a new one after the old one closed
+        self._conn.start_socket()
 
     def on(self, event: ClientEvent, callback: Callable[[Any], Any]) -> Callable[[], None]:
         """Call ``callback(value)`` on every ``event``; returns a function that removes it.
@@ -191,6 +240,9 @@ class AsyncSogniClient(AsyncSogniClientFacade):
         return self._drive(plan, [])
 
     async def _execute(self, effect: Effect) -> Any:
+        self._conn.raise_if_closed()
+        if self._pid != os.getpid():
+            raise_forked_operation()
         if needs_credentials(effect):
             return await self._run(authorized(self._ctx, effect))  # type: ignore[arg-type]
         if isinstance(effect, Sleep):
@@ -198,11 +250,14 @@ class AsyncSogniClient(AsyncSogniClientFacade):
         if isinstance(effect, RestCall):
             return await self._rest.call(effect)
         if isinstance(effect, SocketSend):
-            self._conn.require_credentials()
-            engine = self._conn.engine
-            await self._wait_until(lambda: engine.state in ("open", "closed"), 10.0, "connect")
-            engine.raise_if_closed()
-            return engine.send(effect.type, effect.payload)
+            conn = self._conn
+            if conn.first_connection_pending():
+                # Until the first connection, a refusal (bad key) is worth raising here.
+                conn.require_credentials()
+                await self._wait_until(
+                    conn.first_connection_settled, FIRST_CONNECT_TIMEOUT, "connect"
+                )
+            return conn.submit(effect.type, effect.payload)
         if isinstance(effect, WaitForModels):
             self._conn.require_credentials()
             await self._wait_until(self._conn.models_or_closed, effect.timeout, "models")
@@ -270,14 +325,21 @@ class AsyncSogniClient(AsyncSogniClientFacade):
     async def _download(self, url: str, path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".part")
-        async with self._http.stream("GET", url, timeout=None) as response:
-            if response.status_code >= 400:
-                raise SogniError(f"downloading {path.name} failed: HTTP {response.status_code}")
-            with partial.open("wb") as out:
-                async for chunk in response.aiter_bytes(1 << 16):
-                    out.write(chunk)
-        partial.replace(path)
-        return path
+        try:
+            async with self._http.stream(
+                "GET", url, timeout=None, follow_redirects=True
+            ) as response:
+                if response.status_code >= 400:
+                    raise SogniError(f"downloading {path.name} failed: HTTP {response.status_code}")
+                with partial.open("wb") as out:
+                    async for chunk in response.aiter_bytes(1 << 16):
+                        out.write(chunk)
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            failure = SogniError(f"downloading {path.name} failed: {type(exc).__name__}")
+        else:
+            partial.replace(path)
+            return path
+        raise failure  # outside the ``except``: the httpx error holds the presigned URL
 
     async def _prepare_asset(self, effect: PrepareAsset) -> PreparedAsset:
         loop = asyncio.get_running_loop()
@@ -285,7 +347,9 @@ class AsyncSogniClient(AsyncSogniClientFacade):
         if isinstance(source, RemoteAsset):
             buffer = spool()
             try:
-                async with self._http.stream("GET", source.url, timeout=None) as response:
+                async with self._http.stream(
+                    "GET", source.url, timeout=None, follow_redirects=True
+                ) as response:
                     if response.status_code >= 400:
                         raise UploadError(
                             f"fetching {source.url} failed: HTTP {response.status_code}",
@@ -294,7 +358,7 @@ class AsyncSogniClient(AsyncSogniClientFacade):
                         )
                     async for chunk in response.aiter_bytes(CHUNK_SIZE):
                         await loop.run_in_executor(None, buffer.write, chunk)
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.StreamError) as exc:
                 raise UploadError(
                     f"fetching {source.url} failed: {exc!r}", asset=effect.asset
                 ) from None
@@ -310,8 +374,9 @@ class AsyncSogniClient(AsyncSogniClientFacade):
                 content=asset.aiter_chunks(),
                 headers=upload_headers(asset, effect.content_type),
                 timeout=httpx.Timeout(None, connect=self._ctx.config.timeout),
+                follow_redirects=True,
             )
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.StreamError) as exc:
             raise UploadError(f"the upload failed: {exc!r}", asset=effect.asset) from None
         check_upload(response, effect.asset)
 
@@ -333,8 +398,8 @@ class AsyncSogniClient(AsyncSogniClientFacade):
     async def _run_quietly(self, plan: Plan[Any]) -> None:
         try:
             await self._run(plan)
-        except Exception:
-            log.warning("background request failed", exc_info=True)
+        except Exception as exc:
+            quiet_background_failure(self._conn, exc)
 
     def _project(self, state: ProjectState) -> AsyncProject:
         return AsyncProject(self, state)

@@ -100,19 +100,20 @@ class AsyncProject(ProjectView[AsyncJob]):
         self._changed = asyncio.Event()
         client._hub.subscribe(state, self._deliver_threadsafe)
 
-    def _deliver_threadsafe(self, event: ProjectEvent) -> None:
+    def _deliver_threadsafe(self, event: ProjectEvent | None) -> None:
         try:
             self._loop.call_soon_threadsafe(self._deliver, event)
         except RuntimeError:  # the loop is closed; nobody is waiting any more
             pass
 
-    def _deliver(self, event: ProjectEvent) -> None:
+    def _deliver(self, event: ProjectEvent | None) -> None:
         self._changed.set()
-        self._run_callbacks(event)
+        if event is not None:
+            self._run_callbacks(event)
 
     async def _wait_for_history(self, length: int, timeout: float | None) -> None:
         async def wait() -> None:
-            while len(self._state.history) <= length:
+            while len(self._state.history) <= length and not self._settled():
                 self._changed.clear()
                 await self._changed.wait()
 
@@ -128,10 +129,11 @@ class AsyncProject(ProjectView[AsyncJob]):
             ProjectFailed: the network reported a failure.
             ProjectCanceled: the project was canceled.
             SogniTimeoutError: ``timeout`` seconds passed first.
+            ClientClosed: the client was closed meanwhile.
         """
 
         async def wait() -> None:
-            while self._state.outcome is None:
+            while not self._settled():
                 self._changed.clear()
                 await self._changed.wait()
 
@@ -151,7 +153,7 @@ class AsyncProject(ProjectView[AsyncJob]):
         seen = 0
         while True:
             await self._wait_for_history(seen, timeout)
-            batch = self._state.history[seen:]
+            batch = self._history_after(seen)
             seen += len(batch)
             for event in batch:
                 yield event

@@ -1,4 +1,4 @@
-"""Keep-alive and REST records of a project: ProjectState.apply_snapshot / sync_failed."""
+"""Keep-alive and REST records of a project: ProjectState.apply_snapshot / check_failed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from sogni._watchdog import ProjectWatchdog
-from sogni.core.projects import MAX_SYNC_FAILURES, ProjectState
+from sogni.core.projects import ProjectState
 
 PID = "0F8E2C3A-1B2C-4D5E-8F90-1234567890AB"
 
@@ -57,10 +57,10 @@ def test_news_postpones_the_check_and_resets_failures() -> None:
     clock = Clock()
     project = state(clock)
     clock.now += 100
-    project.sync_failed()
-    assert project.sync_failures == 1
+    project.check_failed()
+    assert project.check_failures == 1
     project.handle("jobState", {"type": "queued", "jobID": PID, "queuePosition": 2})
-    assert project.sync_failures == 0
+    assert project.check_failures == 0
     assert project.next_check_at() == clock.now + 120
 
 
@@ -73,20 +73,52 @@ def test_a_started_check_schedules_the_next_one() -> None:
     assert project.check_due(clock.now + 120)
 
 
-def test_the_third_failed_check_times_the_project_out() -> None:
+def test_failed_checks_never_end_a_project_and_are_retried_with_backoff() -> None:
     clock = Clock()
     project = state(clock, number_of_media=2)
     project.handle("jobProgress", {"jobID": PID, "imgID": "A", "step": 1, "stepCount": 4})
-    for _ in range(MAX_SYNC_FAILURES - 1):
-        assert project.sync_failed() == []
-    events = project.sync_failed()
-    assert [e.type for e in events] == ["failed"]
-    assert project.timed_out and project.status == "failed"
-    assert project.error is not None and "timed out" in project.error.message
-    assert project.jobs["A"].status == "failed"
-    assert project.jobs["A"].error is not None
-    assert project.jobs["A"].error.message == "Job timed out"
-    assert project.sync_failed() == []  # a finished project stays as it is
+    waits = []
+    for _ in range(12):
+        project.start_check(clock.now)
+        assert project.check_failed() == []
+        waits.append(project.next_check_at() - clock.now)
+    assert project.status == "processing" and project.outcome is None
+    assert project.jobs["A"].status == "processing"
+    assert waits[:4] == [1.0, 2.0, 4.0, 8.0]
+    assert max(waits) == 120.0  # never longer than the keep-alive
+
+
+def test_a_stray_img_id_does_not_keep_a_completed_project_waiting() -> None:
+    clock = Clock()
+    project = state(clock)
+    project.handle("jobProgress", {"jobID": PID, "imgID": "STRAY", "step": 1})
+    raw = {"id": PID, "status": "completed", "imageCount": 1,
+           "completedWorkerJobs": [raw_job("REAL", resultUrl="https://cdn/r.png")]}
+    events = project.apply_snapshot(raw)
+    assert [e.type for e in events][-1] == "completed"
+    assert project.result_urls == ["https://cdn/r.png"]
+
+
+def test_events_beyond_the_number_of_media_make_no_new_jobs() -> None:
+    clock = Clock()
+    project = state(clock)
+    project.handle("jobProgress", {"jobID": PID, "imgID": "A", "step": 1})
+    project.handle("jobProgress", {"jobID": PID, "imgID": "B", "step": 1})
+    assert list(project.jobs) == ["A"]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), "x", None, True])
+def test_non_finite_or_malformed_numbers_never_break_the_state(bad: Any) -> None:
+    clock = Clock()
+    project = state(clock)
+    project.handle("jobETA", {"jobID": PID, "imgID": "A", "etaSeconds": bad})
+    project.handle("jobProgress", {"jobID": PID, "imgID": "A", "step": bad, "stepCount": bad,
+                                   "progress": bad})
+    project.handle("jobResult", {"jobID": PID, "imgID": "A", "performedStepCount": bad,
+                                 "lastSeed": bad, "resultUrl": "https://cdn/a.png"})
+    project.handle("jobState", {"jobID": PID, "type": "jobCompleted"})
+    assert 0 <= project.progress <= 100
+    assert project.outcome is not None and project.outcome.type == "completed"
 
 
 def test_snapshot_completes_jobs_and_asks_for_their_urls() -> None:

@@ -37,6 +37,35 @@ class Registry(Protocol):
         """Run ``change`` under the registry's lock and deliver the events it returns."""
 
 
+class Deliveries(Protocol):
+    """The client's outbox as plans see it: what the network has not confirmed yet."""
+
+    def pending_request(self, message_type: str, job_id: str) -> bool:
+        """Whether a request of this type and id still waits for the network's answer."""
+
+    def confirm_request(self, message_type: str, job_id: str) -> None:
+        """The network showed it has this request."""
+
+    def resend_request(self, message_type: str, job_id: str, *, abandon: bool = False) -> bool:
+        """The network has no record of this request: write it again (or drop it with
+        ``abandon``); False when there is nothing left to deliver."""
+
+
+class NoDeliveries:
+    """Deliveries of a context without a socket: nothing is ever pending."""
+
+    def pending_request(self, message_type: str, job_id: str) -> bool:
+        """Nothing is pending."""
+        return False
+
+    def confirm_request(self, message_type: str, job_id: str) -> None:
+        """Nothing to confirm."""
+
+    def resend_request(self, message_type: str, job_id: str, *, abandon: bool = False) -> bool:
+        """Nothing to resend."""
+        return False
+
+
 @attrs.define
 class Cached(Generic[T]):
     """A value fetched at ``fetched_at`` (``time.time()``)."""
@@ -69,3 +98,5 @@ class CoreContext:
     #: Seconds a project may stay silent before the client checks on it with the network.
     project_keep_alive: float = 120.0
     chat: ChatContext = attrs.field(factory=ChatContext)
+    #: Socket requests the network has not confirmed yet (the client's outbox).
+    delivery: Deliveries = attrs.field(factory=NoDeliveries)

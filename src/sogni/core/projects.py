@@ -27,8 +27,9 @@ __all__ = [
 
 #: Seconds without any news of a project before the client asks the network about it.
 KEEP_ALIVE_SECONDS = 120.0
-#: Failed keep-alive checks in a row after which a project counts as timed out.
-MAX_SYNC_FAILURES = 3
+#: First wait (seconds) before a failed check is tried again; it doubles each time, up to
+#: ``keep_alive``. A failed check never ends a project: only the network's word does.
+CHECK_RETRY_BASE = 1.0
 
 ProjectStatus = Literal["pending", "queued", "processing", "completed", "failed", "canceled"]
 JobStatus = Literal["pending", "initiating", "processing", "completed", "failed", "canceled"]
@@ -41,6 +42,14 @@ def _js_round(value: float) -> int:
 
 def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, or ``None`` (incoming fields may be anything)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 @attrs.frozen
@@ -145,9 +154,12 @@ class ProjectState:
     #: The parameters the project was created with (a params model), when known.
     params: Any = attrs.field(default=None, repr=False)
     keep_alive: float = KEEP_ALIVE_SECONDS
-    sync_failures: int = 0
+    #: Failed checks with the network in a row (they only shorten the wait to the next).
+    check_failures: int = 0
     last_check: float = 0.0
-    timed_out: bool = False
+    #: Set when the client stopped following the project (closed, or its request was
+    #: never delivered): waiters raise it. The project may still run on the network.
+    detached: Any = attrs.field(default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.last_updated:
@@ -190,7 +202,7 @@ class ProjectState:
     def handle(self, message_type: str, payload: Mapping[str, Any]) -> list[ProjectEvent]:
         """Apply one decoded socket event addressed to this project."""
         self.last_updated = self.clock()
-        self.sync_failures = 0
+        self.check_failures = 0
         if self.outcome is not None:
             # A finished project never moves again: late events cannot regress it.
             return []
@@ -240,7 +252,11 @@ class ProjectState:
 
     # -- keep-alive ------------------------------------------------------------------
     def next_check_at(self) -> float:
-        """When the project, silent until then, should be checked with the network."""
+        """When the project, silent until then, should be checked with the network:
+        ``keep_alive`` after the last news, sooner while failed checks are retried."""
+        if self.check_failures:
+            retry = CHECK_RETRY_BASE * 2.0 ** min(self.check_failures - 1, 16)
+            return self.last_check + min(retry, self.keep_alive)
         return max(self.last_updated, self.last_check) + self.keep_alive
 
     def check_due(self, now: float) -> bool:
@@ -251,27 +267,12 @@ class ProjectState:
         """Record that a keep-alive check starts now (the next is due ``keep_alive`` later)."""
         self.last_check = now
 
-    def sync_failed(self) -> list[ProjectEvent]:
-        """Count a failed keep-alive check; the last allowed one times the project out."""
-        if self.outcome is not None:
-            return []
-        self.sync_failures += 1
-        if self.sync_failures < MAX_SYNC_FAILURES:
-            return []
-        self.timed_out = True
-        job_error = JobError(0, "Job timed out")
-        for job in self.jobs.values():
-            if not job.finished:
-                job.status = "failed"
-                job.error = job_error
-                job.result_pending = False
-        self.status = "failed"
-        self.error = JobError(
-            0,
-            f"Project timed out: no news from the network for "
-            f"{self.keep_alive * MAX_SYNC_FAILURES:g} s",
-        )
-        return [self._event("failed", code=0, message=self.error.message)]
+    def check_failed(self) -> list[ProjectEvent]:
+        """Count a check that could not reach the network's record (5xx, timeout, no
+        connection); the next one comes sooner. The project itself is not touched."""
+        if self.outcome is None:
+            self.check_failures += 1
+        return []
 
     def apply_snapshot(self, raw: Mapping[str, Any]) -> list[ProjectEvent]:
         """Bring the project up to date with the network's record of it (``RawProject``).
@@ -280,7 +281,7 @@ class ProjectState:
         of are added); the record's status then decides the project's.
         """
         self.last_updated = self.clock()
-        self.sync_failures = 0
+        self.check_failures = 0
         if self.outcome is not None:
             return []
         count = raw.get("imageCount")
@@ -293,6 +294,7 @@ class ProjectState:
         status = _SNAPSHOT_PROJECT_STATUS.get(str(raw.get("status")))
         if status == "completed":
             self.status = "completed"
+            self._drop_unknown_jobs(raw)
             events += self._maybe_completed()
         elif status == "failed":
             reason = str(raw.get("reason") or "the network reported a failure")
@@ -302,6 +304,19 @@ class ProjectState:
         elif status is not None and _ORDER[status] > _ORDER[self.status]:
             self.status = status
         return events
+
+    def _drop_unknown_jobs(self, raw: Mapping[str, Any]) -> None:
+        """Forget unfinished jobs the finished record does not list: events with a stray
+        ``imgID`` must not keep a completed project waiting forever."""
+        listed = {
+            str(job.get("imgID")).upper()
+            for key in ("completedWorkerJobs", "workerJobs")
+            for job in raw.get(key) or ()
+            if isinstance(job, Mapping) and job.get("imgID")
+        }
+        for job_id, job in list(self.jobs.items()):
+            if job_id not in listed and not job.finished and not job.result_pending:
+                del self.jobs[job_id]
 
     def _apply_job_snapshot(self, raw: Mapping[str, Any]) -> list[ProjectEvent]:
         img_id = str(raw["imgID"]).upper()
@@ -346,10 +361,12 @@ class ProjectState:
     # -- handlers ------------------------------------------------------------------
     def _job(self, payload: Mapping[str, Any]) -> JobState | None:
         img_id = payload.get("imgID")
-        if not img_id:
+        if not img_id or not isinstance(img_id, str):
             return None
         job = self.jobs.get(img_id)
         if job is None:
+            if len(self.jobs) >= self.number_of_media:
+                return None  # more jobs than the project has: a stray id, not a new job
             job = self.jobs[img_id] = JobState(id=img_id, step_count=self.steps or 0)
         return job
 
@@ -385,15 +402,15 @@ class ProjectState:
         if job is None or job.finished:
             return []
         job.status = "processing"
-        step = payload.get("step")
-        if isinstance(step, (int, float)):
+        step = _finite(payload.get("step"))
+        if step is not None:
             job.step = max(int(step), job.step)
-        step_count = payload.get("stepCount")
-        if isinstance(step_count, (int, float)):
+        step_count = _finite(payload.get("stepCount"))
+        if step_count is not None and step_count >= 0:
             job.step_count = int(step_count)
-        external = payload.get("progress")
-        if isinstance(external, (int, float)) and not isinstance(external, bool):
-            job.external_progress = float(external)
+        external = _finite(payload.get("progress"))
+        if external is not None:
+            job.external_progress = external
         return [
             self._event(
                 "progress",
@@ -408,11 +425,11 @@ class ProjectState:
 
     def _on_eta(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
         job = self._job(payload)
-        seconds = payload.get("etaSeconds")
-        if job is None or not isinstance(seconds, (int, float)):
+        seconds = _finite(payload.get("etaSeconds"))
+        if job is None or seconds is None:
             return []
         now = self.clock()
-        job.eta = now + float(seconds)
+        job.eta = now + seconds
         if job.eta_started_at is None:
             job.eta_started_at = now
         return [self._event("eta", job, eta_seconds=float(seconds))]
@@ -421,8 +438,8 @@ class ProjectState:
         job = self._job(payload)
         if job is None or job.finished or job.result_pending:
             return []
-        performed = payload.get("performedStepCount")
-        if isinstance(performed, (int, float)) and not isinstance(performed, bool):
+        performed = _finite(payload.get("performedStepCount"))
+        if performed is not None:
             job.step = int(performed)
         elif job.step_count > 0:
             job.step = job.step_count

@@ -53,7 +53,7 @@ from sogni.core.job_request import (
 from sogni.core.media_types import result_content_type
 from sogni.core.model_options import ModelOptions, model_options_for
 from sogni.core.plans import Plan
-from sogni.core.projects import JobState, ProjectState
+from sogni.core.projects import JobError, JobState, ProjectState
 from sogni.core.video import VideoAssetConfig, is_video_model, video_defaults
 from sogni.core.video import video_asset_config as _video_asset_config
 from sogni.errors import ApiError, SogniError, UploadError, ValidationError
@@ -431,22 +431,39 @@ def get_project(ctx: CoreContext, project_id: str) -> Plan[ProjectSnapshot]:
 
 
 def check_project(ctx: CoreContext, state: ProjectState) -> Plan[None]:
-    """Keep-alive check of a project that has been silent too long.
+    """Catch up with the network's record of a project (it went silent, or the socket
+    reconnected and events may have been missed).
 
-    The network's record brings it up to date; when the record cannot be had several
-    times in a row, the project is canceled on the network and failed as timed out.
+    A record brings the project up to date and proves the network has its request. A
+    check that cannot reach the record (5xx, timeout) only schedules the next one sooner:
+    it never ends the project. Only the network's own word does: a 404 for a request it
+    confirmed fails the project; a 404 for one it never confirmed means the request was
+    lost on the way, and it is sent again with the same id. The SDK never cancels.
     """
     try:
         raw = yield from _project_record(ctx, state.id)
-    except SogniError:
-        ctx.registry.apply(state, state.sync_failed)
-        if state.timed_out:
-            try:
-                yield _cancel_message(state.id)
-            except SogniError:
-                pass
+    except ApiError as exc:
+        if exc.status != 404:
+            ctx.registry.apply(state, state.check_failed)
+            return
+        if not _redeliver(ctx, state):
+            message = f"the network has no record of project {state.id}"
+            ctx.registry.apply(state, lambda: state.fail(JobError(404, message)))
         return
+    except SogniError:
+        ctx.registry.apply(state, state.check_failed)
+        return
+    ctx.delivery.confirm_request("jobRequest", state.id)
     yield from _sync_state(ctx, state, raw)
+
+
+def _redeliver(ctx: CoreContext, state: ProjectState) -> bool:
+    """Send a project's request again if the network never confirmed it; False when it
+    did (so its missing record is the network's word)."""
+    if not ctx.delivery.pending_request("jobRequest", state.id):
+        return False
+    canceled = state.status == "canceled"  # canceled before it ever arrived: keep it so
+    return ctx.delivery.resend_request("jobRequest", state.id, abandon=canceled)
 
 
 # -- cost estimates --------------------------------------------------------------------------
