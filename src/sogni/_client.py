@@ -25,6 +25,7 @@ from sogni._chat import ChatStream
 from sogni._chat_jobs import ChatJobEntry
 from sogni._connection import (
     FIRST_CONNECT_TIMEOUT,
+    FLUSH_TIMEOUT,
     Connection,
     close_quietly,
     forget_stream,
@@ -122,9 +123,9 @@ class SogniClient(SogniClientFacade):
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def close(self) -> None:
-        """Deliver what the network has not confirmed yet (up to 5 s), then close the socket
-        with the closing handshake, the HTTP connections and the background workers.
+    def close(self, *, timeout: float = FLUSH_TIMEOUT) -> None:
+        """Deliver what the network has not confirmed yet (up to ``timeout`` seconds), then
+        close the socket with the closing handshake, the HTTP connections and the background workers.
 
         Waiters (``wait_for_completion``, event iterators, chat streams) wake with
         :class:`~sogni.errors.ClientClosed`, and so does every later call. Projects keep
@@ -132,7 +133,7 @@ class SogniClient(SogniClientFacade):
         """
         if self._pid != os.getpid():
             self._after_fork()
-        self._conn.close()
+        self._conn.close(timeout)
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
         self._http.close()

@@ -171,17 +171,18 @@ class ClientClosed(ConnectionLost):
         super().__init__(message, code=1000, reason="Client disconnected")
 
 
-class NotDelivered(ConnectionLost):
-    """The network never confirmed a request before the client gave up on it (at ``close()``).
+class NotDelivered(ClientClosed):
+    """The client was closed before the network confirmed a request (``close()`` waits a
+    few seconds for that, e.g. during an outage, then gives up).
 
     ``request_type`` is the socket message (``jobRequest``, ``llmJobRequest`` ...) and
-    ``request_id`` its job id; nothing was charged for a request the network never received.
+    ``request_id`` its job id.
     """
 
     def __init__(self, message: str, *, request_type: str, request_id: str | None) -> None:
         self.request_type = request_type
         self.request_id = request_id
-        super().__init__(message, code=1000, reason="Client disconnected")
+        super().__init__(message)
 
 
 class WrongEventLoop(SogniError, RuntimeError):

@@ -23,6 +23,7 @@ from sogni._assets import (
 from sogni._chat_jobs import ChatJobEntry
 from sogni._connection import (
     FIRST_CONNECT_TIMEOUT,
+    FLUSH_TIMEOUT,
     Connection,
     forget_stream,
     quiet_background_failure,
@@ -127,15 +128,15 @@ class AsyncSogniClient(AsyncSogniClientFacade):
     async def __aexit__(self, *_: object) -> None:
         await self.close()
 
-    async def close(self) -> None:
-        """Deliver what the network has not confirmed yet (up to 5 s), then close the socket
-        with the closing handshake, the HTTP connections and the background tasks.
+    async def close(self, *, timeout: float = FLUSH_TIMEOUT) -> None:
+        """Deliver what the network has not confirmed yet (up to ``timeout`` seconds), then
+        close the socket with the closing handshake, the HTTP connections and the background tasks.
 
         Waiters wake with :class:`~sogni.errors.ClientClosed`, and so does every later call.
         """
         if self._pid != os.getpid():
             self._after_fork()
-        await asyncio.get_running_loop().run_in_executor(None, self._conn.close)
+        await asyncio.get_running_loop().run_in_executor(None, self._conn.close, timeout)
         for task in list(self._tasks):
             task.cancel()
         await self._http.aclose()
