@@ -125,7 +125,7 @@ class SogniClient(SogniClientFacade):
 
     def close(self, *, timeout: float = FLUSH_TIMEOUT) -> None:
         """Deliver what the network has not confirmed yet (up to ``timeout`` seconds), then
-        close the socket with the closing handshake, the HTTP connections and the background workers.
+        close the socket with the closing handshake, the HTTP connections and the workers.
 
         Waiters (``wait_for_completion``, event iterators, chat streams) wake with
         :class:`~sogni.errors.ClientClosed`, and so does every later call. Projects keep

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import email.utils
 import inspect
-import json
 import math
-import re
 import time
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -26,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import tenacity
 
+from sogni.core import json_depth
 from sogni.core.effects import RestCall
 from sogni.errors import ApiError, AuthenticationError, ClientClosed, ConnectionLost, SogniError
 
@@ -36,7 +35,6 @@ MAX_REDIRECTS = 5
 MAX_MESSAGE = 500
 """Characters of a server's error message kept in an :class:`~sogni.ApiError`."""
 
-MAX_JSON_DEPTH = 200
 """Deepest nesting of a JSON answer that is parsed. The C parser can run out of stack before
 Python's recursion limit stops it (some libraries raise that limit), so deeper answers are
 refused before parsing."""
@@ -66,33 +64,12 @@ def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
 
 
 _NOT_JSON: Any = object()
-_JSON_STRING = re.compile(rb'"(?:[^"\\]+|\\.)*"', re.DOTALL)
-_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
-_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
-
-
-def too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether the arrays and objects of a JSON document nest deeper than ``limit``
-    (brackets inside strings do not count)."""
-    if body.count(b"[") + body.count(b"{") <= limit:
-        return False
-    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
-    depth = 0
-    for byte in brackets:
-        depth += _DEPTH_STEP[byte]
-        if depth > limit:
-            return True
-    return False
-
-
 def _parse_json(body: bytes) -> Any:
     """The JSON value of ``body``, or ``_NOT_JSON`` (also for invalid UTF-8 and for nesting
-    deeper than :data:`MAX_JSON_DEPTH`)."""
-    if too_deep(body):
-        return _NOT_JSON
+    deeper than :data:`sogni.core.json_depth.MAX_JSON_DEPTH`)."""
     try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
+        return json_depth.loads(body)
+    except ValueError:
         return _NOT_JSON
 
 

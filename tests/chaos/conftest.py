@@ -7,12 +7,11 @@ import random
 from collections.abc import Iterator
 
 import pytest
+from chaos_helpers import connect
 
 import sogni._socket
 from sogni import SogniClient
 from sogni.testing import LocalSupernet
-
-from chaos_helpers import connect
 
 SEED = 20261202
 

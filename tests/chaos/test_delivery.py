@@ -13,11 +13,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from chaos_helpers import connect
 
 from sogni import ClientClosed, NotDelivered, SogniClient
 from sogni.testing import LocalSupernet
-
-from chaos_helpers import connect
 
 MODEL = "flux1-schnell-fp8"
 

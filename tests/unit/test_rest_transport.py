@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from sogni._rest import (
-    MAX_JSON_DEPTH,
     MAX_MESSAGE,
     MAX_RETRY_AFTER,
     SyncRest,
@@ -21,9 +20,9 @@ from sogni._rest import (
     retry_after_seconds,
     same_origin,
     secret_values,
-    too_deep,
 )
 from sogni.core.effects import RestCall
+from sogni.core.json_depth import MAX_JSON_DEPTH, too_deep
 from sogni.errors import ApiError, AuthenticationError
 
 NOW = datetime(2030, 5, 1, 12, 0, 0, tzinfo=timezone.utc).timestamp()

@@ -11,6 +11,7 @@ import binascii
 import json
 from typing import Any
 
+from sogni.core import json_depth
 from sogni.core.json_safe import check_json_safe
 from sogni.errors import ValidationError
 
@@ -46,10 +47,10 @@ def decode_frame(frame: str | bytes) -> tuple[str, Any]:
     A frame without ``data`` decodes to a ``None`` payload instead of failing.
     """
     try:
-        envelope = json.loads(frame)
+        envelope = json_depth.loads(frame)
         message_type = envelope["type"]
         data = envelope.get("data")
-        payload = None if data is None else json.loads(base64.b64decode(data))
+        payload = None if data is None else json_depth.loads(base64.b64decode(data))
     except (ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise FrameError(f"undecodable socket frame: {exc}") from None
     if not isinstance(message_type, str):

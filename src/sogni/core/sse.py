@@ -36,11 +36,12 @@ and gets back each event exactly once, in order, across any number of reconnects
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from typing import Any
 
 import attrs
+
+from sogni.core import json_depth
 
 __all__ = [
     "TERMINAL_STATUSES",
@@ -121,7 +122,7 @@ def _decode_data(text: str) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json_depth.loads(text, parse_constant=_reject_constant)
     except ValueError:
         return text
 

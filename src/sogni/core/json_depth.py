@@ -1,0 +1,47 @@
+"""Parsing JSON from the network with a bound on nesting.
+
+``json.loads`` recurses once per nested array or object. A hostile or broken peer can
+send a document nested a hundred thousand levels deep; with a raised recursion limit
+(some libraries raise it on import) that crashes the interpreter instead of raising.
+Such documents are refused before they are parsed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+__all__ = ["MAX_JSON_DEPTH", "loads", "too_deep"]
+
+#: Deepest nesting accepted from the network (its real documents stay under ten).
+MAX_JSON_DEPTH = 200
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]+|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def too_deep(body: bytes | str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the arrays and objects of a JSON document nest deeper than ``limit``
+    (brackets inside strings do not count)."""
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    depth = 0
+    for byte in brackets:
+        depth += _DEPTH_STEP[byte]
+        if depth > limit:
+            return True
+    return False
+
+
+def loads(body: bytes | str, **options: Any) -> Any:
+    """``json.loads`` that raises ``ValueError`` for documents nested too deep."""
+    if too_deep(body):
+        raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(body, **options)
+    except RecursionError:
+        raise ValueError("JSON nested too deep") from None
