@@ -90,8 +90,7 @@ class AsyncSogniClient(AsyncSogniClientFacade):
     def _open(self, config: ClientConfig) -> None:
         self._pid = os.getpid()
         self._conn = Connection(config, spawn=self._spawn)
-        self._http = httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
-        self._rest = self._conn.async_rest(self._http)
+        self._connect_http()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
         self._conn.run_blocking = self._run_blocking
@@ -141,6 +140,11 @@ class AsyncSogniClient(AsyncSogniClientFacade):
             task.cancel()
         await self._http.aclose()
 
+    def _connect_http(self) -> None:
+        # An httpx pool belongs to the event loop it first ran on.
+        self._http = httpx.AsyncClient(timeout=self._conn.config.timeout, follow_redirects=False)
+        self._rest = self._conn.async_rest(self._http)
+
     def _bind(self) -> None:
         running = asyncio.get_running_loop()
         loop = self._loop
@@ -151,7 +155,10 @@ class AsyncSogniClient(AsyncSogniClientFacade):
                 "this AsyncSogniClient belongs to another event loop that is still open; "
                 "create one client per event loop (or close it in its own loop first)"
             )
-        self._loop = running  # the first loop, or a new one after the old one closed
+        if loop is not None:  # the old loop closed: its pool and tasks went with it
+            self._connect_http()
+            self._tasks = set()
+        self._loop = running
         self._conn.start_socket()
 
     def on(self, event: ClientEvent, callback: Callable[[Any], Any]) -> Callable[[], None]:
