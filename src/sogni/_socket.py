@@ -47,6 +47,17 @@ RECONNECT_CAP = 15.0
 CLOSE_HANDSHAKE_TIMEOUT = 1.0
 
 
+class _EngineReportsDrops(logging.Filter):
+    """websocket-client logs the end of every connection, normal ones included, as an
+    ERROR ("... - goodbye"); the engine reconnects and reports drops itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().endswith(" - goodbye")
+
+
+logging.getLogger("websocket").addFilter(_EngineReportsDrops())
+
+
 def connect_url(
     socket_endpoint: str,
     *,
@@ -367,6 +378,7 @@ class SocketEngine:
                 else:
                     info = CloseInfo(decision.code, reason, True)
                     self._set_state("connecting")
+                    log.info("socket %s; reconnecting in %.1f s", reason, delay)
             if outcome["open"] or delay is None:
                 self._notify_close(info)
             if delay is None:
