@@ -27,6 +27,7 @@ from sogni._connection import (
     FIRST_CONNECT_TIMEOUT,
     FLUSH_TIMEOUT,
     Connection,
+    PerProcess,
     close_quietly,
     forget_stream,
     quiet_background_failure,
@@ -36,11 +37,9 @@ from sogni._connection import (
 from sogni._events import ClientEvent
 from sogni._generated.models import ClientConfig
 from sogni._generated.sync_facade import SogniClientFacade
-from sogni._hub import Hub
 from sogni._project import Project
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
-from sogni.core.context import CoreContext
 from sogni.core.effects import (
     CloseStream,
     Download,
@@ -69,7 +68,7 @@ T = TypeVar("T")
 __all__ = ["SogniClient"]
 
 
-class SogniClient(SogniClientFacade):
+class SogniClient(PerProcess, SogniClientFacade):
     """Synchronous client of the Sogni Supernet.
 
     Use it as a context manager, or call :meth:`close` when done::
@@ -92,30 +91,6 @@ class SogniClient(SogniClientFacade):
     def __repr__(self) -> str:
         config = self._conn.config
         return f"<SogniClient app_id={config.app_id!r} network={config.network!r}>"
-
-    # -- processes ------------------------------------------------------------------------
-    @property
-    def _ctx(self) -> CoreContext:
-        """The core context of this process's connection (every operation starts here)."""
-        if self._pid != os.getpid():
-            self._after_fork()
-        return self._conn.ctx
-
-    @property
-    def _hub(self) -> Hub:
-        return self._ctx.registry  # type: ignore[return-value]
-
-    def _after_fork(self) -> None:
-        """In a forked child: a fresh connection, HTTP pool, workers and app id.
-
-        The parent's socket, pooled connections and threads are left alone (never closed
-        from here: that would cut them under the parent); only credentials, callbacks and
-        caches carry over.
-        """
-        parent = self._conn
-        self._inherited = (parent, self._http, self._executor)
-        self._open(parent.config_for_child())
-        self._conn.adopt(parent)
 
     def __enter__(self) -> SogniClient:
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -308,6 +309,36 @@ class Connection:
         error = ClientClosed()
         self.hub.detach_all(error)
         self.chat.fail_all(error)
+
+
+class PerProcess:
+    """What both clients share about processes: every operation starts from ``_ctx``,
+    and in a forked child that first look builds the child its own connection, HTTP pool,
+    workers and app id. The parent's objects are kept, untouched: closing them from the
+    child would cut them under the parent."""
+
+    _conn: Connection
+    _pid: int
+
+    def _open(self, config: ClientConfig) -> None:
+        raise NotImplementedError
+
+    @property
+    def _ctx(self) -> CoreContext:
+        """The core context of this process's connection."""
+        if self._pid != os.getpid():
+            self._after_fork()
+        return self._conn.ctx
+
+    @property
+    def _hub(self) -> Hub:
+        return self._ctx.registry  # type: ignore[return-value]
+
+    def _after_fork(self) -> None:
+        parent = self._conn
+        self._inherited = dict(vars(self))
+        self._open(parent.config_for_child())
+        self._conn.adopt(parent)
 
 
 def raise_forked_operation() -> None:

@@ -30,8 +30,9 @@ __all__ = ["Delivery"]
 #: A request written this recently on the current connection may simply not have been
 #: processed yet, so a lookup that misses it is no reason to write it again.
 RESEND_GRACE = 60.0
-#: Writes of one request after the first, each after the network said it has none.
-MAX_RESENDS = 3
+#: Writes of one request after the first. Each follows the network's word that it has
+#: none (so none can double it); the bound only stops a request the network keeps losing.
+MAX_RESENDS = 25
 #: Requests whose delivery is settled by looking the project up on the network.
 _LOOKED_UP = "jobRequest"
 #: Requests settled by the ``authenticated`` snapshot after a reconnection.
@@ -163,10 +164,11 @@ class Delivery:
     def resend_request(self, message_type: str, job_id: str, *, abandon: bool = False) -> bool:
         """The network has no record of this request: write it again, with the same id.
 
-        Returns False when there is nothing left to deliver (the request was confirmed
-        meanwhile, or was already written ``MAX_RESENDS`` more times); True when it was
-        written again or is too fresh to judge. ``abandon`` drops it instead of writing
-        (the user canceled the project before the network ever had it).
+        Returns False only when it gives up (the request was already written
+        ``MAX_RESENDS`` more times); True when it was written again, is too fresh to judge,
+        or was confirmed meanwhile (the lookup raced with the network's answer).
+        ``abandon`` drops it instead of writing (the user canceled the project before the
+        network ever had it).
         """
         job_id = job_id.upper()
         with self._cond:
@@ -174,7 +176,7 @@ class Delivery:
                 (e for e in self._outbox if e.type == message_type and e.job_id == job_id), None
             )
             if entry is None:
-                return False
+                return True
             if abandon:
                 self._outbox.remove(entry)
                 self._forget([entry])

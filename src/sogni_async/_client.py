@@ -25,6 +25,7 @@ from sogni._connection import (
     FIRST_CONNECT_TIMEOUT,
     FLUSH_TIMEOUT,
     Connection,
+    PerProcess,
     forget_stream,
     quiet_background_failure,
     raise_forked_operation,
@@ -32,10 +33,8 @@ from sogni._connection import (
 )
 from sogni._events import ClientEvent
 from sogni._generated.models import ClientConfig
-from sogni._hub import Hub
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
-from sogni.core.context import CoreContext
 from sogni.core.effects import (
     CloseStream,
     Download,
@@ -73,7 +72,7 @@ T = TypeVar("T")
 __all__ = ["AsyncSogniClient"]
 
 
-class AsyncSogniClient(AsyncSogniClientFacade):
+class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
     """Asynchronous client of the Sogni Supernet, for asyncio code such as FastAPI.
 
     Use it as an async context manager, or await :meth:`close` when done::
@@ -100,25 +99,7 @@ class AsyncSogniClient(AsyncSogniClientFacade):
         config = self._conn.config
         return f"<AsyncSogniClient app_id={config.app_id!r} network={config.network!r}>"
 
-    # -- processes and loops ------------------------------------------------------------
-    @property
-    def _ctx(self) -> CoreContext:
-        """The core context of this process's connection (every operation starts here)."""
-        if self._pid != os.getpid():
-            self._after_fork()
-        return self._conn.ctx
-
-    @property
-    def _hub(self) -> Hub:
-        return self._ctx.registry  # type: ignore[return-value]
-
-    def _after_fork(self) -> None:
-        """In a forked child: a fresh connection, HTTP pool and app id, bound to the
-        child's own event loop on first use (see :meth:`sogni.SogniClient._after_fork`)."""
-        parent = self._conn
-        self._inherited = (parent, self._http)
-        self._open(parent.config_for_child())
-        self._conn.adopt(parent)
+    # -- event loops --------------------------------------------------------------------
 
     async def __aenter__(self) -> AsyncSogniClient:
         self._bind()

@@ -48,7 +48,7 @@ class Deliveries(Protocol):
 
     def resend_request(self, message_type: str, job_id: str, *, abandon: bool = False) -> bool:
         """The network has no record of this request: write it again (or drop it with
-        ``abandon``); False when there is nothing left to deliver."""
+        ``abandon``); False when delivery is given up."""
 
 
 class NoDeliveries:

@@ -15,7 +15,15 @@ from typing import Any
 
 from sogni.errors import ValidationError
 
-__all__ = ["MAX_DEPTH", "JSON_TYPES", "check_json_safe", "check_text", "child_path"]
+__all__ = [
+    "MAX_DEPTH",
+    "JSON_TYPES",
+    "check_json_safe",
+    "check_text",
+    "child_path",
+    "key_path",
+    "too_deep",
+]
 
 #: Containers nested deeper than this are refused (a sane payload never comes close, and a
 #: self-referencing list would otherwise recurse forever).
@@ -53,14 +61,10 @@ def _walk(value: Any, path: str, depth: int, max_depth: int) -> None:
         _check_float(value, path)
     elif isinstance(value, (dict, list, tuple)):
         if depth >= max_depth:
-            raise ValidationError(
-                f"{path} is nested more than {max_depth} levels deep",
-                field=path,
-                allowed=f"at most {max_depth} levels of lists and dicts",
-            )
+            raise too_deep(path, max_depth)
         if isinstance(value, dict):
             for key, item in value.items():
-                item_path = _key_path(path, key)
+                item_path = key_path(path, key)
                 _walk(item, item_path, depth + 1, max_depth)
         else:
             for index, item in enumerate(value):
@@ -112,7 +116,17 @@ def _check_float(value: float, path: str) -> None:
         )
 
 
-def _key_path(path: str, key: Any) -> str:
+def too_deep(path: str, max_depth: int = MAX_DEPTH) -> ValidationError:
+    """The error for a value nested more than ``max_depth`` levels below ``path``."""
+    return ValidationError(
+        f"{path} is nested more than {max_depth} levels deep",
+        field=path,
+        allowed=f"at most {max_depth} levels of lists and dicts",
+    )
+
+
+def key_path(path: str, key: Any) -> str:
+    """The path of dict key ``key`` below ``path``; raises unless it is a valid str key."""
     if not isinstance(key, str):
         raise ValidationError(
             f"{path} has a key {key!r} of type {type(key).__name__}; keys must be strings",

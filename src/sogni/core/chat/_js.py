@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sogni.core.json_safe import JSON_TYPES, MAX_DEPTH, child_path
+from sogni.core.json_safe import JSON_TYPES, MAX_DEPTH, key_path, too_deep
 from sogni.errors import ValidationError
 
 # Characters String.prototype.trim() removes (ECMAScript WhiteSpace + LineTerminator).
@@ -106,16 +106,11 @@ def to_json_value(value: Any, field: str = "value", *, _depth: int = 0) -> Any:
     if isinstance(value, float):
         return plain_number(value)
     if _depth >= MAX_DEPTH:
-        raise ValidationError(
-            f"{field} is nested more than {MAX_DEPTH} levels deep",
-            field=field,
-            allowed=f"at most {MAX_DEPTH} levels of lists and dicts",
-        )
+        raise too_deep(field)
     if isinstance(value, Mapping):
         return {
-            key: to_json_value(item, child_path(field, key), _depth=_depth + 1)
+            key: to_json_value(item, key_path(field, key), _depth=_depth + 1)
             for key, item in value.items()
-            if _string_key(key, field)
         }
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict) and not isinstance(value, (list, tuple)):
@@ -128,13 +123,3 @@ def to_json_value(value: Any, field: str = "value", *, _depth: int = 0) -> Any:
     raise ValidationError(
         f"{field} must be JSON data, got {type(value).__name__}", field=field, allowed=JSON_TYPES
     )
-
-
-def _string_key(key: Any, field: str) -> bool:
-    if not isinstance(key, str):
-        raise ValidationError(
-            f"{field} has a key {key!r} of type {type(key).__name__}; keys must be strings",
-            field=field,
-            allowed="str keys",
-        )
-    return True

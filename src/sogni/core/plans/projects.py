@@ -440,13 +440,17 @@ def check_project(ctx: CoreContext, state: ProjectState) -> Plan[None]:
     confirmed fails the project; a 404 for one it never confirmed means the request was
     lost on the way, and it is sent again with the same id. The SDK never cancels.
     """
+    # Judged as of the lookup: a request confirmed while it was under way is no news.
+    unconfirmed = ctx.delivery.pending_request("jobRequest", state.id)
+    # Tracked but not handed to the outbox yet (create() is between the two steps).
+    unsent = not unconfirmed and not state.history and state.status == "pending"
     try:
         raw = yield from _project_record(ctx, state.id)
     except ApiError as exc:
-        if exc.status != 404:
+        if exc.status != 404 or unsent:
             ctx.registry.apply(state, state.check_failed)
             return
-        if not _redeliver(ctx, state):
+        if not (unconfirmed and _redeliver(ctx, state)):
             message = f"the network has no record of project {state.id}"
             ctx.registry.apply(state, lambda: state.fail(JobError(404, message)))
         return
@@ -458,10 +462,7 @@ def check_project(ctx: CoreContext, state: ProjectState) -> Plan[None]:
 
 
 def _redeliver(ctx: CoreContext, state: ProjectState) -> bool:
-    """Send a project's request again if the network never confirmed it; False when it
-    did (so its missing record is the network's word)."""
-    if not ctx.delivery.pending_request("jobRequest", state.id):
-        return False
+    """Send a project's unconfirmed request again; False when delivery is given up."""
     canceled = state.status == "canceled"  # canceled before it ever arrived: keep it so
     return ctx.delivery.resend_request("jobRequest", state.id, abandon=canceled)
 
