@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -17,6 +16,7 @@ from sogni._delivery import Delivery
 from sogni._events import ConnectionEvent, EventEmitter
 from sogni._generated.models import ClientConfig
 from sogni._hub import Hub
+from sogni._params import GENERATED_APP_ID_PREFIX, new_app_id
 from sogni._rest import AsyncRest, SyncRest
 from sogni._session import Session, SessionChange
 from sogni._socket import CloseInfo, SocketEngine, connect_url
@@ -30,8 +30,6 @@ from sogni.errors import AuthenticationError, ClientClosed, ConnectionLost, Sogn
 
 log = logging.getLogger("sogni")
 
-#: Prefix of the app ids generated for clients that were given none.
-GENERATED_APP_ID_PREFIX = "sogni-python-"
 #: How long ``close()`` waits for the network to confirm requests still in the outbox.
 FLUSH_TIMEOUT = 5.0
 #: How long the first request waits for the first connection (later ones never wait:
@@ -93,7 +91,7 @@ class Connection:
         siblings do not replace each other's connection (close code 4015)."""
         app_id = self.config.app_id or ""
         if app_id.startswith(GENERATED_APP_ID_PREFIX):
-            app_id = f"{GENERATED_APP_ID_PREFIX}{uuid.uuid4()}"
+            app_id = new_app_id()
         return attrs.evolve(self.config, app_id=app_id)
 
     def adopt(self, parent: Connection) -> None:

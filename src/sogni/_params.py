@@ -260,6 +260,15 @@ def to_wire(instance: Any) -> dict[str, Any]:
     return result
 
 
+#: Prefix of the app ids generated for clients that were given none.
+GENERATED_APP_ID_PREFIX = "sogni-python-"
+
+
+def new_app_id() -> str:
+    """A fresh unique app id (one per client, and per process after a fork)."""
+    return f"{GENERATED_APP_ID_PREFIX}{uuid.uuid4()}"
+
+
 def resolve_config(cls: type[T], values: Mapping[str, Any]) -> T:
     """Build a config model: explicit values, then environment variables, then defaults.
 
@@ -275,7 +284,7 @@ def resolve_config(cls: type[T], values: Mapping[str, Any]) -> T:
         if value is not None:
             resolved[field.name] = value
     if resolved.get("app_id") is None and "app_id" in attrs.fields_dict(cls):  # type: ignore[arg-type]
-        resolved["app_id"] = f"sogni-python-{uuid.uuid4()}"
+        resolved["app_id"] = new_app_id()
     instance = cls(**resolved)
     check_model(instance)
     return instance
