@@ -109,7 +109,11 @@ def _send_close(app: websocket.WebSocketApp) -> None:
 def _shut_down(app: websocket.WebSocketApp) -> None:
     """End the connection now: wake a reader blocked in ``poll`` and free the descriptor."""
     app.keep_running = False
-    ws = app.sock
+    _close_raw(app.sock)
+
+
+def _close_raw(ws: websocket.WebSocket | None) -> None:
+    """Shut down and close the TCP socket under a WebSocket, if it is still open."""
     raw = getattr(ws, "sock", None) if ws is not None else None
     if raw is None:
         return
@@ -328,7 +332,7 @@ class SocketEngine:
         app = websocket.WebSocketApp(
             url,
             header=headers,
-            on_open=lambda _ws: self._handle_open(run_id, outcome),
+            on_open=lambda ws: self._handle_open(run_id, outcome, ws.sock),
             on_message=self._handle_message,
             on_close=lambda _ws, code, reason: outcome.update(code=code, reason=reason or ""),
             on_error=lambda _ws, exc: outcome.update(status=getattr(exc, "status_code", None)),
@@ -345,6 +349,10 @@ class SocketEngine:
             )
         except Exception as exc:  # noqa: BLE001 - a crash is a lost connection
             log.warning("socket loop failed: %r", exc)
+        finally:
+            # websocket-client leaves the descriptor of a connection that was no longer
+            # "connected" when it ended to the garbage collector; free it now.
+            _close_raw(outcome.get("ws"))
         return True
 
     def _run(self, run_id: int) -> None:
@@ -416,7 +424,8 @@ class SocketEngine:
             )
         return ConnectionLost("the server closed the connection", code=code, reason=reason)
 
-    def _handle_open(self, run_id: int, outcome: dict[str, Any]) -> None:
+    def _handle_open(self, run_id: int, outcome: dict[str, Any], ws: Any) -> None:
+        outcome["ws"] = ws
         with self._cond:
             if self._stale(run_id):
                 return  # closed while the handshake was under way

@@ -7,8 +7,11 @@ SDK, and every one finished.
 
 from __future__ import annotations
 
+import gc
+import os
 import random
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -210,3 +213,39 @@ def test_close_wakes_every_waiter(net: LocalSupernet, reader: str) -> None:
             client.account.me()
         assert slow.stats()["cancelled_by_client"] == 0
         waiters.shutdown()
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def _sogni_threads() -> list[str]:
+    """The client's threads (the server's own is not the client's)."""
+    return [
+        t.name
+        for t in threading.enumerate()
+        if t.name.startswith("sogni") and t.name != "sogni-local-supernet"
+    ]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_no_thread_or_descriptor_outlives_close(net: LocalSupernet) -> None:
+    gc.disable()  # descriptors must be freed by close(), not by the garbage collector
+    try:
+        before = _open_descriptors()
+        for _ in range(3):
+            client = connect(net)
+            reconnected = threading.Event()
+            client.on("connected", lambda event: event.reconnected and reconnected.set())
+            client.projects.create(model_id=MODEL, positive_prompt="a").wait_for_completion(30)
+            net.drop_connections()
+            assert reconnected.wait(10)
+            client.projects.create(model_id=MODEL, positive_prompt="b").wait_for_completion(30)
+            client.close()
+        deadline = time.monotonic() + 5
+        while (_sogni_threads() or _open_descriptors() > before) and time.monotonic() < deadline:
+            threading.Event().wait(0.05)  # threads end on their own shortly after close
+        assert _sogni_threads() == []
+        assert _open_descriptors() <= before
+    finally:
+        gc.enable()
