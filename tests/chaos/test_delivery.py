@@ -236,7 +236,7 @@ def test_no_thread_or_descriptor_outlives_close(net: LocalSupernet) -> None:
         for _ in range(3):
             client = connect(net)
             reconnected = threading.Event()
-            client.on("connected", lambda event: event.reconnected and reconnected.set())
+            client.on("connected", lambda e, done=reconnected: e.reconnected and done.set())
             client.projects.create(model_id=MODEL, positive_prompt="a").wait_for_completion(30)
             net.drop_connections()
             assert reconnected.wait(10)
