@@ -21,7 +21,7 @@ from sogni.core.chat.context import DEFAULT_CHAT_TIMEOUT, ChatJob, ChatJobs
 from sogni.core.chat.estimate import LLMCostEstimate, llm_estimate_path, parse_llm_estimate
 from sogni.core.chat.hosted import HostedChatCompletion, parse_hosted_chat_completion
 from sogni.core.chat.model_info import LLMModelInfo
-from sogni.core.chat.request import build_hosted_chat_body, build_llm_job_request
+from sogni.core.chat.request import build_hosted_chat_body, build_llm_job_request, read_tools
 from sogni.core.chat.results import (
     ChatCompletion,
     ToolCall,
@@ -138,9 +138,8 @@ def _given(**values: Any) -> dict[str, Any]:
 
 def _read_tools_once(params: dict[str, Any]) -> None:
     # Any iterable of tools is accepted (e.g. SogniTools); it is read only once.
-    tools = params.get("tools")
-    if tools is not None and not isinstance(tools, (list, tuple)):
-        params["tools"] = list(tools)
+    if params.get("tools") is not None:
+        params["tools"] = read_tools(params["tools"])
 
 
 # -- completions ----------------------------------------------------------------------------
