@@ -108,10 +108,10 @@ class Delivery:
 
     # -- answers ------------------------------------------------------------------------
     def on_event(self, message_type: str, payload: Any) -> None:
-        """Confirm the requests an incoming event answers (socket thread)."""
+        """Confirm the requests an incoming event answers (socket thread, every event)."""
+        if not self._outbox:  # the usual case: nothing to confirm, no lock taken
+            return
         with self._cond:
-            if not self._outbox:
-                return
             confirmed = self._outbox.confirm(message_type, payload)
             if confirmed:
                 self._forget(confirmed)

@@ -3,6 +3,7 @@ mid-flight, clients that reconnect quickly, and a seeded random source."""
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 
@@ -13,7 +14,8 @@ import sogni._socket
 from sogni import SogniClient
 from sogni.testing import LocalSupernet
 
-SEED = 20261202
+#: ``SOGNI_CHAOS_SEED=n pytest tests/chaos`` replays the scenarios with other random moments.
+SEED = int(os.environ.get("SOGNI_CHAOS_SEED", "20261202"))
 
 
 @pytest.fixture(autouse=True)

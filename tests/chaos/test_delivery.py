@@ -155,8 +155,9 @@ def test_a_long_outage_is_waited_out(net: LocalSupernet, client: SogniClient) ->
         net.end_outage()
     assert reconnected.wait(10)
     assert len(during.wait_for_completion(30)) == 1
-    assert len(client.projects.create(model_id=MODEL, positive_prompt="x").wait_for_completion(30))
-    assert_delivered_once(net, [m["jobID"] for m in net.received("jobRequest")])
+    after = client.projects.create(model_id=MODEL, positive_prompt="x")
+    assert len(after.wait_for_completion(30)) == 1
+    assert_delivered_once(net, [during.id, after.id])
 
 
 def test_malformed_frames_and_stray_ids_do_not_break_projects(

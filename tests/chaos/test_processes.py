@@ -65,8 +65,9 @@ def _async_client(net: LocalSupernet) -> AsyncSogniClient:
 
 
 @pytest.mark.anyio
-async def test_async_drops_under_concurrent_load_lose_nothing(net: LocalSupernet) -> None:
-    rng = random.Random(7)
+async def test_async_drops_under_concurrent_load_lose_nothing(
+    net: LocalSupernet, rng: random.Random
+) -> None:
     stop = threading.Event()
 
     def drop() -> None:
