@@ -101,13 +101,14 @@ def test_create_then_close_at_once_delivers_every_request(net: LocalSupernet) ->
 
 
 def test_close_during_an_outage_names_what_was_not_delivered(net: LocalSupernet) -> None:
-    client = connect(net)
-    client.projects.get_model_options(MODEL)  # the catalogue is cached before the outage
-    with net.outage():
-        project = client.projects.create(model_id=MODEL, positive_prompt="never sent")
-        waiter = ThreadPoolExecutor(1).submit(project.wait_for_completion, 30)
-        client.close(timeout=0.5)
-        error = waiter.exception(timeout=10)
+    with connect(net) as client:
+        client.projects.wait_for_models(timeout=10)  # connected once before the outage
+        client.projects.get_model_options(MODEL)  # and the catalogue is cached
+        with net.outage():
+            project = client.projects.create(model_id=MODEL, positive_prompt="never sent")
+            waiter = ThreadPoolExecutor(1).submit(project.wait_for_completion, 30)
+            client.close(timeout=0.5)
+            error = waiter.exception(timeout=10)
     assert isinstance(error, NotDelivered) and isinstance(error, ClientClosed)
     assert error.request_id == project.id and error.request_type == "jobRequest"
     assert project.id in str(error)
@@ -220,12 +221,12 @@ def _open_descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
-def _sogni_threads() -> list[str]:
-    """The client's threads (the server's own is not the client's)."""
+def _sogni_threads(ignore: frozenset[threading.Thread] = frozenset()) -> list[str]:
+    """The client threads alive now, apart from ``ignore`` (the server's is not one)."""
     return [
         t.name
         for t in threading.enumerate()
-        if t.name.startswith("sogni") and t.name != "sogni-local-supernet"
+        if t.name.startswith("sogni") and t.name != "sogni-local-supernet" and t not in ignore
     ]
 
 
@@ -234,6 +235,7 @@ def test_no_thread_or_descriptor_outlives_close(net: LocalSupernet) -> None:
     gc.disable()  # descriptors must be freed by close(), not by the garbage collector
     try:
         before = _open_descriptors()
+        earlier = frozenset(threading.enumerate())  # other tests' clients are not this one's
         for _ in range(3):
             client = connect(net)
             reconnected = threading.Event()
@@ -244,9 +246,11 @@ def test_no_thread_or_descriptor_outlives_close(net: LocalSupernet) -> None:
             client.projects.create(model_id=MODEL, positive_prompt="b").wait_for_completion(30)
             client.close()
         deadline = time.monotonic() + 5
-        while (_sogni_threads() or _open_descriptors() > before) and time.monotonic() < deadline:
+        while (_sogni_threads(earlier) or _open_descriptors() > before) and (
+            time.monotonic() < deadline
+        ):
             threading.Event().wait(0.05)  # threads end on their own shortly after close
-        assert _sogni_threads() == []
+        assert _sogni_threads(earlier) == []
         assert _open_descriptors() <= before
     finally:
         gc.enable()
