@@ -72,7 +72,25 @@ class Hub:
             return list(self._projects.values())
 
     def _check_project(self, state: ProjectState) -> None:
-        self._spawn(plans.check_project(self.ctx, state))
+        # One lookup per project at a time: a burst of reconnections must not become a
+        # burst of identical requests (each would open its own HTTP connection).
+        with self._lock:
+            if not state.begin_check(self.ctx.clock()):
+                return
+        self._spawn(self._check_until_current(state))
+
+    def _check_until_current(self, state: ProjectState) -> Plan[None]:
+        again = True
+        try:
+            while again:
+                yield from plans.check_project(self.ctx, state)
+                with self._lock:
+                    again = state.end_check(self.ctx.clock())
+        finally:
+            if again:  # the plan was abandoned or raised: free the claim
+                with self._lock:
+                    state.recheck = False
+                    state.checking_since = None
 
     def resync_projects(self) -> None:
         """Bring every unfinished project up to date from the network's records (after a

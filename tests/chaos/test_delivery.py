@@ -130,6 +130,25 @@ def test_failed_catch_up_checks_never_cancel_a_project() -> None:
             assert slow.stats()["cancelled_by_client"] == 0
 
 
+def test_a_burst_of_resyncs_looks_each_project_up_one_at_a_time() -> None:
+    # Every reconnection resyncs every project; a burst of them must not become a burst
+    # of identical lookups (hundreds of them exhausted the loopback accept queue).
+    with LocalSupernet(api_key="slow", step_delay=0.1, steps=20) as slow:
+        with connect(slow) as client:
+            project = client.projects.create(model_id=MODEL, positive_prompt="resynced")
+            slow.wait_for_sent("jobProgress", count=1, timeout=10)
+            path = f"/v1/projects/{project.id}"
+            slow.fail_requests(path, 503, times=None, delay=0.3)
+            for _ in range(20):
+                client._conn.hub.resync_projects()
+            lookups = slow.wait_for_requests(path, count=2, timeout=10)[:2]
+            slow.clear_faults()
+            # The second lookup waited for the first one's answer (0.3 s later).
+            assert lookups[1].time - lookups[0].time >= 0.25
+            assert len(project.wait_for_completion(30)) == 1
+            assert slow.stats()["cancelled_by_client"] == 0
+
+
 def test_a_server_restart_on_the_same_port_is_survived(
     net: LocalSupernet, client: SogniClient
 ) -> None:

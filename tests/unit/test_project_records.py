@@ -208,3 +208,23 @@ def test_a_stopped_watchdog_checks_nothing() -> None:
     watchdog.wake()
     assert watchdog._thread is None
     assert checked == []
+
+
+def test_one_check_at_a_time_and_one_more_when_asked_meanwhile() -> None:
+    clock = Clock()
+    project = state(clock)
+    assert project.begin_check(clock.now)
+    assert not project.begin_check(clock.now) and not project.begin_check(clock.now)
+    assert project.end_check(clock.now)  # asked for during the first: one more runs
+    assert not project.begin_check(clock.now)
+    assert project.end_check(clock.now)
+    assert not project.end_check(clock.now)  # nobody asked again: released
+    assert project.begin_check(clock.now)
+
+
+def test_a_check_claim_older_than_keep_alive_counts_as_lost() -> None:
+    clock = Clock()
+    project = state(clock)
+    assert project.begin_check(clock.now)
+    assert not project.begin_check(clock.now + 119)
+    assert project.begin_check(clock.now + 120)

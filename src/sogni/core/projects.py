@@ -157,6 +157,10 @@ class ProjectState:
     #: Failed checks with the network in a row (they only shorten the wait to the next).
     check_failures: int = 0
     last_check: float = 0.0
+    #: When the check with the network now under way started (``None``: none is);
+    #: ``recheck``: another check was asked for meanwhile.
+    checking_since: float | None = attrs.field(default=None, repr=False)
+    recheck: bool = attrs.field(default=False, repr=False)
     #: Set when the client stopped following the project (closed, or its request was
     #: never delivered): waiters raise it. The project may still run on the network.
     detached: Any = attrs.field(default=None, repr=False)
@@ -266,6 +270,26 @@ class ProjectState:
     def start_check(self, now: float) -> None:
         """Record that a keep-alive check starts now (the next is due ``keep_alive`` later)."""
         self.last_check = now
+
+    def begin_check(self, now: float) -> bool:
+        """Claim the project's one check in flight; False when one is under way already
+        (it then runs once more when it ends, as its answer may predate this request).
+
+        A claim older than ``keep_alive`` is taken as lost (its plan never ran).
+        """
+        since = self.checking_since
+        if since is not None and now - since < self.keep_alive:
+            self.recheck = True
+            return False
+        self.checking_since = now
+        return True
+
+    def end_check(self, now: float) -> bool:
+        """Release the check in flight; True when another check must run now instead."""
+        again = self.recheck and self.outcome is None
+        self.recheck = False
+        self.checking_since = now if again else None
+        return again
 
     def check_failed(self) -> list[ProjectEvent]:
         """Count a check that could not reach the network's record (5xx, timeout, no
