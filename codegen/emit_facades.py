@@ -8,7 +8,11 @@ Operation kinds:
 - ``plan``: run ``sogni.core.plans.<module>.<function>`` with the client's driver;
 - ``iterate``: the same, for a plan that emits items; the sync method returns an
   ``Iterator``, the async one (a plain ``def``) an ``AsyncIterator`` for ``async for``;
-- ``state``: a property reading the client's context without I/O.
+- ``state``: a property reading the client's context without I/O;
+- ``local``: a plain method (a property with ``"property": true``) that calls
+  ``<call>(client, *args)`` and is never awaited, not even by the async client: for what
+  needs no I/O and must not become a coroutine (registering callbacks, snapshots of what
+  the client follows, answers from caches). ``call`` must be imported by ``imports``.
 
 An operation whose ``group`` is ``""`` becomes a method of the client itself.
 
@@ -152,6 +156,8 @@ def _method(
                 f"        return self._client._ctx.{op['state']}",
             ]
         )
+    if op["kind"] == "local":
+        return _local_method(op, returns, indent)
     signature = ["self"]
     call_args = ["self._client._ctx"]
     arg_docs = []
@@ -207,6 +213,38 @@ def _method(
     ]
     body = [f"{indent}{run}" if returns == "None" else f"{indent}return {run}"]
     return "\n".join([*stubs, header, _docstring(op, arg_docs, indent), *pre, *body])
+
+
+def _local_method(op: dict[str, Any], returns: str, indent: str) -> str:
+    """A ``local`` operation: the same plain call in both clients."""
+    if op.get("property"):
+        return "\n".join(
+            [
+                "    @property",
+                f"    def {op['name']}(self) -> {returns}:",
+                _docstring(op, [], indent),
+                f"{indent}return {op['call']}(self._client)",
+            ]
+        )
+    signature = ["self"]
+    call_args = ["self._client"]
+    keyword_only = False
+    for arg in op.get("args", []):
+        if arg.get("keyword_only") and not keyword_only:
+            signature.append("*")
+            keyword_only = True
+        default = f" = {arg['default']}" if "default" in arg else ""
+        signature.append(f"{arg['name']}: {arg['type']}{default}")
+        call_args.append(f"{arg['name']}={arg['name']}" if keyword_only else arg["name"])
+    header = (
+        f"    def {op['name']}(\n"
+        + "".join(f"{indent}{part},\n" for part in signature)
+        + f"    ) -> {returns}:"
+    )
+    arg_docs = [(arg["name"], arg["description"]) for arg in op.get("args", [])]
+    call = f"{op['call']}({', '.join(call_args)})"
+    body = f"{indent}{call}" if returns == "None" else f"{indent}return {call}"
+    return "\n".join([header, _docstring(op, arg_docs, indent), body])
 
 
 def _overload(op: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,14 @@ from sogni.errors import ValidationError
 
 log = logging.getLogger("sogni")
 
-__all__ = ["CLIENT_EVENTS", "ClientEvent", "ConnectionEvent", "EventEmitter"]
+__all__ = [
+    "CLIENT_EVENTS",
+    "PROJECTS_EVENTS",
+    "ClientEvent",
+    "ConnectionEvent",
+    "EventEmitter",
+    "ProjectsEvent",
+]
 
 ClientEvent = Literal["connected", "disconnected", "balance", "tokens"]
 
@@ -57,25 +64,56 @@ class ConnectionEvent:
     reconnected: bool = False
 
 
+ProjectsEvent = Literal["project", "job", "available_models", "availableModels"]
+
+PROJECTS_EVENTS: tuple[str, ...] = ("project", "job", "available_models")
+"""Event names accepted by ``client.projects.on`` (``availableModels`` is accepted too, the
+name the network's other clients use):
+
+* ``project`` — an event of a whole project the client follows (``queued``, ``completed``,
+  ``failed``, ``canceled``): a :class:`~sogni.core.projects.ProjectEvent` without ``job_id``;
+* ``job`` — an event of one of its jobs (``job_started``, ``progress``, ``preview``, ``eta``,
+  ``job_completed``, ``job_failed``): a :class:`~sogni.core.projects.ProjectEvent` with
+  ``job_id``;
+* ``available_models`` — the network announced the models available now (an empty list
+  when it switched networks): a ``list`` of :class:`~sogni._generated.models.ModelInfo`.
+"""
+
+#: Other spellings of event names, accepted for familiarity.
+EVENT_ALIASES = {"availableModels": "available_models"}
+
 Dispatch = Callable[[Callable[[Any], Any], Any], None]
 
 
 class EventEmitter:
-    """Callbacks by event name; ``dispatch(callback, value)`` decides where they run."""
+    """Callbacks by event name; ``dispatch(callback, value)`` decides where they run.
 
-    def __init__(self, dispatch: Dispatch | None = None) -> None:
+    ``names`` are the events it accepts (the client's events unless told otherwise); a
+    callback registered with its own ``dispatch`` runs through that one instead.
+    """
+
+    def __init__(
+        self, dispatch: Dispatch | None = None, *, names: tuple[str, ...] = CLIENT_EVENTS
+    ) -> None:
         self._lock = threading.Lock()
         self._listeners: dict[str, list[Callable[[Any], Any]]] = {}
         self.dispatch: Dispatch = dispatch or _call_now
+        self.names = names
 
-    def on(self, event: str, callback: Callable[[Any], Any]) -> Callable[[], None]:
+    def on(
+        self, event: str, callback: Callable[[Any], Any], *, dispatch: Dispatch | None = None
+    ) -> Callable[[], None]:
         """Call ``callback(value)`` on every ``event``; returns a function that removes it."""
-        if event not in CLIENT_EVENTS:
+        event = EVENT_ALIASES.get(event, event) if event not in self.names else event
+        if event not in self.names:
+            kind = "client" if self.names is CLIENT_EVENTS else "projects"
             raise ValidationError(
-                f"unknown client event {event!r}", field="event", allowed=list(CLIENT_EVENTS)
+                f"unknown {kind} event {event!r}", field="event", allowed=list(self.names)
             )
         if not callable(callback):
             raise ValidationError("callback must be callable", field="callback")
+        if dispatch is not None:
+            callback = _Routed(dispatch, callback)
         with self._lock:
             self._listeners.setdefault(event, []).append(callback)
 
@@ -90,7 +128,7 @@ class EventEmitter:
     def copy(self, *, dispatch: Dispatch) -> EventEmitter:
         """A new emitter with the same callbacks and a lock of its own (a forked child's:
         the parent's lock may have been held at the fork)."""
-        clone = EventEmitter(dispatch)
+        clone = EventEmitter(dispatch, names=self.names)
         clone._listeners = {event: list(items) for event, items in self._listeners.items()}
         return clone
 
@@ -103,6 +141,20 @@ class EventEmitter:
                 self.dispatch(callback, value)
             except Exception:
                 log.exception("dispatching a %s event failed", event)
+
+
+class _Routed:
+    """A callback that runs through a dispatch of its own (e.g. the async client's event
+    loop), whatever the emitter's dispatch is."""
+
+    __slots__ = ("_dispatch", "_callback")
+
+    def __init__(self, dispatch: Dispatch, callback: Callable[[Any], Any]) -> None:
+        self._dispatch = dispatch
+        self._callback = callback
+
+    def __call__(self, value: Any) -> None:
+        self._dispatch(self._callback, value)
 
 
 def _call_now(callback: Callable[[Any], Any], value: Any) -> None:

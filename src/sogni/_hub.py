@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from sogni._events import PROJECTS_EVENTS, EventEmitter
 from sogni._watchdog import ProjectWatchdog
 from sogni.core.context import CoreContext
 from sogni.core.plans import Plan
@@ -41,6 +42,10 @@ class Hub:
         self._listeners: dict[str, list[ProjectListener]] = {}
         self._watchers: list[Watcher] = []
         self._routes: dict[str, Callable[[str, Any], None]] = {}
+        #: The view (``Project``/``AsyncProject``) the client handed out for each project.
+        self._views: dict[str, Any] = {}
+        #: ``client.projects.on`` callbacks: every tracked project's events, model lists.
+        self.events = EventEmitter(names=PROJECTS_EVENTS)
         self._watchdog = ProjectWatchdog(
             self._tracked, self._check_project, clock=lambda: self.ctx.clock()
         )
@@ -70,6 +75,19 @@ class Hub:
     def _tracked(self) -> list[ProjectState]:
         with self._lock:
             return list(self._projects.values())
+
+    def tracked(self) -> list[tuple[ProjectState, Any]]:
+        """The projects followed now, each with the view handed out for it (or ``None``)."""
+        with self._lock:
+            return [(state, self._views.get(state.id)) for state in self._projects.values()]
+
+    def remember_view(self, state: ProjectState, view: Any) -> Any:
+        """Record the view of a tracked project (the first one wins); returns the view
+        recorded for it."""
+        with self._lock:
+            if self._projects.get(state.id) is not state:
+                return view
+            return self._views.setdefault(state.id, view)
 
     def _check_project(self, state: ProjectState) -> None:
         # One lookup per project at a time: a burst of reconnections must not become a
@@ -108,6 +126,7 @@ class Hub:
         with self._lock:
             self._projects.pop(project_id, None)
             self._listeners.pop(project_id, None)
+            self._views.pop(project_id, None)
 
     def project(self, project_id: str) -> ProjectState | None:
         """The tracked project with this id."""
@@ -128,6 +147,7 @@ class Hub:
         with self._lock:
             state = self._projects.pop(project_id.upper(), None)
             listeners = self._listeners.pop(project_id.upper(), [])
+            self._views.pop(project_id.upper(), None)
             if state is not None and state.outcome is None and state.detached is None:
                 state.detached = error
         for listener in listeners:
@@ -194,6 +214,7 @@ class Hub:
         """Replace the available model list and wake watchers."""
         self.ctx.available_models = models
         self.notify_watchers()
+        self.events.emit("available_models", list(models))
 
     def _announce_models(self, counts: dict[str, Any]) -> Plan[None]:
         models = yield from plans.available_models_from_counts(self.ctx, counts)
@@ -229,6 +250,7 @@ class Hub:
         for event in events:
             for listener in listeners:
                 _call_safely(listener, event)
+            self.events.emit("job" if event.job_id else "project", event)
             if event.is_terminal:
                 self._forget(state)
 
@@ -238,6 +260,7 @@ class Hub:
         with self._lock:
             if self._projects.get(state.id) is state:
                 del self._projects[state.id]
+                self._views.pop(state.id, None)
             self._listeners.pop(state.id, None)
 
 

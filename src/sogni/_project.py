@@ -7,15 +7,35 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from sogni._views import JobView, ProjectView
+import httpx
+
+from sogni._views import EnhancedImageView, JobView, ProjectView
 from sogni.core.plans import projects as plans
 from sogni.core.projects import ProjectEvent, ProjectState
-from sogni.errors import SogniTimeoutError
+from sogni.errors import SogniError, SogniTimeoutError
 
 if TYPE_CHECKING:
     from sogni._client import SogniClient
 
-__all__ = ["Job", "Project"]
+__all__ = ["EnhancedImage", "Job", "Project"]
+
+
+class EnhancedImage(EnhancedImageView["Project"]):
+    """The enhancement of an image (``job.enhanced_image``): ``status``, ``progress``,
+    ``result`` (the enhanced image's URL), ``error`` and ``project``."""
+
+    __slots__ = ()
+
+    def get_result_url(self) -> str:
+        """A freshly signed URL of the enhanced image (see :meth:`Job.get_result_url`).
+
+        Raises:
+            SogniError: the enhancement has not completed.
+        """
+        jobs = self.project.jobs
+        if not jobs:
+            raise SogniError(f"enhancement project {self.project.id} has no image yet")
+        return jobs[0].get_result_url()
 
 
 class Job(JobView):
@@ -23,6 +43,49 @@ class Job(JobView):
 
     __slots__ = ()
     _project: Project
+
+    @property
+    def enhanced_image(self) -> EnhancedImage | None:
+        """The enhancement started with :meth:`enhance` / :meth:`start_enhancement` (the
+        latest one), or ``None`` when there was none."""
+        enhancement = self._enhancement
+        return EnhancedImage(enhancement) if isinstance(enhancement, Project) else None
+
+    def get_result_url(self) -> str:
+        """A newly signed download URL of the result; each call asks the network again,
+        as signed URLs expire after about 30 minutes. :attr:`result_url` becomes it.
+
+        A result an external-API model delivered as a hosted file keeps its own URL.
+
+        Raises:
+            SogniError: the job has not completed, or has no result (safety filter).
+        """
+        client = self._project._client
+        url: str = client._run(
+            plans.fresh_result_url(client._ctx, self._project._state, self._state)
+        )
+        return url
+
+    def read(self) -> bytes:
+        """The result's bytes, fetched from a freshly signed URL (no file is written).
+
+        Raises:
+            SogniError: the job has no result, or fetching it failed.
+        """
+        url = self.get_result_url()
+        http: httpx.Client = self._project._client._http
+        try:
+            with http.stream("GET", url, timeout=None, follow_redirects=True) as response:
+                if response.status_code >= 400:
+                    raise SogniError(
+                        f"reading the result of job {self.id} failed: HTTP {response.status_code}"
+                    )
+                return response.read()
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            failure = SogniError(
+                f"reading the result of job {self.id} failed: {type(exc).__name__}"
+            )
+        raise failure  # outside the ``except``: the httpx error holds the presigned URL
 
     def download(self, path: str | Path) -> Path:
         """Stream the result to ``path`` (a file, or a directory to put it in); returns the file.
@@ -58,6 +121,7 @@ class Job(JobView):
             )
         )
         enhancement: Project = client._project(state)
+        self._enhancement = enhancement
         return enhancement
 
     def enhance(

@@ -1,7 +1,8 @@
 """Read-only views over project and job state, shared by the sync and async clients.
 
 The sync ``Project``/``Job`` and the async ``AsyncProject``/``AsyncJob`` add only the
-parts that wait (``wait_for_completion``, ``events``, ``download``) on top of these.
+parts that wait or fetch (``wait_for_completion``, ``events``, ``download``, ``read``,
+``get_result_url``) on top of these.
 """
 
 from __future__ import annotations
@@ -9,26 +10,80 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from sogni.core.plans.projects import result_extension, safe_file_name
-from sogni.core.projects import JobError, JobState, ProjectEvent, ProjectState
-from sogni.errors import ProjectCanceled, ProjectFailed, SogniError
+from sogni.core.projects import (
+    JOB_EVENT_TYPES,
+    PROJECT_EVENT_TYPES,
+    JobError,
+    JobState,
+    ProjectEvent,
+    ProjectState,
+)
+from sogni.errors import ProjectCanceled, ProjectFailed, SogniError, ValidationError
 
 log = logging.getLogger("sogni")
 
 J = TypeVar("J", bound="JobView")
+P = TypeVar("P", bound="ProjectView[Any]")
 Callback = Callable[[ProjectEvent], Any]
+
+#: Short names of job events, as ``job.on`` also accepts them.
+_JOB_EVENT_ALIASES = {
+    "started": "job_started",
+    "completed": "job_completed",
+    "failed": "job_failed",
+}
+
+
+def _event_type(event_type: str, allowed: tuple[str, ...], what: str) -> str:
+    if event_type == "*" or event_type in allowed:
+        return event_type
+    raise ValidationError(
+        f"unknown {what} event {event_type!r}", field="event_type", allowed=["*", *allowed]
+    )
+
+
+class _Callbacks:
+    """Callbacks by event type (``"*"`` for all), safe to add and remove from any thread."""
+
+    __slots__ = ("_entries", "_guard")
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, Callback]] = []
+        self._guard = threading.Lock()
+
+    def add(self, event_type: str, callback: Callback) -> Callable[[], None]:
+        if not callable(callback):
+            raise ValidationError("callback must be callable", field="callback")
+        entry = (event_type, callback)
+        with self._guard:
+            self._entries.append(entry)
+
+        def remove() -> None:
+            with self._guard:
+                if entry in self._entries:
+                    self._entries.remove(entry)
+
+        return remove
+
+    def matching(self, event: ProjectEvent) -> list[Callback]:
+        with self._guard:
+            return [cb for kind, cb in self._entries if kind in ("*", event.type)]
 
 
 class JobView:
     """One media item of a project."""
 
-    __slots__ = ("_state", "_project")
+    __slots__ = ("_state", "_project", "_callbacks", "_enhancement")
 
     def __init__(self, project: ProjectView[Any], state: JobState) -> None:
         self._project = project
         self._state = state
+        self._callbacks = _Callbacks()
+        #: The project that enhances this image, once ``enhance`` started one.
+        self._enhancement: ProjectView[Any] | None = None
 
     def __repr__(self) -> str:
         with self._project._lock:
@@ -42,10 +97,35 @@ class JobView:
         return self._state.id
 
     @property
+    def project_id(self) -> str:
+        """Id of the project the job belongs to."""
+        return self._project.id
+
+    @property
     def status(self) -> str:
         """One of ``pending``, ``initiating``, ``processing``, ``completed``, ``failed``,
         ``canceled``."""
         return self._state.status
+
+    @property
+    def finished(self) -> bool:
+        """True once the job completed, failed or was canceled."""
+        return self._state.finished
+
+    @property
+    def type(self) -> str:
+        """What the job produces: ``image``, ``video`` or ``audio`` (its model's media)."""
+        return self._project.type
+
+    @property
+    def has_result_media(self) -> bool:
+        """True when the job completed with a result to fetch: not canceled, and not hidden
+        by the safety filter (unless the project turned the filter off)."""
+        with self._project._lock:
+            state = self._state
+            if state.status != "completed" or state.user_canceled:
+                return False
+            return not state.is_nsfw or self._project._state.disable_nsfw_filter
 
     @property
     def progress(self) -> int:
@@ -94,6 +174,13 @@ class JobView:
         return self._state.eta
 
     @property
+    def eta_seconds(self) -> float | None:
+        """Seconds from now until the estimated completion (``0.0`` once it passed), or
+        ``None`` when the network sent no estimate."""
+        with self._project._lock:
+            return self._state.eta_seconds_at(self._project._state.clock())
+
+    @property
     def error(self) -> JobError | None:
         """Why the job failed, when it did."""
         return self._state.error
@@ -104,10 +191,80 @@ class JobView:
         with self._project._lock:
             return list(self._project._state.jobs).index(self.id) + 1
 
+    def on(
+        self,
+        event_type: Literal[
+            "*",
+            "job_started",
+            "progress",
+            "preview",
+            "eta",
+            "job_completed",
+            "job_failed",
+            "started",
+            "completed",
+            "failed",
+        ],
+        callback: Callback,
+    ) -> Callable[[], None]:
+        """Call ``callback(event)`` for every future event of this job (``"*"`` for all).
+
+        Event types: ``job_started``, ``progress``, ``preview``, ``eta``, ``job_completed``
+        and ``job_failed`` (``started``, ``completed`` and ``failed`` name the same three);
+        the callback receives the :class:`~sogni.core.projects.ProjectEvent`. Callbacks
+        run where the project's run (see ``Project.on``). Returns a function that removes
+        the callback.
+
+        Raises:
+            ValidationError: unknown event type, or ``callback`` is not callable.
+        """
+        kind = _event_type(_JOB_EVENT_ALIASES.get(event_type, event_type), JOB_EVENT_TYPES, "job")
+        return self._callbacks.add(kind, callback)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able snapshot of the job (snake_case keys, plain values)."""
+        with self._project._lock:
+            return self._state.to_dict(self._project.id, self._project._state.clock())
+
     def _file_name(self) -> str:
         project = self._project._state
         extension = result_extension(project.media, project.output_format, self.result_url)
         return safe_file_name(f"{project.id[:8].lower()}-{self.job_index}", extension)
+
+
+class EnhancedImageView(Generic[P]):
+    """How the enhancement of an image goes (``job.enhanced_image``): a live view of the
+    project that enhances it."""
+
+    __slots__ = ("project",)
+
+    def __init__(self, project: P) -> None:
+        self.project = project
+        """The enhancement project itself."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} status={self.status} progress={self.progress}>"
+
+    @property
+    def status(self) -> str:
+        """The enhancement project's status (``pending`` ... ``completed``)."""
+        return self.project.status
+
+    @property
+    def progress(self) -> int:
+        """Progress 0–100 of the enhancement."""
+        return self.project.progress
+
+    @property
+    def result(self) -> str | None:
+        """URL of the enhanced image once it is done, else ``None``."""
+        urls = self.project.result_urls
+        return urls[0] if urls else None
+
+    @property
+    def error(self) -> JobError | None:
+        """Why the enhancement failed, when it did."""
+        return self.project.error
 
 
 class ProjectView(Generic[J]):
@@ -119,7 +276,8 @@ class ProjectView(Generic[J]):
         self._client = client
         self._state = state
         self._jobs: dict[str, J] = {}
-        self._callbacks: list[tuple[str, Callback]] = []
+        self._callbacks = _Callbacks()
+        client._hub.remember_view(state, self)
 
     def __repr__(self) -> str:
         with self._lock:
@@ -205,15 +363,32 @@ class ProjectView(Generic[J]):
         Event types: ``queued``, ``job_started``, ``progress``, ``preview``, ``eta``,
         ``job_completed``, ``job_failed``, ``completed``, ``failed``, ``canceled``.
         Returns a function that removes the callback.
+
+        Raises:
+            ValidationError: unknown event type, or ``callback`` is not callable.
         """
-        entry = (event_type, callback)
-        self._callbacks.append(entry)
+        return self._callbacks.add(
+            _event_type(event_type, PROJECT_EVENT_TYPES, "project"), callback
+        )
 
-        def remove() -> None:
-            if entry in self._callbacks:
-                self._callbacks.remove(entry)
+    def job(self, job_id: str) -> J | None:
+        """The job with this id, or ``None`` when the project has no such job (yet: jobs
+        appear as workers start them). Ids compare without regard to case."""
+        with self._lock:
+            state = self._state.jobs.get(job_id) or self._state.jobs.get(str(job_id).upper())
+        return self._job(state) if state is not None else None
 
-        return remove
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able snapshot of the project and its jobs, taken at once.
+
+        Keys are snake_case and values plain ``dict``/``list``/``str``/``int``/``float``/
+        ``bool``/``None``, so ``json.dumps(project.to_dict())`` works: ``id``,
+        ``model_id``, ``type``, ``status``, ``finished``, ``progress``, ``queue_position``,
+        ``number_of_media``, ``eta``, ``error``, ``result_urls``, ``params`` (assets given
+        as bytes or files are ``None``) and ``jobs`` (each as ``Job.to_dict``).
+        """
+        with self._lock:
+            return self._state.to_dict()
 
     def _history_after(self, seen: int) -> list[ProjectEvent]:
         """Events after the first ``seen``; raises why the client stopped following the
@@ -225,12 +400,18 @@ class ProjectView(Generic[J]):
         return batch
 
     def _run_callbacks(self, event: ProjectEvent) -> None:
-        for event_type, callback in list(self._callbacks):
-            if event_type in ("*", event.type):
-                try:
-                    callback(event)
-                except Exception:
-                    log.exception("a project callback raised")
+        callbacks = self._callbacks.matching(event)
+        job = self._jobs.get(event.job_id) if event.job_id else None
+        if job is not None:
+            callbacks += job._callbacks.matching(event)
+        for callback in callbacks:
+            try:
+                self._call(callback, event)
+            except Exception:
+                log.exception("a project callback raised")
+
+    def _call(self, callback: Callback, event: ProjectEvent) -> None:
+        callback(event)
 
     def _job(self, state: JobState) -> J:
         view = self._jobs.get(state.id)

@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sogni._views import JobView, ProjectView
+import httpx
+
+from sogni._views import Callback, EnhancedImageView, JobView, ProjectView
 from sogni.core.plans import projects as plans
 from sogni.core.projects import ProjectEvent, ProjectState
-from sogni.errors import SogniTimeoutError
+from sogni.errors import SogniError, SogniTimeoutError
 
 if TYPE_CHECKING:
     from sogni_async._client import AsyncSogniClient
 
-__all__ = ["AsyncJob", "AsyncProject"]
+__all__ = ["AsyncEnhancedImage", "AsyncJob", "AsyncProject"]
+
+log = logging.getLogger("sogni")
+
+
+class AsyncEnhancedImage(EnhancedImageView["AsyncProject"]):
+    """The enhancement of an image (``job.enhanced_image``): ``status``, ``progress``,
+    ``result`` (the enhanced image's URL), ``error`` and ``project``."""
+
+    __slots__ = ()
+
+    async def get_result_url(self) -> str:
+        """A freshly signed URL of the enhanced image (see :meth:`AsyncJob.get_result_url`).
+
+        Raises:
+            SogniError: the enhancement has not completed.
+        """
+        jobs = self.project.jobs
+        if not jobs:
+            raise SogniError(f"enhancement project {self.project.id} has no image yet")
+        return await jobs[0].get_result_url()
 
 
 class AsyncJob(JobView):
@@ -23,6 +47,48 @@ class AsyncJob(JobView):
 
     __slots__ = ()
     _project: AsyncProject
+
+    @property
+    def enhanced_image(self) -> AsyncEnhancedImage | None:
+        """The enhancement started with :meth:`enhance` / :meth:`start_enhancement` (the
+        latest one), or ``None`` when there was none."""
+        enhancement = self._enhancement
+        return AsyncEnhancedImage(enhancement) if isinstance(enhancement, AsyncProject) else None
+
+    async def get_result_url(self) -> str:
+        """A newly signed download URL of the result; each call asks the network again,
+        as signed URLs expire after about 30 minutes. :attr:`result_url` becomes it.
+
+        A result an external-API model delivered as a hosted file keeps its own URL.
+
+        Raises:
+            SogniError: the job has not completed, or has no result (safety filter).
+        """
+        client = self._project._client
+        plan = plans.fresh_result_url(client._ctx, self._project._state, self._state)
+        url: str = await client._run(plan)
+        return url
+
+    async def aread(self) -> bytes:
+        """The result's bytes, fetched from a freshly signed URL (no file is written).
+
+        Raises:
+            SogniError: the job has no result, or fetching it failed.
+        """
+        url = await self.get_result_url()
+        http: httpx.AsyncClient = self._project._client._http
+        try:
+            async with http.stream("GET", url, timeout=None, follow_redirects=True) as response:
+                if response.status_code >= 400:
+                    raise SogniError(
+                        f"reading the result of job {self.id} failed: HTTP {response.status_code}"
+                    )
+                return await response.aread()
+        except (httpx.HTTPError, httpx.StreamError) as exc:
+            failure = SogniError(
+                f"reading the result of job {self.id} failed: {type(exc).__name__}"
+            )
+        raise failure  # outside the ``except``: the httpx error holds the presigned URL
 
     async def download(self, path: str | Path) -> Path:
         """Stream the result to ``path`` (a file, or a directory to put it in); returns the file.
@@ -57,6 +123,7 @@ class AsyncJob(JobView):
             )
         )
         enhancement: AsyncProject = client._project(state)
+        self._enhancement = enhancement
         return enhancement
 
     async def enhance(
@@ -89,16 +156,30 @@ class AsyncJob(JobView):
 class AsyncProject(ProjectView[AsyncJob]):
     """A running or finished project of :class:`sogni_async.AsyncSogniClient`.
 
-    Callbacks registered with :meth:`on` run in the event loop that created the project.
+    Callbacks registered with :meth:`on` run in the event loop that created the project;
+    an ``async def`` callback is scheduled there as a task.
     """
 
     _job_class = AsyncJob
 
     def __init__(self, client: AsyncSogniClient, state: ProjectState) -> None:
-        super().__init__(client, state)
         self._loop = asyncio.get_running_loop()
         self._changed = asyncio.Event()
+        self._tasks: set[asyncio.Future[Any]] = set()
+        super().__init__(client, state)
         client._hub.subscribe(state, self._deliver_threadsafe)
+
+    def _call(self, callback: Callback, event: ProjectEvent) -> None:
+        result = callback(event)
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(result)
+            self._tasks.add(task)
+            task.add_done_callback(self._callback_done)
+
+    def _callback_done(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a project callback raised", exc_info=task.exception())
 
     def _deliver_threadsafe(self, event: ProjectEvent | None) -> None:
         try:

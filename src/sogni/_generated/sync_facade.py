@@ -21,6 +21,9 @@ from collections.abc import Mapping, Sequence
 from sogni.core.model_options import ModelOptions
 from sogni.core.video import VideoAssetConfig
 from sogni._assets import AssetInput
+from collections.abc import Callable
+from sogni import _projects_local as projects_local
+from sogni._events import ProjectsEvent
 import builtins
 
 if TYPE_CHECKING:
@@ -1050,6 +1053,189 @@ class Projects:
             ValidationError: unknown strength.
         """
         return self._client._run(projects.estimate_enhancement_cost(self._client._ctx, strength, token_type=token_type))
+
+    def get_available_models(
+        self,
+        network: Literal['fast', 'relaxed'],
+    ) -> list[ModelInfo]:
+        """The models workers serve on a network right now, with their worker counts (asked of the
+        network now, whichever network the client is on; ``available_models`` is what the socket
+        announced).
+
+        Args:
+            network: Network to ask about.
+
+        Raises:
+            ValidationError: unknown network.
+        """
+        return self._client._run(projects.available_models_on(self._client._ctx, network))
+
+    def is_video_model_id(
+        self,
+        model_id: str,
+    ) -> bool:
+        """Whether a model produces video: the network's catalogue says so when the client has
+        fetched it (``get_supported_models``, any ``create``), else the model id's family does.
+        No I/O; never awaited.
+
+        Args:
+            model_id: Model id.
+
+        Raises:
+            ValidationError: ``model_id`` is not a non-empty string.
+        """
+        return projects_local.is_video_model_id(self._client, model_id)
+
+    def is_audio_model_id(
+        self,
+        model_id: str,
+    ) -> bool:
+        """Whether a model produces audio: the network's catalogue says so when the client has
+        fetched it (``get_supported_models``, any ``create``), else the model id's family does.
+        No I/O; never awaited.
+
+        Args:
+            model_id: Model id.
+
+        Raises:
+            ValidationError: ``model_id`` is not a non-empty string.
+        """
+        return projects_local.is_audio_model_id(self._client, model_id)
+
+    def on(
+        self,
+        event: ProjectsEvent,
+        callback: Callable[[Any], Any],
+    ) -> Callable[[], None]:
+        """Call ``callback`` for the events of every project the client follows, or for every
+        announcement of available models; returns a function that removes it. Callbacks run
+        where the client's other callbacks run: a background thread (sync client) or the event
+        loop, where ``async def`` callbacks are awaited (async client). Never awaited itself.
+
+        Args:
+            event: ``project`` (a whole project's ``queued``, ``completed``, ``failed``,
+                ``canceled``), ``job`` (a job's ``job_started``, ``progress``, ``preview``,
+                ``eta``, ``job_completed``, ``job_failed``) or ``available_models`` (also spelt
+                ``availableModels``).
+            callback: Called with a ``ProjectEvent`` (``project``, ``job``) or a
+                ``list[ModelInfo]`` (``available_models``, empty when the network switched).
+
+        Raises:
+            ValidationError: unknown event, or ``callback`` is not callable.
+        """
+        return projects_local.on(self._client, event, callback)
+
+    @property
+    def tracked_projects(self) -> list[Project]:
+        """The projects the client follows now (created and not finished yet), as a snapshot list
+        of the same objects ``create`` returned.
+        """
+        return projects_local.tracked_projects(self._client)
+
+    def upload_url(
+        self,
+        job_id: str,
+        type: str,
+        *,
+        image_id: str | None = None,
+        content_type: str | None = None,
+        start_content_type: str | None = None,
+    ) -> str:
+        """A presigned URL to ``PUT`` an image asset of a project to (no credentials go with the
+        upload). ``projects.create`` uploads its assets itself; this is for assets prepared
+        ahead.
+
+        Args:
+            job_id: Project id the asset belongs to.
+            type: The asset's slot: ``startingImage``, ``cnImage``, ``contextImage1`` ...
+                ``contextImage16``, ``referenceImage``, ``referenceImageEnd`` (newer slots pass
+                through).
+            image_id: Id of the image (a fresh id when omitted).
+            content_type: MIME type of the bytes that will be uploaded.
+            start_content_type: MIME type of the starting image, when the network asks for
+                it.
+
+        Raises:
+            ValidationError: an id or the type is empty. ApiError: the network refused.
+        """
+        return self._client._run(projects.image_upload_url(self._client._ctx, job_id, type, image_id=image_id, content_type=content_type, start_content_type=start_content_type))
+
+    def download_url(
+        self,
+        job_id: str,
+        image_id: str,
+        type: str = 'complete',
+        *,
+        content_type: str | None = None,
+    ) -> str:
+        """A freshly signed URL to download an image of a project (it expires after about 30
+        minutes).
+
+        Args:
+            job_id: Project id.
+            image_id: Job id of the image (or the id it was uploaded with).
+            type: ``complete`` (the result), ``preview``, or an asset slot as for
+                ``upload_url``.
+            content_type: Format to download a result in (``image/png``, ``image/jpeg``,
+                ``image/webp``).
+
+        Raises:
+            ValidationError: an id or the type is empty. ApiError: the network has no such
+            image. SogniError: the answer held no URL.
+        """
+        return self._client._run(projects.image_download_url(self._client._ctx, job_id, image_id, type, content_type=content_type))
+
+    def media_upload_url(
+        self,
+        job_id: str,
+        type: str,
+        *,
+        id: str | None = None,
+        content_type: str | None = None,
+    ) -> str:
+        """A presigned URL to ``PUT`` an audio or video asset of a project to (no credentials go
+        with the upload).
+
+        Args:
+            job_id: Project id the asset belongs to.
+            type: The asset's slot: ``referenceAudio`` or ``referenceVideo`` (newer slots
+                pass through).
+            id: Id of the asset within the project, when it has one.
+            content_type: MIME type of the bytes that will be uploaded (``audio/mpeg``,
+                ``video/mp4`` ...).
+
+        Raises:
+            ValidationError: an id or the type is empty. ApiError: the network refused.
+        """
+        return self._client._run(projects.media_upload_url(self._client._ctx, job_id, type, id=id, content_type=content_type))
+
+    def media_download_url(
+        self,
+        job_id: str,
+        type: str = 'complete',
+        *,
+        id: str | None = None,
+        content_type: str | None = None,
+        artifact: str | None = None,
+    ) -> str:
+        """A freshly signed URL to download the audio or video of a project (it expires after about
+        30 minutes).
+
+        Args:
+            job_id: Project id.
+            type: ``complete`` (the result), ``preview``, or an asset slot as for
+                ``media_upload_url``.
+            id: Job id of the result (or the asset's id).
+            content_type: Format to download an audio result in (``audio/mpeg``,
+                ``audio/flac``, ``audio/wav``).
+            artifact: A separate artifact of the result, e.g. ``lastFrame`` (a video's final
+                frame).
+
+        Raises:
+            ValidationError: an id or the type is empty. ApiError: the network has no such
+            media. SogniError: the answer held no URL.
+        """
+        return self._client._run(projects.media_download_url(self._client._ctx, job_id, type, id=id, content_type=content_type, artifact=artifact))
 
 
 class Stats:

@@ -9,6 +9,7 @@ client resolves it with a plan, then reports back with :meth:`ProjectState.set_r
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -19,10 +20,13 @@ from sogni.core.error_codes import map_error_code
 
 __all__ = [
     "FINISHED",
+    "JOB_EVENT_TYPES",
+    "PROJECT_EVENT_TYPES",
     "JobError",
     "JobState",
     "ProjectEvent",
     "ProjectState",
+    "snapshot_value",
 ]
 
 #: Seconds without any news of a project before the client asks the network about it.
@@ -34,6 +38,29 @@ CHECK_RETRY_BASE = 1.0
 ProjectStatus = Literal["pending", "queued", "processing", "completed", "failed", "canceled"]
 JobStatus = Literal["pending", "initiating", "processing", "completed", "failed", "canceled"]
 FINISHED = frozenset({"completed", "failed", "canceled"})
+
+#: Every ``ProjectEvent.type``, in the order a project usually emits them.
+PROJECT_EVENT_TYPES: tuple[str, ...] = (
+    "queued",
+    "job_started",
+    "progress",
+    "preview",
+    "eta",
+    "job_completed",
+    "job_failed",
+    "completed",
+    "failed",
+    "canceled",
+)
+#: The event types that concern one job (their ``job_id`` is set).
+JOB_EVENT_TYPES: tuple[str, ...] = (
+    "job_started",
+    "progress",
+    "preview",
+    "eta",
+    "job_completed",
+    "job_failed",
+)
 
 
 def _js_round(value: float) -> int:
@@ -103,11 +130,43 @@ class JobState:
     external_progress: float | None = None
     result_pending: bool = False
     result_requested: bool = False
+    #: The result URL came with the result itself (a hosted file of an external-API
+    #: model), not from the network's download-URL endpoint: it cannot be signed again.
+    result_direct: bool = False
 
     @property
     def finished(self) -> bool:
         """True once the job completed, failed or was canceled."""
         return self.status in FINISHED
+
+    def eta_seconds_at(self, now: float) -> float | None:
+        """Seconds from ``now`` to the estimated completion (0 once it passed), if known."""
+        if self.eta is None:
+            return None
+        return max(0.0, self.eta - now)
+
+    def to_dict(self, project_id: str, now: float) -> dict[str, Any]:
+        """A JSON-able snapshot of the job (snake_case keys, plain values)."""
+        return {
+            "id": self.id,
+            "project_id": project_id,
+            "status": self.status,
+            "progress": self.progress_at(now),
+            "step": self.step,
+            "step_count": self.step_count,
+            "seed": self.seed,
+            "worker_name": self.worker_name,
+            "positive_prompt": self.positive_prompt,
+            "negative_prompt": self.negative_prompt,
+            "job_index": self.job_index,
+            "preview_url": self.preview_url,
+            "result_url": self.result_url,
+            "is_nsfw": self.is_nsfw,
+            "user_canceled": self.user_canceled,
+            "eta": self.eta,
+            "eta_seconds": self.eta_seconds_at(now),
+            "error": _error_dict(self.error),
+        }
 
     def progress_at(self, now: float) -> int:
         """Progress 0–100 at wall-clock time ``now``."""
@@ -194,6 +253,38 @@ class ProjectState:
     def result_urls(self) -> list[str]:
         """The result URLs of the jobs that have one, in job order."""
         return [job.result_url for job in self.jobs.values() if job.result_url]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able snapshot of the project and its jobs: snake_case keys, only
+        ``dict``/``list``/``str``/``int``/``float``/``bool``/``None`` values, so
+        ``json.dumps`` takes it as is (store it, send it to a browser ...).
+
+        ``params`` are the parameters the project was created with; assets given as bytes
+        or file objects appear as ``None`` (a path as its string, a URL as the URL).
+        """
+        now = self.clock()
+        return {
+            "id": self.id,
+            "model_id": self.model_id,
+            "type": self.media,
+            "status": self.status,
+            "finished": self.finished,
+            "progress": self.progress,
+            "queue_position": self.queue_position,
+            "number_of_media": self.number_of_media,
+            "eta": self.eta,
+            "error": _error_dict(self.error),
+            "result_urls": self.result_urls,
+            "params": snapshot_value(self.params),
+            "jobs": [job.to_dict(self.id, now) for job in self.jobs.values()],
+        }
+
+    def refresh_result_url(self, job_id: str, url: str) -> list[ProjectEvent]:
+        """Keep a newly signed download URL of a finished job's result (no event)."""
+        job = self.jobs.get(job_id)
+        if job is not None and not job.result_pending:
+            job.result_url = url
+        return []
 
     def take_result_requests(self) -> list[JobState]:
         """Jobs whose download URL must be fetched now; each job is returned once."""
@@ -377,6 +468,7 @@ class ProjectState:
         )
         if direct:
             job.result_url = str(direct)
+            job.result_direct = True
         elif not job.is_nsfw or self.disable_nsfw_filter:
             job.result_pending = True
             return []
@@ -480,6 +572,7 @@ class ProjectState:
         job.status = "completed"
         if direct:
             job.result_url = str(direct)
+            job.result_direct = True
         elif not job.is_nsfw or self.disable_nsfw_filter:
             job.result_pending = True
             return []
@@ -534,6 +627,38 @@ class ProjectState:
         if event.is_terminal:
             self.outcome = event
         return event
+
+
+def _error_dict(error: JobError | None) -> dict[str, Any] | None:
+    if error is None:
+        return None
+    return {"code": error.code, "message": error.message, "original_code": error.original_code}
+
+
+def snapshot_value(value: Any, depth: int = 0) -> Any:
+    """``value`` made of plain JSON-able parts: attrs models become dicts with their
+    snake_case field names (unset fields left out), mappings and sequences are copied,
+    paths become strings, objects with a ``url`` (a remote asset) that URL, and anything
+    else that JSON cannot hold (bytes, open files) ``None``."""
+    if depth > 32:
+        return None
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if attrs.has(type(value)):
+        url = getattr(value, "url", None)
+        if isinstance(url, str) and len(attrs.fields(type(value))) == 1:
+            return url
+        fields = ((f.name, getattr(value, f.name)) for f in attrs.fields(type(value)))
+        return {name: snapshot_value(item, depth + 1) for name, item in fields if item is not None}
+    if isinstance(value, Mapping):
+        return {str(key): snapshot_value(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [snapshot_value(item, depth + 1) for item in value]
+    if isinstance(value, os.PathLike):
+        return os.fsdecode(value)
+    return None
 
 
 _SNAPSHOT_PROJECT_STATUS: dict[str, ProjectStatus] = {

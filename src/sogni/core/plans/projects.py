@@ -53,8 +53,9 @@ from sogni.core.job_request import (
 from sogni.core.media_types import result_content_type
 from sogni.core.model_options import ModelOptions, model_options_for
 from sogni.core.plans import Plan
+from sogni.core.plans.connection import NETWORKS
 from sogni.core.projects import JobError, JobState, ProjectState
-from sogni.core.video import VideoAssetConfig, is_video_model, video_defaults
+from sogni.core.video import VideoAssetConfig, is_audio_model, is_video_model, video_defaults
 from sogni.core.video import video_asset_config as _video_asset_config
 from sogni.errors import ApiError, SogniError, UploadError, ValidationError
 
@@ -657,3 +658,195 @@ def enhance_job(
         height=parent.height if custom else None,
     )
     return (yield from create_project(ctx, params))
+
+
+# -- models by network, model kinds ---------------------------------------------------------
+def _check_network(network: Any) -> str:
+    if network not in NETWORKS:
+        raise ValidationError(
+            f"network {network!r} is not a Sogni network", field="network", allowed=list(NETWORKS)
+        )
+    return str(network)
+
+
+def _check_id(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{field} must be a non-empty string, got {value!r}", field=field)
+    return value
+
+
+def available_models_on(ctx: CoreContext, network: str) -> Plan[list[ModelInfo]]:
+    """The models workers serve on ``network`` right now, with their worker counts.
+
+    The network answers with worker counts by numeric model id (``SID``); the model list
+    names them. A SID the list does not know keeps the SID as its id and name.
+    """
+    network = _check_network(network)
+    counts = yield RestCall(
+        "GET",
+        f"/api/v1/status/network/{quote(network, safe='')}/models",
+        host="socket",
+        envelope=False,
+    )
+    if not isinstance(counts, dict):
+        raise SogniError(f"the network sent a malformed model status for {network}")
+    raw = yield from _raw_models(ctx)
+    by_sid: dict[str, dict[str, Any]] = {}
+    for item in raw:
+        if isinstance(item, dict) and item.get("SID") is not None:
+            by_sid.setdefault(_sid_key(item["SID"]), item)
+    models = []
+    for sid, count in counts.items():
+        known = by_sid.get(_sid_key(sid), {})
+        media = known.get("media")
+        models.append(
+            ModelInfo(
+                id=str(known.get("id") or sid),
+                name=str(known.get("name") or str(sid).replace("-", " ")),
+                worker_count=int(count)
+                if isinstance(count, (int, float)) and not isinstance(count, bool)
+                else 0,
+                media=media if isinstance(media, str) and media else "image",  # type: ignore[arg-type]
+            )
+        )
+    return models
+
+
+def _sid_key(sid: Any) -> str:
+    """A model SID as a lookup key: the network sends it as a number in the model list and
+    as a string key in the status map."""
+    try:
+        return str(int(float(sid)))
+    except (TypeError, ValueError, OverflowError):
+        return str(sid)
+
+
+def known_media(ctx: CoreContext, model_id: str) -> str | None:
+    """What the network's catalogue says a model produces, if the client has fetched the
+    catalogue already (no I/O: an unknown answer is ``None``)."""
+    cached = ctx.raw_models
+    for item in cached.value if cached is not None else ():
+        if isinstance(item, dict) and item.get("id") == model_id:
+            media = item.get("media")
+            return media if isinstance(media, str) and media else None
+    return None
+
+
+def is_video_model_id(ctx: CoreContext, model_id: str) -> bool:
+    """Whether a model produces video: the catalogue's word when the client knows the
+    model, else what its id says."""
+    media = known_media(ctx, _check_id(model_id, "model_id"))
+    return media == "video" if media is not None else is_video_model(model_id)
+
+
+def is_audio_model_id(ctx: CoreContext, model_id: str) -> bool:
+    """Whether a model produces audio: the catalogue's word when the client knows the
+    model, else what its id says."""
+    media = known_media(ctx, _check_id(model_id, "model_id"))
+    return media == "audio" if media is not None else is_audio_model(model_id)
+
+
+# -- signed URLs of stored assets and results ----------------------------------------------------
+def _signed_url(path: str, query: dict[str, Any], key: str) -> Plan[str]:
+    data = yield RestCall("GET", path, query={k: v for k, v in query.items() if v is not None})
+    url = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(url, str) or not url:
+        raise SogniError(f"the network returned no {key}")
+    return url
+
+
+def image_upload_url(
+    ctx: CoreContext,
+    job_id: str,
+    type: str,
+    *,
+    image_id: str | None = None,
+    content_type: str | None = None,
+    start_content_type: str | None = None,
+) -> Plan[str]:
+    """A presigned URL to ``PUT`` an image asset of a project to."""
+    query = {
+        "imageId": _check_id(image_id, "image_id") if image_id is not None else new_id(),
+        "jobId": _check_id(job_id, "job_id"),
+        "type": _check_id(type, "type"),
+        "startContentType": start_content_type,
+        "contentType": content_type,
+    }
+    return (yield from _signed_url("/v1/image/uploadUrl", query, "uploadUrl"))
+
+
+def image_download_url(
+    ctx: CoreContext,
+    job_id: str,
+    image_id: str,
+    type: str = "complete",
+    *,
+    content_type: str | None = None,
+) -> Plan[str]:
+    """A freshly signed URL to download a project's image (a result, preview or asset)."""
+    query = {
+        "imageId": _check_id(image_id, "image_id"),
+        "jobId": _check_id(job_id, "job_id"),
+        "type": _check_id(type, "type"),
+        "contentType": content_type,
+    }
+    return (yield from _signed_url("/v1/image/downloadUrl", query, "downloadUrl"))
+
+
+def media_upload_url(
+    ctx: CoreContext,
+    job_id: str,
+    type: str,
+    *,
+    id: str | None = None,
+    content_type: str | None = None,
+) -> Plan[str]:
+    """A presigned URL to ``PUT`` an audio or video asset of a project to."""
+    query = {
+        "id": _check_id(id, "id") if id is not None else None,
+        "jobId": _check_id(job_id, "job_id"),
+        "type": _check_id(type, "type"),
+        "contentType": content_type,
+    }
+    return (yield from _signed_url("/v1/media/uploadUrl", query, "uploadUrl"))
+
+
+def media_download_url(
+    ctx: CoreContext,
+    job_id: str,
+    type: str = "complete",
+    *,
+    id: str | None = None,
+    content_type: str | None = None,
+    artifact: str | None = None,
+) -> Plan[str]:
+    """A freshly signed URL to download a project's audio or video (a result or asset)."""
+    query = {
+        "id": _check_id(id, "id") if id is not None else None,
+        "jobId": _check_id(job_id, "job_id"),
+        "type": _check_id(type, "type"),
+        "contentType": content_type,
+        "artifact": artifact,
+    }
+    return (yield from _signed_url("/v1/media/downloadUrl", query, "downloadUrl"))
+
+
+def fresh_result_url(ctx: CoreContext, state: ProjectState, job: JobState) -> Plan[str]:
+    """A newly signed download URL of a finished job's result (signed URLs expire after
+    about 30 minutes); the job keeps it as its ``result_url``.
+
+    A result an external-API model delivered as a hosted file has no signed URL: its own
+    URL is returned.
+    """
+    if job.status != "completed":
+        raise SogniError(f"job {job.id} has not completed (it is {job.status})")
+    if job.result_direct and job.result_url:
+        return job.result_url
+    if job.is_nsfw and not state.disable_nsfw_filter:
+        raise SogniError(f"job {job.id} did not pass the safety filter: it has no result")
+    data = yield _download_url_call(state, job, "complete")
+    url = data.get("downloadUrl") if isinstance(data, dict) else None
+    if not isinstance(url, str) or not url:
+        raise SogniError(f"the network returned no download URL for job {job.id}")
+    ctx.registry.apply(state, lambda: state.refresh_result_url(job.id, url))
+    return url
