@@ -9,7 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from codegen.generate import stale_files  # noqa: E402
+from codegen.generate import SCHEMAS, stale_files  # noqa: E402
+from codegen.schema import operations  # noqa: E402
 from sogni._generated import sync_facade  # noqa: E402
 from sogni_async._generated import async_facade  # noqa: E402
 
@@ -27,7 +28,19 @@ def _public_methods(cls: type) -> dict[str, object]:
     }
 
 
+def _local_methods() -> set[tuple[str, str]]:
+    """(class, method) of the ``local`` operations: plain calls in both clients."""
+    table = operations(SCHEMAS)
+    classes = {group["name"]: group["class"] for group in table["groups"]}
+    return {
+        (classes.get(op["group"], "SogniClientFacade"), op["name"])
+        for op in table["operations"]
+        if op["kind"] == "local"
+    }
+
+
 def test_sync_and_async_facades_have_the_same_methods_and_arguments() -> None:
+    local = _local_methods()
     for name in sync_facade.__all__:
         sync_cls = getattr(sync_facade, name)
         async_cls = getattr(async_facade, "Async" + name)
@@ -45,6 +58,8 @@ def test_sync_and_async_facades_have_the_same_methods_and_arguments() -> None:
                 twin_returns = str(inspect.signature(twin).return_annotation)  # type: ignore[arg-type]
                 assert twin_returns == "Async" + returns, f"{name}.{method}"
                 assert not inspect.iscoroutinefunction(twin), f"{name}.{method}"
+            elif (name, method) in local:
+                assert not inspect.iscoroutinefunction(twin), f"{name}.{method} is a plain call"
             else:
                 assert inspect.iscoroutinefunction(twin), f"{name}.{method} must be async"
             sync_params = list(inspect.signature(member).parameters)  # type: ignore[arg-type]
