@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import attrs
 
@@ -66,7 +66,12 @@ class ConnectionEvent:
 
 ProjectsEvent = Literal["project", "job", "available_models", "availableModels"]
 
-PROJECTS_EVENTS: tuple[str, ...] = ("project", "job", "available_models")
+#: Other spellings of event names, accepted for familiarity.
+EVENT_ALIASES = {"availableModels": "available_models"}
+
+PROJECTS_EVENTS: tuple[str, ...] = tuple(
+    name for name in get_args(ProjectsEvent) if name not in EVENT_ALIASES
+)
 """Event names accepted by ``client.projects.on`` (``availableModels`` is accepted too, the
 name the network's other clients use):
 
@@ -78,9 +83,6 @@ name the network's other clients use):
 * ``available_models`` — the network announced the models available now (an empty list
   when it switched networks): a ``list`` of :class:`~sogni._generated.models.ModelInfo`.
 """
-
-#: Other spellings of event names, accepted for familiarity.
-EVENT_ALIASES = {"availableModels": "available_models"}
 
 Dispatch = Callable[[Callable[[Any], Any], Any], None]
 
@@ -104,12 +106,13 @@ class EventEmitter:
         self, event: str, callback: Callable[[Any], Any], *, dispatch: Dispatch | None = None
     ) -> Callable[[], None]:
         """Call ``callback(value)`` on every ``event``; returns a function that removes it."""
-        event = EVENT_ALIASES.get(event, event) if event not in self.names else event
-        if event not in self.names:
+        name = event if event in self.names else EVENT_ALIASES.get(event, event)
+        if name not in self.names:
             kind = "client" if self.names is CLIENT_EVENTS else "projects"
             raise ValidationError(
                 f"unknown {kind} event {event!r}", field="event", allowed=list(self.names)
             )
+        event = name
         if not callable(callback):
             raise ValidationError("callback must be callable", field="callback")
         if dispatch is not None:

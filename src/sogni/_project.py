@@ -160,8 +160,8 @@ class Project(ProjectView[Job]):
     _job_class = Job
 
     def __init__(self, client: SogniClient, state: ProjectState) -> None:
-        super().__init__(client, state)
         self._changed = threading.Condition()
+        super().__init__(client, state)
         client._hub.subscribe(state, self._deliver)
 
     def _deliver(self, event: ProjectEvent | None) -> None:

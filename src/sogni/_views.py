@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 from sogni.core.plans.projects import result_extension, safe_file_name
 from sogni.core.projects import (
     JOB_EVENT_TYPES,
     PROJECT_EVENT_TYPES,
     JobError,
+    JobEventType,
     JobState,
     ProjectEvent,
     ProjectState,
@@ -29,12 +30,10 @@ J = TypeVar("J", bound="JobView")
 P = TypeVar("P", bound="ProjectView[Any]")
 Callback = Callable[[ProjectEvent], Any]
 
-#: Short names of job events, as ``job.on`` also accepts them.
-_JOB_EVENT_ALIASES = {
-    "started": "job_started",
-    "completed": "job_completed",
-    "failed": "job_failed",
-}
+#: Short names of ``job_started``, ``job_completed`` and ``job_failed``, as ``job.on``
+#: also accepts them.
+JobEventAlias = Literal["started", "completed", "failed"]
+_JOB_EVENT_ALIASES = {alias: f"job_{alias}" for alias in get_args(JobEventAlias)}
 
 
 def _event_type(event_type: str, allowed: tuple[str, ...], what: str) -> str:
@@ -193,18 +192,7 @@ class JobView:
 
     def on(
         self,
-        event_type: Literal[
-            "*",
-            "job_started",
-            "progress",
-            "preview",
-            "eta",
-            "job_completed",
-            "job_failed",
-            "started",
-            "completed",
-            "failed",
-        ],
+        event_type: Literal["*"] | JobEventType | JobEventAlias,
         callback: Callback,
     ) -> Callable[[], None]:
         """Call ``callback(event)`` for every future event of this job (``"*"`` for all).

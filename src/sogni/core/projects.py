@@ -12,7 +12,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import attrs
 
@@ -23,8 +23,10 @@ __all__ = [
     "JOB_EVENT_TYPES",
     "PROJECT_EVENT_TYPES",
     "JobError",
+    "JobEventType",
     "JobState",
     "ProjectEvent",
+    "ProjectEventType",
     "ProjectState",
     "snapshot_value",
 ]
@@ -40,7 +42,7 @@ JobStatus = Literal["pending", "initiating", "processing", "completed", "failed"
 FINISHED = frozenset({"completed", "failed", "canceled"})
 
 #: Every ``ProjectEvent.type``, in the order a project usually emits them.
-PROJECT_EVENT_TYPES: tuple[str, ...] = (
+ProjectEventType = Literal[
     "queued",
     "job_started",
     "progress",
@@ -51,16 +53,11 @@ PROJECT_EVENT_TYPES: tuple[str, ...] = (
     "completed",
     "failed",
     "canceled",
-)
+]
 #: The event types that concern one job (their ``job_id`` is set).
-JOB_EVENT_TYPES: tuple[str, ...] = (
-    "job_started",
-    "progress",
-    "preview",
-    "eta",
-    "job_completed",
-    "job_failed",
-)
+JobEventType = Literal["job_started", "progress", "preview", "eta", "job_completed", "job_failed"]
+PROJECT_EVENT_TYPES: tuple[str, ...] = get_args(ProjectEventType)
+JOB_EVENT_TYPES: tuple[str, ...] = get_args(JobEventType)
 
 
 def _js_round(value: float) -> int:
