@@ -101,6 +101,7 @@ class Connection:
         Nothing that touches the parent's sockets, threads or locks is reused.
         """
         self.events = parent.events.copy(dispatch=self.events.dispatch)
+        self.hub.events = parent.hub.events.copy(dispatch=self.hub.events.dispatch)
         ctx, old = self.ctx, parent.ctx
         ctx.subscriptions = attrs.evolve(old.subscriptions)
         ctx.raw_models, ctx.tiers = old.raw_models, old.tiers
