@@ -11,8 +11,11 @@ from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
 from sogni._params import build_params, resolve_config  # noqa: F401
 from sogni.core.plans import account, chat, connection, projects, workflows
 from collections.abc import Sequence
-from sogni.core.account import AccountState
+from decimal import Decimal
+from sogni import _account_local as account_local
+from sogni.core.account import APPROVAL_WAIT, AccountState, TokenApproval, TokenTransfer, UsernameCheck
 from sogni.core.auth import TokenPair
+from sogni.wallet import Wallet
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
 from sogni.core.chat.request import read_tools
@@ -382,7 +385,7 @@ class ChatHosted:
 
 
 class Account:
-    """The account: login and sessions, profile, balances, transactions and rewards."""
+    """The account: signup, login and sessions, profile, balances, token transfers, transactions and rewards."""
 
     __slots__ = ("_client",)
 
@@ -427,6 +430,91 @@ class Account:
             credentials were refused.
         """
         return self._client._run(account.login(self._client._ctx, username, password, remember_me=remember_me, app_source=app_source))
+
+    def create(
+        self,
+        username: str,
+        email: str,
+        password: str,
+        *,
+        subscribe: bool = False,
+        turnstile_token: str | None = None,
+        referral_code: str | None = None,
+        app_source: str | None = None,
+        remember_me: bool = False,
+    ) -> AccountProfile:
+        """Create an account (signup): the wallet derived from the username and password signs the
+        signup (EIP-712) over the server's nonce, then the new account is logged in as with
+        ``login`` (tokens kept and renewed, socket connected).
+
+        Args:
+            username: The new account's username (``validate_username`` tells whether it is
+                free).
+            email: E-mail address.
+            password: Password (it derives the account's wallet, which signs the signup;
+                never sent).
+            subscribe: Subscribe to the newsletter.
+            turnstile_token: Anti-bot token, when the network asks for one.
+            referral_code: Referral code of the user who invited this one.
+            app_source: Attribution label; defaults to the client's ``app_source``.
+            remember_me: Ask for a long-lived session.
+
+        Raises:
+            ValidationError: an empty username or password, or an e-mail address that is not
+            one. MissingExtraError: the ``wallet`` extra is not installed. ApiError: the network
+            refused the signup (e.g. ``error_code`` 108: the username is taken).
+        """
+        return self._client._run(account.create(self._client._ctx, username, email, password, subscribe=subscribe, turnstile_token=turnstile_token, referral_code=referral_code, app_source=app_source, remember_me=remember_me))
+
+    def validate_username(
+        self,
+        username: str,
+    ) -> UsernameCheck:
+        """Whether a username is free to sign up with (``available``); a taken one comes back with
+        the network's message and ``error_code`` 108, not as an error.
+
+        Args:
+            username: Username to ask about.
+
+        Raises:
+            ValidationError: an empty username.
+        """
+        return self._client._run(account.validate_username(self._client._ctx, username))
+
+    def get_nonce(
+        self,
+        wallet_address: str,
+    ) -> str:
+        """A fresh nonce for a wallet to sign: a login or a signup uses it once (``login`` and
+        ``create`` ask for one themselves).
+
+        Args:
+            wallet_address: The wallet that will sign (0x-prefixed hex address).
+
+        Raises:
+            ValidationError: ``wallet_address`` is not a 0x-prefixed 20-byte hex address.
+        """
+        return self._client._run(account.get_nonce(self._client._ctx, wallet_address))
+
+    def get_wallet(
+        self,
+        username: str,
+        password: str,
+    ) -> Wallet:
+        """The wallet of an account, derived from its username and password as the network's
+        clients derive it (PBKDF2-HMAC-SHA256 of the lower-cased username and the password): its
+        ``address``, and EIP-712 signing (``sign_typed_data``, ``sign_permit``). Its private key
+        never shows in a repr. No I/O; never awaited.
+
+        Args:
+            username: Username (case does not matter).
+            password: Password (case matters).
+
+        Raises:
+            ValidationError: an empty username or password. MissingExtraError: the ``wallet``
+            extra is not installed.
+        """
+        return account_local.get_wallet(self._client, username, password)
 
     def set_tokens(
         self,
@@ -525,6 +613,79 @@ class Account:
             turnstile_token: Anti-bot token, when the network asks for one.
         """
         self._client._run(account.claim_rewards(self._client._ctx, reward_ids, provider=provider, turnstile_token=turnstile_token))
+
+    def withdraw(
+        self,
+        password: str,
+        amount: int | float | str | Decimal,
+        provider: Literal['base', 'etherlink'] = 'base',
+    ) -> TokenTransfer:
+        """Withdraw tokens from the account to its wallet: the network sends a permit, the wallet
+        signs it (EIP-712), the network moves the tokens.
+
+        Args:
+            password: The account's password: it derives the wallet that signs (never sent).
+                A password that opens another wallet is refused before anything is sent.
+            amount: Tokens to move, e.g. ``100`` or ``'0.5'`` (at most 18 decimals; sent in
+                wei).
+            provider: Blockchain.
+
+        Raises:
+            ValidationError: a non-positive amount, an unknown provider, or a password that does
+            not open the account's wallet. ApiError: the network refused (e.g. ``error_code``
+            123: the balance is too low).
+        """
+        return self._client._run(account.withdraw(self._client._ctx, password, amount, provider))
+
+    def deposit(
+        self,
+        password: str,
+        amount: int | float | str | Decimal,
+        provider: Literal['base', 'etherlink'] = 'base',
+        *,
+        approval_wait: float = APPROVAL_WAIT,
+    ) -> TokenTransfer:
+        """Deposit tokens from the wallet to the account. When the account contract may not spend
+        the wallet's tokens yet (``error_code`` 149), the wallet approves it first
+        (``approve_token_usage(password, 'account')``) and the deposit is tried again.
+
+        Args:
+            password: The account's password: it derives the wallet that signs (never sent).
+                A password that opens another wallet is refused before anything is sent.
+            amount: Tokens to move, e.g. ``100`` or ``'0.5'`` (at most 18 decimals; sent in
+                wei).
+            provider: Blockchain.
+            approval_wait: When the wallet must first approve the account contract, seconds
+                to wait for that approval to settle before each new try.
+
+        Raises:
+            ValidationError: a non-positive amount, an unknown provider, or a password that does
+            not open the account's wallet. ApiError: the network refused (e.g. ``error_code``
+            123: the wallet holds too little).
+        """
+        return self._client._run(account.deposit(self._client._ctx, password, amount, provider, approval_wait=approval_wait))
+
+    def approve_token_usage(
+        self,
+        password: str,
+        spender: Literal['account', 'staker'],
+        provider: Literal['base', 'etherlink'] = 'base',
+    ) -> TokenApproval:
+        """Let a Sogni contract spend the wallet's SOGNI: the network sends an approval permit, the
+        wallet signs it (EIP-712), the network submits it.
+
+        Args:
+            password: The account's password: it derives the wallet that signs (never sent).
+                A password that opens another wallet is refused before anything is sent.
+            spender: ``account`` (the account contract, for deposits) or ``staker`` (the
+                staking contract).
+            provider: Blockchain.
+
+        Raises:
+            ValidationError: an unknown spender or provider, or a password that does not open
+            the account's wallet.
+        """
+        return self._client._run(account.approve_token_usage(self._client._ctx, password, spender, provider))
 
 
 class Chat:
@@ -699,8 +860,15 @@ class Projects:
         starting_image_strength: float | None = None,
         control_net: ControlNet | dict[str, Any] | None = None,
         context_images: list[AssetInput] | None = None,
-        gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd'] | None = None,
-        gpt_image_background: Literal['opaque', 'auto'] | None = None,
+        gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd', 'xhigh', 'max'] | None = None,
+        gpt_image_background: Literal['opaque', 'auto', 'transparent'] | None = None,
+        gpt_image_output_compression: int | None = None,
+        sam3_prompt: dict[str, Any] | None = None,
+        apply_mask: bool | None = None,
+        left_view_image: AssetInput | None = None,
+        back_view_image: AssetInput | None = None,
+        right_view_image: AssetInput | None = None,
+        extra_params: Mapping[str, Any] | None = None,
         duration: float | None = None,
         fps: float | None = None,
         frames: int | None = None,
@@ -724,6 +892,16 @@ class Projects:
         last_frame_strength: float | None = None,
         sam2_coordinates: list[tuple[float, float]] | list[dict[str, float]] | None = None,
         trim_end_frame: bool | None = None,
+        upscale_resolution: Literal[1080, 1440] | None = None,
+        detail_preference: Literal['stable', 'sharper'] | None = None,
+        processing_speed: Literal['stable', 'faster'] | None = None,
+        seedance_task_type: Literal['reference', 'edit', 'extend'] | None = None,
+        return_last_frame: bool | None = None,
+        prompt_extend: bool | None = None,
+        watermark: bool | None = None,
+        ratio: Literal['adaptive', '16:9', '4:3', '1:1', '3:4', '9:16'] | None = None,
+        reference_file_url: str | None = None,
+        reference_link_url: str | None = None,
         bpm: int | None = None,
         keyscale: str | None = None,
         timesignature: str | int | None = None,
@@ -732,6 +910,9 @@ class Projects:
         composer_mode: bool | None = None,
         prompt_strength: float | None = None,
         creativity: float | None = None,
+        speaker: str | None = None,
+        instruct: str | None = None,
+        reference_text: str | None = None,
     ) -> Project:
         """Validate the parameters, upload the assets, send the project to the network and return
         it while it runs. ``type`` selects image (default), video or audio parameters.
@@ -777,8 +958,27 @@ class Projects:
                 ``detailer``).
             context_images: Reference images for editing (GPT Image 2: 16, Flux.2: 6, Qwen
                 Image Edit: 3, Flux Kontext: 2). Each an asset.
-            gpt_image_quality: GPT Image quality (``medium`` by default).
-            gpt_image_background: GPT Image background.
+            gpt_image_quality: GPT Image quality (``medium`` by default; ``xhigh`` and
+                ``max`` on GPT Image 2.5).
+            gpt_image_background: GPT Image background (``transparent`` on GPT Image 2.5,
+                with PNG or WebP output).
+            gpt_image_output_compression: GPT Image JPEG/WebP compression (0–100).
+            sam3_prompt: SAM 3 segmentation only (required there): what to segment, as
+                ``points`` (``{'x', 'y', 'label'}``, 0–1), ``boxes`` (``{'x0', 'y0', 'x1',
+                'y1'}``, 0–1) and/or ``text``, with optional ``threshold``, ``multimask``,
+                ``apply_mask`` and ``max_instances``.
+            apply_mask: BiRefNet background removal only: return the cut-out (the mask as
+                the source's alpha channel) instead of the bare mask.
+            left_view_image: Pixal3D multi-view only: the subject seen from its left. Asset:
+                a file path, bytes, or a binary file object; ``True`` when already uploaded.
+            back_view_image: Pixal3D multi-view only: the subject seen from its back. Asset:
+                a file path, bytes, or a binary file object; ``True`` when already uploaded.
+            right_view_image: Pixal3D multi-view only: the subject seen from its right.
+                Asset: a file path, bytes, or a binary file object; ``True`` when already
+                uploaded.
+            extra_params: Fields this SDK does not know yet, sent verbatim in the request's
+                key frame (camelCase, JSON values). A field the SDK has a keyword for is
+                refused, naming the keyword.
             duration: Video: Length in seconds (WAN 1–10, WAN animate and LTX 1–20, Seedance
                 4–15); the frame count follows from it. Audio: Length in seconds (10–600,
                 default 30).
@@ -793,8 +993,10 @@ class Projects:
                 uploaded.
             reference_image_end: Last-frame image for i2v interpolation. Asset: a file path,
                 bytes, or a binary file object; ``True`` when already uploaded.
-            reference_audio: Driving audio (s2v, ia2v, a2v). Asset: a file path, bytes, or a
-                binary file object; ``True`` when already uploaded.
+            reference_audio: Video: Driving audio (s2v, ia2v, a2v). Asset: a file path,
+                bytes, or a binary file object; ``True`` when already uploaded. Audio: Speech
+                models only: a voice sample to clone. Asset: a file path, bytes, or a binary
+                file object; ``True`` when already uploaded.
             reference_audio_identity: Speaker-identity audio clip (LTX-2.3 t2v, i2v, v2v).
                 Asset: a file path, bytes, or a binary file object; ``True`` when already
                 uploaded.
@@ -818,6 +1020,20 @@ class Projects:
             sam2_coordinates: Animate-replace only: points on the subject, as ``(x, y)`` or
                 ``{'x': ..., 'y': ...}`` (0–1 or pixels).
             trim_end_frame: Drop the last frame (for seamless stitching).
+            upscale_resolution: Video upscalers (FlashVSR) only: the output's short side,
+                1080 or 1440.
+            detail_preference: Video upscalers only: ``stable`` (default) or ``sharper``
+                detail.
+            processing_speed: Video upscalers only: ``stable`` (default) or ``faster``
+                processing.
+            seedance_task_type: Seedance 2.5 only: what loose references are for:
+                ``reference``, ``edit`` or ``extend`` (edit and extend need a reference video).
+            return_last_frame: Seedance 2.5 only: also return the clip's last frame.
+            prompt_extend: Wan 3 only: let the network expand the prompt.
+            watermark: Wan 3 only: add the vendor watermark.
+            ratio: Wan 3 only: the aspect ratio (``adaptive`` follows the inputs).
+            reference_file_url: Wan 3 only: an HTTPS URL of a document to draw on.
+            reference_link_url: Wan 3 only: an HTTPS URL of a web page to draw on.
             bpm: Tempo in beats per minute (30–300, default 120).
             keyscale: Key and scale, e.g. ``C major``.
             timesignature: Beats per bar: ``2``, ``3``, ``4`` or ``6``.
@@ -826,6 +1042,12 @@ class Projects:
             composer_mode: Let the model write the composition from the prompt.
             prompt_strength: How closely to follow the prompt (0–10, default 2).
             creativity: Creative freedom (0–2, default 0.85).
+            speaker: Speech models only: the voice, e.g. ``serena`` or ``ryan`` (Qwen3-TTS
+                CustomVoice).
+            instruct: Speech models only: a written direction for the delivery (tone, pace,
+                emotion).
+            reference_text: Speech models only: the transcript of ``reference_audio``
+                (Qwen3-TTS Voice Clone).
 
         Raises:
             ValidationError: a parameter is invalid or an asset cannot be read; nothing was
@@ -860,6 +1082,13 @@ class Projects:
             "context_images": context_images,
             "gpt_image_quality": gpt_image_quality,
             "gpt_image_background": gpt_image_background,
+            "gpt_image_output_compression": gpt_image_output_compression,
+            "sam3_prompt": sam3_prompt,
+            "apply_mask": apply_mask,
+            "left_view_image": left_view_image,
+            "back_view_image": back_view_image,
+            "right_view_image": right_view_image,
+            "extra_params": extra_params,
             "duration": duration,
             "fps": fps,
             "frames": frames,
@@ -883,6 +1112,16 @@ class Projects:
             "last_frame_strength": last_frame_strength,
             "sam2_coordinates": sam2_coordinates,
             "trim_end_frame": trim_end_frame,
+            "upscale_resolution": upscale_resolution,
+            "detail_preference": detail_preference,
+            "processing_speed": processing_speed,
+            "seedance_task_type": seedance_task_type,
+            "return_last_frame": return_last_frame,
+            "prompt_extend": prompt_extend,
+            "watermark": watermark,
+            "ratio": ratio,
+            "reference_file_url": reference_file_url,
+            "reference_link_url": reference_link_url,
             "bpm": bpm,
             "keyscale": keyscale,
             "timesignature": timesignature,
@@ -891,6 +1130,9 @@ class Projects:
             "composer_mode": composer_mode,
             "prompt_strength": prompt_strength,
             "creativity": creativity,
+            "speaker": speaker,
+            "instruct": instruct,
+            "reference_text": reference_text,
         })
         return self._client._project(self._client._run(projects.create_project(self._client._ctx, merged)))
 
@@ -1486,7 +1728,7 @@ class SogniClientFacade:
     """The generated part of the SogniClient: construction and groups."""
 
     account: Account
-    """The account: login and sessions, profile, balances, transactions and rewards."""
+    """The account: signup, login and sessions, profile, balances, token transfers, transactions and rewards."""
     chat: Chat
     """LLM chat: models, cost estimates, completions, tools and hosted completions."""
     projects: Projects

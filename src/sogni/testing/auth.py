@@ -23,13 +23,14 @@ class Account:
     sid: int
 
 
-def account_for(username: str, address: str | None = None) -> Account:
-    """A stable account (ids, and a wallet address unless given) derived from ``username``."""
+def account_for(username: str, address: str | None = None, email: str | None = None) -> Account:
+    """A stable account (ids, and a wallet address and e-mail unless given) derived from
+    ``username``."""
     digest = hashlib.sha256(username.encode("utf-8")).hexdigest()
     return Account(
         username=username,
         address=address or "0x" + digest[:40],
-        email=f"{username}@example.invalid",
+        email=email or f"{username}@example.invalid",
         user_id=digest[:24],
         sid=int(digest[:6], 16),
     )
@@ -50,9 +51,9 @@ class Authenticator:
         self._by_address: dict[str, Account] = {self.account.address.lower(): self.account}
         self._static_tokens: dict[str, Account] = {}
 
-    def register(self, username: str, address: str) -> Account:
+    def register(self, username: str, address: str, email: str | None = None) -> Account:
         """Create (or replace) the account of ``address``."""
-        account = account_for(username, address)
+        account = account_for(username, address, email)
         self._by_address[address.lower()] = account
         return account
 

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from . import envelope
-from .ledger import LEADERBOARD_TYPES, Ledger, RewardError, wallet_balance
+from .ledger import LEADERBOARD_TYPES, Ledger, RewardError
 from .routing import Route
 from .state import STATE, caller
 
@@ -45,7 +45,8 @@ async def balance_of_wallet(request: web.Request) -> web.Response:
     address = request.query.get("walletAddress")
     if not address:
         return envelope.error(400, "walletAddress is required")
-    return envelope.success(wallet_balance(address, _provider(request.query.get("provider"))))
+    provider = _provider(request.query.get("provider"))
+    return envelope.success(_ledger(request).wallet_balance(address, provider))
 
 
 async def transactions(request: web.Request) -> web.Response:

@@ -20,6 +20,7 @@ from .state import STATE, SupernetState
 __all__ = ["ROUTES"]
 
 USERNAME_TAKEN = 108
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _SIGNATURE = re.compile(r"^0x[0-9a-fA-F]{130}$")
 
@@ -100,10 +101,15 @@ async def create(request: web.Request) -> web.Response:
     username = body.get("username")
     if not isinstance(username, str) or not username.strip():
         return envelope.error(400, "username is required")
+    email = body.get("email")
+    if not isinstance(email, str) or not _EMAIL.match(email):
+        return envelope.error(400, "email must be an e-mail address")
     if state.auth.by_username(username) is not None:
         return envelope.error(400, "Username is already taken", USERNAME_TAKEN)
+    if state.auth.by_address(address) is not None:
+        return envelope.error(400, "An account already exists for this wallet")
     _check_signature(state, address, body, "Signup")
-    state.auth.register(username.strip(), address)
+    state.auth.register(username.strip(), address, email)
     return envelope.success(_token_pair(state, address))
 
 

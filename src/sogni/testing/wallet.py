@@ -27,6 +27,20 @@ class Wallet:
         with self._lock:
             self._debit[key] += amount
 
+    def credit(self, token_type: str, amount: Decimal) -> None:
+        """Add ``amount`` to the settled balance (a deposit)."""
+        with self._lock:
+            self._settled[token_type] += amount
+
+    def take(self, token_type: str, amount: Decimal) -> bool:
+        """Remove ``amount`` from the settled balance (a withdrawal); False, and nothing
+        taken, when more than the spendable ``net`` is asked for."""
+        with self._lock:
+            if self._settled[token_type] - self._debit[token_type] < amount:
+                return False
+            self._settled[token_type] -= amount
+            return True
+
     def _entry(self, key: str) -> dict[str, str]:
         settled, debit = self._settled[key], self._debit[key]
         return {"settled": _fmt(settled), "credit": _fmt(Decimal("0")), "debit": _fmt(debit),

@@ -1,16 +1,23 @@
-"""Plans of the account: login and sessions, profile, balances, history, rewards, stats.
+"""Plans of the account: signup, login and sessions, profile, balances, token transfers,
+history, rewards, stats.
 
-Username/password login derives the account's wallet from the credentials and signs the
-server's nonce with EIP-712, exactly as the network's own clients do (see
+Signup and username/password login derive the account's wallet from the credentials and
+sign the server's nonce with EIP-712, exactly as the network's own clients do (see
 :mod:`sogni.wallet`; signing needs the ``wallet`` extra). The resulting token pair is kept
 by the client's credentials, renewed before it expires, and can be saved (``tokens``) and
 handed to another client later (``set_tokens``).
+
+Withdrawals and approvals sign the permit the network sends for them; deposits need only
+the wallet's address, but an approval first when the account contract's allowance is
+missing. Every transfer checks that the password opens the account's own wallet before
+anything is sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from sogni._generated.models import (
     AccountProfile,
@@ -21,19 +28,33 @@ from sogni._generated.models import (
     WalletBalance,
 )
 from sogni._wire import from_wire, from_wire_list
+from sogni.core import account as core
 from sogni.core import auth
-from sogni.core.account import balances_from_wire
+from sogni.core.account import (
+    Permit,
+    TokenApproval,
+    TokenTransfer,
+    UsernameCheck,
+    balances_from_wire,
+)
 from sogni.core.auth import TokenPair
 from sogni.core.context import CoreContext
-from sogni.core.effects import RestCall
+from sogni.core.effects import RestCall, Sleep
 from sogni.core.plans import Plan
 from sogni.core.plans.auth import ensure_fresh_token
-from sogni.errors import ApiError, AuthenticationError, ValidationError
+from sogni.errors import ApiError, AuthenticationError, SogniError, ValidationError
+
+if TYPE_CHECKING:
+    from sogni.wallet import Wallet
 
 __all__ = [
     "LEADERBOARD_TYPES",
     "PROVIDERS",
+    "approve_token_usage",
     "claim_rewards",
+    "create",
+    "deposit",
+    "get_nonce",
     "leaderboard",
     "login",
     "logout",
@@ -42,7 +63,9 @@ __all__ = [
     "rewards",
     "set_tokens",
     "transactions",
+    "validate_username",
     "wallet_balance",
+    "withdraw",
 ]
 
 PROVIDERS = ("base", "etherlink")
@@ -91,6 +114,18 @@ def _count(value: object, name: str, minimum: int) -> int:
 
 
 # -- sessions ------------------------------------------------------------------------------
+def get_nonce(ctx: CoreContext, wallet_address: str) -> Plan[str]:
+    """A fresh nonce for the wallet to sign (a login or a signup uses it once)."""
+    address = core.check_wallet_address(wallet_address)
+    data = yield RestCall(
+        "POST", auth.NONCE_PATH, json=auth.nonce_body(address), authorize=False, idempotent=False
+    )
+    nonce = data.get("nonce") if isinstance(data, Mapping) else None
+    if not isinstance(nonce, str):
+        raise ApiError("the server's nonce reply did not include data.nonce")
+    return nonce
+
+
 def login(
     ctx: CoreContext,
     username: str,
@@ -103,16 +138,7 @@ def login(
 
     # Derive and check everything that can fail locally before any request.
     wallet = Wallet.from_credentials(_text(username, "username"), password)
-    data = yield RestCall(
-        "POST",
-        auth.NONCE_PATH,
-        json=auth.nonce_body(wallet.address),
-        authorize=False,
-        idempotent=False,
-    )
-    nonce = data.get("nonce") if isinstance(data, Mapping) else None
-    if not isinstance(nonce, str):
-        raise ApiError("the server's nonce reply did not include data.nonce")
+    nonce = yield from get_nonce(ctx, wallet.address)
     signature = wallet.sign_authentication(nonce, testnet=bool(ctx.config.testnet))
     body = auth.login_body(
         wallet.address,
@@ -122,11 +148,83 @@ def login(
         client_app_source=ctx.config.app_source,
     )
     data = yield RestCall("POST", auth.LOGIN_PATH, json=body, authorize=False, idempotent=False)
+    return (yield from _start_session(ctx, data, wallet.address))
+
+
+def create(
+    ctx: CoreContext,
+    username: str,
+    email: str,
+    password: str,
+    subscribe: bool = False,
+    turnstile_token: str | None = None,
+    referral_code: str | None = None,
+    app_source: str | None = None,
+    remember_me: bool = False,
+) -> Plan[AccountProfile]:
+    """Create an account (signup) and log it in; returns its profile."""
+    from sogni.wallet import Wallet  # needs the wallet extra only when used
+
+    name = _text(username, "username")
+    address = core.check_email(email)
+    if not isinstance(subscribe, bool):
+        raise ValidationError("subscribe must be True or False", field="subscribe")
+    for value, field in ((turnstile_token, "turnstile_token"), (referral_code, "referral_code")):
+        if value is not None:
+            _text(value, field)
+    wallet = Wallet.from_credentials(name, core.check_password(password))
+    nonce = yield from get_nonce(ctx, wallet.address)
+    app_id = ctx.config.app_id or ""
+    signature = wallet.sign_signup(
+        app_id=app_id,
+        username=name,
+        email=address,
+        subscribe=subscribe,
+        nonce=nonce,
+        testnet=bool(ctx.config.testnet),
+    )
+    body = auth.signup_body(
+        app_id=app_id,
+        username=name,
+        email=address,
+        subscribe=subscribe,
+        wallet_address=wallet.address,
+        turnstile_token=turnstile_token,
+        signature=signature,
+        remember_me=remember_me,
+        referral_code=referral_code,
+        app_source=app_source,
+        client_app_source=ctx.config.app_source,
+    )
+    data = yield RestCall("POST", auth.CREATE_PATH, json=body, authorize=False, idempotent=False)
+    return (yield from _start_session(ctx, data, wallet.address, username=name))
+
+
+def validate_username(ctx: CoreContext, username: str) -> Plan[UsernameCheck]:
+    """Whether ``username`` is free to sign up with."""
+    name = _text(username, "username")
+    try:
+        yield RestCall(
+            "POST", core.VALIDATE_USERNAME_PATH, json={"username": name}, authorize=False
+        )
+    except ApiError as exc:
+        if exc.error_code != core.USERNAME_TAKEN:
+            raise
+        return UsernameCheck(name, False, message=exc.message, error_code=exc.error_code)
+    return UsernameCheck(name, True)
+
+
+def _start_session(
+    ctx: CoreContext, data: Any, wallet_address: str, username: str | None = None
+) -> Plan[AccountProfile]:
+    """Keep the token pair of a login or signup reply, then load the profile."""
     tokens = auth.tokens_from_response(data)
     _credentials(ctx).set_tokens(tokens)
     if isinstance(data, Mapping) and isinstance(data.get("username"), str):
-        ctx.account.username = data["username"]
-    ctx.account.wallet_address = wallet.address
+        username = data["username"]
+    if username is not None:
+        ctx.account.username = username
+    ctx.account.wallet_address = wallet_address
     return (yield from me(ctx))
 
 
@@ -262,6 +360,134 @@ def claim_rewards(
     if turnstile_token:
         body["turnstileToken"] = turnstile_token
     yield RestCall("POST", "/v3/account/reward/claim", json=body, idempotent=False)
+
+
+# -- token transfers -----------------------------------------------------------------------
+def _own_wallet(ctx: CoreContext, password: str) -> Plan[Wallet]:
+    """The account's wallet, derived from its username and ``password``; a password that
+    opens another wallet is refused before anything is signed or sent."""
+    from sogni.wallet import Wallet, same_address  # needs the wallet extra only when used
+
+    core.check_password(password)
+    account = ctx.account
+    if account.username is None or account.wallet_address is None:
+        yield from me(ctx)
+    if not account.username or not account.wallet_address:
+        raise ApiError("the network did not say which account this is (username, wallet)")
+    wallet = Wallet.from_credentials(account.username, password)
+    if not same_address(wallet.address, account.wallet_address):
+        raise ValidationError("the password does not open this account's wallet", field="password")
+    return wallet
+
+
+def _signed(permit: Permit, wallet: Wallet) -> str:
+    return wallet.sign_permit(permit.domain, permit.types, permit.message)
+
+
+def _sending(body: Mapping[str, Any], path: str, secret: str) -> Plan[Any]:
+    """POST a signed body; an error reply never carries the signature on."""
+    try:
+        return (yield RestCall("POST", path, json=dict(body), idempotent=False))
+    except SogniError as exc:
+        raise _scrubbed(exc, secret) from None
+
+
+def _scrubbed(error: SogniError, secret: str) -> SogniError:
+    error.args = tuple(a.replace(secret, "***") if isinstance(a, str) else a for a in error.args)
+    for name, value in list(vars(error).items()):
+        if isinstance(value, str):
+            setattr(error, name, value.replace(secret, "***"))
+    return error
+
+
+def _transfer_args(amount: object, provider: str) -> tuple[Decimal, str]:
+    value, wei = core.to_wei(amount)
+    _choice(provider, "provider", PROVIDERS)
+    return value, wei
+
+
+def withdraw(
+    ctx: CoreContext, password: str, amount: Any, provider: str = "base"
+) -> Plan[TokenTransfer]:
+    """Move tokens from the account to its wallet: the wallet signs the network's permit."""
+    value, wei = _transfer_args(amount, provider)
+    wallet = yield from _own_wallet(ctx, password)
+    body = core.transfer_body(wallet.address, wei, provider)
+    data = yield RestCall("POST", core.WITHDRAW_PERMIT_PATH, json=body, idempotent=False)
+    signature = _signed(Permit.from_reply(data, "withdrawal"), wallet)
+    yield from _sending(core.withdraw_body(body, signature), core.WITHDRAW_PATH, signature)
+    return TokenTransfer("withdraw", wallet.address, value, wei, provider)
+
+
+def deposit(
+    ctx: CoreContext,
+    password: str,
+    amount: Any,
+    provider: str = "base",
+    approval_wait: float = core.APPROVAL_WAIT,
+) -> Plan[TokenTransfer]:
+    """Move tokens from the wallet to the account.
+
+    When the network answers that the account contract may not spend the wallet's tokens
+    (``errorCode`` 149), the wallet approves it once, then the deposit is tried again
+    every ``approval_wait`` seconds, at most :data:`~sogni.core.account.MAX_DEPOSIT_ATTEMPTS`
+    times in all, while the approval transaction settles.
+    """
+    value, wei = _transfer_args(amount, provider)
+    if (
+        isinstance(approval_wait, bool)
+        or not isinstance(approval_wait, (int, float))
+        or not 0 <= approval_wait < float("inf")
+    ):
+        raise ValidationError(
+            "approval_wait must be a number of seconds >= 0", field="approval_wait"
+        )
+    wallet = yield from _own_wallet(ctx, password)
+    body = core.transfer_body(wallet.address, wei, provider)
+    approved = False
+    attempt = 1
+    while True:
+        try:
+            yield RestCall("POST", core.DEPOSIT_PATH, json=body, idempotent=False)
+        except ApiError as exc:
+            last = attempt >= core.MAX_DEPOSIT_ATTEMPTS
+            if exc.error_code != core.INSUFFICIENT_ALLOWANCE or last:
+                raise
+            if not approved:
+                yield from _approve(ctx, wallet, "account", provider)
+                approved = True
+            yield Sleep(float(approval_wait))
+            attempt += 1
+            continue
+        return TokenTransfer(
+            "deposit", wallet.address, value, wei, provider, approved=approved, attempts=attempt
+        )
+
+
+def approve_token_usage(
+    ctx: CoreContext, password: str, spender: str, provider: str = "base"
+) -> Plan[TokenApproval]:
+    """Let ``spender`` (the account contract or the staking contract) spend the wallet's
+    SOGNI: the wallet signs the network's approval permit."""
+    _choice(spender, "spender", core.SPENDERS)
+    _choice(provider, "provider", PROVIDERS)
+    wallet = yield from _own_wallet(ctx, password)
+    return (yield from _approve(ctx, wallet, spender, provider))
+
+
+def _approve(ctx: CoreContext, wallet: Wallet, spender: str, provider: str) -> Plan[TokenApproval]:
+    data = yield RestCall(
+        "POST",
+        core.APPROVE_PERMIT_PATH,
+        json=core.approve_permit_body(wallet.address, spender, provider),
+        idempotent=False,
+    )
+    permit = Permit.from_reply(data, "approval")
+    deadline = permit.deadline
+    signature = _signed(permit, wallet)
+    body = core.approve_body(wallet.address, spender, provider, deadline, signature)
+    yield from _sending(body, core.APPROVE_PATH, signature)
+    return TokenApproval(wallet.address, spender, provider, deadline)
 
 
 # -- stats ---------------------------------------------------------------------------------
