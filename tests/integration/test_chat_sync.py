@@ -562,10 +562,10 @@ def test_sogni_tools_round_trip_with_auto_execution(net: LocalSupernet, chat: So
     )
     [round_] = result.tool_history
     [call] = round_.tool_calls
-    assert call.name == "sogni_generate_image" and is_sogni_tool_call(call)
+    assert call.name == "generate_image" and is_sogni_tool_call(call)
     [tool_result] = round_.tool_results
     assert tool_result.success and tool_result.result_urls
-    assert result.content.startswith("Tool sogni_generate_image returned: {")
+    assert result.content.startswith("Tool generate_image returned: {")
     assert events[0] == "creating" and events[-1] == "completed"
     assert len(net.received("jobRequest")) == 1
     tools_sent = net.received("llmJobRequest")[0]["tools"]

@@ -523,7 +523,7 @@ def test_sogni_tools_catalog_can_be_passed_as_tools() -> None:
 
     request = build({"model": "m", "messages": HELLO, "tools": SogniTools})
     assert request["tools"] == SogniTools.all
-    assert [t["function"]["name"] for t in request["tools"]][0] == "sogni_generate_image"
+    assert [t["function"]["name"] for t in request["tools"]][0] == "generate_image"
 
 
 def test_completions_and_tool_results_can_be_appended_as_messages() -> None:

@@ -225,9 +225,9 @@ def test_runtime_copy_is_identical_to_the_committed_schema() -> None:
 
 
 def test_definitions_match_the_hosted_manifest_structure() -> None:
-    assert SogniTools.version == "2026-04-30.1"
-    assert list(SogniTools.names) == list(MANIFEST_2026_04_30_1)
-    tools = SogniTools.all
+    assert SogniTools.older.version == "2026-04-30.1"
+    assert list(SogniTools.older.names) == list(MANIFEST_2026_04_30_1)
+    tools = SogniTools.older.all
     assert [t["function"]["name"] for t in tools] == list(MANIFEST_2026_04_30_1)
     for tool in tools:
         assert tool["type"] == "function"
@@ -241,26 +241,26 @@ def test_definitions_match_the_hosted_manifest_structure() -> None:
 
 def test_schema_file_tools_equal_sogni_tools() -> None:
     schema = json.loads((ROOT / "schemas" / "sogni_tools.json").read_text("utf-8"))
-    assert schema["version"] == SogniTools.version
-    assert schema["tools"] == SogniTools.all
+    assert schema["version"] == SogniTools.older.version
+    assert schema["tools"] == SogniTools.older.all
 
 
 def test_catalog_returns_independent_copies() -> None:
-    first = SogniTools.generate_image
+    first = SogniTools.older.generate_image
     first["function"]["parameters"]["properties"].clear()
-    assert SogniTools.generate_image["function"]["parameters"]["properties"]["prompt"]
-    assert len(SogniTools) == 6
-    assert [t["function"]["name"] for t in SogniTools] == list(SogniTools.names)
-    assert SogniTools.edit_image["function"]["name"] == "sogni_edit_image"
-    assert SogniTools.generate_video["function"]["name"] == "sogni_generate_video"
-    assert SogniTools.sound_to_video["function"]["name"] == "sogni_sound_to_video"
-    assert SogniTools.video_to_video["function"]["name"] == "sogni_video_to_video"
-    assert SogniTools.generate_music["function"]["name"] == "sogni_generate_music"
+    assert SogniTools.older.generate_image["function"]["parameters"]["properties"]["prompt"]
+    assert len(SogniTools.older) == 6
+    assert [t["function"]["name"] for t in SogniTools.older] == list(SogniTools.older.names)
+    assert SogniTools.older.edit_image["function"]["name"] == "sogni_edit_image"
+    assert SogniTools.older.generate_video["function"]["name"] == "sogni_generate_video"
+    assert SogniTools.older.sound_to_video["function"]["name"] == "sogni_sound_to_video"
+    assert SogniTools.older.video_to_video["function"]["name"] == "sogni_video_to_video"
+    assert SogniTools.older.generate_music["function"]["name"] == "sogni_generate_music"
 
 
 def test_build_sogni_tools_without_models_is_the_catalog() -> None:
-    assert build_sogni_tools() == SogniTools.all
-    assert build_sogni_tools([]) == SogniTools.all
+    assert build_sogni_tools() == SogniTools.older.all
+    assert build_sogni_tools([]) == SogniTools.older.all
 
 
 def test_build_sogni_tools_limits_model_to_available_ids() -> None:
@@ -309,7 +309,7 @@ def test_build_sogni_tools_keeps_original_model_when_nothing_fits() -> None:
         t["function"]["name"]: t
         for t in build_sogni_tools(_models(("flux1-schnell-fp8", "image", 1)))
     }
-    original = SogniTools.generate_music["function"]["parameters"]["properties"]["model"]
+    original = SogniTools.older.generate_music["function"]["parameters"]["properties"]["model"]
     assert (
         tools["sogni_generate_music"]["function"]["parameters"]["properties"]["model"] == original
     )
@@ -329,7 +329,9 @@ def test_build_sogni_tools_keeps_original_model_when_nothing_fits() -> None:
 
 def test_is_sogni_tool_call() -> None:
     assert is_sogni_tool_call(_call("sogni_generate_image", {}))
-    assert is_sogni_tool_call({"id": "x", "function": {"name": "sogni_x", "arguments": ""}})
+    assert is_sogni_tool_call({"id": "x", "function": {"name": "generate_image", "arguments": ""}})
+    # Membership in a tool set decides, not the prefix.
+    assert not is_sogni_tool_call({"id": "x", "function": {"name": "sogni_x", "arguments": ""}})
     assert not is_sogni_tool_call(_call("get_weather", {}))
 
 

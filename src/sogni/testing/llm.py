@@ -8,7 +8,8 @@ Replies are predictable so tests can assert on them:
   function; forced calls happen on every turn), or ``auto``, no tool result yet, and the
   last user text names a tool: one call to that tool with
   arguments built from its JSON schema (strings get the user text). When Sogni tools are
-  offered, asking for an image, picture, video or music/song also calls the matching one.
+  offered, asking for an image, picture, video, music/song or speech also calls the
+  matching one (the plain-named tool, else its older ``sogni_*`` twin).
   Call ids are derived from the conversation, so every client sees the same ids;
 * thinking on (``chat_template_kwargs.enable_thinking``): the answer is preceded by a
   ``<think>...</think>`` block;
@@ -116,11 +117,14 @@ def _instance(schema: Any, text: str) -> Any:
     return text
 
 
-#: Words that make the model call a Sogni tool when Sogni tools are offered.
+#: Words that make the model call a Sogni tool when Sogni tools are offered: the
+#: plain-named tool when it is offered, else its older ``sogni_*`` twin.
 _SOGNI_TOOL_WORDS = (
-    (("video", "clip", "animation"), "sogni_generate_video"),
-    (("music", "song", "melody", "tune"), "sogni_generate_music"),
-    (("image", "picture", "photo", "draw", "illustration"), "sogni_generate_image"),
+    (("video", "clip", "animation"), ("generate_video", "sogni_generate_video")),
+    (("music", "song", "melody", "tune"), ("generate_music", "sogni_generate_music")),
+    (("speech", "narrat", "read aloud", "voiceover"), ("generate_speech",)),
+    (("image", "picture", "photo", "draw", "illustration"),
+     ("generate_image", "sogni_generate_image")),
 )
 
 FAIL_MARKER = re.compile(r"\[fail(?::([^\]]*))?\]")
@@ -138,14 +142,17 @@ def _chosen_tool(request: JsonDict, last_user: str) -> JsonDict | None:
     if choice == "required":
         return tools[0]
     lowered = last_user.lower()
-    named = next((t for t in tools if str(t["function"].get("name", "")).lower() in lowered),
+    # The longest name wins: "sogni_generate_image" also contains "generate_image".
+    by_length = sorted(tools, key=lambda t: -len(str(t["function"].get("name", ""))))
+    named = next((t for t in by_length if str(t["function"].get("name", "")).lower() in lowered),
                  None)
     if named is not None:
         return named
     by_name = {t["function"].get("name"): t for t in tools}
-    for words, name in _SOGNI_TOOL_WORDS:
-        if name in by_name and any(re.search(rf"\b{w}", lowered) for w in words):
-            return by_name[name]
+    for words, names in _SOGNI_TOOL_WORDS:
+        offered = [name for name in names if name in by_name]
+        if offered and any(re.search(rf"\b{w}", lowered) for w in words):
+            return by_name[offered[0]]
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import attrs
 
@@ -18,6 +18,7 @@ from sogni.core.video import max_context_images, video_defaults, video_workflow
 from sogni.errors import SogniError
 
 from ._js import is_finite_number
+from .manifest import older_tools
 
 __all__ = [
     "AvailableModel",
@@ -40,14 +41,9 @@ __all__ = [
 
 MediaType = Literal["image", "video", "audio"]
 
-#: The media each Sogni tool produces.
+#: The media each client-run (older ``sogni_*``) tool produces, from the tool data.
 TOOL_MEDIA: Mapping[str, MediaType] = {
-    "sogni_generate_image": "image",
-    "sogni_edit_image": "image",
-    "sogni_generate_video": "video",
-    "sogni_sound_to_video": "video",
-    "sogni_video_to_video": "video",
-    "sogni_generate_music": "audio",
+    spec.name: cast(MediaType, spec.output) for spec in older_tools()
 }
 
 _GPT_IMAGE = "gpt-image-2"

@@ -1,9 +1,11 @@
 """The Sogni platform tools: definitions, argument checks, and turning calls into projects.
 
-The six tool definitions (``sogni_generate_image``, ``sogni_edit_image``,
-``sogni_generate_video``, ``sogni_sound_to_video``, ``sogni_video_to_video``,
-``sogni_generate_music``) live in ``sogni_tools.json`` next to this module, a copy of
-``schemas/sogni_tools.json``. They are read on first use.
+Two tool sets are known (see :mod:`.manifest`): the plain-named hosted tools the network
+offers today (``generate_image``, ``edit_image``, ... ``compose_workflow``) and the older
+``sogni_*`` set (``sogni_generate_image``, ...), which keeps working. Six plain tools
+(``generate_image``, ``edit_image``, ``generate_video``, ``sound_to_video``,
+``video_to_video``, ``generate_music``) and all older ones run on the client as media
+projects; the other plain tools run on the network, through ``chat.hosted.create()``.
 
 Running a tool call is: :func:`parse_tool_call_arguments`, then :func:`plan_tool_call`
 (argument checks, model choice, project parameters), then creating and awaiting the
@@ -13,17 +15,24 @@ project (the client's job), then :func:`tool_success_result` or
 
 from __future__ import annotations
 
-import copy
-import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from sogni.errors import SogniError, ValidationError
 
-from ._js import is_finite_number, is_integral, js_round, js_truthy
+from ._js import is_finite_number, js_round, js_truthy
+from .manifest import (
+    ToolSpec,
+    argument_problems,
+    older_tools,
+    older_version,
+    plain_tools,
+    plain_version,
+    tool_spec,
+)
 from .media import MIB, MediaKind, parse_data_uri
 from .results import ChatCompletion, ToolCall, ToolResult
 from .routing import (
@@ -40,6 +49,9 @@ from .routing import (
 
 __all__ = [
     "SOGNI_TOOL_NAMES",
+    "PLAIN_TOOL_NAMES",
+    "DIRECT_TOOL_NAMES",
+    "HOSTED_ONLY_TOOL_NAMES",
     "MAX_SOGNI_TOOL_CALLS_PER_ROUND",
     "DEFAULT_MAX_TOOL_ROUNDS",
     "DEFAULT_TOOL_TIMEOUT",
@@ -50,9 +62,13 @@ __all__ = [
     "get_tool_definition",
     "build_sogni_tools",
     "is_sogni_tool_call",
+    "has_direct_dispatch",
+    "hosted_only_message",
     "as_tool_call",
     "parse_tool_call_arguments",
     "validate_tool_arguments",
+    "check_tool_arguments",
+    "check_tool_call",
     "check_tool_batch",
     "tool_call_to_project_params",
     "plan_tool_call",
@@ -62,14 +78,16 @@ __all__ = [
     "tool_round_messages",
 ]
 
-SOGNI_TOOL_NAMES = (
-    "sogni_generate_image",
-    "sogni_edit_image",
-    "sogni_generate_video",
-    "sogni_sound_to_video",
-    "sogni_video_to_video",
-    "sogni_generate_music",
+#: The older ``sogni_*`` tools, in catalogue order.
+SOGNI_TOOL_NAMES = tuple(spec.name for spec in older_tools())
+#: The plain-named hosted tools, in manifest order.
+PLAIN_TOOL_NAMES = tuple(spec.name for spec in plain_tools())
+#: Tools a client runs itself as media projects: six plain tools and every older one.
+DIRECT_TOOL_NAMES = tuple(
+    spec.name for spec in (*plain_tools(), *older_tools()) if spec.direct_dispatch
 )
+#: Plain tools only the network runs (through ``chat.hosted.create()``).
+HOSTED_ONLY_TOOL_NAMES = tuple(spec.name for spec in plain_tools() if not spec.direct_dispatch)
 #: More Sogni tool calls than this in one model turn are refused.
 MAX_SOGNI_TOOL_CALLS_PER_ROUND = 8
 #: Rounds of automatic tool execution before giving up.
@@ -82,108 +100,207 @@ INLINE_MEDIA_LIMITS: Mapping[MediaKind, int] = {
     "audio": 50 * MIB,
     "video": 100 * MIB,
 }
-
-_TOOLS_FILE = "sogni_tools.json"
+_ALL_TOOL_NAMES = PLAIN_TOOL_NAMES + SOGNI_TOOL_NAMES
 
 
 # -- definitions -------------------------------------------------------------------------
 
 
-@functools.cache
-def _manifest() -> Mapping[str, Any]:
-    import importlib.resources  # only needed once, on first use
-
-    text = importlib.resources.files(__package__).joinpath(_TOOLS_FILE).read_text("utf-8")
-    manifest: dict[str, Any] = json.loads(text)
-    return manifest
-
-
-@functools.cache
-def _tools_by_name() -> Mapping[str, Mapping[str, Any]]:
-    return {tool["function"]["name"]: tool for tool in _manifest()["tools"]}
-
-
 def sogni_tools_version() -> str:
-    """Version of the hosted tool contract the definitions follow."""
-    return str(_manifest()["version"])
+    """Version of the hosted tool contract the plain-named tools follow."""
+    return plain_version()
+
+
+def _spec(name: object) -> ToolSpec:
+    spec = tool_spec(name)
+    if spec is None:
+        raise ValidationError(
+            f"{name!r} is not a Sogni tool", field="tool_name", allowed=_ALL_TOOL_NAMES
+        )
+    return spec
 
 
 def get_tool_definition(name: str) -> dict[str, Any]:
-    """A fresh copy of one tool definition (OpenAI ``{"type": "function", ...}`` shape)."""
-    try:
-        return copy.deepcopy(dict(_tools_by_name()[name]))
-    except KeyError:
-        raise ValidationError(
-            f"{name!r} is not a Sogni tool", field="tool_name", allowed=SOGNI_TOOL_NAMES
-        ) from None
+    """A fresh copy of one tool definition (OpenAI ``{"type": "function", ...}`` shape),
+    from either tool set."""
+    return _spec(name).fresh_definition()
 
 
-class _SogniToolCatalog:
-    """The six Sogni platform tool definitions, ready to pass as ``tools=``.
+class _Tool:
+    """A catalogue attribute: the definition of one tool, a fresh copy on every access."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, catalog: object, owner: type | None = None) -> dict[str, Any]:
+        return get_tool_definition(self.name)
+
+
+class _Catalog:
+    """A set of Sogni tool definitions, ready to pass as ``tools=``.
 
     Every access returns fresh copies, so changing one never affects later requests.
-    ``SogniTools.all`` lists all six; ``SogniTools.generate_image`` and friends return one.
+    ``all`` lists every definition; ``catalog["name"]`` or ``catalog.get("name")`` returns
+    one by name, as do the attributes named after the tools.
     """
 
-    __slots__ = ()
+    __slots__ = ("_label", "_names", "_version")
+
+    def __init__(self, label: str, names: Sequence[str], version: str) -> None:
+        self._label = label
+        self._names = tuple(names)
+        self._version = version
 
     @property
     def version(self) -> str:
         """Version of the hosted tool contract."""
-        return sogni_tools_version()
+        return self._version
 
     @property
     def names(self) -> tuple[str, ...]:
         """The tool names, in catalogue order."""
-        return SOGNI_TOOL_NAMES
+        return self._names
 
     @property
     def all(self) -> list[dict[str, Any]]:
-        """All six definitions."""
-        return [get_tool_definition(name) for name in SOGNI_TOOL_NAMES]
+        """Every definition of this set."""
+        return [get_tool_definition(name) for name in self._names]
 
-    @property
-    def generate_image(self) -> dict[str, Any]:
-        """``sogni_generate_image``."""
-        return get_tool_definition("sogni_generate_image")
+    def get(self, name: str) -> dict[str, Any]:
+        """The definition of the tool ``name`` of this set; :class:`ValidationError` if
+        the set has no such tool."""
+        if name not in self._names:
+            raise ValidationError(
+                f"{name!r} is not a tool of this set", field="tool_name", allowed=self._names
+            )
+        return get_tool_definition(name)
 
-    @property
-    def edit_image(self) -> dict[str, Any]:
-        """``sogni_edit_image``."""
-        return get_tool_definition("sogni_edit_image")
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        return self.get(name)
 
-    @property
-    def generate_video(self) -> dict[str, Any]:
-        """``sogni_generate_video``."""
-        return get_tool_definition("sogni_generate_video")
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
 
-    @property
-    def sound_to_video(self) -> dict[str, Any]:
-        """``sogni_sound_to_video``."""
-        return get_tool_definition("sogni_sound_to_video")
-
-    @property
-    def video_to_video(self) -> dict[str, Any]:
-        """``sogni_video_to_video``."""
-        return get_tool_definition("sogni_video_to_video")
-
-    @property
-    def generate_music(self) -> dict[str, Any]:
-        """``sogni_generate_music``."""
-        return get_tool_definition("sogni_generate_music")
-
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.all)
 
     def __len__(self) -> int:
-        return len(SOGNI_TOOL_NAMES)
+        return len(self._names)
 
     def __repr__(self) -> str:
-        return f"SogniTools(version={self.version!r}, names={list(SOGNI_TOOL_NAMES)!r})"
+        return f"{self._label}(version={self.version!r}, names={list(self._names)!r})"
 
 
-#: The Sogni platform tool definitions (see :class:`_SogniToolCatalog`).
-SogniTools = _SogniToolCatalog()
+class _OlderTools(_Catalog):
+    """The older ``sogni_*`` tool set (``SogniTools.older``)."""
+
+    __slots__ = ()
+
+    generate_image = _Tool("sogni_generate_image")
+    """``sogni_generate_image``."""
+    edit_image = _Tool("sogni_edit_image")
+    """``sogni_edit_image``."""
+    generate_video = _Tool("sogni_generate_video")
+    """``sogni_generate_video``."""
+    sound_to_video = _Tool("sogni_sound_to_video")
+    """``sogni_sound_to_video``."""
+    video_to_video = _Tool("sogni_video_to_video")
+    """``sogni_video_to_video``."""
+    generate_music = _Tool("sogni_generate_music")
+    """``sogni_generate_music``."""
+
+
+class _PlainTools(_Catalog):
+    """The plain-named hosted tools (``SogniTools``); ``older`` holds the ``sogni_*`` set,
+    ``direct`` the six tools a client runs itself as media projects."""
+
+    __slots__ = ()
+
+    generate_image = _Tool("generate_image")
+    """``generate_image`` (runs on the client as an image project)."""
+    edit_image = _Tool("edit_image")
+    """``edit_image`` (runs on the client as an image project)."""
+    generate_video = _Tool("generate_video")
+    """``generate_video`` (runs on the client as a video project)."""
+    sound_to_video = _Tool("sound_to_video")
+    """``sound_to_video`` (runs on the client as a video project)."""
+    video_to_video = _Tool("video_to_video")
+    """``video_to_video`` (runs on the client as a video project)."""
+    generate_music = _Tool("generate_music")
+    """``generate_music`` (runs on the client as an audio project)."""
+    generate_speech = _Tool("generate_speech")
+    """``generate_speech`` (hosted)."""
+    image_to_3d = _Tool("image_to_3d")
+    """``image_to_3d`` (hosted)."""
+    remove_background = _Tool("remove_background")
+    """``remove_background`` (hosted)."""
+    segment_image = _Tool("segment_image")
+    """``segment_image`` (hosted)."""
+    apply_style = _Tool("apply_style")
+    """``apply_style`` (hosted)."""
+    restore_photo = _Tool("restore_photo")
+    """``restore_photo`` (hosted)."""
+    refine_result = _Tool("refine_result")
+    """``refine_result`` (hosted)."""
+    change_angle = _Tool("change_angle")
+    """``change_angle`` (hosted)."""
+    animate_photo = _Tool("animate_photo")
+    """``animate_photo`` (hosted)."""
+    upscale_image = _Tool("upscale_image")
+    """``upscale_image`` (hosted)."""
+    upscale_video = _Tool("upscale_video")
+    """``upscale_video`` (hosted)."""
+    stitch_video = _Tool("stitch_video")
+    """``stitch_video`` (hosted)."""
+    orbit_video = _Tool("orbit_video")
+    """``orbit_video`` (hosted)."""
+    dance_montage = _Tool("dance_montage")
+    """``dance_montage`` (hosted)."""
+    extend_video = _Tool("extend_video")
+    """``extend_video`` (hosted)."""
+    replace_video_segment = _Tool("replace_video_segment")
+    """``replace_video_segment`` (hosted)."""
+    overlay_video = _Tool("overlay_video")
+    """``overlay_video`` (hosted)."""
+    add_subtitles = _Tool("add_subtitles")
+    """``add_subtitles`` (hosted)."""
+    enhance_prompt = _Tool("enhance_prompt")
+    """``enhance_prompt`` (hosted, text)."""
+    compose_lyrics = _Tool("compose_lyrics")
+    """``compose_lyrics`` (hosted, text)."""
+    compose_instrumental = _Tool("compose_instrumental")
+    """``compose_instrumental`` (hosted, text)."""
+    compose_script = _Tool("compose_script")
+    """``compose_script`` (hosted, text)."""
+    compose_workflow = _Tool("compose_workflow")
+    """``compose_workflow`` (hosted, text)."""
+    compose_workflow_template = _Tool("compose_workflow_template")
+    """``compose_workflow_template`` (hosted, text)."""
+
+    @property
+    def older(self) -> _OlderTools:
+        """The older ``sogni_*`` tools (six media tools that run on the client)."""
+        return _OLDER
+
+    @property
+    def direct(self) -> _Catalog:
+        """The six plain tools a client runs itself (``chat.tools.execute``)."""
+        return _DIRECT
+
+    def validate(self, tool_call: ToolCall | Mapping[str, Any]) -> None:
+        """Check a Sogni tool call (either set) against its tool's parameters; see
+        :func:`check_tool_call`."""
+        check_tool_call(tool_call)
+
+
+_OLDER = _OlderTools("SogniTools.older", SOGNI_TOOL_NAMES, older_version())
+_DIRECT = _Catalog(
+    "SogniTools.direct", [n for n in PLAIN_TOOL_NAMES if n in DIRECT_TOOL_NAMES], plain_version()
+)
+
+#: The Sogni tool definitions: the plain-named hosted tools, with ``SogniTools.older`` for
+#: the ``sogni_*`` set and ``SogniTools.direct`` for the six that run on the client.
+SogniTools = _PlainTools("SogniTools", PLAIN_TOOL_NAMES, plain_version())
 
 _MODEL_DESCRIPTIONS = {
     "sogni_generate_image": "Image model to use.",
@@ -197,14 +314,15 @@ _MODEL_DESCRIPTIONS = {
 
 
 def build_sogni_tools(available_models: Iterable[Any] | None = None) -> list[dict[str, Any]]:
-    """The six tool definitions, with ``model`` limited to what the network offers now.
+    """The six older ``sogni_*`` definitions, with ``model`` limited to what the network
+    offers now.
 
     ``available_models`` are the media models (mappings or objects with ``id`` and
     ``media``). Without any, the definitions are returned unchanged. A tool for which no
     suitable model is available keeps its original ``model`` property.
     """
     models = [AvailableModel.coerce(m) for m in available_models or ()]
-    tools = SogniTools.all
+    tools = _OLDER.all
     if not models:
         return tools
     images = [m.id for m in models if m.media == "image"]
@@ -245,8 +363,23 @@ def as_tool_call(tool_call: ToolCall | Mapping[str, Any]) -> ToolCall:
 
 
 def is_sogni_tool_call(tool_call: ToolCall | Mapping[str, Any]) -> bool:
-    """Whether the call is for a Sogni platform tool (its name starts with ``sogni_``)."""
-    return as_tool_call(tool_call).function.name.startswith("sogni_")
+    """Whether the call is for a Sogni tool of either set (``generate_image``,
+    ``apply_style``, ``sogni_generate_image`` ...)."""
+    return tool_spec(as_tool_call(tool_call).function.name) is not None
+
+
+def has_direct_dispatch(tool_call: ToolCall | Mapping[str, Any]) -> bool:
+    """Whether the client runs this Sogni tool call itself, as a media project."""
+    spec = tool_spec(as_tool_call(tool_call).function.name)
+    return spec is not None and spec.direct_dispatch
+
+
+def hosted_only_message(name: str) -> str:
+    """What to tell the model about a call to a tool only the network runs."""
+    return (
+        f"Tool '{name}' runs on the network only: execute it via chat.hosted.create() "
+        "(with sogni_tools), not chat.tools.execute()."
+    )
 
 
 def _reject_constant(name: str) -> Any:
@@ -266,110 +399,47 @@ def parse_tool_call_arguments(tool_call: ToolCall | Mapping[str, Any] | str) -> 
         return {}
 
 
-_TYPE_WORDS = {
-    "string": "a string",
-    "number": "a number",
-    "integer": "an integer",
-    "boolean": "true or false",
-    "array": "an array",
-    "object": "an object",
-    "null": "null",
-}
-
-
-def _matches(value: Any, kind: str) -> bool:
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "number":
-        return is_finite_number(value)
-    if kind == "integer":
-        return is_integral(value)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "array":
-        return isinstance(value, (list, tuple))
-    if kind == "object":
-        return isinstance(value, Mapping)
-    if kind == "null":
-        return value is None
-    return True
-
-
-def _type_list(kind: Any) -> list[str]:
-    if kind is None:
-        return []
-    return list(kind) if isinstance(kind, (list, tuple)) else [kind]
-
-
-def _type_words(kinds: list[str]) -> str:
-    return " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
-
-
-def _problems(tool_name: str, args: Any) -> list[tuple[str, str]]:
-    """(argument, message) for everything wrong with a tool call's arguments."""
-    if not isinstance(args, Mapping):
-        return [("arguments", "arguments must be a JSON object")]
-    tool = _tools_by_name().get(tool_name)
-    if tool is None:
-        return [("tool_name", f"{tool_name!r} is not a Sogni tool")]
-    schema = tool["function"]["parameters"]
-    properties: Mapping[str, Any] = schema.get("properties", {})
-    problems = [
-        (name, f'missing required argument "{name}"')
-        for name in schema.get("required", ())
-        if args.get(name) is None
-    ]
-    for name, value in args.items():
-        spec = properties.get(name)
-        if value is None or spec is None:
-            continue
-        kinds = _type_list(spec.get("type"))
-        if kinds and not any(_matches(value, kind) for kind in kinds):
-            problems.append((name, f'argument "{name}" must be {_type_words(kinds)}'))
-            continue
-        # The model list is advisory: unknown ids are resolved or rejected later.
-        if "enum" in spec and name != "model" and value not in spec["enum"]:
-            allowed = ", ".join(json.dumps(v) for v in spec["enum"])
-            problems.append((name, f'argument "{name}" must be one of {allowed}'))
-        if isinstance(value, (list, tuple)):
-            max_items = spec.get("maxItems")
-            if max_items is not None and len(value) > max_items:
-                problems.append(
-                    (name, f'argument "{name}" takes at most {max_items} items, got {len(value)}')
-                )
-            item_kinds = _type_list((spec.get("items") or {}).get("type"))
-            if item_kinds:
-                for index, item in enumerate(value):
-                    if not any(_matches(item, kind) for kind in item_kinds):
-                        problems.append(
-                            (name, f'argument "{name}[{index}]" must be {_type_words(item_kinds)}')
-                        )
-    return problems
-
-
 def validate_tool_arguments(tool_name: str, args: Any) -> list[str]:
     """Everything wrong with a Sogni tool call's arguments, one message per problem.
 
-    Checks that arguments form an object, required arguments are present (not null),
-    types match the schema, enum values are respected (except ``model``, which may be a
-    selector or any model id), array items have the right type and arrays respect
-    ``maxItems``. Unknown arguments are ignored. An empty list means the call is valid.
+    Checks, against the tool's parameters (either set): arguments form an object, required
+    arguments are present (not null; for the plain tools not ``""`` or ``[]`` either),
+    types, ``const``, enums (``model`` is free, except for ``generate_music``: it may be a
+    selector or any model id), number bounds, string lengths, item counts and item types,
+    nested objects. Unknown arguments are ignored. An empty list means the call is valid.
     """
-    return [message for _, message in _problems(tool_name, args)]
+    spec = tool_spec(tool_name)
+    if spec is None:
+        return [f"{tool_name!r} is not a Sogni tool"]
+    return [problem.message for problem in argument_problems(spec, args)]
 
 
-def _raise_if_invalid(tool_name: str, args: Any) -> None:
-    problems = _problems(tool_name, args)
+def check_tool_arguments(tool_name: str, args: Any) -> None:
+    """Raise :class:`ValidationError` for the first thing wrong with the arguments of a
+    call to ``tool_name`` (its message lists them all; ``field`` names the argument and
+    ``allowed`` what it accepts)."""
+    spec = _spec(tool_name)
+    problems = argument_problems(spec, args)
     if problems:
+        first = problems[0]
         raise ValidationError(
-            f"invalid {tool_name} arguments: " + "; ".join(m for _, m in problems),
-            field=problems[0][0],
+            f"invalid {tool_name} arguments: " + "; ".join(p.message for p in problems),
+            field=first.argument,
+            allowed=first.allowed,
         )
 
 
+def check_tool_call(tool_call: ToolCall | Mapping[str, Any]) -> None:
+    """Check a Sogni tool call (either set) against its tool's parameters, before anything
+    is sent; raises :class:`ValidationError` (see :func:`check_tool_arguments`)."""
+    call = as_tool_call(tool_call)
+    check_tool_arguments(call.function.name, parse_tool_call_arguments(call))
+
+
 def check_tool_batch(tool_calls: Sequence[ToolCall | Mapping[str, Any]]) -> None:
-    """Refuse a model turn that asks for more Sogni tool calls than may run at once."""
-    count = sum(1 for call in tool_calls if is_sogni_tool_call(call))
+    """Refuse a model turn that asks for more client-run Sogni tool calls than may run at
+    once (hosted-only calls do not count: they only produce an error result)."""
+    count = sum(1 for call in tool_calls if has_direct_dispatch(call))
     if count > MAX_SOGNI_TOOL_CALLS_PER_ROUND:
         raise ValidationError(
             f"the model asked for {count} Sogni tool calls in one turn; "
@@ -447,21 +517,76 @@ def _edit_inputs(args: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return inputs
 
 
-def _precheck(tool_name: str, args: Mapping[str, Any]) -> None:
-    """Input checks that come before model selection."""
-    if tool_name == "sogni_edit_image" and not _edit_inputs(args):
+@attrs.frozen
+class _Call:
+    """A client-run tool call as the older tool it runs as."""
+
+    tool: str  # the name the model called
+    older: str  # the older sogni_* tool whose rules apply
+    names: Mapping[str, str] = attrs.field(factory=dict)  # older argument -> caller's name
+
+    def arg(self, older_argument: str) -> str:
+        """The caller's name for an argument of the older tool."""
+        return self.names.get(older_argument, older_argument)
+
+
+# Arguments of the plain tools that point at media by index; they need the network's
+# media context, which only a hosted execution has.
+_INDEXED_MEDIA = ("referenceImageIndices", "referenceVideoIndices", "referenceAudioIndices")
+
+
+def _as_older(tool_name: str, args: Mapping[str, Any]) -> tuple[_Call, dict[str, Any]]:
+    """The call as its older tool and the arguments renamed for it (the manifest's names
+    win over older spellings given alongside them)."""
+    spec = tool_spec(tool_name)
+    if spec is None:
         raise ValidationError(
-            "sogni_edit_image needs source_image_url or reference_image_urls",
+            f"{tool_name!r} is not a Sogni tool", field="tool_name", allowed=_ALL_TOOL_NAMES
+        )
+    if not spec.direct_dispatch:
+        raise ValidationError(
+            hosted_only_message(tool_name), field="tool_name", allowed=DIRECT_TOOL_NAMES
+        )
+    if spec.older or spec.twin is None:
+        return _Call(spec.name, spec.name), dict(args)
+    older = {key: value for key, value in args.items() if key not in spec.renames}
+    for plain, name in spec.renames.items():
+        if args.get(plain) is not None:
+            older[name] = args[plain]
+    names = {name: plain for plain, name in spec.renames.items()}
+    return _Call(spec.name, spec.twin, names), older
+
+
+def _precheck(call: _Call, args: Mapping[str, Any], given: Mapping[str, Any]) -> None:
+    """Input checks that come before model selection (``given``: the caller's arguments)."""
+    indexed = [name for name in _INDEXED_MEDIA if given.get(name)]
+    if call.tool != call.older and indexed:
+        raise ValidationError(
+            f"{call.tool} with {indexed[0]} needs the network's media context: run it via "
+            "chat.hosted.create(), or pass the media inline (reference_image_url)",
+            field=indexed[0],
+        )
+    mode = given.get(call.arg("control_mode"))
+    if (
+        call.older == "sogni_video_to_video"
+        and mode is not None
+        and (mode not in VIDEO_CONTROL_MODES)
+    ):
+        raise ValidationError(
+            f"{call.tool} {call.arg('control_mode')} {mode!r} runs on the network only; "
+            "use chat.hosted.create()",
+            field=call.arg("control_mode"),
+            allowed=VIDEO_CONTROL_MODES,
+        )
+    if call.older == "sogni_edit_image" and not _edit_inputs(args):
+        raise ValidationError(
+            f"{call.tool} needs source_image_url or reference_image_urls",
             field="source_image_url",
         )
-    if tool_name == "sogni_sound_to_video" and not _non_blank(args.get("reference_audio_url")):
-        raise ValidationError(
-            "sogni_sound_to_video needs reference_audio_url", field="reference_audio_url"
-        )
-    if tool_name == "sogni_video_to_video" and not _non_blank(args.get("reference_video_url")):
-        raise ValidationError(
-            "sogni_video_to_video needs reference_video_url", field="reference_video_url"
-        )
+    if call.older == "sogni_sound_to_video" and not _non_blank(args.get("reference_audio_url")):
+        raise ValidationError(f"{call.tool} needs reference_audio_url", field="reference_audio_url")
+    if call.older == "sogni_video_to_video" and not _non_blank(args.get("reference_video_url")):
+        raise ValidationError(f"{call.tool} needs reference_video_url", field="reference_video_url")
 
 
 def tool_call_to_project_params(
@@ -479,14 +604,33 @@ def tool_call_to_project_params(
     chosen (:func:`select_backbone_model`). Inline media arguments are decoded to bytes
     (images up to 20 MiB, audio 50 MiB, video 100 MiB; the MIME type must match the data).
     ``number_of_media`` is the fallback when the call sets no ``number_of_variations``.
-    Raises :class:`ValidationError` for unusable inputs.
+    A plain-named tool (``generate_image`` ...) gets the parameters of its older twin,
+    its arguments renamed as the manifest says. Raises :class:`ValidationError` for
+    unusable inputs, and for a tool only the network runs.
     """
-    _precheck(tool_name, args)
-    media = TOOL_MEDIA.get(tool_name)
-    if media is None:
-        raise ValidationError(
-            f"{tool_name!r} is not a Sogni tool", field="tool_name", allowed=SOGNI_TOOL_NAMES
-        )
+    call, older_args = _as_older(tool_name, args)
+    _precheck(call, older_args, args)
+    return _project_params(
+        call,
+        older_args,
+        model_id,
+        token_type=token_type,
+        network=network,
+        number_of_media=number_of_media,
+    )
+
+
+def _project_params(
+    call: _Call,
+    args: Mapping[str, Any],
+    model_id: str,
+    *,
+    token_type: str | None,
+    network: str | None,
+    number_of_media: int | None,
+) -> dict[str, Any]:
+    tool_name = call.older
+    media = TOOL_MEDIA[tool_name]
     params: dict[str, Any] = {
         "type": media,
         "modelId": model_id,
@@ -557,9 +701,9 @@ def tool_call_to_project_params(
         if animate and not _non_blank(args.get("reference_image_url")):
             if args.get("control_mode") is None:
                 raise ValidationError(
-                    "sogni_video_to_video needs a control_mode, or a reference_image_url for "
-                    "the default animate-move mode",
-                    field="control_mode",
+                    f"{call.tool} needs a {call.arg('control_mode')}, or a reference_image_url "
+                    "for the default animate-move mode",
+                    field=call.arg("control_mode"),
                     allowed=VIDEO_CONTROL_MODES,
                 )
             raise ValidationError(f"{mode} needs reference_image_url", field="reference_image_url")
@@ -641,27 +785,31 @@ def plan_tool_call(
 ) -> ToolPlan:
     """Check a Sogni tool call, choose its model and build its project parameters.
 
-    Raises :class:`ValidationError` for bad arguments or inputs and :class:`SogniError`
-    when no suitable model is available; the caller turns either into
-    :func:`tool_error_result`.
+    Either tool set works; a plain-named tool runs as its older twin. Raises
+    :class:`ValidationError` for bad arguments or inputs, or a tool only the network runs,
+    and :class:`SogniError` when no suitable model is available; the caller turns either
+    into :func:`tool_error_result`.
     """
     call = as_tool_call(tool_call)
     name = call.function.name
-    if not name.startswith("sogni_"):
-        raise ValidationError(f"{name!r} is not a Sogni tool call", field="tool_call")
-    args = parse_tool_call_arguments(call)
-    _raise_if_invalid(name, args)
-    _precheck(name, args)
-    model_id = select_backbone_model(name, args, available_models)
-    params = tool_call_to_project_params(
-        name,
+    if tool_spec(name) is None:
+        raise ValidationError(
+            f"{name!r} is not a Sogni tool call", field="tool_call", allowed=_ALL_TOOL_NAMES
+        )
+    given = parse_tool_call_arguments(call)
+    check_tool_arguments(name, given)
+    older, args = _as_older(name, given)
+    _precheck(older, args, given)
+    model_id = select_backbone_model(older.older, args, available_models)
+    params = _project_params(
+        older,
         args,
         model_id,
         token_type=token_type,
         network=network,
         number_of_media=number_of_media,
     )
-    return ToolPlan(call, TOOL_MEDIA[name], model_id, str(args["prompt"]), params)
+    return ToolPlan(call, TOOL_MEDIA[older.older], model_id, str(args["prompt"]), params)
 
 
 # -- results --------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ from sogni.core.chat.tools import (
     as_tool_call,
     build_sogni_tools,
     check_tool_batch,
+    has_direct_dispatch,
+    hosted_only_message,
     is_sogni_tool_call,
     parse_tool_call_arguments,
     plan_tool_call,
@@ -262,7 +264,8 @@ def _tool_loop(
 
 
 def tool_definitions(ctx: CoreContext, timeout: float = MODELS_WAIT) -> Plan[list[dict[str, Any]]]:
-    """The six Sogni tool definitions, with ``model`` limited to the models available now."""
+    """The six older Sogni tool definitions, with ``model`` limited to the models
+    available now."""
     models = yield WaitForModels(timeout)
     return build_sogni_tools(models)
 
@@ -284,10 +287,12 @@ def execute_tool(
 ) -> Plan[ToolResult]:
     """Run one Sogni tool call as a media project and report the outcome for the model.
 
-    Bad arguments, unusable inputs, a missing model, a failed project or a timeout all
-    become an error :class:`ToolResult` (``success=False``); the arguments are checked
-    before anything is created. A call that is not a Sogni tool raises
-    :class:`ValidationError`.
+    Both tool sets work; a plain-named tool that only the network runs (``apply_style``,
+    ``compose_script`` ...) gives an error result saying to use ``chat.hosted.create()``,
+    without any network I/O. Bad arguments, unusable inputs, a missing model, a failed
+    project or a timeout all become an error :class:`ToolResult` (``success=False``); the
+    arguments are checked before anything is created. A call that is not a Sogni tool
+    raises :class:`ValidationError`.
     """
     call = as_tool_call(tool_call)
     if not is_sogni_tool_call(call):
@@ -296,6 +301,8 @@ def execute_tool(
             "on_tool_call to execute_all",
             field="tool_call",
         )
+    if not has_direct_dispatch(call):  # answered without any I/O, as the network's client does
+        return tool_error_result(call, hosted_only_message(call.function.name))
     try:
         problems = validate_tool_arguments(call.function.name, parse_tool_call_arguments(call))
         if problems:
