@@ -336,7 +336,7 @@ def dep(**extra: Any) -> dict[str, Any]:
     [
         ([], "steps"),
         ("not a list", "steps"),
-        ([step("generate_image")], "steps[0].tool_name"),
+        ([step("make_coffee")], "steps[0].tool_name"),
         ([step(arguments=None)], "steps[0].arguments"),
         ([step(arguments={})], "steps[0].arguments.prompt"),
         ([step("sogni_sound_to_video")], "steps[0].arguments.reference_audio_url"),
@@ -372,11 +372,13 @@ def test_step_validation(steps: Any, field: str) -> None:
     assert info.value.field == field
 
 
-def test_unknown_tool_error_lists_the_six_tools() -> None:
+def test_unknown_tool_error_lists_every_step_tool() -> None:
     with pytest.raises(ValidationError) as info:
         wf.normalize_steps([step("sogni_make_coffee")])
     assert info.value.allowed == list(wf.HOSTED_TOOL_NAMES)
-    assert len(wf.HOSTED_TOOL_NAMES) == 6
+    # 30 plain-named tools, the 6 older sogni_* ones and 10 workflow-only tools.
+    assert len(wf.HOSTED_TOOL_NAMES) == 46
+    assert {"generate_image", "sogni_generate_image", "analyze_image"} <= set(wf.HOSTED_TOOL_NAMES)
 
 
 def test_required_argument_may_come_from_a_dependency() -> None:

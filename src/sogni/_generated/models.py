@@ -824,13 +824,16 @@ class HostedToolStep:
 
     Attributes:
         id: Step id, used by later steps' dependencies.
-        tool_name: The hosted tool to run.
-        arguments: Tool arguments, as the tool's schema names them (snake_case).
+        tool_name: The hosted tool to run: a plain-named tool (``generate_image``,
+            ``animate_photo`` ...), an older ``sogni_*`` one, or a workflow-only tool; the names
+            are those of ``sogni_hosted_tools.json`` and ``sogni_tools.json``.
+        arguments: Tool arguments, named as the tool's parameters name them (camelCase for
+            most plain tools, snake_case for the older ones).
         depends_on: Values bound from earlier steps or request media.
     """
 
     id: str | None = attrs.field(default=None, metadata={'wire': 'id', 'check': {'type': 'string', 'minLength': 1}})
-    tool_name: Literal['sogni_generate_image', 'sogni_edit_image', 'sogni_generate_video', 'sogni_sound_to_video', 'sogni_video_to_video', 'sogni_generate_music'] = attrs.field(metadata={'wire': 'toolName', 'check': {'type': 'string', 'enum': ['sogni_generate_image', 'sogni_edit_image', 'sogni_generate_video', 'sogni_sound_to_video', 'sogni_video_to_video', 'sogni_generate_music']}})
+    tool_name: str = attrs.field(metadata={'wire': 'toolName', 'check': {'type': 'string', 'minLength': 1}})
     arguments: dict[str, Any] = attrs.field(metadata={'wire': 'arguments', 'check': {'type': 'object'}})
     depends_on: list[StepDependency] | None = attrs.field(default=None, metadata={'wire': 'dependsOn', 'check': {'type': 'array'}})
 
@@ -843,7 +846,9 @@ class StepDependency:
         source_step_id: Id of an earlier step, or ``$input_media`` for the request's media
             references.
         target_argument: Argument of this step's tool that receives the value.
-        transform: How the artifact is passed: as a URL or as an inline data URI.
+        transform: How the artifact is passed: as a URL or an inline data URI, as a media
+            URL or index of a kind (for the plain tools' index arguments), as subtitle cues or
+            SRT, as overlay items, or as an asset reference.
         source_artifact_id: Pick the source artifact by id.
         source_artifact_index: Pick the source artifact (or media reference) by position.
         media_type: Only consider artifacts of this media type.
@@ -852,7 +857,7 @@ class StepDependency:
 
     source_step_id: str = attrs.field(metadata={'wire': 'sourceStepId', 'check': {'type': 'string', 'minLength': 1}})
     target_argument: str = attrs.field(metadata={'wire': 'targetArgument', 'check': {'type': 'string', 'minLength': 1}})
-    transform: Literal['artifact_url', 'artifact_data_uri'] = attrs.field(metadata={'wire': 'transform', 'check': {'type': 'string', 'enum': ['artifact_url', 'artifact_data_uri']}})
+    transform: Literal['artifact_url', 'artifact_data_uri', 'image_url', 'video_url', 'audio_url', 'image_index', 'video_index', 'audio_index', 'subtitle_cues', 'subtitle_srt', 'overlay_items', 'asset_ref'] = attrs.field(metadata={'wire': 'transform', 'check': {'type': 'string', 'enum': ['artifact_url', 'artifact_data_uri', 'image_url', 'video_url', 'audio_url', 'image_index', 'video_index', 'audio_index', 'subtitle_cues', 'subtitle_srt', 'overlay_items', 'asset_ref']}})
     source_artifact_id: str | None = attrs.field(default=None, metadata={'wire': 'sourceArtifactId', 'check': {'type': 'string'}})
     source_artifact_index: int | None = attrs.field(default=None, metadata={'wire': 'sourceArtifactIndex', 'check': {'type': 'integer', 'minimum': 0}})
     media_type: Literal['image', 'video', 'audio'] | None = attrs.field(default=None, metadata={'wire': 'mediaType', 'check': {'type': 'string', 'enum': ['image', 'video', 'audio']}})

@@ -20,6 +20,14 @@ from urllib.parse import quote
 
 import attrs
 
+from sogni._generated.models import StepDependency
+from sogni.core.chat.manifest import (
+    argument_problems,
+    older_tools,
+    plain_tools,
+    tool_spec,
+    workflow_step_tools,
+)
 from sogni.core.json_safe import check_json_safe
 from sogni.core.sse import TERMINAL_STATUSES
 from sogni.errors import ApiError, AuthenticationError, ValidationError
@@ -55,53 +63,43 @@ WORKFLOWS_PATH = "/v1/creative-agent/workflows"
 
 TOKEN_TYPES = ("sogni", "spark")
 BILLING_MODES = ("subscription", "tokens", "auto")
-DEPENDENCY_TRANSFORMS = ("artifact_url", "artifact_data_uri")
+DEPENDENCY_TRANSFORMS: tuple[str, ...] = tuple(
+    attrs.fields_dict(StepDependency)["transform"].metadata["check"]["enum"]
+)
+"""How a dependency passes an artifact on (from ``schemas/workflows.json``)."""
 MEDIA_TYPES = ("image", "video", "audio")
 INPUT_MEDIA = "$input_media"
 """The pseudo step id that binds one of the request's media references into a step."""
 
-HOSTED_TOOL_ARGUMENTS: Mapping[str, tuple[str, ...]] = {
-    "sogni_generate_image": (
-        "prompt", "negative_prompt", "width", "height", "model", "gpt_image_quality",
-        "output_format", "number_of_variations", "steps", "seed",
-    ),
-    "sogni_edit_image": (
-        "prompt", "source_image_url", "reference_image_urls", "negative_prompt", "width",
-        "height", "model", "gpt_image_quality", "output_format", "number_of_variations", "seed",
-    ),
-    "sogni_generate_video": (
-        "prompt", "expand_prompt", "negative_prompt", "reference_image_url",
-        "reference_image_end_url", "reference_image_urls", "reference_video_urls",
-        "reference_audio_urls", "reference_audio_identity_url", "audio_identity_strength",
-        "first_frame_strength", "last_frame_strength", "width", "height", "duration", "fps",
-        "generate_audio", "model", "number_of_variations", "seed",
-    ),
-    "sogni_sound_to_video": (
-        "prompt", "expand_prompt", "reference_audio_url", "reference_image_url",
-        "reference_image_urls", "reference_audio_urls", "reference_video_urls", "audio_start",
-        "duration", "generate_audio", "width", "height", "model", "number_of_variations", "seed",
-    ),
-    "sogni_video_to_video": (
-        "prompt", "expand_prompt", "reference_video_url", "negative_prompt", "control_mode",
-        "reference_image_url", "reference_image_urls", "reference_video_urls",
-        "reference_audio_urls", "reference_audio_identity_url", "audio_identity_strength",
-        "video_start", "duration", "generate_audio", "width", "height", "detailer_strength",
-        "model", "number_of_variations", "seed",
-    ),
-    "sogni_generate_music": (
-        "prompt", "lyrics", "language", "duration", "bpm", "keyscale", "timesignature",
-        "composer_mode", "prompt_strength", "creativity", "model", "output_format",
-        "number_of_variations", "seed",
-    ),
-}  # fmt: skip
-"""The hosted tools a step may run, with the arguments each accepts (tools version
-``2026-04-30.1``)."""
 
-HOSTED_TOOL_NAMES = tuple(HOSTED_TOOL_ARGUMENTS)
+def _step_tools() -> dict[str, tuple[str, ...] | None]:
+    tools: dict[str, tuple[str, ...] | None] = {}
+    for spec in (*plain_tools(), *older_tools()):
+        arguments = spec.arguments
+        twin = tool_spec(spec.twin) if not spec.older else None
+        if twin is not None:  # a client-run plain tool also reads its twin's inline media
+            arguments += tuple(a for a in twin.arguments if a not in spec.renames.values())
+        tools[spec.name] = tuple(dict.fromkeys(arguments))
+    tools.update(dict.fromkeys(workflow_step_tools()))
+    return tools
+
+
+_STEP_TOOLS = _step_tools()
+
+HOSTED_TOOL_ARGUMENTS: Mapping[str, tuple[str, ...]] = {
+    name: arguments for name, arguments in _STEP_TOOLS.items() if arguments is not None
+}
+"""The tools a step may run whose arguments are published, with the arguments each takes:
+the plain-named hosted tools and the older ``sogni_*`` ones (from the tool data). A plain
+tool that also runs on the client (``generate_image`` ...) takes its older twin's
+arguments too, under their older names (``source_image_url`` ...)."""
+
+HOSTED_TOOL_NAMES = tuple(_STEP_TOOLS)
+"""Every tool a step may name: those of :data:`HOSTED_TOOL_ARGUMENTS`, then the
+workflow-only tools (``analyze_image`` ...), whose arguments are not checked."""
 
 _REQUIRED_ARGUMENTS: Mapping[str, tuple[str, ...]] = {
-    "sogni_sound_to_video": ("prompt", "reference_audio_url"),
-    "sogni_video_to_video": ("prompt", "reference_video_url"),
+    spec.name: spec.required for spec in (*plain_tools(), *older_tools())
 }
 
 # snake_case spellings accepted for step and dependency keys; the wire uses camelCase.
@@ -283,8 +281,8 @@ def _normalize_dependency(
     _check_text(source, f"{field}.source_step_id")
     target = dep.get("targetArgument")
     _check_text(target, f"{field}.target_argument")
-    arguments = HOSTED_TOOL_ARGUMENTS[tool_name]
-    if target not in arguments:
+    arguments = HOSTED_TOOL_ARGUMENTS.get(tool_name)
+    if arguments is not None and target not in arguments:
         raise ValidationError(
             f"{field}.target_argument {target!r} is not an argument of {tool_name}",
             field=f"{field}.target_argument",
@@ -324,6 +322,31 @@ def _normalize_dependency(
     return dep
 
 
+def _check_step_arguments(
+    field: str, tool_name: str, arguments: Mapping[str, Any], bound: set[str]
+) -> None:
+    """Required arguments given or bound by a dependency; given values as the tool's
+    parameters allow (types, enums, bounds ...)."""
+    for name in _REQUIRED_ARGUMENTS.get(tool_name, ()):
+        if arguments.get(name) is None and name not in bound:
+            raise ValidationError(
+                f"{field}: {tool_name} needs the argument '{name}'",
+                field=f"{field}.arguments.{name}",
+            )
+    spec = tool_spec(tool_name)
+    if spec is None:
+        return  # a workflow-only tool: its arguments are not published
+    for problem in argument_problems(spec, arguments):
+        top = problem.argument.split(".", 1)[0].split("[", 1)[0]
+        if top in bound and problem.missing:
+            continue
+        raise ValidationError(
+            f"{field}: {tool_name} {problem.message}",
+            field=f"{field}.arguments.{problem.argument}",
+            allowed=problem.allowed,
+        )
+
+
 def normalize_steps(
     steps: object, *, media_references: Sequence[Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -332,10 +355,12 @@ def normalize_steps(
     Each step is a mapping ``{id?, toolName, arguments, dependsOn?}`` (``tool_name`` and
     ``depends_on`` are accepted too); each dependency ``{sourceStepId, targetArgument,
     transform, sourceArtifactId?, sourceArtifactIndex?, mediaType?, required?}`` (or the
-    snake_case spellings). Checked: tool names, unique step ids, arguments present, required
-    arguments given or bound by a dependency, dependency targets are arguments of the tool,
-    transforms and media types, and that every dependency comes from an earlier step or
-    from ``$input_media`` (which needs ``media_references``). Unknown keys pass through.
+    snake_case spellings). Checked: tool names (either tool set, or a workflow-only tool),
+    unique step ids, arguments present, required arguments given or bound by a dependency,
+    given argument values against the tool's parameters, dependency targets are arguments
+    of the tool, transforms and media types, and that every dependency comes from an
+    earlier step or from ``$input_media`` (which needs ``media_references``). Unknown keys
+    pass through.
     """
     if isinstance(steps, (str, bytes)) or not isinstance(steps, Sequence) or not steps:
         raise ValidationError("steps must be a non-empty list of steps", field="steps")
@@ -386,12 +411,7 @@ def normalize_steps(
                 for n, dep in enumerate(deps)
             ]
             bound = {dep["targetArgument"] for dep in step["dependsOn"]}
-        for name in _REQUIRED_ARGUMENTS.get(tool_name, ("prompt",)):
-            if arguments.get(name) is None and name not in bound:
-                raise ValidationError(
-                    f"{field}: {tool_name} needs the argument '{name}'",
-                    field=f"{field}.arguments.{name}",
-                )
+        _check_step_arguments(field, tool_name, arguments, bound)
         if step_id is not None:
             seen_ids.add(step_id)
         out.append(step)

@@ -16,8 +16,10 @@ from typing import Any
 
 import attrs
 
-from sogni.core.workflows import HOSTED_TOOL_ARGUMENTS
+from sogni.core.chat.manifest import tool_spec, workflow_step_tools
+from sogni.core.workflows import DEPENDENCY_TRANSFORMS, HOSTED_TOOL_ARGUMENTS, HOSTED_TOOL_NAMES
 
+from .glb import GLB_MIME, glb_data_uri
 from .media import MediaSpec
 
 __all__ = ["TERMINAL", "Workflow", "WorkflowEngine", "WorkflowError", "compile_workflow"]
@@ -26,20 +28,7 @@ JsonDict = dict[str, Any]
 
 TERMINAL = frozenset({"completed", "failed", "cancelled", "partial_failure"})
 
-_IMAGE_TOOLS = {"generate_image", "edit_image", "apply_style", "restore_photo", "refine_result",
-                "change_angle"}
-_VIDEO_TOOLS = {"generate_video", "animate_photo", "video_to_video", "sound_to_video",
-                "extend_video", "replace_video_segment", "overlay_video", "add_subtitles",
-                "stitch_video", "orbit_video", "dance_montage"}
-_AUDIO_TOOLS = {"generate_music"}
-_TEXT_TOOLS = {"analyze_image", "analyze_video", "extract_metadata", "ask_clarifying_question",
-               "finalize_response", "create_asset_manifest", "inspect_asset", "label_asset",
-               "map_assets_for_model", "validate_asset_references"}
-_PROMPTED = {"generate_image", "edit_image", "generate_video", "generate_music",
-             "sound_to_video", "video_to_video"}
-_TRANSFORMS = {"artifact_url", "artifact_data_uri", "image_url", "video_url", "audio_url",
-               "image_index", "video_index", "audio_index", "subtitle_cues", "subtitle_srt",
-               "overlay_items", "asset_ref"}
+_TRANSFORMS = frozenset(DEPENDENCY_TRANSFORMS)
 _INPUT_MEDIA = "$input_media"
 
 
@@ -55,10 +44,18 @@ def now_ms() -> int:
 def _tool_name(name: Any) -> str:
     if not isinstance(name, str):
         raise WorkflowError("every step needs a string toolName")
-    bare = name.removeprefix("sogni_")
-    if bare not in _IMAGE_TOOLS | _VIDEO_TOOLS | _AUDIO_TOOLS | _TEXT_TOOLS:
+    if name not in HOSTED_TOOL_NAMES:
         raise WorkflowError(f"unknown hosted tool {name!r}")
-    return bare
+    return name
+
+
+def tool_output(name: str) -> str:
+    """What a step tool produces: ``image``, ``video``, ``audio``, ``model`` (3D) or
+    ``text`` (an older ``sogni_*`` name produces what its plain twin does)."""
+    spec = tool_spec(name)
+    if spec is not None:
+        return spec.output
+    return workflow_step_tools().get(name, "text")
 
 
 def _check_dependencies(step_id: str, depends_on: Any, earlier: set[str],
@@ -85,20 +82,26 @@ def _check_dependencies(step_id: str, depends_on: Any, earlier: set[str],
     return checked
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
 def _check_arguments(step_id: str, tool: str, arguments: JsonDict,
                      deps: list[JsonDict]) -> None:
-    """The arguments of the six Sogni creative tools must be ones the tool takes, and the
-    required ones must be given or bound by a dependency."""
-    known = HOSTED_TOOL_ARGUMENTS.get("sogni_" + tool)
+    """The arguments of a tool with published parameters must be ones the tool takes, and
+    the required ones must be given (not blank) or bound by a dependency."""
+    known = HOSTED_TOOL_ARGUMENTS.get(tool)
     if known is None:
         return
     bound = {dep["targetArgument"] for dep in deps}
     unknown = sorted((set(arguments) | bound) - set(known))
     if unknown:
         raise WorkflowError(f"step {step_id}: {tool} does not take {', '.join(unknown)}")
-    required = {"sound_to_video": ("reference_audio_url",),
-                "video_to_video": ("reference_video_url",)}.get(tool, ())
-    missing = [name for name in required if arguments.get(name) is None and name not in bound]
+    spec = tool_spec(tool)
+    required = spec.required if spec is not None else ()
+    missing = [name for name in required if _blank(arguments.get(name)) and name not in bound]
+    if missing == ["prompt"]:
+        raise WorkflowError(f"step {step_id}: {tool} needs a non-empty prompt")
     if missing:
         raise WorkflowError(f"step {step_id}: {tool} needs {', '.join(missing)}")
 
@@ -144,13 +147,10 @@ def compile_workflow(body: JsonDict) -> tuple[str, str, list[JsonDict]]:
         arguments = raw.get("arguments", {})
         if not isinstance(arguments, dict):
             raise WorkflowError(f"step {step_id}: arguments must be an object")
-        if tool in _PROMPTED and not (isinstance(arguments.get("prompt"), str)
-                                      and arguments["prompt"].strip()):
-            raise WorkflowError(f"step {step_id}: {tool} needs a non-empty prompt")
         deps = _check_dependencies(step_id, raw.get("dependsOn"), seen, media_count)
         _check_arguments(step_id, tool, arguments, deps)
-        steps.append({"id": step_id, "toolName": tool, "arguments": dict(arguments),
-                      "dependsOn": deps})
+        steps.append({"id": step_id, "toolName": tool.removeprefix("sogni_"),
+                      "arguments": dict(arguments), "dependsOn": deps})
         seen.add(step_id)
     return kind, str(source.get("title") or "Hosted tool sequence"), steps
 
@@ -219,12 +219,16 @@ def _artifact_for(step: JsonDict, seed: int,
         return float(value) if isinstance(value, (int, float)) and value > 0 else default
 
     artifact: JsonDict = {"id": f"{step['id']}-1", "stepId": step["id"]}
-    if tool in _IMAGE_TOOLS:
+    output = tool_output(tool)
+    if output == "model":
+        return {**artifact, "type": "model", "mediaType": "model", "mimeType": GLB_MIME,
+                "url": glb_data_uri(prompt)}
+    if output == "image":
         spec = MediaSpec(media="image", fmt="png", seed=seed, prompt=prompt,
                          width=int(number("width", 1024)), height=int(number("height", 1024)))
         artifact.update(type="image", mediaType="image", mimeType="image/png",
                         width=spec.width, height=spec.height)
-    elif tool in _VIDEO_TOOLS:
+    elif output == "video":
         fps = int(number("fps", 16))
         duration = number("duration", 5)
         spec = MediaSpec(media="video", fmt="mp4", seed=seed, prompt=prompt,
@@ -232,7 +236,7 @@ def _artifact_for(step: JsonDict, seed: int,
                          fps=fps, frames=int(duration * fps) + 1, duration=duration)
         artifact.update(type="video", mediaType="video", mimeType="video/mp4",
                         width=spec.width, height=spec.height, duration=duration)
-    elif tool in _AUDIO_TOOLS:
+    elif output == "audio":
         spec = MediaSpec(media="audio", fmt="mp3", seed=seed, prompt=prompt,
                          duration=number("duration", 30))
         artifact.update(type="audio", mediaType="audio", mimeType="audio/mpeg",

@@ -176,12 +176,14 @@ class ArgumentProblem:
     """One thing wrong with a tool call's arguments.
 
     ``argument`` is the path of the bad value (``width``, ``overlays[0].kind``), ``allowed``
-    the accepted values or a description of them, when that is known.
+    the accepted values or a description of them, when that is known; ``missing`` marks a
+    required argument that was not given.
     """
 
     argument: str
     message: str
     allowed: Sequence[Any] | str | None = None
+    missing: bool = False  # a required argument that was not given
 
 
 _TYPE_WORDS = {
@@ -259,7 +261,9 @@ def _check_object(
     for name in schema.get("required") or ():
         if _missing(value.get(name), rules):
             out.append(
-                ArgumentProblem(f"{prefix}{name}", f'missing required argument "{prefix}{name}"')
+                ArgumentProblem(
+                    f"{prefix}{name}", f'missing required argument "{prefix}{name}"', missing=True
+                )
             )
     for name, item in value.items():
         spec = properties.get(name)
