@@ -5,6 +5,10 @@ a streamed job also buffers chunks for its stream view and calls the view's ``wa
 (set by ``ChatStream`` / ``AsyncChatStream``) after each one — a cheap, per-job wake-up,
 so streaming never disturbs other waiters. Whole-answer waits are woken through the hub's
 watchers only when a job ends.
+
+The table also emits the ``client.chat.on`` events of the client's jobs (chunks, states,
+answers, failures) and of the LLM model list, each before the waiters are woken, outside
+every lock.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from sogni._chat_local import CHAT_EVENT_NAMES, ChatErrorEvent
+from sogni._events import EventEmitter
 from sogni._hub import Hub
 from sogni.core.chat.model_info import parse_llm_models
 from sogni.core.chat.results import ChatChunk, ChatCompletion, ChatJobState, ToolCall
@@ -88,13 +94,16 @@ class ChatJobEntry:
         """The request went out: a dropped connection now fails the job."""
         self.armed = True
 
-    def fail(self, error: SogniError) -> None:
-        """Fail the job for a local reason; no-op once it finished."""
+    def fail(self, error: SogniError, *, announce: bool = True) -> None:
+        """Fail the job for a local reason; no-op once it finished. ``announce=False``
+        keeps it out of the ``error`` events (the user closed the stream or the client)."""
         with self.lock:
             if self.assembler.done:
                 return
             self.failure = error
             self.assembler.fail(ChatJobError(error.message, job_id=self.job_id))
+        if announce:
+            self._table._announce_failure(self, error, code=None)
         self._table._finished(self)
 
     def outcome(self) -> ChatCompletion:
@@ -129,6 +138,8 @@ class ChatJobTable:
         self._pending = pending
         self._jobs: dict[str, ChatJobEntry] = {}
         self._lock = threading.Lock()
+        #: ``client.chat.on`` callbacks.
+        self.events = EventEmitter(names=CHAT_EVENT_NAMES)
         self._handlers: dict[str, Callable[[Any], None]] = {
             "jobTokens": self._on_tokens,
             "llmJobResult": self._on_result,
@@ -166,7 +177,7 @@ class ChatJobTable:
         with self._lock:
             jobs = list(self._jobs.values())
         for job in jobs:
-            job.fail(error)
+            job.fail(error, announce=False)
 
     def watch_project(self, state: ProjectState) -> None:
         """Wake waiting plans on each event of ``state`` (Sogni tool projects)."""
@@ -187,25 +198,33 @@ class ChatJobTable:
             return
         with job.lock:
             chunk = job.assembler.feed_tokens(payload)
-            if chunk is None or not job.streaming:
-                return
-            job.chunks.append(chunk)
+            if chunk is not None and job.streaming:
+                job.chunks.append(chunk)
+        if chunk is None:
+            return
+        self.events.emit("token", chunk)
         wake = job.wake
-        if wake is not None:
+        if job.streaming and wake is not None:
             wake()
 
     def _on_result(self, payload: Mapping[str, Any]) -> None:
         job = self._jobs.get(payload.get("jobID"))  # type: ignore[arg-type]
         if job is not None:
             with job.lock:
+                was_done = job.assembler.done
                 job.assembler.feed_result(payload)
+                result = None if was_done else job.assembler.result
+            if result is not None:
+                self.events.emit("completed", result)
             self._finished(job)
 
     def _on_error(self, payload: Mapping[str, Any]) -> None:
         job = self._jobs.get(payload.get("jobID"))  # type: ignore[arg-type]
         if job is not None:
             with job.lock:
-                job.assembler.feed_error(payload)
+                error = job.assembler.feed_error(payload)
+            if error is not None:
+                self._announce_failure(job, error, code=error.code)
             self._finished(job)
 
     def _on_state(self, payload: Mapping[str, Any]) -> None:
@@ -215,10 +234,26 @@ class ChatJobTable:
                 event = job.assembler.feed_state(payload)
                 if event is not None:
                     job.state = event
+            if event is not None:
+                self.events.emit("job_state", event)
 
     def _on_models(self, payload: Mapping[str, Any]) -> None:
-        self._ctx.chat.models = parse_llm_models(payload)
+        models = parse_llm_models(payload)
+        self._ctx.chat.models = models
+        self.events.emit("models_updated", dict(models))
         self._hub.notify_watchers()
+
+    def _announce_failure(
+        self, job: ChatJobEntry, error: SogniError, *, code: str | int | None
+    ) -> None:
+        event = ChatErrorEvent(
+            job_id=job.job_id,
+            message=error.message,
+            code=code,
+            worker_name=job.assembler.worker_name,
+            error=error,
+        )
+        self.events.emit("error", event)
 
     def _finished(self, job: ChatJobEntry) -> None:
         with self._lock:
@@ -340,5 +375,5 @@ class ChatStreamView:
             raise error
 
     def _detach(self) -> None:
-        self._job.fail(ChatJobError("the stream was closed", job_id=self.job_id))
+        self._job.fail(ChatJobError("the stream was closed", job_id=self.job_id), announce=False)
         self._client._ctx.chat.jobs.close(self.job_id)

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
 from sogni.core.chat.request import read_tools
 from sogni.core.chat.results import ChatMessageInput
+from sogni import _chat_local as chat_local
+from sogni._chat_local import ChatEvent
 from collections.abc import Mapping, Sequence
 from sogni.core.model_options import ModelOptions
 from sogni.core.video import VideoAssetConfig
@@ -715,6 +717,31 @@ class AsyncChat:
         see ``wait_for_models``).
         """
         return self._client._ctx.chat.models
+
+    def on(
+        self,
+        event: ChatEvent,
+        callback: Callable[[Any], Any],
+    ) -> Callable[[], None]:
+        """Call ``callback`` for the events of every chat job of this client, or for every
+        announcement of the network's LLM models; returns a function that removes it. Callbacks
+        run where the client's other callbacks run: a background thread (sync client) or the
+        event loop, where ``async def`` callbacks are awaited (async client). Never awaited
+        itself.
+
+        Args:
+            event: ``token`` (each chunk of an answer, streamed or not: a ``ChatChunk``),
+                ``job_state`` (``pending``, ``queued``, ``assigned``, ``jobStarted``: a
+                ``ChatJobState``), ``completed`` (the whole answer: a ``ChatCompletion``),
+                ``error`` (a job failed: a ``ChatErrorEvent``) or ``models_updated`` (the
+                network's LLM models: a ``dict`` of id to ``LLMModelInfo``); ``jobState`` and
+                ``modelsUpdated`` are accepted too.
+            callback: Called with the event's value.
+
+        Raises:
+            ValidationError: unknown event, or ``callback`` is not callable.
+        """
+        return chat_local.on(self._client, event, callback)
 
     async def wait_for_models(
         self,
