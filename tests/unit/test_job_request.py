@@ -875,10 +875,12 @@ def test_video_control_net_and_detailer() -> None:
     )
 
 
-def test_video_type_needs_a_video_model_id() -> None:
+def test_a_video_model_the_table_does_not_know_gets_the_generic_video_rules() -> None:
     odd = options("flux-video-ish", "video")
-    error = invalid(video(odd), odd)
-    assert error.field == "model_id" and "video models" in str(error)
+    frame = build(video(odd, duration=2, fps=30), odd)["keyFrames"][0]
+    assert frame["modelID"] == "flux-video-ish"
+    assert frame["frames"] == 61  # duration * fps + 1
+    assert frame["fps"] == 30
 
 
 # -- audio ------------------------------------------------------------------------------------

@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import pytest
 
+from sogni._generated.families import WORKFLOW_ASSETS as VIDEO_WORKFLOW_ASSETS
+from sogni.core.families import rules_for
+from sogni.core.js import js_round
 from sogni.core.video import (
-    VIDEO_WORKFLOW_ASSETS,
     calculate_video_frames,
-    is_comfy_image_model,
-    is_comfy_model,
     is_video_model,
-    js_round,
     max_context_images,
     max_custom_size,
     video_asset_config,
@@ -104,15 +103,14 @@ def test_is_video_model_by_prefix() -> None:
         assert not is_video_model(model_id)
 
 
-def test_comfy_prefixes() -> None:
-    assert is_comfy_image_model("z_image_turbo_bf16")
-    assert is_comfy_image_model("qwen_image_edit_2511_fp8")
-    assert is_comfy_image_model("flux2_dev_fp8")
-    assert not is_comfy_image_model("flux1-schnell-fp8")
-    assert not is_comfy_image_model(WAN_T2V)
-    assert is_comfy_model(WAN_T2V)
-    assert is_comfy_model("ace_step_1.5_turbo")
-    assert not is_comfy_model("coreml-cyberrealistic_v70_768")
+def test_comfy_families() -> None:
+    for model_id in ("z_image_turbo_bf16", "qwen_image_edit_2511_fp8", "flux2_dev_fp8", WAN_T2V,
+                     "ace_step_1.5_turbo", "krea2_turbo_fp8_scaled"):
+        assert rules_for(model_id).comfy is True, model_id
+    for model_id in ("gpt-image-2", "sam3_image_segment_bf16", "flux1-dev-kontext_fp8_scaled"):
+        assert rules_for(model_id).comfy is False, model_id
+    # Unknown image models: the tier's type decides.
+    assert rules_for("coreml-cyberrealistic_v70_768").comfy is None
 
 
 def test_asset_table_rows() -> None:
@@ -128,6 +126,10 @@ def test_asset_table_rows() -> None:
     assert VIDEO_WORKFLOW_ASSETS["t2v"]["reference_audio_identity"] == "optional"
     assert VIDEO_WORKFLOW_ASSETS["a2v"]["reference_image"] == "forbidden"
     assert set(VIDEO_WORKFLOW_ASSETS) == {
+        "upscale",
+        "flf2v",
+        "flfa2v",
+        "r2v",
         "t2v",
         "i2v",
         "s2v",

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import attrs
 
+from collections.abc import Mapping
 from sogni._assets import AssetInput
 
 __all__ = [
@@ -290,8 +291,26 @@ class ImageProjectParams:
         control_net: ControlNet: a :class:`ControlNet` or a mapping with the same keys.
         context_images: Reference images for editing (GPT Image 2: 16, Flux.2: 6, Qwen Image
             Edit: 3, Flux Kontext: 2). Each an asset.
-        gpt_image_quality: GPT Image quality (``medium`` by default).
-        gpt_image_background: GPT Image background.
+        gpt_image_quality: GPT Image quality (``medium`` by default; ``xhigh`` and ``max``
+            on GPT Image 2.5).
+        gpt_image_background: GPT Image background (``transparent`` on GPT Image 2.5, with
+            PNG or WebP output).
+        gpt_image_output_compression: GPT Image JPEG/WebP compression (0–100).
+        sam3_prompt: SAM 3 segmentation only (required there): what to segment, as
+            ``points`` (``{'x', 'y', 'label'}``, 0–1), ``boxes`` (``{'x0', 'y0', 'x1', 'y1'}``,
+            0–1) and/or ``text``, with optional ``threshold``, ``multimask``, ``apply_mask`` and
+            ``max_instances``.
+        apply_mask: BiRefNet background removal only: return the cut-out (the mask as the
+            source's alpha channel) instead of the bare mask.
+        left_view_image: Pixal3D multi-view only: the subject seen from its left. Asset: a
+            file path, bytes, or a binary file object; ``True`` when already uploaded.
+        back_view_image: Pixal3D multi-view only: the subject seen from its back. Asset: a
+            file path, bytes, or a binary file object; ``True`` when already uploaded.
+        right_view_image: Pixal3D multi-view only: the subject seen from its right. Asset: a
+            file path, bytes, or a binary file object; ``True`` when already uploaded.
+        extra_params: Fields this SDK does not know yet, sent verbatim in the request's key
+            frame (camelCase, JSON values). A field the SDK has a keyword for is refused, naming
+            the keyword.
     """
 
     type: Literal['image'] | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'const': 'image'}})
@@ -320,8 +339,15 @@ class ImageProjectParams:
     starting_image_strength: float | None = attrs.field(default=None, metadata={'wire': 'startingImageStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
     control_net: ControlNet | dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'controlNet'})
     context_images: list[AssetInput] | None = attrs.field(default=None, metadata={'wire': 'contextImages', 'check': {'type': 'array', 'asset': True}})
-    gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd'] | None = attrs.field(default=None, metadata={'wire': 'gptImageQuality', 'check': {'type': 'string', 'enum': ['low', 'medium', 'high', 'auto', 'standard', 'hd']}})
-    gpt_image_background: Literal['opaque', 'auto'] | None = attrs.field(default=None, metadata={'wire': 'gptImageBackground', 'check': {'type': 'string', 'enum': ['opaque', 'auto']}})
+    gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd', 'xhigh', 'max'] | None = attrs.field(default=None, metadata={'wire': 'gptImageQuality', 'check': {'type': 'string', 'enum': ['low', 'medium', 'high', 'auto', 'standard', 'hd', 'xhigh', 'max']}})
+    gpt_image_background: Literal['opaque', 'auto', 'transparent'] | None = attrs.field(default=None, metadata={'wire': 'gptImageBackground', 'check': {'type': 'string', 'enum': ['opaque', 'auto', 'transparent']}})
+    gpt_image_output_compression: int | None = attrs.field(default=None, metadata={'wire': 'gptImageOutputCompression', 'check': {'type': 'integer', 'minimum': 0, 'maximum': 100}})
+    sam3_prompt: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'sam3Prompt', 'check': {'type': 'object'}})
+    apply_mask: bool | None = attrs.field(default=None, metadata={'wire': 'applyMask', 'check': {'type': 'boolean'}})
+    left_view_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'leftViewImage', 'check': {'asset': True}})
+    back_view_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'backViewImage', 'check': {'asset': True}})
+    right_view_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'rightViewImage', 'check': {'asset': True}})
+    extra_params: Mapping[str, Any] | None = attrs.field(default=None, metadata={'wire': 'extraParams', 'check': {'type': 'object'}})
 
 
 @attrs.frozen(kw_only=True)
@@ -384,6 +410,22 @@ class VideoProjectParams:
         sam2_coordinates: Animate-replace only: points on the subject, as ``(x, y)`` or
             ``{'x': ..., 'y': ...}`` (0–1 or pixels).
         trim_end_frame: Drop the last frame (for seamless stitching).
+        upscale_resolution: Video upscalers (FlashVSR) only: the output's short side, 1080
+            or 1440.
+        detail_preference: Video upscalers only: ``stable`` (default) or ``sharper`` detail.
+        processing_speed: Video upscalers only: ``stable`` (default) or ``faster``
+            processing.
+        seedance_task_type: Seedance 2.5 only: what loose references are for: ``reference``,
+            ``edit`` or ``extend`` (edit and extend need a reference video).
+        return_last_frame: Seedance 2.5 only: also return the clip's last frame.
+        prompt_extend: Wan 3 only: let the network expand the prompt.
+        watermark: Wan 3 only: add the vendor watermark.
+        ratio: Wan 3 only: the aspect ratio (``adaptive`` follows the inputs).
+        reference_file_url: Wan 3 only: an HTTPS URL of a document to draw on.
+        reference_link_url: Wan 3 only: an HTTPS URL of a web page to draw on.
+        extra_params: Fields this SDK does not know yet, sent verbatim in the request's key
+            frame (camelCase, JSON values). A field the SDK has a keyword for is refused, naming
+            the keyword.
     """
 
     type: Literal['video'] | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'const': 'video'}})
@@ -430,6 +472,17 @@ class VideoProjectParams:
     last_frame_strength: float | None = attrs.field(default=None, metadata={'wire': 'lastFrameStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
     sam2_coordinates: list[tuple[float, float]] | list[dict[str, float]] | None = attrs.field(default=None, metadata={'wire': 'sam2Coordinates', 'check': {'type': 'array'}})
     trim_end_frame: bool | None = attrs.field(default=None, metadata={'wire': 'trimEndFrame', 'check': {'type': 'boolean'}})
+    upscale_resolution: Literal[1080, 1440] | None = attrs.field(default=None, metadata={'wire': 'upscaleResolution', 'check': {'type': 'integer', 'enum': [1080, 1440]}})
+    detail_preference: Literal['stable', 'sharper'] | None = attrs.field(default=None, metadata={'wire': 'detailPreference', 'check': {'type': 'string', 'enum': ['stable', 'sharper']}})
+    processing_speed: Literal['stable', 'faster'] | None = attrs.field(default=None, metadata={'wire': 'processingSpeed', 'check': {'type': 'string', 'enum': ['stable', 'faster']}})
+    seedance_task_type: Literal['reference', 'edit', 'extend'] | None = attrs.field(default=None, metadata={'wire': 'seedanceTaskType', 'check': {'type': 'string', 'enum': ['reference', 'edit', 'extend']}})
+    return_last_frame: bool | None = attrs.field(default=None, metadata={'wire': 'returnLastFrame', 'check': {'type': 'boolean'}})
+    prompt_extend: bool | None = attrs.field(default=None, metadata={'wire': 'promptExtend', 'check': {'type': 'boolean'}})
+    watermark: bool | None = attrs.field(default=None, metadata={'wire': 'watermark', 'check': {'type': 'boolean'}})
+    ratio: Literal['adaptive', '16:9', '4:3', '1:1', '3:4', '9:16'] | None = attrs.field(default=None, metadata={'wire': 'ratio', 'check': {'type': 'string', 'enum': ['adaptive', '16:9', '4:3', '1:1', '3:4', '9:16']}})
+    reference_file_url: str | None = attrs.field(default=None, metadata={'wire': 'referenceFileUrl', 'check': {'type': 'string', 'minLength': 1}})
+    reference_link_url: str | None = attrs.field(default=None, metadata={'wire': 'referenceLinkUrl', 'check': {'type': 'string', 'minLength': 1}})
+    extra_params: Mapping[str, Any] | None = attrs.field(default=None, metadata={'wire': 'extraParams', 'check': {'type': 'object'}})
 
 
 @attrs.frozen(kw_only=True)
@@ -465,6 +518,17 @@ class AudioProjectParams:
         prompt_strength: How closely to follow the prompt (0–10, default 2).
         creativity: Creative freedom (0–2, default 0.85).
         shift: Sampling shift (1–6, default 3).
+        speaker: Speech models only: the voice, e.g. ``serena`` or ``ryan`` (Qwen3-TTS
+            CustomVoice).
+        instruct: Speech models only: a written direction for the delivery (tone, pace,
+            emotion).
+        reference_text: Speech models only: the transcript of ``reference_audio`` (Qwen3-TTS
+            Voice Clone).
+        reference_audio: Speech models only: a voice sample to clone. Asset: a file path,
+            bytes, or a binary file object; ``True`` when already uploaded.
+        extra_params: Fields this SDK does not know yet, sent verbatim in the request's key
+            frame (camelCase, JSON values). A field the SDK has a keyword for is refused, naming
+            the keyword.
     """
 
     type: Literal['audio'] | None = attrs.field(default=None, metadata={'wire': 'type', 'check': {'const': 'audio'}})
@@ -495,6 +559,11 @@ class AudioProjectParams:
     prompt_strength: float | None = attrs.field(default=None, metadata={'wire': 'promptStrength', 'check': {'type': 'number'}})
     creativity: float | None = attrs.field(default=None, metadata={'wire': 'creativity', 'check': {'type': 'number'}})
     shift: float | None = attrs.field(default=None, metadata={'wire': 'shift', 'check': {'type': 'number'}})
+    speaker: str | None = attrs.field(default=None, metadata={'wire': 'speaker', 'check': {'type': 'string', 'minLength': 1}})
+    instruct: str | None = attrs.field(default=None, metadata={'wire': 'instruct', 'check': {'type': 'string'}})
+    reference_text: str | None = attrs.field(default=None, metadata={'wire': 'referenceText', 'check': {'type': 'string'}})
+    reference_audio: AssetInput | None = attrs.field(default=None, metadata={'wire': 'referenceAudio', 'check': {'asset': True}})
+    extra_params: Mapping[str, Any] | None = attrs.field(default=None, metadata={'wire': 'extraParams', 'check': {'type': 'object'}})
 
 
 @attrs.frozen(kw_only=True)

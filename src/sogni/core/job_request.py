@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import attrs
 
+from sogni.core.families import Rules, rules_for, workflow_assets
 from sogni.core.json_safe import check_json_safe
 from sogni.core.model_options import (
     ModelOptions,
@@ -29,21 +30,8 @@ from sogni.core.model_options import (
     validate_sampler,
     validate_scheduler,
 )
-from sogni.core.video import (
-    MIN_CUSTOM_SIZE,
-    MIN_VIDEO_SIZE,
-    VIDEO_ASSET_PARAMS,
-    VIDEO_WORKFLOW_ASSETS,
-    calculate_video_frames,
-    is_comfy_model,
-    is_seedance_model,
-    is_video_model,
-    is_wan_model,
-    max_context_images,
-    max_custom_size,
-    video_duration_limits,
-    video_workflow,
-)
+from sogni.core.segmentation import normalize_sam3_prompt
+from sogni.core.video import MIN_VIDEO_SIZE, VIDEO_ASSET_PARAMS, calculate_video_frames
 from sogni.errors import ValidationError
 
 __all__ = [
@@ -52,14 +40,10 @@ __all__ = [
     "CONTROLNET_NAMES",
     "VIDEO_CONTROLNET_NAMES",
     "CONTROLNET_MODES",
-    "GPT_IMAGE_QUALITIES",
-    "GPT_IMAGE_BACKGROUNDS",
     "TOKEN_TYPES",
     "NETWORKS",
     "MAX_NUMBER_OF_MEDIA",
     "TIME_SIGNATURES",
-    "SEEDANCE_FPS",
-    "WAN_FPS",
     "UploadSlot",
     "build_job_request",
     "upload_slots",
@@ -93,8 +77,6 @@ CONTROLNET_NAMES = (
 VIDEO_CONTROLNET_NAMES = ("canny", "pose", "depth", "detailer")
 #: ControlNet modes and the numbers the network uses for them.
 CONTROLNET_MODES: Mapping[str, int] = {"balanced": 0, "prompt_priority": 1, "cn_priority": 2}
-GPT_IMAGE_QUALITIES = ("low", "medium", "high", "auto", "standard", "hd")
-GPT_IMAGE_BACKGROUNDS = ("opaque", "auto")
 TOKEN_TYPES = ("sogni", "spark")
 NETWORKS = ("fast", "relaxed")
 MAX_NUMBER_OF_MEDIA = 16
@@ -109,18 +91,9 @@ _AUDIO_RANGES = (
     ("creativity", 0, 2, False),
     ("shift", 1, 6, False),
 )
-#: Seedance's only frame rate; Wan 2.2's output rates (32 is interpolated from 16).
-SEEDANCE_FPS = 24
-WAN_FPS = (16, 32)
-#: Models rendered by external APIs, which accept Spark only.
-_SPARK_ONLY_PREFIXES = ("gpt-image-", "seedance-2-0")
 _CONTEXT_IMAGE_SLOTS = 16
-
-# Seedance reference limits (vendor side).
-_SEEDANCE_MAX_IMAGES = 9
-_SEEDANCE_MAX_VIDEOS = 3
-_SEEDANCE_MAX_AUDIO = 3
-_SEEDANCE_MAX_TOTAL = 12
+#: Pixal3D multi-view orbit views and the ``contextImage<n>`` slot each travels in.
+ORBIT_VIEW_SLOTS: Mapping[str, int] = {"leftViewImage": 1, "backViewImage": 2, "rightViewImage": 3}
 
 
 class _Unset:
@@ -173,10 +146,6 @@ def _truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value != ""
     return True
-
-
-def _spark_only(model_id: str) -> bool:
-    return model_id.startswith(_SPARK_ONLY_PREFIXES)
 
 
 def _is_marker_uploaded(value: Any) -> bool:
@@ -386,7 +355,9 @@ def _model_id(p: _Params, options: ModelOptions) -> str:
     return model_id
 
 
-def _check_common(p: _Params, options: ModelOptions, model_id: str, kind: str) -> None:
+def _check_common(
+    p: _Params, options: ModelOptions, model_id: str, kind: str, rules: Rules
+) -> None:
     for name in ("positivePrompt", "negativePrompt", "stylePrompt", "appSource"):
         if p.given(name):
             _string(p.get(name), _snake(name))
@@ -407,7 +378,7 @@ def _check_common(p: _Params, options: ModelOptions, model_id: str, kind: str) -
         )
     if p.given("tokenType"):
         _choice(p.get("tokenType"), "token_type", TOKEN_TYPES)
-        if p.get("tokenType") != "spark" and _spark_only(model_id):
+        if p.get("tokenType") != "spark" and rules.spark_only:
             raise ValidationError(
                 f"Model {model_id} runs on an external API and is paid in Spark only",
                 field="token_type",
@@ -448,9 +419,11 @@ def _check_common(p: _Params, options: ModelOptions, model_id: str, kind: str) -
             "referenceVideoUrls",
             "referenceAudioUrls",
         ):
-            if p.truthy(wire):
+            if p.truthy(wire) and not (kind == "audio" and wire == "referenceAudio"):
                 raise ValidationError(
-                    f"{_snake(wire)} is only used by video projects", field=_snake(wire)
+                    f"{_snake(wire)} is only used by video projects"
+                    + (" and speech models" if wire == "referenceAudio" else ""),
+                    field=_snake(wire),
                 )
 
 
@@ -492,7 +465,7 @@ def _image_control_net(raw: Any) -> list[dict[str, Any]]:
     return [cn]
 
 
-def _image_size(p: _Params, model_id: str) -> tuple[Any, Any, Any]:
+def _image_size(p: _Params, model_id: str, rules: Rules) -> tuple[Any, Any, Any]:
     """``(sizePreset, width, height)`` to send; unset ones are ``_UNSET``."""
     preset = p.get("sizePreset")
     if preset is not None:
@@ -511,13 +484,12 @@ def _image_size(p: _Params, model_id: str) -> tuple[Any, Any, Any]:
                 "size_preset 'custom' needs width and height", field="size_preset"
             )
         return (preset if preset is not None else _UNSET), _UNSET, _UNSET
-    top = max_custom_size(model_id)
     checked = [
         _number(
             value,
             axis,
-            minimum=MIN_CUSTOM_SIZE,
-            maximum=top,
+            minimum=rules.min_size,
+            maximum=rules.max_size,
             integer=True,
             what=f"{axis} for model {model_id}",
         )
@@ -526,28 +498,65 @@ def _image_size(p: _Params, model_id: str) -> tuple[Any, Any, Any]:
     return "custom", checked[0], checked[1]
 
 
+def _check_gpt_image(p: _Params, rules: Rules) -> None:
+    gpt = rules.gpt_image or {}
+    if p.given("gptImageQuality"):
+        _choice(p.get("gptImageQuality"), "gpt_image_quality", gpt.get("qualities", ()))
+    if p.given("gptImageBackground"):
+        _choice(p.get("gptImageBackground"), "gpt_image_background", gpt.get("backgrounds", ()))
+        if p.get("gptImageBackground") == "transparent" and p.get("outputFormat") == "jpg":
+            raise ValidationError(
+                "a transparent background needs PNG or WebP output",
+                field="output_format",
+                allowed=["png", "webp"],
+            )
+    if p.given("gptImageOutputCompression") and p.get("outputFormat") not in ("jpg", "webp"):
+        raise ValidationError(
+            "gpt_image_output_compression needs JPEG or WebP output",
+            field="output_format",
+            allowed=["jpg", "webp"],
+        )
+
+
+def _only_for(p: _Params, wire: str, allowed: bool, what: str) -> None:
+    if p.given(wire) and not allowed:
+        raise ValidationError(f"{_snake(wire)} is only supported by {what}", field=_snake(wire))
+
+
 def _apply_image(
-    key_frame: dict[str, Any], p: _Params, options: ModelOptions, model_id: str
+    key_frame: dict[str, Any], p: _Params, options: ModelOptions, model_id: str, rules: Rules
 ) -> None:
     context_images: Sequence[Any] = ()
     if p.given("contextImages"):
         context_images = _sequence(p.get("contextImages"), "context_images")
-        limit = max_context_images(model_id)
+        limit = rules.max_context_images
         if len(context_images) > limit:
             raise ValidationError(
                 f"Model {model_id} accepts up to {limit} context images, got {len(context_images)}",
                 field="context_images",
                 allowed=f"at most {limit}",
             )
+    if rules.requires_starting_image and not p.truthy("startingImage"):
+        raise ValidationError(
+            f"Model {model_id} transforms a starting image; give starting_image",
+            field="starting_image",
+        )
+    _only_for(p, "sam3Prompt", rules.sam3_prompt, "SAM 3 segmentation models")
+    if rules.sam3_prompt and not p.given("sam3Prompt"):
+        raise ValidationError(
+            f"Model {model_id} needs sam3_prompt: the points, boxes or text to segment",
+            field="sam3_prompt",
+        )
+    _only_for(p, "applyMask", rules.apply_mask, "background-removal models (BiRefNet)")
+    for view in ORBIT_VIEW_SLOTS:
+        _only_for(p, view, rules.orbit_views, "Pixal3D multi-view models")
     if p.given("startingImageStrength"):
         _number(p.get("startingImageStrength"), "starting_image_strength", minimum=0, maximum=1)
     if p.given("numberOfPreviews"):
         _number(p.get("numberOfPreviews"), "number_of_previews", minimum=0, integer=True)
-    if p.given("gptImageQuality"):
-        _choice(p.get("gptImageQuality"), "gpt_image_quality", GPT_IMAGE_QUALITIES)
-    if p.given("gptImageBackground"):
-        _choice(p.get("gptImageBackground"), "gpt_image_background", GPT_IMAGE_BACKGROUNDS)
-    size_preset, width, height = _image_size(p, model_id)
+    _check_gpt_image(p, rules)
+    sam3 = normalize_sam3_prompt(p.get("sam3Prompt")) if p.given("sam3Prompt") else _UNSET
+    size_preset, width, height = _image_size(p, model_id, rules)
     sampler = validate_sampler(p.get("sampler"), options)
     scheduler = validate_scheduler(p.get("scheduler"), options)
 
@@ -555,7 +564,8 @@ def _apply_image(
     for index in range(1, _CONTEXT_IMAGE_SLOTS + 1):
         present = index <= len(context_images) and _truthy(context_images[index - 1])
         key_frame[f"hasContextImage{index}"] = present
-    if is_comfy_model(model_id):
+    comfy = rules.comfy if rules.comfy is not None else options.kind == "comfy-image"
+    if comfy:
         key_frame["comfySampler"] = sampler
         key_frame["comfyScheduler"] = scheduler
     else:
@@ -566,16 +576,22 @@ def _apply_image(
         key_frame["strengthIsEnabled"] = True
         # A strength of 0 (or none) means the default 0.5, as on the network's other clients.
         key_frame["strength"] = 1 - (p.get("startingImageStrength") or 0.5)
+    if sam3 is not _UNSET:
+        key_frame["sam3Prompt"] = sam3
+    if rules.apply_mask:
+        key_frame["applyMask"] = p.get("applyMask") is True
+    for view, slot in ORBIT_VIEW_SLOTS.items():
+        if p.truthy(view):
+            key_frame[f"hasContextImage{slot}"] = True
     if p.truthy("controlNet"):
         key_frame["currentControlNetsJob"] = _image_control_net(p.get("controlNet"))
     key_frame["sizePreset"] = size_preset
     if width is not _UNSET:
         key_frame["width"] = width
         key_frame["height"] = height
-    if p.given("gptImageQuality"):
-        key_frame["gptImageQuality"] = p.get("gptImageQuality")
-    if p.given("gptImageBackground"):
-        key_frame["gptImageBackground"] = p.get("gptImageBackground")
+    for name in ("gptImageQuality", "gptImageBackground", "gptImageOutputCompression"):
+        if p.given(name):
+            key_frame[name] = p.get(name)
 
 
 # -- video --------------------------------------------------------------------------------
@@ -593,42 +609,136 @@ def _url_list(p: _Params, wire: str) -> list[str]:
     return list(items)
 
 
-def _check_seedance_assets(p: _Params) -> None:
-    image_urls = _url_list(p, "referenceImageUrls")
-    video_urls = _url_list(p, "referenceVideoUrls")
-    audio_urls = _url_list(p, "referenceAudioUrls")
-    images = p.truthy("referenceImage") + p.truthy("referenceImageEnd") + len(image_urls)
-    videos = p.truthy("referenceVideo") + len(video_urls)
-    audio = (p.truthy("referenceAudio") or p.truthy("referenceAudioIdentity")) + len(audio_urls)
-    for count, limit, what, field in (
-        (images, _SEEDANCE_MAX_IMAGES, "image", "reference_image_urls"),
-        (videos, _SEEDANCE_MAX_VIDEOS, "video", "reference_video_urls"),
-        (audio, _SEEDANCE_MAX_AUDIO, "audio", "reference_audio_urls"),
-        (images + videos + audio, _SEEDANCE_MAX_TOTAL, "total", "reference_image_urls"),
+def _reference_counts(p: _Params) -> tuple[int, int, int]:
+    """``(images, videos, audio)`` reference assets of a project, files and URLs alike."""
+    images = (
+        p.truthy("referenceImage")
+        + p.truthy("referenceImageEnd")
+        + len(_url_list(p, "referenceImageUrls"))
+    )
+    videos = p.truthy("referenceVideo") + len(_url_list(p, "referenceVideoUrls"))
+    audio = (p.truthy("referenceAudio") or p.truthy("referenceAudioIdentity")) + len(
+        _url_list(p, "referenceAudioUrls")
+    )
+    return images, videos, audio
+
+
+def _check_reference_limits(
+    p: _Params, model_id: str, limits: Mapping[str, Any], counts: tuple[int, int, int]
+) -> None:
+    images, videos, audio = counts
+    for count, key, what, field in (
+        (images, "images", "image", "reference_image_urls"),
+        (videos, "videos", "video", "reference_video_urls"),
+        (audio, "audio", "audio", "reference_audio_urls"),
+        (images + videos + audio, "total", "total", "reference_image_urls"),
     ):
-        if count > limit:
+        limit = limits.get(key)
+        if limit is not None and count > limit:
             raise ValidationError(
-                f"Seedance accepts at most {limit} {what} reference assets, got {count}",
+                f"Model {model_id} accepts at most {limit} {what} reference assets, got {count}",
                 field=field,
                 allowed=f"at most {limit}",
             )
-    if audio and not images and not videos:
+
+
+def _check_references(p: _Params, model_id: str, rules: Rules) -> None:
+    """Reference URL lists and asset counts, by the family's reference policy."""
+    limits = rules.references or {"policy": "none"}
+    policy = limits.get("policy", "none")
+    urls = ("referenceImageUrls", "referenceVideoUrls", "referenceAudioUrls")
+    if policy in ("none", "minimax_h3"):
+        for wire in (*urls, "referenceFileUrl", "referenceLinkUrl"):
+            if p.given(wire):
+                raise ValidationError(
+                    f"{_snake(wire)} is supported only by models that take reference URLs"
+                    " (Seedance, HappyHorse, Wan 3)",
+                    field=_snake(wire),
+                )
+        return
+    counts = _reference_counts(p)
+    _check_reference_limits(p, model_id, limits, counts)
+    images, videos, audio = counts
+    if policy == "seedance":
+        _check_seedance_task(p, model_id, rules, counts)
+        if audio and not images and not videos and not limits.get("audio_alone"):
+            raise ValidationError(
+                "Seedance audio references need at least one image or video reference",
+                field="reference_audio",
+            )
+    elif policy == "happyhorse":
+        if p.truthy("referenceImageEnd"):
+            raise ValidationError(
+                "HappyHorse takes no separate end frame (reference_image_end)",
+                field="reference_image_end",
+            )
+        workflow = rules.workflow_of(model_id)
+        wanted = {"i2v": (1, 1), "r2v": (1, 9)}.get(workflow or "", (0, 0))
+        if not wanted[0] <= images <= wanted[1]:
+            raise ValidationError(
+                f"HappyHorse {workflow} takes {wanted[0]}–{wanted[1]} reference images,"
+                f" got {images}",
+                field="reference_image",
+                allowed=f"{wanted[0]}–{wanted[1]}",
+            )
+    elif policy == "wan3":
+        anchors = p.truthy("referenceImage") or p.truthy("referenceImageEnd")
+        loose = (
+            (images - p.truthy("referenceImage") - p.truthy("referenceImageEnd") + videos + audio)
+            > 0
+            or p.truthy("referenceFileUrl")
+            or p.truthy("referenceLinkUrl")
+        )
+        if anchors and loose:
+            raise ValidationError(
+                "Wan 3 first/last-frame anchors cannot be combined with loose media, file or"
+                " link references",
+                field="reference_image",
+            )
+        if p.truthy("referenceFileUrl") and p.truthy("referenceLinkUrl"):
+            raise ValidationError(
+                "Wan 3 takes one reference file or one reference link, not both",
+                field="reference_link_url",
+            )
+
+
+def _check_seedance_task(
+    p: _Params, model_id: str, rules: Rules, counts: tuple[int, int, int]
+) -> None:
+    _only_for(p, "seedanceTaskType", rules.seedance_task_type, "Seedance 2.5")
+    _only_for(p, "returnLastFrame", rules.seedance_task_type, "Seedance 2.5")
+    if not rules.seedance_task_type:
+        return
+    task = p.get("seedanceTaskType")
+    anchors = p.truthy("referenceImage") or p.truthy("referenceImageEnd")
+    images, videos, audio = counts
+    loose = images - p.truthy("referenceImage") - p.truthy("referenceImageEnd") + videos + audio
+    if task is None and loose:
         raise ValidationError(
-            "Seedance audio references need at least one image or video reference",
-            field="reference_audio",
+            f"{model_id} loose-reference requests need seedance_task_type",
+            field="seedance_task_type",
+            allowed=["reference", "edit", "extend"],
+        )
+    if task is not None and anchors:
+        raise ValidationError(
+            "seedance_task_type is for loose-reference, edit or extend requests; leave it out"
+            " for first/last-frame generation",
+            field="seedance_task_type",
+        )
+    if task in ("edit", "extend") and not videos:
+        raise ValidationError(
+            f"Seedance 2.5 {task} needs a reference video", field="reference_video"
+        )
+    if task == "reference" and not loose:
+        raise ValidationError(
+            "Seedance 2.5 reference needs at least one loose image, video or audio reference",
+            field="reference_image_urls",
         )
 
 
-def _check_workflow_assets(p: _Params, model_id: str) -> None:
-    if is_seedance_model(model_id):
-        _check_seedance_assets(p)
-        return
-    for wire in ("referenceImageUrls", "referenceVideoUrls", "referenceAudioUrls"):
-        if p.given(wire):
-            raise ValidationError(
-                f"{_snake(wire)} is supported only by Seedance models", field=_snake(wire)
-            )
-    workflow = video_workflow(model_id)
+def _check_workflow_assets(p: _Params, model_id: str, rules: Rules) -> None:
+    _check_references(p, model_id, rules)
+    workflow = rules.workflow_of(model_id)
     if workflow is None:
         return
     if workflow == "i2v" and not (p.truthy("referenceImage") or p.truthy("referenceImageEnd")):
@@ -636,7 +746,7 @@ def _check_workflow_assets(p: _Params, model_id: str) -> None:
             "i2v workflow requires at least one of reference_image or reference_image_end",
             field="reference_image",
         )
-    for name, requirement in VIDEO_WORKFLOW_ASSETS[workflow].items():
+    for name, requirement in workflow_assets(rules, workflow).items():
         present = p.truthy(VIDEO_ASSET_PARAMS[name])
         if requirement == "required" and not present:
             raise ValidationError(f"{workflow} workflow requires {name}", field=name)
@@ -644,8 +754,8 @@ def _check_workflow_assets(p: _Params, model_id: str) -> None:
             raise ValidationError(f"{workflow} workflow does not support {name}", field=name)
 
 
-def _sam2_coordinates(value: Any, model_id: str) -> str:
-    if video_workflow(model_id) != "animate-replace":
+def _sam2_coordinates(value: Any, model_id: str, rules: Rules) -> str:
+    if rules.workflow_of(model_id) != "animate-replace":
         raise ValidationError(
             "sam2_coordinates is only supported by animate-replace models",
             field="sam2_coordinates",
@@ -683,15 +793,89 @@ def _video_control_net(raw: Any) -> list[dict[str, Any]]:
     return [cn]
 
 
-def _apply_video(
-    key_frame: dict[str, Any], p: _Params, options: ModelOptions, model_id: str
-) -> None:
-    if not is_video_model(model_id):
+def _check_fps(p: _Params, model_id: str, rules: Rules) -> None:
+    _number(p.get("fps"), "fps", minimum=1, maximum=60)
+    fps_rule = rules.fps or {}
+    allowed = [fps_rule["fixed"]] if "fixed" in fps_rule else fps_rule.get("allowed")
+    if allowed and p.get("fps") not in allowed:
         raise ValidationError(
-            f"Video generation is only supported for video models; {model_id} is not one",
-            field="model_id",
+            f"Model {model_id} renders at {' or '.join(map(str, allowed))} fps, got {p.get('fps')}",
+            field="fps",
+            allowed=list(allowed),
         )
-    _check_workflow_assets(p, model_id)
+
+
+def _check_video_size(p: _Params, model_id: str, rules: Rules) -> None:
+    width, height = p.get("width"), p.get("height")
+    if (width is None) != (height is None):
+        missing = "height" if height is None else "width"
+        raise ValidationError(
+            f"width and height must be given together ({missing} is missing)", field=missing
+        )
+    if width is None:
+        return
+    grid = rules.size_grid
+    if grid is None:
+        for axis, value in (("width", width), ("height", height)):
+            _number(value, axis, minimum=MIN_VIDEO_SIZE, integer=True, what=f"video {axis}")
+        return
+    step, top, pixels = grid["step"], grid["max"], grid["max_pixels"]
+    for axis, value in (("width", width), ("height", height)):
+        _number(value, axis, minimum=step, maximum=top, integer=True, what=f"video {axis}")
+        if value % step:
+            raise ValidationError(
+                f"Model {model_id} takes {axis} in steps of {step}px, got {value}",
+                field=axis,
+                allowed=f"a multiple of {step} up to {top}",
+            )
+    if width * height > pixels:
+        raise ValidationError(
+            f"Model {model_id} renders at most {pixels:,} pixels, got {width}x{height}",
+            field="width",
+            allowed=f"width*height <= {pixels}",
+        )
+
+
+def _check_upscale(p: _Params, model_id: str) -> None:
+    if not p.truthy("referenceVideo"):
+        raise ValidationError(
+            f"Model {model_id} upscales a video; give reference_video", field="reference_video"
+        )
+    if not p.given("upscaleResolution") and not p.given("width"):
+        raise ValidationError(
+            f"Model {model_id} needs upscale_resolution (1080 or 1440)",
+            field="upscale_resolution",
+            allowed=[1080, 1440],
+        )
+    for wire in ("positivePrompt", "negativePrompt"):
+        if str(p.get(wire) or "").strip():
+            raise ValidationError(f"Model {model_id} is promptless", field=_snake(wire))
+    for wire in ("teacacheThreshold", "trimEndFrame", "controlNet", "videoStart"):
+        if p.truthy(wire):
+            raise ValidationError(
+                "video upscaling keeps the whole source video and its audio;"
+                f" {_snake(wire)} is not supported",
+                field=_snake(wire),
+            )
+    if p.get("generateAudio") is False:
+        raise ValidationError("video upscaling keeps the source's audio", field="generate_audio")
+    if (p.get("numberOfMedia") or 1) != 1:
+        raise ValidationError(
+            "upscale one source video per project", field="number_of_media", allowed=[1]
+        )
+
+
+def _apply_video(
+    key_frame: dict[str, Any], p: _Params, options: ModelOptions, model_id: str, rules: Rules
+) -> None:
+    _check_workflow_assets(p, model_id, rules)
+    if rules.upscale:
+        _check_upscale(p, model_id)
+    for wire in ("upscaleResolution", "detailPreference", "processingSpeed"):
+        _only_for(p, wire, rules.upscale, "video upscalers (FlashVSR)")
+    wan3 = (rules.references or {}).get("policy") == "wan3"
+    for wire in ("promptExtend", "watermark", "ratio", "referenceFileUrl", "referenceLinkUrl"):
+        _only_for(p, wire, wan3, "Wan 3 models")
     for name, low, high in (
         ("teacacheThreshold", 0, 1),
         ("firstFrameStrength", 0, 1),
@@ -705,49 +889,37 @@ def _apply_video(
         if p.given(name):
             _number(p.get(name), _snake(name), minimum=0)
     if p.given("fps"):
-        _number(p.get("fps"), "fps", minimum=1, maximum=60)
-        if is_seedance_model(model_id) and p.get("fps") != SEEDANCE_FPS:
-            raise ValidationError(
-                f"Seedance renders at a fixed {SEEDANCE_FPS} fps, got {p.get('fps')}",
-                field="fps",
-                allowed=[SEEDANCE_FPS],
-            )
-        if is_wan_model(model_id) and p.get("fps") not in WAN_FPS:
-            raise ValidationError(
-                f"Wan 2.2 renders at 16 fps, optionally interpolated to 32; got {p.get('fps')}",
-                field="fps",
-                allowed=list(WAN_FPS),
-            )
+        _check_fps(p, model_id, rules)
     if p.given("frames"):
         _number(p.get("frames"), "frames", minimum=1, integer=True)
+    if rules.guidance_fixed is not None and p.given("guidance"):
+        if p.get("guidance") != rules.guidance_fixed:
+            raise ValidationError(
+                f"Model {model_id} takes guidance {rules.guidance_fixed} only",
+                field="guidance",
+                allowed=[rules.guidance_fixed],
+            )
     if p.given("shift"):
         _in_range(p.get("shift"), "shift", options.shift, model_id)
     if p.given("generateAudio") and not isinstance(p.get("generateAudio"), bool):
         raise ValidationError("generate_audio must be True or False", field="generate_audio")
+    fps_default = rules.fps_default
     frames: Any = _UNSET
-    if p.given("duration"):
-        low, high = video_duration_limits(model_id)
+    if p.given("duration") and not (rules.upscale and p.given("frames")):
+        shortest, longest = rules.duration or (1.0, None)
         duration = _number(
             p.get("duration"),
             "duration",
-            minimum=low,
-            maximum=high,
+            minimum=shortest,
+            maximum=longest,
             what=f"duration (seconds) for model {model_id}",
         )
-        fps = p.get("fps") if p.given("fps") else 24
-        frames = calculate_video_frames(model_id, duration, fps)
-    width, height = p.get("width"), p.get("height")
-    if (width is None) != (height is None):
-        missing = "height" if height is None else "width"
-        raise ValidationError(
-            f"width and height must be given together ({missing} is missing)", field=missing
-        )
-    if width is not None:
-        for axis, value in (("width", width), ("height", height)):
-            _number(value, axis, minimum=MIN_VIDEO_SIZE, integer=True, what=f"video {axis}")
+        fps = p.get("fps") if p.given("fps") else (fps_default or 24)
+        frames = calculate_video_frames(model_id, duration, fps, media="video")
+    _check_video_size(p, model_id, rules)
     sam2 = _UNSET
     if p.given("sam2Coordinates"):
-        sam2 = _sam2_coordinates(p.get("sam2Coordinates"), model_id)
+        sam2 = _sam2_coordinates(p.get("sam2Coordinates"), model_id, rules)
     control_net = _video_control_net(p.get("controlNet")) if p.truthy("controlNet") else _UNSET
     sampler = validate_sampler(p.get("sampler"), options)
     scheduler = validate_scheduler(p.get("scheduler"), options)
@@ -773,12 +945,21 @@ def _apply_video(
         key_frame["hasReferenceAudioIdentity"] = True
     if p.given("generateAudio"):
         key_frame["generateAudio"] = p.get("generateAudio")
+    for wire, key in (
+        ("referenceFileUrl", "referenceFileURL"),
+        ("referenceLinkUrl", "referenceLinkURL"),
+    ):
+        if p.given(wire):
+            key_frame[key] = p.get(wire)
+    for name in ("promptExtend", "watermark", "ratio", "returnLastFrame", "seedanceTaskType"):
+        if p.given(name):
+            key_frame[name] = p.get(name)
     if p.given("audioIdentityStrength"):
         key_frame["identityGuidanceScale"] = p.get("audioIdentityStrength")
     if p.given("fps"):
         key_frame["fps"] = p.get("fps")
-    elif is_seedance_model(model_id):
-        key_frame["fps"] = 24
+    elif fps_default is not None:
+        key_frame["fps"] = fps_default
     if p.given("frames"):
         key_frame["frames"] = p.get("frames")
     if frames is not _UNSET:
@@ -797,18 +978,28 @@ def _apply_video(
         key_frame["currentControlNetsJob"] = control_net
     if p.given("detailerStrength"):
         key_frame["detailerStrength"] = p.get("detailerStrength")
-    if width is not None:
-        key_frame["width"] = width
-        key_frame["height"] = height
+    if p.get("width") is not None:
+        key_frame["width"] = p.get("width")
+        key_frame["height"] = p.get("height")
     key_frame["comfySampler"] = sampler
     key_frame["comfyScheduler"] = scheduler
+    if rules.upscale:
+        key_frame["upscaleResolution"] = p.get("upscaleResolution") or min(
+            p.get("width"), p.get("height")
+        )
+        key_frame["steps"] = 1
+        key_frame["seed"] = p.get("seed") if p.given("seed") else 0
+        key_frame["detailPreference"] = p.get("detailPreference") or "stable"
+        key_frame["processingSpeed"] = p.get("processingSpeed") or "stable"
+        key_frame["generateAudio"] = True
+        key_frame["interpolation"] = "none"
 
 
 # -- audio --------------------------------------------------------------------------------
 
 
 def _apply_audio(
-    key_frame: dict[str, Any], p: _Params, options: ModelOptions, model_id: str
+    key_frame: dict[str, Any], p: _Params, options: ModelOptions, model_id: str, rules: Rules
 ) -> None:
     values: dict[str, Any] = {}
     # The documented ranges, not the tier's: a tier may advertise narrower defaults.
@@ -824,9 +1015,9 @@ def _apply_audio(
         _string(signature, "timesignature")
         _choice(signature, "timesignature", TIME_SIGNATURES)
         values["timesignature"] = signature
-    for name in ("language", "keyscale"):
+    for name in ("language", "keyscale", "speaker", "instruct", "referenceText"):
         if p.given(name):
-            _string(p.get(name), name)
+            _string(p.get(name), _snake(name))
     if p.given("lyrics"):
         _string(p.get("lyrics"), "lyrics")
     if p.given("composerMode") and not isinstance(p.get("composerMode"), bool):
@@ -845,14 +1036,49 @@ def _apply_audio(
         "promptStrength",
         "creativity",
         "shift",
+        # Speech controls pass through: the network refuses them for models without them.
+        "speaker",
+        "instruct",
+        "referenceText",
     ):
         if p.given(name):
             key_frame[name] = values.get(name, p.get(name))
+    if p.truthy("referenceAudio"):
+        key_frame["hasReferenceAudio"] = True
     key_frame["comfySampler"] = sampler
     key_frame["comfyScheduler"] = scheduler
 
 
 _APPLY = {"image": _apply_image, "video": _apply_video, "audio": _apply_audio}
+
+
+def _extra_params(p: _Params, key_frame: dict[str, Any], known: Mapping[str, str]) -> None:
+    """Merge ``extra_params`` into the key frame, refusing what the SDK already sets."""
+    extra = p.get("extraParams")
+    if extra is None:
+        return
+    if not isinstance(extra, Mapping):
+        raise ValidationError(
+            "extra_params must be a mapping of field names to JSON values", field="extra_params"
+        )
+    for key, value in extra.items():
+        if not isinstance(key, str) or not key:
+            raise ValidationError(
+                f"extra_params keys must be field names, got {key!r}", field="extra_params"
+            )
+        keyword = known.get(key) or known.get(_snake(key))
+        if keyword is not None:
+            raise ValidationError(
+                f"extra_params[{key!r}] is a field the SDK sets; use the {keyword} keyword",
+                field="extra_params",
+            )
+        if key in key_frame and key_frame[key] is not _UNSET:
+            raise ValidationError(
+                f"extra_params[{key!r}] is a field the SDK sets from other parameters",
+                field="extra_params",
+            )
+        check_json_safe(value, f"extra_params.{key}")
+        key_frame[key] = value
 
 
 def build_job_request(
@@ -861,14 +1087,19 @@ def build_job_request(
     *,
     project_id: str,
     app_source: str | None = None,
+    keywords: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The ``jobRequest`` message for a project, ready to be JSON-encoded and sent.
 
     ``params`` uses the network's camelCase parameter names (``modelId``,
     ``positivePrompt``, ``numberOfMedia``, ``referenceImage`` ...); ``None`` values count
     as not given. Assets are presence markers (see the module docs). ``options`` are the
-    model's options from :func:`~sogni.core.model_options.model_options_for`.
-    ``app_source`` is used when ``params`` has no ``appSource``.
+    model's options from :func:`~sogni.core.model_options.model_options_for`; the rules
+    of the model's family come from :func:`~sogni.core.families.rules_for`, so a model
+    the SDK does not know yet gets the generic rules of what the catalogue says it makes.
+    ``app_source`` is used when ``params`` has no ``appSource``. ``keywords`` maps the
+    wire name of every parameter the SDK has a keyword for to that keyword, so that
+    ``extraParams`` can refuse them.
 
     Every parameter is checked first; a bad one raises :class:`~sogni.errors.ValidationError`
     naming it (snake_case) and, where it is a closed set or a range, what is allowed. A
@@ -878,7 +1109,8 @@ def build_job_request(
     p = _Params(params)
     model_id = _model_id(p, options)
     kind = _project_type(p, options, model_id)
-    _check_common(p, options, model_id, kind)
+    rules = rules_for(model_id, options.media)
+    _check_common(p, options, model_id, kind, rules)
 
     negative = p.get("negativePrompt")
     style = p.get("stylePrompt")
@@ -890,8 +1122,8 @@ def build_job_request(
     key_frame["modelID"] = model_id
     key_frame["seed"] = p.get("seed") if p.given("seed") else _UNSET
     key_frame["positivePrompt"] = p.get("positivePrompt") if p.given("positivePrompt") else _UNSET
-    seedance = kind == "video" and is_seedance_model(model_id)
-    if negative and not seedance:
+    takes_negative = kind == "image" or (kind == "video" and rules.negative_prompt)
+    if negative and takes_negative:
         key_frame["negativePrompt"] = negative
     if style:
         key_frame["stylePrompt"] = style
@@ -899,19 +1131,24 @@ def build_job_request(
         key_frame["loras"] = list(loras)
     if strengths:
         key_frame["loraStrengths"] = list(strengths)
-    if kind == "audio" or seedance:
+    if not takes_negative:
         del key_frame["negativePrompt"]  # these models reject the field
 
-    _APPLY[kind](key_frame, p, options, model_id)
+    _APPLY[kind](key_frame, p, options, model_id, rules)
+    _extra_params(p, key_frame, keywords or {})
 
+    single = rules.single_output
     message = _template()
     message["keyFrames"] = [key_frame]
-    message["previews"] = (p.get("numberOfPreviews") or 0) if kind == "image" else 0
-    message["numberOfImages"] = p.get("numberOfMedia") or 1
+    previews = (p.get("numberOfPreviews") or 0) if kind == "image" else 0
+    message["previews"] = previews if rules.previews and not single else 0
+    message["numberOfImages"] = 1 if single else (p.get("numberOfMedia") or 1)
     message["jobID"] = project_id
     message["disableSafety"] = p.truthy("disableNSFWFilter")
     message["tokenType"] = p.get("tokenType") if p.given("tokenType") else _UNSET
-    message["outputFormat"] = p.get("outputFormat") or OUTPUT_FORMATS[kind][0]
+    message["outputFormat"] = (
+        rules.output_format or p.get("outputFormat") or OUTPUT_FORMATS[kind][0]
+    )
     if p.truthy("network"):
         message["network"] = p.get("network")
     source = p.get("appSource") or app_source
@@ -930,9 +1167,9 @@ def upload_slots(params: Mapping[str, Any]) -> list[UploadSlot]:
     """The assets of ``params`` that still need uploading, in upload order.
 
     Values that are ``True`` are already on the network and get no slot. Image projects:
-    starting image, ControlNet image, then context images (these may go in parallel).
-    Video projects: reference image, end image, audio, audio identity (uploaded as
-    ``referenceAudio``), video. Audio projects have none.
+    starting image, ControlNet image, context images, then Pixal3D orbit views (in their
+    context-image slots). Video projects: reference image, end image, audio, audio
+    identity (uploaded as ``referenceAudio``), video. Audio projects: a voice sample.
     """
     p = _Params(params)
     kind = p.get("type")
@@ -967,6 +1204,22 @@ def upload_slots(params: Mapping[str, Any]) -> list[UploadSlot]:
                         index,
                     )
                 )
+        for view, slot in ORBIT_VIEW_SLOTS.items():
+            if _is_marker_uploaded(p.get(view)):
+                slots.append(
+                    UploadSlot(view, _snake(view), "image", f"contextImage{slot}", p.get(view))
+                )
+    elif kind == "audio":
+        if _is_marker_uploaded(p.get("referenceAudio")):
+            slots.append(
+                UploadSlot(
+                    "referenceAudio",
+                    "reference_audio",
+                    "media",
+                    "referenceAudio",
+                    p.get("referenceAudio"),
+                )
+            )
     elif kind == "video":
         for name, wire in VIDEO_ASSET_PARAMS.items():
             value = p.get(wire)

@@ -17,6 +17,7 @@ from typing import Any, Literal, get_args
 import attrs
 
 from sogni.core.error_codes import map_error_code
+from sogni.core.js import js_round
 
 __all__ = [
     "FINISHED",
@@ -58,10 +59,6 @@ ProjectEventType = Literal[
 JobEventType = Literal["job_started", "progress", "preview", "eta", "job_completed", "job_failed"]
 PROJECT_EVENT_TYPES: tuple[str, ...] = get_args(ProjectEventType)
 JOB_EVENT_TYPES: tuple[str, ...] = get_args(JobEventType)
-
-
-def _js_round(value: float) -> int:
-    return math.floor(value + 0.5)
 
 
 def _clamp(value: int, low: int, high: int) -> int:
@@ -172,15 +169,15 @@ class JobState:
         external = self.external_progress
         if external is not None and math.isfinite(external):
             scaled = external * 100 if 0 <= external <= 1 else external
-            return _clamp(_js_round(scaled), 0, 100)
+            return _clamp(js_round(scaled), 0, 100)
         if self.step_count > 0:
-            return _clamp(_js_round(self.step / self.step_count * 100), 0, 100)
+            return _clamp(js_round(self.step / self.step_count * 100), 0, 100)
         if self.eta is not None and self.eta_started_at is not None:
             span = self.eta - self.eta_started_at
             elapsed = now - self.eta_started_at
             if elapsed <= 0 or span <= 0:
                 return 1
-            return _clamp(_js_round(elapsed / span * 100), 1, 95)
+            return _clamp(js_round(elapsed / span * 100), 1, 95)
         return 0
 
 
@@ -238,7 +235,7 @@ class ProjectState:
             return 100
         now = self.clock()
         total = sum(job.progress_at(now) for job in self.jobs.values())
-        return _clamp(_js_round(total / max(1, self.number_of_media)), 0, 100)
+        return _clamp(js_round(total / max(1, self.number_of_media)), 0, 100)
 
     @property
     def eta(self) -> float | None:

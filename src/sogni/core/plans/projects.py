@@ -211,6 +211,15 @@ def _project_type(params: ProjectParams) -> str:
     return "image"
 
 
+#: Wire name -> keyword of every project parameter, so ``extra_params`` can name the keyword.
+_KEYWORDS = {
+    field.metadata["wire"]: field.name
+    for cls in (ImageProjectParams, VideoProjectParams, AudioProjectParams)
+    for field in attrs.fields(cls)
+    if field.name != "extra_params"
+}
+
+
 def project_wire_params(params: ProjectParams) -> dict[str, Any]:
     """The network's camelCase parameters of a project (assets still as given)."""
     wire = to_wire(params)
@@ -283,7 +292,7 @@ def create_project(ctx: CoreContext, params: ProjectParams) -> Plan[ProjectState
         yield from _preset(ctx, network, params.model_id, preset)
     project_id = new_id()
     request = build_job_request(
-        wire, options, project_id=project_id, app_source=ctx.config.app_source
+        wire, options, project_id=project_id, app_source=ctx.config.app_source, keywords=_KEYWORDS
     )
     prepared = []
     for slot in upload_slots(wire):
@@ -300,7 +309,7 @@ def create_project(ctx: CoreContext, params: ProjectParams) -> Plan[ProjectState
         id=project_id,
         model_id=params.model_id,
         media=options.media,
-        number_of_media=params.number_of_media or 1,
+        number_of_media=request["numberOfImages"],
         steps=params.steps,
         output_format=request.get("outputFormat"),
         disable_nsfw_filter=bool(params.disable_nsfw_filter),
