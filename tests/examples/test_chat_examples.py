@@ -24,7 +24,7 @@ RUNS = [
     ("chat_tool_calling.py", ["--auto"], ["round 0: get_weather(", "assistant> Tool get_weather"]),
     ("chat_tool_calling.py", ["--stream"], ["tool-call fragment #0", "assistant> Tool"]),
     ("chat_sogni_tools.py", [], ["sogni_generate_image: completed 100%", "wrote "]),
-    ("chat_hosted_tools.py", [], ["sogni_generate_image: success=True", "wrote "]),
+    ("chat_hosted_tools.py", [], ["generate_image: success=True", "wrote "]),
 ]
 
 

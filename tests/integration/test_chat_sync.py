@@ -608,8 +608,8 @@ def test_hosted_creative_tools_render_media(net: LocalSupernet, chat: SogniClien
     [request] = [r for r in net.requests() if r.path == "/v1/chat/completions"]
     assert request.json["sogni_tools"] == "creative-tools"
     [tool_result] = result.sogni_tool_results
-    assert tool_result["success"] is True and tool_result["tool_name"] == "sogni_generate_image"
-    assert result.content.startswith("Tool sogni_generate_image returned:")
+    assert tool_result["success"] is True and tool_result["tool_name"] == "generate_image"
+    assert result.content.startswith("Tool generate_image returned:")
     image = httpx.get(tool_result["urls"][0], timeout=10)
     with Image.open(io.BytesIO(image.content)) as decoded:
         assert decoded.format == "PNG"
@@ -624,7 +624,7 @@ def test_hosted_without_execution_returns_the_tool_calls(chat: SogniClient) -> N
     )
     assert result.finish_reason == "tool_calls" and result.sogni_tool_results == ()
     [call] = result.tool_calls
-    assert call.name == "sogni_generate_music"
+    assert call.name == "generate_music"
     assert parse_tool_call_arguments(call)["prompt"] == "compose a song about rain"
 
 

@@ -194,9 +194,9 @@ def test_sogni_tools_are_called_for_media_requests() -> None:
     from sogni.testing.chat_api import sogni_tool_definitions
 
     tools = sogni_tool_definitions()
-    for text, name in [("draw a picture of a cat", "sogni_generate_image"),
-                       ("a short video of waves", "sogni_generate_video"),
-                       ("write a song", "sogni_generate_music")]:
+    for text, name in [("draw a picture of a cat", "generate_image"),
+                       ("a short video of waves", "generate_video"),
+                       ("write a song", "generate_music")]:
         result = reply(tools=tools, messages=[{"role": "user", "content": text}])
         assert result.tool_calls[0]["function"]["name"] == name
         assert json.loads(result.tool_calls[0]["function"]["arguments"]) == {"prompt": text}
@@ -219,7 +219,7 @@ def test_socket_chat_fails_after_streaming_on_request(net: LocalSupernet,
 def test_socket_chat_offers_sogni_tools_when_asked(net: LocalSupernet, sock: RawSocket) -> None:
     events = run_chat(sock, chat_request("paint an image of a bridge", sogni_tools=True))
     deltas = [d for k, p in events if k == "jobTokens" for d in p.get("tool_calls", [])]
-    assert deltas[0]["function"]["name"] == "sogni_generate_image"
+    assert deltas[0]["function"]["name"] == "generate_image"
 
 
 def test_hosted_chat_runs_sogni_tools_and_returns_media(net: LocalSupernet) -> None:
@@ -235,7 +235,7 @@ def test_hosted_chat_runs_sogni_tools_and_returns_media(net: LocalSupernet) -> N
     media = httpx.get(result["urls"][0], timeout=10)
     assert media.status_code == 200 and media.headers["content-type"] == "image/png"
     message = answer["choices"][0]["message"]
-    assert message["content"].startswith("Tool sogni_generate_image returned: {")
+    assert message["content"].startswith("Tool generate_image returned: {")
     assert answer["choices"][0]["finish_reason"] == "stop"
     assert answer["usage"]["total_tokens"] > 0
 
@@ -249,4 +249,4 @@ def test_hosted_chat_leaves_tool_calls_to_the_client_without_execution(
     assert "sogni_tool_results" not in answer
     assert answer["choices"][0]["finish_reason"] == "tool_calls"
     assert answer["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == (
-        "sogni_generate_image")
+        "generate_image")

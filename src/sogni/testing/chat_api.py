@@ -5,11 +5,12 @@ Socket sequence per request: ``jobState`` pending -> queued -> assigned -> jobSt
 the last one carrying ``finishReason`` and ``usage``, then ``llmJobResult``. A reply that
 fails (see :mod:`.llm`) streams its chunks and then sends ``llmJobError`` instead.
 
-With ``sogni_tools`` the six Sogni tool definitions are offered to the model. On the hosted
-endpoint the server also runs the Sogni tool calls itself (unless ``sogni_tool_execution``
-is ``false``): each becomes a real project in the job simulation, its rendered media is
-published, and the model answers with the results; they are returned in
-``sogni_tool_results``.
+With ``sogni_tools`` the plain-named hosted tool definitions are offered to the model. On
+the hosted endpoint the server also runs the Sogni tool calls (either tool set) itself
+(unless ``sogni_tool_execution`` is ``false``): an image, video or audio tool becomes a real
+project in the job simulation and its rendered media is published, a 3D tool returns a
+small GLB, a text tool (``compose_script`` ...) a line of text; the model answers with the
+results, which are returned in ``sogni_tool_results``.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ import json
 import time
 import uuid
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 from aiohttp import web
 
+from sogni.core.chat.manifest import older_tools, plain_tools, tool_spec
+
 from . import envelope, pricing
 from .activity import ChatJob
+from .glb import GLB_MIME, glb_data_uri
 from .jobs import JobRequestError, new_id, parse_job_request
 from .llm import ChatReply, ChatRequestError, reply_to
 from .routing import Route
@@ -42,26 +45,20 @@ LLM_WORKER = "local-llm-worker-1"
 HOSTED_TOOLS_APP = "local-hosted-tools"
 MAX_HOSTED_TOOL_ROUNDS = 5
 
-_TOOL_MEDIA = {
-    "sogni_generate_image": "image",
-    "sogni_edit_image": "image",
-    "sogni_generate_video": "video",
-    "sogni_sound_to_video": "video",
-    "sogni_video_to_video": "video",
-    "sogni_generate_music": "audio",
-}
-
-
 @functools.cache
 def _tool_manifest() -> tuple[JsonDict, ...]:
-    text = resources.files("sogni.core.chat").joinpath("sogni_tools.json").read_text("utf-8")
-    return tuple(json.loads(text)["tools"])
+    return tuple(spec.fresh_definition() for spec in plain_tools())
 
 
 def sogni_tool_definitions() -> list[JsonDict]:
-    """Fresh copies of the six Sogni tool definitions the server offers."""
+    """Fresh copies of the Sogni tool definitions the server offers: the plain-named
+    hosted tools."""
     copies: list[JsonDict] = json.loads(json.dumps(_tool_manifest()))
     return copies
+
+
+#: What each Sogni tool of either set produces: image, video, audio, model (3D) or text.
+_TOOL_OUTPUT = {spec.name: spec.output for spec in (*plain_tools(), *older_tools())}
 
 
 def _known_models(state: SupernetState) -> set[str]:
@@ -180,27 +177,52 @@ def _number(value: Any) -> int | float | None:
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _text_argument(args: JsonDict) -> str:
+    """The text a tool call is about: its prompt, description, brief or text."""
+    for key in ("prompt", "description", "brief", "text", "imagePrompt"):
+        if isinstance(args.get(key), str) and args[key].strip():
+            return str(args[key])
+    return ""
+
+
+def _missing_required(name: str, args: JsonDict) -> list[str]:
+    spec = tool_spec(name)
+    required = spec.required if spec is not None else ()
+    return [key for key in required if args.get(key) in (None, "", [])]
+
+
 async def _run_hosted_tool(state: SupernetState, call: JsonDict, token_type: str,
                            base: str) -> JsonDict:
-    """Render one Sogni tool call through the job simulation; the tool result for the model."""
+    """Run one Sogni tool call of either set (media through the job simulation); the tool
+    result for the model."""
     name = call["function"]["name"]
     result: JsonDict = {"tool_call_id": call["id"], "tool_name": name}
     try:
         args = json.loads(call["function"]["arguments"] or "{}")
-        if not isinstance(args, dict) or not isinstance(args.get("prompt"), str):
-            raise JobRequestError(400, f"{name} needs a prompt")
-        media = _TOOL_MEDIA[name]
-        model = _tool_model(state, media, args.get("model"))
-        key_frame: JsonDict = {"modelID": model.id, "positivePrompt": args["prompt"]}
+        if not isinstance(args, dict):
+            raise JobRequestError(400, f"{name} arguments must be an object")
+        missing = _missing_required(name, args)
+        if missing:
+            raise JobRequestError(400, f"{name} needs {', '.join(missing)}")
+        output = _TOOL_OUTPUT[name]
+        text = _text_argument(args)
+        if output == "text":
+            return {**result, "success": True, "media_type": "text",
+                    "text": f"{name}: {text or 'done'}"}
+        if output == "model":
+            return {**result, "success": True, "media_type": "model",
+                    "urls": [glb_data_uri(text)], "mime_type": GLB_MIME}
+        model = _tool_model(state, output, args.get("model") or args.get("videoModel"))
+        key_frame: JsonDict = {"modelID": model.id, "positivePrompt": text or name}
         width, height = _number(args.get("width")), _number(args.get("height"))
         if width and height:
             key_frame.update(width=int(width), height=int(height))
-            if media == "image":
+            if output == "image":
                 key_frame["sizePreset"] = "custom"
         for arg, key in (("seed", "seed"), ("duration", "duration"), ("steps", "steps")):
             if _number(args.get(arg)) is not None:
                 key_frame[key] = args[arg]
-        count = _number(args.get("number_of_variations")) or 1
+        count = _number(args.get("numberOfVariations", args.get("number_of_variations"))) or 1
         parsed = parse_job_request({"jobID": new_id(), "keyFrames": [key_frame],
                                     "numberOfImages": max(1, min(16, int(count))),
                                     "tokenType": token_type},
@@ -212,8 +234,8 @@ async def _run_hosted_tool(state: SupernetState, call: JsonDict, token_type: str
     except (JobRequestError, ValueError, KeyError) as exc:
         message = exc.message if isinstance(exc, JobRequestError) else str(exc)
         return {**result, "success": False, "error": message}
-    return {**result, "success": True, "media_type": media, "urls": urls, "model": model.id,
-            "prompt": args["prompt"]}
+    return {**result, "success": True, "media_type": output, "urls": urls, "model": model.id,
+            "prompt": text}
 
 
 async def chat_completions(request: web.Request) -> web.Response:
@@ -243,7 +265,7 @@ async def chat_completions(request: web.Request) -> web.Response:
         total_prompt += reply.prompt_tokens
         total_completion += reply.completion_tokens
         sogni_calls = [c for c in reply.tool_calls
-                       if c["function"]["name"] in _TOOL_MEDIA]
+                       if c["function"]["name"] in _TOOL_OUTPUT]
         if not execute or not sogni_calls or len(sogni_calls) != len(reply.tool_calls):
             break
         messages.append({"role": "assistant", "content": None, "tool_calls": reply.tool_calls})
