@@ -72,6 +72,7 @@ class ChatCompletions:
         task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
         app_source: str | None = None,
         stream: Literal[False] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         auto_execute_tools: bool = False,
         max_tool_rounds: int | None = None,
         on_tool_call: Callable[[ToolCall], Any] | None = None,
@@ -104,6 +105,7 @@ class ChatCompletions:
         task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
         app_source: str | None = None,
         stream: Literal[True],
+        extra_body: Mapping[str, Any] | None = None,
         auto_execute_tools: bool = False,
         max_tool_rounds: int | None = None,
         on_tool_call: Callable[[ToolCall], Any] | None = None,
@@ -136,6 +138,7 @@ class ChatCompletions:
         task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
         app_source: str | None = None,
         stream: bool | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         auto_execute_tools: bool = False,
         max_tool_rounds: int | None = None,
         on_tool_call: Callable[[ToolCall], Any] | None = None,
@@ -167,6 +170,7 @@ class ChatCompletions:
         task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
         app_source: str | None = None,
         stream: bool | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         auto_execute_tools: bool = False,
         max_tool_rounds: int | None = None,
         on_tool_call: Callable[[ToolCall], Any] | None = None,
@@ -207,6 +211,9 @@ class ChatCompletions:
                 client's).
             stream: ``True`` returns a stream to iterate chunk by chunk; otherwise the whole
                 answer is returned once it is complete.
+            extra_body: Further ``llmJobRequest`` fields, merged into the request as given
+                (camelCase as the network spells them); a field one of the keywords above sets
+                is refused, naming the keyword.
             auto_execute_tools: Run the tool calls the model makes and send their results
                 back, up to ``max_tool_rounds`` times (not with ``stream``).
             max_tool_rounds: Rounds of automatic tool execution (default 5).
@@ -223,7 +230,7 @@ class ChatCompletions:
             answer in time. ConnectionLost: the connection dropped while the job ran.
         """
         tools = read_tools(tools)
-        return self._client._chat(self._client._run(chat.create_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, stream=stream, auto_execute_tools=auto_execute_tools, max_tool_rounds=max_tool_rounds, on_tool_call=on_tool_call, on_tool_progress=on_tool_progress, timeout=timeout)))
+        return self._client._chat(self._client._run(chat.create_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, stream=stream, extra_body=extra_body, auto_execute_tools=auto_execute_tools, max_tool_rounds=max_tool_rounds, on_tool_call=on_tool_call, on_tool_progress=on_tool_progress, timeout=timeout)))
 
 
 class ChatTools:
@@ -340,6 +347,7 @@ class ChatHosted:
         chat_template_kwargs: Mapping[str, Any] | None = None,
         media_references: Sequence[Any] | None = None,
         api_media_references: Sequence[Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         timeout: float | None = 300.0,
     ) -> HostedChatCompletion:
         """Ask the hosted endpoint (``POST /v1/chat/completions``) for a whole answer; with
@@ -376,6 +384,8 @@ class ChatHosted:
             chat_template_kwargs: Template options for the model; wins over ``think``.
             media_references: Media the hosted tools may use.
             api_media_references: Media references in the API's own format.
+            extra_body: Further request-body fields, merged in as given; a field one of the
+                keywords above sets is refused, naming the keyword.
             timeout: Seconds to wait for the answer.
 
         Raises:
@@ -383,7 +393,7 @@ class ChatHosted:
             network refused the request.
         """
         tools = read_tools(tools)
-        return self._client._run(chat.create_hosted_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, chat_template_kwargs=chat_template_kwargs, media_references=media_references, api_media_references=api_media_references, timeout=timeout))
+        return self._client._run(chat.create_hosted_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, chat_template_kwargs=chat_template_kwargs, media_references=media_references, api_media_references=api_media_references, extra_body=extra_body, timeout=timeout))
 
 
 class Account:
@@ -1569,6 +1579,7 @@ class CreativeWorkflows:
         inputs: Mapping[str, Any] | None = None,
         max_estimated_capacity_units: float | None = None,
         confirm_cost: bool | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> WorkflowRecord:
         """Start a durable workflow and return its record (status ``queued`` at first).
 
@@ -1591,12 +1602,14 @@ class CreativeWorkflows:
             inputs: Values for the saved template's inputs.
             max_estimated_capacity_units: Refuse to start when the estimated cost is higher.
             confirm_cost: Confirm the estimated cost up front.
+            extra_body: Further request-body fields (beside ``input``), merged in as given;
+                a field one of the keywords above sets is refused, naming the keyword.
 
         Raises:
             ValidationError: the request is malformed (e.g. a data URI in media_references);
             nothing was sent.
         """
-        return self._client._run(workflows.start(self._client._ctx, kind, input, token_type=token_type, billing_mode=billing_mode, app_source=app_source, idempotency_key=idempotency_key, media_references=media_references, template_id=template_id, workflow_id=workflow_id, inputs=inputs, max_estimated_capacity_units=max_estimated_capacity_units, confirm_cost=confirm_cost))
+        return self._client._run(workflows.start(self._client._ctx, kind, input, token_type=token_type, billing_mode=billing_mode, app_source=app_source, idempotency_key=idempotency_key, media_references=media_references, template_id=template_id, workflow_id=workflow_id, inputs=inputs, max_estimated_capacity_units=max_estimated_capacity_units, confirm_cost=confirm_cost, extra_body=extra_body))
 
     def start_image_to_video(
         self,
@@ -1613,6 +1626,7 @@ class CreativeWorkflows:
         seed: int | None = None,
         extra: Mapping[str, Any] | None = None,
         token_type: Literal['sogni', 'spark'] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> WorkflowRecord:
         """Start an ``image_to_video`` workflow: an image is generated, then animated.
 
@@ -1629,11 +1643,13 @@ class CreativeWorkflows:
             seed: Seed for repeatable results.
             extra: Further input keys (wire names), sent as given.
             token_type: Pay with ``sogni`` tokens or ``spark`` points.
+            extra_body: Further request-body fields (beside ``input``), merged in as given;
+                a field one of the keywords above sets is refused, naming the keyword.
 
         Raises:
             ValidationError: an argument is invalid; nothing was sent.
         """
-        return self._client._run(workflows.start_image_to_video(self._client._ctx, prompt, video_prompt=video_prompt, negative_prompt=negative_prompt, width=width, height=height, duration=duration, image_model=image_model, video_model=video_model, number_of_media=number_of_media, seed=seed, extra=extra, token_type=token_type))
+        return self._client._run(workflows.start_image_to_video(self._client._ctx, prompt, video_prompt=video_prompt, negative_prompt=negative_prompt, width=width, height=height, duration=duration, image_model=image_model, video_model=video_model, number_of_media=number_of_media, seed=seed, extra=extra, token_type=token_type, extra_body=extra_body))
 
     def start_hosted_tool_sequence(
         self,
@@ -1643,6 +1659,7 @@ class CreativeWorkflows:
         media_references: Sequence[Mapping[str, Any]] | None = None,
         extra: Mapping[str, Any] | None = None,
         token_type: Literal['sogni', 'spark'] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
     ) -> WorkflowRecord:
         """Start a ``hosted_tool_sequence`` workflow: hosted tools run one after another, later
         steps using earlier results. Tool names, arguments and dependencies are checked before
@@ -1656,12 +1673,14 @@ class CreativeWorkflows:
             media_references: Uploaded media (HTTP(S) URLs) the steps may use.
             extra: Further input keys, sent as given.
             token_type: Pay with ``sogni`` tokens or ``spark`` points.
+            extra_body: Further request-body fields (beside ``input``), merged in as given;
+                a field one of the keywords above sets is refused, naming the keyword.
 
         Raises:
             ValidationError: a step is invalid (the message names the step and argument);
             nothing was sent.
         """
-        return self._client._run(workflows.start_hosted_tool_sequence(self._client._ctx, steps, title=title, media_references=media_references, extra=extra, token_type=token_type))
+        return self._client._run(workflows.start_hosted_tool_sequence(self._client._ctx, steps, title=title, media_references=media_references, extra=extra, token_type=token_type, extra_body=extra_body))
 
     def get(
         self,

@@ -28,6 +28,7 @@ from sogni.core.chat.manifest import (
     tool_spec,
     workflow_step_tools,
 )
+from sogni.core.extra_body import merge_extra_body
 from sogni.core.json_safe import check_json_safe
 from sogni.core.sse import TERMINAL_STATUSES
 from sogni.errors import ApiError, AuthenticationError, ValidationError
@@ -421,6 +422,28 @@ def normalize_steps(
 # --- request builders --------------------------------------------------------------------
 
 
+# The body keys of a start request, with the keyword of start_request that sets each.
+_START_KEYWORDS = {
+    "kind": "kind",
+    "input": "input",
+    "workflow_id": "template_id",
+    "inputs": "inputs",
+    "token_type": "token_type",
+    "billing_mode": "billing_mode",
+    "app_source": "app_source",
+    "max_estimated_capacity_units": "max_estimated_capacity_units",
+    "confirm_cost": "confirm_cost",
+    "media_references": "media_references",
+}
+# The typed starts set the kind and build the input from their keywords (and ``extra``).
+_TYPED_START_KEYWORDS = {
+    "kind": "",
+    "input": "extra",
+    "token_type": "token_type",
+    "app_source": "app_source",
+}
+
+
 def start_request(
     *,
     input: Mapping[str, Any] | None = None,
@@ -434,6 +457,8 @@ def start_request(
     media_references: Sequence[Any] | None = None,
     max_estimated_capacity_units: float | None = None,
     confirm_cost: bool | None = None,
+    extra_body: Mapping[str, Any] | None = None,
+    body_keywords: Mapping[str, str] | None = None,
 ) -> WorkflowRequest:
     """``POST /v1/creative-agent/workflows``: start a workflow.
 
@@ -442,7 +467,9 @@ def start_request(
     or the ``template_id`` of a saved template (with its ``inputs``). ``input`` is sent as
     given. Body keys: ``kind, input, workflow_id, inputs, token_type, billing_mode,
     app_source, max_estimated_capacity_units, confirm_cost, media_references``, each only
-    when set; ``idempotency_key`` travels in the ``Idempotency-Key`` header.
+    when set; ``idempotency_key`` travels in the ``Idempotency-Key`` header. ``extra_body``
+    adds further body keys as given; a key of ``body_keywords`` (body key -> the keyword
+    that sets it; default: this function's own) is refused, naming the keyword.
     """
     if (input is None) == (template_id is None):
         raise ValidationError(
@@ -483,6 +510,7 @@ def start_request(
         body["confirm_cost"] = confirm_cost
     if media_references is not None:
         body["media_references"] = validate_media_references(media_references)
+    merge_extra_body(body, extra_body, _START_KEYWORDS if body_keywords is None else body_keywords)
     check_json_safe(body, "")  # names the path of a NaN, lone surrogate, ... in the body
     headers = {"Content-Type": "application/json"}
     if idempotency_key:
@@ -507,11 +535,12 @@ def start_image_to_video_request(
     extra: Mapping[str, Any] | None = None,
     token_type: str | None = None,
     app_source: str | None = None,
+    extra_body: Mapping[str, Any] | None = None,
 ) -> WorkflowRequest:
     """Start an ``image_to_video`` workflow: an image is generated, then animated.
 
     The model fields take selectors such as ``flux2``, ``ltx23`` or ``wan22``. ``extra``
-    adds further input keys (wire names) as they are.
+    adds further input keys (wire names) as they are, ``extra_body`` further body keys.
     """
     _check_text(prompt, "prompt")
     fields: list[tuple[str, str, Any]] = [
@@ -540,7 +569,12 @@ def start_image_to_video_request(
         input[wire] = value
     _merge_extra(input, extra)
     return start_request(
-        kind="image_to_video", input=input, token_type=token_type, app_source=app_source
+        kind="image_to_video",
+        input=input,
+        token_type=token_type,
+        app_source=app_source,
+        extra_body=extra_body,
+        body_keywords=_TYPED_START_KEYWORDS,
     )
 
 
@@ -552,12 +586,14 @@ def start_hosted_tool_sequence_request(
     extra: Mapping[str, Any] | None = None,
     token_type: str | None = None,
     app_source: str | None = None,
+    extra_body: Mapping[str, Any] | None = None,
 ) -> WorkflowRequest:
     """Start a ``hosted_tool_sequence`` workflow: hosted tool steps run in order.
 
     ``media_references`` (uploaded media, by URL) go into the input as
     ``mediaReferences``; a dependency with ``sourceStepId: "$input_media"`` binds one of
-    them into a step argument. ``extra`` adds further input keys as they are.
+    them into a step argument. ``extra`` adds further input keys as they are,
+    ``extra_body`` further body keys.
     """
     references = None if media_references is None else validate_media_references(media_references)
     input: dict[str, Any] = {}
@@ -569,7 +605,12 @@ def start_hosted_tool_sequence_request(
         input["mediaReferences"] = references
     _merge_extra(input, extra)
     return start_request(
-        kind="hosted_tool_sequence", input=input, token_type=token_type, app_source=app_source
+        kind="hosted_tool_sequence",
+        input=input,
+        token_type=token_type,
+        app_source=app_source,
+        extra_body=extra_body,
+        body_keywords=_TYPED_START_KEYWORDS,
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sogni.core.extra_body import merge_extra_body
 from sogni.core.json_safe import check_json_safe
 from sogni.errors import ValidationError
 
@@ -58,6 +59,7 @@ CHAT_PARAMS = frozenset(
         "think",
         "task_profile",
         "response_format",
+        "extra_body",
     }
 )
 #: Parameters accepted by :func:`build_hosted_chat_body`.
@@ -70,6 +72,29 @@ HOSTED_CHAT_PARAMS = CHAT_PARAMS | {
 CLIENT_ONLY_PARAMS = frozenset(
     {"auto_execute_tools", "on_tool_call", "on_tool_progress", "max_tool_rounds", "timeout"}
 )
+
+# The keys of an ``llmJobRequest`` the SDK sets, with the keyword that sets each ("": the
+# SDK itself); ``extra_body`` may not repeat them.
+_SOCKET_KEYWORDS = {
+    "jobID": "",
+    "type": "",
+    "model": "model",
+    "messages": "messages",
+    "appSource": "app_source",
+    **{key: key for key in (*_SAMPLING, *_PENALTIES)},
+    "stream": "stream",
+    "stop": "stop",
+    "tokenType": "token_type",
+    "tools": "tools",
+    "tool_choice": "tool_choice",
+    "sogni_tools": "sogni_tools",
+    "sogni_tool_execution": "sogni_tool_execution",
+    "taskProfile": "task_profile",
+    "chat_template_kwargs": "think",
+    "response_format": "response_format",
+}
+# The same for the hosted body, whose keys are the keywords' own names.
+_HOSTED_KEYWORDS = {key: key for key in HOSTED_CHAT_PARAMS if key not in ("think", "extra_body")}
 
 TOKEN_TYPES = ("sogni", "spark")
 HOSTED_TOKEN_TYPES = ("sogni", "spark", "auto")
@@ -96,9 +121,11 @@ def build_llm_job_request(
     ``resize_images`` are passed to the vision checks (see :func:`normalize_messages`).
 
     ``think`` becomes ``chat_template_kwargs: {"enable_thinking": think}``; ``sogni_tools``
-    ``"rich"`` is sent as ``"creative-tools"``. Raises :class:`ValidationError`, also for
-    a request that would not be strict JSON (NaN, lone surrogates, non-string keys), naming
-    the path of the bad value (``tools[0].function.parameters.properties.x.default``).
+    ``"rich"`` is sent as ``"creative-tools"``. ``extra_body`` fields are added as given
+    (a key a typed keyword sets is refused, naming the keyword). Raises
+    :class:`ValidationError`, also for a request that would not be strict JSON (NaN, lone
+    surrogates, non-string keys), naming the path of the bad value
+    (``tools[0].function.parameters.properties.x.default``).
     """
     _check_keys(params, CHAT_PARAMS)
     values = _checked_values(params, model_info, hosted=False)
@@ -123,6 +150,7 @@ def build_llm_job_request(
     _put(request, "taskProfile", values.get("task_profile"))
     _put(request, "chat_template_kwargs", chat_template_kwargs(values.get("think")))
     _put(request, "response_format", values.get("response_format"))
+    merge_extra_body(request, params.get("extra_body"), _SOCKET_KEYWORDS)
     check_json_safe(request, "")
     return request
 
@@ -141,6 +169,7 @@ def build_hosted_chat_body(
     ``token_type`` may also be ``"auto"``; ``media_references`` and
     ``api_media_references`` are passed through; an explicit ``chat_template_kwargs``
     wins over ``think``. ``stream=True`` is refused: the endpoint answers in one piece.
+    ``extra_body`` fields are added as given (a key a typed keyword sets is refused).
     A body that would not be strict JSON raises :class:`ValidationError` naming the path.
     """
     _check_keys(params, HOSTED_CHAT_PARAMS)
@@ -175,6 +204,7 @@ def build_hosted_chat_body(
     else:
         _put(body, "chat_template_kwargs", chat_template_kwargs(values.get("think")))
     _put(body, "response_format", values.get("response_format"))
+    merge_extra_body(body, params.get("extra_body"), _HOSTED_KEYWORDS)
     check_json_safe(body, "")
     return body
 

@@ -107,6 +107,7 @@ def start(
     inputs: Mapping[str, Any] | None = None,
     max_estimated_capacity_units: float | None = None,
     confirm_cost: bool | None = None,
+    extra_body: Mapping[str, Any] | None = None,
 ) -> Plan[WorkflowRecord]:
     """Start a workflow from an inline ``input`` or a saved template."""
     if isinstance(kind, Mapping) and input is None:
@@ -128,6 +129,7 @@ def start(
         media_references=None if media_references is None else _plain(media_references),
         max_estimated_capacity_units=max_estimated_capacity_units,
         confirm_cost=confirm_cost,
+        extra_body=extra_body,
     )
     # With an Idempotency-Key the server answers a repeat with the same workflow.
     data = yield from _send(request, idempotent=bool(idempotency_key))
@@ -150,6 +152,7 @@ def start_hosted_tool_sequence(
     media_references: Sequence[Any] | None = None,
     extra: Mapping[str, Any] | None = None,
     token_type: str | None = None,
+    extra_body: Mapping[str, Any] | None = None,
 ) -> Plan[WorkflowRecord]:
     """Start a ``hosted_tool_sequence`` workflow (steps validated before sending)."""
     request = wf.start_hosted_tool_sequence_request(
@@ -158,6 +161,7 @@ def start_hosted_tool_sequence(
         media_references=None if media_references is None else _plain(media_references),
         extra=extra,
         token_type=token_type,
+        extra_body=extra_body,
     )
     data = yield from _send(request, idempotent=False)
     return _record(data)
