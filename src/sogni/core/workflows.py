@@ -374,7 +374,7 @@ def normalize_steps(
             raise ValidationError(f"{field} must be a mapping", field=field)
         step = _rename(raw, _STEP_ALIASES, field)
         tool_name = step.get("toolName")
-        if not isinstance(tool_name, str) or tool_name not in HOSTED_TOOL_ARGUMENTS:
+        if not isinstance(tool_name, str) or tool_name not in HOSTED_TOOL_NAMES:
             raise ValidationError(
                 f"{field}.tool_name {tool_name!r} is not a hosted tool",
                 field=f"{field}.tool_name",
