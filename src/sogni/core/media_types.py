@@ -6,7 +6,16 @@ with the asset); result downloads ask for the type that matches the project's ou
 
 from __future__ import annotations
 
-__all__ = ["SNIFF_BYTES", "sniff_content_type", "result_content_type"]
+__all__ = [
+    "GLB_CONTENT_TYPE",
+    "SNIFF_BYTES",
+    "result_content_type",
+    "result_kind",
+    "sniff_content_type",
+]
+
+#: Content type of binary glTF, the 3D models image-to-3D projects produce.
+GLB_CONTENT_TYPE = "model/gltf-binary"
 
 #: How many leading bytes :func:`sniff_content_type` needs to decide.
 SNIFF_BYTES = 12
@@ -53,12 +62,25 @@ _IMAGE_TYPES = {
 _AUDIO_TYPES = {"flac": "audio/flac", "wav": "audio/wav"}
 
 
+def result_kind(media: str, output_format: str | None) -> str:
+    """What a finished result is: ``image``, ``video``, ``audio`` or ``model`` (3D).
+
+    Image-to-3D models are image models in the catalogue whose results are GLB files;
+    the output format tells them apart. Images download from the image endpoint,
+    everything else from the media one.
+    """
+    return "model" if output_format == "glb" else media
+
+
 def result_content_type(media: str, output_format: str | None) -> str | None:
     """The ``contentType`` to request when downloading a finished result.
 
     Images: the type of ``output_format`` (``None`` when unset, the server then serves PNG).
-    Audio: FLAC or WAV when asked for, MP3 otherwise. Video: ``None`` (no parameter).
+    Audio: FLAC or WAV when asked for, MP3 otherwise. 3D models: GLB. Video: ``None`` (no
+    parameter).
     """
+    if result_kind(media, output_format) == "model":
+        return GLB_CONTENT_TYPE
     if media == "image":
         return _IMAGE_TYPES.get(output_format) if output_format else None
     if media == "audio":

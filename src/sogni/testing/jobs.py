@@ -385,7 +385,8 @@ class Simulator:
         prompt = str(parsed.key_frame.get("positivePrompt") or "")
         for index in range(parsed.count):
             seed = (base_seed + index) % 2**32
-            spec = MediaSpec(media=parsed.model.media, fmt=parsed.output_format, seed=seed,
+            media = "model" if parsed.output_format == "glb" else parsed.model.media
+            spec = MediaSpec(media=media, fmt=parsed.output_format, seed=seed,
                              prompt=prompt, width=parsed.width, height=parsed.height,
                              duration=parsed.duration, fps=parsed.fps if parsed.fps else 16,
                              frames=parsed.frames)

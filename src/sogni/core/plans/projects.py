@@ -50,7 +50,7 @@ from sogni.core.job_request import (
     build_job_request,
     upload_slots,
 )
-from sogni.core.media_types import result_content_type
+from sogni.core.media_types import GLB_CONTENT_TYPE, result_content_type, result_kind
 from sogni.core.model_options import ModelOptions, model_options_for
 from sogni.core.plans import Plan
 from sogni.core.plans.connection import NETWORKS
@@ -65,6 +65,7 @@ _EXTENSIONS = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
     "image/webp": ".webp",
+    GLB_CONTENT_TYPE: ".glb",
     "audio/mpeg": ".mp3",
     "audio/flac": ".flac",
     "audio/wav": ".wav",
@@ -349,7 +350,7 @@ def cancel_project(ctx: CoreContext, project_id: str) -> Plan[None]:
 
 # -- results ---------------------------------------------------------------------------
 def _download_url_call(state: ProjectState, job: JobState, kind: str) -> RestCall:
-    if state.media == "image" or kind == "preview":
+    if result_kind(state.media, state.output_format) == "image" or kind == "preview":
         query = {"jobId": state.id, "imageId": job.id, "type": kind}
         content_type = result_content_type("image", state.output_format)
         if kind == "complete" and content_type:
