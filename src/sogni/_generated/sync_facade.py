@@ -234,7 +234,7 @@ class ChatCompletions:
 
 
 class ChatTools:
-    """Running the Sogni platform tools (image, video and music generation) that a model called."""
+    """Running the Sogni tools a model called: the six generation tools (plain-named or older ``sogni_*``) as media projects; the other hosted tools answer that they run through ``chat.hosted.create()``."""
 
     __slots__ = ("_client",)
 
@@ -252,11 +252,14 @@ class ChatTools:
         on_progress: Callable[[ToolProgress], Any] | None = None,
     ) -> ToolResult:
         """Run one Sogni tool call as a media project and return the result to send back to the
-        model. Invalid arguments, a failed project or a timeout give an error result instead of
-        raising; nothing is created when the arguments are invalid.
+        model. A plain-named generation tool (``generate_image`` ...) runs exactly as its older
+        ``sogni_*`` twin; a tool only the network runs (``apply_style`` ...) gives an error
+        result saying to use ``chat.hosted.create()``, without any I/O. Invalid arguments, a
+        failed project or a timeout give an error result instead of raising; nothing is created
+        when the arguments are invalid.
 
         Args:
-            tool_call: A Sogni tool call the model made.
+            tool_call: A Sogni tool call the model made (either tool set).
             token_type: Which token pays for the media.
             network: Network to render on (defaults to the client's).
             number_of_media: How many results when the call does not say
@@ -304,8 +307,9 @@ class ChatTools:
         self,
         timeout: float = 10.0,
     ) -> list[dict[str, Any]]:
-        """The six Sogni tool definitions with each tool's ``model`` limited to the models
-        available now (``SogniTools`` holds the fixed definitions).
+        """The six older ``sogni_*`` tool definitions with each tool's ``model`` limited to the
+        models available now (``SogniTools`` holds the plain-named definitions,
+        ``SogniTools.older`` these as they are).
 
         Args:
             timeout: Seconds to wait for the network's model announcement.
@@ -707,7 +711,7 @@ class Chat:
     """Chat completions served by the network's LLM workers over the socket."""
 
     tools: ChatTools
-    """Running the Sogni platform tools (image, video and music generation) that a model called."""
+    """Running the Sogni tools a model called: the six generation tools (plain-named or older ``sogni_*``) as media projects; the other hosted tools answer that they run through ``chat.hosted.create()``."""
 
     hosted: ChatHosted
     """Hosted chat completions (REST), where the network can run creative tools itself."""
