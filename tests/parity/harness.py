@@ -22,11 +22,32 @@ from sogni._generated.models import AudioProjectParams, ImageProjectParams, Vide
 from sogni.testing import LocalSupernet
 
 HERE = Path(__file__).resolve().parent
-CASES_FILE = HERE / "cases.json"
-EXPECTED_FILE = HERE / "expected.json"
-INVALID_FILE = HERE / "invalid_cases.json"
-NPM_CLIENT = HERE.parent / "npm" / "node_modules" / "@sogni-ai" / "sogni-client"
 NODE = shutil.which("node")
+
+
+@attrs.frozen
+class Corpus:
+    """Cases recorded from one release of the npm client: the cases, what it sent, and
+    where that release is installed."""
+
+    cases_file: Path
+    expected_file: Path
+    npm_dir: Path
+
+    @property
+    def npm_client(self) -> Path:
+        """The installed client package."""
+        return self.npm_dir / "node_modules" / "@sogni-ai" / "sogni-client"
+
+
+#: The reference-era corpus, recorded from @sogni-ai/sogni-client 5.1.0.
+REFERENCE = Corpus(HERE / "cases.json", HERE / "expected.json", HERE.parent / "npm")
+#: The current families, recorded from @sogni-ai/sogni-client 5.54.0.
+CURRENT = Corpus(HERE / "cases_554.json", HERE / "expected_554.json", HERE.parent / "npm554")
+
+CASES_FILE = REFERENCE.cases_file
+EXPECTED_FILE = REFERENCE.expected_file
+INVALID_FILE = HERE / "invalid_cases.json"
 
 UPLOAD_URL_PATHS = ("/v1/image/uploadUrl", "/v1/media/uploadUrl")
 ASSET_KEYS = (
@@ -36,6 +57,9 @@ ASSET_KEYS = (
     "referenceAudio",
     "referenceAudioIdentity",
     "referenceVideo",
+    "leftViewImage",
+    "backViewImage",
+    "rightViewImage",
 )
 
 WIRE_TO_PYTHON = {
@@ -51,12 +75,14 @@ def load_cases(path: Path = CASES_FILE) -> list[dict[str, Any]]:
     return cases
 
 
-def npm_available() -> bool:
-    """True when Node.js and the official client are installed."""
-    return NODE is not None and NPM_CLIENT.is_dir()
+def npm_available(corpus: Corpus = REFERENCE) -> bool:
+    """True when Node.js and the corpus's release of the official client are installed."""
+    return NODE is not None and corpus.npm_client.is_dir()
 
 
-def run_npm(net: LocalSupernet, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+def run_npm(
+    net: LocalSupernet, ids: list[str] | None = None, corpus: Corpus = REFERENCE
+) -> dict[str, dict[str, Any]]:
     """Create each case's project with the npm client; ``{case id: {"projectId"|"error"}}``."""
     assert NODE is not None
     before = len(net.received("jobRequest"))
@@ -65,9 +91,10 @@ def run_npm(net: LocalSupernet, ids: list[str] | None = None) -> dict[str, dict[
         SOGNI_REST_ENDPOINT=net.rest_url,
         SOGNI_SOCKET_ENDPOINT=net.socket_url,
         SOGNI_API_KEY=net.api_key,
+        SOGNI_NPM_DIR=str(corpus.npm_dir),
     )
     proc = subprocess.run(
-        [NODE, str(HERE / "run_cases.mjs"), str(CASES_FILE), *(ids or [])],
+        [NODE, str(HERE / "run_cases.mjs"), str(corpus.cases_file), *(ids or [])],
         env=env,
         capture_output=True,
         text=True,
@@ -143,6 +170,8 @@ def python_params(case: dict[str, Any], index: int) -> Iterator[dict[str, Any]]:
         for key, value in case["params"].items():
             if key in ASSET_KEYS:
                 value = asset(value)
+            elif key == "extraParams":
+                pass
             elif key == "contextImages":
                 value = [asset(item) for item in value]
             elif key == "controlNet":

@@ -3,7 +3,7 @@
 //
 // Usage: node tests/parity/run_cases.mjs <cases.json> [case-id ...]
 //
-// The client comes from tests/npm/node_modules. Asset values "file:<path>" (paths relative to
+// The client comes from $SOGNI_NPM_DIR/node_modules (tests/npm by default). Asset values "file:<path>" (paths relative to
 // the cases file) are read from disk and passed as Buffers, the way a Node.js program passes
 // files. Only the jobRequest and the uploads matter here, so projects are not awaited to the
 // end; the run ends once the server has answered every project (queued or failed).
@@ -18,7 +18,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(resolve(here, '../npm/package.json'));
+const npmDir = process.env.SOGNI_NPM_DIR || resolve(here, '../npm');
+const require = createRequire(resolve(npmDir, 'package.json'));
 const { SogniClient } = require('@sogni-ai/sogni-client');
 
 const ASSET_KEYS = [
@@ -27,7 +28,10 @@ const ASSET_KEYS = [
   'referenceImageEnd',
   'referenceAudio',
   'referenceAudioIdentity',
-  'referenceVideo'
+  'referenceVideo',
+  'leftViewImage',
+  'backViewImage',
+  'rightViewImage'
 ];
 
 function loadAsset(value, base) {

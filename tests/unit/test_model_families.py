@@ -91,11 +91,17 @@ def test_unknown_model_of_a_known_kind_warns_once(caplog: pytest.LogCaptureFixtu
     assert "generic audio rules" in warnings[0].getMessage()
 
 
-def test_unknown_image_model_takes_the_tier_sampler_fields() -> None:
-    comfy = build("novel-image-model-c", "image", kind="comfy-image")["keyFrames"][0]
-    forge = build("novel-image-model-f", "image")["keyFrames"][0]
-    assert "comfySampler" in comfy and comfy["scheduler"] is None
-    assert "comfySampler" not in forge
+def test_unknown_image_models_send_sampler_fields_as_the_npm_client_does() -> None:
+    # The network maps scheduler/timeStepSpacing for either kind of worker.
+    for kind in ("comfy-image", "forge-image"):
+        frame = build("novel-image-model-" + kind, "image", kind=kind)["keyFrames"][0]
+        assert "comfySampler" not in frame and "timeStepSpacing" in frame
+
+
+def test_krea2_sends_the_vae_field() -> None:
+    frame = build("krea2_turbo_fp8_scaled", "image", kind="comfy-image")["keyFrames"][0]
+    assert frame["vae"] is None and "comfySampler" in frame
+    assert "vae" not in build("z_image_turbo_bf16", "image", kind="comfy-image")["keyFrames"][0]
 
 
 def test_minimax_h3_frames_fps_and_size_grid() -> None:

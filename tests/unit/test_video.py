@@ -109,8 +109,7 @@ def test_comfy_families() -> None:
         assert rules_for(model_id).comfy is True, model_id
     for model_id in ("gpt-image-2", "sam3_image_segment_bf16", "flux1-dev-kontext_fp8_scaled"):
         assert rules_for(model_id).comfy is False, model_id
-    # Unknown image models: the tier's type decides.
-    assert rules_for("coreml-cyberrealistic_v70_768").comfy is None
+    assert rules_for("coreml-cyberrealistic_v70_768").comfy is False
 
 
 def test_asset_table_rows() -> None:

@@ -271,6 +271,7 @@ class ImageProjectParams:
         seed: Random seed (uint32) for reproducible results.
         sampler: Sampler; one of the model's allowed samplers.
         scheduler: Scheduler; one of the model's allowed schedulers.
+        vae: VAE to decode with, on models whose tier lists some (Krea 2, MOSS).
         size_preset: A size preset id of the model, or ``custom`` with width and height.
         width: Custom width in pixels (256 to the model's maximum; implies
             ``size_preset='custom'``; ignored with a named preset).
@@ -324,6 +325,7 @@ class ImageProjectParams:
     seed: int | None = attrs.field(default=None, metadata={'wire': 'seed', 'check': {'type': 'integer', 'minimum': 0, 'maximum': 4294967295}})
     sampler: str | None = attrs.field(default=None, metadata={'wire': 'sampler', 'check': {'type': 'string'}})
     scheduler: str | None = attrs.field(default=None, metadata={'wire': 'scheduler', 'check': {'type': 'string'}})
+    vae: str | None = attrs.field(default=None, metadata={'wire': 'vae', 'check': {'type': 'string', 'minLength': 1}})
     size_preset: str | None = attrs.field(default=None, metadata={'wire': 'sizePreset', 'check': {'type': 'string'}})
     width: int | None = attrs.field(default=None, metadata={'wire': 'width', 'check': {'type': 'integer'}})
     height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer'}})

@@ -54,7 +54,8 @@ def _defaults(value: Any) -> tuple[int, int, int] | None:
 class Rules:
     """What the network expects of one model (see ``x-rule-keys`` in the schema)."""
 
-    comfy: bool | None = False
+    comfy: bool = False
+    vae: bool = False
     spark_only: bool = False
     negative_prompt: bool = True
     # image

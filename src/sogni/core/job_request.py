@@ -518,6 +518,15 @@ def _check_gpt_image(p: _Params, rules: Rules) -> None:
         )
 
 
+def _vae(p: _Params, options: ModelOptions) -> str | None:
+    """The VAE to send: ``None`` unless the tier lists some and the caller named one."""
+    tier_vae = options.raw_tier.get("vae")
+    allowed = tier_vae.get("allowed") if isinstance(tier_vae, Mapping) else None
+    if not allowed or not p.truthy("vae"):
+        return None
+    return str(_choice(p.get("vae"), "vae", list(allowed), "VAE"))
+
+
 def _only_for(p: _Params, wire: str, allowed: bool, what: str) -> None:
     if p.given(wire) and not allowed:
         raise ValidationError(f"{_snake(wire)} is only supported by {what}", field=_snake(wire))
@@ -564,10 +573,11 @@ def _apply_image(
     for index in range(1, _CONTEXT_IMAGE_SLOTS + 1):
         present = index <= len(context_images) and _truthy(context_images[index - 1])
         key_frame[f"hasContextImage{index}"] = present
-    comfy = rules.comfy if rules.comfy is not None else options.kind == "comfy-image"
-    if comfy:
+    if rules.comfy:
         key_frame["comfySampler"] = sampler
         key_frame["comfyScheduler"] = scheduler
+        if rules.vae:
+            key_frame["vae"] = _vae(p, options)
     else:
         key_frame["scheduler"] = sampler
         key_frame["timeStepSpacing"] = scheduler
@@ -1022,6 +1032,11 @@ def _apply_audio(
         _string(p.get("lyrics"), "lyrics")
     if p.given("composerMode") and not isinstance(p.get("composerMode"), bool):
         raise ValidationError("composer_mode must be True or False", field="composer_mode")
+    if options.raw_tier.get("requiresReferenceAudio") and not p.truthy("referenceAudio"):
+        raise ValidationError(
+            f"Model {model_id} clones a voice; give reference_audio (a voice sample)",
+            field="reference_audio",
+        )
     sampler = validate_sampler(p.get("sampler"), options)
     scheduler = validate_scheduler(p.get("scheduler"), options)
 

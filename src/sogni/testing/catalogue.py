@@ -344,9 +344,16 @@ def _tiers() -> dict[str, JsonDict]:
         "ace-step-sft": _audio_tier(_num(10, 100, 50), bench=8.0,
                                     guidance=_num(1, 15, 7, decimals=1)),
         "minimax-music3": _audio_tier(_num(1, 1, 1), bench=12.0),
-        # Speech: no sampler, tempo or key; only a length.
-        "qwen3-tts": {"benchmark": _benchmark(1.5), "duration": _num(1, 120, 10),
-                      "type": "audio"},
+        # Speech: no sampler, tempo or key; voices, a direction, a voice sample.
+        "qwen3-tts-custom-voice": {
+            "benchmark": _benchmark(1.5), "duration": _num(1, 120, 10), "steps": _num(1, 1, 1),
+            "speaker": _options(["serena", "vivian", "uncle_fu", "ryan", "aiden", "ono_anna",
+                                 "sohee", "eric", "dylan"], "serena"),
+            "instruct": {"maxLength": 500}, "type": "audio"},
+        "qwen3-tts-voice-clone": {
+            "benchmark": _benchmark(1.5), "duration": _num(1, 120, 10), "steps": _num(1, 1, 1),
+            "referenceText": {"maxLength": 1000}, "acceptInputAudio": True,
+            "requiresReferenceAudio": True, "type": "audio"},
         "novel-audio": _audio_tier(_num(1, 30, 10), bench=3.0),
     }
 
@@ -460,8 +467,10 @@ def _models() -> list[Model]:
         ("ace_step_1.5_sft", "ACE-Step 1.5 SFT", "ace-step-sft", "audio", {}),
         ("minimax_music3", "MiniMax Music 3", "minimax-music3", "audio",
          {"external": True, "workers": 1}),
-        ("qwen3_tts_1.7b_custom_voice_bf16", "Qwen3-TTS CustomVoice", "qwen3-tts", "audio", {}),
-        ("qwen3_tts_1.7b_voice_clone_bf16", "Qwen3-TTS Voice Clone", "qwen3-tts", "audio", {}),
+        ("qwen3_tts_1.7b_custom_voice_bf16", "Qwen3-TTS CustomVoice", "qwen3-tts-custom-voice",
+         "audio", {}),
+        ("qwen3_tts_1.7b_voice_clone_bf16", "Qwen3-TTS Voice Clone", "qwen3-tts-voice-clone",
+         "audio", {}),
         ("novel-audio-model-x", "Novel Audio X", "novel-audio", "audio", {}),
     ]
     return [Model(id=mid, name=name, sid=index + 1, tier=tier, media=media, **extra)

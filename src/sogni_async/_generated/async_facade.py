@@ -886,6 +886,7 @@ class AsyncProjects:
         seed: int | None = None,
         sampler: str | None = None,
         scheduler: str | None = None,
+        vae: str | None = None,
         size_preset: str | None = None,
         width: int | None = None,
         height: int | None = None,
@@ -972,6 +973,7 @@ class AsyncProjects:
             seed: Random seed (uint32) for reproducible results.
             sampler: Sampler; one of the model's allowed samplers.
             scheduler: Scheduler; one of the model's allowed schedulers.
+            vae: VAE to decode with, on models whose tier lists some (Krea 2, MOSS).
             size_preset: A size preset id of the model, or ``custom`` with width and height.
             width: Image: Custom width in pixels (256 to the model's maximum; implies
                 ``size_preset='custom'``; ignored with a named preset). Video: Video width in
@@ -1106,6 +1108,7 @@ class AsyncProjects:
             "seed": seed,
             "sampler": sampler,
             "scheduler": scheduler,
+            "vae": vae,
             "size_preset": size_preset,
             "width": width,
             "height": height,
