@@ -3,7 +3,6 @@ execution, the tool loop, hosted completions, workflow steps and extra_body."""
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -176,8 +175,9 @@ def test_the_network_runs_hosted_only_tools(
     assert result["tool_name"] == tool and result["success"] is True
     assert result["media_type"] == media_type
     if media_type == "model":
-        glb = base64.b64decode(result["urls"][0].split(",", 1)[1])
-        assert glb[:4] == b"glTF"
+        glb = httpx.get(result["urls"][0], timeout=10)
+        assert glb.headers["content-type"] == "model/gltf-binary"
+        assert glb.content[:4] == b"glTF"
 
 
 # -- workflow steps -----------------------------------------------------------------------------
@@ -194,6 +194,8 @@ def test_plain_workflow_steps_produce_each_kind_of_output(net: LocalSupernet) ->
     kinds = [(a.extra.get("stepId"), a.media_type) for a in final.artifacts or ()]
     assert kinds == [("still", "image"), ("clip", "video"), ("voice", "audio"),
                      ("mesh", "model"), ("script", "text")]  # fmt: skip
+    mesh = next(a for a in final.artifacts or () if a.media_type == "model")
+    assert mesh.url is not None and httpx.get(mesh.url, timeout=10).content[:4] == b"glTF"
     [sent] = _posted(net, WORKFLOWS)
     assert [s["toolName"] for s in sent["input"]["steps"]] == [s["toolName"] for s in MEDIA_STEPS]
     assert sent["input"]["steps"][1]["dependsOn"][0]["transform"] == "image_index"

@@ -8,7 +8,7 @@ fails (see :mod:`.llm`) streams its chunks and then sends ``llmJobError`` instea
 With ``sogni_tools`` the plain-named hosted tool definitions are offered to the model. On
 the hosted endpoint the server also runs the Sogni tool calls (either tool set) itself
 (unless ``sogni_tool_execution`` is ``false``): an image, video or audio tool becomes a real
-project in the job simulation and its rendered media is published, a 3D tool returns a
+project in the job simulation and its rendered media is published, a 3D tool publishes a
 small GLB, a text tool (``compose_script`` ...) a line of text; the model answers with the
 results, which are returned in ``sogni_tool_results``.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import secrets
 import time
 import uuid
 from decimal import Decimal
@@ -29,9 +30,9 @@ from sogni.core.chat.manifest import older_tools, plain_tools, tool_spec
 
 from . import envelope, pricing
 from .activity import ChatJob
-from .glb import GLB_MIME, glb_data_uri
 from .jobs import JobRequestError, new_id, parse_job_request
 from .llm import ChatReply, ChatRequestError, reply_to
+from .media import MediaSpec
 from .routing import Route
 from .socket_api import Handler
 from .sockets import Connection
@@ -210,8 +211,9 @@ async def _run_hosted_tool(state: SupernetState, call: JsonDict, token_type: str
             return {**result, "success": True, "media_type": "text",
                     "text": f"{name}: {text or 'done'}"}
         if output == "model":
+            spec = MediaSpec(media="model", fmt="glb", seed=secrets.randbelow(2**32), prompt=text)
             return {**result, "success": True, "media_type": "model",
-                    "urls": [glb_data_uri(text)], "mime_type": GLB_MIME}
+                    "urls": [state.result_url(spec, base)], "mime_type": spec.content_type}
         model = _tool_model(state, output, args.get("model") or args.get("videoModel"))
         key_frame: JsonDict = {"modelID": model.id, "positivePrompt": text or name}
         width, height = _number(args.get("width")), _number(args.get("height"))

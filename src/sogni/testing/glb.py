@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import struct
 
-__all__ = ["GLB_MIME", "glb_bytes", "glb_data_uri"]
+__all__ = ["GLB_MIME", "glb_bytes"]
 
 GLB_MIME = "model/gltf-binary"
 
@@ -37,7 +36,3 @@ def glb_bytes(label: str = "") -> bytes:
               + struct.pack("<II", len(_POSITIONS), _BIN_CHUNK) + _POSITIONS)
     return struct.pack("<III", _MAGIC, 2, 12 + len(chunks)) + chunks
 
-
-def glb_data_uri(label: str = "") -> str:
-    """:func:`glb_bytes` as a ``data:model/gltf-binary;base64,...`` URI."""
-    return f"data:{GLB_MIME};base64," + base64.b64encode(glb_bytes(label)).decode()

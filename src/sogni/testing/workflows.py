@@ -19,7 +19,6 @@ import attrs
 from sogni.core.chat.manifest import tool_spec, workflow_step_tools
 from sogni.core.workflows import DEPENDENCY_TRANSFORMS, HOSTED_TOOL_ARGUMENTS, HOSTED_TOOL_NAMES
 
-from .glb import GLB_MIME, glb_data_uri
 from .media import MediaSpec
 
 __all__ = ["TERMINAL", "Workflow", "WorkflowEngine", "WorkflowError", "compile_workflow"]
@@ -221,9 +220,9 @@ def _artifact_for(step: JsonDict, seed: int,
     artifact: JsonDict = {"id": f"{step['id']}-1", "stepId": step["id"]}
     output = tool_output(tool)
     if output == "model":
-        return {**artifact, "type": "model", "mediaType": "model", "mimeType": GLB_MIME,
-                "url": glb_data_uri(prompt)}
-    if output == "image":
+        spec = MediaSpec(media="model", fmt="glb", seed=seed, prompt=prompt)
+        artifact.update(type="model", mediaType="model", mimeType=spec.content_type)
+    elif output == "image":
         spec = MediaSpec(media="image", fmt="png", seed=seed, prompt=prompt,
                          width=int(number("width", 1024)), height=int(number("height", 1024)))
         artifact.update(type="image", mediaType="image", mimeType="image/png",
