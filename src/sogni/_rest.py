@@ -26,7 +26,14 @@ import tenacity
 
 from sogni.core import json_depth
 from sogni.core.effects import RestCall
-from sogni.errors import ApiError, AuthenticationError, ClientClosed, ConnectionLost, SogniError
+from sogni.errors import (
+    APIConnectionError,
+    ApiError,
+    ClientClosed,
+    ConnectionLost,
+    SogniError,
+    status_error_class,
+)
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 3
@@ -64,6 +71,8 @@ def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
 
 
 _NOT_JSON: Any = object()
+
+
 def _parse_json(body: bytes) -> Any:
     """The JSON value of ``body``, or ``_NOT_JSON`` (also for invalid UTF-8 and for nesting
     deeper than :data:`sogni.core.json_depth.MAX_JSON_DEPTH`)."""
@@ -73,8 +82,11 @@ def _parse_json(body: bytes) -> Any:
         return _NOT_JSON
 
 
-def api_error(status: int, body: bytes, reason: str = "") -> ApiError:
-    """Map an error answer to a typed error; the body's message and errorCode are kept."""
+def api_error(
+    status: int, body: bytes, reason: str = "", *, retry_after: float | None = None
+) -> ApiError:
+    """Map an error answer to its typed error (:func:`~sogni.errors.status_error_class`);
+    the body's message and errorCode are kept."""
     message, code = reason or f"HTTP {status}", 0
     payload = _parse_json(body)
     if isinstance(payload, dict):
@@ -86,8 +98,18 @@ def api_error(status: int, body: bytes, reason: str = "") -> ApiError:
                 code = inner["errorCode"]
     elif body and len(body) < MAX_MESSAGE:
         message = body.decode("utf-8", "replace").strip() or message
-    cls = AuthenticationError if status == 401 else ApiError
-    return cls(shorten(message), status=status, error_code=code)
+    cls = status_error_class(status)
+    return cls(shorten(message), status=status, error_code=code, retry_after=retry_after)
+
+
+def response_error(response: httpx.Response) -> ApiError:
+    """The typed error of an error answer, with the wait its Retry-After asks for."""
+    return api_error(
+        response.status_code,
+        response.content,
+        response.reason_phrase,
+        retry_after=retry_after_seconds(response.headers.get("retry-after")),
+    )
 
 
 def secret_values(headers: Mapping[str, str]) -> tuple[str, ...]:
@@ -124,7 +146,7 @@ def _describe(exc: BaseException) -> str:
 def decode(call: RestCall, response: httpx.Response) -> Any:
     """The payload of a successful answer, or raise the mapped error."""
     if response.status_code >= 400:
-        raise api_error(response.status_code, response.content, response.reason_phrase)
+        raise response_error(response)
     payload = _parse_json(response.content)
     if payload is _NOT_JSON:
         raise ApiError(
@@ -253,8 +275,7 @@ def redirect_target(call: RestCall, response: httpx.Response, hops: int) -> http
 
 # -- shared base -----------------------------------------------------------------------------
 def _final(exc: RetryableStatus) -> ApiError:
-    response = exc.response
-    return api_error(response.status_code, response.content, response.reason_phrase)
+    return response_error(exc.response)
 
 
 class _Base:
@@ -304,7 +325,7 @@ class _Base:
         exc: Exception,
         *,
         closed: bool,
-        transport_error: type[SogniError] = ApiError,
+        transport_error: type[SogniError] = APIConnectionError,
     ) -> SogniError:
         """The SDK error for a failed call (re-raises what is not a transport failure)."""
         if isinstance(exc, SogniError):
@@ -376,7 +397,13 @@ class SyncRest(_Base):
             finally:
                 response.close()
             return None, detached(
-                api_error(response.status_code, body, response.reason_phrase), self._secrets(call)
+                api_error(
+                    response.status_code,
+                    body,
+                    response.reason_phrase,
+                    retry_after=retry_after_seconds(response.headers.get("retry-after")),
+                ),
+                self._secrets(call),
             )
         except _MAPPED as exc:
             closed = self.http.is_closed
@@ -437,7 +464,13 @@ class AsyncRest(_Base):
             finally:
                 await response.aclose()
             return None, detached(
-                api_error(response.status_code, body, response.reason_phrase), self._secrets(call)
+                api_error(
+                    response.status_code,
+                    body,
+                    response.reason_phrase,
+                    retry_after=retry_after_seconds(response.headers.get("retry-after")),
+                ),
+                self._secrets(call),
             )
         except _MAPPED as exc:
             closed = self.http.is_closed

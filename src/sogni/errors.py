@@ -14,7 +14,16 @@ __all__ = [
     "SogniError",
     "ValidationError",
     "ApiError",
+    "APIConnectionError",
+    "BadRequestError",
     "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "status_error_class",
     "UploadError",
     "ProjectFailed",
     "ProjectCanceled",
@@ -64,10 +73,16 @@ class ValidationError(SogniError, ValueError):
 
 
 class ApiError(SogniError):
-    """The network answered with an error.
+    """The network answered with an error, or could not be reached.
 
     ``status`` is the HTTP status (0 when there was none), ``error_code`` the server's
-    numeric ``errorCode`` (0 when it gave none).
+    numeric ``errorCode`` (0 when it gave none), ``retry_after`` the seconds the server
+    asked to wait before trying again (``None`` when it did not say). The HTTP statuses
+    have subclasses: :class:`BadRequestError` (400), :class:`AuthenticationError` (401),
+    :class:`PermissionDeniedError` (403), :class:`NotFoundError` (404),
+    :class:`ConflictError` (409), :class:`UnprocessableEntityError` (422),
+    :class:`RateLimitError` (429) and :class:`InternalServerError` (5xx); a request that
+    got no answer at all raises :class:`APIConnectionError`.
     """
 
     def __init__(
@@ -77,9 +92,11 @@ class ApiError(SogniError):
         status: int = 0,
         error_code: int = 0,
         hint: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status = status
         self.error_code = error_code
+        self.retry_after = retry_after
         super().__init__(message, hint=hint)
 
     def __repr__(self) -> str:
@@ -89,8 +106,58 @@ class ApiError(SogniError):
         )
 
 
+class APIConnectionError(ApiError):
+    """The request got no answer: the connection failed, broke or timed out."""
+
+
+class BadRequestError(ApiError):
+    """The network refused the request as malformed or invalid (HTTP 400)."""
+
+
 class AuthenticationError(ApiError):
     """The credentials were rejected (HTTP 401, or socket close code 4021)."""
+
+
+class PermissionDeniedError(ApiError):
+    """The account may not do this (HTTP 403)."""
+
+
+class NotFoundError(ApiError):
+    """What the request names does not exist (HTTP 404)."""
+
+
+class ConflictError(ApiError):
+    """The request conflicts with the current state, e.g. a name already taken (HTTP 409)."""
+
+
+class UnprocessableEntityError(ApiError):
+    """The request was well formed but could not be carried out (HTTP 422)."""
+
+
+class RateLimitError(ApiError):
+    """Too many requests (HTTP 429); ``retry_after`` says how long to wait when known."""
+
+
+class InternalServerError(ApiError):
+    """The network failed to answer the request (HTTP 5xx)."""
+
+
+_STATUS_ERRORS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status: int) -> type[ApiError]:
+    """The :class:`ApiError` subclass for an HTTP error status."""
+    if status >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status, ApiError)
 
 
 class UploadError(ApiError):
