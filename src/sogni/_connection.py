@@ -96,12 +96,14 @@ class Connection:
 
     def adopt(self, parent: Connection) -> None:
         """Take over what a forked child inherits from its parent's connection: the
-        credentials, the client callbacks, the subscriptions and the catalogue caches.
+        credentials, the client, projects and chat callbacks, the subscriptions and the
+        catalogue caches.
 
         Nothing that touches the parent's sockets, threads or locks is reused.
         """
         self.events = parent.events.copy(dispatch=self.events.dispatch)
         self.hub.events = parent.hub.events.copy(dispatch=self.hub.events.dispatch)
+        self.chat.events = parent.chat.events.copy(dispatch=self.chat.events.dispatch)
         ctx, old = self.ctx, parent.ctx
         ctx.subscriptions = attrs.evolve(old.subscriptions)
         ctx.raw_models, ctx.tiers = old.raw_models, old.tiers

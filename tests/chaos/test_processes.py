@@ -15,19 +15,25 @@ from sogni.testing import LocalSupernet
 from sogni_async import AsyncSogniClient
 
 MODEL = "flux1-schnell-fp8"
+LLM = "qwen3.6-35b-a3b-gguf-iq4xs"
 
 
-def _child(client: SogniClient, write_fd: int, seen: list[object]) -> None:
-    """Runs in the forked child: its own project, its own app id; reports and exits."""
+def _child(
+    client: SogniClient, write_fd: int, seen: list[object], answers: list[object]
+) -> None:
+    """Runs in the forked child: its own project and chat, its own app id; reports and exits."""
     status = 1
     try:
         before = len(seen)
         project = client.projects.create(model_id=MODEL, positive_prompt="child")
         urls = project.wait_for_completion(30)
         callbacks = len(seen) - before  # the parent's projects.on callback, inherited
+        client.chat.completions.create(model=LLM, messages=[{"role": "user", "content": "hi"}])
+        chat_callbacks = len(answers)  # the parent's chat.on callback, inherited
         os.write(
             write_fd,
-            f"{client._conn.config.app_id} {project.id} {len(urls)} {callbacks}".encode(),
+            f"{client._conn.config.app_id} {project.id} {len(urls)} {callbacks} "
+            f"{chat_callbacks}".encode(),
         )
         status = 0
     finally:
@@ -39,14 +45,16 @@ def test_a_forked_child_completes_its_own_project_while_the_parent_keeps_working
     net: LocalSupernet, client: SogniClient
 ) -> None:
     seen: list[object] = []
+    answers: list[object] = []
     client.projects.on("project", seen.append)
+    client.chat.on("completed", answers.append)
     first = client.projects.create(model_id=MODEL, positive_prompt="before fork")
     first.wait_for_completion(30)
     parent_app_id = client._conn.config.app_id
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
-        _child(client, write_fd, seen)
+        _child(client, write_fd, seen, answers)
     os.close(write_fd)
     during = [client.projects.create(model_id=MODEL, positive_prompt=f"p{i}") for i in range(3)]
     assert all(len(p.wait_for_completion(30)) == 1 for p in during)
@@ -54,8 +62,9 @@ def test_a_forked_child_completes_its_own_project_while_the_parent_keeps_working
     report = os.read(read_fd, 1000).decode().split()
     os.close(read_fd)
     assert os.waitstatus_to_exitcode(status) == 0
-    child_app_id, child_project, media, callbacks = report
+    child_app_id, child_project, media, callbacks, chat_callbacks = report
     assert media == "1" and child_app_id != parent_app_id and int(callbacks) > 0
+    assert chat_callbacks == "1"
     assert net.project(child_project) is not None
     # The parent's connection was never replaced (4015) nor closed by the child.
     assert client._conn.engine.connections == 1 and client._conn.engine.state == "open"
