@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from codegen import emit_facades, emit_families, emit_models
+from codegen import emit_facades, emit_families, emit_models, emit_vocabulary
 from codegen.schema import model_imports, models, operations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,7 @@ def outputs() -> dict[Path, str]:
         sync_dir / "models.py": emit_models.render(all_models, model_imports(SCHEMAS)),
         sync_dir / "sync_facade.py": emit_facades.render(table, all_models, is_async=False),
         sync_dir / "families.py": emit_families.render(SCHEMAS / "model_families.json"),
+        sync_dir / "vocabulary.py": emit_vocabulary.render(SCHEMAS / "vocabulary.json"),
         async_dir / "__init__.py": INIT,
         async_dir / "async_facade.py": emit_facades.render(table, all_models, is_async=True),
     }

@@ -19,9 +19,12 @@ CHECKED_KEYWORDS = ("type", "enum", "const", "minimum", "maximum", "minLength")
 
 def checks(prop: dict[str, Any]) -> dict[str, Any]:
     """The checks of a property: its :data:`CHECKED_KEYWORDS`, those of its array ``items``
-    (as ``items``), and ``asset: True`` for a property marked ``x-asset`` (a file path,
-    bytes or file object, or a list of them)."""
+    (as ``items``), ``vocabulary`` for a property whose values are a set of
+    ``schemas/vocabulary.json``, and ``asset: True`` for a property marked ``x-asset`` (a
+    file path, bytes or file object, or a list of them)."""
     result = {k: prop[k] for k in CHECKED_KEYWORDS if k in prop}
+    if "x-vocabulary" in prop:
+        result["vocabulary"] = prop["x-vocabulary"]
     items = {k: v for k, v in prop.get("items", {}).items() if k in CHECKED_KEYWORDS}
     if items:
         result["items"] = items
@@ -68,6 +71,8 @@ def annotation(prop: dict[str, Any]) -> str:
     """The Python type annotation for a property schema."""
     if "x-python-type" in prop:
         return str(prop["x-python-type"])
+    if "x-vocabulary" in prop:
+        return str(prop["x-vocabulary"])
     if "const" in prop:
         return f"Literal[{prop['const']!r}]"
     if "enum" in prop:

@@ -36,6 +36,7 @@ from sogni.errors import (
 if TYPE_CHECKING:
     from sogni._assets import AssetInput
     from sogni._chat import ChatStream
+    from sogni._chat_local import ChatErrorEvent, ChatEvent
     from sogni._client import SogniClient
     from sogni._events import ConnectionEvent
     from sogni._generated.models import (
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
         WorkflowSseFrame,
     )
     from sogni._project import Job, Project
-    from sogni._chat_local import ChatErrorEvent, ChatEvent
     from sogni.core.account import AccountState, TokenApproval, TokenTransfer, UsernameCheck
     from sogni.core.auth import TokenPair
     from sogni.core.chat import (

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import attrs
 
 from sogni._assets import PreparedAsset
+from sogni._generated.vocabulary import VALUES as VOCABULARY
 from sogni.core.effects import RemoteAsset
 from sogni.core.json_safe import check_json_safe, child_path
 from sogni.errors import ValidationError
@@ -36,7 +37,8 @@ def check_value(name: str, value: Any, check: Mapping[str, Any]) -> None:
     """Raise :class:`ValidationError` unless ``value`` satisfies the schema constraints.
 
     ``None`` means "not given" and passes. Besides the JSON Schema keywords, ``items``
-    checks each element of a list and ``asset`` checks a value (or each element of a
+    checks each element of a list, ``vocabulary`` names a set of allowed values in
+    :mod:`sogni._generated.vocabulary`, and ``asset`` checks a value (or each element of a
     list) is something an asset can be.
     """
     if value is None:
@@ -50,10 +52,9 @@ def check_value(name: str, value: Any, check: Mapping[str, Any]) -> None:
             field=name,
             allowed=[check["const"]],
         )
-    if "enum" in check and value not in check["enum"]:
-        raise ValidationError(
-            f"{name} {value!r} is not supported", field=name, allowed=check["enum"]
-        )
+    allowed = VOCABULARY[check["vocabulary"]] if "vocabulary" in check else check.get("enum")
+    if allowed is not None and value not in allowed:
+        raise ValidationError(f"{name} {value!r} is not supported", field=name, allowed=allowed)
     kind = check.get("type")
     if kind in _JSON_TYPES:
         is_bool = isinstance(value, bool)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
+from sogni._generated.vocabulary import TokenType
 from sogni._views import EnhancedImageView, JobView, ProjectView
 from sogni.core.plans import projects as plans
 from sogni.core.projects import ProjectEvent, ProjectState
@@ -105,7 +106,7 @@ class Job(JobView):
         *,
         positive_prompt: str | None = None,
         style_prompt: str | None = None,
-        token_type: Literal["sogni", "spark"] | None = None,
+        token_type: TokenType | None = None,
     ) -> Project:
         """Start enhancing this image (see :meth:`enhance`) and return the new project."""
         client = self._project._client
@@ -130,7 +131,7 @@ class Job(JobView):
         *,
         positive_prompt: str | None = None,
         style_prompt: str | None = None,
-        token_type: Literal["sogni", "spark"] | None = None,
+        token_type: TokenType | None = None,
         timeout: float | None = None,
     ) -> str:
         """Enhance this finished image with Flux.1 schnell and return the new image's URL.

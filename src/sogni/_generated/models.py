@@ -7,8 +7,10 @@ from typing import Any, Literal
 
 import attrs
 
+from sogni._generated.vocabulary import Network
 from collections.abc import Mapping
 from sogni._assets import AssetInput
+from sogni._generated.vocabulary import Network, TokenType
 
 __all__ = [
     "ClientConfig",
@@ -62,7 +64,7 @@ class ClientConfig:
 
     api_key: str | None = attrs.field(default=None, metadata={'wire': 'apiKey', 'check': {'type': 'string'}, 'env': 'SOGNI_API_KEY'}, repr=False)
     app_id: str | None = attrs.field(default=None, metadata={'wire': 'appId', 'check': {'type': 'string'}})
-    network: Literal['fast', 'relaxed'] = attrs.field(default='fast', metadata={'wire': 'network', 'check': {'type': 'string', 'enum': ['fast', 'relaxed']}})
+    network: Network = attrs.field(default='fast', metadata={'wire': 'network', 'check': {'type': 'string', 'vocabulary': 'Network'}})
     app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
     rest_endpoint: str = attrs.field(default='https://api.sogni.ai', metadata={'wire': 'restEndpoint', 'check': {'type': 'string'}, 'env': 'SOGNI_REST_ENDPOINT'})
     socket_endpoint: str = attrs.field(default='wss://socket.sogni.ai', metadata={'wire': 'socketEndpoint', 'check': {'type': 'string'}, 'env': 'SOGNI_SOCKET_ENDPOINT'})
@@ -330,8 +332,8 @@ class ImageProjectParams:
     width: int | None = attrs.field(default=None, metadata={'wire': 'width', 'check': {'type': 'integer'}})
     height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer'}})
     output_format: Literal['png', 'jpg', 'webp'] | None = attrs.field(default=None, metadata={'wire': 'outputFormat', 'check': {'type': 'string', 'enum': ['png', 'jpg', 'webp']}})
-    token_type: Literal['sogni', 'spark'] | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'enum': ['sogni', 'spark']}})
-    network: Literal['fast', 'relaxed'] | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'enum': ['fast', 'relaxed']}})
+    token_type: TokenType | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'vocabulary': 'TokenType'}})
+    network: Network | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'vocabulary': 'Network'}})
     disable_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'disableNSFWFilter', 'check': {'type': 'boolean'}})
     app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
     loras: list[str] | None = attrs.field(default=None, metadata={'wire': 'loras', 'check': {'type': 'array', 'items': {'type': 'string'}}})
@@ -444,8 +446,8 @@ class VideoProjectParams:
     width: int | None = attrs.field(default=None, metadata={'wire': 'width', 'check': {'type': 'integer', 'minimum': 480}})
     height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer', 'minimum': 480}})
     output_format: Literal['mp4'] | None = attrs.field(default=None, metadata={'wire': 'outputFormat', 'check': {'type': 'string', 'enum': ['mp4']}})
-    token_type: Literal['sogni', 'spark'] | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'enum': ['sogni', 'spark']}})
-    network: Literal['fast', 'relaxed'] | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'enum': ['fast', 'relaxed']}})
+    token_type: TokenType | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'vocabulary': 'TokenType'}})
+    network: Network | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'vocabulary': 'Network'}})
     disable_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'disableNSFWFilter', 'check': {'type': 'boolean'}})
     app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
     loras: list[str] | None = attrs.field(default=None, metadata={'wire': 'loras', 'check': {'type': 'array', 'items': {'type': 'string'}}})
@@ -545,8 +547,8 @@ class AudioProjectParams:
     sampler: str | None = attrs.field(default=None, metadata={'wire': 'sampler', 'check': {'type': 'string'}})
     scheduler: str | None = attrs.field(default=None, metadata={'wire': 'scheduler', 'check': {'type': 'string'}})
     output_format: Literal['mp3', 'flac', 'wav'] | None = attrs.field(default=None, metadata={'wire': 'outputFormat', 'check': {'type': 'string', 'enum': ['mp3', 'flac', 'wav']}})
-    token_type: Literal['sogni', 'spark'] | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'enum': ['sogni', 'spark']}})
-    network: Literal['fast', 'relaxed'] | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'enum': ['fast', 'relaxed']}})
+    token_type: TokenType | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'vocabulary': 'TokenType'}})
+    network: Network | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'vocabulary': 'Network'}})
     disable_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'disableNSFWFilter', 'check': {'type': 'boolean'}})
     app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
     loras: list[str] | None = attrs.field(default=None, metadata={'wire': 'loras', 'check': {'type': 'array', 'items': {'type': 'string'}}})

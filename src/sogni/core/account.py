@@ -22,6 +22,7 @@ from typing import Any, Literal, get_args
 import attrs
 
 from sogni._generated.models import AccountProfile, Balances, TokenBalance
+from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni._wire import from_wire
 from sogni.errors import ApiError, ValidationError
 
@@ -68,7 +69,7 @@ def balances_from_wire(data: object) -> Balances | None:
     if not isinstance(data, Mapping) or not ("sogni" in data or "spark" in data):
         return None
     wire: dict[str, dict[str, Any]] = {}
-    for key in ("sogni", "spark"):
+    for key in TOKEN_TYPES:
         entry = data.get(key)
         wire[key] = {**_ZERO, **(entry if isinstance(entry, Mapping) else {})}
     return from_wire(Balances, wire)

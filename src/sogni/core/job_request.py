@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import attrs
 
+from sogni._generated.vocabulary import NETWORKS, TOKEN_TYPES
 from sogni.core.families import Rules, rules_for, workflow_assets
 from sogni.core.json_safe import check_json_safe
 from sogni.core.model_options import (
@@ -77,8 +78,6 @@ CONTROLNET_NAMES = (
 VIDEO_CONTROLNET_NAMES = ("canny", "pose", "depth", "detailer")
 #: ControlNet modes and the numbers the network uses for them.
 CONTROLNET_MODES: Mapping[str, int] = {"balanced": 0, "prompt_priority": 1, "cn_priority": 2}
-TOKEN_TYPES = ("sogni", "spark")
-NETWORKS = ("fast", "relaxed")
 MAX_NUMBER_OF_MEDIA = 16
 _UINT32_MAX = 2**32 - 1
 #: Beats per bar an audio project may have.

@@ -21,6 +21,7 @@ from urllib.parse import quote
 import attrs
 
 from sogni._generated.models import StepDependency
+from sogni._generated.vocabulary import BILLING_MODES, TOKEN_TYPES
 from sogni.core.chat.manifest import (
     argument_problems,
     older_tools,
@@ -62,8 +63,6 @@ __all__ = [
 
 WORKFLOWS_PATH = "/v1/creative-agent/workflows"
 
-TOKEN_TYPES = ("sogni", "spark")
-BILLING_MODES = ("subscription", "tokens", "auto")
 DEPENDENCY_TRANSFORMS: tuple[str, ...] = tuple(
     attrs.fields_dict(StepDependency)["transform"].metadata["check"]["enum"]
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from sogni._generated.vocabulary import TOKEN_TYPES
+
 from . import envelope, pricing
 from .catalogue import Model
 from .routing import Route
@@ -41,7 +43,7 @@ def _model(request: web.Request, media: str | None = None) -> Model:
 
 def _token_type(request: web.Request) -> str:
     token_type = request.match_info["token_type"]
-    if token_type not in ("sogni", "spark"):
+    if token_type not in TOKEN_TYPES:
         raise BadSegment(f"token type must be 'sogni' or 'spark', got {token_type!r}")
     return token_type
 

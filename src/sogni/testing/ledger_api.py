@@ -6,6 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
+from sogni._generated.vocabulary import LEADERBOARD_NETWORKS, WALLET_PROVIDERS
+
 from . import envelope
 from .ledger import LEADERBOARD_TYPES, Ledger, RewardError
 from .routing import Route
@@ -13,7 +15,7 @@ from .state import STATE, caller
 
 __all__ = ["ROUTES"]
 
-_PROVIDERS = ("base", "etherlink")
+_PROVIDERS = WALLET_PROVIDERS
 
 
 def _ledger(request: web.Request) -> Ledger:
@@ -94,8 +96,8 @@ async def leaderboard(request: web.Request) -> web.Response:
     if period not in ("day", "lifetime"):
         return envelope.error(400, "period must be 'day' or 'lifetime'")
     network = request.query.get("network")
-    if network is not None and network not in ("fast", "relaxed", "all"):
-        return envelope.error(400, "network must be 'fast', 'relaxed' or 'all'")
+    if network is not None and network not in LEADERBOARD_NETWORKS:
+        return envelope.error(400, f"network must be one of {', '.join(LEADERBOARD_NETWORKS)}")
     rows = Ledger.leaderboard(kind, period, network, _int(request, "page", 1, 1),
                               _int(request, "limit", 10, 1), request.query.get("username"),
                               request.query.get("address"))

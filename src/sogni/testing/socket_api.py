@@ -8,6 +8,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from sogni._generated.vocabulary import NETWORKS
+
 from .auth import Account
 from .jobs import JobRequestError, ProjectRecord, parse_job_request, promised_uploads
 from .recording import RecordedMessage
@@ -156,7 +158,7 @@ async def _job_error(state: SupernetState, connection: Connection, payload: Any)
 
 
 async def _change_network(state: SupernetState, connection: Connection, payload: Any) -> None:
-    network = payload if payload in ("fast", "relaxed") else "fast"
+    network = payload if payload in NETWORKS else NETWORKS[0]
     connection.network = network
     await connection.send(state.recorder, "changeNetwork", {"network": network})
     await connection.send(state.recorder, "swarmModels", state.catalogue.swarm_models())

@@ -10,25 +10,31 @@ from sogni._generated.models import *  # noqa: F403
 from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
 from sogni._params import build_params, resolve_config  # noqa: F401
 from sogni.core.plans import account, chat, connection, projects, workflows
+from sogni._generated.vocabulary import WalletProvider
 from collections.abc import Sequence
 from decimal import Decimal
 from sogni import _account_local as account_local
 from sogni.core.account import APPROVAL_WAIT, AccountState, TokenApproval, TokenTransfer, UsernameCheck
 from sogni.core.auth import TokenPair
 from sogni.wallet import Wallet
+from sogni._generated.vocabulary import HostedTokenType, Network, TokenType
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
 from sogni.core.chat.request import read_tools
 from sogni.core.chat.results import ChatMessageInput
 from sogni import _chat_local as chat_local
 from sogni._chat_local import ChatEvent
+from sogni._generated.vocabulary import Network
 from collections.abc import Mapping, Sequence
+from sogni._generated.vocabulary import Network, TokenType
 from sogni.core.model_options import ModelOptions
 from sogni.core.video import VideoAssetConfig
 from sogni._assets import AssetInput
 from collections.abc import Callable
 from sogni import _projects_local as projects_local
 from sogni._events import ProjectsEvent
+from sogni._generated.vocabulary import LeaderboardNetwork
+from sogni._generated.vocabulary import BillingMode, TokenType
 import builtins
 
 if TYPE_CHECKING:
@@ -62,7 +68,7 @@ class AsyncChatCompletions:
         frequency_penalty: float | None = None,
         presence_penalty: float | None = None,
         stop: str | Sequence[str] | None = None,
-        token_type: Literal['sogni', 'spark'] | None = None,
+        token_type: TokenType | None = None,
         tools: Iterable[Mapping[str, Any]] | None = None,
         tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
         think: bool | None = None,
@@ -95,7 +101,7 @@ class AsyncChatCompletions:
         frequency_penalty: float | None = None,
         presence_penalty: float | None = None,
         stop: str | Sequence[str] | None = None,
-        token_type: Literal['sogni', 'spark'] | None = None,
+        token_type: TokenType | None = None,
         tools: Iterable[Mapping[str, Any]] | None = None,
         tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
         think: bool | None = None,
@@ -128,7 +134,7 @@ class AsyncChatCompletions:
         frequency_penalty: float | None = None,
         presence_penalty: float | None = None,
         stop: str | Sequence[str] | None = None,
-        token_type: Literal['sogni', 'spark'] | None = None,
+        token_type: TokenType | None = None,
         tools: Iterable[Mapping[str, Any]] | None = None,
         tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
         think: bool | None = None,
@@ -160,7 +166,7 @@ class AsyncChatCompletions:
         frequency_penalty: float | None = None,
         presence_penalty: float | None = None,
         stop: str | Sequence[str] | None = None,
-        token_type: Literal['sogni', 'spark'] | None = None,
+        token_type: TokenType | None = None,
         tools: Iterable[Mapping[str, Any]] | None = None,
         tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
         think: bool | None = None,
@@ -245,8 +251,8 @@ class AsyncChatTools:
         self,
         tool_call: ToolCall | Mapping[str, Any],
         *,
-        token_type: Literal['sogni', 'spark'] | None = None,
-        network: Literal['fast', 'relaxed'] | None = None,
+        token_type: TokenType | None = None,
+        network: Network | None = None,
         number_of_media: int | None = None,
         timeout: float | None = 1800.0,
         on_progress: Callable[[ToolProgress], Any] | None = None,
@@ -277,8 +283,8 @@ class AsyncChatTools:
         self,
         tool_calls: Sequence[ToolCall | Mapping[str, Any]],
         *,
-        token_type: Literal['sogni', 'spark'] | None = None,
-        network: Literal['fast', 'relaxed'] | None = None,
+        token_type: TokenType | None = None,
+        network: Network | None = None,
         number_of_media: int | None = None,
         timeout: float | None = 1800.0,
         on_tool_call: Callable[[ToolCall], Any] | None = None,
@@ -339,7 +345,7 @@ class AsyncChatHosted:
         frequency_penalty: float | None = None,
         presence_penalty: float | None = None,
         stop: str | Sequence[str] | None = None,
-        token_type: Literal['sogni', 'spark', 'auto'] | None = None,
+        token_type: HostedTokenType | None = None,
         tools: Iterable[Mapping[str, Any]] | None = None,
         tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
         think: bool | None = None,
@@ -573,7 +579,7 @@ class AsyncAccount:
     async def wallet_balance(
         self,
         wallet_address: str | None = None,
-        provider: Literal['base', 'etherlink'] = 'base',
+        provider: WalletProvider = 'base',
     ) -> WalletBalance:
         """On-chain balances of a wallet: SOGNI, Spark and Ether.
 
@@ -590,7 +596,7 @@ class AsyncAccount:
         offset: int | None = None,
         status: Literal['completed', 'pending', 'failed'] = 'completed',
         address: str | None = None,
-        provider: Literal['base', 'etherlink'] | None = None,
+        provider: WalletProvider | None = None,
     ) -> TransactionPage:
         """One page of the account's transaction history.
 
@@ -605,7 +611,7 @@ class AsyncAccount:
 
     async def rewards(
         self,
-        provider: Literal['base', 'etherlink'] | None = None,
+        provider: WalletProvider | None = None,
     ) -> list[Reward]:
         """The rewards the account can earn or claim.
 
@@ -618,7 +624,7 @@ class AsyncAccount:
         self,
         reward_ids: Sequence[str],
         *,
-        provider: Literal['base', 'etherlink'] = 'base',
+        provider: WalletProvider = 'base',
         turnstile_token: str | None = None,
     ) -> None:
         """Claim rewards by id.
@@ -634,7 +640,7 @@ class AsyncAccount:
         self,
         password: str,
         amount: int | float | str | Decimal,
-        provider: Literal['base', 'etherlink'] = 'base',
+        provider: WalletProvider = 'base',
     ) -> TokenTransfer:
         """Withdraw tokens from the account to its wallet: the network sends a permit, the wallet
         signs it (EIP-712), the network moves the tokens.
@@ -657,7 +663,7 @@ class AsyncAccount:
         self,
         password: str,
         amount: int | float | str | Decimal,
-        provider: Literal['base', 'etherlink'] = 'base',
+        provider: WalletProvider = 'base',
         *,
         approval_wait: float = APPROVAL_WAIT,
     ) -> TokenTransfer:
@@ -685,7 +691,7 @@ class AsyncAccount:
         self,
         password: str,
         spender: Literal['account', 'staker'],
-        provider: Literal['base', 'etherlink'] = 'base',
+        provider: WalletProvider = 'base',
     ) -> TokenApproval:
         """Let a Sogni contract spend the wallet's SOGNI: the network sends an approval permit, the
         wallet signs it (EIP-712), the network submits it.
@@ -777,7 +783,7 @@ class AsyncChat:
         model: str,
         messages: Sequence[ChatMessageInput],
         max_tokens: int | None = None,
-        token_type: Literal['sogni', 'spark'] | None = None,
+        token_type: TokenType | None = None,
         think: bool | None = None,
         task_profile: Literal['general', 'coding', 'reasoning'] | None = None,
     ) -> LLMCostEstimate:
@@ -857,7 +863,7 @@ class AsyncProjects:
 
     async def get_size_presets(
         self,
-        network: Literal['fast', 'relaxed'],
+        network: Network,
         model_id: str,
         force_refresh: bool = False,
     ) -> list[SizePreset]:
@@ -891,8 +897,8 @@ class AsyncProjects:
         width: int | None = None,
         height: int | None = None,
         output_format: Literal['png', 'jpg', 'webp', 'mp4', 'mp3', 'flac', 'wav'] | None = None,
-        token_type: Literal['sogni', 'spark'] | None = None,
-        network: Literal['fast', 'relaxed'] | None = None,
+        token_type: TokenType | None = None,
+        network: Network | None = None,
         disable_nsfw_filter: bool | None = None,
         app_source: str | None = None,
         loras: list[str] | None = None,
@@ -1238,8 +1244,8 @@ class AsyncProjects:
         context_images: int | None = None,
         gpt_image_quality: str | None = None,
         output_format: str | None = None,
-        token_type: Literal['sogni', 'spark'] = 'spark',
-        network: Literal['fast', 'relaxed'] | None = None,
+        token_type: TokenType = 'spark',
+        network: Network | None = None,
     ) -> CostEstimate:
         """Estimate what an image project costs.
 
@@ -1280,7 +1286,7 @@ class AsyncProjects:
         has_video_input: bool = False,
         reference_video: AssetInput | None = None,
         reference_video_urls: list[str] | None = None,
-        token_type: Literal['sogni', 'spark'] = 'spark',
+        token_type: TokenType = 'spark',
     ) -> CostEstimate:
         """Estimate what a video project costs.
 
@@ -1310,7 +1316,7 @@ class AsyncProjects:
         duration: float = 30.0,
         steps: int | None = None,
         number_of_media: int = 1,
-        token_type: Literal['sogni', 'spark'] = 'spark',
+        token_type: TokenType = 'spark',
     ) -> CostEstimate:
         """Estimate what an audio project costs.
 
@@ -1327,7 +1333,7 @@ class AsyncProjects:
         self,
         strength: Literal['light', 'medium', 'heavy'] = 'medium',
         *,
-        token_type: Literal['sogni', 'spark'] = 'spark',
+        token_type: TokenType = 'spark',
     ) -> CostEstimate:
         """Estimate what ``job.enhance(strength)`` costs.
 
@@ -1342,7 +1348,7 @@ class AsyncProjects:
 
     async def get_available_models(
         self,
-        network: Literal['fast', 'relaxed'],
+        network: Network,
     ) -> list[ModelInfo]:
         """The models workers serve on a network right now, with their worker counts (asked of the
         network now, whichever network the client is on; ``available_models`` is what the socket
@@ -1538,7 +1544,7 @@ class AsyncStats:
         type: str = 'projectCompleteArtist',
         period: Literal['day', 'lifetime'] = 'day',
         username: str | None = None,
-        network: Literal['fast', 'relaxed', 'all'] | None = None,
+        network: LeaderboardNetwork | None = None,
         page: int | None = None,
         limit: int | None = None,
         date: int | None = None,
@@ -1576,8 +1582,8 @@ class AsyncCreativeWorkflows:
         kind: str | Mapping[str, Any] | None = None,
         input: Mapping[str, Any] | None = None,
         *,
-        token_type: Literal['sogni', 'spark'] | None = None,
-        billing_mode: Literal['subscription', 'tokens', 'auto'] | None = None,
+        token_type: TokenType | None = None,
+        billing_mode: BillingMode | None = None,
         app_source: str | None = None,
         idempotency_key: str | None = None,
         media_references: Sequence[Mapping[str, Any]] | None = None,
@@ -1632,7 +1638,7 @@ class AsyncCreativeWorkflows:
         number_of_media: int | None = None,
         seed: int | None = None,
         extra: Mapping[str, Any] | None = None,
-        token_type: Literal['sogni', 'spark'] | None = None,
+        token_type: TokenType | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> WorkflowRecord:
         """Start an ``image_to_video`` workflow: an image is generated, then animated.
@@ -1665,7 +1671,7 @@ class AsyncCreativeWorkflows:
         title: str | None = None,
         media_references: Sequence[Mapping[str, Any]] | None = None,
         extra: Mapping[str, Any] | None = None,
-        token_type: Literal['sogni', 'spark'] | None = None,
+        token_type: TokenType | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> WorkflowRecord:
         """Start a ``hosted_tool_sequence`` workflow: hosted tools run one after another, later
@@ -1796,7 +1802,7 @@ class AsyncSogniClientFacade:
         api_key: str | None = None,
         *,
         app_id: str | None = None,
-        network: Literal['fast', 'relaxed'] = 'fast',
+        network: Network = 'fast',
         app_source: str | None = None,
         rest_endpoint: str | None = None,
         socket_endpoint: str | None = None,
@@ -1890,7 +1896,7 @@ class AsyncSogniClientFacade:
 
     async def switch_network(
         self,
-        network: Literal['fast', 'relaxed'],
+        network: Network,
         *,
         timeout: float = 10.0,
     ) -> str:

@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 import attrs
 
+from sogni.core.js import is_finite_number, js_number_text
 from sogni.core.json_safe import check_text
 from sogni.errors import ValidationError
 
-from ._js import is_finite_number, js_number_text
 from .messages import normalize_messages
 from .model_info import LLMModelInfo
 from .request import TASK_PROFILES, TOKEN_TYPES

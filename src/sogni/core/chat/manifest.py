@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._js import is_finite_number, is_integral
+from sogni.core.js import is_finite_number, is_integral
 
 __all__ = [
     "PLAIN_FILE",

@@ -13,9 +13,8 @@ from typing import Literal
 
 import attrs
 
+from sogni.core.js import js_round, js_trim
 from sogni.errors import ValidationError
-
-from ._js import js_round, js_trim
 
 __all__ = [
     "MediaKind",

@@ -6,10 +6,10 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sogni.core.js import to_json_value
 from sogni.core.json_safe import child_path
 from sogni.errors import ValidationError
 
-from ._js import to_json_value
 from .vision import (
     IMAGE_DETAILS,
     MAX_VISION_IMAGES,

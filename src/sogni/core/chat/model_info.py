@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from ._js import is_finite_number
+from sogni.core.js import is_finite_number
 
 __all__ = [
     "LLMParamConstraint",

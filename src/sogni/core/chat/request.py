@@ -11,11 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sogni._generated.vocabulary import HOSTED_TOKEN_TYPES, TOKEN_TYPES
 from sogni.core.extra_body import merge_extra_body
+from sogni.core.js import (
+    is_finite_number,
+    is_integral,
+    is_number,
+    js_trim,
+    plain_number,
+    to_json_value,
+)
 from sogni.core.json_safe import check_json_safe
 from sogni.errors import ValidationError
 
-from ._js import is_finite_number, is_integral, is_number, js_trim, plain_number, to_json_value
 from .messages import normalize_messages
 from .model_info import LLMModelInfo
 from .vision import FileReader
@@ -96,8 +104,6 @@ _SOCKET_KEYWORDS = {
 # The same for the hosted body, whose keys are the keywords' own names.
 _HOSTED_KEYWORDS = {key: key for key in HOSTED_CHAT_PARAMS if key not in ("think", "extra_body")}
 
-TOKEN_TYPES = ("sogni", "spark")
-HOSTED_TOKEN_TYPES = ("sogni", "spark", "auto")
 TASK_PROFILES = ("general", "coding", "reasoning")
 SOGNI_TOOLS_MODES = (True, False, "creative-tools", "creative-agent", "rich")
 TOOL_CHOICES = ("auto", "none", "required")

@@ -14,10 +14,10 @@ from typing import Any, Literal, cast
 
 import attrs
 
+from sogni.core.js import is_finite_number
 from sogni.core.video import max_context_images, video_defaults, video_workflow
 from sogni.errors import SogniError
 
-from ._js import is_finite_number
 from .manifest import older_tools
 
 __all__ = [

@@ -21,9 +21,9 @@ from typing import Any
 
 import attrs
 
+from sogni.core.js import is_finite_number, js_round, js_truthy
 from sogni.errors import SogniError, ValidationError
 
-from ._js import is_finite_number, js_round, js_truthy
 from .manifest import (
     ToolSpec,
     argument_problems,

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Union
 
+from sogni.core.js import js_trim
 from sogni.errors import ValidationError
 
-from ._js import js_trim
 from .media import (
     MIB,
     bytes_to_data_uri,

@@ -27,6 +27,7 @@ from sogni._generated.models import (
     TransactionPage,
     WalletBalance,
 )
+from sogni._generated.vocabulary import LEADERBOARD_NETWORKS, WALLET_PROVIDERS
 from sogni._wire import from_wire, from_wire_list
 from sogni.core import account as core
 from sogni.core import auth
@@ -68,7 +69,7 @@ __all__ = [
     "withdraw",
 ]
 
-PROVIDERS = ("base", "etherlink")
+PROVIDERS = WALLET_PROVIDERS
 """Blockchains the network settles on."""
 
 LEADERBOARD_TYPES = (
@@ -91,7 +92,7 @@ LEADERBOARD_TYPES = (
 """The rankings ``leaderboard(type=...)`` can show."""
 
 _PERIODS = ("day", "lifetime")
-_LEADERBOARD_NETWORKS = ("fast", "relaxed", "all")
+_LEADERBOARD_NETWORKS = LEADERBOARD_NETWORKS
 _TX_STATUSES = ("completed", "pending", "failed")
 
 
