@@ -1,6 +1,8 @@
-"""Content-type sniffing from the first bytes of a file."""
+"""Content types of stored files: sniffed from their first bytes, or normalised from a header."""
 
 from __future__ import annotations
+
+from sogni.core.media_types import sniff_content_type
 
 __all__ = ["IMAGE_TYPES", "MEDIA_TYPES", "normalise_content_type", "sniff"]
 
@@ -30,28 +32,11 @@ def normalise_content_type(value: str | None) -> str | None:
 
 
 def sniff(head: bytes) -> str | None:
-    """The content type the leading bytes announce, or ``None`` when unknown."""
-    if len(head) >= 3 and head[:3] == b"\xff\xd8\xff":
-        return "image/jpeg"
-    if head[:8] == b"\x89PNG\r\n\x1a\n":
-        return "image/png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if len(head) >= 12 and head[4:8] == b"ftyp":
-        brand = head[8:12].decode("latin-1").lower()
-        if "m4a" in brand or "m4b" in brand:
-            return "audio/mp4"
-        if "qt" in brand:
-            return "video/quicktime"
-        return "video/mp4"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "audio/wav"
+    """The content type the leading bytes announce, or ``None`` when unknown.
+
+    The clients' own rules (:func:`sogni.core.media_types.sniff_content_type`), plus FLAC,
+    which the network's storage recognises though the clients do not label it.
+    """
     if head[:4] == b"fLaC":
         return "audio/flac"
-    if head[:3] == b"ID3":
-        return "audio/mpeg"
-    if len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0:
-        return "audio/mpeg"
-    return None
+    return sniff_content_type(head)
