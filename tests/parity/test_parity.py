@@ -14,7 +14,6 @@ parameter, before anything is sent.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -23,18 +22,20 @@ import pytest
 from harness import (
     EXPECTED_FILE,
     INVALID_FILE,
+    REFERENCE,
     UPLOAD_URL_PATHS,
+    async_mismatches,
     canonical,
+    check_live_sample,
+    create,
     load_cases,
     npm_available,
     python_params,
     recorded,
-    run_npm,
 )
 
 from sogni import SogniClient, ValidationError
 from sogni.testing import LocalSupernet
-from sogni_async import AsyncSogniClient
 
 CASES = load_cases()
 EXPECTED: dict[str, Any] = json.loads(EXPECTED_FILE.read_text(encoding="utf-8"))
@@ -66,14 +67,6 @@ def client(net: LocalSupernet) -> Iterator[SogniClient]:
         api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
     ) as sogni_client:
         yield sogni_client
-
-
-def _create(net: LocalSupernet, client: SogniClient, case: dict[str, Any], index: int) -> str:
-    sent = len(net.received("jobRequest"))
-    with python_params(case, index) as kwargs:
-        project = client.projects.create(**kwargs)
-    net.wait_for_received("jobRequest", count=sent + 1)
-    return project.id
 
 
 def test_the_corpus_covers_every_workflow() -> None:
@@ -126,27 +119,12 @@ def test_the_corpus_covers_every_workflow() -> None:
 def test_sync_client_sends_what_the_npm_client_sends(
     net: LocalSupernet, client: SogniClient, index: int, case: dict[str, Any]
 ) -> None:
-    project_id = _create(net, client, case, index)
+    project_id = create(net, client, case, index)
     assert canonical(recorded(net, project_id)) == canonical(EXPECTED[case["id"]])
 
 
 def test_async_client_sends_what_the_npm_client_sends(net: LocalSupernet) -> None:
-    async def run() -> list[str]:
-        mismatched = []
-        async with AsyncSogniClient(
-            api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
-        ) as client:
-            for index, case in enumerate(CASES):
-                sent = len(net.received("jobRequest"))
-                # Other asset forms than the sync run gets for the same case.
-                with python_params(case, index + 1) as kwargs:
-                    project = await client.projects.create(**kwargs)
-                await asyncio.to_thread(net.wait_for_received, "jobRequest", sent + 1)
-                if canonical(recorded(net, project.id)) != canonical(EXPECTED[case["id"]]):
-                    mismatched.append(case["id"])
-        return mismatched
-
-    assert asyncio.run(run()) == []
+    assert async_mismatches(net, CASES, EXPECTED) == []
 
 
 @pytest.mark.npm
@@ -154,14 +132,7 @@ def test_async_client_sends_what_the_npm_client_sends(net: LocalSupernet) -> Non
 def test_live_npm_client_agrees_with_the_python_client(
     net: LocalSupernet, client: SogniClient
 ) -> None:
-    results = run_npm(net, LIVE_SAMPLE)
-    for index, case in enumerate(CASES):
-        if case["id"] not in LIVE_SAMPLE:
-            continue
-        theirs = recorded(net, results[case["id"]]["projectId"])
-        ours = recorded(net, _create(net, client, case, index))
-        assert canonical(ours) == canonical(theirs), case["id"]
-        assert canonical(theirs) == canonical(EXPECTED[case["id"]]), case["id"]
+    check_live_sample(net, client, CASES, EXPECTED, LIVE_SAMPLE, REFERENCE)
 
 
 def _traffic(net: LocalSupernet) -> tuple[int, int]:

@@ -9,17 +9,24 @@ installed 5.54.0 client, so the recording cannot drift from it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from harness import CURRENT, canonical, load_cases, npm_available, python_params, recorded, run_npm
+from harness import (
+    CURRENT,
+    async_mismatches,
+    canonical,
+    check_live_sample,
+    create,
+    load_cases,
+    npm_available,
+    recorded,
+)
 
 from sogni import SogniClient
 from sogni.testing import LocalSupernet
-from sogni_async import AsyncSogniClient
 
 CASES = load_cases(CURRENT.cases_file)
 EXPECTED: dict[str, Any] = json.loads(CURRENT.expected_file.read_text(encoding="utf-8"))
@@ -41,14 +48,6 @@ def current_client(current_net: LocalSupernet) -> Iterator[SogniClient]:
         socket_endpoint=current_net.socket_url,
     ) as client:
         yield client
-
-
-def _create(net: LocalSupernet, client: SogniClient, case: dict[str, Any], index: int) -> str:
-    sent = len(net.received("jobRequest"))
-    with python_params(case, index) as kwargs:
-        project = client.projects.create(**kwargs)
-    net.wait_for_received("jobRequest", count=sent + 1)
-    return project.id
 
 
 def test_the_current_corpus_covers_the_new_families() -> None:
@@ -79,28 +78,12 @@ def test_the_current_corpus_covers_the_new_families() -> None:
 def test_sync_client_sends_what_npm_554_sends(
     current_net: LocalSupernet, current_client: SogniClient, index: int, case: dict[str, Any]
 ) -> None:
-    project_id = _create(current_net, current_client, case, index)
+    project_id = create(current_net, current_client, case, index)
     assert canonical(recorded(current_net, project_id)) == canonical(EXPECTED[case["id"]])
 
 
 def test_async_client_sends_what_npm_554_sends(current_net: LocalSupernet) -> None:
-    async def run() -> list[str]:
-        mismatched = []
-        async with AsyncSogniClient(
-            api_key=current_net.api_key,
-            rest_endpoint=current_net.rest_url,
-            socket_endpoint=current_net.socket_url,
-        ) as client:
-            for index, case in enumerate(CASES):
-                sent = len(current_net.received("jobRequest"))
-                with python_params(case, index + 1) as kwargs:
-                    project = await client.projects.create(**kwargs)
-                await asyncio.to_thread(current_net.wait_for_received, "jobRequest", sent + 1)
-                if canonical(recorded(current_net, project.id)) != canonical(EXPECTED[case["id"]]):
-                    mismatched.append(case["id"])
-        return mismatched
-
-    assert asyncio.run(run()) == []
+    assert async_mismatches(current_net, CASES, EXPECTED) == []
 
 
 @pytest.mark.npm
@@ -108,11 +91,4 @@ def test_async_client_sends_what_npm_554_sends(current_net: LocalSupernet) -> No
 def test_live_npm_554_agrees_with_the_python_client(
     current_net: LocalSupernet, current_client: SogniClient
 ) -> None:
-    results = run_npm(current_net, LIVE_SAMPLE, corpus=CURRENT)
-    for index, case in enumerate(CASES):
-        if case["id"] not in LIVE_SAMPLE:
-            continue
-        theirs = recorded(current_net, results[case["id"]]["projectId"])
-        ours = recorded(current_net, _create(current_net, current_client, case, index))
-        assert canonical(ours) == canonical(theirs), case["id"]
-        assert canonical(theirs) == canonical(EXPECTED[case["id"]]), case["id"]
+    check_live_sample(current_net, current_client, CASES, EXPECTED, LIVE_SAMPLE, CURRENT)
