@@ -23,6 +23,7 @@ from typing import Any, Literal
 import attrs
 
 from sogni._generated.vocabulary import NETWORKS, TOKEN_TYPES
+from sogni.core.checks import choice, number, sequence, string
 from sogni.core.families import Rules, rules_for, workflow_assets
 from sogni.core.json_safe import check_json_safe
 from sogni.core.model_options import (
@@ -152,51 +153,12 @@ def _is_marker_uploaded(value: Any) -> bool:
     return _truthy(value) and value is not True
 
 
-def _fmt(value: float) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _number(
-    value: Any,
-    field: str,
-    *,
-    minimum: float | None = None,
-    maximum: float | None = None,
-    integer: bool = False,
-    what: str | None = None,
-) -> float:
-    """``value`` checked to be a finite number within ``[minimum, maximum]``."""
-    label = what or field
-    kind = "an integer" if integer else "a number"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValidationError(f"{label} must be {kind}, got {value!r}", field=field)
-    if not math.isfinite(value) or (integer and not float(value).is_integer()):
-        raise ValidationError(f"{label} must be {kind}, got {value!r}", field=field)
-    low = minimum is not None and value < minimum
-    high = maximum is not None and value > maximum
-    if low or high:
-        if minimum is not None and maximum is not None:
-            bounds = f"{_fmt(minimum)}–{_fmt(maximum)}"
-            message = f"{label} must be between {_fmt(minimum)} and {_fmt(maximum)}"
-        elif minimum is not None:
-            bounds = f">= {_fmt(minimum)}"
-            message = f"{label} must be at least {_fmt(minimum)}"
-        else:
-            assert maximum is not None
-            bounds = f"<= {_fmt(maximum)}"
-            message = f"{label} must be at most {_fmt(maximum)}"
-        raise ValidationError(f"{message}, got {_fmt(value)}", field=field, allowed=bounds)
-    return value
-
-
 def _in_range(
     value: Any, field: str, bounds: NumericRange | None, model_id: str, *, integer: bool = False
 ) -> float:
     if bounds is None:
-        return _number(value, field, integer=integer)
-    return _number(
+        return number(value, field, integer=integer)
+    return number(
         value,
         field,
         minimum=bounds.min,
@@ -204,28 +166,6 @@ def _in_range(
         integer=integer,
         what=f"{field} for model {model_id}",
     )
-
-
-def _choice(value: Any, field: str, allowed: Sequence[Any], what: str | None = None) -> Any:
-    if value not in allowed:
-        raise ValidationError(
-            f"{what or field} must be one of {', '.join(map(repr, allowed))}, got {value!r}",
-            field=field,
-            allowed=list(allowed),
-        )
-    return value
-
-
-def _string(value: Any, field: str) -> str:
-    if not isinstance(value, str):
-        raise ValidationError(f"{field} must be a string, got {type(value).__name__}", field=field)
-    return value
-
-
-def _sequence(value: Any, field: str) -> Sequence[Any]:
-    if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Sequence):
-        raise ValidationError(f"{field} must be a list, got {type(value).__name__}", field=field)
-    return value
 
 
 def _finish(value: Any) -> Any:
@@ -329,7 +269,7 @@ def _project_type(p: _Params, options: ModelOptions, model_id: str) -> str:
     kind = p.get("type")
     if kind is None:
         kind = options.media
-    _choice(kind, "type", PROJECT_TYPES, "project type")
+    choice(kind, "type", PROJECT_TYPES, "project type")
     if kind != options.media:
         raise ValidationError(
             f"Model {model_id} does not support {kind} generation; it produces {options.media}."
@@ -359,16 +299,16 @@ def _check_common(
 ) -> None:
     for name in ("positivePrompt", "negativePrompt", "stylePrompt", "appSource"):
         if p.given(name):
-            _string(p.get(name), _snake(name))
+            string(p.get(name), _snake(name))
     # Held to the model's tier: a value outside it cannot succeed and would spend tokens.
     if p.given("steps"):
         _in_range(p.get("steps"), "steps", options.steps, model_id, integer=True)
     if p.given("guidance"):
         _in_range(p.get("guidance"), "guidance", options.guidance, model_id)
     if p.given("seed"):
-        _number(p.get("seed"), "seed", minimum=0, maximum=_UINT32_MAX, integer=True)
+        number(p.get("seed"), "seed", minimum=0, maximum=_UINT32_MAX, integer=True)
     if p.given("numberOfMedia"):
-        _number(
+        number(
             p.get("numberOfMedia"),
             "number_of_media",
             minimum=1,
@@ -376,7 +316,7 @@ def _check_common(
             integer=True,
         )
     if p.given("tokenType"):
-        _choice(p.get("tokenType"), "token_type", TOKEN_TYPES)
+        choice(p.get("tokenType"), "token_type", TOKEN_TYPES)
         if p.get("tokenType") != "spark" and rules.spark_only:
             raise ValidationError(
                 f"Model {model_id} runs on an external API and is paid in Spark only",
@@ -384,24 +324,24 @@ def _check_common(
                 allowed=["spark"],
             )
     if p.given("network"):
-        _choice(p.get("network"), "network", NETWORKS)
+        choice(p.get("network"), "network", NETWORKS)
     if p.given("outputFormat"):
-        _choice(
+        choice(
             p.get("outputFormat"),
             "output_format",
             OUTPUT_FORMATS[kind],
             f"output_format of {kind} projects",
         )
     if p.given("loras"):
-        for index, lora in enumerate(_sequence(p.get("loras"), "loras")):
+        for index, lora in enumerate(sequence(p.get("loras"), "loras")):
             if not isinstance(lora, str) or not lora:
                 raise ValidationError(
                     f"loras[{index}] must be a LoRA id (a non-empty string), got {lora!r}",
                     field="loras",
                 )
     if p.given("loraStrengths"):
-        for strength in _sequence(p.get("loraStrengths"), "lora_strengths"):
-            _number(strength, "lora_strengths", minimum=0, maximum=2, what="each LoRA strength")
+        for strength in sequence(p.get("loraStrengths"), "lora_strengths"):
+            number(strength, "lora_strengths", minimum=0, maximum=2, what="each LoRA strength")
     # Assets of another project type would be ignored silently; say so instead.
     if kind != "image":
         for name in ("startingImage", "contextImages"):
@@ -433,29 +373,29 @@ def _image_control_net(raw: Any) -> list[dict[str, Any]]:
     if not isinstance(raw, Mapping):
         raise ValidationError("control_net must be a mapping with a name", field="control_net")
     name = raw.get("name")
-    _choice(name, "control_net.name", CONTROLNET_NAMES, "ControlNet name")
+    choice(name, "control_net.name", CONTROLNET_NAMES, "ControlNet name")
     cn: dict[str, Any] = {
         "name": name,
         "cnImageState": "original",
         "hasImage": _truthy(raw.get("image")),
     }
     if raw.get("strength") is not None:
-        cn["controlStrength"] = _number(
+        cn["controlStrength"] = number(
             raw["strength"], "control_net.strength", minimum=0, maximum=1
         )
     mode = raw.get("mode")
     if _truthy(mode):
         cn["controlMode"] = CONTROLNET_MODES[
-            _choice(mode, "control_net.mode", list(CONTROLNET_MODES), "ControlNet mode")
+            choice(mode, "control_net.mode", list(CONTROLNET_MODES), "ControlNet mode")
         ]
     start = raw.get("guidanceStart")
     end = raw.get("guidanceEnd")
     if start is not None:
-        cn["controlGuidanceStart"] = _number(
+        cn["controlGuidanceStart"] = number(
             start, "control_net.guidance_start", minimum=0, maximum=1
         )
     if end is not None:
-        cn["controlGuidanceEnd"] = _number(end, "control_net.guidance_end", minimum=0, maximum=1)
+        cn["controlGuidanceEnd"] = number(end, "control_net.guidance_end", minimum=0, maximum=1)
     if start is not None and end is not None and start > end:
         raise ValidationError(
             f"control_net.guidance_start ({start}) must not be after guidance_end ({end})",
@@ -468,7 +408,7 @@ def _image_size(p: _Params, model_id: str, rules: Rules) -> tuple[Any, Any, Any]
     """``(sizePreset, width, height)`` to send; unset ones are ``_UNSET``."""
     preset = p.get("sizePreset")
     if preset is not None:
-        _string(preset, "size_preset")
+        string(preset, "size_preset")
     width, height = p.get("width"), p.get("height")
     if _truthy(preset) and preset != "custom":
         return preset, _UNSET, _UNSET  # a named preset decides the size
@@ -484,7 +424,7 @@ def _image_size(p: _Params, model_id: str, rules: Rules) -> tuple[Any, Any, Any]
             )
         return (preset if preset is not None else _UNSET), _UNSET, _UNSET
     checked = [
-        _number(
+        number(
             value,
             axis,
             minimum=rules.min_size,
@@ -500,9 +440,9 @@ def _image_size(p: _Params, model_id: str, rules: Rules) -> tuple[Any, Any, Any]
 def _check_gpt_image(p: _Params, rules: Rules) -> None:
     gpt = rules.gpt_image or {}
     if p.given("gptImageQuality"):
-        _choice(p.get("gptImageQuality"), "gpt_image_quality", gpt.get("qualities", ()))
+        choice(p.get("gptImageQuality"), "gpt_image_quality", gpt.get("qualities", ()))
     if p.given("gptImageBackground"):
-        _choice(p.get("gptImageBackground"), "gpt_image_background", gpt.get("backgrounds", ()))
+        choice(p.get("gptImageBackground"), "gpt_image_background", gpt.get("backgrounds", ()))
         if p.get("gptImageBackground") == "transparent" and p.get("outputFormat") == "jpg":
             raise ValidationError(
                 "a transparent background needs PNG or WebP output",
@@ -523,7 +463,7 @@ def _vae(p: _Params, options: ModelOptions) -> str | None:
     allowed = tier_vae.get("allowed") if isinstance(tier_vae, Mapping) else None
     if not allowed or not p.truthy("vae"):
         return None
-    return str(_choice(p.get("vae"), "vae", list(allowed), "VAE"))
+    return str(choice(p.get("vae"), "vae", list(allowed), "VAE"))
 
 
 def _only_for(p: _Params, wire: str, allowed: bool, what: str) -> None:
@@ -536,7 +476,7 @@ def _apply_image(
 ) -> None:
     context_images: Sequence[Any] = ()
     if p.given("contextImages"):
-        context_images = _sequence(p.get("contextImages"), "context_images")
+        context_images = sequence(p.get("contextImages"), "context_images")
         limit = rules.max_context_images
         if len(context_images) > limit:
             raise ValidationError(
@@ -559,9 +499,9 @@ def _apply_image(
     for view in ORBIT_VIEW_SLOTS:
         _only_for(p, view, rules.orbit_views, "Pixal3D multi-view models")
     if p.given("startingImageStrength"):
-        _number(p.get("startingImageStrength"), "starting_image_strength", minimum=0, maximum=1)
+        number(p.get("startingImageStrength"), "starting_image_strength", minimum=0, maximum=1)
     if p.given("numberOfPreviews"):
-        _number(p.get("numberOfPreviews"), "number_of_previews", minimum=0, integer=True)
+        number(p.get("numberOfPreviews"), "number_of_previews", minimum=0, integer=True)
     _check_gpt_image(p, rules)
     sam3 = normalize_sam3_prompt(p.get("sam3Prompt")) if p.given("sam3Prompt") else _UNSET
     size_preset, width, height = _image_size(p, model_id, rules)
@@ -611,7 +551,7 @@ def _url_list(p: _Params, wire: str) -> list[str]:
     if value is None:
         return []
     field = _snake(wire)
-    items = _sequence(value, field)
+    items = sequence(value, field)
     for item in items:
         if not isinstance(item, str) or not item.strip():
             raise ValidationError(f"{field} must contain only non-empty URL strings", field=field)
@@ -770,7 +710,7 @@ def _sam2_coordinates(value: Any, model_id: str, rules: Rules) -> str:
             field="sam2_coordinates",
         )
     points = []
-    for point in _sequence(value, "sam2_coordinates"):
+    for point in sequence(value, "sam2_coordinates"):
         if isinstance(point, Mapping):
             x, y = point.get("x"), point.get("y")
         elif isinstance(point, Sequence) and not isinstance(point, str) and len(point) == 2:
@@ -782,8 +722,8 @@ def _sam2_coordinates(value: Any, model_id: str, rules: Rules) -> str:
             )
         points.append(
             {
-                "x": _number(x, "sam2_coordinates", minimum=0, what="sam2 x"),
-                "y": _number(y, "sam2_coordinates", minimum=0, what="sam2 y"),
+                "x": number(x, "sam2_coordinates", minimum=0, what="sam2 x"),
+                "y": number(y, "sam2_coordinates", minimum=0, what="sam2 y"),
             }
         )
     return json.dumps(_finish(points), separators=(",", ":"), ensure_ascii=False)
@@ -793,17 +733,17 @@ def _video_control_net(raw: Any) -> list[dict[str, Any]]:
     if not isinstance(raw, Mapping):
         raise ValidationError("control_net must be a mapping with a name", field="control_net")
     name = raw.get("name")
-    _choice(name, "control_net.name", VIDEO_CONTROLNET_NAMES, "video ControlNet name")
+    choice(name, "control_net.name", VIDEO_CONTROLNET_NAMES, "video ControlNet name")
     cn: dict[str, Any] = {"name": name}
     if raw.get("strength") is not None:
-        cn["controlStrength"] = _number(
+        cn["controlStrength"] = number(
             raw["strength"], "control_net.strength", minimum=0, maximum=1
         )
     return [cn]
 
 
 def _check_fps(p: _Params, model_id: str, rules: Rules) -> None:
-    _number(p.get("fps"), "fps", minimum=1, maximum=60)
+    number(p.get("fps"), "fps", minimum=1, maximum=60)
     fps_rule = rules.fps or {}
     allowed = [fps_rule["fixed"]] if "fixed" in fps_rule else fps_rule.get("allowed")
     if allowed and p.get("fps") not in allowed:
@@ -826,11 +766,11 @@ def _check_video_size(p: _Params, model_id: str, rules: Rules) -> None:
     grid = rules.size_grid
     if grid is None:
         for axis, value in (("width", width), ("height", height)):
-            _number(value, axis, minimum=MIN_VIDEO_SIZE, integer=True, what=f"video {axis}")
+            number(value, axis, minimum=MIN_VIDEO_SIZE, integer=True, what=f"video {axis}")
         return
     step, top, pixels = grid["step"], grid["max"], grid["max_pixels"]
     for axis, value in (("width", width), ("height", height)):
-        _number(value, axis, minimum=step, maximum=top, integer=True, what=f"video {axis}")
+        number(value, axis, minimum=step, maximum=top, integer=True, what=f"video {axis}")
         if value % step:
             raise ValidationError(
                 f"Model {model_id} takes {axis} in steps of {step}px, got {value}",
@@ -893,14 +833,14 @@ def _apply_video(
         ("audioIdentityStrength", 0, 10),
     ):
         if p.given(name):
-            _number(p.get(name), _snake(name), minimum=low, maximum=high)
+            number(p.get(name), _snake(name), minimum=low, maximum=high)
     for name in ("audioStart", "audioDuration", "videoStart"):
         if p.given(name):
-            _number(p.get(name), _snake(name), minimum=0)
+            number(p.get(name), _snake(name), minimum=0)
     if p.given("fps"):
         _check_fps(p, model_id, rules)
     if p.given("frames"):
-        _number(p.get("frames"), "frames", minimum=1, integer=True)
+        number(p.get("frames"), "frames", minimum=1, integer=True)
     if rules.guidance_fixed is not None and p.given("guidance"):
         if p.get("guidance") != rules.guidance_fixed:
             raise ValidationError(
@@ -916,7 +856,7 @@ def _apply_video(
     frames: Any = _UNSET
     if p.given("duration") and not (rules.upscale and p.given("frames")):
         shortest, longest = rules.duration or (1.0, None)
-        duration = _number(
+        duration = number(
             p.get("duration"),
             "duration",
             minimum=shortest,
@@ -1014,21 +954,21 @@ def _apply_audio(
     # The documented ranges, not the tier's: a tier may advertise narrower defaults.
     for name, low, high, integer in _AUDIO_RANGES:
         if p.given(name):
-            values[name] = _number(
+            values[name] = number(
                 p.get(name), _snake(name), minimum=low, maximum=high, integer=integer
             )
     if p.given("timesignature"):
         signature = p.get("timesignature")
         if isinstance(signature, int) and not isinstance(signature, bool):
             signature = str(signature)  # the network takes it as a string
-        _string(signature, "timesignature")
-        _choice(signature, "timesignature", TIME_SIGNATURES)
+        string(signature, "timesignature")
+        choice(signature, "timesignature", TIME_SIGNATURES)
         values["timesignature"] = signature
     for name in ("language", "keyscale", "speaker", "instruct", "referenceText"):
         if p.given(name):
-            _string(p.get(name), _snake(name))
+            string(p.get(name), _snake(name))
     if p.given("lyrics"):
-        _string(p.get("lyrics"), "lyrics")
+        string(p.get("lyrics"), "lyrics")
     if p.given("composerMode") and not isinstance(p.get("composerMode"), bool):
         raise ValidationError("composer_mode must be True or False", field="composer_mode")
     if options.raw_tier.get("requiresReferenceAudio") and not p.truthy("referenceAudio"):

@@ -39,6 +39,7 @@ from sogni.core.account import (
     balances_from_wire,
 )
 from sogni.core.auth import TokenPair
+from sogni.core.checks import choice, text
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall, Sleep
 from sogni.core.plans import Plan
@@ -96,18 +97,6 @@ _LEADERBOARD_NETWORKS = LEADERBOARD_NETWORKS
 _TX_STATUSES = ("completed", "pending", "failed")
 
 
-def _choice(value: str, name: str, allowed: Sequence[str]) -> str:
-    if value not in allowed:
-        raise ValidationError(f"{name} {value!r} is not supported", field=name, allowed=allowed)
-    return value
-
-
-def _text(value: object, name: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{name} must be a non-empty string", field=name)
-    return value
-
-
 def _count(value: object, name: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise ValidationError(f"{name} must be an integer >= {minimum}", field=name)
@@ -138,7 +127,7 @@ def login(
     from sogni.wallet import Wallet  # needs the wallet extra only when used
 
     # Derive and check everything that can fail locally before any request.
-    wallet = Wallet.from_credentials(_text(username, "username"), password)
+    wallet = Wallet.from_credentials(text(username, "username"), password)
     nonce = yield from get_nonce(ctx, wallet.address)
     signature = wallet.sign_authentication(nonce, testnet=bool(ctx.config.testnet))
     body = auth.login_body(
@@ -166,13 +155,13 @@ def create(
     """Create an account (signup) and log it in; returns its profile."""
     from sogni.wallet import Wallet  # needs the wallet extra only when used
 
-    name = _text(username, "username")
+    name = text(username, "username")
     address = core.check_email(email)
     if not isinstance(subscribe, bool):
         raise ValidationError("subscribe must be True or False", field="subscribe")
     for value, field in ((turnstile_token, "turnstile_token"), (referral_code, "referral_code")):
         if value is not None:
-            _text(value, field)
+            text(value, field)
     wallet = Wallet.from_credentials(name, core.check_password(password))
     nonce = yield from get_nonce(ctx, wallet.address)
     app_id = ctx.config.app_id or ""
@@ -203,7 +192,7 @@ def create(
 
 def validate_username(ctx: CoreContext, username: str) -> Plan[UsernameCheck]:
     """Whether ``username`` is free to sign up with."""
-    name = _text(username, "username")
+    name = text(username, "username")
     try:
         yield RestCall(
             "POST", core.VALIDATE_USERNAME_PATH, json={"username": name}, authorize=False
@@ -300,7 +289,7 @@ def wallet_balance(
         address = profile.wallet_address
     if not address:
         raise ValidationError("wallet_address is unknown; pass it", field="wallet_address")
-    _choice(provider, "provider", PROVIDERS)
+    choice(provider, "provider", PROVIDERS)
     data = yield RestCall(
         "GET", "/v2/wallet/balance", query={"walletAddress": address, "provider": provider}
     )
@@ -319,9 +308,9 @@ def transactions(
     _count(limit, "limit", 1)
     if offset is not None:
         _count(offset, "offset", 0)
-    _choice(status, "status", _TX_STATUSES)
+    choice(status, "status", _TX_STATUSES)
     if provider is not None:
-        _choice(provider, "provider", PROVIDERS)
+        choice(provider, "provider", PROVIDERS)
     wallet = address or ctx.account.wallet_address
     if wallet is None:
         profile = yield from me(ctx)
@@ -339,7 +328,7 @@ def rewards(ctx: CoreContext, provider: str | None = None) -> Plan[list[Reward]]
     """The rewards the account can earn or claim."""
     query = None
     if provider is not None:
-        query = {"provider": _choice(provider, "provider", PROVIDERS)}
+        query = {"provider": choice(provider, "provider", PROVIDERS)}
     data = yield RestCall("GET", "/v4/account/rewards", query=query)
     items = data.get("rewards") if isinstance(data, Mapping) else None
     if not isinstance(items, list):
@@ -356,8 +345,8 @@ def claim_rewards(
     """Claim rewards by id."""
     if isinstance(reward_ids, str) or not reward_ids:
         raise ValidationError("reward_ids must be a non-empty list of ids", field="reward_ids")
-    ids = [_text(item, "reward_ids") for item in reward_ids]
-    body: dict[str, Any] = {"claims": ids, "provider": _choice(provider, "provider", PROVIDERS)}
+    ids = [text(item, "reward_ids") for item in reward_ids]
+    body: dict[str, Any] = {"claims": ids, "provider": choice(provider, "provider", PROVIDERS)}
     if turnstile_token:
         body["turnstileToken"] = turnstile_token
     yield RestCall("POST", "/v3/account/reward/claim", json=body, idempotent=False)
@@ -403,7 +392,7 @@ def _scrubbed(error: SogniError, secret: str) -> SogniError:
 
 def _transfer_args(amount: object, provider: str) -> tuple[Decimal, str]:
     value, wei = core.to_wei(amount)
-    _choice(provider, "provider", PROVIDERS)
+    choice(provider, "provider", PROVIDERS)
     return value, wei
 
 
@@ -470,8 +459,8 @@ def approve_token_usage(
 ) -> Plan[TokenApproval]:
     """Let ``spender`` (the account contract or the staking contract) spend the wallet's
     SOGNI: the wallet signs the network's approval permit."""
-    _choice(spender, "spender", core.SPENDERS)
-    _choice(provider, "provider", PROVIDERS)
+    choice(spender, "spender", core.SPENDERS)
+    choice(provider, "provider", PROVIDERS)
     wallet = yield from _own_wallet(ctx, password)
     return (yield from _approve(ctx, wallet, spender, provider))
 
@@ -505,13 +494,13 @@ def leaderboard(
 ) -> Plan[list[LeaderboardEntry]]:
     """A leaderboard page."""
     query: dict[str, Any] = {
-        "type": _choice(type, "type", LEADERBOARD_TYPES),
-        "period": _choice(period, "period", _PERIODS),
+        "type": choice(type, "type", LEADERBOARD_TYPES),
+        "period": choice(period, "period", _PERIODS),
     }
     if username is not None:
         query["username"] = username
     if network is not None:
-        query["network"] = _choice(network, "network", _LEADERBOARD_NETWORKS)
+        query["network"] = choice(network, "network", _LEADERBOARD_NETWORKS)
     if page is not None:
         query["page"] = str(_count(page, "page", 1))
     if limit is not None:
