@@ -10,7 +10,7 @@ import attrs
 from sogni._generated.vocabulary import Network
 from collections.abc import Mapping
 from sogni._assets import AssetInput
-from sogni._generated.vocabulary import Network, TokenType
+from sogni._generated.vocabulary import BillingMode, Network, TokenType
 
 __all__ = [
     "ClientConfig",
@@ -281,6 +281,8 @@ class ImageProjectParams:
             ``size_preset='custom'``; ignored with a named preset).
         output_format: Image file format (``png`` by default).
         token_type: Which token pays for the project.
+        billing_mode: How the project is paid for: ``subscription``, ``tokens`` or ``auto``
+            (the network's default when omitted).
         network: Network to run on (defaults to the client's).
         disable_nsfw_filter: Return results even when the safety filter triggers.
         app_source: Name of your application for this project (defaults to the client's).
@@ -298,6 +300,8 @@ class ImageProjectParams:
             on GPT Image 2.5).
         gpt_image_background: GPT Image background (``transparent`` on GPT Image 2.5, with
             PNG or WebP output).
+        gpt_image_mask_url: GPT Image only: URL of a mask for the first context image
+            (transparent where to edit).
         gpt_image_output_compression: GPT Image JPEG/WebP compression (0–100).
         sam3_prompt: SAM 3 segmentation only (required there): what to segment, as
             ``points`` (``{'x', 'y', 'label'}``, 0–1), ``boxes`` (``{'x0', 'y0', 'x1', 'y1'}``,
@@ -311,6 +315,15 @@ class ImageProjectParams:
             file path, bytes, or a binary file object; ``True`` when already uploaded.
         right_view_image: Pixal3D multi-view only: the subject seen from its right. Asset: a
             file path, bytes, or a binary file object; ``True`` when already uploaded.
+        template_variant: Pixal3D single view only: which reconstruction graph to run (each
+            worker's own default when omitted).
+        texture_size: Pixal3D only: the texture size in pixels (1024–4096).
+        mesh_target_faces: Pixal3D only: the faces of the reconstructed mesh (5000–700000).
+        normal_map_size: Pixal3D only: the normal map size in pixels (512–2048).
+        ambient_occlusion_size: Pixal3D only: the ambient-occlusion map size in pixels
+            (256–1024).
+        shape_resolution: Pixal3D only: the shape resolution (1536 is a priced step up)
+            (1024–1536).
         extra_params: Fields this SDK does not know yet, sent verbatim in the request's key
             frame (camelCase, JSON values). A field the SDK has a keyword for is refused, naming
             the keyword.
@@ -333,6 +346,7 @@ class ImageProjectParams:
     height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer'}})
     output_format: Literal['png', 'jpg', 'webp'] | None = attrs.field(default=None, metadata={'wire': 'outputFormat', 'check': {'type': 'string', 'enum': ['png', 'jpg', 'webp']}})
     token_type: TokenType | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'vocabulary': 'TokenType'}})
+    billing_mode: BillingMode | None = attrs.field(default=None, metadata={'wire': 'billingMode', 'check': {'type': 'string', 'vocabulary': 'BillingMode'}})
     network: Network | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'vocabulary': 'Network'}})
     disable_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'disableNSFWFilter', 'check': {'type': 'boolean'}})
     app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
@@ -345,12 +359,19 @@ class ImageProjectParams:
     context_images: list[AssetInput] | None = attrs.field(default=None, metadata={'wire': 'contextImages', 'check': {'type': 'array', 'asset': True}})
     gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd', 'xhigh', 'max'] | None = attrs.field(default=None, metadata={'wire': 'gptImageQuality', 'check': {'type': 'string', 'enum': ['low', 'medium', 'high', 'auto', 'standard', 'hd', 'xhigh', 'max']}})
     gpt_image_background: Literal['opaque', 'auto', 'transparent'] | None = attrs.field(default=None, metadata={'wire': 'gptImageBackground', 'check': {'type': 'string', 'enum': ['opaque', 'auto', 'transparent']}})
+    gpt_image_mask_url: str | None = attrs.field(default=None, metadata={'wire': 'gptImageMaskUrl', 'check': {'type': 'string', 'minLength': 1}})
     gpt_image_output_compression: int | None = attrs.field(default=None, metadata={'wire': 'gptImageOutputCompression', 'check': {'type': 'integer', 'minimum': 0, 'maximum': 100}})
     sam3_prompt: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'sam3Prompt', 'check': {'type': 'object'}})
     apply_mask: bool | None = attrs.field(default=None, metadata={'wire': 'applyMask', 'check': {'type': 'boolean'}})
     left_view_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'leftViewImage', 'check': {'asset': True}})
     back_view_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'backViewImage', 'check': {'asset': True}})
     right_view_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'rightViewImage', 'check': {'asset': True}})
+    template_variant: Literal['i23d-birefnet'] | None = attrs.field(default=None, metadata={'wire': 'templateVariant', 'check': {'type': 'string', 'enum': ['i23d-birefnet']}})
+    texture_size: int | None = attrs.field(default=None, metadata={'wire': 'textureSize', 'check': {'type': 'integer', 'minimum': 1024, 'maximum': 4096}})
+    mesh_target_faces: int | None = attrs.field(default=None, metadata={'wire': 'meshTargetFaces', 'check': {'type': 'integer', 'minimum': 5000, 'maximum': 700000}})
+    normal_map_size: int | None = attrs.field(default=None, metadata={'wire': 'normalMapSize', 'check': {'type': 'integer', 'minimum': 512, 'maximum': 2048}})
+    ambient_occlusion_size: int | None = attrs.field(default=None, metadata={'wire': 'ambientOcclusionSize', 'check': {'type': 'integer', 'minimum': 256, 'maximum': 1024}})
+    shape_resolution: int | None = attrs.field(default=None, metadata={'wire': 'shapeResolution', 'check': {'type': 'integer', 'minimum': 1024, 'maximum': 1536}})
     extra_params: Mapping[str, Any] | None = attrs.field(default=None, metadata={'wire': 'extraParams', 'check': {'type': 'object'}})
 
 
@@ -374,6 +395,8 @@ class VideoProjectParams:
         height: Video height in pixels (at least 480; with width).
         output_format: Video file format (``mp4``).
         token_type: Which token pays for the project.
+        billing_mode: How the project is paid for: ``subscription``, ``tokens`` or ``auto``
+            (the network's default when omitted).
         network: Network to run on (defaults to the client's).
         disable_nsfw_filter: Return results even when the safety filter triggers.
         app_source: Name of your application for this project (defaults to the client's).
@@ -414,6 +437,8 @@ class VideoProjectParams:
         sam2_coordinates: Animate-replace only: points on the subject, as ``(x, y)`` or
             ``{'x': ..., 'y': ...}`` (0–1 or pixels).
         trim_end_frame: Drop the last frame (for seamless stitching).
+        outpaint_position: LTX v2v outpaint only: where the source sits on the larger canvas
+            (``center`` by default).
         upscale_resolution: Video upscalers (FlashVSR) only: the output's short side, 1080
             or 1440.
         detail_preference: Video upscalers only: ``stable`` (default) or ``sharper`` detail.
@@ -447,6 +472,7 @@ class VideoProjectParams:
     height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer', 'minimum': 480}})
     output_format: Literal['mp4'] | None = attrs.field(default=None, metadata={'wire': 'outputFormat', 'check': {'type': 'string', 'enum': ['mp4']}})
     token_type: TokenType | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'vocabulary': 'TokenType'}})
+    billing_mode: BillingMode | None = attrs.field(default=None, metadata={'wire': 'billingMode', 'check': {'type': 'string', 'vocabulary': 'BillingMode'}})
     network: Network | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'vocabulary': 'Network'}})
     disable_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'disableNSFWFilter', 'check': {'type': 'boolean'}})
     app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
@@ -476,6 +502,7 @@ class VideoProjectParams:
     last_frame_strength: float | None = attrs.field(default=None, metadata={'wire': 'lastFrameStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
     sam2_coordinates: list[tuple[float, float]] | list[dict[str, float]] | None = attrs.field(default=None, metadata={'wire': 'sam2Coordinates', 'check': {'type': 'array'}})
     trim_end_frame: bool | None = attrs.field(default=None, metadata={'wire': 'trimEndFrame', 'check': {'type': 'boolean'}})
+    outpaint_position: Literal['center', 'top', 'bottom', 'left', 'right'] | None = attrs.field(default=None, metadata={'wire': 'outpaintPosition', 'check': {'type': 'string', 'enum': ['center', 'top', 'bottom', 'left', 'right']}})
     upscale_resolution: Literal[1080, 1440] | None = attrs.field(default=None, metadata={'wire': 'upscaleResolution', 'check': {'type': 'integer', 'enum': [1080, 1440]}})
     detail_preference: Literal['stable', 'sharper'] | None = attrs.field(default=None, metadata={'wire': 'detailPreference', 'check': {'type': 'string', 'enum': ['stable', 'sharper']}})
     processing_speed: Literal['stable', 'faster'] | None = attrs.field(default=None, metadata={'wire': 'processingSpeed', 'check': {'type': 'string', 'enum': ['stable', 'faster']}})
@@ -507,6 +534,8 @@ class AudioProjectParams:
         scheduler: Scheduler; one of the model's allowed schedulers.
         output_format: Audio file format (``mp3`` by default).
         token_type: Which token pays for the project.
+        billing_mode: How the project is paid for: ``subscription``, ``tokens`` or ``auto``
+            (the network's default when omitted).
         network: Network to run on (defaults to the client's).
         disable_nsfw_filter: Return results even when the safety filter triggers.
         app_source: Name of your application for this project (defaults to the client's).
@@ -548,6 +577,7 @@ class AudioProjectParams:
     scheduler: str | None = attrs.field(default=None, metadata={'wire': 'scheduler', 'check': {'type': 'string'}})
     output_format: Literal['mp3', 'flac', 'wav'] | None = attrs.field(default=None, metadata={'wire': 'outputFormat', 'check': {'type': 'string', 'enum': ['mp3', 'flac', 'wav']}})
     token_type: TokenType | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string', 'vocabulary': 'TokenType'}})
+    billing_mode: BillingMode | None = attrs.field(default=None, metadata={'wire': 'billingMode', 'check': {'type': 'string', 'vocabulary': 'BillingMode'}})
     network: Network | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string', 'vocabulary': 'Network'}})
     disable_nsfw_filter: bool | None = attrs.field(default=None, metadata={'wire': 'disableNSFWFilter', 'check': {'type': 'boolean'}})
     app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})

@@ -68,8 +68,11 @@ class Rules:
     previews: bool = True
     gpt_image: Mapping[str, Any] | None = attrs.field(default=None, converter=_optional_map)
     sam3_prompt: bool = False
+    masks: bool = False
     apply_mask: bool = False
     orbit_views: bool = False
+    mesh_options: bool = False
+    template_variants: bool = False
     # video
     frames: Literal["plain", "render_fps", "step", "grid", "source"] = "plain"
     frame_step: int = 1

@@ -94,6 +94,14 @@ _AUDIO_RANGES = (
 _CONTEXT_IMAGE_SLOTS = 16
 #: Pixal3D multi-view orbit views and the ``contextImage<n>`` slot each travels in.
 ORBIT_VIEW_SLOTS: Mapping[str, int] = {"leftViewImage": 1, "backViewImage": 2, "rightViewImage": 3}
+#: Pixal3D mesh options, in the order the request carries them.
+MESH_OPTIONS = (
+    "textureSize",
+    "meshTargetFaces",
+    "normalMapSize",
+    "ambientOcclusionSize",
+    "shapeResolution",
+)
 
 
 class _Unset:
@@ -498,6 +506,15 @@ def _apply_image(
     _only_for(p, "applyMask", rules.apply_mask, "background-removal models (BiRefNet)")
     for view in ORBIT_VIEW_SLOTS:
         _only_for(p, view, rules.orbit_views, "Pixal3D multi-view models")
+    for name in MESH_OPTIONS:
+        _only_for(p, name, rules.mesh_options, "image-to-3D models (Pixal3D)")
+    _only_for(p, "templateVariant", rules.template_variants, "Pixal3D single-view models")
+    _only_for(p, "gptImageMaskUrl", rules.masks, "GPT Image models")
+    if p.given("gptImageMaskUrl") and not context_images:
+        raise ValidationError(
+            "gpt_image_mask_url masks the first context image; give context_images",
+            field="context_images",
+        )
     if p.given("startingImageStrength"):
         number(p.get("startingImageStrength"), "starting_image_strength", minimum=0, maximum=1)
     if p.given("numberOfPreviews"):
@@ -532,13 +549,21 @@ def _apply_image(
     for view, slot in ORBIT_VIEW_SLOTS.items():
         if p.truthy(view):
             key_frame[f"hasContextImage{slot}"] = True
+    for name in ("templateVariant", *MESH_OPTIONS):
+        if p.given(name):
+            key_frame[name] = p.get(name)
     if p.truthy("controlNet"):
         key_frame["currentControlNetsJob"] = _image_control_net(p.get("controlNet"))
     key_frame["sizePreset"] = size_preset
     if width is not _UNSET:
         key_frame["width"] = width
         key_frame["height"] = height
-    for name in ("gptImageQuality", "gptImageBackground", "gptImageOutputCompression"):
+    for name in (
+        "gptImageMaskUrl",
+        "gptImageQuality",
+        "gptImageBackground",
+        "gptImageOutputCompression",
+    ):
         if p.given(name):
             key_frame[name] = p.get(name)
 
@@ -930,6 +955,8 @@ def _apply_video(
     if p.get("width") is not None:
         key_frame["width"] = p.get("width")
         key_frame["height"] = p.get("height")
+    if p.given("outpaintPosition"):
+        key_frame["outpaintPosition"] = p.get("outpaintPosition")
     key_frame["comfySampler"] = sampler
     key_frame["comfyScheduler"] = scheduler
     if rules.upscale:
@@ -1100,6 +1127,7 @@ def build_job_request(
     message["jobID"] = project_id
     message["disableSafety"] = p.truthy("disableNSFWFilter")
     message["tokenType"] = p.get("tokenType") if p.given("tokenType") else _UNSET
+    message["billingMode"] = p.get("billingMode") if p.given("billingMode") else _UNSET
     message["outputFormat"] = (
         rules.output_format or p.get("outputFormat") or OUTPUT_FORMATS[kind][0]
     )

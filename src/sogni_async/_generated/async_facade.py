@@ -898,6 +898,7 @@ class AsyncProjects:
         height: int | None = None,
         output_format: Literal['png', 'jpg', 'webp', 'mp4', 'mp3', 'flac', 'wav'] | None = None,
         token_type: TokenType | None = None,
+        billing_mode: BillingMode | None = None,
         network: Network | None = None,
         disable_nsfw_filter: bool | None = None,
         app_source: str | None = None,
@@ -910,12 +911,19 @@ class AsyncProjects:
         context_images: list[AssetInput] | None = None,
         gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd', 'xhigh', 'max'] | None = None,
         gpt_image_background: Literal['opaque', 'auto', 'transparent'] | None = None,
+        gpt_image_mask_url: str | None = None,
         gpt_image_output_compression: int | None = None,
         sam3_prompt: dict[str, Any] | None = None,
         apply_mask: bool | None = None,
         left_view_image: AssetInput | None = None,
         back_view_image: AssetInput | None = None,
         right_view_image: AssetInput | None = None,
+        template_variant: Literal['i23d-birefnet'] | None = None,
+        texture_size: int | None = None,
+        mesh_target_faces: int | None = None,
+        normal_map_size: int | None = None,
+        ambient_occlusion_size: int | None = None,
+        shape_resolution: int | None = None,
         extra_params: Mapping[str, Any] | None = None,
         duration: float | None = None,
         fps: float | None = None,
@@ -940,6 +948,7 @@ class AsyncProjects:
         last_frame_strength: float | None = None,
         sam2_coordinates: list[tuple[float, float]] | list[dict[str, float]] | None = None,
         trim_end_frame: bool | None = None,
+        outpaint_position: Literal['center', 'top', 'bottom', 'left', 'right'] | None = None,
         upscale_resolution: Literal[1080, 1440] | None = None,
         detail_preference: Literal['stable', 'sharper'] | None = None,
         processing_speed: Literal['stable', 'faster'] | None = None,
@@ -990,6 +999,8 @@ class AsyncProjects:
             output_format: Image: Image file format (``png`` by default). Video: Video file
                 format (``mp4``). Audio: Audio file format (``mp3`` by default).
             token_type: Which token pays for the project.
+            billing_mode: How the project is paid for: ``subscription``, ``tokens`` or
+                ``auto`` (the network's default when omitted).
             network: Network to run on (defaults to the client's).
             disable_nsfw_filter: Return results even when the safety filter triggers.
             app_source: Name of your application for this project (defaults to the
@@ -1011,6 +1022,8 @@ class AsyncProjects:
                 ``max`` on GPT Image 2.5).
             gpt_image_background: GPT Image background (``transparent`` on GPT Image 2.5,
                 with PNG or WebP output).
+            gpt_image_mask_url: GPT Image only: URL of a mask for the first context image
+                (transparent where to edit).
             gpt_image_output_compression: GPT Image JPEG/WebP compression (0–100).
             sam3_prompt: SAM 3 segmentation only (required there): what to segment, as
                 ``points`` (``{'x', 'y', 'label'}``, 0–1), ``boxes`` (``{'x0', 'y0', 'x1',
@@ -1025,6 +1038,16 @@ class AsyncProjects:
             right_view_image: Pixal3D multi-view only: the subject seen from its right.
                 Asset: a file path, bytes, or a binary file object; ``True`` when already
                 uploaded.
+            template_variant: Pixal3D single view only: which reconstruction graph to run
+                (each worker's own default when omitted).
+            texture_size: Pixal3D only: the texture size in pixels (1024–4096).
+            mesh_target_faces: Pixal3D only: the faces of the reconstructed mesh
+                (5000–700000).
+            normal_map_size: Pixal3D only: the normal map size in pixels (512–2048).
+            ambient_occlusion_size: Pixal3D only: the ambient-occlusion map size in pixels
+                (256–1024).
+            shape_resolution: Pixal3D only: the shape resolution (1536 is a priced step up)
+                (1024–1536).
             extra_params: Fields this SDK does not know yet, sent verbatim in the request's
                 key frame (camelCase, JSON values). A field the SDK has a keyword for is
                 refused, naming the keyword.
@@ -1069,6 +1092,8 @@ class AsyncProjects:
             sam2_coordinates: Animate-replace only: points on the subject, as ``(x, y)`` or
                 ``{'x': ..., 'y': ...}`` (0–1 or pixels).
             trim_end_frame: Drop the last frame (for seamless stitching).
+            outpaint_position: LTX v2v outpaint only: where the source sits on the larger
+                canvas (``center`` by default).
             upscale_resolution: Video upscalers (FlashVSR) only: the output's short side,
                 1080 or 1440.
             detail_preference: Video upscalers only: ``stable`` (default) or ``sharper``
@@ -1120,6 +1145,7 @@ class AsyncProjects:
             "height": height,
             "output_format": output_format,
             "token_type": token_type,
+            "billing_mode": billing_mode,
             "network": network,
             "disable_nsfw_filter": disable_nsfw_filter,
             "app_source": app_source,
@@ -1132,12 +1158,19 @@ class AsyncProjects:
             "context_images": context_images,
             "gpt_image_quality": gpt_image_quality,
             "gpt_image_background": gpt_image_background,
+            "gpt_image_mask_url": gpt_image_mask_url,
             "gpt_image_output_compression": gpt_image_output_compression,
             "sam3_prompt": sam3_prompt,
             "apply_mask": apply_mask,
             "left_view_image": left_view_image,
             "back_view_image": back_view_image,
             "right_view_image": right_view_image,
+            "template_variant": template_variant,
+            "texture_size": texture_size,
+            "mesh_target_faces": mesh_target_faces,
+            "normal_map_size": normal_map_size,
+            "ambient_occlusion_size": ambient_occlusion_size,
+            "shape_resolution": shape_resolution,
             "extra_params": extra_params,
             "duration": duration,
             "fps": fps,
@@ -1162,6 +1195,7 @@ class AsyncProjects:
             "last_frame_strength": last_frame_strength,
             "sam2_coordinates": sam2_coordinates,
             "trim_end_frame": trim_end_frame,
+            "outpaint_position": outpaint_position,
             "upscale_resolution": upscale_resolution,
             "detail_preference": detail_preference,
             "processing_speed": processing_speed,
