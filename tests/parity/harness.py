@@ -126,7 +126,7 @@ def recorded(net: LocalSupernet, project_id: str) -> dict[str, Any]:
     uploads = []
     for request in net.requests():
         if request.path in UPLOAD_URL_PATHS and request.query.get("jobId") == project_id:
-            kind = request.query.get("type", "")
+            kind = request.query.get("id") or request.query.get("type", "")  # numbered slots
             content_type = request.query.get("contentType")
             stored = net.upload(project_id, kind)
             uploads.append(
@@ -175,7 +175,7 @@ def python_params(case: dict[str, Any], index: int) -> Iterator[dict[str, Any]]:
                 value = asset(value)
             elif key == "extraParams":
                 pass
-            elif key == "contextImages":
+            elif key in ("contextImages", "referenceVideos", "referenceAudios"):
                 value = [asset(item) for item in value]
             elif key == "controlNet":
                 value = {k: asset(v) if k == "image" else v for k, v in value.items()}

@@ -46,8 +46,8 @@ function withAssets(params, base) {
   for (const key of ASSET_KEYS) {
     if (key in out) out[key] = loadAsset(out[key], base);
   }
-  if (Array.isArray(out.contextImages)) {
-    out.contextImages = out.contextImages.map((value) => loadAsset(value, base));
+  for (const key of ['contextImages', 'referenceVideos', 'referenceAudios']) {
+    if (Array.isArray(out[key])) out[key] = out[key].map((value) => loadAsset(value, base));
   }
   if (out.controlNet && out.controlNet.image) {
     out.controlNet = { ...out.controlNet, image: loadAsset(out.controlNet.image, base) };

@@ -10,7 +10,7 @@ import pytest
 
 from sogni.core.job_request import (
     UploadSlot,
-    add_video_content_types,
+    add_content_types,
     build_job_request,
     upload_slots,
 )
@@ -1005,9 +1005,9 @@ def test_video_upload_slots() -> None:
     assert all(isinstance(s, UploadSlot) for s in slots)
 
 
-def test_add_video_content_types_in_order() -> None:
+def test_add_content_types_in_order() -> None:
     message = build(video(LTX_I2V, referenceImage=b"i", referenceImageEnd=b"e"), LTX_I2V)
-    add_video_content_types(
+    add_content_types(
         message, {"referenceImageEnd": "image/png", "referenceImage": "image/jpeg"}
     )
     frame = kf(message)
@@ -1017,7 +1017,7 @@ def test_add_video_content_types_in_order() -> None:
 
 def test_identity_only_sets_the_audio_type_too() -> None:
     message = build(video(LTX_T2V, referenceAudioIdentity=b"voice"), LTX_T2V)
-    add_video_content_types(message, {"referenceAudioIdentity": "audio/wav"})
+    add_content_types(message, {"referenceAudioIdentity": "audio/wav"})
     frame = kf(message)
     assert list(frame)[-2:] == ["referenceAudioIdentityContentType", "referenceAudioContentType"]
     assert frame["referenceAudioContentType"] == "audio/wav"
@@ -1025,7 +1025,7 @@ def test_identity_only_sets_the_audio_type_too() -> None:
 
 def test_audio_type_wins_over_identity_and_unknown_types_are_dropped() -> None:
     message = build(video(LTX_V2V, referenceVideo=b"v"), LTX_V2V)
-    add_video_content_types(
+    add_content_types(
         message,
         {
             "referenceAudio": "audio/mpeg",
@@ -1041,7 +1041,7 @@ def test_audio_type_wins_over_identity_and_unknown_types_are_dropped() -> None:
 
 def test_unknown_audio_type_keeps_its_position_for_identity() -> None:
     message = build(video(LTX_V2V, referenceVideo=b"v"), LTX_V2V)
-    add_video_content_types(
+    add_content_types(
         message, {"referenceAudio": None, "referenceAudioIdentity": "audio/wav"}
     )
     keys = list(kf(message))

@@ -124,8 +124,10 @@ def test_minimax_h3_r2v_takes_video_and_audio_references() -> None:
     r2v = "minimax-h3-ref2va-fp8_r2v"
     assert video_workflow(r2v) == "r2v"
     frame = build(r2v, "video", referenceVideo=True, referenceAudio=True)["keyFrames"][0]
-    assert frame["hasReferenceVideo"] and frame["hasReferenceAudio"]
-    assert refused(r2v, "video", referenceImageEnd=True).field == "reference_image_end"
+    assert frame["hasReferenceVideo1"] and frame["hasReferenceAudio1"]  # numbered slots
+    assert refused(r2v, "video", referenceImage=True, referenceImageEnd=True).field == (
+        "reference_image_end"
+    )
 
 
 def test_seedance_families() -> None:
@@ -271,3 +273,40 @@ def test_extra_params_arrive_verbatim_and_known_fields_are_refused() -> None:
     wire["extraParams"] = {"bad": float("nan")}
     with pytest.raises(ValidationError):
         build_job_request(wire, opts("novel-image-model-e", "image"), project_id=PID)
+
+
+def test_minimax_h3_r2v_reference_sets() -> None:
+    r2v = "minimax-h3-ref2va-fp8_r2v"
+    frame = build(
+        r2v,
+        "video",
+        referenceImage=True,
+        contextImages=[True, True],
+        referenceVideo=True,
+        referenceVideos=[True],
+        referenceVideoDurations=[3, 4],
+    )["keyFrames"][0]
+    assert frame["hasContextImage2"] and frame["hasContextImage3"]
+    assert frame["hasReferenceVideo1"] and frame["hasReferenceVideo2"]
+    assert frame["referenceVideo2DurationSeconds"] == 4 and "hasReferenceVideo" not in frame
+    assert refused(r2v, "video", referenceAudio=True).field == "reference_image"  # audio alone
+    assert refused(r2v, "video", contextImages=[True] * 10).field == "reference_image_urls"
+    assert (
+        refused(
+            r2v,
+            "video",
+            referenceVideo=True,
+            referenceVideos=[True],
+            referenceVideoDurations=[9, 9],
+        ).field
+        == "reference_video_durations"
+    )
+    assert refused(r2v, "video", referenceImage=True, contextImages=[True, None]).field == (
+        "context_images"
+    )
+    assert (
+        refused(
+            "minimax-h3-fl2va-fp8_i2v", "video", referenceImage=True, referenceVideos=[True]
+        ).field
+        == "reference_videos"
+    )

@@ -419,6 +419,14 @@ class VideoProjectParams:
             Asset: a file path, bytes, or a binary file object; ``True`` when already uploaded.
         reference_video: Reference video (animate, v2v). Asset: a file path, bytes, or a
             binary file object; ``True`` when already uploaded.
+        context_images: MiniMax H3 r2v only: more reference images after reference_image (9
+            images in all). Each an asset.
+        reference_videos: MiniMax H3 r2v only: more reference videos after reference_video
+            (3 in all, 2–15 s each, 15 s together). Each an asset.
+        reference_audios: MiniMax H3 r2v only: more reference audio clips after
+            reference_audio (3 in all). Each an asset.
+        reference_video_durations: MiniMax H3 r2v only: the length in seconds of each
+            reference video, in order (the network measures them when omitted).
         reference_image_urls: Seedance only: HTTPS image URLs (up to 9 images in all).
         reference_video_urls: Seedance only: HTTPS video URLs (up to 3 videos in all).
         reference_audio_urls: Seedance only: HTTPS audio URLs (up to 3 audio clips in all).
@@ -488,6 +496,10 @@ class VideoProjectParams:
     reference_audio: AssetInput | None = attrs.field(default=None, metadata={'wire': 'referenceAudio', 'check': {'asset': True}})
     reference_audio_identity: AssetInput | None = attrs.field(default=None, metadata={'wire': 'referenceAudioIdentity', 'check': {'asset': True}})
     reference_video: AssetInput | None = attrs.field(default=None, metadata={'wire': 'referenceVideo', 'check': {'asset': True}})
+    context_images: list[AssetInput] | None = attrs.field(default=None, metadata={'wire': 'contextImages', 'check': {'type': 'array', 'asset': True}})
+    reference_videos: list[AssetInput] | None = attrs.field(default=None, metadata={'wire': 'referenceVideos', 'check': {'type': 'array', 'asset': True}})
+    reference_audios: list[AssetInput] | None = attrs.field(default=None, metadata={'wire': 'referenceAudios', 'check': {'type': 'array', 'asset': True}})
+    reference_video_durations: list[float] | None = attrs.field(default=None, metadata={'wire': 'referenceVideoDurations', 'check': {'type': 'array', 'items': {'type': 'number'}}})
     reference_image_urls: list[str] | None = attrs.field(default=None, metadata={'wire': 'referenceImageUrls', 'check': {'type': 'array', 'items': {'type': 'string'}}})
     reference_video_urls: list[str] | None = attrs.field(default=None, metadata={'wire': 'referenceVideoUrls', 'check': {'type': 'array', 'items': {'type': 'string'}}})
     reference_audio_urls: list[str] | None = attrs.field(default=None, metadata={'wire': 'referenceAudioUrls', 'check': {'type': 'array', 'items': {'type': 'string'}}})

@@ -9,7 +9,7 @@ order is the one the network's other clients produce.
 Assets (starting image, context images, reference media) are passed as presence markers:
 any truthy value means "there is one". ``True`` means the asset is already uploaded; any
 other value is a file the caller still has to upload, described by :func:`upload_slots`.
-After uploading video assets, :func:`add_video_content_types` records their types.
+After uploading video assets, :func:`add_content_types` records their types.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ __all__ = [
     "UploadSlot",
     "build_job_request",
     "upload_slots",
-    "add_video_content_types",
+    "add_content_types",
 ]
 
 PROJECT_TYPES = ("image", "video", "audio")
@@ -124,8 +124,9 @@ class UploadSlot:
     for context images, ``"controlNet"`` for the ControlNet image), ``field`` its snake_case
     name for messages (``"context_images[2]"``). ``endpoint`` is ``"image"``
     (``/v1/image/uploadUrl``, needs a fresh ``imageId``) or ``"media"``
-    (``/v1/media/uploadUrl``); ``type`` is the ``type`` query value. ``value`` is the asset
-    exactly as given.
+    (``/v1/media/uploadUrl``); ``type`` is the ``type`` query value and ``id`` the ``id``
+    one, which names a numbered slot (``referenceVideo2``: MiniMax H3 r2v). ``value`` is
+    the asset exactly as given.
     """
 
     param: str
@@ -134,6 +135,7 @@ class UploadSlot:
     type: str
     value: Any = attrs.field(repr=False)
     index: int | None = None
+    id: str | None = None
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -352,7 +354,8 @@ def _check_common(
             number(strength, "lora_strengths", minimum=0, maximum=2, what="each LoRA strength")
     # Assets of another project type would be ignored silently; say so instead.
     if kind != "image":
-        for name in ("startingImage", "contextImages"):
+        # Video context images are MiniMax H3 r2v references, checked with the video.
+        for name in ("startingImage",) if kind == "video" else ("startingImage", "contextImages"):
             if p.truthy(name):
                 raise ValidationError(
                     f"{_snake(name)} is only used by image projects"
@@ -616,11 +619,72 @@ def _check_reference_limits(
             )
 
 
+def _asset_list(p: _Params, wire: str) -> Sequence[Any]:
+    """A list of assets, without holes (a hole would renumber every later reference)."""
+    if not p.given(wire):
+        return ()
+    items = sequence(p.get(wire), _snake(wire))
+    for index, item in enumerate(items):
+        if not _truthy(item):
+            raise ValidationError(
+                f"{_snake(wire)}[{index}] is empty; references are numbered by position",
+                field=_snake(wire),
+            )
+    return items
+
+
+def _reference_set_counts(p: _Params) -> tuple[int, int, int]:
+    """``(images, videos, audio)`` of a MiniMax H3 r2v reference set."""
+    return (
+        p.truthy("referenceImage") + len(_asset_list(p, "contextImages")),
+        p.truthy("referenceVideo") + len(_asset_list(p, "referenceVideos")),
+        p.truthy("referenceAudio") + len(_asset_list(p, "referenceAudios")),
+    )
+
+
+def _check_reference_set(p: _Params, model_id: str, limits: Mapping[str, Any]) -> None:
+    counts = _reference_set_counts(p)
+    _check_reference_limits(p, model_id, limits, counts)
+    images, videos, _ = counts
+    if not images + videos:
+        raise ValidationError(
+            f"Model {model_id} needs at least one reference image or video",
+            field="reference_image",
+        )
+    if not p.given("referenceVideoDurations"):
+        return
+    durations = sequence(p.get("referenceVideoDurations"), "reference_video_durations")
+    if len(durations) != videos:
+        raise ValidationError(
+            f"reference_video_durations needs one entry per reference video ({videos})",
+            field="reference_video_durations",
+        )
+    for seconds in durations:
+        number(
+            seconds,
+            "reference_video_durations",
+            minimum=1.95,
+            maximum=15.05,
+            what="each reference video's duration (seconds)",
+        )
+    if sum(durations) > 15.05:
+        raise ValidationError(
+            f"reference videos may last 15 seconds together, got {sum(durations):g}",
+            field="reference_video_durations",
+            allowed="at most 15 seconds in all",
+        )
+
+
 def _check_references(p: _Params, model_id: str, rules: Rules) -> None:
     """Reference URL lists and asset counts, by the family's reference policy."""
     limits = rules.references or {"policy": "none"}
     policy = limits.get("policy", "none")
     urls = ("referenceImageUrls", "referenceVideoUrls", "referenceAudioUrls")
+    reference_set = is_reference_set(model_id, rules)
+    for wire in ("contextImages", "referenceVideos", "referenceAudios", "referenceVideoDurations"):
+        _only_for(p, wire, reference_set, "MiniMax H3 reference-to-video (r2v) models")
+    if reference_set:
+        _check_reference_set(p, model_id, limits)
     if policy in ("none", "minimax_h3"):
         for wire in (*urls, "referenceFileUrl", "referenceLinkUrl"):
             if p.given(wire):
@@ -674,6 +738,18 @@ def _check_references(p: _Params, model_id: str, rules: Rules) -> None:
                 "Wan 3 takes one reference file or one reference link, not both",
                 field="reference_link_url",
             )
+
+
+def is_reference_set(model_id: str, rules: Rules) -> bool:
+    """True for MiniMax H3 r2v: numbered reference slots instead of single assets."""
+    policy = (rules.references or {}).get("policy")
+    return policy == "minimax_h3" and rules.workflow_of(model_id) == "r2v"
+
+
+def _numbered(p: _Params, wire: str) -> list[Any]:
+    """``referenceAudio`` then ``referenceAudios`` (or the video pair): slots 1, 2, ..."""
+    first = [p.get(wire)] if p.truthy(wire) else []
+    return first + list(_asset_list(p, wire + "s"))
 
 
 def _check_seedance_task(
@@ -901,17 +977,30 @@ def _apply_video(
     image_urls = [u for u in _url_list(p, "referenceImageUrls") if u.strip()]
     audio_urls = [u for u in _url_list(p, "referenceAudioUrls") if u.strip()]
     video_urls = [u for u in _url_list(p, "referenceVideoUrls") if u.strip()]
+    numbered = is_reference_set(model_id, rules)
     if p.truthy("referenceImage"):
         key_frame["hasReferenceImage"] = True
+    offset = 1 if p.truthy("referenceImage") else 0
+    for index, _ in enumerate(_asset_list(p, "contextImages")):
+        key_frame[f"hasContextImage{offset + index + 1}"] = True
     if image_urls:
         key_frame["referenceImageURLs"] = image_urls
     if p.truthy("referenceImageEnd"):
         key_frame["hasReferenceImageEnd"] = True
-    if p.truthy("referenceAudio"):
+    if numbered:
+        for slot, _ in enumerate(_numbered(p, "referenceAudio"), start=1):
+            key_frame[f"hasReferenceAudio{slot}"] = True
+    elif p.truthy("referenceAudio"):
         key_frame["hasReferenceAudio"] = True
     if audio_urls:
         key_frame["referenceAudioURLs"] = audio_urls
-    if p.truthy("referenceVideo"):
+    if numbered:
+        durations = p.get("referenceVideoDurations") or ()
+        for slot, _ in enumerate(_numbered(p, "referenceVideo"), start=1):
+            key_frame[f"hasReferenceVideo{slot}"] = True
+            if slot <= len(durations):
+                key_frame[f"referenceVideo{slot}DurationSeconds"] = durations[slot - 1]
+    elif p.truthy("referenceVideo"):
         key_frame["hasReferenceVideo"] = True
     if video_urls:
         key_frame["referenceVideoURLs"] = video_urls
@@ -1203,28 +1292,60 @@ def upload_slots(params: Mapping[str, Any]) -> list[UploadSlot]:
                 )
             )
     elif kind == "video":
+        model_id = p.get("modelId")
+        numbered = isinstance(model_id, str) and is_reference_set(
+            model_id, rules_for(model_id, "video")
+        )
         for name, wire in VIDEO_ASSET_PARAMS.items():
             value = p.get(wire)
-            if not _is_marker_uploaded(value):
+            if not _is_marker_uploaded(value) or (numbered and wire in _NUMBERED):
                 continue
             if wire.startswith("referenceImage"):
                 slots.append(UploadSlot(wire, name, "image", wire, value))
             else:
                 upload_type = "referenceAudio" if wire == "referenceAudioIdentity" else wire
                 slots.append(UploadSlot(wire, name, "media", upload_type, value))
+        offset = 1 if p.truthy("referenceImage") else 0
+        for index, image in enumerate(p.get("contextImages") or ()):
+            if _is_marker_uploaded(image):
+                slots.append(
+                    UploadSlot(
+                        "contextImages",
+                        f"context_images[{index}]",
+                        "image",
+                        f"contextImage{offset + index + 1}",
+                        image,
+                        index,
+                    )
+                )
+        if numbered:
+            for wire in _NUMBERED:
+                for slot, value in enumerate(_numbered(p, wire), start=1):
+                    if _is_marker_uploaded(value):
+                        field = (
+                            _snake(wire)
+                            if slot == 1 and p.truthy(wire)
+                            else (f"{_snake(wire)}s[{slot - 1 - p.truthy(wire)}]")
+                        )
+                        slots.append(
+                            UploadSlot(wire, field, "media", wire, value, id=f"{wire}{slot}")
+                        )
     return slots
 
 
-def add_video_content_types(
-    job_request: dict[str, Any], content_types: Mapping[str, str | None]
-) -> None:
-    """Record the types of uploaded video reference assets in ``keyFrames[0]``.
+#: Single assets that MiniMax H3 r2v numbers with their lists (``referenceAudio1`` ...).
+_NUMBERED = ("referenceAudio", "referenceVideo")
+
+
+def add_content_types(job_request: dict[str, Any], content_types: Mapping[str, str | None]) -> None:
+    """Record the types of uploaded video and audio reference assets in ``keyFrames[0]``.
 
     ``content_types`` maps the camelCase parameter (``"referenceImage"``, ...) of each
-    asset that was uploaded from a file to its sniffed type (``None`` when unknown). Assets
-    passed as ``True`` must not be listed. When only ``referenceAudioIdentity`` was
-    uploaded, its type is also recorded as the ``referenceAudio`` type. Changes
-    ``job_request`` in place.
+    asset that was uploaded from a file to its sniffed type (``None`` when unknown); the
+    numbered slots of MiniMax H3 r2v are keyed by upload type (``"referenceVideo2"``).
+    Assets passed as ``True`` must not be listed. When only ``referenceAudioIdentity`` was
+    uploaded, its type is also recorded as the ``referenceAudio`` type. Audio projects
+    record their voice sample the same way. Changes ``job_request`` in place.
     """
     key_frames = job_request.get("keyFrames")
     if not key_frames:
@@ -1246,6 +1367,12 @@ def add_video_content_types(
             put("referenceAudioContentType", identity)
     if "referenceVideo" in content_types:
         put("referenceVideoContentType", content_types["referenceVideo"])
+    for wire in _NUMBERED:
+        for key in sorted(
+            (k for k in content_types if re.fullmatch(rf"{wire}\d+", k)),
+            key=lambda k: int(k[len(wire) :]),
+        ):
+            put(f"{key}ContentType", content_types[key])
     for key in added:
         if key_frame.get(key) is _UNSET:
             del key_frame[key]

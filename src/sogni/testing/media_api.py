@@ -38,7 +38,9 @@ async def _upload_url(request: web.Request, kind: str) -> web.Response:
     if isinstance(values, web.Response):
         return values
     state = request.app[STATE]
-    slot = UploadSlot(job_id=values["jobId"], type=values["type"], kind=kind,
+    # A numbered slot (``id=referenceVideo2``) is stored under its own name.
+    stored_as = request.query.get("id") or values["type"]
+    slot = UploadSlot(job_id=values["jobId"], type=stored_as, kind=kind,
                       content_type=normalise_content_type(request.query.get("contentType")))
     token = state.storage.issue_upload(slot)
     return envelope.success({"uploadUrl": state.upload_url(token, _base(request))})
@@ -50,7 +52,7 @@ async def image_upload_url(request: web.Request) -> web.Response:
 
 
 async def media_upload_url(request: web.Request) -> web.Response:
-    """``GET /v1/media/uploadUrl?jobId&type&contentType``."""
+    """``GET /v1/media/uploadUrl?jobId&type[&id]&contentType``."""
     return await _upload_url(request, "media")
 
 

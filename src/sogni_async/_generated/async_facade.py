@@ -935,6 +935,9 @@ class AsyncProjects:
         reference_audio: AssetInput | None = None,
         reference_audio_identity: AssetInput | None = None,
         reference_video: AssetInput | None = None,
+        reference_videos: list[AssetInput] | None = None,
+        reference_audios: list[AssetInput] | None = None,
+        reference_video_durations: list[float] | None = None,
         reference_image_urls: list[str] | None = None,
         reference_video_urls: list[str] | None = None,
         reference_audio_urls: list[str] | None = None,
@@ -1016,8 +1019,9 @@ class AsyncProjects:
             control_net: Image: ControlNet: a :class:`ControlNet` or a mapping with the same
                 keys. Video: Video ControlNet for LTX-2.3 v2v (``canny``, ``pose``, ``depth`` or
                 ``detailer``).
-            context_images: Reference images for editing (GPT Image 2: 16, Flux.2: 6, Qwen
-                Image Edit: 3, Flux Kontext: 2). Each an asset.
+            context_images: Image: Reference images for editing (GPT Image 2: 16, Flux.2: 6,
+                Qwen Image Edit: 3, Flux Kontext: 2). Each an asset. Video: MiniMax H3 r2v only:
+                more reference images after reference_image (9 images in all). Each an asset.
             gpt_image_quality: GPT Image quality (``medium`` by default; ``xhigh`` and
                 ``max`` on GPT Image 2.5).
             gpt_image_background: GPT Image background (``transparent`` on GPT Image 2.5,
@@ -1074,6 +1078,12 @@ class AsyncProjects:
                 uploaded.
             reference_video: Reference video (animate, v2v). Asset: a file path, bytes, or a
                 binary file object; ``True`` when already uploaded.
+            reference_videos: MiniMax H3 r2v only: more reference videos after
+                reference_video (3 in all, 2–15 s each, 15 s together). Each an asset.
+            reference_audios: MiniMax H3 r2v only: more reference audio clips after
+                reference_audio (3 in all). Each an asset.
+            reference_video_durations: MiniMax H3 r2v only: the length in seconds of each
+                reference video, in order (the network measures them when omitted).
             reference_image_urls: Seedance only: HTTPS image URLs (up to 9 images in all).
             reference_video_urls: Seedance only: HTTPS video URLs (up to 3 videos in all).
             reference_audio_urls: Seedance only: HTTPS audio URLs (up to 3 audio clips in
@@ -1182,6 +1192,9 @@ class AsyncProjects:
             "reference_audio": reference_audio,
             "reference_audio_identity": reference_audio_identity,
             "reference_video": reference_video,
+            "reference_videos": reference_videos,
+            "reference_audios": reference_audios,
+            "reference_video_durations": reference_video_durations,
             "reference_image_urls": reference_image_urls,
             "reference_video_urls": reference_video_urls,
             "reference_audio_urls": reference_audio_urls,

@@ -46,7 +46,7 @@ from sogni.core.estimates import (
 from sogni.core.ids import new_id
 from sogni.core.job_request import (
     UploadSlot,
-    add_video_content_types,
+    add_content_types,
     build_job_request,
     upload_slots,
 )
@@ -261,6 +261,8 @@ def _upload(ctx: CoreContext, project_id: str, slot: UploadSlot, source: Any) ->
     else:
         path = "/v1/media/uploadUrl"
         query = {"jobId": project_id, "type": slot.type}
+        if slot.id:
+            query["id"] = slot.id
     if content_type:
         query["contentType"] = content_type
     try:
@@ -303,9 +305,9 @@ def create_project(ctx: CoreContext, params: ProjectParams) -> Plan[ProjectState
     content_types: dict[str, str | None] = {}
     for slot, source in prepared:
         yield from _upload(ctx, project_id, slot, source)
-        content_types[slot.param] = source.content_type
-    if kind == "video":
-        add_video_content_types(request, content_types)
+        content_types[slot.id or slot.param] = source.content_type
+    if kind in ("video", "audio"):
+        add_content_types(request, content_types)
     state = ProjectState(
         id=project_id,
         model_id=params.model_id,
