@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sogni._version import __version__ as __version__
 from sogni.errors import (
     APIConnectionError,
     ApiError,
@@ -81,8 +82,6 @@ if TYPE_CHECKING:
     from sogni.core.model_options import ModelOptions
     from sogni.core.projects import JobError, ProjectEvent
     from sogni.core.video import VideoAssetConfig
-
-__version__ = "0.1.0"
 
 __all__ = [
     "APIConnectionError",

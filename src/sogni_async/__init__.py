@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sogni._version import __version__ as __version__
+
 if TYPE_CHECKING:
     from sogni_async._chat import AsyncChatStream
     from sogni_async._client import AsyncSogniClient
