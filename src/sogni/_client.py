@@ -228,7 +228,10 @@ class SogniClient(PerProcess, SogniClientFacade):
                 if (remaining is not None and remaining <= 0) or not woken.wait(remaining):
                     if predicate():
                         return
-                    raise SogniTimeoutError(f"timed out after {timeout} s waiting for {what}")
+                    raise SogniTimeoutError(
+                        f"timed out after {timeout} s waiting for {what}",
+                        hint=self._conn.engine.last_failure,
+                    )
                 woken.clear()
         finally:
             unwatch()

@@ -16,6 +16,7 @@ from sogni._delivery import Delivery
 from sogni._events import ConnectionEvent, EventEmitter
 from sogni._generated.models import ClientConfig
 from sogni._hub import Hub
+from sogni._logging import configure_from_env
 from sogni._params import GENERATED_APP_ID_PREFIX, new_app_id
 from sogni._rest import AsyncRest, SyncRest
 from sogni._session import Session, SessionChange
@@ -51,6 +52,7 @@ class Connection:
     """
 
     def __init__(self, config: ClientConfig, *, spawn: Callable[[Plan[Any]], None]) -> None:
+        configure_from_env()
         self.config = config
         self.hub = Hub(None, spawn)
         self.events = EventEmitter()

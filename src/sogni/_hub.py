@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sogni._events import PROJECTS_EVENTS, EventEmitter
+from sogni._logging import projects_log
 from sogni._watchdog import ProjectWatchdog
 from sogni.core.context import CoreContext
 from sogni.core.plans import Plan
@@ -248,6 +249,7 @@ class Hub:
         self, state: ProjectState, events: list[ProjectEvent], listeners: list[ProjectListener]
     ) -> None:
         for event in events:
+            _log_event(event)
             for listener in listeners:
                 _call_safely(listener, event)
             self.events.emit("job" if event.job_id else "project", event)
@@ -262,6 +264,17 @@ class Hub:
                 del self._projects[state.id]
                 self._views.pop(state.id, None)
             self._listeners.pop(state.id, None)
+
+
+def _log_event(event: ProjectEvent) -> None:
+    """Project milestones at INFO, everything else (progress, previews, ETAs) at DEBUG."""
+    level = logging.INFO if event.type in _MILESTONES else logging.DEBUG
+    subject = f"project {event.project_id}" + (f" job {event.job_id}" if event.job_id else "")
+    projects_log.log(level, "%s: %s", subject, event.type)
+
+
+_MILESTONES = frozenset({"queued", "job_started", "job_completed", "job_failed", "completed",
+                         "failed", "canceled"})
 
 
 def _call_safely(function: Callable[..., Any], *args: Any) -> None:

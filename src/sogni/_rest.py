@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import email.utils
 import inspect
+import logging
 import math
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import tenacity
 
+from sogni._logging import rest_log
 from sogni.core import json_depth
 from sogni.core.effects import RestCall
 from sogni.errors import (
@@ -223,6 +225,23 @@ def _should_retry(call: RestCall) -> tenacity.retry_base:
     return tenacity.retry_if_exception_type((RetryableStatus, httpx.TransportError))
 
 
+def _log_retry(call: RestCall) -> Callable[[tenacity.RetryCallState], None]:
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        cause = (
+            f"HTTP {exc.response.status_code}"
+            if isinstance(exc, RetryableStatus)
+            else _describe(exc) if exc is not None else "no answer"
+        )
+        wait = state.next_action.sleep if state.next_action is not None else 0.0
+        rest_log.info(
+            "%s %s: %s; retry %d of %d in %.2f s",
+            call.method, call.path, cause, state.attempt_number, MAX_ATTEMPTS - 1, wait,
+        )
+
+    return before_sleep
+
+
 def retry_policy(call: RestCall) -> dict[str, Any]:
     """Tenacity arguments: idempotent calls retry transport errors, 429 and 5xx gateways;
     other calls retry only a 429 (the request was not processed). Retry-After is honoured."""
@@ -230,8 +249,17 @@ def retry_policy(call: RestCall) -> dict[str, Any]:
         "retry": _should_retry(call),
         "wait": _retry_wait,
         "stop": tenacity.stop_after_attempt(MAX_ATTEMPTS),
+        "before_sleep": _log_retry(call),
         "reraise": True,
     }
+
+
+def _log_answer(call: RestCall, response: httpx.Response, started: float) -> None:
+    if rest_log.isEnabledFor(logging.DEBUG):
+        rest_log.debug(
+            "%s %s -> %d in %.0f ms",
+            call.method, call.path, response.status_code, (time.monotonic() - started) * 1000,
+        )
 
 
 # -- redirects -------------------------------------------------------------------------------
@@ -335,7 +363,8 @@ class _Base:
         elif closed and isinstance(exc, RuntimeError):
             error = ClientClosed()
         elif isinstance(exc, httpx.TransportError):
-            error = transport_error(f"{call.method} {call.path} failed: {_describe(exc)}")
+            where = f"{self._bases[call.host]}{call.path}"
+            error = transport_error(f"{call.method} {where} failed: {_describe(exc)}")
         elif isinstance(exc, (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL)):
             error = ApiError(f"{call.method} {call.path} failed: {_describe(exc)}")
         else:
@@ -413,7 +442,9 @@ class SyncRest(_Base):
         """Send ``request``, following redirects within its origin (with its headers)."""
         hops = 0
         while True:
+            started = time.monotonic()
             response = self.http.send(request, stream=stream, follow_redirects=False)
+            _log_answer(call, response, started)
             if response.next_request is None:
                 return response
             response.close()
@@ -482,7 +513,9 @@ class AsyncRest(_Base):
         """Send ``request``, following redirects within its origin (with its headers)."""
         hops = 0
         while True:
+            started = time.monotonic()
             response = await self.http.send(request, stream=stream, follow_redirects=False)
+            _log_answer(call, response, started)
             if response.next_request is None:
                 return response
             await response.aclose()

@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import attrs
 import websocket
 
+from sogni._logging import safe_url
 from sogni.core.framing import FrameError, decode_frame, encode_frame
 from sogni.core.reconnect import Backoff, CloseCode, CloseDecision, CloseKind, classify_close
 from sogni.errors import (
@@ -32,7 +33,7 @@ from sogni.errors import (
     SogniTimeoutError,
 )
 
-log = logging.getLogger("sogni")
+log = logging.getLogger("sogni.socket")
 
 __all__ = ["CloseInfo", "SocketEngine", "connect_url"]
 
@@ -56,6 +57,13 @@ class _EngineReportsDrops(logging.Filter):
 
 
 logging.getLogger("websocket").addFilter(_EngineReportsDrops())
+
+
+def _describe(exc: BaseException) -> str:
+    status = getattr(exc, "status_code", None)
+    if status is not None:
+        return f"HTTP {status}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def connect_url(
@@ -174,6 +182,8 @@ class SocketEngine:
         self._run_id = 0  # a thread whose id is no longer current stops at its next look
         self._pid = os.getpid()
         self.connections = 0
+        #: Why the last attempt to connect failed, while the engine tries again.
+        self.last_failure: str | None = None
         """How many times a connection was opened (1 after the first, +1 per reconnect)."""
 
     def __repr__(self) -> str:
@@ -329,13 +339,16 @@ class SocketEngine:
         self, run_id: int, url: str, headers: dict[str, str], outcome: dict[str, Any]
     ) -> bool:
         """Run one connection until it ends; False when the engine is closing."""
+        log.info("connecting to %s", safe_url(url))
         app = websocket.WebSocketApp(
             url,
             header=headers,
             on_open=lambda ws: self._handle_open(run_id, outcome, ws.sock),
             on_message=self._handle_message,
             on_close=lambda _ws, code, reason: outcome.update(code=code, reason=reason or ""),
-            on_error=lambda _ws, exc: outcome.update(status=getattr(exc, "status_code", None)),
+            on_error=lambda _ws, exc: outcome.update(
+                status=getattr(exc, "status_code", None), error=_describe(exc)
+            ),
         )
         with self._cond:
             if self._stale(run_id):
@@ -368,6 +381,9 @@ class SocketEngine:
                 outcome["reason"] = f"could not prepare the connection: {prepared}"
             elif not self._connect_once(run_id, *prepared, outcome):
                 return
+            elif not outcome["open"] and not outcome["reason"]:
+                cause = outcome.get("error") or "no answer"
+                outcome["reason"] = f"could not connect to {safe_url(prepared[0])}: {cause}"
             with self._cond:
                 if self._stale(run_id):
                     return
@@ -379,12 +395,14 @@ class SocketEngine:
                 reason = str(outcome["reason"] or decision.reason)
                 if delay is None:
                     error = self._terminal_error(decision, reason)
+                    log.info("socket closed for good: %s", reason or decision.kind.name.lower())
                     info = CloseInfo(decision.code, reason, False, decision.clear_auth)
                     self._error = error
                     self._terminal = decision.kind is CloseKind.FATAL
                     self._set_state("closed")
                 else:
                     info = CloseInfo(decision.code, reason, True)
+                    self.last_failure = None if outcome["open"] else reason
                     self._set_state("connecting")
                     log.info("socket %s; reconnecting in %.1f s", reason, delay)
             if outcome["open"] or delay is None:
@@ -422,9 +440,12 @@ class SocketEngine:
             return ConnectionLost(
                 f"the socket closed for good: {decision.reason}", code=code, reason=reason
             )
-        return ConnectionLost("the server closed the connection", code=code, reason=reason)
+        return ConnectionLost(
+            reason or "the server closed the connection", code=code, reason=reason
+        )
 
     def _handle_open(self, run_id: int, outcome: dict[str, Any], ws: Any) -> None:
+        outcome.pop("error", None)
         outcome["ws"] = ws
         with self._cond:
             if self._stale(run_id):
@@ -432,6 +453,8 @@ class SocketEngine:
             outcome["open"] = True
             self.connections += 1
             self._set_state("open")
+        self.last_failure = None
+        log.info("connected (connection %d)", self.connections)
         self._call(self._on_open)
 
     def _handle_message(self, _ws: Any, message: str | bytes) -> None:

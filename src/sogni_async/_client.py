@@ -307,7 +307,10 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
 
             await asyncio.wait_for(wait(), timeout)
         except asyncio.TimeoutError:
-            raise SogniTimeoutError(f"timed out after {timeout} s waiting for {what}") from None
+            raise SogniTimeoutError(
+                f"timed out after {timeout} s waiting for {what}",
+                hint=self._conn.engine.last_failure,
+            ) from None
         finally:
             unwatch()
 
