@@ -1,4 +1,4 @@
-"""Developer tasks: ``nox -s tests``, ``nox -s codegen``, ``nox -s lint``."""
+"""Developer tasks: ``nox -s tests``, ``nox -s codegen``, ``nox -s lint``, ``nox -s docs``."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ NPM_HARNESSES = (ROOT / "tests" / "npm", ROOT / "tests" / "npm554")
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Install the package with every extra and run the whole test suite."""
-    session.install("-e", ".[all,dev]")
+    """Install the package with every extra, run the whole test suite and build the docs."""
+    session.install("-e", ".[all,dev,docs]")
     for harness in NPM_HARNESSES:
         if shutil.which("npm") and not (harness / "node_modules").exists():
             with session.chdir(harness):
                 session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
     session.run("pytest", *(session.posargs or ["-q"]))
+    if not session.posargs:  # a chosen subset of tests skips the few seconds of the build
+        _build_docs(session)
 
 
 @nox.session
@@ -38,3 +40,15 @@ def lint(session: nox.Session) -> None:
     session.install("-e", ".[all,dev]")
     session.run("mypy")
     session.run("ruff", "check", "src", "codegen", "tests")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into ``build/site/``; any warning fails the build."""
+    session.install("-e", ".[docs]")
+    _build_docs(session, *session.posargs)
+
+
+def _build_docs(session: nox.Session, *args: str) -> None:
+    # NO_MKDOCS_2_WARNING: Material's banner about MkDocs 2 is not about this site.
+    session.run("mkdocs", "build", "--strict", *args, env={"NO_MKDOCS_2_WARNING": "1"})
