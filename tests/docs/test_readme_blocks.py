@@ -1,10 +1,11 @@
-"""Every ```python block of README.md runs as written, against a local Supernet.
+"""Every ```python block of README.md and of the docs pages runs as written.
 
-Each block runs in its own subprocess, in a fresh folder holding the small files the blocks
-name (``photo.jpg``, ``day.png`` ...), with ``SOGNI_API_KEY``, ``SOGNI_REST_ENDPOINT`` and
-``SOGNI_SOCKET_ENDPOINT`` pointing at the server, so ``SogniClient()`` finds it. A block
-that defines ``test_*`` functions is run by pytest instead (the sogni plugin supplies its
-fixtures). Only blocks fenced as ```python no-run are skipped, and they are listed.
+Each block runs against a local Supernet, in its own subprocess and a fresh folder holding
+the small files the blocks name (``photo.jpg``, ``day.png`` ...), with ``SOGNI_API_KEY``,
+``SOGNI_REST_ENDPOINT`` and ``SOGNI_SOCKET_ENDPOINT`` pointing at the server, so
+``SogniClient()`` finds it. A block that defines ``test_*`` functions is run by pytest
+instead (the sogni plugin supplies its fixtures). Only blocks fenced as ```python no-run
+are skipped, and they are listed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import pytest
 from sogni.testing import LocalSupernet
 from sogni.testing.media import MediaSpec
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 BLOCK_TIMEOUT = 120.0
 
 FENCE = re.compile(r"^```python(?P<info>[^\n]*)\n(?P<code>.*?)^```\s*$", re.M | re.S)
@@ -44,11 +46,16 @@ ASSETS = {
 
 @attrs.frozen
 class Block:
-    """One fenced python block of the README."""
+    """One fenced python block of a page."""
 
+    source: str
     line: int
     info: str
     code: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}"
 
     @property
     def runs(self) -> bool:
@@ -59,15 +66,17 @@ class Block:
         return re.search(r"^(async )?def test_", self.code, re.M) is not None
 
 
-def readme_blocks(text: str) -> list[Block]:
-    """The python blocks of ``text``, with the line each one's code starts on."""
+def python_blocks(path: Path) -> list[Block]:
+    """The python blocks of a page, with the line each one's code starts on."""
+    text = path.read_text(encoding="utf-8")
+    source = str(path.relative_to(ROOT))
     return [
-        Block(text.count("\n", 0, m.start("code")) + 1, m["info"].strip(), m["code"])
+        Block(source, text.count("\n", 0, m.start("code")) + 1, m["info"].strip(), m["code"])
         for m in FENCE.finditer(text)
     ]
 
 
-BLOCKS = readme_blocks(README.read_text(encoding="utf-8"))
+BLOCKS = [block for path in SOURCES for block in python_blocks(path)]
 RUNNABLE = [b for b in BLOCKS if b.runs]
 NOT_RUN = [b for b in BLOCKS if not b.runs]
 
@@ -97,14 +106,14 @@ def _environment(net: LocalSupernet) -> dict[str, str]:
 
 
 def test_the_readme_has_python_blocks() -> None:
-    assert len(RUNNABLE) >= 10
+    assert sum(b.source == "README.md" for b in RUNNABLE) >= 10
     assert all(b.code.strip() for b in BLOCKS)
 
 
 def test_no_run_blocks_are_few_and_named() -> None:
     # Skipping is the exception: the report lists each block left out, by line.
-    skipped = [f"README.md:{b.line}" for b in NOT_RUN]
-    print("README blocks not run:", ", ".join(skipped) or "none")
+    skipped = [b.where for b in NOT_RUN]
+    print("python blocks not run:", ", ".join(skipped) or "none")
     assert len(NOT_RUN) <= 2, skipped
 
 
@@ -126,11 +135,11 @@ def test_placeholders_are_found() -> None:
 
 def test_blocks_have_no_placeholders() -> None:
     for block in RUNNABLE:
-        assert _placeholders(block.code) == [], f"README.md:{block.line}"
+        assert _placeholders(block.code) == [], block.where
 
 
-@pytest.mark.parametrize("block", RUNNABLE, ids=[f"line{b.line}" for b in RUNNABLE])
-def test_readme_block_runs(block: Block, supernet: LocalSupernet, workdir: Path) -> None:
+@pytest.mark.parametrize("block", RUNNABLE, ids=[b.where for b in RUNNABLE])
+def test_block_runs(block: Block, supernet: LocalSupernet, workdir: Path) -> None:
     script = workdir / ("test_readme_block.py" if block.is_pytest else "readme_block.py")
     script.write_text(block.code, encoding="utf-8")
     if block.is_pytest:
@@ -147,7 +156,7 @@ def test_readme_block_runs(block: Block, supernet: LocalSupernet, workdir: Path)
         check=False,
     )
     assert done.returncode == 0, (
-        f"README.md:{block.line} failed (exit {done.returncode})\n"
+        f"{block.where} failed (exit {done.returncode})\n"
         f"--- stdout\n{done.stdout[-4000:]}\n--- stderr\n{done.stderr[-4000:]}"
     )
     if block.is_pytest:
