@@ -20,8 +20,9 @@ CHECKED_KEYWORDS = ("type", "enum", "const", "minimum", "maximum", "minLength")
 def checks(prop: dict[str, Any]) -> dict[str, Any]:
     """The checks of a property: its :data:`CHECKED_KEYWORDS`, those of its array ``items``
     (as ``items``), ``vocabulary`` for a property whose values are a set of
-    ``schemas/vocabulary.json``, and ``asset: True`` for a property marked ``x-asset`` (a
-    file path, bytes or file object, or a list of them)."""
+    ``schemas/vocabulary.json``, ``asset: True`` for a property marked ``x-asset`` (a
+    file path, bytes or file object, or a list of them), and ``local: True`` for a value the
+    SDK keeps for itself and never sends (``x-local``: a timeout, an HTTP client)."""
     result = {k: prop[k] for k in CHECKED_KEYWORDS if k in prop}
     if "x-vocabulary" in prop:
         result["vocabulary"] = prop["x-vocabulary"]
@@ -30,6 +31,8 @@ def checks(prop: dict[str, Any]) -> dict[str, Any]:
         result["items"] = items
     if prop.get("x-asset"):
         result["asset"] = True
+    if prop.get("x-local"):
+        result["local"] = True
     return result
 
 

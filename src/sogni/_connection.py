@@ -27,7 +27,13 @@ from sogni.core.plans import Plan
 from sogni.core.plans.auth import ensure_fresh_token
 from sogni.core.projects import JobError
 from sogni.core.subscriptions import SubscriptionState
-from sogni.errors import AuthenticationError, ClientClosed, ConnectionLost, SogniError
+from sogni.errors import (
+    AuthenticationError,
+    ClientClosed,
+    ConnectionLost,
+    SogniError,
+    ValidationError,
+)
 
 log = logging.getLogger("sogni")
 
@@ -53,6 +59,13 @@ class Connection:
 
     def __init__(self, config: ClientConfig, *, spawn: Callable[[Plan[Any]], None]) -> None:
         configure_from_env()
+        # The same checks as ``with_options``: a bad timeout or header fails here, at once.
+        rest_options(
+            {},
+            timeout=config.timeout,
+            max_retries=config.max_retries,
+            default_headers=config.default_headers,
+        )
         self.config = config
         self.hub = Hub(None, spawn)
         self.events = EventEmitter()
@@ -269,21 +282,22 @@ class Connection:
         self.hub.set_available_models([])
 
     # -- transports -----------------------------------------------------------------------
-    def _rest_args(self) -> dict[str, Any]:
+    def _rest_args(self, options: RestOptions) -> dict[str, Any]:
         return {
             "rest_url": self.config.rest_endpoint,
             "socket_url": self.config.socket_endpoint,
-            "headers": {},
-            "timeout": self.config.timeout,
+            "headers": {**(self.config.default_headers or {}), **options.get("headers", {})},
+            "timeout": options.get("timeout", self.config.timeout),
+            "max_retries": options.get("max_retries", self.config.max_retries),
         }
 
-    def sync_rest(self, http: httpx.Client) -> SyncRest:
-        """A blocking REST transport over ``http``."""
-        return SyncRest(http, **self._rest_args())
+    def sync_rest(self, http: httpx.Client, options: RestOptions | None = None) -> SyncRest:
+        """A blocking REST transport over ``http`` (``options`` override the config's)."""
+        return SyncRest(http, **self._rest_args(options or {}))
 
-    def async_rest(self, http: httpx.AsyncClient) -> AsyncRest:
-        """An awaitable REST transport over ``http``."""
-        return AsyncRest(http, **self._rest_args())
+    def async_rest(self, http: httpx.AsyncClient, options: RestOptions | None = None) -> AsyncRest:
+        """An awaitable REST transport over ``http`` (``options`` override the config's)."""
+        return AsyncRest(http, **self._rest_args(options or {}))
 
     def models_or_closed(self) -> bool:
         """True once models were announced, or the socket closed for good."""
@@ -312,6 +326,41 @@ class Connection:
         error = ClientClosed()
         self.hub.detach_all(error)
         self.chat.fail_all(error)
+
+
+RestOptions = dict[str, Any]
+"""REST settings of a ``with_options`` copy: ``timeout``, ``max_retries``, ``headers``."""
+
+
+def rest_options(
+    base: RestOptions,
+    *,
+    timeout: float | httpx.Timeout | None,
+    max_retries: int | None,
+    default_headers: Mapping[str, str] | None,
+) -> RestOptions:
+    """``base`` with the given ``with_options`` values on top, each checked first."""
+    options = dict(base)
+    if timeout is not None:
+        if not isinstance(timeout, httpx.Timeout) and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
+            raise ValidationError(
+                "timeout must be a positive number of seconds or an httpx.Timeout",
+                field="timeout",
+            )
+        options["timeout"] = timeout
+    if max_retries is not None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValidationError("max_retries must be an integer >= 0", field="max_retries")
+        options["max_retries"] = max_retries
+    if default_headers is not None:
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in default_headers.items()):
+            raise ValidationError(
+                "default_headers must map header names to strings", field="default_headers"
+            )
+        options["headers"] = {**options.get("headers", {}), **default_headers}
+    return options
 
 
 class PerProcess:

@@ -29,7 +29,7 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "number": (int, float),
     "boolean": (bool,),
     "array": (list, tuple),
-    "object": (dict,),
+    "object": (Mapping,),
 }
 
 
@@ -160,7 +160,7 @@ def check_model(instance: Any, prefix: str = "") -> None:
         check = field.metadata.get("check") or {}
         if check:
             check_value(name, value, check)
-        if value is not None and not check.get("asset"):
+        if value is not None and not (check.get("asset") or check.get("local")):
             _check_sendable(name, value)
 
 

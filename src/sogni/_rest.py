@@ -38,7 +38,8 @@ from sogni.errors import (
 )
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-MAX_ATTEMPTS = 3
+#: Retries after the first attempt, unless the client says otherwise (``max_retries``).
+DEFAULT_MAX_RETRIES = 2
 MAX_RETRY_AFTER = 30.0
 MAX_REDIRECTS = 5
 MAX_MESSAGE = 500
@@ -225,7 +226,7 @@ def _should_retry(call: RestCall) -> tenacity.retry_base:
     return tenacity.retry_if_exception_type((RetryableStatus, httpx.TransportError))
 
 
-def _log_retry(call: RestCall) -> Callable[[tenacity.RetryCallState], None]:
+def _log_retry(call: RestCall, retries: int) -> Callable[[tenacity.RetryCallState], None]:
     def before_sleep(state: tenacity.RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome is not None else None
         cause = (
@@ -236,20 +237,21 @@ def _log_retry(call: RestCall) -> Callable[[tenacity.RetryCallState], None]:
         wait = state.next_action.sleep if state.next_action is not None else 0.0
         rest_log.info(
             "%s %s: %s; retry %d of %d in %.2f s",
-            call.method, call.path, cause, state.attempt_number, MAX_ATTEMPTS - 1, wait,
+            call.method, call.path, cause, state.attempt_number, retries, wait,
         )
 
     return before_sleep
 
 
-def retry_policy(call: RestCall) -> dict[str, Any]:
+def retry_policy(call: RestCall, retries: int = DEFAULT_MAX_RETRIES) -> dict[str, Any]:
     """Tenacity arguments: idempotent calls retry transport errors, 429 and 5xx gateways;
-    other calls retry only a 429 (the request was not processed). Retry-After is honoured."""
+    other calls retry only a 429 (the request was not processed), at most ``retries``
+    times. Retry-After is honoured."""
     return {
         "retry": _should_retry(call),
         "wait": _retry_wait,
-        "stop": tenacity.stop_after_attempt(MAX_ATTEMPTS),
-        "before_sleep": _log_retry(call),
+        "stop": tenacity.stop_after_attempt(retries + 1),
+        "before_sleep": _log_retry(call, retries),
         "reraise": True,
     }
 
@@ -306,6 +308,11 @@ def _final(exc: RetryableStatus) -> ApiError:
     return response_error(exc.response)
 
 
+def connect_timeout(timeout: float | httpx.Timeout) -> float | None:
+    """The connect part of a client's ``timeout`` (a number is the connect limit too)."""
+    return timeout.connect if isinstance(timeout, httpx.Timeout) else timeout
+
+
 class _Base:
     def __init__(
         self,
@@ -313,18 +320,20 @@ class _Base:
         rest_url: str,
         socket_url: str,
         headers: Mapping[str, str],
-        timeout: float,
+        timeout: float | httpx.Timeout,
+        max_retries: int = DEFAULT_MAX_RETRIES,
     ) -> None:
         self._bases = {"rest": rest_url.rstrip("/"), "socket": socket_http_base(socket_url)}
         self._headers = dict(headers)
         self._timeout = timeout
+        self._retries = max_retries
 
     def _request_args(self, call: RestCall) -> dict[str, Any]:
         args: dict[str, Any] = {
             "method": call.method,
             "url": self._bases[call.host] + call.path,
             "headers": {**self._headers, **(call.headers or {})},
-            "timeout": call.timeout if call.timeout is not None else None,
+            "timeout": self._timeout if call.timeout == "client" else call.timeout,
         }
         if call.query:
             args["params"] = {k: str(v) for k, v in call.query.items() if v is not None}
@@ -335,7 +344,8 @@ class _Base:
     def _stream_args(self, call: RestCall) -> dict[str, Any]:
         args = self._request_args(call)
         # ``timeout`` of a stream bounds the wait for each chunk (an idle timeout).
-        args["timeout"] = httpx.Timeout(call.timeout, connect=self._timeout)
+        if call.timeout != "client":
+            args["timeout"] = httpx.Timeout(call.timeout, connect=connect_timeout(self._timeout))
         return args
 
     def _secrets(self, call: RestCall) -> tuple[str, ...]:
@@ -408,7 +418,7 @@ class SyncRest(_Base):
     def _call(self, call: RestCall) -> tuple[Any, SogniError | None]:
         try:
             request = self.http.build_request(**self._request_args(call))
-            for attempt in tenacity.Retrying(**retry_policy(call)):
+            for attempt in tenacity.Retrying(**retry_policy(call, self._retries)):
                 with attempt:
                     response = self._check(self._send(call, request, stream=False))
             return decode(call, response), None
@@ -477,7 +487,7 @@ class AsyncRest(_Base):
     async def _call(self, call: RestCall) -> tuple[Any, SogniError | None]:
         try:
             request = self.http.build_request(**self._request_args(call))
-            async for attempt in tenacity.AsyncRetrying(**retry_policy(call)):
+            async for attempt in tenacity.AsyncRetrying(**retry_policy(call, self._retries)):
                 with attempt:
                     response = self._check(await self._send(call, request, stream=False))
             return decode(call, response), None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import copy as _copy
 import inspect
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,13 +27,16 @@ from sogni._connection import (
     FLUSH_TIMEOUT,
     Connection,
     PerProcess,
+    RestOptions,
     forget_stream,
     quiet_background_failure,
     raise_forked_operation,
+    rest_options,
     track_stream,
 )
 from sogni._events import ClientEvent
 from sogni._generated.models import ClientConfig
+from sogni._rest import connect_timeout
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
 from sogni.core.effects import (
@@ -60,6 +64,7 @@ from sogni.errors import (
     SogniError,
     SogniTimeoutError,
     UploadError,
+    ValidationError,
     WrongEventLoop,
 )
 from sogni_async._chat import AsyncChatStream
@@ -86,6 +91,10 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
     The client binds to the event loop of its first awaited call.
     """
 
+    #: REST settings of a ``with_options`` copy (none for the client itself).
+    _rest_options: RestOptions = {}  # replaced by with_options, never changed in place
+    _is_copy = False
+
     def _open(self, config: ClientConfig) -> None:
         self._pid = os.getpid()
         self._conn = Connection(config, spawn=self._spawn)
@@ -94,6 +103,32 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
         self._tasks: set[asyncio.Future[Any]] = set()
         self._conn.run_blocking = self._run_blocking
         self._conn.events.dispatch = self._dispatch_event
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> AsyncSogniClient:
+        """A copy of this client whose REST requests use these settings instead.
+
+        The copy shares this client's connection, session and tracked projects, so it is
+        cheap to make per call (``client.with_options(timeout=5).projects.get(id)``);
+        closing this client closes the copy too, and closing the copy does nothing.
+        ``default_headers`` are added to the client's own.
+        """
+        copy = _copy.copy(self)
+        copy._rest_options = rest_options(
+            self._rest_options,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        copy._is_copy = True
+        copy._rest = self._conn.async_rest(self._http, copy._rest_options)
+        copy._attach_groups()
+        return copy
 
     def __repr__(self) -> str:
         config = self._conn.config
@@ -114,17 +149,30 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
 
         Waiters wake with :class:`~sogni.errors.ClientClosed`, and so does every later call.
         """
+        if self._is_copy:
+            return  # the client it was copied from owns the connection
         if self._pid != os.getpid():
             self._after_fork()
         await asyncio.get_running_loop().run_in_executor(None, self._conn.close, timeout)
         for task in list(self._tasks):
             task.cancel()
-        await self._http.aclose()
+        if self._owns_http:
+            await self._http.aclose()
 
     def _connect_http(self) -> None:
-        # An httpx pool belongs to the event loop it first ran on.
-        self._http = httpx.AsyncClient(timeout=self._conn.config.timeout, follow_redirects=False)
-        self._rest = self._conn.async_rest(self._http)
+        # An httpx pool belongs to the event loop it first ran on; an injected one is the
+        # caller's to bind.
+        config = self._conn.config
+        injected = config.http_client
+        if injected is not None and not isinstance(injected, httpx.AsyncClient):
+            raise ValidationError(
+                "http_client of an AsyncSogniClient must be an httpx.AsyncClient, got "
+                f"{type(injected).__name__}",
+                field="http_client",
+            )
+        self._owns_http = injected is None
+        self._http = injected or httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
+        self._rest = self._conn.async_rest(self._http, self._rest_options)
 
     def _bind(self) -> None:
         running = asyncio.get_running_loop()
@@ -365,7 +413,7 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
                 effect.url,
                 content=asset.aiter_chunks(),
                 headers=upload_headers(asset, effect.content_type),
-                timeout=httpx.Timeout(None, connect=self._ctx.config.timeout),
+                timeout=httpx.Timeout(None, connect=connect_timeout(self._ctx.config.timeout)),
                 follow_redirects=True,
             )
         except (httpx.HTTPError, httpx.StreamError) as exc:

@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 import attrs
 
-from sogni._generated.vocabulary import Network
 from collections.abc import Mapping
+import httpx
+from sogni._generated.vocabulary import Network
 from sogni._assets import AssetInput
 from sogni._generated.vocabulary import BillingMode, Network, TokenType
 
@@ -52,7 +53,14 @@ class ClientConfig:
         app_source: Name of your application, forwarded to the network.
         rest_endpoint: REST host; read from ``SOGNI_REST_ENDPOINT`` when omitted.
         socket_endpoint: Socket host; read from ``SOGNI_SOCKET_ENDPOINT`` when omitted.
-        timeout: Seconds before a REST request times out.
+        timeout: How long a REST request may take: seconds, or an ``httpx.Timeout`` for
+            connect/read/write/pool limits of their own.
+        max_retries: How many times a failed request is tried again (idempotent ones after a
+            transport error, 429 or 502–504; others after 429 only).
+        default_headers: Headers sent with every REST request (not shown in reprs).
+        http_client: An ``httpx.Client`` (``SogniClient``) or ``httpx.AsyncClient``
+            (``AsyncSogniClient``) to send REST requests with, for proxies or custom transports;
+            the caller keeps ownership and closes it.
         connect: Open the socket right away in the background (otherwise on first use).
         socket_event_subscriptions: Which socket events to receive: a map of event or group
             names (e.g. ``modelAvailability``) to booleans, or an update with
@@ -68,7 +76,10 @@ class ClientConfig:
     app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
     rest_endpoint: str = attrs.field(default='https://api.sogni.ai', metadata={'wire': 'restEndpoint', 'check': {'type': 'string'}, 'env': 'SOGNI_REST_ENDPOINT'})
     socket_endpoint: str = attrs.field(default='wss://socket.sogni.ai', metadata={'wire': 'socketEndpoint', 'check': {'type': 'string'}, 'env': 'SOGNI_SOCKET_ENDPOINT'})
-    timeout: float = attrs.field(default=30.0, metadata={'wire': 'timeout', 'check': {'type': 'number'}})
+    timeout: float | httpx.Timeout = attrs.field(default=30.0, metadata={'wire': 'timeout', 'check': {'local': True}})
+    max_retries: int = attrs.field(default=2, metadata={'wire': 'maxRetries', 'check': {'type': 'integer', 'minimum': 0}})
+    default_headers: Mapping[str, str] | None = attrs.field(default=None, metadata={'wire': 'defaultHeaders', 'check': {'type': 'object'}}, repr=False)
+    http_client: httpx.Client | httpx.AsyncClient | None = attrs.field(default=None, metadata={'wire': 'httpClient', 'check': {'local': True}})
     connect: bool = attrs.field(default=True, metadata={'wire': 'connect', 'check': {'type': 'boolean'}})
     socket_event_subscriptions: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'socketEventSubscriptions', 'check': {'type': 'object'}})
     testnet: bool = attrs.field(default=False, metadata={'wire': 'testnet', 'check': {'type': 'boolean'}})

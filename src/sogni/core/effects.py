@@ -42,7 +42,8 @@ class RestCall:
     is what the driver returns then. Only ``idempotent`` calls are retried.
     ``authorize`` attaches the client's credentials (renewing an expiring access token
     first, and renewing once more and retrying after a 401); login, nonce and token
-    refresh calls turn it off. ``no_body`` sends a POST without any body.
+    refresh calls turn it off. ``no_body`` sends a POST without any body. ``timeout`` is
+    seconds, ``None`` for no limit, or ``"client"`` for the client's own ``timeout``.
     """
 
     method: str
@@ -52,7 +53,7 @@ class RestCall:
     json: Any = None
     envelope: bool = True
     idempotent: bool = True
-    timeout: float | None = 30.0
+    timeout: float | Literal["client"] | None = "client"
     headers: Mapping[str, str] | None = None
     authorize: bool = True
     no_body: bool = False

@@ -26,6 +26,8 @@ from sogni import _chat_local as chat_local
 from sogni._chat_local import ChatEvent
 from sogni._generated.vocabulary import Network
 from collections.abc import Mapping, Sequence
+import httpx
+from collections.abc import Mapping
 from sogni._generated.vocabulary import Network, TokenType
 from sogni.core.model_options import ModelOptions
 from sogni.core.video import VideoAssetConfig
@@ -1853,7 +1855,10 @@ class AsyncSogniClientFacade:
         app_source: str | None = None,
         rest_endpoint: str | None = None,
         socket_endpoint: str | None = None,
-        timeout: float = 30.0,
+        timeout: float | httpx.Timeout = 30.0,
+        max_retries: int = 2,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | httpx.AsyncClient | None = None,
         connect: bool = True,
         socket_event_subscriptions: dict[str, Any] | None = None,
         testnet: bool = False,
@@ -1867,7 +1872,14 @@ class AsyncSogniClientFacade:
             app_source: Name of your application, forwarded to the network.
             rest_endpoint: REST host; read from ``SOGNI_REST_ENDPOINT`` when omitted.
             socket_endpoint: Socket host; read from ``SOGNI_SOCKET_ENDPOINT`` when omitted.
-            timeout: Seconds before a REST request times out.
+            timeout: How long a REST request may take: seconds, or an ``httpx.Timeout`` for
+                connect/read/write/pool limits of their own.
+            max_retries: How many times a failed request is tried again (idempotent ones
+                after a transport error, 429 or 502–504; others after 429 only).
+            default_headers: Headers sent with every REST request (not shown in reprs).
+            http_client: An ``httpx.Client`` (``SogniClient``) or ``httpx.AsyncClient``
+                (``AsyncSogniClient``) to send REST requests with, for proxies or custom
+                transports; the caller keeps ownership and closes it.
             connect: Open the socket right away in the background (otherwise on first use).
             socket_event_subscriptions: Which socket events to receive: a map of event or
                 group names (e.g. ``modelAvailability``) to booleans, or an update with
@@ -1884,10 +1896,17 @@ class AsyncSogniClientFacade:
             "rest_endpoint": rest_endpoint,
             "socket_endpoint": socket_endpoint,
             "timeout": timeout,
+            "max_retries": max_retries,
+            "default_headers": default_headers,
+            "http_client": http_client,
             "connect": connect,
             "socket_event_subscriptions": socket_event_subscriptions,
             "testnet": testnet,
         }))
+        self._attach_groups()
+
+    def _attach_groups(self) -> None:
+        """Give this client its operation groups (also for a ``with_options`` copy)."""
         client: Any = self
         self.account = AsyncAccount(client)
         self.chat = AsyncChat(client)
