@@ -4,8 +4,9 @@ Each block runs against a local Supernet, in its own subprocess and a fresh fold
 the small files the blocks name (``photo.jpg``, ``day.png`` ...), with ``SOGNI_API_KEY``,
 ``SOGNI_REST_ENDPOINT`` and ``SOGNI_SOCKET_ENDPOINT`` pointing at the server, so
 ``SogniClient()`` finds it. A block that defines ``test_*`` functions is run by pytest
-instead (the sogni plugin supplies its fixtures). Only blocks fenced as ```python no-run
-are skipped, and they are listed.
+instead (the sogni plugin supplies its fixtures). Only blocks fenced as
+```python {.no-run} are skipped (the class keeps the fence valid for the docs build), and
+they are listed.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class Block:
 
     @property
     def runs(self) -> bool:
-        return "no-run" not in self.info.split()
+        return "no-run" not in re.findall(r"[\w-]+", self.info)
 
     @property
     def is_pytest(self) -> bool:
@@ -126,6 +127,12 @@ def _placeholders(code: str) -> list[str]:
         if (t.type == tokenize.OP and t.string == "...")
         or (t.type == tokenize.STRING and "..." in t.string)
     ]
+
+
+def test_no_run_marker_is_read() -> None:
+    assert not Block("x.md", 1, "{.no-run}", "").runs
+    assert not Block("x.md", 1, "no-run", "").runs
+    assert Block("x.md", 1, 'title="no_runner.py"', "").runs
 
 
 def test_placeholders_are_found() -> None:
