@@ -5,13 +5,17 @@ Sequence per project (``jobID``): ``jobState queued``; then per media item (``im
 -> ``jobResult``; finally one ``jobState jobCompleted``. A client ``jobError`` with
 ``artistCanceled`` stops the project: unfinished started jobs end with ``jobResult``
 ``userCanceled: true``. ``ProjectRecord.raw_project()`` is the ``GET /v1/projects/{id}`` view,
-kept consistent with what the socket said.
+kept consistent with what the socket said; ``status_snapshot()`` is the owner's live lookup
+(``GET /v2/projects/{id}``) and ``recovered_project()`` the entry of the recovery snapshot
+(``GET /api/v1/artist/projects/sync``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -35,6 +39,23 @@ __all__ = [
 JsonDict = dict[str, Any]
 Send = Callable[[str, str, Any], Awaitable[None]]
 """``send(app_id, message_type, payload)`` delivers one socket event to a client."""
+Connected = Callable[[str], bool]
+"""``connected(app_id)``: whether that client has a live socket now."""
+
+#: The live lookup's names for the record's raw statuses.
+LOOKUP_STATUS = {
+    "pending": "pending",
+    "authorized": "pending",
+    "active": "queued",
+    "queued": "queued",
+    "assigned": "processing",
+    "progress": "processing",
+    "completed": "completed",
+    "errored": "failed",
+    "cancelled": "canceled",
+}
+#: How long a project that finished while its client had no socket is held for it.
+UNCLAIMED_TTL_MS = 3600 * 1000
 
 # Upload slots a keyFrame flag promises (flag -> upload type).
 _UPLOAD_FLAGS = {
@@ -128,6 +149,10 @@ class ProjectRecord:
     end_time: int | None = None
     cancel_requested: bool = False
     rate_per_step: Decimal = Decimal("0.01")
+    #: The ``jobRequest`` as the client sent it (``clientRequestData`` of the recovery view).
+    job_request: JsonDict = attrs.field(factory=dict)
+    #: Finished while its app id had no socket: listed as unclaimed for an hour.
+    unclaimed: bool = False
 
     @property
     def finished(self) -> bool:
@@ -186,9 +211,68 @@ class ProjectRecord:
             "costActual": _cost_actual(job.cost, job.performed_steps),
             "network": self.network,
             "txId": hashlib.sha256(job.img_id.encode()).hexdigest()[:32],
+            "outputFormat": job.spec.fmt,
         }
         if job.result_url:
             raw["resultUrl"] = job.result_url
+        return raw
+
+    @property
+    def lookup_status(self) -> str:
+        """The status in the live lookup's names (``queued``, ``processing``, ``failed`` ...)."""
+        return LOOKUP_STATUS.get(self.status, self.status)
+
+    def owned_by(self, address: str) -> bool:
+        """Whether the account with wallet ``address`` started the project."""
+        return str(self.artist.get("address", "")).lower() == address.lower()
+
+    def status_snapshot(self) -> JsonDict:
+        """The owner's live view (``GET /v2/projects/{id}``, ``data.project``): the record
+        with the normalised status and ``finished``."""
+        return {**self.raw_project(), "status": self.lookup_status, "finished": self.finished}
+
+    def recovered_project(self) -> JsonDict:
+        """The project as the recovery snapshot lists it (``RecoveredProject``)."""
+        key_frame = self.request
+        raw: JsonDict = {
+            "id": self.id,
+            "SID": self.sid,
+            "appId": self.app_id,
+            "model": {"id": self.model.id, "SID": self.model.sid, "name": self.model.name,
+                      "type": self.media},
+            "imageCount": self.count,
+            "stepCount": self.step_count,
+            "previewCount": self.previews,
+            "hasGuideImage": self.has_guide_image,
+            "denoiseStrength": f"{self.denoise:.2f}",
+            "costEstimate": _cost_estimate(self),
+            "createTime": self.create_time,
+            "updateTime": self.update_time,
+            "endTime": self.end_time,
+            "status": self.status,
+            "reason": self.reason,
+            "network": self.network,
+            "txId": hashlib.sha256(self.id.encode()).hexdigest()[:32],
+            "isTest": False,
+            "tokenType": self.token_type,
+            "clientRequestData": base64.b64encode(
+                json.dumps(self.job_request, separators=(",", ":")).encode()).decode(),
+            # Each job's ``id`` is the project's, as legacy native clients expect.
+            "workerJobs": [{**self._raw_job(job), "id": self.id} for job in self.jobs],
+            "completedWorkerJobs": [{**self._raw_job(job), "id": self.id}
+                                    for job in self.jobs if job.finished],
+        }
+        for field in ("appSource", "billingMode"):
+            if self.job_request.get(field):
+                raw[field] = self.job_request[field]
+        if isinstance(key_frame.get("sizePreset"), str):
+            raw["sizePreset"] = key_frame["sizePreset"]
+        if self.jobs and self.media != "audio":
+            raw["width"], raw["height"] = self.jobs[0].spec.width, self.jobs[0].spec.height
+        if self.media in ("video", "audio"):
+            raw["modelType"] = self.media
+        if self.media == "video" and self.jobs:
+            raw["videoFrames"], raw["videoFps"] = self.jobs[0].spec.frames, self.jobs[0].spec.fps
         return raw
 
 
@@ -257,6 +341,7 @@ class ParsedRequest:
     frames: int
     fps: int
     duration: float
+    payload: JsonDict = attrs.field(factory=dict)
 
 
 def parse_job_request(payload: Any, catalogue: Catalogue, default_network: str,
@@ -295,7 +380,7 @@ def parse_job_request(payload: Any, catalogue: Catalogue, default_network: str,
         steps=steps, seed=seed, width=width, height=height, output_format=output_format,
         network=str(payload.get("network") or default_network),
         token_type=str(payload.get("tokenType") or "sogni"), frames=frames, fps=fps,
-        duration=duration,
+        duration=duration, payload=payload,
     )
 
 
@@ -358,10 +443,12 @@ class Simulator:
 
     def __init__(self, catalogue: Catalogue, send: Send, timing: Timing,
                  result_url: Callable[[MediaSpec], str],
-                 charge: Callable[[str, Decimal], Awaitable[None]]) -> None:
+                 charge: Callable[[str, Decimal], Awaitable[None]],
+                 connected: Connected = lambda app_id: True) -> None:
         self.catalogue = catalogue
         self.timing = timing
         self._send = send
+        self._connected = connected
         self._result_url = result_url
         self._charge = charge
         self.projects: dict[str, ProjectRecord] = {}
@@ -379,7 +466,7 @@ class Simulator:
                 "hasStartingImage")),
             denoise=float(parsed.key_frame.get("strength", 0.5))
             if parsed.key_frame.get("hasStartingImage") else 0.0,
-            artist=artist,
+            artist=artist, job_request=parsed.payload,
         )
         base_seed = parsed.seed if parsed.seed is not None else _seed_from(parsed.project_id)
         prompt = str(parsed.key_frame.get("positivePrompt") or "")
@@ -401,9 +488,19 @@ class Simulator:
 
     def active_ids(self, address: str) -> list[str]:
         """Ids of the unfinished projects of the artist with wallet ``address``."""
-        wanted = address.lower()
-        return [p.id for p in self.projects.values() if not p.finished
-                and str(p.artist.get("address", "")).lower() == wanted]
+        return [p.id for p in self.active(address)]
+
+    def active(self, address: str, app_id: str | None = None) -> list[ProjectRecord]:
+        """The unfinished projects of the artist with wallet ``address`` (started by
+        ``app_id`` only, when given), oldest first."""
+        return [p for p in self.projects.values() if not p.finished and p.owned_by(address)
+                and (app_id is None or p.app_id == app_id)]
+
+    def unclaimed(self, address: str, app_id: str) -> list[ProjectRecord]:
+        """Projects of ``app_id`` that finished within the last hour while it had no socket."""
+        oldest = now_ms() - UNCLAIMED_TTL_MS
+        return [p for p in self.projects.values() if p.unclaimed and p.owned_by(address)
+                and p.app_id == app_id and (p.end_time or 0) >= oldest]
 
     def _forget_task(self, task: asyncio.Task[None]) -> None:
         for project_id, known in list(self._tasks.items()):
@@ -446,6 +543,7 @@ class Simulator:
             project.status = "completed"
             project.reason = "allJobsCompleted"
         project.end_time = project.update_time = now_ms()
+        project.unclaimed = not self._connected(project.app_id)
         total = sum((job.cost for job in project.jobs), Decimal("0"))
         if total:
             await self._charge(project.token_type, total)

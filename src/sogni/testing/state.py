@@ -63,7 +63,7 @@ class SupernetState:
             self.catalogue, self.hub.send_to_app,
             Timing(step_delay=options.step_delay, job_stagger=options.job_stagger,
                    steps_override=options.steps),
-            result_url=self.result_url, charge=self.charge)
+            result_url=self.result_url, charge=self.charge, connected=self.connected)
         self._background: set[asyncio.Task[Any]] = set()
         self.login_nonces: dict[str, str] = {}  # lower-cased wallet address -> nonce
         self.workflows = WorkflowEngine(self.result_url, options.step_delay)
@@ -72,6 +72,11 @@ class SupernetState:
         self.request_log = RequestLog()
         self.chat_jobs = ChatJobs()
         self.outage = False  # while true every request is cut (the port is closed, too)
+        self.sync_calls: dict[str, list[float]] = {}  # address -> recent recovery reads
+
+    def connected(self, app_id: str) -> bool:
+        """Whether the client with ``app_id`` has a live socket."""
+        return any(c.app_id == app_id and c.open for c in self.hub.connections())
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` on the server loop; it is cancelled when the server stops."""
