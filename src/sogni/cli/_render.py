@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli._output import info, print_json
 from sogni.cli._progress import follow
 from sogni.cli._session import Session
@@ -35,7 +36,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, count_help: str) -> N
         help="folder for the results, created if needed (default: the current one)",
     )
     parser.add_argument(
-        "--token-type", choices=("spark", "sogni"), help="which token pays (the account's default)"
+        "--token-type", choices=TOKEN_TYPES, help="which token pays (the account's default)"
     )
     parser.add_argument(
         "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",

@@ -13,6 +13,7 @@ import os
 import sys
 from typing import Any
 
+from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli import _credentials
 from sogni.cli._errors import UsageError
 from sogni.cli._output import info, print_json, warn
@@ -136,7 +137,7 @@ def run_balance(args: argparse.Namespace, session: Session) -> int:
     if args.json:
         print_json(balances)
         return 0
-    for name in ("spark", "sogni"):
+    for name in TOKEN_TYPES:
         balance = getattr(balances, name)
         print(f"{name:6} {balance.net}")
     return 0

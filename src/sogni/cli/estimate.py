@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli._output import jsonable, print_json
 from sogni.cli._render import add_json_option
 from sogni.cli._session import Session
@@ -54,7 +55,7 @@ def _common(parser: argparse.ArgumentParser, model: str, what: str) -> None:
     parser.add_argument("-n", "--count", type=int, default=1, help=f"how many {what}")
     parser.add_argument("--steps", type=int, help="steps (the model's default)")
     parser.add_argument(
-        "--token-type", choices=("spark", "sogni"), default="spark", help="token to price in"
+        "--token-type", choices=TOKEN_TYPES, default="spark", help="token to price in"
     )
     add_json_option(parser)
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli._errors import UsageError
 from sogni.cli._output import info, print_json
 from sogni.cli._render import add_json_option
@@ -40,7 +41,7 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     start.add_argument("--template", metavar="ID", help="a saved workflow template to run")
     start.add_argument("--inputs", metavar="JSON", help="the template's inputs, a JSON object")
     start.add_argument("--title", help="title of the workflow")
-    start.add_argument("--token-type", choices=("spark", "sogni"), help="which token pays")
+    start.add_argument("--token-type", choices=TOKEN_TYPES, help="which token pays")
     start.add_argument("--idempotency-key", metavar="KEY", help="makes retrying the start safe")
     start.add_argument(
         "--follow", action="store_true", help="print its events until it ends (like `stream`)"
