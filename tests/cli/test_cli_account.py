@@ -94,3 +94,7 @@ def test_a_broken_credentials_file_is_one_error_line(cli: Cli) -> None:
     assert run.code == 1
     [line] = run.err.strip().splitlines()
     assert line.startswith("sogni: error: ") and "is not a stored login" in line
+    assert "sogni logout" in line
+
+    assert cli("logout").code == 0  # a file it cannot read is simply removed
+    assert not path.exists()

@@ -111,8 +111,11 @@ def save(login: StoredLogin) -> Path:
 
 def forget() -> bool:
     """Delete the stored login; ``False`` when there was none."""
+    path = credentials_path()
     try:
-        credentials_path().unlink()
+        path.unlink()
     except FileNotFoundError:
         return False
+    except OSError as exc:
+        raise SogniError(f"cannot delete {path}: {exc.strerror}") from None
     return True

@@ -46,18 +46,27 @@ class Session:
 
     def __init__(self, *, local: bool = False, network: Network = "fast") -> None:
         self.network: Network = network
+        self._local = local
+        self._mode: Mode | None = None
         self._stack = contextlib.ExitStack()
         self._client: SogniClient | None = None
         self._login: _credentials.StoredLogin | None = None
         self.rest_endpoint: str | None = None
         self.socket_endpoint: str | None = None
-        if local:
-            self.mode: Mode = "local"
-        elif os.environ.get("SOGNI_API_KEY"):
-            self.mode = "api_key"
-        else:
-            self._login = _credentials.load()
-            self.mode = "login" if self._login is not None else "local"
+
+    @property
+    def mode(self) -> Mode:
+        """``local``, ``api_key`` or ``login``: decided on first use, so that commands which
+        make no client (``serve``, ``logout``) never read the stored login."""
+        if self._mode is None:
+            if self._local:
+                self._mode = "local"
+            elif os.environ.get("SOGNI_API_KEY"):
+                self._mode = "api_key"
+            else:
+                self._login = _credentials.load()
+                self._mode = "login" if self._login is not None else "local"
+        return self._mode
 
     def __enter__(self) -> Session:
         return self

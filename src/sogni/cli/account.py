@@ -109,7 +109,12 @@ def run_logout(args: argparse.Namespace, session: Session) -> int:
     """End the stored session on the network (when it can) and delete it."""
     from sogni import SogniClient
 
-    login = _credentials.load()
+    try:
+        login = _credentials.load()
+    except SogniError:  # unreadable: nothing to end on the network, only a file to remove
+        _credentials.forget()
+        info(f"deleted {_credentials.credentials_path()}")
+        return 0
     if login is None:
         info("not logged in")
         return 0
