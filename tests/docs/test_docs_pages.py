@@ -9,6 +9,7 @@ page is in the nav, and every README fragment a page includes is marked in the R
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 from pathlib import Path
 from typing import Any
@@ -153,3 +154,14 @@ def test_included_fragments_are_marked_in_their_files() -> None:
             start, end = f"--8<-- [start:{section}]", f"--8<-- [end:{section}]"
             assert text.count(start) == 1 and text.count(end) == 1, include.group(0)
             assert text.index(start) < text.index(end), include.group(0)
+
+
+def test_rest_markup_becomes_markdown() -> None:
+    pytest.importorskip("griffe")
+    spec = importlib.util.spec_from_file_location("rst_markup", DOCS / "_ext" / "rst_markup.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = "Call :meth:`close` or :class:`~sogni.errors.SogniError`::\n\n    x = 1\n::\n\n    y\n"
+    assert module.markdown(text) == "Call `close` or `SogniError`:\n\n    x = 1\n\n    y\n"
+    assert module.markdown("a::b and :class:`sogni.Project`") == "a::b and `sogni.Project`"
