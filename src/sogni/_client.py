@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy as _copy
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,16 +29,19 @@ from sogni._connection import (
     FLUSH_TIMEOUT,
     Connection,
     PerProcess,
+    RestOptions,
     close_quietly,
     forget_stream,
     quiet_background_failure,
     raise_forked_operation,
+    rest_options,
     track_stream,
 )
 from sogni._events import ClientEvent
 from sogni._generated.models import ClientConfig
 from sogni._generated.sync_facade import SogniClientFacade
 from sogni._project import Project
+from sogni._rest import connect_timeout
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
 from sogni.core.effects import (
@@ -60,7 +64,7 @@ from sogni.core.effects import (
 from sogni.core.plans import Plan
 from sogni.core.plans.auth import authorized, needs_credentials
 from sogni.core.projects import ProjectState
-from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError, UploadError
+from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError, UploadError, ValidationError
 
 log = logging.getLogger("sogni")
 T = TypeVar("T")
@@ -78,15 +82,53 @@ class SogniClient(PerProcess, SogniClientFacade):
             urls = project.wait_for_completion()
     """
 
+    #: REST settings of a ``with_options`` copy (none for the client itself).
+    _rest_options: RestOptions = {}  # replaced by with_options, never changed in place
+    _is_copy = False
+
     def _open(self, config: ClientConfig) -> None:
         self._pid = os.getpid()
         self._conn = Connection(config, spawn=self._spawn)
-        self._http = httpx.Client(timeout=config.timeout, follow_redirects=False)
-        self._rest = self._conn.sync_rest(self._http)
+        injected = config.http_client
+        if injected is not None and not isinstance(injected, httpx.Client):
+            raise ValidationError(
+                "http_client of a SogniClient must be an httpx.Client, got "
+                f"{type(injected).__name__}",
+                field="http_client",
+            )
+        self._owns_http = injected is None
+        self._http = injected or httpx.Client(timeout=config.timeout, follow_redirects=False)
+        self._rest = self._conn.sync_rest(self._http, self._rest_options)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
         self._conn.run_blocking = self._run
         self._conn.start_socket()
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> SogniClient:
+        """A copy of this client whose REST requests use these settings instead.
+
+        The copy shares this client's connection, session and tracked projects, so it is
+        cheap to make per call (``client.with_options(timeout=5).projects.get(id)``);
+        closing this client closes the copy too, and closing the copy does nothing.
+        ``default_headers`` are added to the client's own.
+        """
+        copy = _copy.copy(self)
+        copy._rest_options = rest_options(
+            self._rest_options,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+        )
+        copy._is_copy = True
+        copy._rest = self._conn.sync_rest(self._http, copy._rest_options)
+        copy._attach_groups()
+        return copy
 
     def __repr__(self) -> str:
         config = self._conn.config
@@ -106,12 +148,15 @@ class SogniClient(PerProcess, SogniClientFacade):
         :class:`~sogni.errors.ClientClosed`, and so does every later call. Projects keep
         running on the network; a new client can follow them with ``projects.get``.
         """
+        if self._is_copy:
+            return  # the client it was copied from owns the connection
         if self._pid != os.getpid():
             self._after_fork()
         self._conn.close(timeout)
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
-        self._http.close()
+        if self._owns_http:
+            self._http.close()
 
     def on(self, event: ClientEvent, callback: Callable[[Any], Any]) -> Callable[[], None]:
         """Call ``callback(value)`` on every ``event``; returns a function that removes it.
@@ -284,7 +329,7 @@ class SogniClient(PerProcess, SogniClientFacade):
                 effect.url,
                 content=asset.iter_chunks(),
                 headers=upload_headers(asset, effect.content_type),
-                timeout=httpx.Timeout(None, connect=self._ctx.config.timeout),
+                timeout=httpx.Timeout(None, connect=connect_timeout(self._ctx.config.timeout)),
                 follow_redirects=True,
             )
         except (httpx.HTTPError, httpx.StreamError) as exc:

@@ -86,7 +86,12 @@ def _parse_json(body: bytes) -> Any:
 
 
 def api_error(
-    status: int, body: bytes, reason: str = "", *, retry_after: float | None = None
+    status: int,
+    body: bytes,
+    reason: str = "",
+    *,
+    retry_after: float | None = None,
+    request_id: str | None = None,
 ) -> ApiError:
     """Map an error answer to its typed error (:func:`~sogni.errors.status_error_class`);
     the body's message and errorCode are kept."""
@@ -102,7 +107,13 @@ def api_error(
     elif body and len(body) < MAX_MESSAGE:
         message = body.decode("utf-8", "replace").strip() or message
     cls = status_error_class(status)
-    return cls(shorten(message), status=status, error_code=code, retry_after=retry_after)
+    return cls(
+        shorten(message),
+        status=status,
+        error_code=code,
+        retry_after=retry_after,
+        request_id=request_id,
+    )
 
 
 def response_error(response: httpx.Response) -> ApiError:
@@ -112,7 +123,14 @@ def response_error(response: httpx.Response) -> ApiError:
         response.content,
         response.reason_phrase,
         retry_after=retry_after_seconds(response.headers.get("retry-after")),
+        request_id=request_id_of(response),
     )
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """The id the server gave a request, when it sent one (short enough to show)."""
+    value = response.headers.get("x-request-id") or response.headers.get("request-id")
+    return shorten(value, 128) if value else None
 
 
 def secret_values(headers: Mapping[str, str]) -> tuple[str, ...]:
@@ -441,6 +459,7 @@ class SyncRest(_Base):
                     body,
                     response.reason_phrase,
                     retry_after=retry_after_seconds(response.headers.get("retry-after")),
+                    request_id=request_id_of(response),
                 ),
                 self._secrets(call),
             )
@@ -510,6 +529,7 @@ class AsyncRest(_Base):
                     body,
                     response.reason_phrase,
                     retry_after=retry_after_seconds(response.headers.get("retry-after")),
+                    request_id=request_id_of(response),
                 ),
                 self._secrets(call),
             )

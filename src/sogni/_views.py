@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, Literal, TypeVar, get_args
 
+from sogni._html import job_html, project_html
 from sogni.core.plans.projects import result_extension, safe_file_name
 from sogni.core.projects import (
     JOB_EVENT_TYPES,
@@ -89,6 +90,9 @@ class JobView:
             return (
                 f"<{type(self).__name__} {self.id} status={self.status} progress={self.progress}>"
             )
+
+    def _repr_html_(self) -> str:
+        return job_html(self)
 
     @property
     def id(self) -> str:
@@ -273,6 +277,10 @@ class ProjectView(Generic[J]):
                 f"<{type(self).__name__} {self.id} status={self.status} progress={self.progress} "
                 f"jobs={len(self._state.jobs)}/{self._state.number_of_media}>"
             )
+
+    def _repr_html_(self) -> str:
+        with self._lock:
+            return project_html(self)
 
     @property
     def _lock(self) -> threading.RLock:

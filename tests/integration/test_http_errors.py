@@ -35,6 +35,7 @@ def test_each_status_raises_its_error_class(
         client.account.me()
     assert type(info.value) is error_class
     assert info.value.status == status and f"injected {status}" in info.value.message
+    assert (info.value.request_id or "").startswith("req_")
 
 
 def test_rate_limit_error_carries_retry_after(net: LocalSupernet, client: SogniClient) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -92,6 +93,15 @@ async def record_requests(request: web.Request, handler: HandlerFn) -> web.Strea
 
 
 @web.middleware
+async def request_ids(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
+    """Give every answer an ``X-Request-Id``, as the network does (streams excepted)."""
+    response = await handler(request)
+    if not response.prepared:
+        response.headers.setdefault("X-Request-Id", f"req_{uuid.uuid4().hex[:20]}")
+    return response
+
+
+@web.middleware
 async def injected_faults(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
     """Fail requests that match a fault queued with ``LocalSupernet.fail_requests``."""
     failure = request.app[STATE].faults.take(request)
@@ -134,7 +144,8 @@ def _mount(app: web.Application, routes: Iterable[Route]) -> None:
 
 def build_app(state: SupernetState) -> web.Application:
     """The aiohttp application serving both the REST host and the socket host."""
-    middlewares = [refuse_during_outage, record_requests, injected_faults, json_errors]
+    middlewares = [refuse_during_outage, record_requests, request_ids, injected_faults,
+                   json_errors]
     app = web.Application(middlewares=middlewares,
                           client_max_size=state.options.max_media_upload_bytes)
     app[STATE] = state

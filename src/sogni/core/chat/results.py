@@ -287,6 +287,11 @@ class ChatCompletion:
     tool_calls: tuple[ToolCall, ...] = ()
     tool_history: tuple[ToolRound, ...] = ()
 
+    def _repr_html_(self) -> str:
+        from sogni._html import completion_html  # presentation, loaded only in notebooks
+
+        return completion_html(self)
+
     def to_message(self) -> dict[str, Any]:
         """This answer as an assistant message, ready to append to the conversation."""
         message: dict[str, Any] = {"role": "assistant", "content": self.content or None}
