@@ -17,7 +17,7 @@ from sogni._events import PROJECTS_EVENTS, EventEmitter
 from sogni._logging import projects_log
 from sogni._watchdog import ProjectWatchdog
 from sogni.core.context import CoreContext
-from sogni.core.plans import Plan
+from sogni.core.plans import Plan, recovery
 from sogni.core.plans import projects as plans
 from sogni.core.projects import JobError, ProjectEvent, ProjectState
 from sogni.errors import SogniError
@@ -47,6 +47,8 @@ class Hub:
         self._views: dict[str, Any] = {}
         #: ``client.projects.on`` callbacks: every tracked project's events, model lists.
         self.events = EventEmitter(names=PROJECTS_EVENTS)
+        #: Ids of finished projects a sync has reported already (each is reported once).
+        self.recovered: set[str] = set()
         self._watchdog = ProjectWatchdog(
             self._tracked, self._check_project, clock=lambda: self.ctx.clock()
         )
@@ -101,8 +103,10 @@ class Hub:
     def _check_until_current(self, state: ProjectState) -> Plan[None]:
         again = True
         try:
+            # A project this client did not send is looked up by status, not by request.
+            check = recovery.check_attached if state.attached else plans.check_project
             while again:
-                yield from plans.check_project(self.ctx, state)
+                yield from check(self.ctx, state)
                 with self._lock:
                     again = state.end_check(self.ctx.clock())
         finally:

@@ -33,6 +33,15 @@ __all__ = [
     "TransactionPage",
     "Reward",
     "LeaderboardEntry",
+    "ProjectStatusSnapshot",
+    "RecoveredProject",
+    "ProjectRecoverySnapshot",
+    "ProjectSyncResult",
+    "ProjectResolution",
+    "JobResult",
+    "ProjectResult",
+    "RecentRender",
+    "RecentProject",
     "WorkflowRecord",
     "WorkflowArtifact",
     "WorkflowEvent",
@@ -826,6 +835,278 @@ class LeaderboardEntry:
     value: Any | None = attrs.field(default=None, metadata={'wire': 'value'})
     role: str | None = attrs.field(default=None, metadata={'wire': 'role', 'check': {'type': 'string'}})
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ProjectStatusSnapshot:
+    """One of the account's own projects as the network's live lookup reports it (``projects.get_status``), also while it is queued or rendering. Only ``id``, ``status``, ``finished`` and the job lists are always there; a project whose full record is not stored yet may lack the rest.
+
+    Attributes:
+        id: Project id.
+        status: ``pending`` (awaiting authorisation), ``queued``, ``processing``,
+            ``completed``, ``failed`` or ``canceled``.
+        finished: True for ``completed``, ``failed`` and ``canceled``.
+        reason: Why the project ended, e.g. ``allJobsCompleted``.
+        model: The model (``id``, ``SID``, ``name``).
+        image_count: Results asked for (``number_of_media``).
+        step_count: Steps per job.
+        preview_count: Previews per job.
+        network: Network the project runs on.
+        create_time: Creation time (ms since the epoch).
+        update_time: Last update (ms since the epoch).
+        end_time: End time (ms since the epoch; 0 while running).
+        cost_estimate: The quote the project was accepted with.
+        cost_actual: What the project cost so far.
+        waiting_reason: Why a queued project waits (the account's own concurrency, or no
+            free worker), when the network says.
+        worker_jobs: Every job of the project.
+        completed_worker_jobs: The jobs that finished.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    status: str = attrs.field(metadata={'wire': 'status', 'check': {'type': 'string'}})
+    finished: bool = attrs.field(metadata={'wire': 'finished', 'check': {'type': 'boolean'}})
+    reason: str | None = attrs.field(default=None, metadata={'wire': 'reason', 'check': {'type': 'string'}})
+    model: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'model', 'check': {'type': 'object'}})
+    image_count: int | None = attrs.field(default=None, metadata={'wire': 'imageCount', 'check': {'type': 'integer'}})
+    step_count: int | None = attrs.field(default=None, metadata={'wire': 'stepCount', 'check': {'type': 'integer'}})
+    preview_count: int | None = attrs.field(default=None, metadata={'wire': 'previewCount', 'check': {'type': 'integer'}})
+    network: str | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string'}})
+    create_time: int | None = attrs.field(default=None, metadata={'wire': 'createTime', 'check': {'type': 'integer'}})
+    update_time: int | None = attrs.field(default=None, metadata={'wire': 'updateTime', 'check': {'type': 'integer'}})
+    end_time: int | None = attrs.field(default=None, metadata={'wire': 'endTime', 'check': {'type': 'integer'}})
+    cost_estimate: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'costEstimate', 'check': {'type': 'object'}})
+    cost_actual: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'costActual', 'check': {'type': 'object'}})
+    waiting_reason: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'waitingReason', 'check': {'type': 'object'}})
+    worker_jobs: list[JobSnapshot] | None = attrs.field(default=None, metadata={'wire': 'workerJobs', 'check': {'type': 'array'}})
+    completed_worker_jobs: list[JobSnapshot] | None = attrs.field(default=None, metadata={'wire': 'completedWorkerJobs', 'check': {'type': 'array'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class RecoveredProject:
+    """A project of the account as the network's recovery snapshot lists it (``projects.sync``, ``projects.list_elsewhere``): enough to show it, rebuild it and follow it.
+
+    Attributes:
+        id: Project id.
+        sid: The network's numeric id of the project.
+        app_id: App id of the client that started it (newer networks only).
+        app_source: App source the project was sent with.
+        job_type: Kind of job (``llm`` for chat jobs, which recovery skips).
+        model: The model (``id``, ``SID``, ``name``, ``type``).
+        model_type: ``video`` or ``audio`` for those projects.
+        image_count: Results asked for.
+        step_count: Steps per job.
+        preview_count: Previews per job.
+        status: Raw status: ``pending``, ``authorized``, ``active``, ``queued``,
+            ``assigned``, ``progress``, ``completed``, ``errored`` or ``cancelled``.
+        reason: Why the project ended, when it did.
+        network: Network the project runs on.
+        token_type: Token the project is paid with.
+        billing_mode: Billing mode the project was sent with.
+        size_preset: Size preset of an image project.
+        width: Output width in pixels.
+        height: Output height in pixels.
+        video_frames: Frames of a video project.
+        video_fps: Frame rate of a video project.
+        create_time: Creation time (ms since the epoch).
+        update_time: Last update (ms since the epoch).
+        end_time: End time (ms since the epoch), once finished.
+        cost_estimate: The quote the project was accepted with.
+        cost_actual: What the project cost so far.
+        client_request_data: The original ``jobRequest`` as base64-encoded JSON (the prompt
+            and parameters it was sent with).
+        worker_jobs: Every job, with its ``status`` and ``performedSteps``.
+        completed_worker_jobs: The jobs that finished.
+        result_urls: Result URLs in job order, for a project that finished while this client
+            was away (``ProjectSyncResult.recovered_completed``); not sent by the network.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    sid: int | None = attrs.field(default=None, metadata={'wire': 'SID', 'check': {'type': 'integer'}})
+    app_id: str | None = attrs.field(default=None, metadata={'wire': 'appId', 'check': {'type': 'string'}})
+    app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
+    job_type: str | None = attrs.field(default=None, metadata={'wire': 'jobType', 'check': {'type': 'string'}})
+    model: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'model', 'check': {'type': 'object'}})
+    model_type: str | None = attrs.field(default=None, metadata={'wire': 'modelType', 'check': {'type': 'string'}})
+    image_count: int | None = attrs.field(default=None, metadata={'wire': 'imageCount', 'check': {'type': 'integer'}})
+    step_count: int | None = attrs.field(default=None, metadata={'wire': 'stepCount', 'check': {'type': 'integer'}})
+    preview_count: int | None = attrs.field(default=None, metadata={'wire': 'previewCount', 'check': {'type': 'integer'}})
+    status: str | None = attrs.field(default=None, metadata={'wire': 'status', 'check': {'type': 'string'}})
+    reason: str | None = attrs.field(default=None, metadata={'wire': 'reason', 'check': {'type': 'string'}})
+    network: str | None = attrs.field(default=None, metadata={'wire': 'network', 'check': {'type': 'string'}})
+    token_type: str | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string'}})
+    billing_mode: str | None = attrs.field(default=None, metadata={'wire': 'billingMode', 'check': {'type': 'string'}})
+    size_preset: str | None = attrs.field(default=None, metadata={'wire': 'sizePreset', 'check': {'type': 'string'}})
+    width: int | None = attrs.field(default=None, metadata={'wire': 'width', 'check': {'type': 'integer'}})
+    height: int | None = attrs.field(default=None, metadata={'wire': 'height', 'check': {'type': 'integer'}})
+    video_frames: int | None = attrs.field(default=None, metadata={'wire': 'videoFrames', 'check': {'type': 'integer'}})
+    video_fps: float | None = attrs.field(default=None, metadata={'wire': 'videoFps', 'check': {'type': 'number'}})
+    create_time: int | None = attrs.field(default=None, metadata={'wire': 'createTime', 'check': {'type': 'integer'}})
+    update_time: int | None = attrs.field(default=None, metadata={'wire': 'updateTime', 'check': {'type': 'integer'}})
+    end_time: int | None = attrs.field(default=None, metadata={'wire': 'endTime', 'check': {'type': 'integer'}})
+    cost_estimate: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'costEstimate', 'check': {'type': 'object'}})
+    cost_actual: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'costActual', 'check': {'type': 'object'}})
+    client_request_data: str | None = attrs.field(default=None, metadata={'wire': 'clientRequestData', 'check': {'type': 'string'}})
+    worker_jobs: list[JobSnapshot] | None = attrs.field(default=None, metadata={'wire': 'workerJobs', 'check': {'type': 'array'}})
+    completed_worker_jobs: list[JobSnapshot] | None = attrs.field(default=None, metadata={'wire': 'completedWorkerJobs', 'check': {'type': 'array'}})
+    result_urls: list[str] | None = attrs.field(default=None, metadata={'wire': 'resultUrls', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ProjectRecoverySnapshot:
+    """The network's recovery snapshot for this client's app id (``GET /api/v1/artist/projects/sync``).
+
+    Attributes:
+        active_projects: The app id's projects still pending, queued or rendering.
+        unclaimed_completed_projects: The app id's projects that finished while it had no
+            socket (held for an hour).
+        server_time: The network's clock (ms since the epoch).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    active_projects: list[RecoveredProject] = attrs.field(metadata={'wire': 'activeProjects', 'check': {'type': 'array'}})
+    unclaimed_completed_projects: list[RecoveredProject] = attrs.field(metadata={'wire': 'unclaimedCompletedProjects', 'check': {'type': 'array'}})
+    server_time: int | None = attrs.field(default=None, metadata={'wire': 'serverTime', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ProjectSyncResult:
+    """What one reconciliation with the network found (``projects.sync``). Id lists name projects this client follows; the ``recovered_*`` lists carry projects of this app id it did not follow, which it follows from now on (``projects.attach`` returns them).
+
+    Attributes:
+        reason: Why the sync ran (``manual`` for a call of ``projects.sync``).
+        snapshot: The network's snapshot as it came.
+        active: Followed projects the network confirmed are still running.
+        completed: Followed projects confirmed finished (completed, failed or canceled) and
+            brought up to date.
+        lost: Followed projects the network has no record of at all; they were failed with
+            the ``projectLost`` error.
+        unverified: Followed projects whose state could not be verified (a transport error);
+            left as they were.
+        recovered_active: Running projects this client did not follow; followed from now on.
+        recovered_completed: Projects that finished while this client was away, with their
+            ``result_urls``; each is reported once per client.
+    """
+
+    reason: str = attrs.field(metadata={'wire': 'reason', 'check': {'type': 'string'}})
+    snapshot: ProjectRecoverySnapshot = attrs.field(metadata={'wire': 'snapshot'})
+    active: list[str] = attrs.field(metadata={'wire': 'active', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    completed: list[str] = attrs.field(metadata={'wire': 'completed', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    lost: list[str] = attrs.field(metadata={'wire': 'lost', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    unverified: list[str] = attrs.field(metadata={'wire': 'unverified', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    recovered_active: list[RecoveredProject] = attrs.field(metadata={'wire': 'recoveredActive', 'check': {'type': 'array'}})
+    recovered_completed: list[RecoveredProject] = attrs.field(metadata={'wire': 'recoveredCompleted', 'check': {'type': 'array'}})
+
+
+@attrs.frozen(kw_only=True)
+class ProjectResolution:
+    """What the network knows of a project the snapshot did not list (``projects.resolve_missing``).
+
+    Attributes:
+        state: ``finished`` (the stored record is in ``project``), ``terminal`` (failed or
+            canceled, per the live lookup in ``status``), ``active`` (still running), ``lost``
+            (nothing on the network knows it) or ``unknown`` (no verdict: ``error`` says why).
+        project: The stored record (``finished``).
+        status: The live lookup's answer (``terminal``).
+        error: Why there is no verdict (``unknown``).
+    """
+
+    state: Literal['finished', 'terminal', 'active', 'lost', 'unknown'] = attrs.field(metadata={'wire': 'state', 'check': {'type': 'string', 'enum': ['finished', 'terminal', 'active', 'lost', 'unknown']}})
+    project: ProjectSnapshot | None = attrs.field(default=None, metadata={'wire': 'project'})
+    status: ProjectStatusSnapshot | None = attrs.field(default=None, metadata={'wire': 'status'})
+    error: str | None = attrs.field(default=None, metadata={'wire': 'error', 'check': {'type': 'string'}})
+
+
+@attrs.frozen(kw_only=True)
+class JobResult:
+    """One render of a :class:`ProjectResult`.
+
+    Attributes:
+        id: The render's id (``Job.id``, the ``imgID`` of its events).
+        status: ``completed``, ``failed`` or ``canceled`` once it finished; otherwise the
+            worker job's in-flight status (``queued``, ``assigned``, ``jobStarted`` ...).
+        reason: Why a failed or canceled render ended, e.g. ``genfailure`` or
+            ``artistCanceled``.
+        kind: What the result is (``image``, ``video``, ``audio`` or ``model``), when known.
+        url: A signed download URL of a completed render's media (it expires; ask again for
+            a new one).
+        url_unavailable: Why a completed render has no ``url``: ``sensitiveContent`` (the
+            safety filter withheld it), ``unknownMediaKind`` (nothing says what media it is) or
+            ``downloadUrlFailed`` (signing failed; try later).
+        seed: The seed the render used, when recorded.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    status: str = attrs.field(metadata={'wire': 'status', 'check': {'type': 'string'}})
+    reason: str | None = attrs.field(default=None, metadata={'wire': 'reason', 'check': {'type': 'string'}})
+    kind: str | None = attrs.field(default=None, metadata={'wire': 'kind', 'check': {'type': 'string'}})
+    url: str | None = attrs.field(default=None, metadata={'wire': 'url', 'check': {'type': 'string'}})
+    url_unavailable: str | None = attrs.field(default=None, metadata={'wire': 'urlUnavailable', 'check': {'type': 'string'}})
+    seed: int | None = attrs.field(default=None, metadata={'wire': 'seed', 'check': {'type': 'integer'}})
+
+
+@attrs.frozen(kw_only=True)
+class ProjectResult:
+    """State and results of one of the account's projects (``projects.get_result``), whenever asked: while it runs and after it finished, wherever it was started.
+
+    Attributes:
+        id: Project id.
+        status: As in :class:`ProjectStatusSnapshot`.
+        finished: True for ``completed``, ``failed`` and ``canceled``.
+        model_id: The model, when known.
+        waiting_reason: Why a queued project waits, when the network says.
+        jobs: Every render, finished ones first.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    status: str = attrs.field(metadata={'wire': 'status', 'check': {'type': 'string'}})
+    finished: bool = attrs.field(metadata={'wire': 'finished', 'check': {'type': 'boolean'}})
+    model_id: str | None = attrs.field(default=None, metadata={'wire': 'modelId', 'check': {'type': 'string'}})
+    waiting_reason: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'waitingReason', 'check': {'type': 'object'}})
+    jobs: list[JobResult] = attrs.field(metadata={'wire': 'jobs', 'check': {'type': 'array'}})
+
+
+@attrs.frozen(kw_only=True)
+class RecentRender:
+    """One finished render of a :class:`RecentProject`.
+
+    Attributes:
+        id: The render's id.
+        status: ``completed``, ``failed`` or ``canceled``.
+        sensitive_content_withheld: True when the safety filter withheld its media.
+        finished_at: When it finished (ms since the epoch).
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    status: str = attrs.field(metadata={'wire': 'status', 'check': {'type': 'string'}})
+    sensitive_content_withheld: bool = attrs.field(metadata={'wire': 'sensitiveContentWithheld', 'check': {'type': 'boolean'}})
+    finished_at: int | None = attrs.field(default=None, metadata={'wire': 'finishedAt', 'check': {'type': 'integer'}})
+
+
+@attrs.frozen(kw_only=True)
+class RecentProject:
+    """A recently finished project of the account that produced media (``projects.list_recent``), from the network's durable history.
+
+    Attributes:
+        id: Project id (pass it to ``projects.get_result`` for download URLs).
+        model_id: The model.
+        model_name: The model's display name.
+        app_source: App source the project was sent with.
+        finished_at: When its latest render finished (ms since the epoch).
+        jobs: Its renders, newest first.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    model_id: str | None = attrs.field(default=None, metadata={'wire': 'modelId', 'check': {'type': 'string'}})
+    model_name: str | None = attrs.field(default=None, metadata={'wire': 'modelName', 'check': {'type': 'string'}})
+    app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
+    finished_at: int | None = attrs.field(default=None, metadata={'wire': 'finishedAt', 'check': {'type': 'integer'}})
+    jobs: list[RecentRender] = attrs.field(metadata={'wire': 'jobs', 'check': {'type': 'array'}})
 
 
 @attrs.frozen(kw_only=True)

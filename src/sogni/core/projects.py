@@ -217,10 +217,17 @@ class ProjectState:
     #: Set when the client stopped following the project (closed, or its request was
     #: never delivered): waiters raise it. The project may still run on the network.
     detached: Any = attrs.field(default=None, repr=False)
+    #: Followed from the network's status lookup rather than from a request this client
+    #: sent (``projects.attach``, or recovered by ``projects.sync``): checks use the lookup.
+    attached: bool = False
+    #: When this client started following the project (``clock()`` seconds).
+    created_at: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         if not self.last_updated:
             self.last_updated = self.clock()
+        if not self.created_at:
+            self.created_at = self.clock()
 
     # -- derived -------------------------------------------------------------------
     @property

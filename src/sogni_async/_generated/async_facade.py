@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload  # noqa: F401
 from sogni._generated.models import *  # noqa: F403
 from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
 from sogni._params import build_params, resolve_config  # noqa: F401
-from sogni.core.plans import account, chat, connection, projects, workflows
+from sogni.core.plans import account, chat, connection, projects, recovery, workflows
 from sogni._generated.vocabulary import WalletProvider
 from collections.abc import Sequence
 from decimal import Decimal
@@ -35,6 +35,7 @@ from sogni._assets import AssetInput
 from collections.abc import Callable
 from sogni import _projects_local as projects_local
 from sogni._events import ProjectsEvent
+from datetime import datetime
 from sogni._generated.vocabulary import LeaderboardNetwork
 from sogni._generated.vocabulary import BillingMode, TokenType
 import builtins
@@ -1577,6 +1578,145 @@ class AsyncProjects:
             media. SogniError: the answer held no URL.
         """
         return await self._client._run(projects.media_download_url(self._client._ctx, job_id, type, id=id, content_type=content_type, artifact=artifact))
+
+    async def get_status(
+        self,
+        project_id: str,
+    ) -> ProjectStatusSnapshot:
+        """The current state of one of the account's own projects, also while it is queued or
+        rendering (the network's live lookup; ``get`` answers only once a project finished).
+        ``status`` is ``pending``, ``queued``, ``processing``, ``completed``, ``failed`` or
+        ``canceled``.
+
+        Args:
+            project_id: Id of one of the account's projects.
+
+        Raises:
+            ValidationError: ``project_id`` is not a project id; nothing was sent.
+            NotFoundError: the account has no such project. ApiError: a 503 means the state
+            could not be read yet (try again).
+        """
+        return await self._client._run(recovery.get_status(self._client._ctx, project_id))
+
+    async def get_result(
+        self,
+        project_id: str,
+        *,
+        kind: Literal['image', 'video', 'audio', 'model'] | None = None,
+    ) -> ProjectResult:
+        """State and results of one of the account's projects, wherever and whenever it ran: each
+        completed render comes with a freshly signed download URL (or ``url_unavailable`` saying
+        why not). One lookup, and one signed URL per completed render.
+
+        Args:
+            project_id: Id of one of the account's projects.
+            kind: What the project produces, used only when neither the network nor the
+                model catalogue says.
+
+        Raises:
+            ValidationError: a bad id or ``kind``; nothing was sent. NotFoundError: the account
+            has no such project.
+        """
+        return await self._client._run(recovery.get_result(self._client._ctx, project_id, kind=kind))
+
+    async def sync(
+        self,
+    ) -> ProjectSyncResult:
+        """Reconcile the projects this client follows with the network's snapshot for its app id
+        (after a dropped connection, a sleep or a restart with the same ``app_id``): running
+        ones are brought up to date, those that finished meanwhile get their results and events,
+        those the network no longer knows are looked up and failed as lost when nothing knows
+        them. Projects of this app id the client did not follow are followed from now on
+        (``attach`` returns them). The network allows 20 snapshot reads per 10 seconds per
+        account.
+
+        Raises:
+            RateLimitError: too many snapshot reads; wait ``retry_after`` seconds.
+        """
+        return await self._client._run(recovery.sync(self._client._ctx))
+
+    async def list_elsewhere(
+        self,
+    ) -> list[RecoveredProject]:
+        """The account's running projects that other app ids started: another process, device or
+        app. Each carries ``app_id``, ``app_source``, ``status``, ``model`` and its jobs'
+        progress; ``attach`` follows one to the end here. Poll it every few tens of seconds at
+        most (20 snapshot reads per 10 seconds per account).
+
+        Raises:
+            RateLimitError: too many snapshot reads; wait ``retry_after`` seconds.
+        """
+        return await self._client._run(recovery.list_elsewhere(self._client._ctx))
+
+    async def resolve_missing(
+        self,
+        project_ids: Sequence[str],
+        *,
+        attempts: int = 4,
+        delay: float = 2.5,
+    ) -> dict[str, ProjectResolution]:
+        """What the network knows of projects a snapshot did not list, by id: ``finished`` (with
+        the stored record), ``terminal`` (failed or canceled), ``active``, ``lost`` or
+        ``unknown`` (no verdict; nothing changed). For code that keeps its own store of
+        projects; ``sync`` does this for the projects the client follows.
+
+        Args:
+            project_ids: Ids of projects a snapshot did not list.
+            attempts: Lookups of the stored record before the running list and the live
+                lookup are asked (1-20).
+            delay: Seconds between those lookups (0-60).
+
+        Raises:
+            ValidationError: ``project_ids`` is not a list of project ids, or a bad
+            ``attempts``/``delay``; nothing was sent.
+        """
+        return await self._client._run(recovery.resolve_missing(self._client._ctx, project_ids, attempts=attempts, delay=delay))
+
+    async def list_recent(
+        self,
+        *,
+        since: datetime | float | None = None,
+        limit: int | None = None,
+        app_source: str | None = None,
+    ) -> list[RecentProject]:
+        """The account's recently finished projects that produced media, newest first, from the
+        network's durable history: also those that finished while no client was connected. Pass
+        an id to ``get_result`` for its download URLs.
+
+        Args:
+            since: Oldest finish time to include: a ``datetime`` or milliseconds since the
+                epoch (24 hours ago when omitted; the history keeps 7 days).
+            limit: How many renders to read, 1-100 (50 when omitted); projects are grouped
+                from them.
+            app_source: Only projects sent with this app source.
+
+        Raises:
+            ValidationError: a bad ``since``, ``limit`` or ``app_source``; nothing was sent.
+        """
+        return await self._client._run(recovery.list_recent(self._client._ctx, since=since, limit=limit, app_source=app_source))
+
+    async def attach(
+        self,
+        project_id: str,
+        *,
+        poll_interval: float = 5.0,
+    ) -> AsyncProject:
+        """Follow one of the account's projects in this client, wherever it was started (another
+        process, another app id, before a restart): the returned project is built from the
+        network's live lookup and kept current by socket events and lookups, so
+        ``wait_for_completion``, ``events``, ``on`` and ``jobs[i].download`` work as for a
+        project this client created. A project this client follows already is returned as it is.
+
+        Args:
+            project_id: Id of one of the account's projects.
+            poll_interval: Seconds of silence after which the project is looked up again
+                (0.05-3600): socket events reach only the client that started it.
+
+        Raises:
+            ValidationError: a bad id or ``poll_interval``; nothing was sent. NotFoundError: the
+            account has no such project.
+        """
+        return self._client._project(await self._client._run(recovery.attach(self._client._ctx, project_id, poll_interval=poll_interval)))
 
 
 class AsyncStats:
