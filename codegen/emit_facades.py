@@ -269,6 +269,7 @@ def _attach(groups: list[dict[str, Any]], parent: str, is_async: bool, indent: s
     for child in _children(groups, parent):
         attribute = child["name"].rsplit(".", 1)[-1]
         lines.append(f"{indent}self.{attribute} = {_class_name(child, is_async)}(client)")
+        lines += [f"{indent}self.{alias} = self.{attribute}" for alias in child.get("aliases", ())]
     return lines
 
 
@@ -347,6 +348,9 @@ def _client_base(
     for group in _children(groups, ""):
         lines.append(f"    {group['name']}: {_class_name(group, is_async)}")
         lines.append(f'    """{group["description"]}"""')
+        for alias in group.get("aliases", ()):
+            lines.append(f"    {alias}: {_class_name(group, is_async)}")
+            lines.append(f'    """The same object as ``{group["name"]}`` (its earlier name)."""')
     lines += [
         "",
         "    def __init__(\n" + "".join(f"{indent}{p},\n" for p in signature) + "    ) -> None:",

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from sogni._chat import ChatStream
     from sogni._project import Project
 
-__all__ = ["Account", "Chat", "ChatCompletions", "ChatTools", "ChatHosted", "Projects", "Stats", "CreativeWorkflows", "SogniClientFacade"]
+__all__ = ["Account", "Chat", "ChatCompletions", "ChatTools", "ChatHosted", "Projects", "Stats", "Workflows", "SogniClientFacade"]
 
 
 class ChatCompletions:
@@ -1758,7 +1758,7 @@ class Stats:
         return self._client._run(account.leaderboard(self._client._ctx, type=type, period=period, username=username, network=network, page=page, limit=limit, date=date, address=address))
 
 
-class CreativeWorkflows:
+class Workflows:
     """Durable creative workflows: multi-step media pipelines that run on the network and report events."""
 
     __slots__ = ("_client",)
@@ -1983,8 +1983,10 @@ class SogniClientFacade:
     """Media projects: models, presets, creating and tracking projects."""
     stats: Stats
     """Network statistics: leaderboards."""
-    creative_workflows: CreativeWorkflows
+    workflows: Workflows
     """Durable creative workflows: multi-step media pipelines that run on the network and report events."""
+    creative_workflows: Workflows
+    """The same object as ``workflows`` (its earlier name)."""
 
     def __init__(
         self,
@@ -2052,7 +2054,8 @@ class SogniClientFacade:
         self.chat = Chat(client)
         self.projects = Projects(client)
         self.stats = Stats(client)
-        self.creative_workflows = CreativeWorkflows(client)
+        self.workflows = Workflows(client)
+        self.creative_workflows = self.workflows
 
     def _open(self, config: ClientConfig) -> None:
         raise NotImplementedError

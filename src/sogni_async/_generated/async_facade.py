@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from sogni_async._chat import AsyncChatStream
     from sogni_async._project import AsyncProject
 
-__all__ = ["AsyncAccount", "AsyncChat", "AsyncChatCompletions", "AsyncChatTools", "AsyncChatHosted", "AsyncProjects", "AsyncStats", "AsyncCreativeWorkflows", "AsyncSogniClientFacade"]
+__all__ = ["AsyncAccount", "AsyncChat", "AsyncChatCompletions", "AsyncChatTools", "AsyncChatHosted", "AsyncProjects", "AsyncStats", "AsyncWorkflows", "AsyncSogniClientFacade"]
 
 
 class AsyncChatCompletions:
@@ -1758,7 +1758,7 @@ class AsyncStats:
         return await self._client._run(account.leaderboard(self._client._ctx, type=type, period=period, username=username, network=network, page=page, limit=limit, date=date, address=address))
 
 
-class AsyncCreativeWorkflows:
+class AsyncWorkflows:
     """Durable creative workflows: multi-step media pipelines that run on the network and report events."""
 
     __slots__ = ("_client",)
@@ -1983,8 +1983,10 @@ class AsyncSogniClientFacade:
     """Media projects: models, presets, creating and tracking projects."""
     stats: AsyncStats
     """Network statistics: leaderboards."""
-    creative_workflows: AsyncCreativeWorkflows
+    workflows: AsyncWorkflows
     """Durable creative workflows: multi-step media pipelines that run on the network and report events."""
+    creative_workflows: AsyncWorkflows
+    """The same object as ``workflows`` (its earlier name)."""
 
     def __init__(
         self,
@@ -2052,7 +2054,8 @@ class AsyncSogniClientFacade:
         self.chat = AsyncChat(client)
         self.projects = AsyncProjects(client)
         self.stats = AsyncStats(client)
-        self.creative_workflows = AsyncCreativeWorkflows(client)
+        self.workflows = AsyncWorkflows(client)
+        self.creative_workflows = self.workflows
 
     def _open(self, config: ClientConfig) -> None:
         raise NotImplementedError

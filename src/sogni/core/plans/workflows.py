@@ -1,4 +1,4 @@
-"""Plans of durable creative workflows (``client.creative_workflows``).
+"""Plans of durable creative workflows (``client.workflows``).
 
 Requests come from :mod:`sogni.core.workflows` (validated before anything is sent);
 replies are unwrapped and turned into the generated models. The event stream is read with
