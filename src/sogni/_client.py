@@ -25,6 +25,7 @@ from sogni._assets import (
 from sogni._chat import ChatStream
 from sogni._chat_jobs import ChatJobEntry
 from sogni._connection import (
+    BACKGROUND_WORKERS,
     FIRST_CONNECT_TIMEOUT,
     FLUSH_TIMEOUT,
     Connection,
@@ -339,7 +340,9 @@ class SogniClient(PerProcess, SogniClientFacade):
     def _spawn(self, plan: Plan[Any]) -> None:
         with self._executor_lock:
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sogni")
+                self._executor = ThreadPoolExecutor(
+                    max_workers=BACKGROUND_WORKERS, thread_name_prefix="sogni"
+                )
             executor = self._executor
         try:
             executor.submit(self._run_quietly, plan)

@@ -39,6 +39,9 @@ log = logging.getLogger("sogni")
 
 #: How long ``close()`` waits for the network to confirm requests still in the outbox.
 FLUSH_TIMEOUT = 5.0
+#: Background requests (result URLs, catch-up checks) a client runs at once: more only
+#: queue on the HTTP pool, whose cost grows with its queue.
+BACKGROUND_WORKERS = 4
 #: How long the first request waits for the first connection (later ones never wait:
 #: during a reconnection they are held in the outbox).
 FIRST_CONNECT_TIMEOUT = 10.0

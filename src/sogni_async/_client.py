@@ -23,6 +23,7 @@ from sogni._assets import (
 )
 from sogni._chat_jobs import ChatJobEntry
 from sogni._connection import (
+    BACKGROUND_WORKERS,
     FIRST_CONNECT_TIMEOUT,
     FLUSH_TIMEOUT,
     Connection,
@@ -92,6 +93,7 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
     """
 
     #: REST settings of a ``with_options`` copy (none for the client itself).
+    _slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
     _rest_options: RestOptions = {}  # replaced by with_options, never changed in place
     _is_copy = False
 
@@ -437,9 +439,18 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
 
     async def _run_quietly(self, plan: Plan[Any]) -> None:
         try:
-            await self._run(plan)
+            async with self._background_slots():
+                await self._run(plan)
         except Exception as exc:
             quiet_background_failure(self._conn, exc)
+
+    def _background_slots(self) -> asyncio.Semaphore:
+        # As many background plans at once as the sync client has workers; one semaphore
+        # per event loop, since a semaphore belongs to the loop it first waited on.
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            self._slots = (loop, asyncio.Semaphore(BACKGROUND_WORKERS))
+        return self._slots[1]
 
     def _project(self, state: ProjectState) -> AsyncProject:
         return AsyncProject(self, state)
