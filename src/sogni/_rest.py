@@ -13,10 +13,13 @@ holds the headers) is reachable from it.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import email.utils
 import inspect
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
@@ -417,9 +420,35 @@ class SyncRest(_Base):
     def __init__(self, client: httpx.Client, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.http = client
+        self._flights: dict[tuple[Any, ...], concurrent.futures.Future[Any]] = {}
+        self._flights_lock = threading.Lock()
 
     def call(self, call: RestCall) -> Any:
-        """Carry out a :class:`RestCall` and return its payload."""
+        """Carry out a :class:`RestCall` and return its payload (once for all the callers
+        of a ``shared`` call under way)."""
+        if not call.shared:
+            return self._answer(call)
+        key = call.flight_key()
+        with self._flights_lock:
+            flight = self._flights.get(key)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[key] = concurrent.futures.Future()
+        if not leader:
+            return flight.result()
+        try:
+            payload = self._answer(call)
+        except BaseException as exc:
+            flight.set_exception(exc)
+            raise
+        else:
+            flight.set_result(payload)
+            return payload
+        finally:
+            with self._flights_lock:
+                del self._flights[key]
+
+    def _answer(self, call: RestCall) -> Any:
         payload, error = self._call(call)
         if error is not None:
             raise error  # outside any ``except``: nothing httpx holds is chained to it
@@ -487,9 +516,32 @@ class AsyncRest(_Base):
     def __init__(self, client: httpx.AsyncClient, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.http = client
+        # One event loop drives an AsyncRest, so its flights need no lock.
+        self._flights: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
 
     async def call(self, call: RestCall) -> Any:
-        """Carry out a :class:`RestCall` and return its payload."""
+        """Carry out a :class:`RestCall` and return its payload (once for all the callers
+        of a ``shared`` call under way)."""
+        if not call.shared:
+            return await self._answer(call)
+        key = call.flight_key()
+        flight = self._flights.get(key)
+        if flight is not None:
+            return await asyncio.shield(flight)
+        flight = self._flights[key] = asyncio.get_running_loop().create_future()
+        try:
+            payload = await self._answer(call)
+        except BaseException as exc:
+            flight.set_exception(exc)
+            flight.exception()  # marked as retrieved: nobody may be waiting
+            raise
+        else:
+            flight.set_result(payload)
+            return payload
+        finally:
+            del self._flights[key]
+
+    async def _answer(self, call: RestCall) -> Any:
         payload, error = await self._call(call)
         if error is not None:
             raise error  # outside any ``except``: nothing httpx holds is chained to it

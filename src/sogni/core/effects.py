@@ -44,6 +44,8 @@ class RestCall:
     first, and renewing once more and retrying after a 401); login, nonce and token
     refresh calls turn it off. ``no_body`` sends a POST without any body. ``timeout`` is
     seconds, ``None`` for no limit, or ``"client"`` for the client's own ``timeout``.
+    ``shared`` calls are single-flight: callers asking for the same one while it is under
+    way wait for its answer instead of sending their own (cache fills).
     """
 
     method: str
@@ -57,6 +59,12 @@ class RestCall:
     headers: Mapping[str, str] | None = None
     authorize: bool = True
     no_body: bool = False
+    shared: bool = False
+
+    def flight_key(self) -> tuple[Any, ...]:
+        """What makes two shared calls the same call."""
+        query = tuple(sorted((self.query or {}).items()))
+        return (self.method, self.host, self.path, query)
 
 
 @attrs.frozen

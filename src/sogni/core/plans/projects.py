@@ -76,7 +76,9 @@ _EXTENSIONS = {
 def _raw_models(ctx: CoreContext, force_refresh: bool = False) -> Plan[list[dict[str, Any]]]:
     cached = ctx.raw_models
     if cached is None or force_refresh or not cached.fresh(MODELS_TTL, ctx.clock()):
-        data = yield RestCall("GET", "/api/v1/models/list", host="socket", envelope=False)
+        data = yield RestCall(
+            "GET", "/api/v1/models/list", host="socket", envelope=False, shared=True
+        )
         if not isinstance(data, list):
             raise SogniError("the network sent a malformed model list")
         cached = ctx.raw_models = Cached(data, ctx.clock())
@@ -86,7 +88,9 @@ def _raw_models(ctx: CoreContext, force_refresh: bool = False) -> Plan[list[dict
 def _tiers(ctx: CoreContext) -> Plan[dict[str, Any]]:
     cached = ctx.tiers
     if cached is None or not cached.fresh(MODELS_TTL, ctx.clock()):
-        data = yield RestCall("GET", "/api/v2/models/tiers", host="socket", envelope=False)
+        data = yield RestCall(
+            "GET", "/api/v2/models/tiers", host="socket", envelope=False, shared=True
+        )
         if not isinstance(data, dict):
             raise SogniError("the network sent malformed model tiers")
         cached = ctx.tiers = Cached(data, ctx.clock())
