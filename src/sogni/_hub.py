@@ -30,6 +30,8 @@ ProjectListener = Callable[[ProjectEvent | None], None]
 Watcher = Callable[[], None]
 
 _PROJECT_EVENTS = frozenset({"jobState", "jobProgress", "jobETA", "jobResult", "jobError"})
+#: How many finished project ids the hub remembers.
+_FINISHED_KEPT = 4096
 
 
 class Hub:
@@ -47,8 +49,9 @@ class Hub:
         self._views: dict[str, Any] = {}
         #: ``client.projects.on`` callbacks: every tracked project's events, model lists.
         self.events = EventEmitter(names=PROJECTS_EVENTS)
-        #: Ids of finished projects a sync has reported already (each is reported once).
-        self.recovered: set[str] = set()
+        #: Ids of the latest projects that finished here, oldest first (a sync reports a
+        #: project that finished while this client was away only when it is not among them).
+        self._finished: dict[str, None] = {}
         self._watchdog = ProjectWatchdog(
             self._tracked, self._check_project, clock=lambda: self.ctx.clock()
         )
@@ -74,6 +77,18 @@ class Hub:
         with self._lock:
             self._projects[state.id] = state
         self._watchdog.wake()
+
+    def remember_finished(self, project_id: str) -> None:
+        """Note that a project finished here (or was reported by a sync)."""
+        with self._lock:
+            self._finished[project_id.upper()] = None
+            while len(self._finished) > _FINISHED_KEPT:
+                del self._finished[next(iter(self._finished))]
+
+    def finished_before(self, project_id: str) -> bool:
+        """Whether a project finished here (among the latest few thousand)."""
+        with self._lock:
+            return project_id.upper() in self._finished
 
     def _tracked(self) -> list[ProjectState]:
         with self._lock:
@@ -268,6 +283,7 @@ class Hub:
                 del self._projects[state.id]
                 self._views.pop(state.id, None)
             self._listeners.pop(state.id, None)
+            self.remember_finished(state.id)
 
 
 def _log_event(event: ProjectEvent) -> None:

@@ -502,6 +502,13 @@ class Simulator:
         return [p for p in self.projects.values() if p.unclaimed and p.owned_by(address)
                 and p.app_id == app_id and (p.end_time or 0) >= oldest]
 
+    async def finished(self, project_id: str) -> ProjectRecord | None:
+        """The project once it finished (``None`` when unknown); waits while it runs."""
+        task = self._tasks.get(project_id.upper())
+        if task is not None:
+            await asyncio.shield(task)
+        return self.projects.get(project_id.upper())
+
     def _forget_task(self, task: asyncio.Task[None]) -> None:
         for project_id, known in list(self._tasks.items()):
             if known is task:

@@ -359,6 +359,23 @@ class LocalSupernet:
 
         return self._on_loop(snapshot)
 
+    def wait_for_project(self, project_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        """Block until the project finished on the network (also while no client listens);
+        returns its ``RawProject``. Raises ``KeyError`` for an unknown project and
+        ``TimeoutError`` when it is still running after ``timeout`` seconds."""
+        async def finished() -> dict[str, Any]:
+            try:
+                record = await asyncio.wait_for(
+                    self._world.simulator.finished(project_id), timeout)
+            except asyncio.TimeoutError:
+                raise TimeoutError(f"project {project_id} did not finish within {timeout}s"
+                                   ) from None
+            if record is None:
+                raise KeyError(f"no project {project_id}")
+            return record.raw_project()
+
+        return self._call(finished(), timeout + 5)
+
     def subscriptions(self, app_id: str | None = None) -> dict[str, bool] | None:
         """The socket event subscriptions the server holds for a live connection.
 

@@ -539,12 +539,18 @@ def resolve_missing(
 @runtime_checkable
 class Following(Protocol):
     """What :func:`sync` needs of the registry besides :class:`~sogni.core.context.Registry`:
-    the projects it follows, and the finished ones a sync reported already."""
-
-    recovered: set[str]
+    the projects it follows, and the ones that finished here already."""
 
     def tracked(self) -> list[tuple[ProjectState, Any]]:
         """The projects followed now, each with its view."""
+        ...
+
+    def remember_finished(self, project_id: str) -> None:
+        """Note that a project finished here (or was reported by a sync)."""
+        ...
+
+    def finished_before(self, project_id: str) -> bool:
+        """Whether a project finished here."""
         ...
 
 
@@ -577,6 +583,8 @@ def sync(ctx: CoreContext) -> Plan[ProjectSyncResult]:
             continue
         seen.add(raw["id"].upper())
         state = ctx.registry.project(raw["id"])
+        if state is None and following is not None and following.finished_before(raw["id"]):
+            continue  # it finished here already
         if state is not None:
             if not state.finished:
                 ctx.delivery.confirm_request("jobRequest", state.id)  # the network has it
@@ -589,15 +597,17 @@ def sync(ctx: CoreContext) -> Plan[ProjectSyncResult]:
         if running:
             yield from _follow(ctx, raw, keep_alive=ctx.project_keep_alive)
             recovered_active.append(recovered)
-        elif following is not None and raw["id"].upper() not in following.recovered:
-            following.recovered.add(raw["id"].upper())  # reported once per client
+        elif following is not None:
+            following.remember_finished(raw["id"])  # reported once per client
             state = yield from _follow(ctx, raw, keep_alive=ctx.project_keep_alive)
             recovered_completed.append(attrs.evolve(recovered, result_urls=state.result_urls))
     tracked = [s for s, _ in following.tracked()] if following is not None else []
+    # Attached projects are not this app id's to list; their own lookups keep them current.
     missing = [
         s
         for s in tracked
         if s.outcome is None
+        and not s.attached
         and s.id.upper() not in seen
         and s.created_at <= requested_at - RECENTLY_CREATED_GRACE
     ]
