@@ -1,4 +1,5 @@
-"""Developer tasks: ``nox -s tests``, ``nox -s codegen``, ``nox -s lint``, ``nox -s docs``."""
+"""Developer tasks: ``nox -s tests``, ``nox -s codegen``, ``nox -s lint``, ``nox -s docs``,
+``nox -s frameworks``."""
 
 from __future__ import annotations
 
@@ -26,6 +27,14 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *(session.posargs or ["-q"]))
     if not session.posargs:  # a chosen subset of tests skips the few seconds of the build
         _build_docs(session)
+
+
+@nox.session
+def frameworks(session: nox.Session) -> None:
+    """Prove Django, Flask, Celery, FastAPI and Jupyter: each serves a local Supernet's
+    projects from a real server process (tests/frameworks, not part of ``tests``)."""
+    session.install("-e", ".[frameworks]")
+    session.run("pytest", *(session.posargs or ["-q", "tests/frameworks"]))
 
 
 @nox.session

@@ -33,6 +33,41 @@ __all__ = [
     "TransactionPage",
     "Reward",
     "LeaderboardEntry",
+    "AnnouncementAction",
+    "Announcement",
+    "SavedAsset",
+    "AssetLimits",
+    "AssetLibrary",
+    "FairUse",
+    "Subscription",
+    "SubscriptionUsage",
+    "TrialEligibility",
+    "SubscriptionPlanGoogle",
+    "SubscriptionPlan",
+    "SubscriptionCheckout",
+    "SubscriptionPortal",
+    "ChatRunRecord",
+    "ChatRunScope",
+    "ChatRunMediaContext",
+    "ChatRunFinalResponse",
+    "ChatRunTimestamps",
+    "ChatRunEvent",
+    "ChatRunWaiting",
+    "ChatRunWaitingDetails",
+    "ChatRunCostPreview",
+    "ChatRunToolCost",
+    "HostedToolExecution",
+    "LoraRangeLabels",
+    "LoraSection",
+    "LoraExample",
+    "LoraExampleGroup",
+    "LoraUi",
+    "Lora",
+    "LoraConstraints",
+    "LoraCatalog",
+    "PersonalLora",
+    "PersonalLoraLimits",
+    "PersonalLoraLibrary",
     "ProjectStatusSnapshot",
     "RecoveredProject",
     "ProjectRecoverySnapshot",
@@ -42,12 +77,20 @@ __all__ = [
     "ProjectResult",
     "RecentRender",
     "RecentProject",
+    "ReplayWriteResult",
+    "ReplaySummary",
+    "ReplayRecord",
     "WorkflowRecord",
     "WorkflowArtifact",
     "WorkflowEvent",
     "WorkflowSseFrame",
     "HostedToolStep",
     "StepDependency",
+    "WorkflowResumed",
+    "WorkflowReseeded",
+    "WorkflowReseedInfo",
+    "WorkflowTemplate",
+    "WorkflowTemplatePage",
 ]
 
 
@@ -838,6 +881,791 @@ class LeaderboardEntry:
 
 
 @attrs.frozen(kw_only=True)
+class AnnouncementAction:
+    """A call to action of an announcement.
+
+    Attributes:
+        label: Button text.
+        href: Absolute http(s) URL.
+        external: Open outside the app (a new tab or the system browser).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    label: str = attrs.field(metadata={'wire': 'label', 'check': {'type': 'string'}})
+    href: str = attrs.field(metadata={'wire': 'href', 'check': {'type': 'string'}})
+    external: bool | None = attrs.field(default=None, metadata={'wire': 'external', 'check': {'type': 'boolean'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class Announcement:
+    """An in-app announcement (``announcements.active``; live on the socket as ``appAlert``). Deduplicate on ``id``: a live pinned one is sent again on every reconnect.
+
+    Attributes:
+        id: Stable id; pass it to ``announcements.dismiss``.
+        kind: ``toast`` (once) or ``banner`` (until dismissed or ``ends_at``).
+        severity: ``info``, ``success``, ``warn`` or ``danger``.
+        icon: Icon token (never a URL), e.g. ``megaphone``; absent: the severity's icon.
+        accent: Optional ``#RRGGBB`` tint.
+        title: Title.
+        body_markdown: Body in restricted Markdown (paragraphs, emphasis, code, links).
+        pinned: Do not close it automatically.
+        dismissible: Whether the user may close it.
+        auto_close_ms: Toasts: milliseconds before it closes.
+        actions: Calls to action.
+        starts_at: Start (ms since the epoch).
+        ends_at: End (ms since the epoch; always set on a banner).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    kind: str = attrs.field(metadata={'wire': 'kind', 'check': {'type': 'string'}})
+    severity: str | None = attrs.field(default=None, metadata={'wire': 'severity', 'check': {'type': 'string'}})
+    icon: str | None = attrs.field(default=None, metadata={'wire': 'icon', 'check': {'type': 'string'}})
+    accent: str | None = attrs.field(default=None, metadata={'wire': 'accent', 'check': {'type': 'string'}})
+    title: str = attrs.field(metadata={'wire': 'title', 'check': {'type': 'string'}})
+    body_markdown: str | None = attrs.field(default=None, metadata={'wire': 'bodyMarkdown', 'check': {'type': 'string'}})
+    pinned: bool | None = attrs.field(default=None, metadata={'wire': 'pinned', 'check': {'type': 'boolean'}})
+    dismissible: bool | None = attrs.field(default=None, metadata={'wire': 'dismissible', 'check': {'type': 'boolean'}})
+    auto_close_ms: int | None = attrs.field(default=None, metadata={'wire': 'autoCloseMs', 'check': {'type': 'integer'}})
+    actions: list[AnnouncementAction] | None = attrs.field(default=None, metadata={'wire': 'actions', 'check': {'type': 'array'}})
+    starts_at: int | None = attrs.field(default=None, metadata={'wire': 'startsAt', 'check': {'type': 'integer'}})
+    ends_at: int | None = attrs.field(default=None, metadata={'wire': 'endsAt', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class SavedAsset:
+    """An upload saved in the account's private library, reusable by id across projects (pass ``AssetRef(asset.id, asset.content_type)`` as a project asset).
+
+    Attributes:
+        id: Asset id.
+        name: Name given at upload.
+        size: Size in bytes.
+        content_type: Content type, e.g. ``image/png``.
+        state: ``uploading`` (not verified yet) or ``ready``.
+        created_at: Upload time (ms since the epoch).
+        expires_at: When it is removed unless used again (ms since the epoch).
+        reused: On an upload: the library already had these bytes, nothing was sent.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    name: str | None = attrs.field(default=None, metadata={'wire': 'name', 'check': {'type': 'string'}})
+    size: int | None = attrs.field(default=None, metadata={'wire': 'bytes', 'check': {'type': 'integer'}})
+    content_type: str | None = attrs.field(default=None, metadata={'wire': 'contentType', 'check': {'type': 'string'}})
+    state: str = attrs.field(metadata={'wire': 'state', 'check': {'type': 'string'}})
+    created_at: int | None = attrs.field(default=None, metadata={'wire': 'createdAt', 'check': {'type': 'integer'}})
+    expires_at: int | None = attrs.field(default=None, metadata={'wire': 'expiresAt', 'check': {'type': 'integer'}})
+    reused: bool | None = attrs.field(default=None, metadata={'wire': 'reused', 'check': {'type': 'boolean'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class AssetLimits:
+    """Limits of the saved-upload library.
+
+    Attributes:
+        entries: Most assets the library holds.
+        total_bytes: Most bytes the library holds.
+        file_bytes: Largest asset in bytes.
+        idle_days: Days an unused asset is kept.
+        copy_bytes_per_day: Bytes that may be bound into projects per day.
+        bindings_per_day: Bindings into projects per day.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    entries: int | None = attrs.field(default=None, metadata={'wire': 'entries', 'check': {'type': 'integer'}})
+    total_bytes: int | None = attrs.field(default=None, metadata={'wire': 'bytes', 'check': {'type': 'integer'}})
+    file_bytes: int | None = attrs.field(default=None, metadata={'wire': 'fileBytes', 'check': {'type': 'integer'}})
+    idle_days: int | None = attrs.field(default=None, metadata={'wire': 'idleDays', 'check': {'type': 'integer'}})
+    copy_bytes_per_day: int | None = attrs.field(default=None, metadata={'wire': 'copyBytesPerDay', 'check': {'type': 'integer'}})
+    bindings_per_day: int | None = attrs.field(default=None, metadata={'wire': 'bindingsPerDay', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class AssetLibrary:
+    """The account's saved uploads (``assets.list``).
+
+    Attributes:
+        assets: The saved uploads.
+        limits: Library limits.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    assets: list[SavedAsset] = attrs.field(metadata={'wire': 'assets', 'check': {'type': 'array'}})
+    limits: AssetLimits | None = attrs.field(default=None, metadata={'wire': 'limits'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class FairUse:
+    """The monthly fair-use state of a subscription, present only while Fast-network limits apply.
+
+    Attributes:
+        limited: Always true while present.
+        usage_spark: Subscription-funded Spark used this fair-use month.
+        usage_usd: Retail value of that usage in US dollars.
+        plan_price_usd: Monthly reference price of the tier.
+        reset_at: When the fair-use month resets (ISO 8601).
+        fast_rendering_paused: Fast-network rendering on the plan is paused until
+            ``reset_at``.
+        relaxed_unrestricted: The relaxed network stays unrestricted.
+        upgrade_available: A higher tier exists.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    limited: bool | None = attrs.field(default=None, metadata={'wire': 'limited', 'check': {'type': 'boolean'}})
+    usage_spark: float | None = attrs.field(default=None, metadata={'wire': 'usageSpark', 'check': {'type': 'number'}})
+    usage_usd: float | None = attrs.field(default=None, metadata={'wire': 'usageUsd', 'check': {'type': 'number'}})
+    plan_price_usd: float | None = attrs.field(default=None, metadata={'wire': 'planPriceUsd', 'check': {'type': 'number'}})
+    reset_at: str | None = attrs.field(default=None, metadata={'wire': 'resetAt', 'check': {'type': 'string'}})
+    fast_rendering_paused: bool | None = attrs.field(default=None, metadata={'wire': 'fastRenderingPaused', 'check': {'type': 'boolean'}})
+    relaxed_unrestricted: bool | None = attrs.field(default=None, metadata={'wire': 'relaxedUnrestricted', 'check': {'type': 'boolean'}})
+    upgrade_available: bool | None = attrs.field(default=None, metadata={'wire': 'upgradeAvailable', 'check': {'type': 'boolean'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class Subscription:
+    """The account's subscription entitlement (``account.get_subscription_status``). ``active`` is the entitlement decision: it is false during ``grace_period`` and when ``status`` is ``none``.
+
+    Attributes:
+        active: Whether the account has an effective entitlement now.
+        status: ``none``, ``trialing``, ``active``, ``grace_period``, ``past_due``,
+            ``paused``, ``cancel_at_period_end``, ``canceled``, ``expired`` or ``refunded``.
+        tier: Plan, e.g. ``unlimited`` or ``unlimited_pro``.
+        term: Billing term: ``monthly`` or ``annual``.
+        provider: Who bills it: ``stripe``, ``apple``, ``google`` or ``manual``.
+        current_period_start: Start of the current period (ISO 8601).
+        current_period_end: End of the current period (ISO 8601).
+        cancel_at_period_end: It ends at ``current_period_end`` instead of renewing.
+        scheduled_tier: Tier it switches to at the next renewal.
+        scheduled_term: Term it switches to at the next renewal.
+        scheduled_change_at: When the scheduled change takes effect (ISO 8601).
+        capabilities: Features the subscription enables (name to on/off).
+        payment_pending: A deferred payment awaits confirmation (no entitlement yet).
+        fair_use: Fair-use limits, while they apply.
+        frontier_discount_bps: Discount on premium vendor models in basis points (``500`` is
+            5 %), while active.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    active: bool = attrs.field(metadata={'wire': 'active', 'check': {'type': 'boolean'}})
+    status: str = attrs.field(metadata={'wire': 'status', 'check': {'type': 'string'}})
+    tier: str | None = attrs.field(default=None, metadata={'wire': 'tier', 'check': {'type': 'string'}})
+    term: str | None = attrs.field(default=None, metadata={'wire': 'term', 'check': {'type': 'string'}})
+    provider: str | None = attrs.field(default=None, metadata={'wire': 'provider', 'check': {'type': 'string'}})
+    current_period_start: str | None = attrs.field(default=None, metadata={'wire': 'currentPeriodStart', 'check': {'type': 'string'}})
+    current_period_end: str | None = attrs.field(default=None, metadata={'wire': 'currentPeriodEnd', 'check': {'type': 'string'}})
+    cancel_at_period_end: bool | None = attrs.field(default=None, metadata={'wire': 'cancelAtPeriodEnd', 'check': {'type': 'boolean'}})
+    scheduled_tier: str | None = attrs.field(default=None, metadata={'wire': 'scheduledTier', 'check': {'type': 'string'}})
+    scheduled_term: str | None = attrs.field(default=None, metadata={'wire': 'scheduledTerm', 'check': {'type': 'string'}})
+    scheduled_change_at: str | None = attrs.field(default=None, metadata={'wire': 'scheduledChangeAt', 'check': {'type': 'string'}})
+    capabilities: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'capabilities', 'check': {'type': 'object'}})
+    payment_pending: bool | None = attrs.field(default=None, metadata={'wire': 'paymentPending', 'check': {'type': 'boolean'}})
+    fair_use: FairUse | None = attrs.field(default=None, metadata={'wire': 'fairUse'})
+    frontier_discount_bps: int | None = attrs.field(default=None, metadata={'wire': 'frontierDiscountBps', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class SubscriptionUsage:
+    """Usage in the subscription's current billing cycle (``account.get_subscription_usage``). The ``trial_*`` fields are there only while trialing.
+
+    Attributes:
+        period_render_spark: Render Spark used this cycle.
+        period_jobs: Paid jobs run this cycle.
+        trial_ends_at: When the free trial ends (ISO 8601).
+        trial_credits_limit: Render credits the trial grants.
+        trial_credits_used: Trial render credits used.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    period_render_spark: float = attrs.field(metadata={'wire': 'periodRenderSpark', 'check': {'type': 'number'}})
+    period_jobs: int = attrs.field(metadata={'wire': 'periodJobs', 'check': {'type': 'integer'}})
+    trial_ends_at: str | None = attrs.field(default=None, metadata={'wire': 'trialEndsAt', 'check': {'type': 'string'}})
+    trial_credits_limit: int | None = attrs.field(default=None, metadata={'wire': 'trialCreditsLimit', 'check': {'type': 'integer'}})
+    trial_credits_used: int | None = attrs.field(default=None, metadata={'wire': 'trialCreditsUsed', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class TrialEligibility:
+    """Whether the account may start a free trial (``account.get_trial_eligibility``); ``reason_code`` is a display hint only.
+
+    Attributes:
+        eligible: Whether a trial is possible.
+        reason_code: ``eligible``, ``not_eligible`` or another hint.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    eligible: bool = attrs.field(metadata={'wire': 'eligible', 'check': {'type': 'boolean'}})
+    reason_code: str | None = attrs.field(default=None, metadata={'wire': 'reasonCode', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class SubscriptionPlanGoogle:
+    """The Google Play product of a plan.
+
+    Attributes:
+        product_id: The Play subscription SKU.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    product_id: str = attrs.field(metadata={'wire': 'productId', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class SubscriptionPlan:
+    """A plan one can subscribe to (``account.get_subscription_plans``).
+
+    Attributes:
+        plan_id: Plan id to pass to ``create_subscription_checkout``.
+        tier: Same as ``plan_id``.
+        term: Billing term: ``monthly`` or ``annual``.
+        interval: Recurring interval: ``month`` or ``year``.
+        price_usd: List price in whole US dollars (display only).
+        display_name: Display name.
+        google: Google Play product, when one is configured.
+        vendor_discount_bps: Discount on premium vendor models in basis points while
+            subscribed.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    plan_id: str = attrs.field(metadata={'wire': 'planId', 'check': {'type': 'string'}})
+    tier: str | None = attrs.field(default=None, metadata={'wire': 'tier', 'check': {'type': 'string'}})
+    term: str = attrs.field(metadata={'wire': 'term', 'check': {'type': 'string'}})
+    interval: str | None = attrs.field(default=None, metadata={'wire': 'interval', 'check': {'type': 'string'}})
+    price_usd: float | None = attrs.field(default=None, metadata={'wire': 'priceUsd', 'check': {'type': 'number'}})
+    display_name: str | None = attrs.field(default=None, metadata={'wire': 'displayName', 'check': {'type': 'string'}})
+    google: SubscriptionPlanGoogle | None = attrs.field(default=None, metadata={'wire': 'google'})
+    vendor_discount_bps: int | None = attrs.field(default=None, metadata={'wire': 'vendorDiscountBps', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class SubscriptionCheckout:
+    """A checkout session (``account.create_subscription_checkout``): open ``url`` in a browser to pay.
+
+    Attributes:
+        url: Checkout page URL.
+        message: The network's note about the session.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    url: str = attrs.field(metadata={'wire': 'url', 'check': {'type': 'string'}})
+    message: str | None = attrs.field(default=None, metadata={'wire': 'message', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class SubscriptionPortal:
+    """A billing-portal session (``account.create_subscription_portal_session``): open ``url`` to manage the subscription.
+
+    Attributes:
+        url: Billing-portal URL.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    url: str = attrs.field(metadata={'wire': 'url', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunRecord:
+    """A durable chat run as the network stores it: the conversation, the tool calls the server ran, the media they made, its events and why it waits or ended.
+
+    Attributes:
+        run_id: Run id.
+        status: Run status: queued, running, waiting_for_user, completed, partial_failure,
+            failed or cancelled (open set).
+        schema_version: Version of the record's shape.
+        scope: Who owns the run and how it is billed.
+        request: The request the run was created with (messages, model, session and client
+            message ids ...).
+        messages: The conversation so far, with the assistant and tool messages the server
+            added.
+        tool_calls: Tool calls the model made.
+        tool_results: What each executed (or declined) tool call returned.
+        media_context: Media URLs the run knows: produced and uploaded, by kind.
+        artifacts: Media the run's tool calls produced.
+        events: Event history, oldest first.
+        final_response: The assistant's last answer, once the run finished.
+        waiting: Why a ``waiting_for_user`` run is paused and what it needs.
+        billing_preview: Cost preview of the run.
+        billing_previews: Cost previews of its tool calls.
+        failure_reason: Why the run failed.
+        cancellation_reason: Why the run was cancelled.
+        timestamps: When the run was created, last changed and finished.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    run_id: str = attrs.field(metadata={'wire': 'runId', 'check': {'type': 'string'}})
+    status: str = attrs.field(metadata={'wire': 'status', 'check': {'type': 'string'}})
+    schema_version: str | None = attrs.field(default=None, metadata={'wire': 'schemaVersion', 'check': {'type': 'string'}})
+    scope: ChatRunScope | None = attrs.field(default=None, metadata={'wire': 'scope'})
+    request: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'request', 'check': {'type': 'object'}})
+    messages: list[Any] | None = attrs.field(default=None, metadata={'wire': 'messages', 'check': {'type': 'array'}})
+    tool_calls: list[Any] | None = attrs.field(default=None, metadata={'wire': 'toolCalls', 'check': {'type': 'array'}})
+    tool_results: list[Any] | None = attrs.field(default=None, metadata={'wire': 'toolResults', 'check': {'type': 'array'}})
+    media_context: ChatRunMediaContext | None = attrs.field(default=None, metadata={'wire': 'mediaContext'})
+    artifacts: list[Any] | None = attrs.field(default=None, metadata={'wire': 'artifacts', 'check': {'type': 'array'}})
+    events: list[ChatRunEvent] | None = attrs.field(default=None, metadata={'wire': 'events', 'check': {'type': 'array'}})
+    final_response: ChatRunFinalResponse | None = attrs.field(default=None, metadata={'wire': 'finalResponse'})
+    waiting: ChatRunWaiting | None = attrs.field(default=None, metadata={'wire': 'waiting'})
+    billing_preview: Any | None = attrs.field(default=None, metadata={'wire': 'billingPreview'})
+    billing_previews: list[Any] | None = attrs.field(default=None, metadata={'wire': 'billingPreviews', 'check': {'type': 'array'}})
+    failure_reason: str | None = attrs.field(default=None, metadata={'wire': 'failureReason', 'check': {'type': 'string'}})
+    cancellation_reason: str | None = attrs.field(default=None, metadata={'wire': 'cancellationReason', 'check': {'type': 'string'}})
+    timestamps: ChatRunTimestamps | None = attrs.field(default=None, metadata={'wire': 'timestamps'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunScope:
+    """The owner and billing of a chat run.
+
+    Attributes:
+        owner_wallet_address: Wallet address of the account that owns the run.
+        token_type: Token the run is billed in.
+        app_source: Attribution label the run was created with.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    owner_wallet_address: str | None = attrs.field(default=None, metadata={'wire': 'ownerWalletAddress', 'check': {'type': 'string'}})
+    token_type: str | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string'}})
+    app_source: str | None = attrs.field(default=None, metadata={'wire': 'appSource', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunMediaContext:
+    """Media URLs a chat run can refer to by index: what it produced and what was uploaded.
+
+    Attributes:
+        images: Image URLs.
+        videos: Video URLs.
+        audio: Audio URLs.
+        uploaded_images: Uploaded image URLs.
+        uploaded_videos: Uploaded video URLs.
+        uploaded_audio: Uploaded audio URLs.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    images: list[str] | None = attrs.field(default=None, metadata={'wire': 'images', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    videos: list[str] | None = attrs.field(default=None, metadata={'wire': 'videos', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    audio: list[str] | None = attrs.field(default=None, metadata={'wire': 'audio', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    uploaded_images: list[str] | None = attrs.field(default=None, metadata={'wire': 'uploadedImages', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    uploaded_videos: list[str] | None = attrs.field(default=None, metadata={'wire': 'uploadedVideos', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    uploaded_audio: list[str] | None = attrs.field(default=None, metadata={'wire': 'uploadedAudio', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunFinalResponse:
+    """The answer a finished chat run ended with.
+
+    Attributes:
+        content: The assistant's text.
+        finish_reason: Why the answer ended (``stop``, ``length``, ``tool_calls`` ...).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    content: str | None = attrs.field(default=None, metadata={'wire': 'content', 'check': {'type': 'string'}})
+    finish_reason: str | None = attrs.field(default=None, metadata={'wire': 'finishReason', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunTimestamps:
+    """Times of a chat run (ISO 8601).
+
+    Attributes:
+        created_at: When the run was created.
+        updated_at: When it last changed.
+        completed_at: When it finished.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    created_at: str | None = attrs.field(default=None, metadata={'wire': 'createdAt', 'check': {'type': 'string'}})
+    updated_at: str | None = attrs.field(default=None, metadata={'wire': 'updatedAt', 'check': {'type': 'string'}})
+    completed_at: str | None = attrs.field(default=None, metadata={'wire': 'completedAt', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunEvent:
+    """One event of a chat run, numbered in order; the event stream resumes after a sequence number.
+
+    Attributes:
+        sequence: Position in the run's event history (1, 2, ...); also the SSE event id.
+        type: What happened, e.g. ``run_started``, ``run_awaiting_cost_confirmation``,
+            ``run_waiting_for_user``, ``tool_call_completed``, ``run_completed`` (open set).
+        at: When it happened (ISO 8601).
+        payload: Event-specific data (for ``run_waiting_for_user``: ``reason`` and
+            ``details`` with the cost preview).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    sequence: int = attrs.field(metadata={'wire': 'sequence', 'check': {'type': 'integer'}})
+    type: str = attrs.field(metadata={'wire': 'type', 'check': {'type': 'string'}})
+    at: str | None = attrs.field(default=None, metadata={'wire': 'at', 'check': {'type': 'string'}})
+    payload: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'payload', 'check': {'type': 'object'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunWaiting:
+    """Why a chat run waits for its user, and what it needs to go on.
+
+    Attributes:
+        reason: Why it pauses, e.g. ``cost_approval_required``.
+        message: A human-readable explanation.
+        details: What the pause is about: the paused tool call and its cost preview.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    reason: str = attrs.field(metadata={'wire': 'reason', 'check': {'type': 'string'}})
+    message: str | None = attrs.field(default=None, metadata={'wire': 'message', 'check': {'type': 'string'}})
+    details: ChatRunWaitingDetails | None = attrs.field(default=None, metadata={'wire': 'details'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunWaitingDetails:
+    """The paused tool calls of a cost-approval pause and the preview to show the user; other pauses may carry other keys (kept in ``extra``).
+
+    Attributes:
+        tool_call_id: The paused tool call; send it back to approve or decline.
+        pending_tool_call_ids: Every paid tool call this pause holds; one decision applies
+            to all.
+        cost_approval_preview: What the paused work would cost; absent when the pause cannot
+            be approved (e.g. credits ran out), cancel the run then.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    tool_call_id: str | None = attrs.field(default=None, metadata={'wire': 'toolCallId', 'check': {'type': 'string'}})
+    pending_tool_call_ids: list[str] | None = attrs.field(default=None, metadata={'wire': 'pendingToolCallIds', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    cost_approval_preview: ChatRunCostPreview | None = attrs.field(default=None, metadata={'wire': 'costApprovalPreview'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunCostPreview:
+    """The network's cost preview of the tool calls a chat run paused before: show it to the user, then hand it back unchanged to approve.
+
+    Attributes:
+        total_estimated_capacity_units: Estimated total cost of the paused calls, in
+            capacity units.
+        token_type: Token the paused work will be billed in.
+        validity_until: When the preview expires (ISO 8601); approving later is refused.
+        per_tool_breakdown: Each paused call's share.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    total_estimated_capacity_units: float | None = attrs.field(default=None, metadata={'wire': 'totalEstimatedCapacityUnits', 'check': {'type': 'number'}})
+    token_type: str | None = attrs.field(default=None, metadata={'wire': 'tokenType', 'check': {'type': 'string'}})
+    validity_until: str | None = attrs.field(default=None, metadata={'wire': 'validityUntil', 'check': {'type': 'string'}})
+    per_tool_breakdown: list[ChatRunToolCost] | None = attrs.field(default=None, metadata={'wire': 'perToolBreakdown', 'check': {'type': 'array'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ChatRunToolCost:
+    """One paused tool call's share of a cost preview.
+
+    Attributes:
+        tool_call_id: Tool call id.
+        tool_name: Tool name.
+        capacity_units: Its estimated cost, in capacity units.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    tool_call_id: str | None = attrs.field(default=None, metadata={'wire': 'toolCallId', 'check': {'type': 'string'}})
+    tool_name: str | None = attrs.field(default=None, metadata={'wire': 'toolName', 'check': {'type': 'string'}})
+    capacity_units: float | None = attrs.field(default=None, metadata={'wire': 'capacityUnits', 'check': {'type': 'number'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class HostedToolExecution:
+    """The answer of a direct hosted tool execution (``chat.hosted.execute_tool``).
+
+    Attributes:
+        tool_call_id: Id the network gave this execution.
+        tool: The tool that ran.
+        result: What the tool returned (its fields depend on the tool).
+        message: A human-readable summary, when the tool gives one.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    tool_call_id: str | None = attrs.field(default=None, metadata={'wire': 'toolCallId', 'check': {'type': 'string'}})
+    tool: str = attrs.field(metadata={'wire': 'tool', 'check': {'type': 'string'}})
+    result: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'result', 'check': {'type': 'object'}})
+    message: str | None = attrs.field(default=None, metadata={'wire': 'message', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class LoraRangeLabels:
+    """What a bipolar LoRA does at each end of its strength range.
+
+    Attributes:
+        min: Caption of the lowest strength, e.g. ``Cooler & Darker``.
+        max: Caption of the highest strength, e.g. ``Warmer & Golden``.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    min: str = attrs.field(metadata={'wire': 'min', 'check': {'type': 'string'}})
+    max: str = attrs.field(metadata={'wire': 'max', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class LoraSection:
+    """A row several independent LoRAs share in a LoRA browser.
+
+    Attributes:
+        id: Section id.
+        label: Section label.
+        order: Place of the LoRA within the section.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    label: str = attrs.field(metadata={'wire': 'label', 'check': {'type': 'string'}})
+    order: int | None = attrs.field(default=None, metadata={'wire': 'order', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class LoraExample:
+    """One example render of a LoRA.
+
+    Attributes:
+        url: Image URL.
+        caption: Caption.
+        is_mature: Whether the example is for mature audiences only.
+        prompt: Prompt of the example.
+        negative_prompt: Negative prompt of the example.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    url: str = attrs.field(metadata={'wire': 'url', 'check': {'type': 'string'}})
+    caption: str | None = attrs.field(default=None, metadata={'wire': 'caption', 'check': {'type': 'string'}})
+    is_mature: bool | None = attrs.field(default=None, metadata={'wire': 'isMature', 'check': {'type': 'boolean'}})
+    prompt: str | None = attrs.field(default=None, metadata={'wire': 'prompt', 'check': {'type': 'string'}})
+    negative_prompt: str | None = attrs.field(default=None, metadata={'wire': 'negativePrompt', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class LoraExampleGroup:
+    """A titled group of example renders sharing a prompt.
+
+    Attributes:
+        title: Group title.
+        examples: The examples.
+        prompt: Prompt the examples share.
+        negative_prompt: Negative prompt the examples share.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    title: str = attrs.field(metadata={'wire': 'title', 'check': {'type': 'string'}})
+    examples: list[LoraExample] | None = attrs.field(default=None, metadata={'wire': 'examples', 'check': {'type': 'array'}})
+    prompt: str | None = attrs.field(default=None, metadata={'wire': 'prompt', 'check': {'type': 'string'}})
+    negative_prompt: str | None = attrs.field(default=None, metadata={'wire': 'negativePrompt', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class LoraUi:
+    """How a LoRA is presented and the strengths it takes. A strength outside ``min``..``max`` is clamped by the network; many LoRAs are bipolar sliders whose negative strengths apply the opposite effect.
+
+    Attributes:
+        min: Lowest strength (negative for a bipolar LoRA).
+        max: Highest strength.
+        default: The LoRA's own default strength (not always 1).
+        step: Slider increment.
+        recommended_min: Low end of the band its author calls usable.
+        recommended_max: High end of the band its author calls usable.
+        range_labels: Captions of both ends (bipolar LoRAs).
+        category: Browser grouping, e.g. ``character``, ``lighting``, ``art-direction``.
+        section: The row it shares with related LoRAs, if any.
+        nsfw: Needs the sensitive-content filter off (gore, horror or sexual content).
+        sexual: Specifically sexual content (narrower than ``nsfw``).
+        creator: Who made it.
+        source_url: Where it comes from.
+        license: License name.
+        license_url: License text URL.
+        examples: Example renders.
+        example_groups: Example renders in titled groups.
+        example_prompt: A prompt that shows the LoRA well.
+        example_negative_prompt: Negative prompt to go with ``example_prompt``.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    min: float = attrs.field(metadata={'wire': 'min', 'check': {'type': 'number'}})
+    max: float = attrs.field(metadata={'wire': 'max', 'check': {'type': 'number'}})
+    default: float = attrs.field(metadata={'wire': 'default', 'check': {'type': 'number'}})
+    step: float | None = attrs.field(default=None, metadata={'wire': 'step', 'check': {'type': 'number'}})
+    recommended_min: float | None = attrs.field(default=None, metadata={'wire': 'recommendedMin', 'check': {'type': 'number'}})
+    recommended_max: float | None = attrs.field(default=None, metadata={'wire': 'recommendedMax', 'check': {'type': 'number'}})
+    range_labels: LoraRangeLabels | None = attrs.field(default=None, metadata={'wire': 'rangeLabels'})
+    category: str | None = attrs.field(default=None, metadata={'wire': 'category', 'check': {'type': 'string'}})
+    section: LoraSection | None = attrs.field(default=None, metadata={'wire': 'section'})
+    nsfw: bool | None = attrs.field(default=None, metadata={'wire': 'nsfw', 'check': {'type': 'boolean'}})
+    sexual: bool | None = attrs.field(default=None, metadata={'wire': 'sexual', 'check': {'type': 'boolean'}})
+    creator: str | None = attrs.field(default=None, metadata={'wire': 'creator', 'check': {'type': 'string'}})
+    source_url: str | None = attrs.field(default=None, metadata={'wire': 'sourceUrl', 'check': {'type': 'string'}})
+    license: str | None = attrs.field(default=None, metadata={'wire': 'license', 'check': {'type': 'string'}})
+    license_url: str | None = attrs.field(default=None, metadata={'wire': 'licenseUrl', 'check': {'type': 'string'}})
+    examples: list[LoraExample] | None = attrs.field(default=None, metadata={'wire': 'examples', 'check': {'type': 'array'}})
+    example_groups: list[LoraExampleGroup] | None = attrs.field(default=None, metadata={'wire': 'exampleGroups', 'check': {'type': 'array'}})
+    example_prompt: str | None = attrs.field(default=None, metadata={'wire': 'examplePrompt', 'check': {'type': 'string'}})
+    example_negative_prompt: str | None = attrs.field(default=None, metadata={'wire': 'exampleNegativePrompt', 'check': {'type': 'string'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class Lora:
+    """One LoRA of the catalogue, with the models that accept it. Pass ``lora_id`` in a project's ``loras`` and a strength within ``ui.min``..``ui.max`` in ``lora_strengths``.
+
+    Attributes:
+        lora_id: The id to pass in ``loras``.
+        slug: URL-friendly name.
+        name: Display name.
+        description: What it does.
+        related_lora_ids: LoRAs worth showing next to this one.
+        ui: Presentation and strength range.
+        model_ids: Every model that accepts it.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    lora_id: str = attrs.field(metadata={'wire': 'loraId', 'check': {'type': 'string'}})
+    slug: str | None = attrs.field(default=None, metadata={'wire': 'slug', 'check': {'type': 'string'}})
+    name: str | None = attrs.field(default=None, metadata={'wire': 'name', 'check': {'type': 'string'}})
+    description: str | None = attrs.field(default=None, metadata={'wire': 'description', 'check': {'type': 'string'}})
+    related_lora_ids: list[str] | None = attrs.field(default=None, metadata={'wire': 'relatedLoraIds', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    ui: LoraUi = attrs.field(metadata={'wire': 'ui'})
+    model_ids: list[str] = attrs.field(metadata={'wire': 'modelIds', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class LoraConstraints:
+    """Limits of every LoRA request, as the network advertises them.
+
+    Attributes:
+        max_per_request: Most LoRAs one render may stack (more are refused at submit).
+        min_strength: The loader's lowest strength (a LoRA's own ``ui.min`` is narrower).
+        max_strength: The loader's highest strength.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    max_per_request: int = attrs.field(metadata={'wire': 'maxPerRequest', 'check': {'type': 'integer'}})
+    min_strength: float = attrs.field(metadata={'wire': 'minStrength', 'check': {'type': 'number'}})
+    max_strength: float = attrs.field(metadata={'wire': 'maxStrength', 'check': {'type': 'number'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class LoraCatalog:
+    """The LoRA catalogue (``projects.available_loras``): the LoRAs, every model that takes any LoRA, and the request limits.
+
+    Attributes:
+        last_updated: When the catalogue was last edited, if the network says.
+        loras: The LoRAs (those one model accepts when filtered by model).
+        models: Every model id that accepts at least one LoRA, sorted, whatever the filter.
+        constraints: Limits of every LoRA request.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    last_updated: str | None = attrs.field(default=None, metadata={'wire': 'lastUpdated', 'check': {'type': 'string'}})
+    loras: list[Lora] = attrs.field(metadata={'wire': 'loras', 'check': {'type': 'array'}})
+    models: list[str] = attrs.field(metadata={'wire': 'models', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    constraints: LoraConstraints = attrs.field(metadata={'wire': 'constraints'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class PersonalLora:
+    """A LoRA imported into the account's private library.
+
+    Attributes:
+        id: Id (personal catalogue entries use ``personal-<id>`` as ``lora_id``).
+        name: Name given at import.
+        model_id: The model it was imported for.
+        model_ids: Every model it can be used with.
+        source: The link it was imported from.
+        status: ``queued``, ``validating``, ``review``, ``ready``, ``rejected`` or
+            ``revoked``.
+        created_at: Import time (ms since the epoch).
+        updated_at: Last change (ms since the epoch).
+        size: File size in bytes, once known.
+        reason: Why it was rejected or revoked.
+        failure_code: ``source_access``, ``subscription_required``, ``catalog_duplicate`` or
+            ``invalid_artifact``.
+        requirements: What to observe when rendering with it.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    name: str | None = attrs.field(default=None, metadata={'wire': 'name', 'check': {'type': 'string'}})
+    model_id: str | None = attrs.field(default=None, metadata={'wire': 'modelId', 'check': {'type': 'string'}})
+    model_ids: list[str] | None = attrs.field(default=None, metadata={'wire': 'modelIds', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    source: str | None = attrs.field(default=None, metadata={'wire': 'source', 'check': {'type': 'string'}})
+    status: str = attrs.field(metadata={'wire': 'status', 'check': {'type': 'string'}})
+    created_at: int | None = attrs.field(default=None, metadata={'wire': 'createdAt', 'check': {'type': 'integer'}})
+    updated_at: int | None = attrs.field(default=None, metadata={'wire': 'updatedAt', 'check': {'type': 'integer'}})
+    size: int | None = attrs.field(default=None, metadata={'wire': 'bytes', 'check': {'type': 'integer'}})
+    reason: str | None = attrs.field(default=None, metadata={'wire': 'reason', 'check': {'type': 'string'}})
+    failure_code: str | None = attrs.field(default=None, metadata={'wire': 'failureCode', 'check': {'type': 'string'}})
+    requirements: list[str] | None = attrs.field(default=None, metadata={'wire': 'requirements', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class PersonalLoraLimits:
+    """Limits of the personal LoRA library.
+
+    Attributes:
+        entries: Most imports the library holds.
+        file_bytes: Largest file in bytes (``None``: no limit).
+        imports_per_day: Imports allowed per day.
+        per_generation: Personal LoRAs one render may use.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    entries: int | None = attrs.field(default=None, metadata={'wire': 'entries', 'check': {'type': 'integer'}})
+    file_bytes: int | None = attrs.field(default=None, metadata={'wire': 'fileBytes'})
+    imports_per_day: int | None = attrs.field(default=None, metadata={'wire': 'importsPerDay', 'check': {'type': 'integer'}})
+    per_generation: int | None = attrs.field(default=None, metadata={'wire': 'perGeneration', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class PersonalLoraLibrary:
+    """The account's personal LoRA library (``projects.personal_loras.list``).
+
+    Attributes:
+        loras: The imports and their status.
+        models: Models an import may target.
+        limits: Library limits.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    loras: list[PersonalLora] = attrs.field(metadata={'wire': 'loras', 'check': {'type': 'array'}})
+    models: list[str] | None = attrs.field(default=None, metadata={'wire': 'models', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    limits: PersonalLoraLimits | None = attrs.field(default=None, metadata={'wire': 'limits'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
 class ProjectStatusSnapshot:
     """One of the account's own projects as the network's live lookup reports it (``projects.get_status``), also while it is queued or rendering. Only ``id``, ``status``, ``finished`` and the job lists are always there; a project whose full record is not stored yet may lack the rest.
 
@@ -1110,6 +1938,69 @@ class RecentProject:
 
 
 @attrs.frozen(kw_only=True)
+class ReplayWriteResult:
+    """What ``replay.write`` stored.
+
+    Attributes:
+        run_id: Run id of the stored record.
+        schema_version: Record schema version.
+        redacted: Whether the network redacted something before storing it.
+        create_time: First stored (ms since the epoch).
+        update_time: Last stored (ms since the epoch).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    run_id: str = attrs.field(metadata={'wire': 'runId', 'check': {'type': 'string'}})
+    schema_version: Any | None = attrs.field(default=None, metadata={'wire': 'schemaVersion'})
+    redacted: bool = attrs.field(default=False, metadata={'wire': 'redacted', 'check': {'type': 'boolean'}})
+    create_time: int | None = attrs.field(default=None, metadata={'wire': 'createTime', 'check': {'type': 'integer'}})
+    update_time: int | None = attrs.field(default=None, metadata={'wire': 'updateTime', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ReplaySummary:
+    """One stored run record in a ``replay.list`` page.
+
+    Attributes:
+        run_id: Run id.
+        schema_version: Record schema version.
+        create_time: First stored (ms since the epoch).
+        update_time: Last stored (ms since the epoch).
+        user_request: What the user asked.
+        final_response: The final answer.
+        model_id: Model that ran.
+        rounds: Number of rounds.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    run_id: str = attrs.field(metadata={'wire': 'runId', 'check': {'type': 'string'}})
+    schema_version: Any | None = attrs.field(default=None, metadata={'wire': 'schemaVersion'})
+    create_time: int | None = attrs.field(default=None, metadata={'wire': 'createTime', 'check': {'type': 'integer'}})
+    update_time: int | None = attrs.field(default=None, metadata={'wire': 'updateTime', 'check': {'type': 'integer'}})
+    user_request: str | None = attrs.field(default=None, metadata={'wire': 'userRequest', 'check': {'type': 'string'}})
+    final_response: Any | None = attrs.field(default=None, metadata={'wire': 'finalResponse'})
+    model_id: str | None = attrs.field(default=None, metadata={'wire': 'modelId', 'check': {'type': 'string'}})
+    rounds: int | None = attrs.field(default=None, metadata={'wire': 'rounds', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class ReplayRecord:
+    """A stored run record in full (``replay.get``).
+
+    Attributes:
+        record: The run record as written (``run_id``, ``rounds``, ``user_request`` ...).
+        create_time: First stored (ms since the epoch).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    record: dict[str, Any] = attrs.field(metadata={'wire': 'record', 'check': {'type': 'object'}})
+    create_time: int | None = attrs.field(default=None, metadata={'wire': 'createTime', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
 class WorkflowRecord:
     """A durable creative workflow as the server stores it.
 
@@ -1119,6 +2010,12 @@ class WorkflowRecord:
         title: Title given at start.
         status: Workflow status: queued, running, completed, failed, cancelled (open set;
             newer servers add more).
+        waiting_reason: Why a ``waiting_for_user`` workflow is paused:
+            ``ask_clarifying_question``, ``select_media_required``, ``cost_approval_required``,
+            ``workflow_user_input_required``, ``insufficient_credit`` ... (open set).
+        awaiting_cost_approval: True only when approving the cost is what the pause needs.
+        safe_content_filter: The safe-content filter preference the workflow started with
+            (kept by resume and reseed).
         input: The input the workflow was started with.
         plan: The plan the server compiled from the input.
         steps: Step states.
@@ -1138,6 +2035,9 @@ class WorkflowRecord:
     kind: str | None = attrs.field(default=None, metadata={'wire': 'kind', 'check': {'type': 'string'}})
     title: str | None = attrs.field(default=None, metadata={'wire': 'title', 'check': {'type': 'string'}})
     status: str | None = attrs.field(default=None, metadata={'wire': 'status', 'check': {'type': 'string'}})
+    waiting_reason: str | None = attrs.field(default=None, metadata={'wire': 'waitingReason', 'check': {'type': 'string'}})
+    awaiting_cost_approval: bool | None = attrs.field(default=None, metadata={'wire': 'awaitingCostApproval', 'check': {'type': 'boolean'}})
+    safe_content_filter: bool | None = attrs.field(default=None, metadata={'wire': 'safeContentFilter', 'check': {'type': 'boolean'}})
     input: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'input', 'check': {'type': 'object'}})
     plan: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'plan', 'check': {'type': 'object'}})
     steps: list[Any] | None = attrs.field(default=None, metadata={'wire': 'steps', 'check': {'type': 'array'}})
@@ -1269,6 +2169,116 @@ class StepDependency:
     source_artifact_index: int | None = attrs.field(default=None, metadata={'wire': 'sourceArtifactIndex', 'check': {'type': 'integer', 'minimum': 0}})
     media_type: Literal['image', 'video', 'audio'] | None = attrs.field(default=None, metadata={'wire': 'mediaType', 'check': {'type': 'string', 'enum': ['image', 'video', 'audio']}})
     required: bool | None = attrs.field(default=None, metadata={'wire': 'required', 'check': {'type': 'boolean'}})
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowResumed:
+    """The answer of ``workflows.resume``: the workflow as it is now, and whether it was set in motion again.
+
+    Attributes:
+        workflow: The workflow record at resume time.
+        resumed: True when the network resumed it (false: there was nothing to resume, e.g.
+            it was running already).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    workflow: WorkflowRecord = attrs.field(metadata={'wire': 'workflow'})
+    resumed: bool = attrs.field(default=False, metadata={'wire': 'resumed', 'check': {'type': 'boolean'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowReseeded:
+    """The answer of ``workflows.reseed``: a new workflow, cloned from a finished one with fresh seeds.
+
+    Attributes:
+        workflow: The new workflow.
+        idempotent: True when this is the take an earlier request with the same idempotency
+            key started.
+        reseed: Where the new workflow came from and the seed of each step.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    workflow: WorkflowRecord = attrs.field(metadata={'wire': 'workflow'})
+    idempotent: bool = attrs.field(default=False, metadata={'wire': 'idempotent', 'check': {'type': 'boolean'}})
+    reseed: WorkflowReseedInfo | None = attrs.field(default=None, metadata={'wire': 'reseed'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowReseedInfo:
+    """What a reseed cloned: the source workflow and its steps with their new seeds.
+
+    Attributes:
+        cloned_from_run_id: Id of the source workflow.
+        steps: The cloned steps with the seeds they run with.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    cloned_from_run_id: str = attrs.field(default='', metadata={'wire': 'cloned_from_run_id', 'check': {'type': 'string'}})
+    steps: list[Any] | None = attrs.field(default=None, metadata={'wire': 'steps', 'check': {'type': 'array'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowTemplate:
+    """A saved, parameterised workflow blueprint: declared inputs and the stages a run of it executes.
+
+    Attributes:
+        id: Template id (start a run of it with ``workflows.start(template_id=...)``).
+        name: Display name.
+        version: Template version.
+        description: What the template makes.
+        category: Category, for browsing.
+        stability: ``experimental``, ``beta`` or ``production``.
+        author: ``system`` or ``{userId, displayName}`` of the account that made it.
+        visibility: ``private``, ``public`` or ``team``.
+        inputs: Declared inputs, which ``workflows.start(template_id=..., inputs=...)``
+            fills.
+        stages: The stages (hosted-tool steps) a run executes.
+        expose_to_llm: Whether chat models may offer the template.
+        llm_priority: Rank among the templates offered to models.
+        estimated_credits: ``{min, max}`` estimated credits.
+        estimated_capacity_units: ``{min, max}`` estimated capacity units.
+        tags: Search tags.
+        created_at: Creation time (ISO 8601 text or milliseconds since the epoch).
+        updated_at: Last update time (ISO 8601 text or milliseconds since the epoch).
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    id: str = attrs.field(metadata={'wire': 'id', 'check': {'type': 'string'}})
+    name: str = attrs.field(metadata={'wire': 'name', 'check': {'type': 'string'}})
+    version: str | None = attrs.field(default=None, metadata={'wire': 'version', 'check': {'type': 'string'}})
+    description: str | None = attrs.field(default=None, metadata={'wire': 'description', 'check': {'type': 'string'}})
+    category: str | None = attrs.field(default=None, metadata={'wire': 'category', 'check': {'type': 'string'}})
+    stability: str | None = attrs.field(default=None, metadata={'wire': 'stability', 'check': {'type': 'string'}})
+    author: Any | None = attrs.field(default=None, metadata={'wire': 'author'})
+    visibility: str | None = attrs.field(default=None, metadata={'wire': 'visibility', 'check': {'type': 'string'}})
+    inputs: list[Any] | None = attrs.field(default=None, metadata={'wire': 'inputs', 'check': {'type': 'array'}})
+    stages: list[Any] | None = attrs.field(default=None, metadata={'wire': 'stages', 'check': {'type': 'array'}})
+    expose_to_llm: bool | None = attrs.field(default=None, metadata={'wire': 'exposeToLLM', 'check': {'type': 'boolean'}})
+    llm_priority: float | None = attrs.field(default=None, metadata={'wire': 'llmPriority', 'check': {'type': 'number'}})
+    estimated_credits: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'estimatedCredits', 'check': {'type': 'object'}})
+    estimated_capacity_units: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'estimatedCapacityUnits', 'check': {'type': 'object'}})
+    tags: list[str] | None = attrs.field(default=None, metadata={'wire': 'tags', 'check': {'type': 'array', 'items': {'type': 'string'}}})
+    created_at: str | float | None = attrs.field(default=None, metadata={'wire': 'createdAt'})
+    updated_at: str | float | None = attrs.field(default=None, metadata={'wire': 'updatedAt'})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowTemplatePage:
+    """One page of ``workflows.templates.list``.
+
+    Attributes:
+        templates: The templates of this page.
+        next_cursor: Offset of the next page, or ``None`` on the last one.
+        extra: Fields the network sent that this SDK version does not know.
+    """
+
+    templates: list[WorkflowTemplate] = attrs.field(metadata={'wire': 'templates', 'check': {'type': 'array'}})
+    next_cursor: int | None = attrs.field(default=None, metadata={'wire': 'next', 'check': {'type': 'integer'}})
+    extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})
 
 
 #: Project parameter classes by project ``type``.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload  # noqa: F401
 from sogni._generated.models import *  # noqa: F403
 from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
 from sogni._params import build_params, resolve_config  # noqa: F401
-from sogni.core.plans import account, chat, connection, projects, recovery, workflows
+from sogni.core.plans import account, announcements, assets, billing, chat, chat_runs, connection, loras, projects, recovery, replay, workflows
 from sogni._generated.vocabulary import WalletProvider
 from collections.abc import Sequence
 from decimal import Decimal
@@ -17,7 +17,10 @@ from sogni import _account_local as account_local
 from sogni.core.account import APPROVAL_WAIT, AccountState, TokenApproval, TokenTransfer, UsernameCheck
 from sogni.core.auth import TokenPair
 from sogni.wallet import Wallet
-from sogni._generated.vocabulary import HostedTokenType, Network, TokenType
+from sogni._generated.vocabulary import CheckoutRedirect, SubscriptionPlanId, SubscriptionTerm
+import os
+from typing import BinaryIO
+from sogni._generated.vocabulary import BillingMode, HostedTokenType, Network, TokenType
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
 from sogni.core.chat.request import read_tools
@@ -28,6 +31,7 @@ from sogni._generated.vocabulary import Network
 from collections.abc import Mapping, Sequence
 import httpx
 from collections.abc import Mapping
+import builtins
 from sogni._generated.vocabulary import Network, TokenType
 from sogni.core.model_options import ModelOptions
 from sogni.core.video import VideoAssetConfig
@@ -38,14 +42,13 @@ from sogni._events import ProjectsEvent
 from datetime import datetime
 from sogni._generated.vocabulary import LeaderboardNetwork
 from sogni._generated.vocabulary import BillingMode, TokenType
-import builtins
 
 if TYPE_CHECKING:
     from sogni._client import SogniClient
     from sogni._chat import ChatStream
     from sogni._project import Project
 
-__all__ = ["Account", "Chat", "ChatCompletions", "ChatTools", "ChatHosted", "Projects", "Stats", "Workflows", "SogniClientFacade"]
+__all__ = ["Account", "Announcements", "Assets", "Chat", "ChatCompletions", "ChatTools", "ChatHosted", "ChatRuns", "PersonalLoras", "Projects", "Replay", "Stats", "Workflows", "WorkflowTemplates", "SogniClientFacade"]
 
 
 class ChatCompletions:
@@ -408,6 +411,420 @@ class ChatHosted:
         tools = read_tools(tools)
         return self._client._run(chat.create_hosted_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, chat_template_kwargs=chat_template_kwargs, media_references=media_references, api_media_references=api_media_references, extra_body=extra_body, timeout=timeout))
 
+    def execute_tool(
+        self,
+        tool: str,
+        arguments: Mapping[str, Any],
+        *,
+        token_type: HostedTokenType | None = None,
+        app_source: str | None = None,
+        safe_content_filter: bool | None = None,
+        timeout: float | None = 300.0,
+    ) -> HostedToolExecution:
+        """Run one synchronous hosted composition or planning tool directly (``POST /v1/creative-
+        agent/tools/execute``), without asking a model to pick it first; media tools run in
+        ``chat.runs``, ``chat.hosted.create`` or ``workflows``.
+
+        Args:
+            tool: The synchronous hosted tool to run: ``enhance_prompt``,
+                ``compose_script``, ``compose_lyrics``, ``compose_instrumental``,
+                ``compose_workflow`` or ``compose_workflow_template`` (a newer tool this SDK
+                does not know is sent as given).
+            arguments: The tool's arguments, named as its parameters name them (checked
+                against them when the tool is known).
+            token_type: Which token pays (``auto`` lets the server choose).
+            app_source: Attribution label; defaults to the client's ``app_source``.
+            safe_content_filter: Turn the safe-content filter on or off for this call.
+            timeout: Seconds to wait for the answer.
+
+        Raises:
+            ValidationError: a media tool, or arguments the tool does not take; nothing was
+            sent. ApiError: the network refused the call.
+        """
+        return self._client._run(chat.execute_hosted_tool(self._client._ctx, tool, arguments, token_type=token_type, app_source=app_source, safe_content_filter=safe_content_filter, timeout=timeout))
+
+
+class ChatRuns:
+    """Durable chat runs: hosted chat turns the network keeps and drives itself (the LLM and tool loop), which can pause for cost approval and be followed, left and rejoined through their event stream."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def create(
+        self,
+        messages: Sequence[Mapping[str, Any] | Any],
+        *,
+        model: str | None = None,
+        tools: Iterable[Mapping[str, Any]] | None = None,
+        tool_choice: Literal['auto', 'none', 'required'] | Mapping[str, Any] | None = None,
+        sampling: Mapping[str, Any] | None = None,
+        media_references: Sequence[Mapping[str, Any]] | None = None,
+        media_context: Mapping[str, Any] | ChatRunMediaContext | None = None,
+        max_estimated_capacity_units: float | None = None,
+        confirm_cost: bool | None = None,
+        session_id: str | None = None,
+        client_message_id: str | None = None,
+        token_type: TokenType | None = None,
+        billing_mode: BillingMode | None = None,
+        app_source: str | None = None,
+        runtime_config: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> ChatRunRecord:
+        """Start a durable chat run (``POST /v1/chat/runs``) and return its record at once (status
+        ``queued``); the network answers the conversation, running the tools the model calls,
+        whether or not the client stays connected.
+
+        Args:
+            messages: The conversation (``{'role', 'content'}`` mappings or earlier
+                answers); images must be uploaded ``http(s)`` URLs, not data URIs.
+            model: LLM model id (the network picks one when left out).
+            tools: Tool definitions the model may call (``SogniTools`` for the Sogni tools,
+                which the network runs itself).
+            tool_choice: Whether and which tool the model must call.
+            sampling: Sampling settings kept with the run (``temperature``, ``top_p`` ...).
+            media_references: Uploaded media (``http(s)`` URLs) the run's tools may use.
+            media_context: Media URLs by kind (``images``, ``videos``, ``audio``,
+                ``uploadedImages`` ...) that tool arguments may refer to by index.
+            max_estimated_capacity_units: Cost ceiling in capacity units: paid work
+                estimated above it waits for approval.
+            confirm_cost: Approve higher-cost work up front.
+            session_id: Your session id, to find the run's turns again.
+            client_message_id: Your id of the user message, paired with the answer.
+            token_type: Pay with ``sogni`` tokens or ``spark`` points.
+            billing_mode: How the run is billed (``subscription``, ``tokens`` or ``auto``).
+            app_source: Attribution label; defaults to the client's ``app_source``.
+            runtime_config: How the network runs tool calls that leave a setting out:
+                ``qualityTier`` (``fast``, ``hq``, ``pro``), ``safeContentFilter``,
+                ``personaNames``, and ``requireJobConfirmation`` (pause for cost approval before
+                paid media tools, above ``jobConfirmationThresholdUsd``).
+            idempotency_key: Sent as ``Idempotency-Key``: repeating the call with the same
+                key returns the same run (and makes the call safe to retry).
+            extra_body: Further request-body fields, merged in as given; a field one of the
+                keywords above sets is refused, naming the keyword.
+
+        Raises:
+            ValidationError: a parameter is invalid, or media is inline (a data URI) instead of
+            an uploaded URL; nothing was sent.
+        """
+        tools = read_tools(tools)
+        return self._client._run(chat_runs.create(self._client._ctx, messages, model=model, tools=tools, tool_choice=tool_choice, sampling=sampling, media_references=media_references, media_context=media_context, max_estimated_capacity_units=max_estimated_capacity_units, confirm_cost=confirm_cost, session_id=session_id, client_message_id=client_message_id, token_type=token_type, billing_mode=billing_mode, app_source=app_source, runtime_config=runtime_config, idempotency_key=idempotency_key, extra_body=extra_body))
+
+    def get(
+        self,
+        run_id: str,
+    ) -> ChatRunRecord:
+        """The run as it is now: status, messages, tool calls and results, media, why it waits.
+
+        Args:
+            run_id: Run id (``ChatRunRecord.run_id``).
+        """
+        return self._client._run(chat_runs.get(self._client._ctx, run_id))
+
+    def events(
+        self,
+        run_id: str,
+    ) -> builtins.list[ChatRunEvent]:
+        """The run's event history so far, oldest first.
+
+        Args:
+            run_id: Run id (``ChatRunRecord.run_id``).
+        """
+        return self._client._run(chat_runs.events(self._client._ctx, run_id))
+
+    def stream_events(
+        self,
+        run_id: str,
+        *,
+        last_event_id: str | int | None = None,
+        reconnect: bool = True,
+    ) -> Iterator[ChatRunEvent]:
+        """Follow a run's events as they happen (server-sent events); the iteration ends after the
+        event that finishes the run (``run_completed``, ``run_failed``, ``run_cancelled`` ...).
+        A run paused for approval keeps the stream open until it is answered.
+
+        Args:
+            run_id: Run id (``ChatRunRecord.run_id``).
+            last_event_id: Start after this event (its ``sequence``); ``None``: from the
+                first event. Sent as ``Last-Event-ID``.
+            reconnect: Re-establish a dropped stream and continue after the last event
+                received (every event arrives exactly once, in order).
+
+        Raises:
+            ConnectionLost: the stream could not be re-established. ApiError: the network
+            refused the stream (e.g. an unknown run).
+        """
+        return self._client._iterate(chat_runs.stream_events(self._client._ctx, run_id, last_event_id=last_event_id, reconnect=reconnect))
+
+    def approve(
+        self,
+        run_id: str,
+        pause: ChatRunRecord | ChatRunWaiting | ChatRunEvent,
+        *,
+        overrides: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> ChatRunRecord:
+        """Approve a run's cost-approval pause (``confirm-cost`` with ``decision: confirm``): the
+        paused tool calls run and the run goes on. The preview sent is the one the caller holds,
+        never fetched anew, so only what the user saw is approved.
+
+        Args:
+            run_id: Run id (``ChatRunRecord.run_id``).
+            pause: What the user was shown and approved: the run record (``chat.runs.get``),
+                its ``waiting`` state, or the ``run_waiting_for_user`` event; its tool call id
+                and cost preview are sent back unchanged.
+            overrides: Tool arguments the user changed before approving.
+            reason: Why, for the audit log.
+            idempotency_key: Sent as ``Idempotency-Key``: reuse it for repeats of the same
+                decision (double clicks, retries) so they count once.
+
+        Raises:
+            ValidationError: the pause is not a cost approval, or has no preview (cancel the run
+            then); nothing was sent. ApiError: the network refused it (400 no longer paused, 409
+            the preview expired or changed: read the run again and ask the user anew).
+        """
+        return self._client._run(chat_runs.approve(self._client._ctx, run_id, pause, overrides=overrides, reason=reason, idempotency_key=idempotency_key))
+
+    def confirm_cost(
+        self,
+        run_id: str,
+        *,
+        tool_call_id: str,
+        decision: Literal['confirm', 'cancel'] = 'confirm',
+        accepted_cost_preview: ChatRunCostPreview | Mapping[str, Any] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> ChatRunRecord:
+        """Answer a cost-approval pause (``POST /v1/chat/runs/{id}/confirm-cost``), as the
+        network's clients call it; ``approve`` is the shorter way to confirm.
+
+        Args:
+            run_id: Run id (``ChatRunRecord.run_id``).
+            tool_call_id: The paused tool call (``run.waiting.details.tool_call_id``).
+            decision: ``confirm`` runs the paused tool calls; ``cancel`` skips them (the run
+                answers without them).
+            accepted_cost_preview: The cost preview the user approved, as it was shown
+                (``run.waiting.details.cost_approval_preview``); needed to confirm.
+            overrides: Tool arguments the user changed.
+            reason: Why, for the audit log.
+            idempotency_key: Sent as ``Idempotency-Key``: reuse it for repeats of the same
+                decision.
+
+        Raises:
+            ValidationError: confirming without a preview, or an unknown decision; nothing was
+            sent. ApiError: the network refused it (400, or 409 for an expired or changed
+            preview).
+        """
+        return self._client._run(chat_runs.confirm_cost(self._client._ctx, run_id, tool_call_id=tool_call_id, decision=decision, accepted_cost_preview=accepted_cost_preview, overrides=overrides, reason=reason, idempotency_key=idempotency_key))
+
+    def cancel(
+        self,
+        run_id: str,
+        reason: str | None = None,
+    ) -> ChatRunRecord:
+        """Cancel a run, also while it waits for approval; in-flight work is stopped. Returns the
+        record (a finished run is returned as it is).
+
+        Args:
+            run_id: Run id (``ChatRunRecord.run_id``).
+            reason: Why, kept as the run's ``cancellation_reason``.
+        """
+        return self._client._run(chat_runs.cancel(self._client._ctx, run_id, reason))
+
+
+class PersonalLoras:
+    """The account's personal LoRA library: imports from Hugging Face or Civitai, their status, and the ready ones as catalogue entries."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+    ) -> PersonalLoraLibrary:
+        """The account's imports with their status (``queued``, ``validating``, ``review``,
+        ``ready``, ``rejected``, ``revoked``), the models an import may target, and the
+        library's limits; readable also after a subscription lapsed.
+        """
+        return self._client._run(loras.list_personal(self._client._ctx))
+
+    def get(
+        self,
+        lora_id: str,
+    ) -> PersonalLora:
+        """One import as it stands now; poll it (every half minute or so) until it is ``ready``,
+        ``rejected`` or ``revoked``.
+
+        Args:
+            lora_id: The import's ``id``.
+
+        Raises:
+            ValidationError: an empty ``lora_id``. NotFoundError: the account has no such
+            import.
+        """
+        return self._client._run(loras.get_personal(self._client._ctx, lora_id))
+
+    def import_lora(
+        self,
+        url: str,
+        name: str,
+        model_id: str,
+        *,
+        rights_confirmed: bool = False,
+    ) -> PersonalLora:
+        """Start importing a LoRA into the library from a public Hugging Face ``.safetensors`` link
+        or a Civitai model link; it comes back ``queued`` and is validated by the network (this
+        takes minutes). Needs an active subscription.
+
+        Args:
+            url: An https link on huggingface.co or civitai.com.
+            name: Name for the import.
+            model_id: The model it is for (one of ``list().models``).
+            rights_confirmed: Confirm that you may use the file on Sogni; must be True.
+
+        Raises:
+            ValidationError: a link elsewhere or not https, an empty name or model, or
+            ``rights_confirmed`` not True. PermissionDeniedError: the account has no active
+            subscription. RateLimitError: too many imports today (see ``retry_after``).
+        """
+        return self._client._run(loras.import_personal(self._client._ctx, url, name, model_id, rights_confirmed=rights_confirmed))
+
+    def remove(
+        self,
+        lora_id: str,
+    ) -> None:
+        """Remove an import from the library (also after a subscription lapsed).
+
+        Args:
+            lora_id: The import's ``id``.
+
+        Raises:
+            ValidationError: an empty ``lora_id``. NotFoundError: the account has no such
+            import.
+        """
+        self._client._run(loras.remove_personal(self._client._ctx, lora_id))
+
+    def catalog(
+        self,
+        model_id: str | None = None,
+    ) -> builtins.list[Lora]:
+        """The ready imports as catalogue entries (``lora_id`` ``personal-<id>``, strength ranges,
+        models), or those a model accepts. Needs an active subscription.
+
+        Args:
+            model_id: Only the LoRAs this model accepts.
+
+        Raises:
+            ValidationError: an empty ``model_id``.
+        """
+        return self._client._run(loras.personal_catalog(self._client._ctx, model_id))
+
+
+class WorkflowTemplates:
+    """Saved workflow templates: parameterised blueprints of the account (and public ones) that ``workflows.start(template_id=...)`` runs."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def list(
+        self,
+        *,
+        visibility: Literal['own', 'public', 'all'] | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+    ) -> WorkflowTemplatePage:
+        """One page of workflow templates, with the offset of the next page (``None`` on the last).
+
+        Args:
+            visibility: The account's own templates, the public ones, or both (the network's
+                default).
+            offset: Templates to skip (``next_cursor`` of the previous page).
+            limit: Most templates to return (1 to 200).
+
+        Raises:
+            ValidationError: an unknown visibility or a limit outside 1..200; nothing was sent.
+        """
+        return self._client._run(workflows.list_templates(self._client._ctx, visibility=visibility, offset=offset, limit=limit))
+
+    def get(
+        self,
+        template_id: str,
+    ) -> WorkflowTemplate:
+        """One template: its inputs and stages.
+
+        Args:
+            template_id: Template id.
+        """
+        return self._client._run(workflows.get_template(self._client._ctx, template_id))
+
+    def create(
+        self,
+        template: WorkflowTemplate | Mapping[str, Any],
+    ) -> WorkflowTemplate:
+        """Save a new template in the account; returns it as stored (with its id).
+
+        Args:
+            template: The template: ``name`` (required), ``description``, ``version``,
+                ``inputs`` (``{name, type?, required?, default?}``), ``stages`` (hosted-tool
+                steps, whose string arguments may name inputs as ``{{name}}``) ...
+
+        Raises:
+            ValidationError: no ``name``, or values that are not JSON; nothing was sent.
+        """
+        return self._client._run(workflows.create_template(self._client._ctx, template))
+
+    def update(
+        self,
+        template_id: str,
+        patch: Mapping[str, Any],
+    ) -> WorkflowTemplate:
+        """Change some fields of one of the account's templates; returns it as stored.
+
+        Args:
+            template_id: Template id.
+            patch: The fields to change, e.g. ``{"description": ...}``.
+
+        Raises:
+            ApiError: not the account's template (403) or unknown (404).
+        """
+        return self._client._run(workflows.update_template(self._client._ctx, template_id, patch))
+
+    def delete(
+        self,
+        template_id: str,
+    ) -> None:
+        """Delete one of the account's templates.
+
+        Args:
+            template_id: Template id.
+
+        Raises:
+            ApiError: not the account's template (403) or unknown (404).
+        """
+        self._client._run(workflows.delete_template(self._client._ctx, template_id))
+
+    def fork(
+        self,
+        template_id: str,
+        *,
+        new_name: str | None = None,
+    ) -> WorkflowTemplate:
+        """Copy a template (e.g. a public one) into the account's own, to change and run; returns
+        the copy.
+
+        Args:
+            template_id: Template id.
+            new_name: Name of the copy (default: the original's, marked as a copy).
+        """
+        return self._client._run(workflows.fork_template(self._client._ctx, template_id, new_name=new_name))
+
 
 class Account:
     """The account: signup, login and sessions, profile, balances, token transfers, transactions and rewards."""
@@ -712,6 +1129,212 @@ class Account:
         """
         return self._client._run(account.approve_token_usage(self._client._ctx, password, spender, provider))
 
+    def get_subscription_status(
+        self,
+    ) -> Subscription:
+        """The account's subscription entitlement: ``active`` (the entitlement decision; false
+        during ``grace_period``), ``status`` (``none`` without a subscription), tier, term,
+        period and scheduled changes. Also kept as ``account.current.subscription``.
+        """
+        return self._client._run(billing.get_subscription_status(self._client._ctx))
+
+    def refresh_subscription(
+        self,
+    ) -> Subscription:
+        """Fetch the entitlement again into ``account.current.subscription`` (the same call as
+        ``get_subscription_status``).
+        """
+        return self._client._run(billing.refresh_subscription(self._client._ctx))
+
+    def get_subscription_usage(
+        self,
+    ) -> SubscriptionUsage:
+        """Usage in the subscription's current billing cycle; while trialing also the trial's
+        credits (``trial_credits_used`` of ``trial_credits_limit``) and end.
+        """
+        return self._client._run(billing.get_subscription_usage(self._client._ctx))
+
+    def get_trial_eligibility(
+        self,
+    ) -> TrialEligibility:
+        """Whether the account may start a free trial (``eligible``; ``reason_code`` is only a
+        display hint).
+        """
+        return self._client._run(billing.get_trial_eligibility(self._client._ctx))
+
+    def get_subscription_plans(
+        self,
+    ) -> list[SubscriptionPlan]:
+        """The plans one can subscribe to, with their term, list price and display name (a public
+        list: no login needed).
+        """
+        return self._client._run(billing.get_subscription_plans(self._client._ctx))
+
+    def create_subscription_checkout(
+        self,
+        plan_id: SubscriptionPlanId,
+        term: SubscriptionTerm,
+        *,
+        redirect_type: CheckoutRedirect = 'web',
+        app_source: str | None = None,
+        start_trial: bool | None = None,
+        device_id: str | None = None,
+    ) -> SubscriptionCheckout:
+        """Start subscribing: a checkout session whose ``url`` the user opens in a browser to pay;
+        the entitlement becomes active when the checkout completes. Whether it starts with a
+        free trial is the network's decision.
+
+        Args:
+            plan_id: The plan (``plan_id`` of ``get_subscription_plans``).
+            term: Billing term.
+            redirect_type: Where the checkout returns to when done.
+            app_source: App label stored with the checkout.
+            start_trial: Deprecated: the network decides about trials and ignores a wish it
+                cannot grant.
+            device_id: Opaque identifier of the host application, when its integration needs
+                one.
+
+        Raises:
+            ValidationError: an unknown plan, term or redirect type.
+        """
+        return self._client._run(billing.create_subscription_checkout(self._client._ctx, plan_id, term, redirect_type=redirect_type, app_source=app_source, start_trial=start_trial, device_id=device_id))
+
+    def create_subscription_portal_session(
+        self,
+    ) -> SubscriptionPortal:
+        """A billing-portal session whose ``url`` the user opens to change the payment method,
+        cancel or see invoices.
+        """
+        return self._client._run(billing.create_subscription_portal_session(self._client._ctx))
+
+    def set_device_id(
+        self,
+        device_id: str,
+    ) -> None:
+        """Associate an opaque identifier of the host application with the account.
+
+        Args:
+            device_id: The identifier.
+
+        Raises:
+            ValidationError: an empty ``device_id``.
+        """
+        self._client._run(billing.set_device_id(self._client._ctx, device_id))
+
+
+class Announcements:
+    """In-app announcements (banners and toasts) the network publishes; live ones also arrive on the socket as ``appAlert``."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def active(
+        self,
+        platform: str | None = None,
+    ) -> list[Announcement]:
+        """The announcements live for the account now, less those it dismissed (use it at start-up,
+        before the socket delivers them).
+
+        Args:
+            platform: This app's ``app_source`` (e.g. ``sogni-mac``): announcements meant
+                for one platform come only when it is named.
+
+        Raises:
+            ValidationError: an empty ``platform``.
+        """
+        return self._client._run(announcements.active(self._client._ctx, platform))
+
+    def dismiss(
+        self,
+        announcement_id: str,
+    ) -> None:
+        """Dismiss an announcement for the account, on every device (when the user closes a pinned
+        one).
+
+        Args:
+            announcement_id: The announcement's ``id``.
+
+        Raises:
+            ValidationError: an empty ``announcement_id``.
+        """
+        self._client._run(announcements.dismiss(self._client._ctx, announcement_id))
+
+
+class Assets:
+    """Saved uploads: files a subscriber saves once and uses in many projects by id (``AssetRef``)."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def enabled(
+        self,
+    ) -> bool:
+        """Whether this account may save uploads (the library is for subscribers).
+        """
+        return self._client._run(assets.enabled(self._client._ctx))
+
+    def list(
+        self,
+    ) -> AssetLibrary:
+        """The saved uploads and the library's limits.
+        """
+        return self._client._run(assets.list_assets(self._client._ctx))
+
+    def get(
+        self,
+        asset_id: str,
+    ) -> SavedAsset | None:
+        """One saved upload by id, or ``None`` when the library has no such asset.
+
+        Args:
+            asset_id: The asset's ``id``.
+
+        Raises:
+            ValidationError: an empty ``asset_id``.
+        """
+        return self._client._run(assets.get(self._client._ctx, asset_id))
+
+    def upload(
+        self,
+        source: str | os.PathLike[str] | bytes | bytearray | memoryview | BinaryIO,
+        *,
+        name: str = 'Saved upload',
+    ) -> SavedAsset:
+        """Save a file in the library: an image (PNG, JPEG, WebP), a video (MP4, QuickTime, WebM)
+        or audio (M4A, MP3, FLAC, WAV) of at most 100 MiB. The file is read once to checksum it;
+        when the library already holds the same bytes nothing is sent again. Use the result in
+        projects as ``AssetRef(asset.id, asset.content_type)``.
+
+        Args:
+            source: A file path, the file's bytes or a binary file object.
+            name: Name to show in the library.
+
+        Raises:
+            ValidationError: an unreadable or empty source, a type the library does not take, or
+            a file over 100 MiB. PermissionDeniedError: the account has no active subscription.
+            ConflictError: the library is full. UploadError: the file could not be stored.
+        """
+        return self._client._run(assets.upload(self._client._ctx, source, name=name))
+
+    def delete(
+        self,
+        asset_id: str,
+    ) -> None:
+        """Remove a saved upload from the library.
+
+        Args:
+            asset_id: The asset's ``id``.
+
+        Raises:
+            ValidationError: an empty ``asset_id``. NotFoundError: the library has no such
+            asset.
+        """
+        self._client._run(assets.delete(self._client._ctx, asset_id))
+
 
 class Chat:
     """LLM chat: models, cost estimates, completions, tools and hosted completions."""
@@ -725,13 +1348,17 @@ class Chat:
     hosted: ChatHosted
     """Hosted chat completions (REST), where the network can run creative tools itself."""
 
-    __slots__ = ("_client", "completions", "tools", "hosted")
+    runs: ChatRuns
+    """Durable chat runs: hosted chat turns the network keeps and drives itself (the LLM and tool loop), which can pause for cost approval and be followed, left and rejoined through their event stream."""
+
+    __slots__ = ("_client", "completions", "tools", "hosted", "runs")
 
     def __init__(self, client: SogniClient) -> None:
         self._client = client
         self.completions = ChatCompletions(client)
         self.tools = ChatTools(client)
         self.hosted = ChatHosted(client)
+        self.runs = ChatRuns(client)
 
     @property
     def models(self) -> dict[str, LLMModelInfo]:
@@ -813,10 +1440,75 @@ class Chat:
 class Projects:
     """Media projects: models, presets, creating and tracking projects."""
 
-    __slots__ = ("_client",)
+    personal_loras: PersonalLoras
+    """The account's personal LoRA library: imports from Hugging Face or Civitai, their status, and the ready ones as catalogue entries."""
+
+    __slots__ = ("_client", "personal_loras")
 
     def __init__(self, client: SogniClient) -> None:
         self._client = client
+        self.personal_loras = PersonalLoras(client)
+
+    def available_loras(
+        self,
+        model_id: str | None = None,
+        *,
+        include_personal: bool = False,
+    ) -> LoraCatalog:
+        """The LoRA catalogue: every LoRA with its strength range and the models that accept it,
+        the models that take any LoRA, and the limits of a LoRA request. Pass a LoRA's
+        ``lora_id`` in ``loras`` and a strength within its ``ui.min``..``ui.max`` in
+        ``lora_strengths`` (many are bipolar: a negative strength applies the opposite effect).
+        The catalogue is public: no login is needed.
+
+        Args:
+            model_id: Only the LoRAs this model accepts (an unknown model, or one without
+                LoRAs, gives none).
+            include_personal: Add the account's ready personal LoRAs (needs a login or API
+                key and an active subscription).
+
+        Raises:
+            ValidationError: an empty ``model_id``.
+        """
+        return self._client._run(loras.available_loras(self._client._ctx, model_id, include_personal=include_personal))
+
+    def get_lora(
+        self,
+        lora_id: str,
+    ) -> Lora | None:
+        """One LoRA's catalogue entry by id (``personal-...`` ids are looked up in the personal
+        catalogue), or ``None`` when the catalogue has no such LoRA.
+
+        Args:
+            lora_id: The LoRA's ``lora_id``.
+
+        Raises:
+            ValidationError: an empty ``lora_id``.
+        """
+        return self._client._run(loras.get_lora(self._client._ctx, lora_id))
+
+    def supports_loras(
+        self,
+        model_id: str,
+    ) -> bool:
+        """Whether a model accepts any LoRA, by the catalogue (decide from it whether to offer a
+        LoRA picker).
+
+        Args:
+            model_id: Model id.
+
+        Raises:
+            ValidationError: an empty ``model_id``.
+        """
+        return self._client._run(loras.supports_loras(self._client._ctx, model_id))
+
+    def lora_constraints(
+        self,
+    ) -> LoraConstraints:
+        """The limits of every LoRA request: how many LoRAs one render may stack and the loader's
+        strength bounds.
+        """
+        return self._client._run(loras.lora_constraints(self._client._ctx))
 
     @property
     def available_models(self) -> list[ModelInfo]:
@@ -1719,6 +2411,61 @@ class Projects:
         return self._client._project(self._client._run(recovery.attach(self._client._ctx, project_id, poll_interval=poll_interval)))
 
 
+class Replay:
+    """Replay records: one run record per chat turn or harness run, kept per account (the network redacts secrets before storing them)."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SogniClient) -> None:
+        self._client = client
+
+    def write(
+        self,
+        record: Mapping[str, Any],
+    ) -> ReplayWriteResult:
+        """Store a run record; its ``run_id`` names it, and writing the same ``run_id`` again
+        replaces it.
+
+        Args:
+            record: The run record: ``run_id`` (required), and e.g. ``session_id``,
+                ``model_id``, ``rounds``, ``user_request``, ``final_response``.
+
+        Raises:
+            ValidationError: ``record`` is not a mapping, has no ``run_id``, or is not valid
+            JSON.
+        """
+        return self._client._run(replay.write(self._client._ctx, record))
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+    ) -> builtins.list[ReplaySummary]:
+        """Summaries of the account's stored records.
+
+        Args:
+            limit: At most this many (the network's default page when not given).
+
+        Raises:
+            ValidationError: ``limit`` is not a positive integer.
+        """
+        return self._client._run(replay.list_records(self._client._ctx, limit=limit))
+
+    def get(
+        self,
+        run_id: str,
+    ) -> ReplayRecord:
+        """One stored record in full.
+
+        Args:
+            run_id: The record's ``run_id``.
+
+        Raises:
+            ValidationError: an empty ``run_id``. NotFoundError: the account has no such record.
+        """
+        return self._client._run(replay.get(self._client._ctx, run_id))
+
+
 class Stats:
     """Network statistics: leaderboards."""
 
@@ -1761,10 +2508,14 @@ class Stats:
 class Workflows:
     """Durable creative workflows: multi-step media pipelines that run on the network and report events."""
 
-    __slots__ = ("_client",)
+    templates: WorkflowTemplates
+    """Saved workflow templates: parameterised blueprints of the account (and public ones) that ``workflows.start(template_id=...)`` runs."""
+
+    __slots__ = ("_client", "templates")
 
     def __init__(self, client: SogniClient) -> None:
         self._client = client
+        self.templates = WorkflowTemplates(client)
 
     def start(
         self,
@@ -1781,6 +2532,7 @@ class Workflows:
         inputs: Mapping[str, Any] | None = None,
         max_estimated_capacity_units: float | None = None,
         confirm_cost: bool | None = None,
+        safe_content_filter: bool | None = None,
         extra_body: Mapping[str, Any] | None = None,
     ) -> WorkflowRecord:
         """Start a durable workflow and return its record (status ``queued`` at first).
@@ -1804,6 +2556,8 @@ class Workflows:
             inputs: Values for the saved template's inputs.
             max_estimated_capacity_units: Refuse to start when the estimated cost is higher.
             confirm_cost: Confirm the estimated cost up front.
+            safe_content_filter: Turn the safe-content filter on or off for this workflow
+                (resume and reseed keep it).
             extra_body: Further request-body fields (beside ``input``), merged in as given;
                 a field one of the keywords above sets is refused, naming the keyword.
 
@@ -1811,7 +2565,7 @@ class Workflows:
             ValidationError: the request is malformed (e.g. a data URI in media_references);
             nothing was sent.
         """
-        return self._client._run(workflows.start(self._client._ctx, kind, input, token_type=token_type, billing_mode=billing_mode, app_source=app_source, idempotency_key=idempotency_key, media_references=media_references, template_id=template_id, workflow_id=workflow_id, inputs=inputs, max_estimated_capacity_units=max_estimated_capacity_units, confirm_cost=confirm_cost, extra_body=extra_body))
+        return self._client._run(workflows.start(self._client._ctx, kind, input, token_type=token_type, billing_mode=billing_mode, app_source=app_source, idempotency_key=idempotency_key, media_references=media_references, template_id=template_id, workflow_id=workflow_id, inputs=inputs, max_estimated_capacity_units=max_estimated_capacity_units, confirm_cost=confirm_cost, safe_content_filter=safe_content_filter, extra_body=extra_body))
 
     def start_image_to_video(
         self,
@@ -1971,16 +2725,78 @@ class Workflows:
         """
         return self._client._run(workflows.wait(self._client._ctx, workflow_id, timeout))
 
+    def resume(
+        self,
+        workflow_id: str,
+        *,
+        token_type: TokenType | None = None,
+        billing_mode: BillingMode | None = None,
+        app_source: str | None = None,
+    ) -> WorkflowResumed:
+        """Set a workflow going again that paused for its user (``waiting_for_user``) or stopped on
+        a failed step; it continues from where it stopped. ``resumed`` says whether the network
+        resumed it (``False``: it was moving already).
+
+        Args:
+            workflow_id: Workflow id.
+            token_type: Pay with ``sogni`` tokens or ``spark`` points (default: as the
+                workflow was started).
+            billing_mode: How it is billed (``subscription``, ``tokens`` or ``auto``).
+            app_source: Attribution label; defaults to the client's ``app_source``.
+
+        Raises:
+            ApiError: the workflow cannot be resumed (409: it completed or was cancelled; 404:
+            unknown).
+        """
+        return self._client._run(workflows.resume(self._client._ctx, workflow_id, token_type=token_type, billing_mode=billing_mode, app_source=app_source))
+
+    def reseed(
+        self,
+        workflow_id: str,
+        *,
+        seed_overrides: Mapping[str, int] | None = None,
+        token_type: TokenType | None = None,
+        billing_mode: BillingMode | None = None,
+        app_source: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> WorkflowReseeded:
+        """Start a new take of a finished (completed or partly failed) workflow with fresh seeds;
+        returns the new workflow and where it came from.
+
+        Args:
+            workflow_id: Workflow id.
+            seed_overrides: Seeds for some steps, by the source's step ids; the other steps
+                get fresh random seeds.
+            token_type: Pay with ``sogni`` tokens or ``spark`` points (default: as the
+                workflow was started).
+            billing_mode: How it is billed (``subscription``, ``tokens`` or ``auto``).
+            app_source: Attribution label; defaults to the client's ``app_source``.
+            idempotency_key: Sent as ``Idempotency-Key``: a retry with the same key returns
+                the take the first request started (``idempotent`` is then true); use a new key
+                for each take you want.
+
+        Raises:
+            ValidationError: a seed is not a non-negative integer; nothing was sent. ApiError:
+            the workflow cannot be reseeded (409: it has not finished).
+        """
+        return self._client._run(workflows.reseed(self._client._ctx, workflow_id, seed_overrides=seed_overrides, token_type=token_type, billing_mode=billing_mode, app_source=app_source, idempotency_key=idempotency_key))
+
 
 class SogniClientFacade:
     """The generated part of the SogniClient: construction and groups."""
 
     account: Account
     """The account: signup, login and sessions, profile, balances, token transfers, transactions and rewards."""
+    announcements: Announcements
+    """In-app announcements (banners and toasts) the network publishes; live ones also arrive on the socket as ``appAlert``."""
+    assets: Assets
+    """Saved uploads: files a subscriber saves once and uses in many projects by id (``AssetRef``)."""
     chat: Chat
     """LLM chat: models, cost estimates, completions, tools and hosted completions."""
     projects: Projects
     """Media projects: models, presets, creating and tracking projects."""
+    replay: Replay
+    """Replay records: one run record per chat turn or harness run, kept per account (the network redacts secrets before storing them)."""
     stats: Stats
     """Network statistics: leaderboards."""
     workflows: Workflows
@@ -2051,8 +2867,11 @@ class SogniClientFacade:
         """Give this client its operation groups (also for a ``with_options`` copy)."""
         client: Any = self
         self.account = Account(client)
+        self.announcements = Announcements(client)
+        self.assets = Assets(client)
         self.chat = Chat(client)
         self.projects = Projects(client)
+        self.replay = Replay(client)
         self.stats = Stats(client)
         self.workflows = Workflows(client)
         self.creative_workflows = self.workflows

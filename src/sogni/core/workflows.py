@@ -41,27 +41,46 @@ __all__ = [
     "HOSTED_TOOL_NAMES",
     "INPUT_MEDIA",
     "MEDIA_TYPES",
+    "TEMPLATES_PATH",
+    "TEMPLATE_VISIBILITIES",
     "TERMINAL_STATUSES",
     "TOKEN_TYPES",
     "WORKFLOWS_PATH",
     "WorkflowRequest",
     "cancel_request",
+    "create_template_request",
+    "delete_template_request",
     "error_from_response",
     "events_request",
+    "fork_template_request",
     "get_request",
+    "get_template_request",
     "is_terminal_status",
     "list_request",
+    "list_templates_request",
     "normalize_steps",
+    "reseed_request",
+    "resume_request",
     "start_hosted_tool_sequence_request",
     "start_image_to_video_request",
     "start_request",
     "stream_request",
+    "template_envelope",
+    "template_path",
     "unwrap",
+    "unwrap_template",
+    "unwrap_templates",
+    "update_template_request",
     "validate_media_references",
     "workflow_path",
 ]
 
 WORKFLOWS_PATH = "/v1/creative-agent/workflows"
+TEMPLATES_PATH = WORKFLOWS_PATH + "/templates"
+TEMPLATE_VISIBILITIES = ("own", "public", "all")
+"""Which templates ``templates.list`` shows: the account's own, the public ones, or both."""
+MAX_TEMPLATE_PAGE = 200
+"""Most templates one list request may ask for."""
 
 DEPENDENCY_TRANSFORMS: tuple[str, ...] = tuple(
     attrs.fields_dict(StepDependency)["transform"].metadata["check"]["enum"]
@@ -208,6 +227,12 @@ def _merge_extra(input: dict[str, Any], extra: Mapping[str, Any] | None) -> None
             )
         if value is not None:
             input[key] = value
+
+
+def _check_bool(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValidationError(f"{field} must be a boolean, got {value!r}", field=field)
+    return value
 
 
 def _check_text(value: object, field: str) -> None:
@@ -432,6 +457,7 @@ _START_KEYWORDS = {
     "app_source": "app_source",
     "max_estimated_capacity_units": "max_estimated_capacity_units",
     "confirm_cost": "confirm_cost",
+    "safe_content_filter": "safe_content_filter",
     "media_references": "media_references",
 }
 # The typed starts set the kind and build the input from their keywords (and ``extra``).
@@ -456,6 +482,7 @@ def start_request(
     media_references: Sequence[Any] | None = None,
     max_estimated_capacity_units: float | None = None,
     confirm_cost: bool | None = None,
+    safe_content_filter: bool | None = None,
     extra_body: Mapping[str, Any] | None = None,
     body_keywords: Mapping[str, str] | None = None,
 ) -> WorkflowRequest:
@@ -465,10 +492,11 @@ def start_request(
     :func:`start_image_to_video_request` and :func:`start_hosted_tool_sequence_request`)
     or the ``template_id`` of a saved template (with its ``inputs``). ``input`` is sent as
     given. Body keys: ``kind, input, workflow_id, inputs, token_type, billing_mode,
-    app_source, max_estimated_capacity_units, confirm_cost, media_references``, each only
-    when set; ``idempotency_key`` travels in the ``Idempotency-Key`` header. ``extra_body``
-    adds further body keys as given; a key of ``body_keywords`` (body key -> the keyword
-    that sets it; default: this function's own) is refused, naming the keyword.
+    app_source, max_estimated_capacity_units, confirm_cost, safe_content_filter,
+    media_references``, each only when set; ``idempotency_key`` travels in the
+    ``Idempotency-Key`` header. ``extra_body`` adds further body keys as given; a key of
+    ``body_keywords`` (body key -> the keyword that sets it; default: this function's own)
+    is refused, naming the keyword.
     """
     if (input is None) == (template_id is None):
         raise ValidationError(
@@ -504,9 +532,9 @@ def start_request(
         _check_number(max_estimated_capacity_units, "max_estimated_capacity_units")
         body["max_estimated_capacity_units"] = max_estimated_capacity_units
     if confirm_cost is not None:
-        if not isinstance(confirm_cost, bool):
-            raise ValidationError("confirm_cost must be a boolean", field="confirm_cost")
-        body["confirm_cost"] = confirm_cost
+        body["confirm_cost"] = _check_bool(confirm_cost, "confirm_cost")
+    if safe_content_filter is not None:
+        body["safe_content_filter"] = _check_bool(safe_content_filter, "safe_content_filter")
     if media_references is not None:
         body["media_references"] = validate_media_references(media_references)
     merge_extra_body(body, extra_body, _START_KEYWORDS if body_keywords is None else body_keywords)
@@ -665,9 +693,183 @@ def stream_request(
     )
 
 
+def _billing_body(
+    token_type: str | None, billing_mode: str | None, app_source: str | None
+) -> dict[str, Any]:
+    """``{token_type?, billing_mode?, app_source?}``, each only when set."""
+    body: dict[str, Any] = {}
+    if token_type:
+        _check_choice(token_type, "token_type", TOKEN_TYPES)
+        body["token_type"] = token_type
+    if billing_mode:
+        _check_choice(billing_mode, "billing_mode", BILLING_MODES)
+        body["billing_mode"] = billing_mode
+    if app_source:
+        body["app_source"] = app_source
+    return body
+
+
+def resume_request(
+    workflow_id: str,
+    *,
+    token_type: str | None = None,
+    billing_mode: str | None = None,
+    app_source: str | None = None,
+) -> WorkflowRequest:
+    """``POST /v1/creative-agent/workflows/{id}/resume``: set a paused workflow going again.
+
+    Body ``{token_type?, billing_mode?, app_source?}`` (``{}`` when none is set); the answer
+    is ``{workflow, resumed}``.
+    """
+    path = workflow_path(workflow_id, "resume")
+    body = _billing_body(token_type, billing_mode, app_source)
+    return WorkflowRequest("POST", path, json=body, headers={"Content-Type": "application/json"})
+
+
+def reseed_request(
+    workflow_id: str,
+    *,
+    seed_overrides: Mapping[str, int] | None = None,
+    token_type: str | None = None,
+    billing_mode: str | None = None,
+    app_source: str | None = None,
+    idempotency_key: str | None = None,
+) -> WorkflowRequest:
+    """``POST /v1/creative-agent/workflows/{id}/reseed``: a new take of a finished workflow.
+
+    Body ``{seed_overrides?, token_type?, billing_mode?, app_source?}``; ``seed_overrides``
+    maps the source's step ids to seeds (unlisted steps get fresh random ones).
+    ``idempotency_key`` travels as ``Idempotency-Key``: a retry with it returns the take
+    the first request started instead of a second one. The answer is
+    ``{workflow, idempotent?, reseed: {cloned_from_run_id, steps}}``.
+    """
+    path = workflow_path(workflow_id, "reseed")
+    body: dict[str, Any] = {}
+    if seed_overrides:
+        if not isinstance(seed_overrides, Mapping):
+            raise ValidationError(
+                "seed_overrides must map step ids to seeds", field="seed_overrides"
+            )
+        for step_id, seed in seed_overrides.items():
+            _check_text(step_id, "seed_overrides key")
+            _check_count(seed, f"seed_overrides[{step_id!r}]", minimum=0)
+        body["seed_overrides"] = dict(seed_overrides)
+    body.update(_billing_body(token_type, billing_mode, app_source))
+    check_json_safe(body, "")
+    headers = {"Content-Type": "application/json"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
+    return WorkflowRequest("POST", path, json=body, headers=headers)
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+def template_path(template_id: str, *suffix: str) -> str:
+    """``/v1/creative-agent/workflows/templates/{id}[/suffix…]``, the id URL-encoded."""
+    encoded = quote(_check_id(template_id, "template_id"), safe="!'()*")
+    return "/".join((TEMPLATES_PATH, encoded, *suffix))
+
+
+def list_templates_request(
+    *,
+    visibility: str | None = None,
+    offset: int | None = None,
+    limit: int | None = None,
+) -> WorkflowRequest:
+    """``GET /v1/creative-agent/workflows/templates?visibility=&offset=&limit=`` (each only
+    when given); ``limit`` is at most :data:`MAX_TEMPLATE_PAGE`."""
+    query: dict[str, str] = {}
+    if visibility is not None:
+        _check_choice(visibility, "visibility", TEMPLATE_VISIBILITIES)
+        query["visibility"] = visibility
+    if offset is not None:
+        _check_count(offset, "offset", minimum=0)
+        query["offset"] = _js_string(offset)
+    if limit is not None:
+        _check_count(limit, "limit", minimum=1)
+        if limit > MAX_TEMPLATE_PAGE:
+            raise ValidationError(
+                f"limit must be at most {MAX_TEMPLATE_PAGE}, got {limit}",
+                field="limit",
+                allowed=f"1..{MAX_TEMPLATE_PAGE}",
+            )
+        query["limit"] = _js_string(limit)
+    return WorkflowRequest("GET", TEMPLATES_PATH, query=query)
+
+
+def get_template_request(template_id: str) -> WorkflowRequest:
+    """``GET /v1/creative-agent/workflows/templates/{id}``."""
+    return WorkflowRequest("GET", template_path(template_id), result_key="template")
+
+
+def _template_body(template: object, field: str, *, partial: bool) -> dict[str, Any]:
+    if not isinstance(template, Mapping):
+        raise ValidationError(f"{field} must be a mapping of template fields", field=field)
+    body = dict(template)
+    if not partial or "name" in body:
+        _check_text(body.get("name"), f"{field}.name")
+    check_json_safe(body, field)
+    return body
+
+
+def create_template_request(template: Mapping[str, Any]) -> WorkflowRequest:
+    """``POST /v1/creative-agent/workflows/templates`` with the template as the body (it
+    needs a ``name``)."""
+    body = _template_body(template, "template", partial=False)
+    return WorkflowRequest(
+        "POST",
+        TEMPLATES_PATH,
+        json=body,
+        headers={"Content-Type": "application/json"},
+        result_key="template",
+    )
+
+
+def update_template_request(template_id: str, patch: Mapping[str, Any]) -> WorkflowRequest:
+    """``PATCH /v1/creative-agent/workflows/templates/{id}`` with the fields to change."""
+    path = template_path(template_id)
+    body = _template_body(patch, "patch", partial=True)
+    return WorkflowRequest(
+        "PATCH",
+        path,
+        json=body,
+        headers={"Content-Type": "application/json"},
+        result_key="template",
+    )
+
+
+def delete_template_request(template_id: str) -> WorkflowRequest:
+    """``DELETE /v1/creative-agent/workflows/templates/{id}`` (no body)."""
+    return WorkflowRequest("DELETE", template_path(template_id))
+
+
+def fork_template_request(template_id: str, *, new_name: str | None = None) -> WorkflowRequest:
+    """``POST /v1/creative-agent/workflows/templates/{id}/fork`` with ``{newName?}``: an own
+    copy of a template (e.g. a public one) to change."""
+    path = template_path(template_id, "fork")
+    body: dict[str, Any] = {}
+    if new_name is not None:
+        _check_text(new_name, "new_name")
+        body["newName"] = new_name
+    check_json_safe(body, "")
+    return WorkflowRequest(
+        "POST",
+        path,
+        json=body,
+        headers={"Content-Type": "application/json"},
+        result_key="template",
+    )
+
+
 # --- responses ---------------------------------------------------------------------------
 
-_EXPECTED_TYPES: Mapping[str, type] = {"workflow": Mapping, "workflows": list, "events": list}
+_EXPECTED_TYPES: Mapping[str, type] = {
+    "workflow": Mapping,
+    "workflows": list,
+    "events": list,
+    "template": Mapping,
+}
 
 
 def unwrap(data: object, key: str) -> Any:
@@ -685,6 +887,47 @@ def unwrap(data: object, key: str) -> Any:
     if expected is not None and not isinstance(value, expected):
         raise ApiError(f"the workflow reply's data.{key} has an unexpected shape")
     return value
+
+
+def template_envelope(payload: object) -> Mapping[str, Any]:
+    """The data of a template answer: the ``data`` of a ``{"status": "success", "data"}``
+    envelope, or the answer itself (older servers answer without the envelope)."""
+    if not isinstance(payload, Mapping):
+        return {}
+    data = payload.get("data")
+    if payload.get("status") == "success" and isinstance(data, Mapping):
+        return data
+    return payload
+
+
+def _is_template(value: object) -> bool:
+    return (
+        isinstance(value, Mapping)
+        and isinstance(value.get("id"), str)
+        and isinstance(value.get("name"), str)
+    )
+
+
+def unwrap_template(payload: object, operation: str = "") -> Mapping[str, Any]:
+    """The ``template`` of a template answer; :class:`ApiError` when it has none with an
+    ``id`` and a ``name``."""
+    template = template_envelope(payload).get("template")
+    if not _is_template(template):
+        label = f" {operation}" if operation else ""
+        raise ApiError(f"the workflow template{label} answer did not include a template")
+    assert isinstance(template, Mapping)
+    return template
+
+
+def unwrap_templates(payload: object) -> dict[str, Any]:
+    """``{templates, next}`` of a list answer: entries without an ``id`` and a ``name`` are
+    left out, and ``next`` is kept only when it is a number."""
+    data = template_envelope(payload)
+    raw = data.get("templates")
+    templates = [t for t in raw if _is_template(t)] if isinstance(raw, list) else []
+    following = data.get("next")
+    number = isinstance(following, int) and not isinstance(following, bool)
+    return {"templates": templates, "next": following if number else None}
 
 
 def error_from_response(status: int, body_text: str, *, reason: str | None = None) -> ApiError:

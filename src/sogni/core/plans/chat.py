@@ -15,8 +15,10 @@ from typing import Any
 
 import attrs
 
-from sogni._generated.models import PROJECT_PARAMS
+from sogni._generated.models import PROJECT_PARAMS, HostedToolExecution
 from sogni._params import build_params
+from sogni._wire import from_wire
+from sogni.core.chat import runs as chat_runs
 from sogni.core.chat.context import DEFAULT_CHAT_TIMEOUT, ChatJob, ChatJobs
 from sogni.core.chat.estimate import LLMCostEstimate, llm_estimate_path, parse_llm_estimate
 from sogni.core.chat.hosted import HostedChatCompletion, parse_hosted_chat_completion
@@ -60,6 +62,7 @@ __all__ = [
     "create_hosted_completion",
     "estimate_cost",
     "execute_all",
+    "execute_hosted_tool",
     "execute_tool",
     "tool_definitions",
     "wait_for_models",
@@ -491,3 +494,34 @@ def create_hosted_completion(
         return parse_hosted_chat_completion(data)
     except ValueError as exc:
         raise SogniError(f"the network sent a malformed chat completion: {exc}") from None
+
+
+def execute_hosted_tool(
+    ctx: CoreContext,
+    tool: str,
+    arguments: Mapping[str, Any],
+    *,
+    token_type: str | None = None,
+    app_source: str | None = None,
+    safe_content_filter: bool | None = None,
+    timeout: float | None = HOSTED_TIMEOUT,
+) -> Plan[HostedToolExecution]:
+    """Run one synchronous hosted tool (``enhance_prompt``, ``compose_script`` ...) directly,
+    without an LLM round."""
+    request = chat_runs.execute_tool_request(
+        tool,
+        arguments,
+        # An explicit app_source (even "") wins over the client's, as in the network's client.
+        app_source=ctx.config.app_source if app_source is None else app_source,
+        token_type=token_type,
+        safe_content_filter=safe_content_filter,
+    )
+    data = yield RestCall(
+        request.method,
+        request.path,
+        json=request.json,
+        headers=dict(request.headers),
+        idempotent=False,
+        timeout=timeout,
+    )
+    return from_wire(HostedToolExecution, chat_runs.unwrap_execution(data))

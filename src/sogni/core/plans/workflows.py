@@ -16,7 +16,11 @@ import attrs
 from sogni._generated.models import (
     WorkflowEvent,
     WorkflowRecord,
+    WorkflowReseeded,
+    WorkflowResumed,
     WorkflowSseFrame,
+    WorkflowTemplate,
+    WorkflowTemplatePage,
 )
 from sogni._wire import from_wire, from_wire_list
 from sogni.core import workflows as wf
@@ -30,14 +34,23 @@ from sogni.errors import ApiError, ConnectionLost, SogniTimeoutError, Validation
 __all__ = [
     "STREAM_IDLE_TIMEOUT",
     "cancel",
+    "create_template",
+    "delete_template",
     "events",
+    "fork_template",
     "get",
+    "get_template",
+    "list_templates",
     "list_workflows",
+    "reseed",
+    "resume",
     "start",
     "start_hosted_tool_sequence",
     "start_image_to_video",
     "stream_events",
+    "update_template",
     "wait",
+    "wire_value",
 ]
 
 STREAM_IDLE_TIMEOUT = 60.0
@@ -74,8 +87,9 @@ def _record(data: Any) -> WorkflowRecord:
     return from_wire(WorkflowRecord, data)
 
 
-def _plain(value: Any) -> Any:
-    """Generated models (steps, dependencies) as plain wire dictionaries."""
+def wire_value(value: Any) -> Any:
+    """Generated models (steps, dependencies, templates ...) as plain wire dictionaries,
+    their ``extra`` fields included; mappings and lists are copied on the way."""
     if attrs.has(type(value)):
         out: dict[str, Any] = {}
         for field in attrs.fields(type(value)):
@@ -83,12 +97,12 @@ def _plain(value: Any) -> Any:
             if field.metadata.get("extra"):
                 out.update(item or {})
             elif item is not None:
-                out[field.metadata.get("wire", field.name)] = _plain(item)
+                out[field.metadata.get("wire", field.name)] = wire_value(item)
         return out
     if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: wire_value(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [wire_value(item) for item in value]
     return value
 
 
@@ -107,6 +121,7 @@ def start(
     inputs: Mapping[str, Any] | None = None,
     max_estimated_capacity_units: float | None = None,
     confirm_cost: bool | None = None,
+    safe_content_filter: bool | None = None,
     extra_body: Mapping[str, Any] | None = None,
 ) -> Plan[WorkflowRecord]:
     """Start a workflow from an inline ``input`` or a saved template."""
@@ -118,7 +133,7 @@ def start(
         )
     request = wf.start_request(
         kind=kind,  # type: ignore[arg-type]
-        input=None if input is None else _plain(input),
+        input=None if input is None else wire_value(input),
         template_id=template_id if template_id is not None else workflow_id,
         inputs=inputs,
         token_type=token_type,
@@ -126,9 +141,10 @@ def start(
         # An explicit app_source (even "") wins over the client's, as in the network's client.
         app_source=ctx.config.app_source if app_source is None else app_source,
         idempotency_key=idempotency_key,
-        media_references=None if media_references is None else _plain(media_references),
+        media_references=None if media_references is None else wire_value(media_references),
         max_estimated_capacity_units=max_estimated_capacity_units,
         confirm_cost=confirm_cost,
+        safe_content_filter=safe_content_filter,
         extra_body=extra_body,
     )
     # With an Idempotency-Key the server answers a repeat with the same workflow.
@@ -156,9 +172,9 @@ def start_hosted_tool_sequence(
 ) -> Plan[WorkflowRecord]:
     """Start a ``hosted_tool_sequence`` workflow (steps validated before sending)."""
     request = wf.start_hosted_tool_sequence_request(
-        _plain(list(steps)) if isinstance(steps, (list, tuple)) else steps,
+        wire_value(list(steps)) if isinstance(steps, (list, tuple)) else steps,
         title=title,
-        media_references=None if media_references is None else _plain(media_references),
+        media_references=None if media_references is None else wire_value(media_references),
         extra=extra,
         token_type=token_type,
         extra_body=extra_body,
@@ -191,6 +207,120 @@ def cancel(ctx: CoreContext, workflow_id: str) -> Plan[WorkflowRecord]:
     """Ask the network to stop a workflow; returns its record at that moment."""
     data = yield from _send(wf.cancel_request(workflow_id))
     return _record(data)
+
+
+def _app_source(ctx: CoreContext, app_source: str | None) -> str | None:
+    # An explicit app_source (even "") wins over the client's, as in the network's client.
+    return ctx.config.app_source if app_source is None else app_source
+
+
+def resume(
+    ctx: CoreContext,
+    workflow_id: str,
+    *,
+    token_type: str | None = None,
+    billing_mode: str | None = None,
+    app_source: str | None = None,
+) -> Plan[WorkflowResumed]:
+    """Set a workflow paused for its user (or stopped by a failure) going again."""
+    request = wf.resume_request(
+        workflow_id,
+        token_type=token_type,
+        billing_mode=billing_mode,
+        app_source=_app_source(ctx, app_source),
+    )
+    data = yield _rest_call(request, idempotent=False)
+    record = _record(wf.unwrap(data, "workflow"))
+    return WorkflowResumed(workflow=record, resumed=data.get("resumed") is True)
+
+
+def reseed(
+    ctx: CoreContext,
+    workflow_id: str,
+    *,
+    seed_overrides: Mapping[str, int] | None = None,
+    token_type: str | None = None,
+    billing_mode: str | None = None,
+    app_source: str | None = None,
+    idempotency_key: str | None = None,
+) -> Plan[WorkflowReseeded]:
+    """Start a new take of a finished workflow with fresh seeds."""
+    request = wf.reseed_request(
+        workflow_id,
+        seed_overrides=seed_overrides,
+        token_type=token_type,
+        billing_mode=billing_mode,
+        app_source=_app_source(ctx, app_source),
+        idempotency_key=idempotency_key,
+    )
+    # A reseed mints new seeds, so only a keyed one is safe to repeat.
+    data = yield _rest_call(request, idempotent=bool(idempotency_key))
+    record = wf.unwrap(data, "workflow")
+    info = data.get("reseed")
+    info = info if isinstance(info, Mapping) else {}
+    cloned = info.get("cloned_from_run_id")
+    steps = info.get("steps")
+    wire = {
+        "workflow": record,
+        "idempotent": data.get("idempotent") is True,
+        "reseed": {
+            **info,
+            "cloned_from_run_id": cloned if isinstance(cloned, str) else "",
+            "steps": steps if isinstance(steps, list) else [],
+        },
+    }
+    return from_wire(WorkflowReseeded, {**data, **wire})
+
+
+def _template_call(request: wf.WorkflowRequest) -> RestCall:
+    # Template answers are read whether or not the server wraps them in an envelope.
+    return attrs.evolve(_rest_call(request), envelope=False, timeout="client")
+
+
+def list_templates(
+    ctx: CoreContext,
+    *,
+    visibility: str | None = None,
+    offset: int | None = None,
+    limit: int | None = None,
+) -> Plan[WorkflowTemplatePage]:
+    """One page of workflow templates."""
+    request = wf.list_templates_request(visibility=visibility, offset=offset, limit=limit)
+    payload = yield _template_call(request)
+    return from_wire(WorkflowTemplatePage, wf.unwrap_templates(payload))
+
+
+def get_template(ctx: CoreContext, template_id: str) -> Plan[WorkflowTemplate]:
+    """One workflow template."""
+    payload = yield _template_call(wf.get_template_request(template_id))
+    return from_wire(WorkflowTemplate, wf.unwrap_template(payload))
+
+
+def create_template(ctx: CoreContext, template: Any) -> Plan[WorkflowTemplate]:
+    """Save a new workflow template; returns it as stored."""
+    request = wf.create_template_request(wire_value(template))
+    payload = yield _template_call(request)
+    return from_wire(WorkflowTemplate, wf.unwrap_template(payload, "create"))
+
+
+def update_template(ctx: CoreContext, template_id: str, patch: Any) -> Plan[WorkflowTemplate]:
+    """Change some fields of a template; returns it as stored."""
+    request = wf.update_template_request(template_id, wire_value(patch))
+    payload = yield _template_call(request)
+    return from_wire(WorkflowTemplate, wf.unwrap_template(payload, "update"))
+
+
+def delete_template(ctx: CoreContext, template_id: str) -> Plan[None]:
+    """Delete one of the account's templates."""
+    yield _template_call(wf.delete_template_request(template_id))
+
+
+def fork_template(
+    ctx: CoreContext, template_id: str, *, new_name: str | None = None
+) -> Plan[WorkflowTemplate]:
+    """Copy a template into the account's own; returns the copy."""
+    payload = yield _template_call(wf.fork_template_request(template_id, new_name=new_name))
+    return from_wire(WorkflowTemplate, wf.unwrap_template(payload, "fork"))
 
 
 def _frame(frame: SseFrame) -> WorkflowSseFrame:

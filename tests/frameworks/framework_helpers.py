@@ -1,0 +1,166 @@
+"""Run an app's server as a process against a local Supernet, and check what it served."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from sogni.testing import LocalSupernet
+
+APPS = Path(__file__).parent / "apps"
+REQUESTS = 20
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def app_environment(net: LocalSupernet, **extra: str) -> dict[str, str]:
+    """This process's environment with the Supernet's endpoints and ``apps/`` importable."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("SOGNI_")}
+    env.update(
+        SOGNI_API_KEY=net.api_key,
+        SOGNI_REST_ENDPOINT=net.rest_url,
+        SOGNI_SOCKET_ENDPOINT=net.socket_url,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(APPS), env.get("PYTHONPATH")])),
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+class Server:
+    """A server process started by :func:`serve`; ``log()`` is what it printed so far."""
+
+    def __init__(self, process: subprocess.Popen[bytes], log_path: Path) -> None:
+        self.process = process
+        self.log_path = log_path
+
+    @property
+    def pid(self) -> int:
+        """The pid of the process started: the master of a forking server."""
+        return self.process.pid
+
+    def log(self) -> str:
+        """Everything the server wrote to stdout and stderr."""
+        return self.log_path.read_text(errors="replace")
+
+    def alive(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the process to end; whether it is still running."""
+        try:
+            self.process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            return True
+        return False
+
+
+@contextmanager
+def serve(argv: Sequence[str], env: dict[str, str], log_path: Path) -> Iterator[Server]:
+    """Run ``python -m argv...`` in a session of its own; ends it and its workers on exit."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", *argv], env=env, cwd=APPS,
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(process, log_path)
+    try:
+        yield server
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes], grace: float = 10) -> None:
+    """SIGTERM (a graceful shutdown), then SIGKILL to the whole process group."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # workers left behind, if any
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait(grace)
+
+
+def wait_until_answering(server: Server, url: str, timeout: float = 30) -> None:
+    """Poll ``url`` until it answers 200; fail with the server's log if it exits or never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if not server.alive(0.1):
+            code = server.process.returncode
+            raise AssertionError(f"the server exited ({code}):\n{server.log()}")
+    raise AssertionError(f"{url} did not answer within {timeout} s:\n{server.log()}")
+
+
+def fire(url: str, count: int = REQUESTS, concurrency: int = REQUESTS) -> list[httpx.Response]:
+    """``count`` GET requests to ``url?prompt=pN``, ``concurrency`` of them at a time."""
+    limits = httpx.Limits(max_connections=concurrency)
+    with httpx.Client(timeout=45, limits=limits) as http, ThreadPoolExecutor(concurrency) as pool:
+        return list(pool.map(lambda n: http.get(url, params={"prompt": f"p{n}"}), range(count)))
+
+
+def check_renders(net: LocalSupernet, renders: list[dict[str, Any]]) -> None:
+    """Every render is a distinct completed project of ``net`` whose image, fetched again
+    from its URL, has the bytes the app read; the network saw each request once."""
+    assert len(renders) == REQUESTS
+    assert len({r["project_id"] for r in renders}) == REQUESTS
+    with httpx.Client(timeout=10) as http:
+        for r in renders:
+            assert r["status"] == "completed", r
+            network_view = net.project(r["project_id"])
+            assert network_view is not None and network_view["status"] == "completed", r
+            image = http.get(r["url"])
+            assert image.status_code == 200, r
+            assert image.content.startswith(PNG_SIGNATURE) and len(image.content) == r["bytes"]
+    assert net.duplicate_requests("jobRequest") == []
+
+
+def job_request_app_ids(net: LocalSupernet) -> set[str]:
+    """The app ids (one per connected process) that sent the network a project."""
+    return {m.app_id for m in net.messages() if m.direction == "in" and m.type == "jobRequest"}
+
+
+def gunicorn_argv(app: str, port: int, workers: int = 2) -> list[str]:
+    """gunicorn importing ``app`` once in the master (``--preload``), then forking."""
+    return [
+        "gunicorn", app, "--preload", "--workers", str(workers), "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}", "--timeout", "45", "--graceful-timeout", "5",
+    ]
+
+
+def prove_preforked_server(net: LocalSupernet, server: Server, base_url: str) -> None:
+    """The shared proof of a pre-fork server: 20 concurrent renders, all served, by both
+    workers, each with its own connection, through a client made in the master."""
+    wait_until_answering(server, f"{base_url}/health")
+    responses = fire(f"{base_url}/render")
+    assert [r.status_code for r in responses] == [200] * REQUESTS, server.log()
+    renders = [r.json() for r in responses]
+    check_renders(net, renders)
+    workers = {r["pid"] for r in renders}
+    assert len(workers) == 2 and server.pid not in workers, workers
+    assert {r["client_made_in"] for r in renders} == {server.pid}  # imported in the master
+    assert len(job_request_app_ids(net)) == 2  # one connection per worker, none shared
