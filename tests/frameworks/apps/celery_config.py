@@ -11,8 +11,10 @@ FOLDER_VARIABLE = "SOGNI_PROOF_CELERY_FOLDER"
 
 def celery_config(folder: Path) -> dict[str, Any]:
     """Settings for ``app.conf.update``: kombu's filesystem transport and a file backend."""
-    messages, processed, results = (folder / name for name in ("messages", "processed", "results"))
-    for directory in (messages, processed, results):
+    messages, processed, control, results = (
+        folder / name for name in ("messages", "processed", "control", "results")
+    )
+    for directory in (messages, processed, control, results):
         directory.mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://",
@@ -20,6 +22,7 @@ def celery_config(folder: Path) -> dict[str, Any]:
             "data_folder_in": str(messages),
             "data_folder_out": str(messages),
             "processed_folder": str(processed),
+            "control_folder": str(control),  # else "control/" in the working directory
             "polling_interval": 0.05,
         },
         "broker_connection_retry_on_startup": True,
