@@ -31,6 +31,8 @@ def test_a_celery_prefork_worker_runs_20_project_tasks(net: LocalSupernet, tmp_p
         tasks = [producer.send_task("sogni_proof.render", args=[f"p{n}"]) for n in range(REQUESTS)]
         renders = [task.get(timeout=40, interval=0.05) for task in tasks]
         assert all(task.successful() for task in tasks)
+        log = worker.log()
+    assert "Traceback" not in log, log
     check_renders(net, renders)
     pool = {r["pid"] for r in renders}
     assert len(pool) == 2 and worker.pid not in pool, pool
