@@ -68,6 +68,9 @@ def test_a_notebook_uses_both_clients_and_shows_projects(
         ("SOGNI_API_KEY", net.api_key),
         ("SOGNI_REST_ENDPOINT", net.rest_url),
         ("SOGNI_SOCKET_ENDPOINT", net.socket_url),
+        # The kernel's profile and connection files stay out of the home directory.
+        ("IPYTHONDIR", str(tmp_path / "ipython")),
+        ("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime")),
     ):
         monkeypatch.setenv(name, value)  # the kernel inherits this process's environment
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
