@@ -11,6 +11,11 @@ the hosted endpoint the server also runs the Sogni tool calls (either tool set) 
 project in the job simulation and its rendered media is published, a 3D tool publishes a
 small GLB, a text tool (``compose_script`` ...) a line of text; the model answers with the
 results, which are returned in ``sogni_tool_results``.
+
+Durable chat runs (``/v1/chat/runs``, the state machine of :mod:`.chat_runs`) run the same
+Sogni tools server-side and stream their events as SSE; ``POST
+/v1/creative-agent/tools/execute`` runs one synchronous composition or planning tool
+directly.
 """
 
 from __future__ import annotations
@@ -21,22 +26,25 @@ import json
 import secrets
 import time
 import uuid
+import weakref
 from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
 from sogni.core.chat.manifest import older_tools, plain_tools, tool_spec
+from sogni.core.chat.runs import SYNCHRONOUS_TOOLS
 
 from . import envelope, pricing
 from .activity import ChatJob
+from .chat_runs import ChatRun, ChatRunEngine, RunError
 from .jobs import JobRequestError, new_id, parse_job_request
 from .llm import ChatReply, ChatRequestError, reply_to
 from .media import MediaSpec
 from .routing import Route
 from .socket_api import Handler
 from .sockets import Connection
-from .state import STATE, SupernetState
+from .state import STATE, SupernetState, caller
 
 __all__ = ["ROUTES", "SOCKET_HANDLERS", "sogni_tool_definitions"]
 
@@ -303,4 +311,213 @@ async def chat_completions(request: web.Request) -> web.Response:
     return envelope.raw(answer)
 
 
-ROUTES = [Route("POST", "/v1/chat/completions", chat_completions)]
+# -- direct execution of synchronous tools -----------------------------------------------------
+
+
+def _synchronous_result(name: str, args: JsonDict) -> tuple[JsonDict, str]:
+    """What a composition or planning tool returns, and a one-line summary."""
+    text = _text_argument(args) or name
+    duration = _number(args.get("duration_seconds"))
+    if name == "enhance_prompt":
+        target = str(args.get("target_output") or "image_prompt")
+        prompt = f"{text}, carefully composed, rich detail, natural light"
+        return {"prompt": prompt, "target_output": target,
+                **({"destination_tool": args["destination_tool"]}
+                   if isinstance(args.get("destination_tool"), str) else {})}, "Prompt enhanced"
+    if name == "compose_script":
+        count = int(_number(args.get("scene_count")) or 3)
+        beats = [f"Scene {n}: {text}" for n in range(1, count + 1)]
+        return {"script": "\n".join(beats), "beats": beats}, f"Script with {count} scenes"
+    if name in ("compose_lyrics", "compose_instrumental"):
+        seconds = duration or 60
+        music = str(args.get("music_prompt") or "warm acoustic")
+        result: JsonDict = {"music_prompt": music, "duration_seconds": seconds}
+        if name == "compose_lyrics":
+            result["lyrics"] = f"[verse]\n{text}\n[chorus]\n{text}, again"
+        else:
+            result["structure"] = ["intro", "theme", "bridge", "theme", "outro"]
+        return result, "Composed"
+    count = int(_number(args.get("scene_count")) or 2)
+    steps = [{"id": f"scene_{n}", "toolName": "generate_image",
+              "arguments": {"prompt": f"{text}, scene {n}"}} for n in range(1, count + 1)]
+    if name == "compose_workflow":
+        return {"title": text[:60], "steps": steps,
+                "estimatedCapacityUnits": 2 * count}, f"Workflow with {count} steps"
+    template = {"name": str(args.get("name") or text[:60]), "version": "1.0.0",
+                "description": text, "inputs": [{"name": "brief", "type": "string",
+                                                 "required": True}],
+                "stages": [{**step, "arguments": {"prompt": "{{brief}}"}} for step in steps]}
+    return {"template": template}, "Workflow template composed"
+
+
+async def execute_tool(request: web.Request) -> web.Response:
+    """``POST /v1/creative-agent/tools/execute`` -> ``{toolCallId, tool, result, message}``."""
+    state = request.app[STATE]
+    body = await _json_object(request)
+    name, args = body.get("tool"), body.get("arguments", {})
+    if not isinstance(name, str) or not name:
+        return envelope.error(400, "tool is required")
+    if name not in SYNCHRONOUS_TOOLS:
+        known = name in _TOOL_OUTPUT
+        return envelope.error(400, f"{name} is not a synchronous hosted tool" if known
+                              else f"Unknown tool {name!r}")
+    if not isinstance(args, dict):
+        return envelope.error(400, "arguments must be an object")
+    # A direct call needs the text the tool works from; the server fills in the rest.
+    missing = [key for key in _missing_required(name, args) if key in ("prompt", "brief")]
+    if missing:
+        return envelope.error(400, f"{name} needs {', '.join(missing)}")
+    result, message = _synchronous_result(name, args)
+    token_type = str(body.get("token_type") or "sogni")
+    token_type = "sogni" if token_type == "auto" else token_type
+    cost = pricing.llm_cost_strings(token_type, len(json.dumps(args)) // 4, 64)
+    await state.charge(token_type, Decimal(cost["costInToken"]))
+    return envelope.success({"toolCallId": "tool_" + secrets.token_hex(12), "tool": name,
+                             "result": result, "message": message})
+
+
+# -- durable chat runs -----------------------------------------------------------------------
+
+_RUN_ENGINES: weakref.WeakKeyDictionary[SupernetState, ChatRunEngine] = \
+    weakref.WeakKeyDictionary()
+RUN_KEEP_ALIVE_SECONDS = 15.0
+_RUN_POLL_SECONDS = 0.25
+
+
+def run_engine(state: SupernetState) -> ChatRunEngine:
+    """The chat runs of one emulated network."""
+    engine = _RUN_ENGINES.get(state)
+    if engine is None:
+        async def run_tool(call: JsonDict, token_type: str) -> JsonDict:
+            return await _run_hosted_tool(state, call, token_type, state.base_url)
+
+        engine = ChatRunEngine(
+            llm_models=lambda: _known_models(state), run_tool=run_tool,
+            tool_outputs=dict(_TOOL_OUTPUT), default_tools=sogni_tool_definitions,
+            spawn=state.spawn, step_delay=state.options.step_delay)
+        _RUN_ENGINES[state] = engine
+    return engine
+
+
+async def _json_object(request: web.Request) -> JsonDict:
+    if not await request.read():
+        return {}
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(reason="Request body must be JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(reason="Request body must be a JSON object")
+    return body
+
+
+def _run(request: web.Request) -> ChatRun:
+    owner = caller(request).address
+    run_id = request.match_info["run_id"]
+    run = run_engine(request.app[STATE]).find(run_id, owner)
+    if run is None:
+        raise web.HTTPNotFound(reason=f"Chat run {run_id} not found")
+    return run
+
+
+def _run_answer(run: ChatRun, status: int = 200, **extra: Any) -> web.Response:
+    return envelope.success({"run": run.record(), **extra}, status=status)
+
+
+async def create_run(request: web.Request) -> web.Response:
+    """``POST /v1/chat/runs`` -> 202 ``{run, idempotent?}``."""
+    body = await _json_object(request)
+    engine = run_engine(request.app[STATE])
+    try:
+        run, repeated = await engine.create(caller(request).address, body,
+                                            request.headers.get("Idempotency-Key"))
+    except RunError as exc:
+        return envelope.error(exc.status, exc.message)
+    return _run_answer(run, 202, **({"idempotent": True} if repeated else {}))
+
+
+async def get_run(request: web.Request) -> web.Response:
+    """``GET /v1/chat/runs/{id}`` -> ``{run}``."""
+    return _run_answer(_run(request))
+
+
+async def cancel_run(request: web.Request) -> web.Response:
+    """``POST /v1/chat/runs/{id}/cancel`` with ``{reason?}`` -> ``{run}``."""
+    run = _run(request)
+    body = await _json_object(request)
+    reason = body.get("reason")
+    await run_engine(request.app[STATE]).cancel(run, reason if isinstance(reason, str) else None)
+    return _run_answer(run)
+
+
+async def confirm_run_cost(request: web.Request) -> web.Response:
+    """``POST /v1/chat/runs/{id}/confirm-cost`` -> ``{run}``."""
+    run = _run(request)
+    body = await _json_object(request)
+    try:
+        await run_engine(request.app[STATE]).confirm(run, body,
+                                                     request.headers.get("Idempotency-Key"))
+    except RunError as exc:
+        return envelope.error(exc.status, exc.message)
+    return _run_answer(run)
+
+
+def _run_frame(event: JsonDict) -> bytes:
+    data = json.dumps(event, separators=(",", ":"))
+    return f"id: {event['sequence']}\nevent: {event['type']}\ndata: {data}\n\n".encode()
+
+
+async def stream_run(request: web.Request) -> web.StreamResponse:
+    """``GET /v1/chat/runs/{id}/events/stream``: a ``run_status`` snapshot, then every event
+    after ``Last-Event-ID``, until the run has finished."""
+    state = request.app[STATE]
+    run = _run(request)
+    after_text = request.headers.get("Last-Event-ID") or "0"
+    if not after_text.isdigit():
+        return envelope.error(400, "Last-Event-ID must be an event sequence number")
+    sent = int(after_text)
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                           "Cache-Control": "no-cache"})
+    await response.prepare(request)
+    state.hub.track_stream(request)
+    status = json.dumps({"runId": run.id, "status": run.status}, separators=(",", ":"))
+    idle = 0.0
+    try:
+        await response.write(f"event: run_status\ndata: {status}\n\n".encode())
+        while request.transport is not None and not request.transport.is_closing():
+            async with run.changed:
+                if len(run.events) <= sent and not run.terminal:
+                    # Wake up now and then to notice a client that went away.
+                    try:
+                        await asyncio.wait_for(run.changed.wait(), _RUN_POLL_SECONDS)
+                    except asyncio.TimeoutError:
+                        idle += _RUN_POLL_SECONDS
+                        if idle >= RUN_KEEP_ALIVE_SECONDS:
+                            idle = 0.0
+                            await response.write(b": keep-alive\n\n")
+                        continue
+            idle = 0.0
+            for event in run.events[sent:]:
+                await response.write(_run_frame(event))
+                sent = event["sequence"]
+            if run.terminal and len(run.events) <= sent:
+                await response.write_eof()
+                break
+    except ConnectionResetError:
+        pass  # the client (or a fault) cut the stream
+    finally:
+        state.hub.untrack_stream(request)
+    return response
+
+
+_RUNS = "/v1/chat/runs"
+
+ROUTES = [
+    Route("POST", "/v1/chat/completions", chat_completions),
+    Route("POST", "/v1/creative-agent/tools/execute", execute_tool),
+    Route("POST", _RUNS, create_run),
+    Route("GET", _RUNS + "/{run_id}", get_run),
+    Route("POST", _RUNS + "/{run_id}/cancel", cancel_run),
+    Route("POST", _RUNS + "/{run_id}/confirm-cost", confirm_run_cost),
+    Route("GET", _RUNS + "/{run_id}/events/stream", stream_run),
+]

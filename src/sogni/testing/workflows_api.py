@@ -1,15 +1,17 @@
-"""Durable creative workflow endpoints (``/v1/creative-agent/workflows``) and their SSE stream."""
+"""Durable creative workflow endpoints (``/v1/creative-agent/workflows``), their SSE stream,
+resume and reseed, and the saved templates (``/v1/creative-agent/workflows/templates``)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 from aiohttp import web
 
 from . import envelope
 from .routing import Route
-from .state import STATE
+from .state import STATE, caller
 from .workflows import Workflow, WorkflowError
 
 __all__ = ["ROUTES"]
@@ -17,6 +19,8 @@ __all__ = ["ROUTES"]
 KEEP_ALIVE_SECONDS = 15.0
 _POLL_SECONDS = 0.25
 _BASE = "/v1/creative-agent/workflows"
+_TEMPLATES = _BASE + "/templates"
+_MAX_TEMPLATE_PAGE = 200
 
 
 def _workflow(request: web.Request) -> Workflow:
@@ -49,9 +53,9 @@ async def start(request: web.Request) -> web.Response:
         existing = state.workflows.workflows[state.workflow_keys[key]]
         return envelope.success({"workflow": existing.record()})
     try:
-        workflow = state.workflows.start(body)
+        workflow = state.workflows.start(body, caller(request).address)
     except WorkflowError as exc:
-        return envelope.error(400, str(exc))
+        return envelope.error(exc.status, str(exc))
     if key:
         state.workflow_keys[key] = workflow.id
     return envelope.success({"workflow": workflow.record()})
@@ -78,6 +82,119 @@ async def cancel(request: web.Request) -> web.Response:
     workflow = _workflow(request)
     await request.app[STATE].workflows.cancel(workflow)
     return envelope.success({"workflow": workflow.record()})
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    if not await request.read():
+        return {}
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(reason="Request body must be JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(reason="Request body must be a JSON object")
+    return body
+
+
+async def resume(request: web.Request) -> web.Response:
+    """``POST /v1/creative-agent/workflows/{id}/resume`` -> ``{workflow, resumed}``."""
+    workflow = _workflow(request)
+    body = await _body(request)
+    try:
+        resumed = await request.app[STATE].workflows.resume(workflow, body)
+    except WorkflowError as exc:
+        return envelope.error(exc.status, str(exc))
+    return envelope.success({"workflow": workflow.record(), "resumed": resumed})
+
+
+async def reseed(request: web.Request) -> web.Response:
+    """``POST /v1/creative-agent/workflows/{id}/reseed`` -> ``{workflow, idempotent?,
+    reseed: {cloned_from_run_id, steps}}``."""
+    source = _workflow(request)
+    body = await _body(request)
+    try:
+        workflow, info, repeated = request.app[STATE].workflows.reseed(
+            source, body, request.headers.get("Idempotency-Key"))
+    except WorkflowError as exc:
+        return envelope.error(exc.status, str(exc))
+    answer: dict[str, Any] = {"workflow": workflow.record(), "reseed": info}
+    if repeated:
+        answer["idempotent"] = True
+    return envelope.success(answer)
+
+
+# -- templates -------------------------------------------------------------------------------
+
+
+def _author(request: web.Request) -> dict[str, str]:
+    account = caller(request)
+    return {"userId": account.user_id, "displayName": account.username}
+
+
+def _template_answer(call: Any) -> web.Response:
+    try:
+        template = call()
+    except WorkflowError as exc:
+        return envelope.error(exc.status, str(exc))
+    return envelope.success({"template": template})
+
+
+async def list_templates(request: web.Request) -> web.Response:
+    """``GET .../templates?visibility=&offset=&limit=`` -> ``{templates, next}``."""
+    visibility = request.query.get("visibility") or "all"
+    if visibility not in ("own", "public", "all"):
+        return envelope.error(400, "visibility must be own, public or all")
+    offset = _optional_int(request, "offset") or 0
+    limit = min(_optional_int(request, "limit") or 50, _MAX_TEMPLATE_PAGE)
+    templates = request.app[STATE].workflows.templates.visible(
+        caller(request).address, visibility)
+    page = templates[offset:offset + limit]
+    following = offset + limit if offset + limit < len(templates) else None
+    return envelope.success({"templates": page, "next": following})
+
+
+async def get_template(request: web.Request) -> web.Response:
+    """``GET .../templates/{id}`` -> ``{template}``."""
+    template_id = request.match_info["template_id"]
+    found = request.app[STATE].workflows.templates.find(template_id, caller(request).address)
+    if found is None:
+        return envelope.error(404, f"Template {template_id} not found")
+    return envelope.success({"template": found})
+
+
+async def create_template(request: web.Request) -> web.Response:
+    """``POST .../templates`` with the template -> ``{template}``."""
+    body = await _body(request)
+    store = request.app[STATE].workflows.templates
+    return _template_answer(lambda: store.create(caller(request).address, _author(request),
+                                                 body))
+
+
+async def update_template(request: web.Request) -> web.Response:
+    """``PATCH .../templates/{id}`` with the fields to change -> ``{template}``."""
+    body = await _body(request)
+    store = request.app[STATE].workflows.templates
+    return _template_answer(lambda: store.update(
+        caller(request).address, request.match_info["template_id"], body))
+
+
+async def delete_template(request: web.Request) -> web.Response:
+    """``DELETE .../templates/{id}`` -> ``{deleted, id}``."""
+    template_id = request.match_info["template_id"]
+    try:
+        request.app[STATE].workflows.templates.delete(caller(request).address, template_id)
+    except WorkflowError as exc:
+        return envelope.error(exc.status, str(exc))
+    return envelope.success({"deleted": True, "id": template_id})
+
+
+async def fork_template(request: web.Request) -> web.Response:
+    """``POST .../templates/{id}/fork`` with ``{newName?}`` -> ``{template}``."""
+    body = await _body(request)
+    store = request.app[STATE].workflows.templates
+    return _template_answer(lambda: store.fork(
+        caller(request).address, _author(request), request.match_info["template_id"],
+        body.get("newName")))
 
 
 def _frame(event: dict[str, object]) -> bytes:
@@ -128,10 +245,19 @@ async def stream(request: web.Request) -> web.StreamResponse:
 
 
 ROUTES = [
+    # The templates come first: ``/templates`` is not a workflow id.
+    Route("GET", _TEMPLATES, list_templates),
+    Route("POST", _TEMPLATES, create_template),
+    Route("GET", _TEMPLATES + "/{template_id}", get_template),
+    Route("PATCH", _TEMPLATES + "/{template_id}", update_template),
+    Route("DELETE", _TEMPLATES + "/{template_id}", delete_template),
+    Route("POST", _TEMPLATES + "/{template_id}/fork", fork_template),
     Route("POST", _BASE, start),
     Route("GET", _BASE, listing),
     Route("GET", _BASE + "/{workflow_id}", get),
     Route("GET", _BASE + "/{workflow_id}/events", events),
     Route("POST", _BASE + "/{workflow_id}/cancel", cancel),
+    Route("POST", _BASE + "/{workflow_id}/resume", resume),
+    Route("POST", _BASE + "/{workflow_id}/reseed", reseed),
     Route("GET", _BASE + "/{workflow_id}/events/stream", stream),
 ]

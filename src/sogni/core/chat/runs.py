@@ -105,6 +105,8 @@ _MEDIA_CONTEXT_FIELDS = (
     "uploadedVideos",
     "uploadedAudio",
 )
+# What a direct tool call must give: the text the tool works from.
+_PRIMARY_ARGUMENTS = frozenset({"prompt", "brief"})
 _HTTP_URL = re.compile(r"^https?://", re.IGNORECASE)
 _STATUS_FRAME = "run_status"
 
@@ -432,7 +434,8 @@ def execute_tool_request(
     """``POST /v1/creative-agent/tools/execute``: run one synchronous hosted tool directly.
 
     Body ``{tool, arguments, app_source?, token_type?, safe_content_filter?}``. A tool with
-    published parameters has its arguments checked against them; a hosted media tool is
+    published parameters has its given arguments checked against them, and needs its
+    ``prompt`` or ``brief`` (the network fills in the other settings); a hosted media tool is
     refused (it runs in chat runs, hosted completions or workflows); a tool this SDK does
     not know is sent as given, for the network to judge.
     """
@@ -448,6 +451,8 @@ def execute_tool_request(
     plain = _mapping(arguments, "arguments")
     if spec is not None:
         for problem in argument_problems(spec, plain):
+            if problem.missing and problem.argument not in _PRIMARY_ARGUMENTS:
+                continue  # the network fills in what a direct call leaves out
             raise ValidationError(
                 f"{tool} {problem.message}",
                 field=f"arguments.{problem.argument}",

@@ -395,33 +395,43 @@ def stream_events(
     yield from _stream(ctx, workflow_id, after, last_event_id, reconnect)
 
 
+def _last_event_id(record: WorkflowRecord) -> str | int | None:
+    events = record.events or []
+    return events[-1].id if events else None
+
+
 def wait(ctx: CoreContext, workflow_id: str, timeout: float | None = None) -> Plan[WorkflowRecord]:
-    """Follow the event stream until the workflow finishes, then return its record."""
+    """Follow the event stream until the workflow finishes, then return its record.
+
+    The stream is followed from the last event of the current record, so a workflow that
+    failed and was resumed is waited for anew rather than taken for finished by its old
+    ``failed`` event.
+    """
     wf.workflow_path(workflow_id)
     deadline = None if timeout is None else ctx.clock() + timeout
-    record: WorkflowRecord = yield from get(ctx, workflow_id)
-    if wf.is_terminal_status(record.status):
-        return record
-    plan = _stream(ctx, workflow_id, None, None, True)
-    value: Any = None
-    error: BaseException | None = None
-    try:
-        while True:
-            try:
-                effect = plan.throw(error) if error is not None else plan.send(value)
-            except StopIteration:
-                break
-            value, error = None, None
-            if isinstance(effect, Emit):
-                if deadline is not None and ctx.clock() > deadline:
-                    raise SogniTimeoutError(
-                        f"workflow {workflow_id} did not finish within {timeout} s"
-                    )
-                continue
-            try:
-                value = yield effect
-            except Exception as exc:  # noqa: BLE001 - handed back to the stream plan
-                error = exc
-    finally:
-        plan.close()
-    return (yield from get(ctx, workflow_id))
+    while True:
+        record: WorkflowRecord = yield from get(ctx, workflow_id)
+        if wf.is_terminal_status(record.status):
+            return record
+        plan = _stream(ctx, workflow_id, _last_event_id(record), None, True)
+        value: Any = None
+        error: BaseException | None = None
+        try:
+            while True:
+                try:
+                    effect = plan.throw(error) if error is not None else plan.send(value)
+                except StopIteration:
+                    break
+                value, error = None, None
+                if isinstance(effect, Emit):
+                    if deadline is not None and ctx.clock() > deadline:
+                        raise SogniTimeoutError(
+                            f"workflow {workflow_id} did not finish within {timeout} s"
+                        )
+                    continue
+                try:
+                    value = yield effect
+                except Exception as exc:  # noqa: BLE001 - handed back to the stream plan
+                    error = exc
+        finally:
+            plan.close()
