@@ -12,7 +12,13 @@ from sogni._hub import Hub
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall, Sleep
 from sogni.core.plans import Plan
-from sogni.core.plans.recovery import PROJECT_LOST, RECENTLY_CREATED_GRACE, replay, sync
+from sogni.core.plans.recovery import (
+    PROJECT_LOST,
+    RECENTLY_CREATED_GRACE,
+    check_attached,
+    replay,
+    sync,
+)
 from sogni.core.projects import ProjectState
 from sogni.errors import ApiError
 
@@ -156,3 +162,34 @@ def test_sync_fails_a_followed_project_nothing_on_the_network_knows() -> None:
     assert paths.count(f"/v1/projects/{PID}") == 4  # the record is asked four times
     assert sum(isinstance(e, Sleep) for e in asked) == 3
     assert paths[-2:] == ["/api/v1/artist/projects/active", f"/v2/projects/{PID}"]
+
+
+def test_a_lookup_of_an_attached_project_counts_failures_and_ends_it_only_on_a_404() -> None:
+    clock = Clock()
+    hub = Hub(None, spawn=lambda plan: plan.close())
+    ctx = CoreContext(config=ClientConfig(app_id="unit-app"), registry=hub, clock=clock)
+    hub.bind(ctx)
+    state = project(clock)
+    hub.track(state)
+    try:
+        def unavailable(effect: Any) -> Any:
+            raise ApiError("try later", status=503)
+
+        drive(check_attached(ctx, state), unavailable)
+        drive(check_attached(ctx, state), unavailable)
+        assert state.check_failures == 2 and state.outcome is None
+
+        def running(effect: Any) -> Any:
+            assert effect.path == f"/v2/projects/{PID}"
+            return {"project": view("processing", job("A", "jobProgress", 1))}
+
+        drive(check_attached(ctx, state), running)
+        assert state.check_failures == 0 and state.jobs["A"].step == 1
+
+        def gone(effect: Any) -> Any:
+            raise ApiError("not found", status=404)
+
+        drive(check_attached(ctx, state), gone)
+        assert state.status == "failed" and state.error == PROJECT_LOST
+    finally:
+        hub.close()
