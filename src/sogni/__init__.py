@@ -35,7 +35,7 @@ from sogni.errors import (
 )
 
 if TYPE_CHECKING:
-    from sogni._assets import AssetInput
+    from sogni._assets import AssetInput, AssetRef
     from sogni._chat import ChatStream
     from sogni._chat_local import ChatErrorEvent, ChatEvent
     from sogni._client import SogniClient
@@ -89,6 +89,7 @@ __all__ = [
     "AccountState",
     "ApiError",
     "AssetInput",
+    "AssetRef",
     "AudioProjectParams",
     "AuthenticationError",
     "BadRequestError",
@@ -169,6 +170,7 @@ _LAZY = {
     "ProjectEvent": "sogni.core.projects",
     "JobError": "sogni.core.projects",
     "AssetInput": "sogni._assets",
+    "AssetRef": "sogni._assets",
     "RemoteAsset": "sogni.core.effects",
     "VideoAssetConfig": "sogni.core.video",
     **dict.fromkeys(

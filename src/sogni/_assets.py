@@ -3,11 +3,14 @@
 :func:`prepare_asset` opens an asset just far enough to learn its size and the content type
 its first bytes reveal; the resulting :class:`PreparedAsset` then streams the body in chunks
 (``iter_chunks`` for the sync client, ``aiter_chunks`` for the async one), so a large video
-is never held in memory. Nothing here talks to the network.
+is never held in memory. An upload saved in the account's library is passed by id as an
+:class:`AssetRef` instead, and :func:`hashed_upload` reads a file once to checksum it
+before it is saved there. Nothing here talks to the network.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import tempfile
@@ -26,21 +29,61 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AssetInput",
+    "AssetRef",
     "CHUNK_SIZE",
+    "HashedUpload",
+    "MAX_SAVED_UPLOAD_BYTES",
     "PreparedAsset",
+    "SAVED_UPLOAD_TYPES",
     "check_upload",
+    "hashed_upload",
     "prepare_asset",
     "spool",
     "upload_headers",
 ]
 
+
+@attrs.frozen
+class AssetRef:
+    """An upload saved in the account's library (``client.assets``), used by its id.
+
+    Pass it wherever a project takes an asset (``starting_image=AssetRef(asset.id)``): the
+    network copies the saved file into the project instead of it being uploaded again.
+    ``content_type`` (``asset.content_type``) lets the SDK check the kind of asset before
+    anything is sent and record it where the network wants it (video and audio
+    references); without it the network decides.
+    """
+
+    id: str
+    content_type: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ValidationError("AssetRef needs the saved asset's id (a non-empty string)",
+                                  field="id")
+        if self.content_type is not None and not isinstance(self.content_type, str):
+            raise ValidationError("AssetRef content_type must be a string such as 'image/png'",
+                                  field="content_type")
+
+
 AssetInput = Union[
-    str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO, RemoteAsset, bool
+    str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO, RemoteAsset, AssetRef, bool
 ]
 """What an asset parameter accepts: a file path (``str`` or ``pathlib.Path``), the file's
 bytes, a binary file object opened for reading (read from its current position), a
-:class:`~sogni.core.effects.RemoteAsset` to fetch first, or ``True`` for an asset that is
-already uploaded for this project."""
+:class:`~sogni.core.effects.RemoteAsset` to fetch first, an :class:`AssetRef` to an upload
+saved in the account's library, or ``True`` for an asset that is already uploaded for this
+project."""
+
+#: Largest upload the saved-upload library takes.
+MAX_SAVED_UPLOAD_BYTES = 100 << 20
+
+#: The content types the saved-upload library takes.
+SAVED_UPLOAD_TYPES = frozenset({
+    "image/png", "image/jpeg", "image/webp",
+    "video/mp4", "video/quicktime", "video/webm",
+    "audio/mp4", "audio/mpeg", "audio/flac", "audio/wav", "audio/x-wav", "audio/wave",
+})  # fmt: skip
 
 #: Remote assets are buffered in memory up to this size, then in a temporary file.
 SPOOL_MEMORY = 8 << 20
@@ -229,4 +272,61 @@ def check_upload(response: httpx.Response, name: str) -> None:
         asset=name,
         status=response.status_code,
         error_code=error.error_code,
+    )
+
+
+@attrs.frozen
+class HashedUpload:
+    """A file for the saved-upload library: its body, SHA-256 (hex) and size, read once."""
+
+    asset: PreparedAsset = attrs.field(repr=False)
+    sha256: str
+    size: int
+    content_type: str
+
+
+def hashed_upload(source: Any, content_type: str | None = None) -> HashedUpload:
+    """Read ``source`` (a path, bytes or a binary file object) once to learn its SHA-256 and
+    size, which the library checks the stored file against.
+
+    ``content_type`` overrides the type sniffed from the first bytes. Raises
+    :class:`~sogni.errors.ValidationError` for an unreadable or empty source, a type the
+    library does not take, or a file over :data:`MAX_SAVED_UPLOAD_BYTES`.
+    """
+    if isinstance(source, (bool, RemoteAsset, AssetRef)):
+        raise ValidationError(
+            "source must be a file path, bytes or a binary file object", field="source"
+        )
+    asset = prepare_asset(source, "source")
+    kind = content_type or asset.content_type
+    if kind not in SAVED_UPLOAD_TYPES:
+        raise ValidationError(
+            f"source: the library does not take {kind or 'files of an unknown type'}",
+            field="source",
+            allowed=sorted(SAVED_UPLOAD_TYPES),
+        )
+    if asset.size is not None and asset.size > MAX_SAVED_UPLOAD_BYTES:
+        raise _too_large(asset.size)
+    digest = hashlib.sha256()
+    size = 0
+    # A stream that cannot be read twice is kept in memory for the upload.
+    kept: list[bytes] | None = [] if asset._stream is not None and asset._start is None else None
+    for chunk in asset.iter_chunks():
+        size += len(chunk)
+        if size > MAX_SAVED_UPLOAD_BYTES:
+            raise _too_large(size)
+        digest.update(chunk)
+        if kept is not None:
+            kept.append(chunk)
+    if kept is not None:
+        asset = PreparedAsset("source", asset.content_type, size, data=b"".join(kept))
+    elif asset.size is None:
+        asset.size = size
+    return HashedUpload(asset, digest.hexdigest(), size, kind)
+
+
+def _too_large(size: int) -> ValidationError:
+    return ValidationError(
+        f"source is {size} bytes; the library takes files up to {MAX_SAVED_UPLOAD_BYTES} bytes",
+        field="source",
     )

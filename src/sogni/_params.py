@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from sogni._assets import PreparedAsset
+from sogni._assets import AssetRef, PreparedAsset
 from sogni._generated.vocabulary import VALUES as VOCABULARY
 from sogni.core.effects import RemoteAsset
 from sogni.core.json_safe import check_json_safe, child_path
@@ -91,7 +91,10 @@ def _check_item(name: str, item: Any, check: Mapping[str, Any]) -> None:
     check_value(name, item, check)
 
 
-_ASSET_TYPES = "a file path, bytes, a binary file object opened with 'rb', or True"
+_ASSET_TYPES = (
+    "a file path, bytes, a binary file object opened with 'rb', an AssetRef to a saved upload, "
+    "or True"
+)
 
 
 def _check_assets(name: str, value: Any, *, is_list: bool) -> None:
@@ -114,7 +117,9 @@ def check_asset(name: str, value: Any) -> None:
     Paths are only checked, not opened (that happens right before uploading); a path with
     a NUL character can never name a file, so it is refused here.
     """
-    if isinstance(value, (bool, bytes, bytearray, memoryview, RemoteAsset, PreparedAsset)):
+    if isinstance(
+        value, (bool, bytes, bytearray, memoryview, RemoteAsset, AssetRef, PreparedAsset)
+    ):
         return
     if isinstance(value, (str, os.PathLike)):
         _check_path(name, value)

@@ -97,8 +97,9 @@ def api_error(
     request_id: str | None = None,
 ) -> ApiError:
     """Map an error answer to its typed error (:func:`~sogni.errors.status_error_class`);
-    the body's message and errorCode are kept."""
+    the body's message, errorCode and details object are kept."""
     message, code = reason or f"HTTP {status}", 0
+    details: dict[str, Any] | None = None
     payload = _parse_json(body)
     if isinstance(payload, dict):
         inner = payload if payload.get("status") == "error" else payload.get("data", payload)
@@ -107,6 +108,8 @@ def api_error(
                 message = inner["message"]
             if isinstance(inner.get("errorCode"), int):
                 code = inner["errorCode"]
+            if isinstance(inner.get("details"), dict):
+                details = inner["details"]
     elif body and len(body) < MAX_MESSAGE:
         message = body.decode("utf-8", "replace").strip() or message
     cls = status_error_class(status)
@@ -116,6 +119,7 @@ def api_error(
         error_code=code,
         retry_after=retry_after,
         request_id=request_id,
+        details=details,
     )
 
 

@@ -77,8 +77,9 @@ class ApiError(SogniError):
 
     ``status`` is the HTTP status (0 when there was none), ``error_code`` the server's
     numeric ``errorCode`` (0 when it gave none), ``retry_after`` the seconds the server
-    asked to wait before trying again and ``request_id`` the id the server gave the
-    request (``x-request-id``), each ``None`` when the server did not say. The HTTP statuses
+    asked to wait before trying again, ``request_id`` the id the server gave the request
+    (``x-request-id``) and ``details`` the structured context the server sent with the
+    error (its ``details`` object), each ``None`` when the server did not say. The HTTP statuses
     have subclasses: :class:`BadRequestError` (400), :class:`AuthenticationError` (401),
     :class:`PermissionDeniedError` (403), :class:`NotFoundError` (404),
     :class:`ConflictError` (409), :class:`UnprocessableEntityError` (422),
@@ -95,11 +96,13 @@ class ApiError(SogniError):
         hint: str | None = None,
         retry_after: float | None = None,
         request_id: str | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         self.status = status
         self.error_code = error_code
         self.retry_after = retry_after
         self.request_id = request_id
+        self.details = details
         super().__init__(message, hint=hint)
 
     def __repr__(self) -> str:

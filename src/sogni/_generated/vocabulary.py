@@ -9,12 +9,18 @@ from typing import Final, Literal, get_args
 __all__ = [
     'BILLING_MODES',
     'BillingMode',
+    'CHECKOUT_REDIRECTS',
+    'CheckoutRedirect',
     'HOSTED_TOKEN_TYPES',
     'HostedTokenType',
     'LEADERBOARD_NETWORKS',
     'LeaderboardNetwork',
     'NETWORKS',
     'Network',
+    'SUBSCRIPTION_PLAN_IDS',
+    'SUBSCRIPTION_TERMS',
+    'SubscriptionPlanId',
+    'SubscriptionTerm',
     'TOKEN_TYPES',
     'TokenType',
     'VALUES',
@@ -46,5 +52,17 @@ LeaderboardNetwork = Literal['fast', 'relaxed', 'all']
 """The network a leaderboard covers."""
 LEADERBOARD_NETWORKS: Final[tuple[LeaderboardNetwork, ...]] = get_args(LeaderboardNetwork)
 
-VALUES: Final[dict[str, tuple[str, ...]]] = {'TokenType': TOKEN_TYPES, 'Network': NETWORKS, 'WalletProvider': WALLET_PROVIDERS, 'BillingMode': BILLING_MODES, 'HostedTokenType': HOSTED_TOKEN_TYPES, 'LeaderboardNetwork': LEADERBOARD_NETWORKS}
+SubscriptionPlanId = Literal['unlimited', 'unlimited_pro']
+"""A subscription plan (tier) one can check out."""
+SUBSCRIPTION_PLAN_IDS: Final[tuple[SubscriptionPlanId, ...]] = get_args(SubscriptionPlanId)
+
+SubscriptionTerm = Literal['monthly', 'annual']
+"""The billing term of a subscription."""
+SUBSCRIPTION_TERMS: Final[tuple[SubscriptionTerm, ...]] = get_args(SubscriptionTerm)
+
+CheckoutRedirect = Literal['web', 'app', 'dashboard', 'photobooth', 'chat']
+"""Where a subscription checkout returns to when it is done."""
+CHECKOUT_REDIRECTS: Final[tuple[CheckoutRedirect, ...]] = get_args(CheckoutRedirect)
+
+VALUES: Final[dict[str, tuple[str, ...]]] = {'TokenType': TOKEN_TYPES, 'Network': NETWORKS, 'WalletProvider': WALLET_PROVIDERS, 'BillingMode': BILLING_MODES, 'HostedTokenType': HOSTED_TOKEN_TYPES, 'LeaderboardNetwork': LEADERBOARD_NETWORKS, 'SubscriptionPlanId': SUBSCRIPTION_PLAN_IDS, 'SubscriptionTerm': SUBSCRIPTION_TERMS, 'CheckoutRedirect': CHECKOUT_REDIRECTS}
 """The values of each type, by type name (for checks driven by the schemas)."""

@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from sogni._generated.models import AccountProfile, Balances, TokenBalance
+from sogni._generated.models import AccountProfile, Balances, Subscription, TokenBalance
 from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni._wire import from_wire
 from sogni.errors import ApiError, ValidationError
@@ -93,6 +93,8 @@ class AccountState:
         balance: Balances per token type, kept current by the network's ``balanceUpdate``.
         network: The network (``fast``/``relaxed``) the socket is on, once connected.
         network_status: ``disconnected``, ``connecting``, ``connected`` or ``switching``.
+        subscription: The subscription entitlement, once fetched
+            (``account.get_subscription_status`` or ``refresh_subscription``).
     """
 
     username: str | None = None
@@ -101,10 +103,16 @@ class AccountState:
     balance: Balances = attrs.field(factory=_empty_balances)
     network: str | None = None
     network_status: NetworkStatus = "disconnected"
+    subscription: Subscription | None = None
     balance_updates: int = attrs.field(default=0, repr=False)
     """How many balances were received (lets a caller wait for the next one)."""
     network_changes: int = attrs.field(default=0, repr=False)
     """How many ``changeNetwork`` confirmations were received."""
+
+    @property
+    def is_unlimited(self) -> bool:
+        """Whether a known subscription entitles the account now (its ``active``)."""
+        return self.subscription is not None and self.subscription.active
 
     @property
     def is_authenticated(self) -> bool:
@@ -157,6 +165,7 @@ class AccountState:
         self.balance = _empty_balances()
         self.network = None
         self.network_status = "disconnected"
+        self.subscription = None
 
     def as_dict(self) -> dict[str, Any]:
         """A plain snapshot of the fields (for logging or JSON)."""
@@ -167,6 +176,7 @@ class AccountState:
             "balance": attrs.asdict(self.balance),
             "network": self.network,
             "network_status": self.network_status,
+            "subscription": None if self.subscription is None else attrs.asdict(self.subscription),
         }
 
 

@@ -13,14 +13,19 @@ from aiohttp import web
 
 from . import (
     account_api,
+    announcements_api,
+    assets_api,
+    billing_api,
     catalogue_api,
     chat_api,
     envelope,
     estimates_api,
     ledger_api,
     login_api,
+    loras_api,
     media_api,
     projects_api,
+    replay_api,
     socket_api,
     workflows_api,
 )
@@ -36,6 +41,7 @@ log = logging.getLogger(__name__)
 ROUTE_GROUPS: list[list[Route]] = [
     catalogue_api.ROUTES,
     estimates_api.ROUTES,
+    billing_api.ROUTES,  # before account_api: its subscription status is billing's
     account_api.ROUTES,
     ledger_api.ROUTES,
     login_api.ROUTES,
@@ -43,6 +49,10 @@ ROUTE_GROUPS: list[list[Route]] = [
     projects_api.ROUTES,
     chat_api.ROUTES,
     workflows_api.ROUTES,
+    loras_api.ROUTES,
+    assets_api.ROUTES,
+    announcements_api.ROUTES,
+    replay_api.ROUTES,
 ]
 """Every REST route module; later features add their ``ROUTES`` here."""
 

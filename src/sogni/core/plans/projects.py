@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import attrs
 
+from sogni._assets import AssetRef
 from sogni._generated.models import (
     AudioProjectParams,
     ControlNet,
@@ -52,7 +53,7 @@ from sogni.core.job_request import (
 )
 from sogni.core.media_types import GLB_CONTENT_TYPE, result_content_type, result_kind
 from sogni.core.model_options import ModelOptions, model_options_for
-from sogni.core.plans import Plan
+from sogni.core.plans import Plan, assets
 from sogni.core.plans.connection import NETWORKS
 from sogni.core.projects import JobError, JobState, ProjectState
 from sogni.core.video import VideoAssetConfig, is_audio_model, is_video_model, video_defaults
@@ -303,12 +304,18 @@ def create_project(ctx: CoreContext, params: ProjectParams) -> Plan[ProjectState
     )
     prepared = []
     for slot in upload_slots(wire):
-        source = yield PrepareAsset(slot.value, slot.field)
+        if isinstance(slot.value, AssetRef):  # a saved upload: bound by id, not sent again
+            source = slot.value
+        else:
+            source = yield PrepareAsset(slot.value, slot.field)
         _check_asset_type(slot, source.content_type)
         prepared.append((slot, source))
     content_types: dict[str, str | None] = {}
     for slot, source in prepared:
-        yield from _upload(ctx, project_id, slot, source)
+        if isinstance(source, AssetRef):
+            yield from assets.bind(ctx, source, project_id, slot)
+        else:
+            yield from _upload(ctx, project_id, slot, source)
         content_types[slot.id or slot.param] = source.content_type
     if kind in ("video", "audio"):
         add_content_types(request, content_types)
