@@ -10,6 +10,15 @@ from conftest import Cli
 
 import sogni
 from sogni.cli import build_parser
+from sogni.cli._errors import error_line
+from sogni.cli._session import Session
+from sogni.errors import (
+    APIConnectionError,
+    ClientClosed,
+    ConnectionLost,
+    SogniTimeoutError,
+    ValidationError,
+)
 
 
 def test_version_prints_the_package_version(cli: Cli) -> None:
@@ -109,3 +118,28 @@ def test_the_parser_knows_every_command() -> None:
     assert args.local is True and args.json is True and args.network == "fast"
     args = parser.parse_args(["models", "--local", "--network", "relaxed"])
     assert args.local is True and args.network == "relaxed"
+
+
+def test_error_lines_name_the_host_of_the_failing_connection() -> None:
+    session = Session()
+    session.rest_endpoint = "https://api.example.test/v1"
+    session.socket_endpoint = "wss://socket.example.test"
+    rest = APIConnectionError("GET /v4/account/balance failed: ConnectError")
+    assert error_line(rest, session) == (
+        "sogni: error: could not reach https://api.example.test: "
+        "GET /v4/account/balance failed: ConnectError"
+    )
+    lost = ConnectionLost("the socket closed\nand stayed closed", code=1006)
+    assert error_line(lost, session) == (
+        "sogni: error: lost the connection to wss://socket.example.test: "
+        "the socket closed and stayed closed"
+    )
+    slow = SogniTimeoutError("timed out after 30 s waiting for models", hint="DNS failed")
+    assert error_line(slow, session) == (
+        "sogni: error: timed out after 30 s waiting for models from "
+        "wss://socket.example.test (DNS failed)"
+    )
+    assert error_line(ClientClosed(), session) == "sogni: error: the client was closed"
+    assert error_line(ValidationError("bad", allowed=("a", "b")), None) == (
+        "sogni: error: bad (allowed: a, b)"
+    )

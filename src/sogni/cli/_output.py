@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import enum
 import json
 import sys
@@ -12,7 +13,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["info", "jsonable", "print_json", "warn"]
+__all__ = ["add_json_option", "info", "is_quiet", "jsonable", "print_json", "set_quiet", "warn"]
 
 _quiet = False
 
@@ -62,3 +63,10 @@ def print_json(value: Any, *, lines: bool = False) -> None:
     data = jsonable(value)
     text = json.dumps(data, separators=(",", ":")) if lines else json.dumps(data, indent=2)
     print(text, flush=lines)
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json``: machine-readable output on stdout."""
+    parser.add_argument(
+        "--json", action="store_true", help="print the result as JSON on stdout"
+    )

@@ -7,20 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from sogni._generated.vocabulary import TOKEN_TYPES
-from sogni.cli._output import info, print_json
+from sogni.cli._output import add_json_option, info, print_json
 from sogni.cli._progress import follow
 from sogni.cli._session import Session
 
-__all__ = ["add_common_options", "add_json_option", "render"]
+__all__ = ["add_common_options", "render"]
 
 DEFAULT_TIMEOUT = 600.0
-
-
-def add_json_option(parser: argparse.ArgumentParser) -> None:
-    """``--json``: machine-readable output on stdout."""
-    parser.add_argument(
-        "--json", action="store_true", help="print the result as JSON on stdout"
-    )
 
 
 def add_common_options(parser: argparse.ArgumentParser, *, count_help: str) -> None:

@@ -16,8 +16,7 @@ from typing import Any
 from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli import _credentials
 from sogni.cli._errors import UsageError
-from sogni.cli._output import info, print_json, warn
-from sogni.cli._render import add_json_option
+from sogni.cli._output import add_json_option, info, print_json, warn
 from sogni.cli._session import APP_SOURCE, Session, host_of
 from sogni.errors import SogniError
 

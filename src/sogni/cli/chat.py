@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sogni.cli._output import info, print_json
-from sogni.cli._render import add_json_option
+from sogni.cli._output import add_json_option, info, print_json
 from sogni.cli._session import Session
 from sogni.errors import ValidationError
 

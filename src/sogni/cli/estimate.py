@@ -6,8 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from sogni._generated.vocabulary import TOKEN_TYPES
-from sogni.cli._output import jsonable, print_json
-from sogni.cli._render import add_json_option
+from sogni.cli._output import add_json_option, jsonable, print_json
 from sogni.cli._session import Session
 from sogni.cli.image import DEFAULT_IMAGE_MODEL, parse_size
 from sogni.cli.music import DEFAULT_MUSIC_MODEL

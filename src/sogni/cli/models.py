@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sogni.cli._output import info, print_json, warn
-from sogni.cli._render import add_json_option
+from sogni.cli._output import add_json_option, info, print_json, warn
 from sogni.cli._session import Session
 from sogni.errors import SogniTimeoutError
 

@@ -8,8 +8,7 @@ import threading
 from types import FrameType
 from typing import Any
 
-from sogni.cli._output import info, print_json
-from sogni.cli._render import add_json_option
+from sogni.cli._output import add_json_option, info, print_json
 from sogni.cli._session import Session
 from sogni.errors import MissingExtraError, SogniError
 

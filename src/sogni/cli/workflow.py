@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli._errors import UsageError
-from sogni.cli._output import info, print_json
-from sogni.cli._render import add_json_option
+from sogni.cli._output import add_json_option, info, print_json
 from sogni.cli._session import Session
 from sogni.errors import SogniError, ValidationError
 
