@@ -112,7 +112,7 @@ class Session:
             options["rest_endpoint"] = self._login.rest_endpoint
             options["socket_endpoint"] = self._login.socket_endpoint
         client = self._stack.enter_context(SogniClient(**options))
-        config = client._ctx.config
+        config = client._ctx.config  # endpoints as the client resolved them: args, env, defaults
         self.rest_endpoint, self.socket_endpoint = config.rest_endpoint, config.socket_endpoint
         if self.mode == "login":
             self._resume(client)
