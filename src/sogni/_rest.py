@@ -13,7 +13,6 @@ holds the headers) is reachable from it.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import email.utils
 import inspect
@@ -22,11 +21,14 @@ import math
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import tenacity
+
+if TYPE_CHECKING:
+    import asyncio
 
 from sogni._logging import rest_log
 from sogni.core import json_depth
@@ -530,6 +532,8 @@ class AsyncRest(_Base):
             return await self._answer(call)
         key = call.flight_key()
         flight = self._flights.get(key)
+        import asyncio  # here, not at the top: the sync client never loads asyncio
+
         if flight is not None:
             return await asyncio.shield(flight)
         flight = self._flights[key] = asyncio.get_running_loop().create_future()
