@@ -238,7 +238,8 @@ def test_a_video_project_binds_saved_references_and_records_their_types(
         binds = [r.json for r in net.requests() if r.path.endswith("/bind")]
         assert binds == [{"projectId": project.id, "type": "referenceImage"},
                          {"projectId": project.id, "type": "referenceVideo"}]
-        assert net.upload(project.id, "referenceVideo").read_bytes() == MP4.read_bytes()
+        stored = net.upload(project.id, "referenceVideo")
+        assert stored is not None and stored.read_bytes() == MP4.read_bytes()
         key_frame = net.received("jobRequest")[-1]["keyFrames"][0]
         assert key_frame["referenceImageContentType"] == "image/png"
         assert key_frame["referenceVideoContentType"] == "video/mp4"
