@@ -8,7 +8,7 @@ from stdin with one JSON line, ``{"result": ...}`` or ``{"error": "..."}``:
 
 * ``{"op": "sent", "jobs": [ids]}``: ``{"events": n, "final_sent": {id: time}}``, how many
   socket events the network sent for those jobs (projects or chat jobs) and the wall-clock
-  time (``time.time()``, taken as each frame was handed to the socket) of each one's last;
+  time (``time.time()``) at which the last one's frame was about to be written;
 * ``{"op": "stats"}``: ``LocalSupernet.stats()``;
 * ``{"op": "upload", "job": id, "type": t}``: the stored upload's size in bytes, or null;
 * ``{"op": "stop"}``: stop serving and exit.
@@ -18,31 +18,54 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections import Counter
 from typing import Any
 
-from sogni.testing import LocalSupernet
+from sogni.testing import LocalSupernet, sockets
+from sogni.testing.wire import encode_frame
 
 
-def sent(net: LocalSupernet, jobs: list[str]) -> dict[str, Any]:
-    """Count the events sent for ``jobs`` and note when each one's last event went out."""
-    wanted = {job.upper() for job in jobs}
-    events = 0
-    final: dict[str, float] = {}
-    for message in net.messages():
-        if message.direction != "out" or not isinstance(message.data, dict):
-            continue
-        job = str(message.data.get("jobID", "")).upper()
-        if job in wanted:
-            events += 1
-            final[job] = message.time
-    return {"events": events, "final_sent": final}
+class SendClock:
+    """Counts the frames sent per job id and notes when the last one was about to go out.
+
+    The recorder's times are taken after the write has been awaited, by which time a fast
+    client may already have read the frame, so the clock hooks the encoding step instead:
+    a connection encodes each frame just before writing it.
+    """
+
+    def __init__(self) -> None:
+        self.count: Counter[str] = Counter()
+        self.last: dict[str, float] = {}
+
+    def install(self) -> None:
+        """Wrap the socket module's frame encoder."""
+        def stamped(message_type: str, payload: Any) -> str:
+            frame = encode_frame(message_type, payload)
+            if isinstance(payload, dict) and payload.get("jobID"):
+                job = str(payload["jobID"]).upper()
+                self.count[job] += 1
+                self.last[job] = time.time()
+            return frame
+
+        sockets.encode_frame = stamped  # type: ignore[attr-defined]
+
+    def sent(self, jobs: list[str]) -> dict[str, Any]:
+        """How many frames went out for ``jobs``, and when each one's last did."""
+        count, last = dict(self.count), dict(self.last)  # copied under the GIL
+        wanted = [job.upper() for job in jobs]
+        return {"events": sum(count.get(job, 0) for job in wanted),
+                "final_sent": {job: last[job] for job in wanted if job in last}}
+
+
+CLOCK = SendClock()
 
 
 def answer(net: LocalSupernet, request: dict[str, Any]) -> Any:
     """The result of one request."""
     op = request.get("op")
     if op == "sent":
-        return sent(net, list(request["jobs"]))
+        return CLOCK.sent(list(request["jobs"]))
     if op == "stats":
         return net.stats()
     if op == "upload":
@@ -54,6 +77,7 @@ def answer(net: LocalSupernet, request: dict[str, Any]) -> Any:
 def main() -> int:
     """Serve until told to stop (or stdin closes)."""
     options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    CLOCK.install()
     with LocalSupernet(**options) as net:
         print(json.dumps({"rest_url": net.rest_url, "socket_url": net.socket_url,
                           "api_key": net.api_key}), flush=True)

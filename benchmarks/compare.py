@@ -36,6 +36,8 @@ IMPORTS = {
     "async": "from sogni_async import AsyncSogniClient",
     "official": f"import {_bench.OFFICIAL_MODULE}",
 }
+WAIT_TIMEOUT = 240
+"""Seconds any one wait in a client may take before its run counts as failed."""
 SCENARIOS = ("events", "latency", "concurrent", "sequential", "chat", "imports", "startup",
              "footprint")
 
@@ -107,10 +109,11 @@ class Run:
     def measure(self, client: str, scenario: str, server: dict[str, Any],
                 tag: str = "", **params: Any) -> dict[str, Any]:
         """Run one scenario for one client; raises ``BenchError`` when it cannot."""
-        spec: dict[str, Any] = {"seed": self.seed, **params}
+        spec: dict[str, Any] = {"seed": self.seed, "timeout": WAIT_TIMEOUT, **params}
         if self.profile_dir is not None:
             spec["profile"] = str(self.profile_dir / f"{scenario}{tag}-{client}.prof")
-        return _bench.measure(self.python(client), client, scenario, server, spec)
+        return _bench.measure(self.python(client), client, scenario, server, spec,
+                              timeout=spec["timeout"] + 60)
 
 
 def short_note(report: dict[str, Any]) -> str | None:
@@ -122,15 +125,15 @@ def short_note(report: dict[str, Any]) -> str | None:
             f"{short[0]} of {short[1]} projects")
 
 
-def each_client(run: Run, clients: Sequence[str], rows: Sequence[Row],
-                measure: Callable[[str], dict[str, Any]],
-                fill: Callable[[str, dict[str, Any]], None]) -> None:
-    """Measure every client; a client that cannot run gets ``n/a`` and the reason in
-    every one of ``rows``."""
-    for client in clients:
+def each_client(run: Run, rows: Sequence[Row], fill: Callable[[str, dict[str, Any]], None],
+                scenario: str, server: dict[str, Any], tag: str = "",
+                **params: Any) -> None:
+    """Run ``scenario`` for every client and ``fill`` the rows from each report; a client
+    that cannot run gets ``n/a`` and the reason in every one of ``rows``."""
+    for client in CLIENTS:
         print(f"  {HEADINGS[client]} ...", file=sys.stderr, flush=True)
         try:
-            report = measure(client)
+            report = run.measure(client, scenario, server, tag, **params)
         except _bench.BenchError as exc:
             for row in rows:
                 row.values[client] = None
@@ -159,11 +162,8 @@ def events(run: Run) -> None:
         wall.values[client] = report["events"] / report["wall_s"]
         cpu.values[client] = report["events"] / report["cpu_s"]
 
-    each_client(run, CLIENTS, [wall, cpu],
-                lambda client: run.measure(client, "events",
-                                           {"step_delay": 0, "steps": sizes.steps},
-                                           media=sizes.media),
-                fill)
+    each_client(run, [wall, cpu], fill, "events", {"step_delay": 0, "steps": sizes.steps},
+                media=sizes.media)
 
 
 def latencies(report: dict[str, Any]) -> list[float]:
@@ -188,11 +188,8 @@ def latency(run: Run) -> None:
             median.values[client] = _bench.median(samples) * 1e6
             p90.values[client] = _bench.percentile(samples, 0.9) * 1e6
 
-        each_client(run, CLIENTS, [median, p90],
-                    lambda client, model=model, key=key: run.measure(
-                        client, "latency", {"step_delay": 0}, tag=key[7:], model=model,
-                        count=run.sizes.latency_count),
-                    fill)
+        each_client(run, [median, p90], fill, "latency", {"step_delay": 0}, tag=key[7:],
+                    model=model, count=run.sizes.latency_count)
 
 
 def concurrent(run: Run) -> None:
@@ -208,10 +205,8 @@ def concurrent(run: Run) -> None:
             wall.values[client] = report["wall_s"]
             rss.values[client] = report["peak_rss_mib"]
 
-        each_client(run, CLIENTS, [cpu, wall, rss],
-                    lambda client, n=n: run.measure(client, "concurrent", {"step_delay": 0},
-                                                    tag=f"-{n}", n=n, timeout=300),
-                    fill)
+        each_client(run, [cpu, wall, rss], fill, "concurrent", {"step_delay": 0},
+                    tag=f"-{n}", n=n)
 
 
 def sequential(run: Run) -> None:
@@ -224,10 +219,7 @@ def sequential(run: Run) -> None:
         wall.values[client] = report["wall_s"]
         cpu.values[client] = report["cpu_s"]
 
-    each_client(run, CLIENTS, [wall, cpu],
-                lambda client: run.measure(client, "sequential", {"step_delay": 0},
-                                           count=count),
-                fill)
+    each_client(run, [wall, cpu], fill, "sequential", {"step_delay": 0}, count=count)
 
 
 def chat(run: Run) -> None:
@@ -246,12 +238,9 @@ def chat(run: Run) -> None:
         chunk_wall.values[client] = report["chunk_wall_s"] / report["chunks"] * 1e6
         final.values[client] = _bench.median(latencies(report)) * 1e6
 
-    each_client(run, CLIENTS, [first, chunk_cpu, chunk_wall, final],
-                lambda client: run.measure(client, "chat", {"step_delay": 0},
-                                           requests=sizes.chat_requests,
-                                           chunks=sizes.chat_chunks,
-                                           answers=sizes.chat_answers),
-                fill)
+    each_client(run, [first, chunk_cpu, chunk_wall, final], fill, "chat", {"step_delay": 0},
+                requests=sizes.chat_requests, chunks=sizes.chat_chunks,
+                answers=sizes.chat_answers)
 
 
 def imports(run: Run) -> None:

@@ -2,8 +2,9 @@
 
     python benchmarks/upload_memory.py [--size-mib 1024]
 
-A local Supernet (in this process) receives the upload and streams it to disk. The client
-runs in a child process per driver (sync and async) so its memory is measured alone: the
+A local Supernet (in a process of its own, see ``_bench.py``) receives the upload and
+streams it to disk. The client runs in a child process per driver (sync and async) so its
+memory is measured alone: the
 child resets its peak-RSS counter (``/proc/self/clear_refs``) once connected, creates an
 animate-move video project whose ``reference_video`` is a path to the (sparse) 1 GiB file,
 and reports its peak RSS (``VmHWM``) growth. Linux only. Target: under 64 MiB.
@@ -20,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import _bench
 
 TARGET_MIB = 64.0
 MODEL = "wan_v2.2-14b-fp8_animate-move_lightx2v"
@@ -114,27 +117,26 @@ def main(argv: list[str]) -> int:
     if not Path("/proc/self/status").exists():
         print("this benchmark reads /proc (Linux only)", file=sys.stderr)
         return 1
-    from sogni.testing import LocalSupernet
-
     size = args.size_mib * 1024 * 1024
     rows = []
     with tempfile.TemporaryDirectory(prefix="sogni-upload-bench-") as tmp:
         video = Path(tmp) / "reference.mp4"
         make_video(video, size)
-        with LocalSupernet(max_media_upload_bytes=size + 1024) as net:
+        with _bench.Supernet({"max_media_upload_bytes": size + 1024}) as net:
+            endpoints = net.endpoints
             for driver in ("sync", "async"):
                 command = [
                     sys.executable, str(HERE), "--child", "--driver", driver,
-                    "--api-key", net.api_key, "--rest", net.rest_url,
-                    "--socket", net.socket_url, "--video", str(video),
+                    "--api-key", endpoints["api_key"], "--rest", endpoints["rest_endpoint"],
+                    "--socket", endpoints["socket_endpoint"], "--video", str(video),
                 ]  # fmt: skip
                 proc = subprocess.run(command, capture_output=True, text=True, timeout=900)
                 if proc.returncode != 0:
                     print(proc.stdout, proc.stderr, file=sys.stderr)
                     return 1
                 result = json.loads(proc.stdout.strip().splitlines()[-1])
-                stored = net.upload(result["project_id"], "referenceVideo")
-                assert stored is not None and stored.size == size, "upload incomplete"
+                stored = net.ask("upload", job=result["project_id"], type="referenceVideo")
+                assert stored == size, f"upload incomplete: {stored} of {size} bytes stored"
                 base = result["baseline_kib"] if result["reset"] else result["start_hwm_kib"]
                 growth = (result["peak_kib"] - base) / 1024
                 rows.append(
