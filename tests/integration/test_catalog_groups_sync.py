@@ -84,6 +84,21 @@ def test_one_lora_model_support_and_limits(rest: SogniClient) -> None:
     assert rest.projects.lora_constraints().max_per_request == 5
 
 
+def test_a_bipolar_lora_takes_a_negative_strength(net: LocalSupernet) -> None:
+    with _client(net) as client:
+        warm = client.projects.get_lora("krea2-warm-light")
+        assert warm is not None and warm.ui.min < 0
+        project = client.projects.create(model_id=KREA, positive_prompt="a cold street",
+                                         loras=[warm.lora_id], lora_strengths=[warm.ui.min])
+        project.wait_for_completion(timeout=30)
+        key_frame = net.received("jobRequest")[-1]["keyFrames"][0]
+        assert (key_frame["loras"], key_frame["loraStrengths"]) == ([warm.lora_id], [-2])
+        with pytest.raises(ValidationError) as caught:
+            client.projects.create(model_id=KREA, positive_prompt="x", loras=[warm.lora_id],
+                                   lora_strengths=[250])
+        assert caught.value.field == "lora_strengths" and "-100" in str(caught.value)
+
+
 def test_the_catalogue_needs_no_credentials(net: LocalSupernet) -> None:
     with SogniClient(rest_endpoint=net.rest_url, socket_endpoint=net.socket_url,
                      connect=False) as anonymous:

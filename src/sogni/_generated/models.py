@@ -350,7 +350,9 @@ class ImageProjectParams:
         disable_nsfw_filter: Return results even when the safety filter triggers.
         app_source: Name of your application for this project (defaults to the client's).
         loras: LoRA ids to apply (model-specific).
-        lora_strengths: Strength of each LoRA in ``loras`` (0–2, default 1).
+        lora_strengths: Strength of each LoRA in ``loras`` (default 1); may be negative for
+            a bipolar LoRA. The network clamps it to the LoRA's own ``ui.min``..``ui.max`` (see
+            ``projects.available_loras``).
         number_of_previews: Preview images to send while rendering (they add to the cost).
         starting_image: Guide image for image-to-image. Asset: a file path, bytes, or a
             binary file object; ``True`` when already uploaded.
@@ -464,7 +466,9 @@ class VideoProjectParams:
         disable_nsfw_filter: Return results even when the safety filter triggers.
         app_source: Name of your application for this project (defaults to the client's).
         loras: LoRA ids to apply (model-specific).
-        lora_strengths: Strength of each LoRA in ``loras`` (0–2, default 1).
+        lora_strengths: Strength of each LoRA in ``loras`` (default 1); may be negative for
+            a bipolar LoRA. The network clamps it to the LoRA's own ``ui.min``..``ui.max`` (see
+            ``projects.available_loras``).
         duration: Length in seconds (WAN 1–10, WAN animate and LTX 1–20, Seedance 4–15); the
             frame count follows from it.
         fps: Frames per second (WAN 16 or 32, LTX 1–60, Seedance fixed 24).
@@ -615,7 +619,9 @@ class AudioProjectParams:
         disable_nsfw_filter: Return results even when the safety filter triggers.
         app_source: Name of your application for this project (defaults to the client's).
         loras: LoRA ids to apply (model-specific).
-        lora_strengths: Strength of each LoRA in ``loras`` (0–2, default 1).
+        lora_strengths: Strength of each LoRA in ``loras`` (default 1); may be negative for
+            a bipolar LoRA. The network clamps it to the LoRA's own ``ui.min``..``ui.max`` (see
+            ``projects.available_loras``).
         duration: Length in seconds (10–600, default 30).
         bpm: Tempo in beats per minute (30–300, default 120).
         keyscale: Key and scale, e.g. ``C major``.

@@ -1704,7 +1704,9 @@ class Projects:
             app_source: Name of your application for this project (defaults to the
                 client's).
             loras: LoRA ids to apply (model-specific).
-            lora_strengths: Strength of each LoRA in ``loras`` (0–2, default 1).
+            lora_strengths: Strength of each LoRA in ``loras`` (default 1); may be negative
+                for a bipolar LoRA. The network clamps it to the LoRA's own
+                ``ui.min``..``ui.max`` (see ``projects.available_loras``).
             number_of_previews: Preview images to send while rendering (they add to the
                 cost).
             starting_image: Guide image for image-to-image. Asset: a file path, bytes, or a

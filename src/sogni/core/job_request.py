@@ -26,6 +26,7 @@ from sogni._generated.vocabulary import NETWORKS, TOKEN_TYPES
 from sogni.core.checks import choice, number, sequence, string
 from sogni.core.families import Rules, rules_for, workflow_assets
 from sogni.core.json_safe import check_json_safe
+from sogni.core.loras import MAX_STRENGTH, MIN_STRENGTH
 from sogni.core.model_options import (
     ModelOptions,
     NumericRange,
@@ -351,7 +352,8 @@ def _check_common(
                 )
     if p.given("loraStrengths"):
         for strength in sequence(p.get("loraStrengths"), "lora_strengths"):
-            number(strength, "lora_strengths", minimum=0, maximum=2, what="each LoRA strength")
+            number(strength, "lora_strengths", minimum=MIN_STRENGTH, maximum=MAX_STRENGTH,
+                   what="each LoRA strength")
     # Assets of another project type would be ignored silently; say so instead.
     if kind != "image":
         # Video context images are MiniMax H3 r2v references, checked with the video.

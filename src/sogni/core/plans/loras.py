@@ -21,6 +21,7 @@ from sogni._generated.models import (
     PersonalLoraLibrary,
 )
 from sogni._wire import from_wire, from_wire_list
+from sogni.core import loras as limits
 from sogni.core.checks import text
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall
@@ -51,7 +52,11 @@ PERSONAL_CATALOG_PATH = "/v1/loras/personal/catalog"
 PERSONAL_PREFIX = "personal-"
 """Catalogue ids of personal LoRAs start with this."""
 
-DEFAULT_CONSTRAINTS = {"maxPerRequest": 8, "minStrength": -100, "maxStrength": 100}
+DEFAULT_CONSTRAINTS = {
+    "maxPerRequest": limits.MAX_PER_REQUEST,
+    "minStrength": limits.MIN_STRENGTH,
+    "maxStrength": limits.MAX_STRENGTH,
+}
 """The loader's own limits, for a network that does not advertise them."""
 
 IMPORT_HOSTS = ("huggingface.co", "civitai.com")
