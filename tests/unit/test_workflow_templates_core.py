@@ -22,7 +22,8 @@ def test_resume_and_reseed_bodies() -> None:
                                idempotency_key="take-2")
     assert reseed.json == {"seed_overrides": {"a": 7}, "billing_mode": "auto"}
     assert reseed.headers["Idempotency-Key"] == "take-2"
-    for bad in ({"a": -1}, {"a": 1.5}, {"a": True}, {"": 3}):
+    bad_overrides: list[dict[str, Any]] = [{"a": -1}, {"a": 1.5}, {"a": True}, {"": 3}]
+    for bad in bad_overrides:
         with pytest.raises(ValidationError):
             wf.reseed_request("w", seed_overrides=bad)
     with pytest.raises(ValidationError) as mode:
