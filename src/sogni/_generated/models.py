@@ -209,12 +209,21 @@ class CostEstimate:
         usd: Cost in US dollars.
         spark: Cost in Spark points.
         sogni: Cost in SOGNI tokens.
+        estimated_render_seconds: Expected rendering time in seconds, when the network has
+            enough recent renders of this model and these settings to say.
+        estimated_total_seconds: Expected time until the results are there (queue wait plus
+            rendering), when the network can say.
+        daily_fair_use_pct: Share (percent) of a subscriber's daily fair-use capacity on the
+            fast network the project would use, for signed-in subscribers whose plan covers it.
     """
 
     token: str = attrs.field(metadata={'wire': 'token', 'check': {'type': 'string'}})
     usd: str = attrs.field(metadata={'wire': 'usd', 'check': {'type': 'string'}})
     spark: str = attrs.field(metadata={'wire': 'spark', 'check': {'type': 'string'}})
     sogni: str = attrs.field(metadata={'wire': 'sogni', 'check': {'type': 'string'}})
+    estimated_render_seconds: float | None = attrs.field(default=None, metadata={'wire': 'estimatedRenderSeconds', 'check': {'type': 'number'}})
+    estimated_total_seconds: float | None = attrs.field(default=None, metadata={'wire': 'estimatedTotalSeconds', 'check': {'type': 'number'}})
+    daily_fair_use_pct: float | None = attrs.field(default=None, metadata={'wire': 'dailyFairUsePct', 'check': {'type': 'number'}})
 
 
 @attrs.frozen(kw_only=True)

@@ -192,7 +192,9 @@ def audio_estimate_request(
 
 
 def parse_estimate(response: Any) -> CostEstimate:
-    """The project cost from an estimate response body (``quote.project``).
+    """The project cost from an estimate response body (``quote.project``), with the
+    expected render and total times (``benchmark``) and the daily fair-use share when the
+    network sent them.
 
     Raises :class:`SogniError` when the body does not have that shape.
     """
@@ -211,4 +213,19 @@ def parse_estimate(response: Any) -> CostEstimate:
         if value is None:
             raise SogniError(f"malformed cost estimate: quote.project.{key} is missing")
         fields[name] = str(value)
-    return CostEstimate(**fields)
+    benchmark = response.get("benchmark")
+    fair_use = response.get("dailyFairUse")
+    return CostEstimate(
+        **fields,
+        estimated_render_seconds=_seconds(benchmark, "estimatedRenderTimeSec"),
+        estimated_total_seconds=_seconds(benchmark, "estimatedTotalTimeSec"),
+        daily_fair_use_pct=_seconds(fair_use, "pct"),
+    )
+
+
+def _seconds(section: Any, key: str) -> float | None:
+    """A finite, non-negative number of an optional section of the estimate, else ``None``."""
+    value = section.get(key) if isinstance(section, Mapping) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) and value >= 0 else None

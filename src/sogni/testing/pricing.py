@@ -34,6 +34,8 @@ GPT_QUALITY_MULTIPLIER = {"low": Decimal("0.25"), "medium": Decimal("1"), "high"
                           "auto": Decimal("1"), "standard": Decimal("1"), "hd": Decimal("2")}
 LLM_USD_PER_INPUT_TOKEN = Decimal("0.00000015")
 LLM_USD_PER_OUTPUT_TOKEN = Decimal("0.0000006")
+QUEUE_WAIT_SEC = 1.5
+"""The queue wait estimates report."""
 
 
 def _text(value: Decimal) -> str:
@@ -89,7 +91,16 @@ class PriceQuote:
                 "job": self._cost(self.job_seconds, 1),
                 "project": self._cost(self.job_seconds * self.count, self.count),
             },
+            "benchmark": self._benchmark(),
         }
+
+    def _benchmark(self) -> JsonDict:
+        """Render and queue times, as the network reports them from recent renders (the
+        jobs of a project render side by side, so a project takes about one job's time)."""
+        render = float(self.job_seconds.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        return {"estimatedRenderTimeSec": render, "medianRenderTimeSec": render,
+                "sampleCount": 64, "confidence": 0.9, "estimatedWaitTimeSec": QUEUE_WAIT_SEC,
+                "estimatedTotalTimeSec": round(render + QUEUE_WAIT_SEC, 2)}
 
 
 def _benchmark_seconds(catalogue: Catalogue, model: Model) -> Decimal:
