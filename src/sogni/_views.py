@@ -128,7 +128,7 @@ class JobView:
             state = self._state
             if state.status != "completed" or state.user_canceled:
                 return False
-            return not state.is_nsfw or self._project._state.disable_nsfw_filter
+            return not state.is_withheld or self._project._state.disable_nsfw_filter
 
     @property
     def progress(self) -> int:
@@ -168,8 +168,26 @@ class JobView:
 
     @property
     def is_nsfw(self) -> bool:
-        """True when the safety filter triggered for this result."""
+        """True when a safety signal fired for this result: its media was withheld
+        (``is_withheld``) or delivered with a label (``nsfw_detected``)."""
         return self._state.is_nsfw
+
+    @property
+    def nsfw_detected(self) -> bool:
+        """True when a safety signal labels media that was delivered (the project turned
+        the filter off): the result is there; blur it or not as the viewer prefers."""
+        return self._state.nsfw_detected
+
+    @property
+    def nsfw_sources(self) -> tuple[str, ...]:
+        """Which safety signals fired: ``prompt`` and/or ``image``."""
+        return self._state.nsfw_sources
+
+    @property
+    def is_withheld(self) -> bool:
+        """True when the network withheld the result for sensitive content (the filter was
+        on): there is no media to download."""
+        return self._state.is_withheld
 
     @property
     def eta(self) -> float | None:

@@ -97,6 +97,8 @@ async def test_saved_uploads_and_a_project_using_one(net: LocalSupernet) -> None
             starting_image=AssetRef(saved.id, saved.content_type))
         await project.wait_for_completion(timeout=30)
         assert project.status == "completed"
+        job = project.jobs[0]
+        assert job.has_result_media and not job.is_withheld and not job.nsfw_detected
         stored = net.upload(project.id, "startingImage")
         assert stored is not None and stored.read_bytes() == _png("red")
         assert not [r for r in net.requests() if r.path == "/v1/image/uploadUrl"]

@@ -234,6 +234,9 @@ def test_a_project_uses_a_saved_upload_by_id(net: LocalSupernet) -> None:
         job_request = net.received("jobRequest")[-1]
         assert job_request["keyFrames"][0]["hasStartingImage"] is True
         assert project.status == "completed"
+        job = project.jobs[0]  # no safety signal fired: the result is there
+        assert job.has_result_media and not job.is_withheld and not job.nsfw_detected
+        assert job.nsfw_sources == ()
 
 
 def test_a_video_project_binds_saved_references_and_records_their_types(

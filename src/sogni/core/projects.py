@@ -117,6 +117,11 @@ class JobState:
     preview_url: str | None = None
     result_url: str | None = None
     is_nsfw: bool = False
+    #: The safety signal is a label on media that was delivered (the project turned the
+    #: filter off), not a withhold.
+    nsfw_detected: bool = False
+    #: Which signals fired: ``prompt`` and/or ``image``.
+    nsfw_sources: tuple[str, ...] = ()
     user_canceled: bool = False
     error: JobError | None = None
     eta: float | None = None
@@ -132,6 +137,22 @@ class JobState:
     def finished(self) -> bool:
         """True once the job completed, failed or was canceled."""
         return self.status in FINISHED
+
+    @property
+    def is_withheld(self) -> bool:
+        """True when the network withheld the result for sensitive content: the filter was
+        on and a signal fired, so there is no media to fetch."""
+        return self.is_nsfw and not self.nsfw_detected
+
+    def set_safety(self, payload: Mapping[str, Any]) -> None:
+        """The safety signals of a result or a job record. A payload claiming both a
+        withhold and a delivered label counts as withheld, as on the network's clients."""
+        self.is_nsfw = bool(payload.get("triggeredNSFWFilter"))
+        self.nsfw_detected = payload.get("nsfwDetected") is True
+        sources = payload.get("nsfwSources")
+        self.nsfw_sources = tuple(
+            str(source) for source in sources if isinstance(source, str)
+        ) if isinstance(sources, list) else ()
 
     def eta_seconds_at(self, now: float) -> float | None:
         """Seconds from ``now`` to the estimated completion (0 once it passed), if known."""
@@ -156,6 +177,9 @@ class JobState:
             "preview_url": self.preview_url,
             "result_url": self.result_url,
             "is_nsfw": self.is_nsfw,
+            "nsfw_detected": self.nsfw_detected,
+            "nsfw_sources": list(self.nsfw_sources),
+            "is_withheld": self.is_withheld,
             "user_canceled": self.user_canceled,
             "eta": self.eta,
             "eta_seconds": self.eta_seconds_at(now),
@@ -449,7 +473,7 @@ class ProjectState:
         performed = raw.get("performedSteps")
         if isinstance(performed, int) and not isinstance(performed, bool):
             job.step = performed
-        job.is_nsfw = bool(raw.get("triggeredNSFWFilter"))
+        job.set_safety(raw)
         status = _SNAPSHOT_JOB_STATUS.get(str(raw.get("status")))
         if status == "failed":
             job.status = "failed"
@@ -470,7 +494,7 @@ class ProjectState:
         if direct:
             job.result_url = str(direct)
             job.result_direct = True
-        elif not job.is_nsfw or self.disable_nsfw_filter:
+        elif not job.is_withheld or self.disable_nsfw_filter:
             job.result_pending = True
             return []
         return self._job_finished(job)
@@ -564,7 +588,7 @@ class ProjectState:
             job.seed = int(float(payload["lastSeed"]))
         except (KeyError, TypeError, ValueError, OverflowError):
             pass
-        job.is_nsfw = bool(payload.get("triggeredNSFWFilter"))
+        job.set_safety(payload)
         job.user_canceled = bool(payload.get("userCanceled"))
         direct = payload.get("resultUrl") or payload.get("videoUrl") or payload.get("videoFile")
         if job.user_canceled:
@@ -574,7 +598,7 @@ class ProjectState:
         if direct:
             job.result_url = str(direct)
             job.result_direct = True
-        elif not job.is_nsfw or self.disable_nsfw_filter:
+        elif not job.is_withheld or self.disable_nsfw_filter:
             job.result_pending = True
             return []
         return self._job_finished(job)
@@ -605,7 +629,12 @@ class ProjectState:
         event_type = "job_completed" if job.status == "completed" else "job_failed"
         events = [
             self._event(
-                event_type, job, result_url=job.result_url, seed=job.seed, is_nsfw=job.is_nsfw
+                event_type,
+                job,
+                result_url=job.result_url,
+                seed=job.seed,
+                is_nsfw=job.is_nsfw,
+                nsfw_detected=job.nsfw_detected,
             )
         ]
         return events + self._maybe_completed()
