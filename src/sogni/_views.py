@@ -349,6 +349,25 @@ class ProjectView(Generic[J]):
         return self._state.queue_position
 
     @property
+    def queue_status(self) -> str | None:
+        """While queued: ``waiting`` (for a free worker) or ``no-workers`` (none serves the
+        model now), when the network says."""
+        return self._state.queue_status
+
+    @property
+    def estimated_start_at(self) -> float | None:
+        """While queued: when the network expects the project to start (``time.time()``
+        seconds), when it can say."""
+        return self._state.estimated_start_at
+
+    @property
+    def waiting_reason(self) -> dict[str, str] | None:
+        """While queued: why (``reason``, e.g. ``concurrency_limit``, and a ``message`` to
+        show), when the network says."""
+        reason = self._state.waiting_reason
+        return None if reason is None else dict(reason)
+
+    @property
     def jobs(self) -> list[J]:
         """The project's jobs, in the order the network started them."""
         with self._lock:

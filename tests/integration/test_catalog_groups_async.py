@@ -99,6 +99,8 @@ async def test_saved_uploads_and_a_project_using_one(net: LocalSupernet) -> None
         assert project.status == "completed"
         job = project.jobs[0]
         assert job.has_result_media and not job.is_withheld and not job.nsfw_detected
+        assert (project.queue_status, project.estimated_start_at, project.waiting_reason) == (
+            None, None, None)  # left the queue
         stored = net.upload(project.id, "startingImage")
         assert stored is not None and stored.read_bytes() == _png("red")
         assert not [r for r in net.requests() if r.path == "/v1/image/uploadUrl"]

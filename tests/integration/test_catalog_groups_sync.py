@@ -237,6 +237,8 @@ def test_a_project_uses_a_saved_upload_by_id(net: LocalSupernet) -> None:
         job = project.jobs[0]  # no safety signal fired: the result is there
         assert job.has_result_media and not job.is_withheld and not job.nsfw_detected
         assert job.nsfw_sources == ()
+        assert (project.queue_status, project.estimated_start_at, project.waiting_reason) == (
+            None, None, None)  # left the queue
 
 
 def test_a_video_project_binds_saved_references_and_records_their_types(

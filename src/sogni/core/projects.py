@@ -21,6 +21,7 @@ from sogni.core.js import js_round
 
 __all__ = [
     "FINISHED",
+    "QUEUE_STATUSES",
     "JOB_EVENT_TYPES",
     "PROJECT_EVENT_TYPES",
     "JobError",
@@ -41,6 +42,9 @@ CHECK_RETRY_BASE = 1.0
 ProjectStatus = Literal["pending", "queued", "processing", "completed", "failed", "canceled"]
 JobStatus = Literal["pending", "initiating", "processing", "completed", "failed", "canceled"]
 FINISHED = frozenset({"completed", "failed", "canceled"})
+
+#: What a queued project waits for: a free worker, or any worker serving its model.
+QUEUE_STATUSES = frozenset({"waiting", "no-workers"})
 
 #: Every ``ProjectEvent.type``, in the order a project usually emits them.
 ProjectEventType = Literal[
@@ -222,6 +226,13 @@ class ProjectState:
     disable_nsfw_filter: bool = False
     status: ProjectStatus = "pending"
     queue_position: int = -1
+    #: While queued: ``waiting`` (for a free worker) or ``no-workers`` (none serves the model).
+    queue_status: str | None = None
+    #: While queued: when the network expects the project to start (``time.time()`` seconds).
+    estimated_start_at: float | None = None
+    #: While queued: why, as the network says (``reason`` such as ``concurrency_limit``, and
+    #: a ``message`` to show).
+    waiting_reason: dict[str, str] | None = None
     error: JobError | None = None
     jobs: dict[str, JobState] = attrs.field(factory=dict)
     history: list[ProjectEvent] = attrs.field(factory=list)
@@ -296,6 +307,9 @@ class ProjectState:
             "finished": self.finished,
             "progress": self.progress,
             "queue_position": self.queue_position,
+            "queue_status": self.queue_status,
+            "estimated_start_at": self.estimated_start_at,
+            "waiting_reason": self.waiting_reason,
             "number_of_media": self.number_of_media,
             "eta": self.eta,
             "error": _error_dict(self.error),
@@ -518,8 +532,10 @@ class ProjectState:
             position = payload.get("queuePosition")
             if isinstance(position, int):
                 self.queue_position = position
-            return [self._event("queued", queue_position=self.queue_position)]
+            return [self._event("queued", queue_position=self.queue_position,
+                                **self._queue_details(payload))]
         if kind in ("initiatingModel", "jobStarted"):
+            self.queue_status = self.estimated_start_at = self.waiting_reason = None
             job = self._job(payload)
             if job is None or job.finished:
                 return []
@@ -535,6 +551,28 @@ class ProjectState:
             self.status = "completed" if self.status != "failed" else self.status
             return self._maybe_completed()
         return []
+
+    def _queue_details(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The start estimate, queue status and waiting reason of a ``queued`` state."""
+        details: dict[str, Any] = {}
+        start = payload.get("estimatedStartSeconds")
+        seconds = _finite(start)
+        if seconds is not None and seconds >= 0:
+            self.estimated_start_at = self.clock() + seconds
+            details["estimated_start_seconds"] = float(seconds)
+        elif start is None and "estimatedStartSeconds" in payload:
+            self.estimated_start_at = None  # the network cannot say
+            details["estimated_start_seconds"] = None
+        status = payload.get("queueStatus")
+        if status in QUEUE_STATUSES:
+            self.queue_status = details["queue_status"] = status
+        reason = payload.get("waitingReason")
+        if isinstance(reason, Mapping):
+            code, message = reason.get("reason"), reason.get("message")
+            if isinstance(code, str) and isinstance(message, str) and message.strip():
+                self.waiting_reason = {"reason": code, "message": message[:600]}
+                details["waiting_reason"] = dict(self.waiting_reason)
+        return details
 
     def _on_progress(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
         job = self._job(payload)
@@ -561,6 +599,7 @@ class ProjectState:
                 job_progress=job.progress_at(self.clock()),
                 progress=self.progress,
                 has_image=bool(payload.get("hasImage")),
+                **_eta_range(payload),
             )
         ]
 
@@ -657,6 +696,16 @@ class ProjectState:
         if event.is_terminal:
             self.outcome = event
         return event
+
+
+def _eta_range(payload: Mapping[str, Any]) -> dict[str, float]:
+    """The range a progress update gives for the seconds left (``etaMin``, ``etaMax``)."""
+    found = {}
+    for key, name in (("etaMin", "eta_min_seconds"), ("etaMax", "eta_max_seconds")):
+        seconds = _finite(payload.get(key))
+        if seconds is not None and seconds >= 0:
+            found[name] = float(seconds)
+    return found
 
 
 def _error_dict(error: JobError | None) -> dict[str, Any] | None:
