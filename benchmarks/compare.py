@@ -48,6 +48,7 @@ class Sizes:
 
     media: int = 10
     steps: int = 2000
+    events_runs: int = 3
     latency_count: int = 50
     concurrency: tuple[int, ...] = (10, 100, 1000)
     sequential: int = 200
@@ -58,8 +59,9 @@ class Sizes:
     startup_runs: int = 5
 
 
-QUICK = Sizes(media=10, steps=200, latency_count=15, concurrency=(10, 30, 100), sequential=40,
-              chat_requests=5, chat_chunks=500, chat_answers=10, import_runs=3, startup_runs=2)
+QUICK = Sizes(media=10, steps=200, events_runs=1, latency_count=15, concurrency=(10, 30, 100),
+              sequential=40, chat_requests=5, chat_chunks=500, chat_answers=10, import_runs=3,
+              startup_runs=2)
 
 
 @attrs.define
@@ -150,20 +152,26 @@ def each_client(run: Run, rows: Sequence[Row], fill: Callable[[str, dict[str, An
 
 
 def events(run: Run) -> None:
-    """Socket events per second while one project of ``media`` x ``steps`` renders."""
+    """Socket events per second while one project of ``media`` x ``steps`` renders (the
+    median of ``events_runs`` runs, the clients taking turns)."""
     sizes = run.sizes
-    label = f"{sizes.media} jobs x {sizes.steps:,} steps"
+    label = f"{sizes.media} jobs x {sizes.steps:,} steps, median of {sizes.events_runs}"
     wall = run.row("events_wall", f"socket events/s, wall ({label})", "events/s",
                    higher_is_better=True, digits=0)
     cpu = run.row("events_cpu", "socket events per client CPU-second", "events/s",
                   higher_is_better=True, digits=0)
+    rates: dict[str, tuple[list[float], list[float]]] = {c: ([], []) for c in CLIENTS}
 
     def fill(client: str, report: dict[str, Any]) -> None:
-        wall.values[client] = report["events"] / report["wall_s"]
-        cpu.values[client] = report["events"] / report["cpu_s"]
+        walls, cpus = rates[client]
+        walls.append(report["events"] / report["wall_s"])
+        cpus.append(report["events"] / report["cpu_s"])
+        wall.values[client] = _bench.median(walls)
+        cpu.values[client] = _bench.median(cpus)
 
-    each_client(run, [wall, cpu], fill, "events", {"step_delay": 0, "steps": sizes.steps},
-                media=sizes.media)
+    for _ in range(sizes.events_runs):
+        each_client(run, [wall, cpu], fill, "events", {"step_delay": 0, "steps": sizes.steps},
+                    media=sizes.media)
 
 
 def latencies(report: dict[str, Any]) -> list[float]:
@@ -338,8 +346,10 @@ def targets(rows: dict[str, Row], sizes: Sizes) -> list[Target]:
             found.append(Target(goal, client, ratio, op, limit,
                                 reason if ratio is None else ""))
 
-    add("socket events per CPU-second >= 2x official", "events_cpu", "official", ">=", 2.0)
-    add("socket events per CPU-second >= 0.7x plain loop", "events_cpu", "plain", ">=", 0.7)
+    for key, kind in (("events_wall", "socket events/s (wall)"),
+                      ("events_cpu", "socket events per CPU-second")):
+        add(f"{kind} >= 2x official", key, "official", ">=", 2.0)
+        add(f"{kind} >= 0.7x plain loop", key, "plain", ">=", 0.7)
     add("final event -> return <= 1.5x plain loop (median, URL in the event)", "latency_p50",
         "plain", "<=", 1.5)
     if len(sizes.concurrency) >= 2:
