@@ -49,7 +49,7 @@ class Sizes:
     media: int = 10
     steps: int = 2000
     events_runs: int = 3
-    latency_count: int = 50
+    latency_count: int = 100
     concurrency: tuple[int, ...] = (10, 100, 1000)
     sequential: int = 200
     chat_requests: int = 20
