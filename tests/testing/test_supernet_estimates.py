@@ -18,7 +18,9 @@ def get(net: LocalSupernet, path: str, **params: str) -> httpx.Response:
 
 
 def project_cost(body: dict[str, Any]) -> Decimal:
-    assert set(body) == {"request", "rate", "quote"}
+    assert set(body) == {"request", "rate", "quote", "benchmark"}
+    benchmark = body["benchmark"]
+    assert benchmark["estimatedTotalTimeSec"] >= benchmark["estimatedRenderTimeSec"] > 0
     assert set(body["quote"]) == {"model", "job", "project"}
     for part in ("job", "project"):
         assert COST_KEYS <= set(body["quote"][part])
