@@ -6,9 +6,12 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from framework_helpers import APPS
 
-from sogni.testing import LocalSupernet
+pytest.register_assert_rewrite("framework_helpers")  # its checks explain their failures
+
+from framework_helpers import APPS  # noqa: E402
+
+from sogni.testing import LocalSupernet  # noqa: E402
 
 # The apps' shared settings (celery_config) are imported by the tests too.
 sys.path.insert(0, str(APPS))

@@ -127,11 +127,21 @@ def wait_for_log(server: Server, pattern: str, count: int, timeout: float = 30) 
     raise AssertionError(f"{count} x {pattern!r} not logged within {timeout} s:\n{server.log()}")
 
 
-def fire(url: str, count: int = REQUESTS, concurrency: int = REQUESTS) -> list[httpx.Response]:
-    """``count`` GET requests to ``url?prompt=pN``, ``concurrency`` of them at a time."""
-    limits = httpx.Limits(max_connections=concurrency)
-    with httpx.Client(timeout=45, limits=limits) as http, ThreadPoolExecutor(concurrency) as pool:
+def fire(url: str, count: int = REQUESTS, timeout: float = 45) -> list[httpx.Response]:
+    """``count`` GET requests to ``url?prompt=pN``, all at once."""
+    limits = httpx.Limits(max_connections=count)
+    with httpx.Client(timeout=timeout, limits=limits) as http, ThreadPoolExecutor(count) as pool:
         return list(pool.map(lambda n: http.get(url, params={"prompt": f"p{n}"}), range(count)))
+
+
+def fire_at(server: Server, url: str, timeout: float = 45) -> list[httpx.Response]:
+    """:func:`fire` at a server; any failed or unanswered request fails with its log."""
+    try:
+        responses = fire(url, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise AssertionError(f"{exc!r} from {url}:\n{server.log()}") from exc
+    assert [r.status_code for r in responses] == [200] * REQUESTS, server.log()
+    return responses
 
 
 def check_renders(net: LocalSupernet, renders: list[dict[str, Any]]) -> None:
@@ -164,13 +174,14 @@ def gunicorn_argv(app: str, port: int, workers: int = 2) -> list[str]:
     ]
 
 
-def prove_preforked_server(net: LocalSupernet, server: Server, base_url: str) -> None:
+def prove_preforked_server(
+    net: LocalSupernet, server: Server, base_url: str, request_timeout: float = 45
+) -> None:
     """The shared proof of a pre-fork server: 20 concurrent renders, all served, by both
     workers, each with its own connection, through a client made in the master."""
     booted = wait_for_log(server, r"Booting worker with pid: (\d+)", 2)
     wait_until_answering(server, f"{base_url}/health")
-    responses = fire(f"{base_url}/render")
-    assert [r.status_code for r in responses] == [200] * REQUESTS, server.log()
+    responses = fire_at(server, f"{base_url}/render", request_timeout)
     renders = [r.json() for r in responses]
     check_renders(net, renders)
     assert {r["pid"] for r in renders} == {int(pid) for pid in booted}  # both workers served

@@ -9,13 +9,10 @@ from typing import Any
 
 from celery import Celery  # type: ignore[import-untyped]
 from celery_config import FOLDER_VARIABLE, celery_config
-from sogni_render import render
-
-from sogni import SogniClient
+from sogni_render import preforked_client, render
 
 CLIENT_MADE_IN = os.getpid()
-client = SogniClient()  # SOGNI_API_KEY, SOGNI_REST_ENDPOINT and SOGNI_SOCKET_ENDPOINT
-client.projects.wait_for_models(timeout=10)
+client = preforked_client()  # connected in the main process; each pool process opens its own
 
 app = Celery("sogni_proof")
 app.conf.update(celery_config(Path(os.environ[FOLDER_VARIABLE])))

@@ -10,9 +10,7 @@ from django.conf import settings  # type: ignore[import-untyped]
 from django.core.handlers.wsgi import WSGIHandler  # type: ignore[import-untyped]
 from django.http import HttpRequest, JsonResponse  # type: ignore[import-untyped]
 from django.urls import path  # type: ignore[import-untyped]
-from sogni_render import render
-
-from sogni import SogniClient
+from sogni_render import preforked_client, render
 
 settings.configure(
     DEBUG=False,
@@ -25,10 +23,7 @@ settings.configure(
 django.setup()
 
 CLIENT_MADE_IN = os.getpid()
-client = SogniClient()  # SOGNI_API_KEY, SOGNI_REST_ENDPOINT and SOGNI_SOCKET_ENDPOINT
-# A live connection in the master: the workers inherit its socket and threads and must
-# each open their own instead.
-client.projects.wait_for_models(timeout=10)
+client = preforked_client()  # connected in the master; each worker opens its own
 
 
 def health(request: HttpRequest) -> JsonResponse:

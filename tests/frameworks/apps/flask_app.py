@@ -1,5 +1,5 @@
-"""A Flask app for gunicorn ``--preload``: the client is made at import, in the master, and
-first used in a worker."""
+"""A Flask app for gunicorn ``--preload``: the client is made at import, in the master,
+before the workers are forked."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ import os
 from typing import Any
 
 from flask import Flask, request
-from sogni_render import render
-
-from sogni import SogniClient
+from sogni_render import preforked_client, render
 
 CLIENT_MADE_IN = os.getpid()
-client = SogniClient()  # SOGNI_API_KEY, SOGNI_REST_ENDPOINT and SOGNI_SOCKET_ENDPOINT
+client = preforked_client()  # connected in the master; each worker opens its own
 
 app = Flask(__name__)
 
