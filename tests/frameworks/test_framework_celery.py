@@ -12,6 +12,7 @@ from sogni.testing import LocalSupernet
 
 celery = pytest.importorskip("celery")
 
+from celery.exceptions import TimeoutError as TaskTimeout  # type: ignore[import-untyped]  # noqa: E402
 from celery_config import FOLDER_VARIABLE, celery_config  # noqa: E402  (tests/frameworks/apps)
 
 
@@ -26,10 +27,15 @@ def test_a_celery_prefork_worker_runs_20_project_tasks(net: LocalSupernet, tmp_p
     ]
     env = app_environment(net, **{FOLDER_VARIABLE: str(folder)})
     with serve(argv, env, tmp_path / "celery.log") as worker:
-        first = producer.send_task("sogni_proof.pid")
-        assert first.get(timeout=30, interval=0.05) != worker.pid, worker.log()
-        tasks = [producer.send_task("sogni_proof.render", args=[f"p{n}"]) for n in range(REQUESTS)]
-        renders = [task.get(timeout=40, interval=0.05) for task in tasks]
+        try:
+            first = producer.send_task("sogni_proof.pid")  # answers once the pool takes tasks
+            assert first.get(timeout=30, interval=0.05) != worker.pid
+            tasks = [
+                producer.send_task("sogni_proof.render", args=[f"p{n}"]) for n in range(REQUESTS)
+            ]
+            renders = [task.get(timeout=40, interval=0.05) for task in tasks]
+        except TaskTimeout as exc:
+            raise AssertionError(f"a task was not done in time:\n{worker.log()}") from exc
         assert all(task.successful() for task in tasks)
         log = worker.log()
     assert "Traceback" not in log, log
