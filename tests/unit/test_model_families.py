@@ -66,6 +66,9 @@ def refused(model_id: str, media: str, **params: Any) -> ValidationError:
         ("minimax_music3", "minimax-music3"),
         ("pixal3d_int8_i23d", "pixal3d"),
         ("pixal3d_multiview_int8_i23d", "pixal3d-multiview"),
+        ("flux1-schnell-fp8", "flux1"),
+        ("flux1-dev-kontext_fp8_scaled", "kontext"),
+        ("coreml-cyberrealistic_v70_768", "stable-diffusion"),
         ("novel-video-model-x", None),
     ],
 )
