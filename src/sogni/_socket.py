@@ -11,10 +11,16 @@ clients; the async client bridges the callbacks into its event loop.
 
 from __future__ import annotations
 
+# Connecting imports these the first time a host name is encoded; imported here, on the
+# importing thread, so a fork can never land while the connection thread holds their
+# import locks (see _settle_before_fork for the rest of the first attempt).
+import encodings.idna  # noqa: F401
 import logging
 import os
 import socket
+import stringprep  # noqa: F401
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -34,6 +40,27 @@ from sogni.errors import (
 )
 
 log = logging.getLogger("sogni.socket")
+
+#: How long a fork waits for a client's first connection attempt to be over.
+FORK_SETTLE_TIMEOUT = 5.0
+_ENGINES: weakref.WeakSet[SocketEngine] = weakref.WeakSet()
+
+
+def _settle_before_fork() -> None:
+    """Hold ``os.fork()`` back until no client is in its first connection attempt.
+
+    That attempt runs on the client's thread and imports what connecting needs (``idna``
+    for host names, ...); a fork landing while it holds one of those import locks leaves
+    the child blocked on that module forever (gunicorn ``--preload`` with a client made at
+    import). Bounded, so a network that never answers only delays the fork.
+    """
+    for engine in list(_ENGINES):
+        if engine._thread is not None and engine._thread.is_alive():
+            engine._settled.wait(FORK_SETTLE_TIMEOUT)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_settle_before_fork)
 
 __all__ = ["CloseInfo", "SocketEngine", "connect_url"]
 
@@ -182,9 +209,13 @@ class SocketEngine:
         self._run_id = 0  # a thread whose id is no longer current stops at its next look
         self._pid = os.getpid()
         self.connections = 0
+        """How many times a connection was opened (1 after the first, +1 per reconnect)."""
         #: Why the last attempt to connect failed, while the engine tries again.
         self.last_failure: str | None = None
-        """How many times a connection was opened (1 after the first, +1 per reconnect)."""
+        # Set once the first attempt to connect is over (opened or failed): until then the
+        # connection thread may be importing modules, and a fork must not land mid-import.
+        self._settled = threading.Event()
+        _ENGINES.add(self)
 
     def __repr__(self) -> str:
         return f"<SocketEngine state={self._state}>"
@@ -380,8 +411,10 @@ class SocketEngine:
                 # e.g. the access token could not be renewed right now: try again later
                 outcome["reason"] = f"could not prepare the connection: {prepared}"
             elif not self._connect_once(run_id, *prepared, outcome):
+                self._settled.set()
                 return
-            elif not outcome["open"] and not outcome["reason"]:
+            self._settled.set()
+            if isinstance(prepared, tuple) and not outcome["open"] and not outcome["reason"]:
                 cause = outcome.get("error") or "no answer"
                 outcome["reason"] = f"could not connect to {safe_url(prepared[0])}: {cause}"
             with self._cond:
@@ -454,6 +487,7 @@ class SocketEngine:
             self.connections += 1
             self._set_state("open")
         self.last_failure = None
+        self._settled.set()
         log.info("connected (connection %d)", self.connections)
         self._call(self._on_open)
 
