@@ -111,13 +111,15 @@ class SogniClient(PerProcess, SogniClientFacade):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> SogniClient:
         """A copy of this client whose REST requests use these settings instead.
 
         The copy shares this client's connection, session and tracked projects, so it is
         cheap to make per call (``client.with_options(timeout=5).projects.get(id)``);
         closing this client closes the copy too, and closing the copy does nothing.
-        ``default_headers`` are added to the client's own.
+        ``default_headers`` are added to the client's own, ``extra_query`` to every request's
+        query string.
         """
         copy = _copy.copy(self)
         copy._rest_options = rest_options(
@@ -125,6 +127,7 @@ class SogniClient(PerProcess, SogniClientFacade):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            extra_query=extra_query,
         )
         copy._is_copy = True
         copy._rest = self._conn.sync_rest(self._http, copy._rest_options)

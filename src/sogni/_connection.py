@@ -292,6 +292,7 @@ class Connection:
             "headers": {**(self.config.default_headers or {}), **options.get("headers", {})},
             "timeout": options.get("timeout", self.config.timeout),
             "max_retries": options.get("max_retries", self.config.max_retries),
+            "query": options.get("query", {}),
         }
 
     def sync_rest(self, http: httpx.Client, options: RestOptions | None = None) -> SyncRest:
@@ -332,7 +333,8 @@ class Connection:
 
 
 RestOptions = dict[str, Any]
-"""REST settings of a ``with_options`` copy: ``timeout``, ``max_retries``, ``headers``."""
+"""REST settings of a ``with_options`` copy: ``timeout``, ``max_retries``, ``headers``,
+``query``."""
 
 
 def rest_options(
@@ -341,6 +343,7 @@ def rest_options(
     timeout: float | httpx.Timeout | None,
     max_retries: int | None,
     default_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, str] | None = None,
 ) -> RestOptions:
     """``base`` with the given ``with_options`` values on top, each checked first."""
     options = dict(base)
@@ -363,6 +366,12 @@ def rest_options(
                 "default_headers must map header names to strings", field="default_headers"
             )
         options["headers"] = {**options.get("headers", {}), **default_headers}
+    if extra_query is not None:
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra_query.items()):
+            raise ValidationError(
+                "extra_query must map parameter names to strings", field="extra_query"
+            )
+        options["query"] = {**options.get("query", {}), **extra_query}
     return options
 
 

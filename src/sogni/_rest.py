@@ -349,11 +349,13 @@ class _Base:
         headers: Mapping[str, str],
         timeout: float | httpx.Timeout,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        query: Mapping[str, str] | None = None,
     ) -> None:
         self._bases = {"rest": rest_url.rstrip("/"), "socket": socket_http_base(socket_url)}
         self._headers = dict(headers)
         self._timeout = timeout
         self._retries = max_retries
+        self._query = dict(query or {})
 
     def _request_args(self, call: RestCall) -> dict[str, Any]:
         args: dict[str, Any] = {
@@ -362,8 +364,9 @@ class _Base:
             "headers": {**self._headers, **(call.headers or {})},
             "timeout": self._timeout if call.timeout == "client" else call.timeout,
         }
-        if call.query:
-            args["params"] = {k: str(v) for k, v in call.query.items() if v is not None}
+        if call.query or self._query:
+            given = {k: str(v) for k, v in (call.query or {}).items() if v is not None}
+            args["params"] = {**self._query, **given}
         if call.method != "GET" and not call.no_body:
             args["json"] = {} if call.json is None else call.json
         return args

@@ -112,13 +112,15 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
     ) -> AsyncSogniClient:
         """A copy of this client whose REST requests use these settings instead.
 
         The copy shares this client's connection, session and tracked projects, so it is
         cheap to make per call (``client.with_options(timeout=5).projects.get(id)``);
         closing this client closes the copy too, and closing the copy does nothing.
-        ``default_headers`` are added to the client's own.
+        ``default_headers`` are added to the client's own, ``extra_query`` to every request's
+        query string.
         """
         copy = _copy.copy(self)
         copy._rest_options = rest_options(
@@ -126,6 +128,7 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            extra_query=extra_query,
         )
         copy._is_copy = True
         copy._rest = self._conn.async_rest(self._http, copy._rest_options)

@@ -74,13 +74,17 @@ def test_an_injected_http_client_is_used_and_left_open(net: LocalSupernet) -> No
 
 def test_with_options_makes_a_cheap_copy_with_its_own_settings(net: LocalSupernet) -> None:
     with _client(net, connect=False) as client:
-        strict = client.with_options(max_retries=0, default_headers={"X-Copy": "1"})
+        strict = client.with_options(
+            max_retries=0, default_headers={"X-Copy": "1"}, extra_query={"trace": "t9"}
+        )
         net.fail_requests(PATH, 503, times=1)
         with pytest.raises(sogni.InternalServerError):
             strict.account.me()
         net.fail_requests(PATH, 503, times=1)
         assert client.account.me().username  # the original still retries
-        assert next(r for r in net.requests() if r.path == PATH and "x-copy" in r.headers)
+        copied = [r for r in net.requests() if r.path == PATH and "x-copy" in r.headers]
+        assert copied and all(r.query.get("trace") == "t9" for r in copied)
+        assert all("trace" not in r.query for r in net.requests() if "x-copy" not in r.headers)
         strict.close()  # the copy does not own the connection
         assert client.projects.get_supported_models()
         assert strict._conn is client._conn
@@ -88,6 +92,8 @@ def test_with_options_makes_a_cheap_copy_with_its_own_settings(net: LocalSuperne
             client.with_options(max_retries=-1)
         with pytest.raises(sogni.ValidationError):
             client.with_options(timeout=0)
+        with pytest.raises(sogni.ValidationError):
+            client.with_options(extra_query={"n": 1})  # type: ignore[dict-item]
 
 
 def test_the_async_client_takes_the_same_options(net: LocalSupernet) -> None:
