@@ -25,9 +25,15 @@ _DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 def too_deep(body: bytes | str, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether the arrays and objects of a JSON document nest deeper than ``limit``
     (brackets inside strings do not count)."""
-    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
-    if raw.count(b"[") + raw.count(b"{") <= limit:
-        return False
+    # Fast path, taken by every real frame: too few brackets to nest that deep at all.
+    if isinstance(body, str):
+        if body.count("[") + body.count("{") <= limit:
+            return False
+        raw = body.encode("utf-8", "surrogatepass")
+    else:
+        if body.count(b"[") + body.count(b"{") <= limit:
+            return False
+        raw = body
     brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
     depth = 0
     for byte in brackets:
