@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import copy as _copy
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,7 +34,6 @@ from sogni._connection import (
     forget_stream,
     quiet_background_failure,
     raise_forked_operation,
-    rest_options,
     track_stream,
 )
 from sogni._events import ClientEvent
@@ -83,10 +81,6 @@ class SogniClient(PerProcess, SogniClientFacade):
             urls = project.wait_for_completion()
     """
 
-    #: REST settings of a ``with_options`` copy (none for the client itself).
-    _rest_options: RestOptions = {}  # replaced by with_options, never changed in place
-    _is_copy = False
-
     def _open(self, config: ClientConfig) -> None:
         self._pid = os.getpid()
         self._conn = Connection(config, spawn=self._spawn)
@@ -99,40 +93,14 @@ class SogniClient(PerProcess, SogniClientFacade):
             )
         self._owns_http = injected is None
         self._http = injected or httpx.Client(timeout=config.timeout, follow_redirects=False)
-        self._rest = self._conn.sync_rest(self._http, self._rest_options)
+        self._rest = self._new_rest(self._rest_options)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
         self._conn.run_blocking = self._run
         self._conn.start_socket()
 
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> SogniClient:
-        """A copy of this client whose REST requests use these settings instead.
-
-        The copy shares this client's connection, session and tracked projects, so it is
-        cheap to make per call (``client.with_options(timeout=5).projects.get(id)``);
-        closing this client closes the copy too, and closing the copy does nothing.
-        ``default_headers`` are added to the client's own, ``extra_query`` to every request's
-        query string.
-        """
-        copy = _copy.copy(self)
-        copy._rest_options = rest_options(
-            self._rest_options,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            extra_query=extra_query,
-        )
-        copy._is_copy = True
-        copy._rest = self._conn.sync_rest(self._http, copy._rest_options)
-        copy._attach_groups()
-        return copy
+    def _new_rest(self, options: RestOptions) -> Any:
+        return self._conn.sync_rest(self._http, options)
 
     def __repr__(self) -> str:
         config = self._conn.config

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import httpx
@@ -375,6 +376,9 @@ def rest_options(
     return options
 
 
+C = TypeVar("C", bound="PerProcess")
+
+
 class PerProcess:
     """What both clients share about processes: every operation starts from ``_ctx``,
     and in a forked child that first look builds the child its own connection, HTTP pool,
@@ -384,8 +388,44 @@ class PerProcess:
     _conn: Connection
     _pid: int
 
+    _rest_options: RestOptions = {}  # replaced by with_options, never changed in place
+    _is_copy = False
+
     def _open(self, config: ClientConfig) -> None:
         raise NotImplementedError
+
+    def _new_rest(self, options: RestOptions) -> Any:
+        """This client's REST transport with ``options`` over its own settings."""
+        raise NotImplementedError
+
+    def with_options(
+        self: C,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+    ) -> C:
+        """A copy of this client whose REST requests use these settings instead.
+
+        The copy shares this client's connection, session and tracked projects, so it is
+        cheap to make per call (``client.with_options(timeout=5).projects.get(id)``);
+        closing this client closes the copy too, and closing the copy does nothing.
+        ``default_headers`` are added to the client's own, ``extra_query`` to every request's
+        query string.
+        """
+        duplicate = copy.copy(self)
+        duplicate._rest_options = rest_options(
+            self._rest_options,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            extra_query=extra_query,
+        )
+        duplicate._is_copy = True
+        duplicate._rest = duplicate._new_rest(duplicate._rest_options)  # type: ignore[attr-defined]
+        duplicate._attach_groups()  # type: ignore[attr-defined]
+        return duplicate
 
     @property
     def _ctx(self) -> CoreContext:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import copy as _copy
 import inspect
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,7 +31,6 @@ from sogni._connection import (
     forget_stream,
     quiet_background_failure,
     raise_forked_operation,
-    rest_options,
     track_stream,
 )
 from sogni._events import ClientEvent
@@ -106,34 +104,8 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
         self._conn.run_blocking = self._run_blocking
         self._conn.events.dispatch = self._dispatch_event
 
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> AsyncSogniClient:
-        """A copy of this client whose REST requests use these settings instead.
-
-        The copy shares this client's connection, session and tracked projects, so it is
-        cheap to make per call (``client.with_options(timeout=5).projects.get(id)``);
-        closing this client closes the copy too, and closing the copy does nothing.
-        ``default_headers`` are added to the client's own, ``extra_query`` to every request's
-        query string.
-        """
-        copy = _copy.copy(self)
-        copy._rest_options = rest_options(
-            self._rest_options,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            extra_query=extra_query,
-        )
-        copy._is_copy = True
-        copy._rest = self._conn.async_rest(self._http, copy._rest_options)
-        copy._attach_groups()
-        return copy
+    def _new_rest(self, options: RestOptions) -> Any:
+        return self._conn.async_rest(self._http, options)
 
     def __repr__(self) -> str:
         config = self._conn.config
@@ -177,7 +149,7 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
             )
         self._owns_http = injected is None
         self._http = injected or httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
-        self._rest = self._conn.async_rest(self._http, self._rest_options)
+        self._rest = self._new_rest(self._rest_options)
 
     def _bind(self) -> None:
         running = asyncio.get_running_loop()
