@@ -257,6 +257,8 @@ class ProjectState:
     attached: bool = False
     #: When this client started following the project (``clock()`` seconds).
     created_at: float = 0.0
+    #: The highest progress reported so far, which ``progress`` never falls below.
+    _progress_seen: int = attrs.field(default=0, init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.last_updated:
@@ -272,12 +274,17 @@ class ProjectState:
 
     @property
     def progress(self) -> int:
-        """Project progress 0–100: the mean of its jobs' progress, unseen jobs counting 0."""
+        """Project progress 0–100: the mean of its jobs' progress, unseen jobs counting 0.
+
+        It never goes back: a job's estimate can be ahead of the steps it then reports.
+        """
         if self.status == "completed":
             return 100
         now = self.clock()
         total = sum(job.progress_at(now) for job in self.jobs.values())
-        return _clamp(js_round(total / max(1, self.number_of_media)), 0, 100)
+        mean = _clamp(js_round(total / max(1, self.number_of_media)), 0, 100)
+        self._progress_seen = max(self._progress_seen, mean)
+        return self._progress_seen
 
     @property
     def eta(self) -> float | None:
