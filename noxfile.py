@@ -45,10 +45,11 @@ def codegen(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Type-check (mypy --strict) and lint (ruff)."""
+    """Type-check (mypy --strict), lint (ruff check) and check the formatting (ruff format)."""
     session.install("-e", ".[all,dev]")
     session.run("mypy")
-    session.run("ruff", "check", "src", "codegen", "tests")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
 
 
 @nox.session

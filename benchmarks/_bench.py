@@ -73,12 +73,20 @@ def official_python() -> Path:
     )
     if python.exists() and run_code(python, usable, check=False).returncode == 0:
         return python
-    print(f"creating {env_dir} with {OFFICIAL_DISTRIBUTION}=={OFFICIAL_VERSION} ...",
-          file=sys.stderr)
+    print(
+        f"creating {env_dir} with {OFFICIAL_DISTRIBUTION}=={OFFICIAL_VERSION} ...", file=sys.stderr
+    )
     venv.EnvBuilder(clear=True, with_pip=True).create(env_dir)
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         f"{OFFICIAL_DISTRIBUTION}=={OFFICIAL_VERSION}"],
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            f"{OFFICIAL_DISTRIBUTION}=={OFFICIAL_VERSION}",
+        ],
         check=True,
     )
     return python
@@ -93,8 +101,9 @@ def installed_version(python: Path, distribution: str) -> str:
 def run_code(python: Path, code: str, *, check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a fresh, isolated interpreter (``-I``: no PYTHONPATH, user site or
     current directory)."""
-    completed = subprocess.run([str(python), "-I", "-c", code], capture_output=True, text=True,
-                               check=False)
+    completed = subprocess.run(
+        [str(python), "-I", "-c", code], capture_output=True, text=True, check=False
+    )
     if check and completed.returncode != 0:
         raise BenchError(f"{python} -c {code!r} failed:\n{completed.stderr}")
     return completed
@@ -135,8 +144,9 @@ class Supernet:
     things with :meth:`ask`.
     """
 
-    def __init__(self, options: Mapping[str, Any] | None = None,
-                 python: Path | None = None) -> None:
+    def __init__(
+        self, options: Mapping[str, Any] | None = None, python: Path | None = None
+    ) -> None:
         self.options = dict(options or {})
         self._python = python or Path(sys.executable)
         self._proc: subprocess.Popen[str] | None = None
@@ -145,7 +155,10 @@ class Supernet:
     def __enter__(self) -> Supernet:
         self._proc = subprocess.Popen(
             [str(self._python), "-E", "-s", str(SUPERNET_SCRIPT), json.dumps(self.options)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self._proc.stdout is not None
         line = self._proc.stdout.readline()
         if not line:
@@ -154,8 +167,12 @@ class Supernet:
         self.info = json.loads(line)
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -186,8 +203,11 @@ class Supernet:
     @property
     def endpoints(self) -> dict[str, str]:
         """``api_key``, ``rest_endpoint`` and ``socket_endpoint`` for a client."""
-        return {"api_key": self.info["api_key"], "rest_endpoint": self.info["rest_url"],
-                "socket_endpoint": self.info["socket_url"]}
+        return {
+            "api_key": self.info["api_key"],
+            "rest_endpoint": self.info["rest_url"],
+            "socket_endpoint": self.info["socket_url"],
+        }
 
 
 # -- clients in their own processes --------------------------------------------------------------
@@ -199,8 +219,13 @@ def run_driver(python: Path, spec: Mapping[str, Any], timeout: float = 300) -> d
     Raises :class:`BenchError` with the last line of the child's error output when it fails.
     """
     try:
-        proc = subprocess.run([str(python), "-E", "-s", str(DRIVERS_SCRIPT), json.dumps(spec)],
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            [str(python), "-E", "-s", str(DRIVERS_SCRIPT), json.dumps(spec)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise BenchError(f"timed out after {timeout:g} s") from None
     if proc.returncode != 0:
@@ -209,8 +234,14 @@ def run_driver(python: Path, spec: Mapping[str, Any], timeout: float = 300) -> d
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-def measure(python: Path, client: str, scenario: str, server: Mapping[str, Any],
-            params: Mapping[str, Any] | None = None, timeout: float = 300) -> dict[str, Any]:
+def measure(
+    python: Path,
+    client: str,
+    scenario: str,
+    server: Mapping[str, Any],
+    params: Mapping[str, Any] | None = None,
+    timeout: float = 300,
+) -> dict[str, Any]:
     """Run ``scenario`` of ``client`` against a fresh local Supernet started with ``server``
     options, and add what the network saw to the child's report.
 
@@ -219,8 +250,12 @@ def measure(python: Path, client: str, scenario: str, server: Mapping[str, Any],
     wall clock as the child's ``returned`` times.
     """
     with Supernet(server) as net:
-        spec = {"client": client, "scenario": scenario, "endpoints": net.endpoints,
-                **(params or {})}
+        spec = {
+            "client": client,
+            "scenario": scenario,
+            "endpoints": net.endpoints,
+            **(params or {}),
+        }
         report = run_driver(python, spec, timeout)
         jobs = report.get("jobs")
         if jobs:
@@ -296,8 +331,12 @@ def footprint(python: Path, distribution: str, packages: Sequence[str] = ()) -> 
     installed for ``python``, bytecode caches left out; and the distributions counted.
 
     An editable install is measured by its package folders (``packages``)."""
-    completed = subprocess.run([str(python), "-I", "-c", FOOTPRINT, distribution, *packages],
-                               capture_output=True, text=True, check=False)
+    completed = subprocess.run(
+        [str(python), "-I", "-c", FOOTPRINT, distribution, *packages],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if completed.returncode != 0:
         raise BenchError(f"footprint of {distribution}: {completed.stderr.strip()[-300:]}")
     return dict(json.loads(completed.stdout))
@@ -306,16 +345,18 @@ def footprint(python: Path, distribution: str, packages: Sequence[str] = ()) -> 
 # -- tables ----------------------------------------------------------------------------------
 
 
-def render_table(header: Sequence[str], rows: Sequence[Sequence[str]],
-                 align: str | None = None) -> str:
+def render_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], align: str | None = None
+) -> str:
     """A plain-text table; ``align`` has one ``<`` or ``>`` per column (default: first
     column left, the rest right)."""
     align = align or "<" + ">" * (len(header) - 1)
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(f"{cell:{a}{w}}" for cell, a, w in zip(cells, align, widths,
-                                                                 strict=True)).rstrip()
+        return "  ".join(
+            f"{cell:{a}{w}}" for cell, a, w in zip(cells, align, widths, strict=True)
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), rule, *(line(row) for row in rows)])

@@ -78,8 +78,13 @@ def project_params(spec: Spec, index: int, media: int = 1) -> dict[str, Any]:
     spec's ``model`` (``MODEL`` by default)."""
     seed = int(spec.get("seed", 1))
     model = spec.get("model", MODEL)
-    params = {"type": "image", "model_id": model, "positive_prompt": f"benchmark {seed} {index}",
-              "number_of_media": media, "seed": seed * 100_000 + index}
+    params = {
+        "type": "image",
+        "model_id": model,
+        "positive_prompt": f"benchmark {seed} {index}",
+        "number_of_media": media,
+        "seed": seed * 100_000 + index,
+    }
     if model != EXTERNAL_MODEL:
         params["steps"] = STEPS
     return params
@@ -161,8 +166,7 @@ def sync_concurrent(client: Any, spec: Spec) -> Report:
     """``n`` projects in flight at once."""
     _sync_warm(client, spec)
     with Clock() as clock:
-        projects = [client.projects.create(**project_params(spec, i + 1))
-                    for i in range(spec["n"])]
+        projects = [client.projects.create(**project_params(spec, i + 1)) for i in range(spec["n"])]
         for project in projects:
             _sync_finish(project, spec)
     return {"wall_s": clock.wall, "cpu_s": clock.cpu, "peak_rss_mib": peak_rss_mib()}
@@ -196,13 +200,22 @@ def sync_chat(client: Any, spec: Spec) -> Report:
     for _ in range(spec["answers"]):
         answer = completions.create(model=LLM, messages=messages(3))
         returned[answer.job_id.upper()] = time.time()
-    return {"first_chunk_s": first_chunk, "chunks": count, "chunk_wall_s": clock.wall,
-            "chunk_cpu_s": clock.cpu, "returned": returned, "jobs": list(returned)}
+    return {
+        "first_chunk_s": first_chunk,
+        "chunks": count,
+        "chunk_wall_s": clock.wall,
+        "chunk_cpu_s": clock.cpu,
+        "returned": returned,
+        "jobs": list(returned),
+    }
 
 
 SYNC_SCENARIOS: dict[str, Callable[[Any, Spec], Report]] = {
-    "events": sync_events, "latency": sync_latency, "concurrent": sync_concurrent,
-    "sequential": sync_sequential, "chat": sync_chat,
+    "events": sync_events,
+    "latency": sync_latency,
+    "concurrent": sync_concurrent,
+    "sequential": sync_sequential,
+    "chat": sync_chat,
 }
 
 
@@ -246,8 +259,9 @@ def run_async(spec: Spec, opener: Opener) -> Report:
         async with client:
             if spec["scenario"] == "startup":
                 with Clock() as first:
-                    await _async_finish(await client.projects.create(**project_params(spec, 0)),
-                                        spec)
+                    await _async_finish(
+                        await client.projects.create(**project_params(spec, 0)), spec
+                    )
                 return {"construct_s": construct.wall, "first_s": first.wall}
             await client.projects.wait_for_models(timeout=30)
             return await ASYNC_SCENARIOS[spec["scenario"]](client, spec)
@@ -287,8 +301,9 @@ async def async_concurrent(client: Any, spec: Spec) -> Report:
     """``n`` projects in flight at once."""
     await _async_warm(client, spec)
     with Clock() as clock:
-        projects = await asyncio.gather(*(client.projects.create(**project_params(spec, i + 1))
-                                          for i in range(spec["n"])))
+        projects = await asyncio.gather(
+            *(client.projects.create(**project_params(spec, i + 1)) for i in range(spec["n"]))
+        )
         await asyncio.gather(*(_async_finish(project, spec) for project in projects))
     return {"wall_s": clock.wall, "cpu_s": clock.cpu, "peak_rss_mib": peak_rss_mib()}
 
@@ -298,8 +313,7 @@ async def async_sequential(client: Any, spec: Spec) -> Report:
     await _async_warm(client, spec)
     with Clock() as clock:
         for index in range(1, spec["count"] + 1):
-            await _async_finish(await client.projects.create(**project_params(spec, index)),
-                                spec)
+            await _async_finish(await client.projects.create(**project_params(spec, index)), spec)
     return {"wall_s": clock.wall, "cpu_s": clock.cpu}
 
 
@@ -310,29 +324,38 @@ async def async_chat(client: Any, spec: Spec) -> Report:
     first_chunk = []
     for _ in range(spec["requests"]):
         started = time.perf_counter()
-        chunks = (await completions.create(model=LLM, messages=messages(3),
-                                           stream=True)).__aiter__()
+        chunks = (
+            await completions.create(model=LLM, messages=messages(3), stream=True)
+        ).__aiter__()
         await chunks.__anext__()
         first_chunk.append(time.perf_counter() - started)
         async for _ in chunks:
             pass
     count = 0
     with Clock() as clock:
-        stream = await completions.create(model=LLM, messages=messages(spec["chunks"]),
-                                          stream=True)
+        stream = await completions.create(model=LLM, messages=messages(spec["chunks"]), stream=True)
         async for _ in stream:
             count += 1
     returned = {}
     for _ in range(spec["answers"]):
         answer = await completions.create(model=LLM, messages=messages(3))
         returned[job_id_of(answer).upper()] = time.time()
-    return {"first_chunk_s": first_chunk, "chunks": count, "chunk_wall_s": clock.wall,
-            "chunk_cpu_s": clock.cpu, "returned": returned, "jobs": list(returned)}
+    return {
+        "first_chunk_s": first_chunk,
+        "chunks": count,
+        "chunk_wall_s": clock.wall,
+        "chunk_cpu_s": clock.cpu,
+        "returned": returned,
+        "jobs": list(returned),
+    }
 
 
 ASYNC_SCENARIOS: dict[str, Callable[[Any, Spec], Awaitable[Report]]] = {
-    "events": async_events, "latency": async_latency, "concurrent": async_concurrent,
-    "sequential": async_sequential, "chat": async_chat,
+    "events": async_events,
+    "latency": async_latency,
+    "concurrent": async_concurrent,
+    "sequential": async_sequential,
+    "chat": async_chat,
 }
 
 
@@ -352,7 +375,9 @@ class PlainLoop:
         # Python and would triple the loop's cost (sogni skips it for the same reason).
         self.ws = websocket.create_connection(
             f"{endpoints['socket_endpoint']}/?appId={app_id(spec)}&clientType=artist",
-            header=[f"api-key: {endpoints['api_key']}"], skip_utf8_validation=True)
+            header=[f"api-key: {endpoints['api_key']}"],
+            skip_utf8_validation=True,
+        )
         while self.receive()[0] != "swarmLLMModels":  # the end of the greeting
             pass
 
@@ -371,12 +396,17 @@ class PlainLoop:
         """Send a ``jobRequest`` for the same render the SDKs ask for; return its id."""
         params = project_params(self.spec, index, media)
         job_id = str(uuid.uuid4()).upper()
-        key_frame = {"modelID": params["model_id"], "seed": params["seed"],
-                     "positivePrompt": params["positive_prompt"]}
+        key_frame = {
+            "modelID": params["model_id"],
+            "seed": params["seed"],
+            "positivePrompt": params["positive_prompt"],
+        }
         if "steps" in params:
             key_frame["steps"] = params["steps"]
-        self.send("jobRequest", {"jobID": job_id, "type": "image", "numberOfImages": media,
-                                 "keyFrames": [key_frame]})
+        self.send(
+            "jobRequest",
+            {"jobID": job_id, "type": "image", "numberOfImages": media, "keyFrames": [key_frame]},
+        )
         return job_id
 
     def until_done(self, jobs: set[str]) -> Iterator[str]:
@@ -386,8 +416,11 @@ class PlainLoop:
             message_type, payload = self.receive()
             if message_type == "jobError":
                 raise RuntimeError(f"jobError: {payload}")
-            if (message_type == "jobState" and payload.get("type") == "jobCompleted"
-                    and payload.get("jobID") in pending):
+            if (
+                message_type == "jobState"
+                and payload.get("type") == "jobCompleted"
+                and payload.get("jobID") in pending
+            ):
                 pending.discard(payload["jobID"])
                 yield payload["jobID"]
 
@@ -399,8 +432,16 @@ class PlainLoop:
     def start_chat(self, words: int) -> str:
         """Send an ``llmJobRequest``; return its id."""
         job_id = str(uuid.uuid4())
-        self.send("llmJobRequest", {"jobID": job_id, "type": "llm", "model": LLM,
-                                    "messages": messages(words), "stream": True})
+        self.send(
+            "llmJobRequest",
+            {
+                "jobID": job_id,
+                "type": "llm",
+                "model": LLM,
+                "messages": messages(words),
+                "stream": True,
+            },
+        )
         return job_id
 
     def chat_frames(self, job_id: str) -> Iterator[str]:
@@ -463,16 +504,23 @@ def plain_chat(loop: PlainLoop, spec: Spec) -> Report:
         for _ in frames:
             pass
     with Clock() as clock:
-        count = sum(1 for kind in loop.chat_frames(loop.start_chat(spec["chunks"]))
-                    if kind == "jobTokens")
+        count = sum(
+            1 for kind in loop.chat_frames(loop.start_chat(spec["chunks"])) if kind == "jobTokens"
+        )
     returned = {}
     for _ in range(spec["answers"]):
         job = loop.start_chat(3)
         for _ in loop.chat_frames(job):
             pass
         returned[job.upper()] = time.time()
-    return {"first_chunk_s": first_chunk, "chunks": count, "chunk_wall_s": clock.wall,
-            "chunk_cpu_s": clock.cpu, "returned": returned, "jobs": list(returned)}
+    return {
+        "first_chunk_s": first_chunk,
+        "chunks": count,
+        "chunk_wall_s": clock.wall,
+        "chunk_cpu_s": clock.cpu,
+        "returned": returned,
+        "jobs": list(returned),
+    }
 
 
 # -- entry point -------------------------------------------------------------------------------

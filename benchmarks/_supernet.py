@@ -40,6 +40,7 @@ class SendClock:
 
     def install(self) -> None:
         """Wrap the socket module's frame encoder."""
+
         def stamped(message_type: str, payload: Any) -> str:
             frame = encode_frame(message_type, payload)
             if isinstance(payload, dict) and payload.get("jobID"):
@@ -54,8 +55,10 @@ class SendClock:
         """How many frames went out for ``jobs``, and when each one's last did."""
         count, last = dict(self.count), dict(self.last)  # copied under the GIL
         wanted = [job.upper() for job in jobs]
-        return {"events": sum(count.get(job, 0) for job in wanted),
-                "final_sent": {job: last[job] for job in wanted if job in last}}
+        return {
+            "events": sum(count.get(job, 0) for job in wanted),
+            "final_sent": {job: last[job] for job in wanted if job in last},
+        }
 
 
 CLOCK = SendClock()
@@ -79,8 +82,12 @@ def main() -> int:
     options = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     CLOCK.install()
     with LocalSupernet(**options) as net:
-        print(json.dumps({"rest_url": net.rest_url, "socket_url": net.socket_url,
-                          "api_key": net.api_key}), flush=True)
+        print(
+            json.dumps(
+                {"rest_url": net.rest_url, "socket_url": net.socket_url, "api_key": net.api_key}
+            ),
+            flush=True,
+        )
         for line in sys.stdin:
             request = json.loads(line)
             if request.get("op") == "stop":

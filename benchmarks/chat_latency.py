@@ -48,14 +48,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = cli.parse_args(argv)
 
-    sizes = attrs.evolve(compare.Sizes(), chat_requests=args.requests,
-                         chat_chunks=args.chunks, chat_answers=args.answers)
-    run = compare.Run(sizes=sizes, seed=args.seed, profile_dir=None,
-                      official=_bench.official_python())
+    sizes = attrs.evolve(
+        compare.Sizes(),
+        chat_requests=args.requests,
+        chat_chunks=args.chunks,
+        chat_answers=args.answers,
+    )
+    run = compare.Run(
+        sizes=sizes, seed=args.seed, profile_dir=None, official=_bench.official_python()
+    )
     compare.chat(run)
     text, notes = compare.table(run.rows)
-    print(f"Python {sys.version.split()[0]}; {args.answers} answers, {args.requests} "
-          f"first-chunk samples and {args.chunks:,} streamed chunks per client\n")
+    print(
+        f"Python {sys.version.split()[0]}; {args.answers} answers, {args.requests} "
+        f"first-chunk samples and {args.chunks:,} streamed chunks per client\n"
+    )
     print(text)
     for number, note in enumerate(notes, 1):
         print(f"[{number}] {note}")
@@ -68,8 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             value = row.value(client)
             met = value is not None and value < limit
             passed = passed and met
-            lines.append([f"{row.metric} < {limit:g} {row.unit}", compare.HEADINGS[client],
-                          compare.format_value(value, 1), "met" if met else "MISSED"])
+            lines.append(
+                [
+                    f"{row.metric} < {limit:g} {row.unit}",
+                    compare.HEADINGS[client],
+                    compare.format_value(value, 1),
+                    "met" if met else "MISSED",
+                ]
+            )
     print()
     print(_bench.render_table(["target", "client", "value", "result"], lines, "<<><"))
     print(f"\nall targets met: {'PASS' if passed else 'FAIL'}")

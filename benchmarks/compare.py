@@ -28,8 +28,12 @@ import _bench
 import attrs
 
 CLIENTS = ("sync", "async", "official", "plain")
-HEADINGS = {"sync": "sogni sync", "async": "sogni async", "official": "official",
-            "plain": "plain loop"}
+HEADINGS = {
+    "sync": "sogni sync",
+    "async": "sogni async",
+    "official": "official",
+    "plain": "plain loop",
+}
 SOGNI = ("sync", "async")
 IMPORTS = {
     "sync": "from sogni import SogniClient",
@@ -38,8 +42,16 @@ IMPORTS = {
 }
 WAIT_TIMEOUT = 240
 """Seconds any one wait in a client may take before its run counts as failed."""
-SCENARIOS = ("events", "latency", "concurrent", "sequential", "chat", "imports", "startup",
-             "footprint")
+SCENARIOS = (
+    "events",
+    "latency",
+    "concurrent",
+    "sequential",
+    "chat",
+    "imports",
+    "startup",
+    "footprint",
+)
 
 
 @attrs.frozen
@@ -59,9 +71,19 @@ class Sizes:
     startup_runs: int = 5
 
 
-QUICK = Sizes(media=10, steps=200, events_runs=1, latency_count=15, concurrency=(10, 30, 100),
-              sequential=40, chat_requests=5, chat_chunks=500, chat_answers=10, import_runs=3,
-              startup_runs=2)
+QUICK = Sizes(
+    media=10,
+    steps=200,
+    events_runs=1,
+    latency_count=15,
+    concurrency=(10, 30, 100),
+    sequential=40,
+    chat_requests=5,
+    chat_chunks=500,
+    chat_answers=10,
+    import_runs=3,
+    startup_runs=2,
+)
 
 
 @attrs.define
@@ -101,21 +123,24 @@ class Run:
         """The interpreter that runs ``client``."""
         return self.official if client == "official" else Path(sys.executable)
 
-    def row(self, key: str, metric: str, unit: str, *, higher_is_better: bool = False,
-            digits: int = 1) -> Row:
+    def row(
+        self, key: str, metric: str, unit: str, *, higher_is_better: bool = False, digits: int = 1
+    ) -> Row:
         """The row ``key``, added (in table order) the first time it is asked for."""
         if key not in self.rows:
             self.rows[key] = Row(metric, unit, higher_is_better, digits=digits)
         return self.rows[key]
 
-    def measure(self, client: str, scenario: str, server: dict[str, Any],
-                tag: str = "", **params: Any) -> dict[str, Any]:
+    def measure(
+        self, client: str, scenario: str, server: dict[str, Any], tag: str = "", **params: Any
+    ) -> dict[str, Any]:
         """Run one scenario for one client; raises ``BenchError`` when it cannot."""
         spec: dict[str, Any] = {"seed": self.seed, "timeout": WAIT_TIMEOUT, **params}
         if self.profile_dir is not None:
             spec["profile"] = str(self.profile_dir / f"{scenario}{tag}-{client}.prof")
-        return _bench.measure(self.python(client), client, scenario, server, spec,
-                              timeout=spec["timeout"] + 60)
+        return _bench.measure(
+            self.python(client), client, scenario, server, spec, timeout=spec["timeout"] + 60
+        )
 
 
 def short_note(report: dict[str, Any]) -> str | None:
@@ -123,13 +148,21 @@ def short_note(report: dict[str, Any]) -> str | None:
     short = report.get("short_results")
     if not short:
         return None
-    return (f"wait_for_completion() returned before every result URL was ready for "
-            f"{short[0]} of {short[1]} projects")
+    return (
+        f"wait_for_completion() returned before every result URL was ready for "
+        f"{short[0]} of {short[1]} projects"
+    )
 
 
-def each_client(run: Run, rows: Sequence[Row], fill: Callable[[str, dict[str, Any]], None],
-                scenario: str, server: dict[str, Any], tag: str = "",
-                **params: Any) -> None:
+def each_client(
+    run: Run,
+    rows: Sequence[Row],
+    fill: Callable[[str, dict[str, Any]], None],
+    scenario: str,
+    server: dict[str, Any],
+    tag: str = "",
+    **params: Any,
+) -> None:
     """Run ``scenario`` for every client and ``fill`` the rows from each report; a client
     that cannot run gets ``n/a`` and the reason in every one of ``rows``."""
     for client in CLIENTS:
@@ -156,10 +189,20 @@ def events(run: Run) -> None:
     median of ``events_runs`` runs, the clients taking turns)."""
     sizes = run.sizes
     label = f"{sizes.media} jobs x {sizes.steps:,} steps, median of {sizes.events_runs}"
-    wall = run.row("events_wall", f"socket events/s, wall ({label})", "events/s",
-                   higher_is_better=True, digits=0)
-    cpu = run.row("events_cpu", "socket events per client CPU-second", "events/s",
-                  higher_is_better=True, digits=0)
+    wall = run.row(
+        "events_wall",
+        f"socket events/s, wall ({label})",
+        "events/s",
+        higher_is_better=True,
+        digits=0,
+    )
+    cpu = run.row(
+        "events_cpu",
+        "socket events per client CPU-second",
+        "events/s",
+        higher_is_better=True,
+        digits=0,
+    )
     rates: dict[str, tuple[list[float], list[float]]] = {c: ([], []) for c in CLIENTS}
 
     def fill(client: str, report: dict[str, Any]) -> None:
@@ -170,8 +213,14 @@ def events(run: Run) -> None:
         cpu.values[client] = _bench.median(cpus)
 
     for _ in range(sizes.events_runs):
-        each_client(run, [wall, cpu], fill, "events", {"step_delay": 0, "steps": sizes.steps},
-                    media=sizes.media)
+        each_client(
+            run,
+            [wall, cpu],
+            fill,
+            "events",
+            {"step_delay": 0, "steps": sizes.steps},
+            media=sizes.media,
+        )
 
 
 def latencies(report: dict[str, Any]) -> list[float]:
@@ -183,21 +232,30 @@ def latencies(report: dict[str, Any]) -> list[float]:
 def latency(run: Run) -> None:
     """Final event -> ``wait_for_completion()`` returns, for a model whose result URL comes
     in the event (the same work as the plain loop) and for one whose URL the SDKs fetch."""
-    for key, model, how in (("latency", "gpt-image-2", "URL in the event"),
-                            ("latency_rest", "z_image_turbo_bf16", "URL fetched over REST")):
-        median = run.row(f"{key}_p50", f"final event -> wait returns ({how}), median", "µs",
-                         digits=0)
-        p90 = run.row(f"{key}_p90", f"final event -> wait returns ({how}), p90", "µs",
-                      digits=0)
+    for key, model, how in (
+        ("latency", "gpt-image-2", "URL in the event"),
+        ("latency_rest", "z_image_turbo_bf16", "URL fetched over REST"),
+    ):
+        median = run.row(
+            f"{key}_p50", f"final event -> wait returns ({how}), median", "µs", digits=0
+        )
+        p90 = run.row(f"{key}_p90", f"final event -> wait returns ({how}), p90", "µs", digits=0)
 
-        def fill(client: str, report: dict[str, Any], median: Row = median,
-                 p90: Row = p90) -> None:
+        def fill(client: str, report: dict[str, Any], median: Row = median, p90: Row = p90) -> None:
             samples = latencies(report)
             median.values[client] = _bench.median(samples) * 1e6
             p90.values[client] = _bench.percentile(samples, 0.9) * 1e6
 
-        each_client(run, [median, p90], fill, "latency", {"step_delay": 0}, tag=key[7:],
-                    model=model, count=run.sizes.latency_count)
+        each_client(
+            run,
+            [median, p90],
+            fill,
+            "latency",
+            {"step_delay": 0},
+            tag=key[7:],
+            model=model,
+            count=run.sizes.latency_count,
+        )
 
 
 def concurrent(run: Run) -> None:
@@ -207,14 +265,19 @@ def concurrent(run: Run) -> None:
         wall = run.row(f"wall_{n}", f"wall, {n:,} concurrent projects", "s", digits=2)
         rss = run.row(f"rss_{n}", f"peak RSS, {n:,} concurrent", "MiB")
 
-        def fill(client: str, report: dict[str, Any], n: int = n, cpu: Row = cpu,
-                 wall: Row = wall, rss: Row = rss) -> None:
+        def fill(
+            client: str,
+            report: dict[str, Any],
+            n: int = n,
+            cpu: Row = cpu,
+            wall: Row = wall,
+            rss: Row = rss,
+        ) -> None:
             cpu.values[client] = report["cpu_s"] / n * 1000
             wall.values[client] = report["wall_s"]
             rss.values[client] = report["peak_rss_mib"]
 
-        each_client(run, [cpu, wall, rss], fill, "concurrent", {"step_delay": 0},
-                    tag=f"-{n}", n=n)
+        each_client(run, [cpu, wall, rss], fill, "concurrent", {"step_delay": 0}, tag=f"-{n}", n=n)
 
 
 def sequential(run: Run) -> None:
@@ -234,11 +297,11 @@ def chat(run: Run) -> None:
     """Chat: request to first token, per-chunk cost, final event to ``create()`` returning."""
     sizes = run.sizes
     first = run.row("chat_first", "chat: request -> first chunk, median", "ms", digits=2)
-    chunk_cpu = run.row("chat_chunk_cpu", f"chat: CPU per chunk ({sizes.chat_chunks:,} chunks)",
-                        "µs")
+    chunk_cpu = run.row(
+        "chat_chunk_cpu", f"chat: CPU per chunk ({sizes.chat_chunks:,} chunks)", "µs"
+    )
     chunk_wall = run.row("chat_chunk_wall", "chat: wall per chunk", "µs")
-    final = run.row("chat_final", "chat: final event -> create() returns, median", "µs",
-                    digits=0)
+    final = run.row("chat_final", "chat: final event -> create() returns, median", "µs", digits=0)
 
     def fill(client: str, report: dict[str, Any]) -> None:
         first.values[client] = _bench.median(report["first_chunk_s"]) * 1000
@@ -246,9 +309,16 @@ def chat(run: Run) -> None:
         chunk_wall.values[client] = report["chunk_wall_s"] / report["chunks"] * 1e6
         final.values[client] = _bench.median(latencies(report)) * 1e6
 
-    each_client(run, [first, chunk_cpu, chunk_wall, final], fill, "chat", {"step_delay": 0},
-                requests=sizes.chat_requests, chunks=sizes.chat_chunks,
-                answers=sizes.chat_answers)
+    each_client(
+        run,
+        [first, chunk_cpu, chunk_wall, final],
+        fill,
+        "chat",
+        {"step_delay": 0},
+        requests=sizes.chat_requests,
+        chunks=sizes.chat_chunks,
+        answers=sizes.chat_answers,
+    )
 
 
 def imports(run: Run) -> None:
@@ -270,11 +340,17 @@ def startup(run: Run) -> None:
     with _bench.Supernet({"step_delay": 0}) as net:
         for client in ("sync", "async", "official"):
             print(f"  {HEADINGS[client]} ...", file=sys.stderr, flush=True)
-            spec = {"client": client, "scenario": "startup", "endpoints": net.endpoints,
-                    "seed": run.seed}
+            spec = {
+                "client": client,
+                "scenario": "startup",
+                "endpoints": net.endpoints,
+                "seed": run.seed,
+            }
             try:
-                reports = [_bench.run_driver(run.python(client), spec)
-                           for _ in range(run.sizes.startup_runs)]
+                reports = [
+                    _bench.run_driver(run.python(client), spec)
+                    for _ in range(run.sizes.startup_runs)
+                ]
             except _bench.BenchError as exc:
                 for row in (construct, first):
                     row.values[client] = None
@@ -302,8 +378,14 @@ def footprint(run: Run) -> None:
 
 
 STEPS: dict[str, Callable[[Run], None]] = {
-    "events": events, "latency": latency, "concurrent": concurrent, "sequential": sequential,
-    "chat": chat, "imports": imports, "startup": startup, "footprint": footprint,
+    "events": events,
+    "latency": latency,
+    "concurrent": concurrent,
+    "sequential": sequential,
+    "chat": chat,
+    "imports": imports,
+    "startup": startup,
+    "footprint": footprint,
 }
 
 
@@ -334,8 +416,15 @@ def targets(rows: dict[str, Row], sizes: Sizes) -> list[Target]:
     """Every target the run could judge."""
     found: list[Target] = []
 
-    def add(goal: str, key: str, against: str, op: str, limit: float,
-            clients: Sequence[str] = SOGNI, key_against: str | None = None) -> None:
+    def add(
+        goal: str,
+        key: str,
+        against: str,
+        op: str,
+        limit: float,
+        clients: Sequence[str] = SOGNI,
+        key_against: str | None = None,
+    ) -> None:
         if key not in rows or (key_against or key) not in rows:
             return
         row, other = rows[key], rows[key_against or key]
@@ -343,23 +432,42 @@ def targets(rows: dict[str, Row], sizes: Sizes) -> list[Target]:
             mine, theirs = row.value(client), other.value(against)
             ratio = None if mine is None or not theirs else mine / theirs
             reason = row.notes.get(client) or other.notes.get(against, "")
-            found.append(Target(goal, client, ratio, op, limit,
-                                reason if ratio is None else ""))
+            found.append(Target(goal, client, ratio, op, limit, reason if ratio is None else ""))
 
-    for key, kind in (("events_wall", "socket events/s (wall)"),
-                      ("events_cpu", "socket events per CPU-second")):
+    for key, kind in (
+        ("events_wall", "socket events/s (wall)"),
+        ("events_cpu", "socket events per CPU-second"),
+    ):
         add(f"{kind} >= 2x official", key, "official", ">=", 2.0)
         add(f"{kind} >= 0.7x plain loop", key, "plain", ">=", 0.7)
-    add("final event -> return <= 1.5x plain loop (median, URL in the event)", "latency_p50",
-        "plain", "<=", 1.5)
+    add(
+        "final event -> return <= 1.5x plain loop (median, URL in the event)",
+        "latency_p50",
+        "plain",
+        "<=",
+        1.5,
+    )
     if len(sizes.concurrency) >= 2:
         low, high = sizes.concurrency[-2], sizes.concurrency[-1]
         for client in SOGNI:
-            add(f"CPU/project flat from N={low:,} to N={high:,} (<= 1.3x)", f"cpu_{high}",
-                client, "<=", 1.3, clients=[client], key_against=f"cpu_{low}")
+            add(
+                f"CPU/project flat from N={low:,} to N={high:,} (<= 1.3x)",
+                f"cpu_{high}",
+                client,
+                "<=",
+                1.3,
+                clients=[client],
+                key_against=f"cpu_{low}",
+            )
         top = f"cpu_{high}"
-        add(f"async CPU/project <= 1.5x sync at N={high:,}", top, "sync", "<=", 1.5,
-            clients=["async"])
+        add(
+            f"async CPU/project <= 1.5x sync at N={high:,}",
+            top,
+            "sync",
+            "<=",
+            1.5,
+            clients=["async"],
+        )
         add(f"CPU/project <= 0.5x official at N={high:,}", top, "official", "<=", 0.5)
     add("import <= 0.5x import sogni_client", "import", "official", "<=", 0.5)
     add("construction <= 0.7x official", "construct", "official", "<=", 0.7)
@@ -395,11 +503,20 @@ def table(rows: dict[str, Row]) -> tuple[str, list[str]]:
                     notes.append(note)
                 cell += f" [{notes.index(note) + 1}]"
             cells.append(cell)
-        cells += [format_ratio(row.ratio(client, against))
-                  for against in ("official", "plain") for client in SOGNI]
+        cells += [
+            format_ratio(row.ratio(client, against))
+            for against in ("official", "plain")
+            for client in SOGNI
+        ]
         body.append(cells)
-    header = ["metric", *(HEADINGS[c] for c in CLIENTS), "sync/off", "async/off",
-              "sync/plain", "async/plain"]
+    header = [
+        "metric",
+        *(HEADINGS[c] for c in CLIENTS),
+        "sync/off",
+        "async/off",
+        "sync/plain",
+        "async/plain",
+    ]
     return _bench.render_table(header, body), notes
 
 
@@ -408,8 +525,14 @@ def target_table(found: Sequence[Target]) -> str:
     body = []
     for target in found:
         met = {True: "met", False: "MISSED", None: "n/a"}[target.met]
-        body.append([target.goal, HEADINGS[target.client], format_ratio(target.ratio) or "n/a",
-                     met + (f" ({target.reason})" if target.reason else "")])
+        body.append(
+            [
+                target.goal,
+                HEADINGS[target.client],
+                format_ratio(target.ratio) or "n/a",
+                met + (f" ({target.reason})" if target.reason else ""),
+            ]
+        )
     return _bench.render_table(["target", "client", "ratio", "result"], body, "<<><")
 
 
@@ -418,8 +541,9 @@ def versions(run: Run) -> dict[str, str]:
     here = Path(sys.executable)
     return {
         "sogni": _bench.installed_version(here, "sogni"),
-        _bench.OFFICIAL_DISTRIBUTION: _bench.installed_version(run.official,
-                                                               _bench.OFFICIAL_DISTRIBUTION),
+        _bench.OFFICIAL_DISTRIBUTION: _bench.installed_version(
+            run.official, _bench.OFFICIAL_DISTRIBUTION
+        ),
         "websocket-client": _bench.installed_version(here, "websocket-client"),
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -435,10 +559,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_argument("--quick", action="store_true", help="smaller counts, for development")
     cli.add_argument("--json", type=Path, metavar="PATH", help="also write the results here")
     cli.add_argument("--seed", type=int, default=1, help="seeds prompts and project seeds")
-    cli.add_argument("--only", metavar="LIST",
-                     help="comma-separated scenarios to run: " + ", ".join(SCENARIOS))
-    cli.add_argument("--profile", type=Path, metavar="DIR",
-                     help="write a cProfile file per client run into DIR")
+    cli.add_argument(
+        "--only", metavar="LIST", help="comma-separated scenarios to run: " + ", ".join(SCENARIOS)
+    )
+    cli.add_argument(
+        "--profile", type=Path, metavar="DIR", help="write a cProfile file per client run into DIR"
+    )
     args = cli.parse_args(argv)
     chosen = SCENARIOS if not args.only else tuple(args.only.split(","))
     unknown = sorted(set(chosen) - set(SCENARIOS))
@@ -447,8 +573,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
 
-    run = Run(sizes=QUICK if args.quick else Sizes(), seed=args.seed,
-              profile_dir=args.profile, official=_bench.official_python())
+    run = Run(
+        sizes=QUICK if args.quick else Sizes(),
+        seed=args.seed,
+        profile_dir=args.profile,
+        official=_bench.official_python(),
+    )
     meta = versions(run)
     started = datetime.datetime.now()
     for name in SCENARIOS:
@@ -459,11 +589,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     text, notes = table(run.rows)
     found = targets(run.rows, run.sizes)
-    print(f"sogni {meta['sogni']} vs {_bench.OFFICIAL_DISTRIBUTION} "
-          f"{meta[_bench.OFFICIAL_DISTRIBUTION]} vs a websocket-client "
-          f"{meta['websocket-client']} loop; Python {meta['python']}, {meta['cpus']} CPUs, "
-          f"load {meta['load average at start']}; seed {args.seed}"
-          f"{', quick' if args.quick else ''}; {elapsed:.0f} s")
+    print(
+        f"sogni {meta['sogni']} vs {_bench.OFFICIAL_DISTRIBUTION} "
+        f"{meta[_bench.OFFICIAL_DISTRIBUTION]} vs a websocket-client "
+        f"{meta['websocket-client']} loop; Python {meta['python']}, {meta['cpus']} CPUs, "
+        f"load {meta['load average at start']}; seed {args.seed}"
+        f"{', quick' if args.quick else ''}; {elapsed:.0f} s"
+    )
     print()
     print(text)
     for number, note in enumerate(notes, 1):
@@ -471,12 +603,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(target_table(found))
     if args.json:
-        args.json.write_text(json.dumps({
-            "meta": {**meta, "seed": args.seed, "quick": args.quick, "seconds": elapsed,
-                     "sizes": attrs.asdict(run.sizes)},
-            "rows": {key: attrs.asdict(row) for key, row in run.rows.items()},
-            "targets": [{**attrs.asdict(t), "met": t.met} for t in found],
-        }, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "meta": {
+                        **meta,
+                        "seed": args.seed,
+                        "quick": args.quick,
+                        "seconds": elapsed,
+                        "sizes": attrs.asdict(run.sizes),
+                    },
+                    "rows": {key: attrs.asdict(row) for key, row in run.rows.items()},
+                    "targets": [{**attrs.asdict(t), "met": t.met} for t in found],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     return 0
 
 

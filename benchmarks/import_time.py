@@ -37,8 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Time the imports and print the table; see the module docstring."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="imports per statement (15)")
-    parser.add_argument("--check", action="store_true",
-                        help="exit with status 1 when a target is missed")
+    parser.add_argument(
+        "--check", action="store_true", help="exit with status 1 when a target is missed"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -49,9 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     samples = _bench.time_statements(targets, args.runs)
     baseline = _bench.median(samples[BASELINE])
 
-    print(f"sogni {_bench.installed_version(here, 'sogni')} vs {_bench.OFFICIAL_DISTRIBUTION}"
-          f" {_bench.installed_version(official, _bench.OFFICIAL_DISTRIBUTION)},"
-          f" Python {sys.version.split()[0]}, {args.runs} runs each\n")
+    print(
+        f"sogni {_bench.installed_version(here, 'sogni')} vs {_bench.OFFICIAL_DISTRIBUTION}"
+        f" {_bench.installed_version(official, _bench.OFFICIAL_DISTRIBUTION)},"
+        f" Python {sys.version.split()[0]}, {args.runs} runs each\n"
+    )
     rows = []
     passed = True
     for statement, times in samples.items():
@@ -59,11 +62,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         ratio = median / baseline
         met = "" if statement == BASELINE else ("met" if ratio <= TARGET_RATIO else "MISSED")
         passed = passed and met != "MISSED"
-        rows.append([statement, f"{median * 1000:.1f}",
-                     f"{_bench.percentile(times, 0.9) * 1000:.1f}", f"{ratio:.2f}x", met])
-    print(_bench.render_table(
-        ["statement", "median ms", "p90 ms", f"vs {BASELINE}", f"<= {TARGET_RATIO}x"], rows,
-        "<>>><"))
+        rows.append(
+            [
+                statement,
+                f"{median * 1000:.1f}",
+                f"{_bench.percentile(times, 0.9) * 1000:.1f}",
+                f"{ratio:.2f}x",
+                met,
+            ]
+        )
+    print(
+        _bench.render_table(
+            ["statement", "median ms", "p90 ms", f"vs {BASELINE}", f"<= {TARGET_RATIO}x"],
+            rows,
+            "<>>><",
+        )
+    )
     print(f"\nall targets met: {'PASS' if passed else 'FAIL'}")
     return 1 if args.check and not passed else 0
 

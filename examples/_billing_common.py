@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from sogni._generated.models import Subscription
 
 
-def subscribe(sogni: SogniClient, plan: Any = "unlimited", term: Any = "monthly",
-              timeout: float = 900) -> Subscription:
+def subscribe(
+    sogni: SogniClient, plan: Any = "unlimited", term: Any = "monthly", timeout: float = 900
+) -> Subscription:
     """The account's entitlement, after a checkout when it has none."""
     current = sogni.account.get_subscription_status()
     if current.active:

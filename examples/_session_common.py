@@ -56,8 +56,10 @@ def login_session(**options: Any) -> Iterator[tuple[SogniClient, str, str]]:
         return
     from sogni.testing import LocalSupernet
 
-    print("SOGNI_USERNAME/SOGNI_PASSWORD are not set: logging in to an embedded local "
-          f"Supernet as {LOCAL_USERNAME!r}.")
+    print(
+        "SOGNI_USERNAME/SOGNI_PASSWORD are not set: logging in to an embedded local "
+        f"Supernet as {LOCAL_USERNAME!r}."
+    )
     with (
         LocalSupernet(accounts={LOCAL_USERNAME: LOCAL_PASSWORD}) as net,
         SogniClient(
@@ -75,16 +77,22 @@ POSTER_THEN_CLIP: list[dict[str, Any]] = [
     {
         "id": "poster",
         "toolName": "sogni_generate_image",
-        "arguments": {"prompt": "a paper kite over a green hill, poster", "width": 768,
-                      "height": 1024},
+        "arguments": {
+            "prompt": "a paper kite over a green hill, poster",
+            "width": 768,
+            "height": 1024,
+        },
     },
     {
         "id": "clip",
         "toolName": "sogni_generate_video",
         "arguments": {"prompt": "the kite climbs into the wind", "duration": 2},
         "dependsOn": [
-            {"sourceStepId": "poster", "targetArgument": "reference_image_url",
-             "transform": "artifact_url"}
+            {
+                "sourceStepId": "poster",
+                "targetArgument": "reference_image_url",
+                "transform": "artifact_url",
+            }
         ],
     },
 ]

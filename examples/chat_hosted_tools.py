@@ -16,7 +16,9 @@ from _common import client, main
 def run() -> None:
     cli = chat_parser(__doc__.splitlines()[0], prompt="Make a picture of a castle at sunset")
     cli.add_argument(
-        "--mode", choices=("creative-tools", "creative-agent"), default="creative-tools",
+        "--mode",
+        choices=("creative-tools", "creative-agent"),
+        default="creative-tools",
         help="which hosted tool set the network offers",
     )
     args = cli.parse_args()

@@ -1,7 +1,7 @@
 """A conversation: every turn sends the history so far, which is just a list of messages.
 
-    python examples/chat_multi_turn.py                 # a scripted three-turn conversation
-    python examples/chat_multi_turn.py --interactive   # type your own turns (empty line ends)
+python examples/chat_multi_turn.py                 # a scripted three-turn conversation
+python examples/chat_multi_turn.py --interactive   # type your own turns (empty line ends)
 """
 
 from __future__ import annotations

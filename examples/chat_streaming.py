@@ -1,7 +1,7 @@
 """Stream an LLM's answer token by token, then print what the whole answer cost.
 
-    python examples/chat_streaming.py "Write a haiku about the sea"
-    python examples/chat_streaming.py "Plan a 3-day trip to Kyoto" --think --max-tokens 800
+python examples/chat_streaming.py "Write a haiku about the sea"
+python examples/chat_streaming.py "Plan a 3-day trip to Kyoto" --think --max-tokens 800
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ def run() -> None:
             chunks += 1
         completion = stream.completion
         assert completion is not None
-        print(f"\n\n{chunks} chunks, finish reason {completion.finish_reason!r}, "
-              f"{completion.usage.completion_tokens} tokens from {completion.worker_name}")
+        print(
+            f"\n\n{chunks} chunks, finish reason {completion.finish_reason!r}, "
+            f"{completion.usage.completion_tokens} tokens from {completion.worker_name}"
+        )
         if completion.cost is not None:
             print(f"cost: {completion.cost.cost_in_token} {args.token_type}")
 

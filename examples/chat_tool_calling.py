@@ -1,8 +1,8 @@
 """Let the model call your own Python functions ("tools"), by hand or automatically.
 
-    python examples/chat_tool_calling.py                  # run the tool loop yourself
-    python examples/chat_tool_calling.py --auto           # let the SDK run it
-    python examples/chat_tool_calling.py --stream         # watch tool-call fragments arrive
+python examples/chat_tool_calling.py                  # run the tool loop yourself
+python examples/chat_tool_calling.py --auto           # let the SDK run it
+python examples/chat_tool_calling.py --stream         # watch tool-call fragments arrive
 """
 
 from __future__ import annotations
@@ -36,8 +36,12 @@ TOOLS = [
 
 def get_weather(city: str, unit: str = "celsius") -> dict[str, Any]:
     """A stand-in for a real weather service."""
-    return {"city": city, "temperature": 18 if unit == "celsius" else 64, "unit": unit,
-            "sky": "partly cloudy"}
+    return {
+        "city": city,
+        "temperature": 18 if unit == "celsius" else 64,
+        "unit": unit,
+        "sky": "partly cloudy",
+    }
 
 
 def run_tool(call: ToolCall) -> dict[str, Any]:
@@ -61,19 +65,27 @@ def run() -> None:
         model = pick_model(sogni, args.model)
         if args.auto:
             answer = sogni.chat.completions.create(
-                model=model, messages=messages, tools=TOOLS, auto_execute_tools=True,
-                on_tool_call=run_tool, token_type=args.token_type,
+                model=model,
+                messages=messages,
+                tools=TOOLS,
+                auto_execute_tools=True,
+                on_tool_call=run_tool,
+                token_type=args.token_type,
             )
             for round_ in answer.tool_history:
                 for call, result in zip(round_.tool_calls, round_.tool_results, strict=True):
-                    print(f"round {round_.round}: {call.name}({call.arguments}) -> "
-                          f"{result.content}")
+                    print(
+                        f"round {round_.round}: {call.name}({call.arguments}) -> {result.content}"
+                    )
             print(f"assistant> {answer.content}")
             return
 
         if args.stream:
             stream = sogni.chat.completions.create(
-                model=model, messages=messages, tools=TOOLS, stream=True,
+                model=model,
+                messages=messages,
+                tools=TOOLS,
+                stream=True,
                 token_type=args.token_type,
             )
             for chunk in stream:
@@ -93,8 +105,14 @@ def run() -> None:
             assert not is_sogni_tool_call(call)
             output = run_tool(call)
             print(f"tool {call.name}({call.arguments}) -> {output}")
-            messages.append({"role": "tool", "tool_call_id": call.id, "name": call.name,
-                             "content": json.dumps(output)})
+            messages.append(
+                {
+                    "role": "tool",
+                    "tool_call_id": call.id,
+                    "name": call.name,
+                    "content": json.dumps(output),
+                }
+            )
         final = sogni.chat.completions.create(
             model=model, messages=messages, tools=TOOLS, token_type=args.token_type
         )

@@ -40,15 +40,22 @@ def run() -> None:
                 print("  the pause cannot be approved; cancelling")
                 sogni.chat.runs.cancel(run.run_id, "no approvable preview")
                 continue
-            print(f"  cost preview: {preview.total_estimated_capacity_units} capacity units "
-                  f"in {preview.token_type}, valid until {preview.validity_until}")
+            print(
+                f"  cost preview: {preview.total_estimated_capacity_units} capacity units "
+                f"in {preview.token_type}, valid until {preview.validity_until}"
+            )
             if args.decline:
-                sogni.chat.runs.confirm_cost(run.run_id, tool_call_id=details.tool_call_id,
-                                             decision="cancel", reason="declined")
+                sogni.chat.runs.confirm_cost(
+                    run.run_id,
+                    tool_call_id=details.tool_call_id,
+                    decision="cancel",
+                    reason="declined",
+                )
                 print("  declined")
             else:
-                sogni.chat.runs.approve(run.run_id, paused,
-                                        idempotency_key=f"approve-{details.tool_call_id}")
+                sogni.chat.runs.approve(
+                    run.run_id, paused, idempotency_key=f"approve-{details.tool_call_id}"
+                )
                 print("  approved")
         final = sogni.chat.runs.get(run.run_id)
         print(f"run {final.run_id} {final.status}")

@@ -30,8 +30,10 @@ def run() -> None:
     reconnected = threading.Event()
 
     def on_connected(event: ConnectionEvent) -> None:
-        print(f"[socket] connected to the {event.network} network"
-              + (" again" if event.reconnected else ""))
+        print(
+            f"[socket] connected to the {event.network} network"
+            + (" again" if event.reconnected else "")
+        )
         if event.reconnected:
             reconnected.set()
 
@@ -47,8 +49,10 @@ def run() -> None:
         print(f"subscriptions the network holds: {flags}")
         for number in range(1, args.jobs + 1):
             project = sogni.projects.create(
-                model_id=args.model, positive_prompt=f"a lighthouse, variation {number}",
-                steps=4, token_type="spark",
+                model_id=args.model,
+                positive_prompt=f"a lighthouse, variation {number}",
+                steps=4,
+                token_type="spark",
             )
             if net is not None and number == 2:
                 net.drop_connections()  # simulate a network hiccup

@@ -35,13 +35,16 @@ def run() -> None:
         print(f"balance: {balance.spark.net} Spark, {balance.sogni.net} SOGNI")
         for reward in sogni.account.rewards():
             state = "claimable" if reward.can_claim else "claimed" if reward.claimed else "-"
-            print(f"  reward {reward.id}: {reward.title} ({reward.amount} {reward.token_type},"
-                  f" {state})")
+            print(
+                f"  reward {reward.id}: {reward.title} ({reward.amount} {reward.token_type},"
+                f" {state})"
+            )
         if args.save:
             tokens = sogni.account.tokens
             assert tokens is not None
-            args.save.write_text(json.dumps({"token": tokens.token,
-                                             "refresh_token": tokens.refresh_token}))
+            args.save.write_text(
+                json.dumps({"token": tokens.token, "refresh_token": tokens.refresh_token})
+            )
             args.save.chmod(0o600)
             print(f"session saved to {args.save}")
         elif not args.resume:

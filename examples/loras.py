@@ -22,23 +22,31 @@ def run() -> None:
     with client() as sogni:
         catalog = sogni.projects.available_loras(args.model)
         limits = catalog.constraints
-        print(f"{len(catalog.loras)} LoRA(s) for {args.model} "
-              f"(at most {limits.max_per_request} per render):")
+        print(
+            f"{len(catalog.loras)} LoRA(s) for {args.model} "
+            f"(at most {limits.max_per_request} per render):"
+        )
         for lora in catalog.loras:
             ui = lora.ui
-            ends = (f" [{ui.range_labels.min} .. {ui.range_labels.max}]"
-                    if ui.range_labels else "")
-            print(f"  {lora.lora_id}: {lora.name}, strength {ui.min:g} to {ui.max:g}, "
-                  f"default {ui.default:g}{ends}")
+            ends = f" [{ui.range_labels.min} .. {ui.range_labels.max}]" if ui.range_labels else ""
+            print(
+                f"  {lora.lora_id}: {lora.name}, strength {ui.min:g} to {ui.max:g}, "
+                f"default {ui.default:g}{ends}"
+            )
         if not catalog.loras:
             return
-        chosen = next((lora for lora in catalog.loras if lora.lora_id == args.lora),
-                      catalog.loras[0])
+        chosen = next(
+            (lora for lora in catalog.loras if lora.lora_id == args.lora), catalog.loras[0]
+        )
         strength = chosen.ui.default if args.strength is None else args.strength
         print(f"rendering with {chosen.lora_id} at {strength:g}")
         project = sogni.projects.create(
-            model_id=args.model, positive_prompt=args.prompt, seed=args.seed,
-            loras=[chosen.lora_id], lora_strengths=[strength], token_type=args.token_type,
+            model_id=args.model,
+            positive_prompt=args.prompt,
+            seed=args.seed,
+            loras=[chosen.lora_id],
+            lora_strengths=[strength],
+            token_type=args.token_type,
         )
         follow(project, args.out, args.timeout)
 

@@ -25,15 +25,16 @@ def run() -> None:
             "run_id": f"example-{uuid.uuid4().hex[:12]}",
             "session_id": "examples",
             "user_request": args.question,
-            "rounds": [{"role": "user", "content": args.question},
-                       {"role": "assistant", "content": answer}],
+            "rounds": [
+                {"role": "user", "content": args.question},
+                {"role": "assistant", "content": answer},
+            ],
             "final_response": answer,
         }
         written = sogni.replay.write(record)
         print(f"wrote {written.run_id} (redacted: {written.redacted})")
         for summary in sogni.replay.list(limit=args.limit):
-            print(f"  {summary.run_id}: {summary.rounds} round(s), asked "
-                  f"{summary.user_request!r}")
+            print(f"  {summary.run_id}: {summary.rounds} round(s), asked {summary.user_request!r}")
         stored = sogni.replay.get(written.run_id)
         print(f"read back: {stored.record['final_response']}")
 

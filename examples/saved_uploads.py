@@ -31,8 +31,11 @@ def run() -> None:
         library = sogni.assets.list()
         print(f"the library holds {len(library.assets)} upload(s)")
         project = sogni.projects.create(
-            model_id=args.model, positive_prompt=args.prompt, seed=args.seed,
-            starting_image=AssetRef(saved.id, saved.content_type), token_type=args.token_type,
+            model_id=args.model,
+            positive_prompt=args.prompt,
+            seed=args.seed,
+            starting_image=AssetRef(saved.id, saved.content_type),
+            token_type=args.token_type,
         )
         follow(project, args.out, args.timeout)
         if not args.keep:

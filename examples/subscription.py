@@ -16,8 +16,12 @@ from _common import client, main
 
 def run() -> None:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    cli.add_argument("--checkout", nargs=2, metavar=("PLAN", "TERM"),
-                     help="subscribe, e.g. --checkout unlimited monthly")
+    cli.add_argument(
+        "--checkout",
+        nargs=2,
+        metavar=("PLAN", "TERM"),
+        help="subscribe, e.g. --checkout unlimited monthly",
+    )
     cli.add_argument("--portal", action="store_true", help="print a billing-portal link")
     args = cli.parse_args()
     with client() as sogni:
@@ -29,8 +33,10 @@ def run() -> None:
         print(f"free trial: {'eligible' if trial.eligible else 'not eligible'}")
         if args.checkout:
             status = subscribe(sogni, *args.checkout)
-            print(f"subscription: {status.status} {status.tier} ({status.term}) "
-                  f"until {status.current_period_end}")
+            print(
+                f"subscription: {status.status} {status.tier} ({status.term}) "
+                f"until {status.current_period_end}"
+            )
             usage = sogni.account.get_subscription_usage()
             if usage.trial_credits_limit is not None:
                 print(f"trial credits: {usage.trial_credits_used} of {usage.trial_credits_limit}")

@@ -1,6 +1,6 @@
 """List recent workflows, then show one of them and its event history.
 
-    python examples/workflows_list.py [--limit 10] [--id WORKFLOW_ID]
+python examples/workflows_list.py [--limit 10] [--id WORKFLOW_ID]
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ def run() -> None:
         if chosen is None:
             return
         workflow = sogni.creative_workflows.get(chosen)
-        print(f"\n{workflow.workflow_id}: {workflow.status}, {len(workflow.artifacts or [])} "
-              f"artifact(s), created {workflow.created_at}")
+        print(
+            f"\n{workflow.workflow_id}: {workflow.status}, {len(workflow.artifacts or [])} "
+            f"artifact(s), created {workflow.created_at}"
+        )
         for event in sogni.creative_workflows.events(chosen):
             print(f"  #{event.id} {event.event}: {event.message}")
 

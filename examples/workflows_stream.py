@@ -32,8 +32,10 @@ def run() -> None:
         for frame in sogni.creative_workflows.stream_events(workflow_id, after=args.after):
             count += 1
             data = frame.data if isinstance(frame.data, dict) else {}
-            print(f"#{frame.id} {frame.event:<16} {data.get('status', ''):<10} "
-                  f"{data.get('message', '')}")
+            print(
+                f"#{frame.id} {frame.event:<16} {data.get('status', ''):<10} "
+                f"{data.get('message', '')}"
+            )
             if net is not None and count in (3, 7):
                 net.drop_connections()
                 print("  (connection cut; the stream resumes after this event)")

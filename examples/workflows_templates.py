@@ -18,8 +18,13 @@ POSTER_TEMPLATE = {
     "name": "Poster of a brief",
     "description": "One poster image of the brief.",
     "inputs": [{"name": "brief", "type": "string", "required": True}],
-    "stages": [{"id": "poster", "toolName": "generate_image",
-                "arguments": {"prompt": "a poster of {{brief}}", "width": 512, "height": 768}}],
+    "stages": [
+        {
+            "id": "poster",
+            "toolName": "generate_image",
+            "arguments": {"prompt": "a poster of {{brief}}", "width": 512, "height": 768},
+        }
+    ],
 }
 
 
@@ -33,8 +38,10 @@ def run() -> None:
     with session(connect=False) as (sogni, _net):
         templates = sogni.workflows.templates
         public = templates.list(visibility="public")
-        print(f"{len(public.templates)} public template(s): "
-              + ", ".join(t.name for t in public.templates))
+        print(
+            f"{len(public.templates)} public template(s): "
+            + ", ".join(t.name for t in public.templates)
+        )
         mine = templates.create(POSTER_TEMPLATE)
         print(f"saved template {mine.id} ({mine.name})")
         record = sogni.workflows.start(template_id=mine.id, inputs={"brief": args.brief})
@@ -42,8 +49,11 @@ def run() -> None:
         print(f"workflow {done.workflow_id} {done.status}")
         for artifact in done.artifacts or []:
             print(f"  {artifact.media_type}: {artifact.url}")
-        take = sogni.workflows.reseed(done.workflow_id, seed_overrides={"poster": args.seed},
-                                      idempotency_key=f"{done.workflow_id}-seed-{args.seed}")
+        take = sogni.workflows.reseed(
+            done.workflow_id,
+            seed_overrides={"poster": args.seed},
+            idempotency_key=f"{done.workflow_id}-seed-{args.seed}",
+        )
         cloned = take.reseed.cloned_from_run_id if take.reseed else "?"
         print(f"reseeded {cloned} as {take.workflow.workflow_id}")
         again = sogni.workflows.wait(take.workflow.workflow_id, timeout=args.timeout)

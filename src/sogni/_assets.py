@@ -59,11 +59,13 @@ class AssetRef:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
-            raise ValidationError("AssetRef needs the saved asset's id (a non-empty string)",
-                                  field="id")
+            raise ValidationError(
+                "AssetRef needs the saved asset's id (a non-empty string)", field="id"
+            )
         if self.content_type is not None and not isinstance(self.content_type, str):
-            raise ValidationError("AssetRef content_type must be a string such as 'image/png'",
-                                  field="content_type")
+            raise ValidationError(
+                "AssetRef content_type must be a string such as 'image/png'", field="content_type"
+            )
 
 
 AssetInput = Union[

@@ -84,4 +84,3 @@ class ChatStream(ChatStreamView):
 
     def __exit__(self, *_: object) -> None:
         self.close()
-

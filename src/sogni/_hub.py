@@ -293,8 +293,9 @@ def _log_event(event: ProjectEvent) -> None:
     projects_log.log(level, "%s: %s", subject, event.type)
 
 
-_MILESTONES = frozenset({"queued", "job_started", "job_completed", "job_failed", "completed",
-                         "failed", "canceled"})
+_MILESTONES = frozenset(
+    {"queued", "job_started", "job_completed", "job_failed", "completed", "failed", "canceled"}
+)
 
 
 def _call_safely(function: Callable[..., Any], *args: Any) -> None:

@@ -259,12 +259,19 @@ def _log_retry(call: RestCall, retries: int) -> Callable[[tenacity.RetryCallStat
         cause = (
             f"HTTP {exc.response.status_code}"
             if isinstance(exc, RetryableStatus)
-            else _describe(exc) if exc is not None else "no answer"
+            else _describe(exc)
+            if exc is not None
+            else "no answer"
         )
         wait = state.next_action.sleep if state.next_action is not None else 0.0
         rest_log.info(
             "%s %s: %s; retry %d of %d in %.2f s",
-            call.method, call.path, cause, state.attempt_number, retries, wait,
+            call.method,
+            call.path,
+            cause,
+            state.attempt_number,
+            retries,
+            wait,
         )
 
     return before_sleep
@@ -287,7 +294,10 @@ def _log_answer(call: RestCall, response: httpx.Response, started: float) -> Non
     if rest_log.isEnabledFor(logging.DEBUG):
         rest_log.debug(
             "%s %s -> %d in %.0f ms",
-            call.method, call.path, response.status_code, (time.monotonic() - started) * 1000,
+            call.method,
+            call.path,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
         )
 
 

@@ -18,9 +18,7 @@ MODEL = "flux1-schnell-fp8"
 LLM = "qwen3.6-35b-a3b-gguf-iq4xs"
 
 
-def _child(
-    client: SogniClient, write_fd: int, seen: list[object], answers: list[object]
-) -> None:
+def _child(client: SogniClient, write_fd: int, seen: list[object], answers: list[object]) -> None:
     """Runs in the forked child: its own project and chat, its own app id; reports and exits."""
     status = 1
     try:

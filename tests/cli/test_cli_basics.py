@@ -28,8 +28,21 @@ def test_version_prints_the_package_version(cli: Cli) -> None:
 
 
 def test_every_command_has_help(cli: Cli) -> None:
-    commands = ("image", "edit", "video", "music", "chat", "workflow", "estimate", "models",
-                "login", "logout", "balance", "serve", "demo")
+    commands = (
+        "image",
+        "edit",
+        "video",
+        "music",
+        "chat",
+        "workflow",
+        "estimate",
+        "models",
+        "login",
+        "logout",
+        "balance",
+        "serve",
+        "demo",
+    )
     for command in commands:
         run = cli(command, "--help")
         assert run.code == 0, command
@@ -93,9 +106,7 @@ def test_estimate_prices_each_kind(cli: Cli, argv: tuple[str, ...], model: str) 
     assert text.out.startswith(f"{cost['token']} spark (${cost['usd']}) for {model}")
 
 
-def test_a_refused_connection_names_the_host(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_refused_connection_names_the_host(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

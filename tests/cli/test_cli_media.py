@@ -68,11 +68,15 @@ def test_edit_needs_a_context_image(cli: Cli) -> None:
     ("flags", "model"),
     [
         ((), "ltx23-22b-fp8_t2v_distilled"),
-        (("--reference-image", "image.png", "--reference-image-end", "photo.jpg"),
-         "ltx23-22b-fp8_i2v_distilled"),
+        (
+            ("--reference-image", "image.png", "--reference-image-end", "photo.jpg"),
+            "ltx23-22b-fp8_i2v_distilled",
+        ),
         (("--reference-audio", "music.wav"), "ltx23-22b-fp8_a2v_distilled"),
-        (("--reference-image", "image.png", "--reference-audio", "voice.mp3"),
-         "ltx23-22b-fp8_ia2v_distilled"),
+        (
+            ("--reference-image", "image.png", "--reference-audio", "voice.mp3"),
+            "ltx23-22b-fp8_ia2v_distilled",
+        ),
         (("--reference-video", "clip.mp4"), "ltx23-22b-fp8_v2v_distilled"),
     ],
 )
@@ -90,9 +94,18 @@ def test_video_workflow_follows_the_reference_flags(
 
 
 def test_video_with_an_explicit_model(cli: Cli, asset: Path) -> None:
-    run = cli("video", "a dancer", "-m", "wan_v2.2-14b-fp8_s2v_lightx2v",
-              "--reference-image", str(asset / "image.png"),
-              "--reference-audio", str(asset / "voice.mp3"), "--duration", "2")
+    run = cli(
+        "video",
+        "a dancer",
+        "-m",
+        "wan_v2.2-14b-fp8_s2v_lightx2v",
+        "--reference-image",
+        str(asset / "image.png"),
+        "--reference-audio",
+        str(asset / "voice.mp3"),
+        "--duration",
+        "2",
+    )
     assert run.code == 0, run.err
     [path] = written(run.out)
     assert is_mp4(path)
@@ -107,8 +120,18 @@ def test_video_with_an_explicit_model(cli: Cli, asset: Path) -> None:
     ],
 )
 def test_music_writes_each_format(cli: Cli, fmt: str, check: object) -> None:
-    run = cli("music", "synth pop", "--duration", "10", "--bpm", "120",
-              "--lyrics", "la la la", "--format", fmt)
+    run = cli(
+        "music",
+        "synth pop",
+        "--duration",
+        "10",
+        "--bpm",
+        "120",
+        "--lyrics",
+        "la la la",
+        "--format",
+        fmt,
+    )
     assert run.code == 0, run.err
     [path] = written(run.out)
     assert path.suffix == f".{fmt}"

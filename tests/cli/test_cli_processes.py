@@ -33,7 +33,10 @@ def env(isolated: Path) -> dict[str, str]:
 def run(*argv: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sogni", *argv],
-        env=env, capture_output=True, text=True, timeout=timeout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -57,7 +60,10 @@ def test_python_m_sogni_image(env: dict[str, str], isolated: Path) -> None:
 def test_a_closed_pipe_ends_quietly(env: dict[str, str], reader: str) -> None:
     done = subprocess.run(
         ["bash", "-o", "pipefail", "-c", f"{COMMAND} models | {reader}"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -80,7 +86,10 @@ def test_bad_input_in_a_process(env: dict[str, str]) -> None:
 def serving(env: dict[str, str]) -> Iterator[tuple[subprocess.Popen[str], dict[str, str]]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "sogni", "serve", "--json", "--api-key", "served-key"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None
@@ -111,11 +120,18 @@ def test_serve_prints_its_urls_and_stops_on_ctrl_c(
 
 def test_ctrl_c_while_rendering_exits_130(env: dict[str, str]) -> None:
     with LocalSupernet(api_key="slow-key", step_delay=1.0, steps=60) as slow:
-        env = {**env, "SOGNI_API_KEY": slow.api_key, "SOGNI_REST_ENDPOINT": slow.rest_url,
-               "SOGNI_SOCKET_ENDPOINT": slow.socket_url}
+        env = {
+            **env,
+            "SOGNI_API_KEY": slow.api_key,
+            "SOGNI_REST_ENDPOINT": slow.rest_url,
+            "SOGNI_SOCKET_ENDPOINT": slow.socket_url,
+        }
         process = subprocess.Popen(
             [sys.executable, "-m", "sogni", "image", "a slow kite"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         try:
             assert process.stderr is not None

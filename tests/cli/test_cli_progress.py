@@ -63,7 +63,10 @@ def test_a_terminal_gets_a_live_bar(isolated: Path) -> None:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "sogni", "image", "a kite"],
-            env=dict(os.environ), stdout=subprocess.PIPE, stderr=terminal, text=True,
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
             timeout=60,
         )
         os.close(terminal)

@@ -101,8 +101,14 @@ PUBLIC = [(sogni, n) for n in sogni.__all__] + [(sogni_async, n) for n in sogni_
 
 def test_the_reference_has_the_packages_and_public_modules() -> None:
     targets = {e.target for e in ENTRIES}
-    wanted = {"sogni", "sogni_async", "sogni.errors", "sogni.testing", "sogni.wallet",
-              "sogni.pytest_plugin"}
+    wanted = {
+        "sogni",
+        "sogni_async",
+        "sogni.errors",
+        "sogni.testing",
+        "sogni.wallet",
+        "sogni.pytest_plugin",
+    }
     assert wanted <= targets, wanted - targets
 
 

@@ -33,8 +33,11 @@ def test_every_chat_example_is_exercised() -> None:
     assert scripts == {script for script, _, _ in RUNS}
 
 
-@pytest.mark.parametrize(("script", "extra", "expected"), RUNS,
-                         ids=[f"{s}{' ' + ' '.join(e) if e else ''}" for s, e, _ in RUNS])
+@pytest.mark.parametrize(
+    ("script", "extra", "expected"),
+    RUNS,
+    ids=[f"{s}{' ' + ' '.join(e) if e else ''}" for s, e, _ in RUNS],
+)
 def test_chat_example_runs_against_the_local_supernet(
     script: str, extra: list[str], expected: list[str], tmp_path: Path
 ) -> None:

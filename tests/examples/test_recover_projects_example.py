@@ -15,8 +15,14 @@ SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "recover_projects.py
 
 def test_the_recovery_example_follows_a_project_started_elsewhere(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SOGNI_API_KEY"}
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path)], env=env,
-                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
     assert "local Supernet" in out

@@ -76,8 +76,12 @@ def serve(argv: Sequence[str], env: dict[str, str], log_path: Path) -> Iterator[
     """Run ``python -m argv...`` in a session of its own; ends it and its workers on exit."""
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", *argv], env=env, cwd=APPS,
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", *argv],
+            env=env,
+            cwd=APPS,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     server = Server(process, log_path)
@@ -168,8 +172,19 @@ def job_request_app_ids(net: LocalSupernet) -> set[str]:
 def gunicorn_argv(app: str, port: int, workers: int = 2) -> list[str]:
     """gunicorn importing ``app`` once in the master (``--preload``), then forking."""
     return [
-        "gunicorn", app, "--preload", "--workers", str(workers), "--worker-class", "sync",
-        "--bind", f"127.0.0.1:{port}", "--timeout", "45", "--graceful-timeout", "5",
+        "gunicorn",
+        app,
+        "--preload",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "45",
+        "--graceful-timeout",
+        "5",
         "--no-control-socket",  # else a socket in ~/.gunicorn, shared by every gunicorn
     ]
 

@@ -21,9 +21,21 @@ def test_a_celery_prefork_worker_runs_20_project_tasks(net: LocalSupernet, tmp_p
     producer = celery.Celery("sogni_proof_producer")
     producer.conf.update(celery_config(folder))
     argv = [
-        "celery", "-A", "celery_app", "worker", "--pool", "prefork", "--concurrency", "2",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "INFO",
-        "--hostname", "proof@localhost",
+        "celery",
+        "-A",
+        "celery_app",
+        "worker",
+        "--pool",
+        "prefork",
+        "--concurrency",
+        "2",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel",
+        "INFO",
+        "--hostname",
+        "proof@localhost",
     ]
     env = app_environment(net, **{FOLDER_VARIABLE: str(folder)})
     with serve(argv, env, tmp_path / "celery.log") as worker:

@@ -34,8 +34,19 @@ def test_fastapi_lifespan_client_serves_20_concurrent_requests(
     net: LocalSupernet, tmp_path: Path
 ) -> None:
     port = free_port()
-    argv = ["uvicorn", "fastapi_app:app", "--host", "127.0.0.1", "--port", str(port),
-            "--lifespan", "on", "--log-level", "info", "--no-access-log"]
+    argv = [
+        "uvicorn",
+        "fastapi_app:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--lifespan",
+        "on",
+        "--log-level",
+        "info",
+        "--no-access-log",
+    ]
     base_url = f"http://127.0.0.1:{port}"
     with serve(argv, app_environment(net), tmp_path / "uvicorn.log") as server:
         wait_until_answering(server, f"{base_url}/health")

@@ -77,7 +77,9 @@ def test_a_notebook_uses_both_clients_and_shows_projects(
     path = tmp_path / "sogni.ipynb"
     nbformat.write(notebook, path)
     runner = nbclient.NotebookClient(
-        nbformat.read(path, as_version=4), timeout=40, kernel_name="python3",
+        nbformat.read(path, as_version=4),
+        timeout=40,
+        kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path)}},
     )
     ran = runner.execute()

@@ -27,8 +27,10 @@ NODE = shutil.which("node")
 pytestmark = [
     pytest.mark.npm,
     pytest.mark.skipif(NODE is None, reason="node is not installed"),
-    pytest.mark.skipif(not (NPM_DIR / "node_modules" / "@sogni-ai" / "sogni-client").is_dir(),
-                       reason="run `npm ci` in tests/npm to install the official client"),
+    pytest.mark.skipif(
+        not (NPM_DIR / "node_modules" / "@sogni-ai" / "sogni-client").is_dir(),
+        reason="run `npm ci` in tests/npm to install the official client",
+    ),
 ]
 
 USERNAME, EMAIL, PASSWORD = "ParityUser", "parity@example.com", "same password"
@@ -56,10 +58,15 @@ def comparable(body: Any) -> list[tuple[str, Any]]:
 
 def run_npm(net: LocalSupernet) -> Any:
     assert NODE is not None
-    env = dict(os.environ, SOGNI_REST_ENDPOINT=net.rest_url,
-               SOGNI_SOCKET_ENDPOINT=net.socket_url)
-    proc = subprocess.run([NODE, str(NPM_DIR / "account_ops.mjs"), USERNAME, EMAIL, PASSWORD],
-                          cwd=NPM_DIR, env=env, capture_output=True, text=True, timeout=60)
+    env = dict(os.environ, SOGNI_REST_ENDPOINT=net.rest_url, SOGNI_SOCKET_ENDPOINT=net.socket_url)
+    proc = subprocess.run(
+        [NODE, str(NPM_DIR / "account_ops.mjs"), USERNAME, EMAIL, PASSWORD],
+        cwd=NPM_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -68,12 +75,21 @@ def test_npm_and_python_send_the_same_account_requests() -> None:
     with LocalSupernet(auto_register=False) as theirs_net:
         theirs = run_npm(theirs_net)
         npm_requests = exchanges(theirs_net)
-    with LocalSupernet(auto_register=False) as ours_net, SogniClient(
-        rest_endpoint=ours_net.rest_url, socket_endpoint=ours_net.socket_url, connect=False
-    ) as client:
+    with (
+        LocalSupernet(auto_register=False) as ours_net,
+        SogniClient(
+            rest_endpoint=ours_net.rest_url, socket_endpoint=ours_net.socket_url, connect=False
+        ) as client,
+    ):
         free = client.account.validate_username(USERNAME)
-        profile = client.account.create(USERNAME, EMAIL, PASSWORD, subscribe=True,
-                                        turnstile_token="turnstile", referral_code="friend")
+        profile = client.account.create(
+            USERNAME,
+            EMAIL,
+            PASSWORD,
+            subscribe=True,
+            turnstile_token="turnstile",
+            referral_code="friend",
+        )
         taken = client.account.validate_username(USERNAME)
         client.account.approve_token_usage(PASSWORD, "account", "base")
         client.account.deposit(PASSWORD, 3, "base")

@@ -56,8 +56,9 @@ def on_chain(client: SogniClient, provider: str = "base") -> Decimal:
 def test_signup_creates_an_account_that_logs_in(net: LocalSupernet) -> None:
     with client_for(net, app_source="signup-test") as client:
         assert client.account.validate_username(USERNAME).available
-        profile = client.account.create(USERNAME, EMAIL, PASSWORD, subscribe=True,
-                                        referral_code="friend", turnstile_token="t")
+        profile = client.account.create(
+            USERNAME, EMAIL, PASSWORD, subscribe=True, referral_code="friend", turnstile_token="t"
+        )
         wallet = client.account.get_wallet(USERNAME, PASSWORD)
         assert profile.username == USERNAME and profile.current_email == EMAIL
         assert profile.wallet_address == wallet.address
@@ -88,11 +89,15 @@ def test_taken_username(net: LocalSupernet, member: SogniClient) -> None:
 
 @pytest.mark.parametrize(
     ("args", "field"),
-    [(("", EMAIL, PASSWORD), "username"), ((USERNAME, "nope", PASSWORD), "email"),
-     ((USERNAME, EMAIL, ""), "password")],
+    [
+        (("", EMAIL, PASSWORD), "username"),
+        ((USERNAME, "nope", PASSWORD), "email"),
+        ((USERNAME, EMAIL, ""), "password"),
+    ],
 )
-def test_bad_signups_send_nothing(net: LocalSupernet, args: tuple[str, str, str],
-                                  field: str) -> None:
+def test_bad_signups_send_nothing(
+    net: LocalSupernet, args: tuple[str, str, str], field: str
+) -> None:
     with client_for(net, connect=False) as client, pytest.raises(ValidationError) as info:
         client.account.create(*args)
     assert info.value.field == field
@@ -178,11 +183,12 @@ def test_a_deposit_beyond_the_wallet_is_refused(member: SogniClient) -> None:
     assert info.value.error_code == 123
 
 
-def test_wrong_password_or_bad_amount_send_nothing(net: LocalSupernet,
-                                                   member: SogniClient) -> None:
-    for call in (lambda: member.account.withdraw("wrong password", 1),
-                 lambda: member.account.deposit("wrong password", 1),
-                 lambda: member.account.approve_token_usage("wrong password", "account")):
+def test_wrong_password_or_bad_amount_send_nothing(net: LocalSupernet, member: SogniClient) -> None:
+    for call in (
+        lambda: member.account.withdraw("wrong password", 1),
+        lambda: member.account.deposit("wrong password", 1),
+        lambda: member.account.approve_token_usage("wrong password", "account"),
+    ):
         with pytest.raises(ValidationError) as info:
             call()
         assert info.value.field == "password" and "wrong password" not in str(info.value)
@@ -196,16 +202,21 @@ def test_wrong_password_or_bad_amount_send_nothing(net: LocalSupernet,
     assert not [r for r in net.requests() if "/token/" in r.path or "/contract/" in r.path]
 
 
-def test_the_network_refuses_a_forged_withdrawal(net: LocalSupernet,
-                                                 member: SogniClient) -> None:
+def test_the_network_refuses_a_forged_withdrawal(net: LocalSupernet, member: SogniClient) -> None:
     """The emulator checks what it signed: another wallet's signature does not count."""
     wallet = member.account.get_wallet(USERNAME, PASSWORD)
     token = member.account.tokens.token  # type: ignore[union-attr]
     transfer = {"walletAddress": wallet.address, "amount": str(10**18), "provider": "base"}
-    permit = httpx.post(net.rest_url + "/v1/account/token/withdraw/permit", json=transfer,
-                        headers={"Authorization": token}).json()["data"]
+    permit = httpx.post(
+        net.rest_url + "/v1/account/token/withdraw/permit",
+        json=transfer,
+        headers={"Authorization": token},
+    ).json()["data"]
     forger = member.account.get_wallet("mallory", "pw")
     forged = forger.sign_permit(permit["domain"], permit["types"], permit["message"])
-    refused = httpx.post(net.rest_url + "/v2/account/token/withdraw",
-                         json={**transfer, "signature": forged}, headers={"Authorization": token})
+    refused = httpx.post(
+        net.rest_url + "/v2/account/token/withdraw",
+        json={**transfer, "signature": forged},
+        headers={"Authorization": token},
+    )
     assert refused.status_code == 401

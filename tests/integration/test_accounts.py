@@ -30,8 +30,10 @@ NODE = shutil.which("node")
 _NPM_MARKS = [
     pytest.mark.npm,
     pytest.mark.skipif(NODE is None, reason="node is not installed"),
-    pytest.mark.skipif(not (NPM_DIR / "node_modules" / "@sogni-ai" / "sogni-client").is_dir(),
-                       reason="run `npm ci` in tests/npm to install the official client"),
+    pytest.mark.skipif(
+        not (NPM_DIR / "node_modules" / "@sogni-ai" / "sogni-client").is_dir(),
+        reason="run `npm ci` in tests/npm to install the official client",
+    ),
 ]
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,10 +67,15 @@ def paths(net: LocalSupernet, prefix: str = "/v1/account/") -> list[str]:
 
 def npm_login(net: LocalSupernet, username: str, password: str, *flags: str) -> Any:
     assert NODE is not None
-    env = dict(os.environ, SOGNI_REST_ENDPOINT=net.rest_url,
-               SOGNI_SOCKET_ENDPOINT=net.socket_url)
-    proc = subprocess.run([NODE, str(NPM_DIR / "login.mjs"), username, password, *flags],
-                          cwd=NPM_DIR, env=env, capture_output=True, text=True, timeout=60)
+    env = dict(os.environ, SOGNI_REST_ENDPOINT=net.rest_url, SOGNI_SOCKET_ENDPOINT=net.socket_url)
+    proc = subprocess.run(
+        [NODE, str(NPM_DIR / "login.mjs"), username, password, *flags],
+        cwd=NPM_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -78,6 +85,7 @@ def logins(net: LocalSupernet) -> list[Any]:
 
 
 # --- the official client and this one log in as the same user ---------------------------------
+
 
 @needs_npm
 @pytest.mark.parametrize("registered", [True, False], ids=["registered", "first-login"])
@@ -117,6 +125,7 @@ def test_testnet_logins_agree_too() -> None:
 
 
 # --- sessions ---------------------------------------------------------------------------------
+
 
 def test_login_sends_the_reference_bodies_and_keeps_the_session(
     accounts_net: LocalSupernet,
@@ -185,8 +194,11 @@ def test_401_renews_once_and_retries(accounts_net: LocalSupernet) -> None:
         accounts_net._on_loop(lambda: accounts_net._world.auth.tokens.revoke(old.token))
         accounts_net.clear_records()
         assert client.account.me().username == "alice"
-        assert paths(accounts_net) == ["/v1/account/me", "/v1/account/refresh-token",
-                                       "/v1/account/me"]
+        assert paths(accounts_net) == [
+            "/v1/account/me",
+            "/v1/account/refresh-token",
+            "/v1/account/me",
+        ]
         assert client.account.tokens is not None and client.account.tokens.token != old.token
 
 
@@ -226,7 +238,8 @@ def test_saved_tokens_resume_the_session_elsewhere(accounts_net: LocalSupernet) 
         assert saved.expires_at is not None
         expired_at = saved.expires_at + 10
         third._ctx.clock = (  # expired until renewed
-            lambda: expired_at if third.account.tokens in (None, saved) else time.time())
+            lambda: expired_at if third.account.tokens in (None, saved) else time.time()
+        )
         accounts_net.clear_records()
         third.account.set_tokens(saved)
         assert paths(accounts_net) == ["/v1/account/refresh-token", "/v1/account/me"]
@@ -264,13 +277,13 @@ def test_logout_revokes_and_disconnects(accounts_net: LocalSupernet) -> None:
         assert logout.headers["authorization"] == token and logout.json == {}
     import httpx
 
-    refused = httpx.get(accounts_net.rest_url + "/v1/account/me",
-                        headers={"Authorization": token})
+    refused = httpx.get(accounts_net.rest_url + "/v1/account/me", headers={"Authorization": token})
     assert refused.status_code == 401
 
 
 def test_login_without_the_wallet_extra_names_it(
-    accounts_net: LocalSupernet, monkeypatch: pytest.MonkeyPatch,
+    accounts_net: LocalSupernet,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     real_import = builtins.__import__
 
@@ -290,8 +303,9 @@ def test_login_without_the_wallet_extra_names_it(
 
 def test_async_login_and_live_balance(accounts_net: LocalSupernet) -> None:
     async def main() -> None:
-        async with AsyncSogniClient(rest_endpoint=accounts_net.rest_url,
-                                    socket_endpoint=accounts_net.socket_url) as client:
+        async with AsyncSogniClient(
+            rest_endpoint=accounts_net.rest_url, socket_endpoint=accounts_net.socket_url
+        ) as client:
             balances: asyncio.Queue[Any] = asyncio.Queue()
             client.on("balance", balances.put_nowait)
             profile = await client.account.login("alice", "pw")
@@ -299,7 +313,8 @@ def test_async_login_and_live_balance(accounts_net: LocalSupernet) -> None:
             await client.projects.wait_for_models(10)
             first = await asyncio.wait_for(balances.get(), 10)  # announced on connect
             project = await client.projects.create(
-                model_id="flux1-schnell-fp8", positive_prompt="x", steps=2, token_type="spark")
+                model_id="flux1-schnell-fp8", positive_prompt="x", steps=2, token_type="spark"
+            )
             await project.wait_for_completion(timeout=30)
             charged = await asyncio.wait_for(balances.get(), 10)
             while charged.spark.net == first.spark.net:  # the greeting's balanceUpdate
@@ -313,6 +328,7 @@ def test_async_login_and_live_balance(accounts_net: LocalSupernet) -> None:
 
 
 # --- account endpoints --------------------------------------------------------------------------
+
 
 def test_balances_history_rewards_and_leaderboard(accounts_net: LocalSupernet) -> None:
     with client_for(accounts_net, connect=False) as client:
@@ -336,8 +352,9 @@ def test_balances_history_rewards_and_leaderboard(accounts_net: LocalSupernet) -
         claim = [r.json for r in accounts_net.requests() if r.path == "/v3/account/reward/claim"]
         assert claim == [{"claims": ["daily-boost"], "provider": "base"}]
         assert {r.id: r.can_claim for r in client.account.rewards()}["daily-boost"] is False
-        board = client.stats.leaderboard(type="renderSecCompleteWorker", period="lifetime",
-                                         limit=5, page=2)
+        board = client.stats.leaderboard(
+            type="renderSecCompleteWorker", period="lifetime", limit=5, page=2
+        )
         assert [row.rank for row in board] == [6, 7, 8, 9, 10]
         assert board[0].role == "worker"
         with pytest.raises(ValidationError) as bad:
@@ -348,8 +365,9 @@ def test_balances_history_rewards_and_leaderboard(accounts_net: LocalSupernet) -
 
 
 def test_api_key_account_is_known_from_the_socket(net: LocalSupernet) -> None:
-    with SogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                     socket_endpoint=net.socket_url) as client:
+    with SogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+    ) as client:
         # ``authenticated`` arrives before the model announcement that ends this wait
         client.projects.wait_for_models(10)
         assert client.account.current.username == "local-artist"

@@ -28,19 +28,20 @@ def _png(color: str, size: int = 128) -> bytes:
 
 
 def _client(net: LocalSupernet, **options: Any) -> AsyncSogniClient:
-    return AsyncSogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                            socket_endpoint=net.socket_url, **options)
+    return AsyncSogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url, **options
+    )
 
 
 async def _subscribe(client: AsyncSogniClient, **options: Any) -> None:
-    checkout = await client.account.create_subscription_checkout("unlimited", "monthly",
-                                                                 **options)
+    checkout = await client.account.create_subscription_checkout("unlimited", "monthly", **options)
     async with httpx.AsyncClient() as browser:
         assert (await browser.get(checkout.url)).status_code == 200
 
 
-async def _refused_before_io(net: LocalSupernet,
-                             call: Callable[[], Awaitable[object]]) -> ValidationError:
+async def _refused_before_io(
+    net: LocalSupernet, call: Callable[[], Awaitable[object]]
+) -> ValidationError:
     before = len(net.requests())
     with pytest.raises(ValidationError) as caught:
         await call()
@@ -61,7 +62,8 @@ async def test_loras_and_personal_loras() -> None:
                 await client.projects.personal_loras.catalog()
             await _subscribe(client)
             started = await client.projects.personal_loras.import_lora(
-                HF_LORA, "warm", KREA, rights_confirmed=True)
+                HF_LORA, "warm", KREA, rights_confirmed=True
+            )
             assert (await client.projects.personal_loras.get(started.id)).status == "ready"
             library = await client.projects.personal_loras.list()
             assert [lora.id for lora in library.loras] == [started.id]
@@ -72,11 +74,13 @@ async def test_loras_and_personal_loras() -> None:
             await client.projects.personal_loras.remove(started.id)
             with pytest.raises(NotFoundError):
                 await client.projects.personal_loras.get(started.id)
-            error = await _refused_before_io(net, lambda: client.projects.personal_loras
-                                             .import_lora(HF_LORA, "warm", KREA))
+            error = await _refused_before_io(
+                net, lambda: client.projects.personal_loras.import_lora(HF_LORA, "warm", KREA)
+            )
             assert error.field == "rights_confirmed"
-            assert (await _refused_before_io(
-                net, lambda: client.projects.get_lora(""))).field == "lora_id"
+            assert (
+                await _refused_before_io(net, lambda: client.projects.get_lora(""))
+            ).field == "lora_id"
 
 
 async def test_saved_uploads_and_a_project_using_one(net: LocalSupernet) -> None:
@@ -93,14 +97,20 @@ async def test_saved_uploads_and_a_project_using_one(net: LocalSupernet) -> None
         got = await client.assets.get(saved.id)
         assert got is not None and got.name == "red"
         project = await client.projects.create(
-            model_id="flux1-schnell-fp8", positive_prompt="a red door", steps=4,
-            starting_image=AssetRef(saved.id, saved.content_type))
+            model_id="flux1-schnell-fp8",
+            positive_prompt="a red door",
+            steps=4,
+            starting_image=AssetRef(saved.id, saved.content_type),
+        )
         await project.wait_for_completion(timeout=30)
         assert project.status == "completed"
         job = project.jobs[0]
         assert job.has_result_media and not job.is_withheld and not job.nsfw_detected
         assert (project.queue_status, project.estimated_start_at, project.waiting_reason) == (
-            None, None, None)  # left the queue
+            None,
+            None,
+            None,
+        )  # left the queue
         stored = net.upload(project.id, "startingImage")
         assert stored is not None and stored.read_bytes() == _png("red")
         assert not [r for r in net.requests() if r.path == "/v1/image/uploadUrl"]
@@ -108,8 +118,7 @@ async def test_saved_uploads_and_a_project_using_one(net: LocalSupernet) -> None
         assert await client.assets.get(saved.id) is None
         error = await _refused_before_io(net, lambda: client.assets.upload(b"not media"))
         assert error.field == "source"
-        assert (await _refused_before_io(net, lambda: client.assets.delete(""))).field == \
-            "asset_id"
+        assert (await _refused_before_io(net, lambda: client.assets.delete(""))).field == "asset_id"
 
 
 async def test_a_subscription_and_its_usage(net: LocalSupernet) -> None:
@@ -120,8 +129,12 @@ async def test_a_subscription_and_its_usage(net: LocalSupernet) -> None:
         assert (status.active, status.status) == (False, "none")
         assert (await client.account.get_trial_eligibility()).reason_code == "eligible"
         await _subscribe(client, start_trial=False)
-        assert net.requests()[-2].json == {"planId": "unlimited", "term": "monthly",
-                                           "redirectType": "web", "startTrial": False}
+        assert net.requests()[-2].json == {
+            "planId": "unlimited",
+            "term": "monthly",
+            "redirectType": "web",
+            "startTrial": False,
+        }
         active = await client.account.refresh_subscription()
         assert (active.active, active.status, active.tier) == (True, "active", "unlimited")
         assert client.account.current.subscription == active
@@ -131,8 +144,8 @@ async def test_a_subscription_and_its_usage(net: LocalSupernet) -> None:
         assert portal.url.startswith(net.rest_url)
         await client.account.set_device_id("device-1")
         error = await _refused_before_io(
-            net, lambda: client.account.create_subscription_checkout(
-                "unlimited", "fortnightly"))  # type: ignore[arg-type]
+            net, lambda: client.account.create_subscription_checkout("unlimited", "fortnightly")
+        )  # type: ignore[arg-type]
         assert error.field == "term" and error.allowed == ["monthly", "annual"]
 
 
@@ -144,17 +157,21 @@ async def test_announcements_and_replay_records(net: LocalSupernet) -> None:
         assert "ann-mac-update" in [a.id for a in mac]
         await client.announcements.dismiss("ann-maintenance")
         assert [a.id for a in await client.announcements.active()] == ["ann-new-loras"]
-        written = await client.replay.write({"run_id": "r-1", "rounds": [{}],
-                                             "user_request": "draw a cat"})
+        written = await client.replay.write(
+            {"run_id": "r-1", "rounds": [{}], "user_request": "draw a cat"}
+        )
         assert written.run_id == "r-1" and written.redacted is False
         summaries = await client.replay.list()
         assert [(s.run_id, s.rounds, s.user_request) for s in summaries] == [
-            ("r-1", 1, "draw a cat")]
+            ("r-1", 1, "draw a cat")
+        ]
         record = await client.replay.get("r-1")
         assert record.record["user_request"] == "draw a cat"
         with pytest.raises(NotFoundError):
             await client.replay.get("r-2")
-        assert (await _refused_before_io(
-            net, lambda: client.replay.list(limit=-1))).field == "limit"
-        assert (await _refused_before_io(
-            net, lambda: client.announcements.dismiss(""))).field == "announcement_id"
+        assert (
+            await _refused_before_io(net, lambda: client.replay.list(limit=-1))
+        ).field == "limit"
+        assert (
+            await _refused_before_io(net, lambda: client.announcements.dismiss(""))
+        ).field == "announcement_id"

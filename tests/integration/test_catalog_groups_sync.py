@@ -35,8 +35,9 @@ def _png(color: str = "red", size: int = 64) -> bytes:
 
 
 def _client(net: LocalSupernet, **options: Any) -> SogniClient:
-    return SogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                       socket_endpoint=net.socket_url, **options)
+    return SogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url, **options
+    )
 
 
 @pytest.fixture
@@ -88,20 +89,26 @@ def test_a_bipolar_lora_takes_a_negative_strength(net: LocalSupernet) -> None:
     with _client(net) as client:
         warm = client.projects.get_lora("krea2-warm-light")
         assert warm is not None and warm.ui.min < 0
-        project = client.projects.create(model_id=KREA, positive_prompt="a cold street",
-                                         loras=[warm.lora_id], lora_strengths=[warm.ui.min])
+        project = client.projects.create(
+            model_id=KREA,
+            positive_prompt="a cold street",
+            loras=[warm.lora_id],
+            lora_strengths=[warm.ui.min],
+        )
         project.wait_for_completion(timeout=30)
         key_frame = net.received("jobRequest")[-1]["keyFrames"][0]
         assert (key_frame["loras"], key_frame["loraStrengths"]) == ([warm.lora_id], [-2])
         with pytest.raises(ValidationError) as caught:
-            client.projects.create(model_id=KREA, positive_prompt="x", loras=[warm.lora_id],
-                                   lora_strengths=[250])
+            client.projects.create(
+                model_id=KREA, positive_prompt="x", loras=[warm.lora_id], lora_strengths=[250]
+            )
         assert caught.value.field == "lora_strengths" and "-100" in str(caught.value)
 
 
 def test_the_catalogue_needs_no_credentials(net: LocalSupernet) -> None:
-    with SogniClient(rest_endpoint=net.rest_url, socket_endpoint=net.socket_url,
-                     connect=False) as anonymous:
+    with SogniClient(
+        rest_endpoint=net.rest_url, socket_endpoint=net.socket_url, connect=False
+    ) as anonymous:
         assert anonymous.projects.available_loras(KREA).loras
         assert anonymous.account.get_subscription_plans()
 
@@ -125,8 +132,12 @@ def test_a_personal_lora_is_imported_used_and_removed() -> None:
         )
         assert started.name == "My warm light" and started.model_id == KREA
         body = net.requests()[-1].json
-        assert body == {"url": HF_LORA, "name": "My warm light", "modelId": KREA,
-                        "rightsConfirmed": True}
+        assert body == {
+            "url": HF_LORA,
+            "name": "My warm light",
+            "modelId": KREA,
+            "rightsConfirmed": True,
+        }
         ready = client.projects.personal_loras.get(started.id)
         assert ready.status == "ready" and ready.size
         entries = client.projects.personal_loras.catalog(KREA)
@@ -137,7 +148,9 @@ def test_a_personal_lora_is_imported_used_and_removed() -> None:
         merged = client.projects.available_loras(KREA, include_personal=True)
         assert f"personal-{started.id}" in [lora.lora_id for lora in merged.loras]
         rejected = client.projects.personal_loras.import_lora(
-            "https://huggingface.co/someone/warm/blob/main/README.md", "not a lora", KREA,
+            "https://huggingface.co/someone/warm/blob/main/README.md",
+            "not a lora",
+            KREA,
             rights_confirmed=True,
         )
         failed = client.projects.personal_loras.get(rejected.id)
@@ -151,8 +164,9 @@ def test_a_personal_lora_is_imported_used_and_removed() -> None:
 def test_an_import_stays_queued_while_the_network_validates_it() -> None:
     with LocalSupernet(step_delay=10) as net, _client(net, connect=False) as client:
         _subscribe(client)
-        started = client.projects.personal_loras.import_lora(HF_LORA, "w", KREA,
-                                                             rights_confirmed=True)
+        started = client.projects.personal_loras.import_lora(
+            HF_LORA, "w", KREA, rights_confirmed=True
+        )
         assert started.status == client.projects.personal_loras.get(started.id).status == "queued"
         assert client.projects.personal_loras.catalog() == []
 
@@ -165,18 +179,28 @@ def test_bad_lora_arguments_are_refused_before_any_request(
     assert _refused_before_io(net, lambda: rest.projects.get_lora("  ")).field == "lora_id"
     assert _refused_before_io(net, lambda: loras.get("")).field == "lora_id"
     error = _refused_before_io(
-        net, lambda: loras.import_lora("http://huggingface.co/x.safetensors", "n", KREA,
-                                       rights_confirmed=True))
+        net,
+        lambda: loras.import_lora(
+            "http://huggingface.co/x.safetensors", "n", KREA, rights_confirmed=True
+        ),
+    )
     assert error.field == "url" and "huggingface.co" in str(error)
     error = _refused_before_io(
-        net, lambda: loras.import_lora("https://example.com/x.safetensors", "n", KREA,
-                                       rights_confirmed=True))
+        net,
+        lambda: loras.import_lora(
+            "https://example.com/x.safetensors", "n", KREA, rights_confirmed=True
+        ),
+    )
     assert error.field == "url"
     error = _refused_before_io(net, lambda: loras.import_lora(HF_LORA, "n", KREA))
     assert error.field == "rights_confirmed"
-    assert _refused_before_io(
-        net, lambda: rest.projects.available_loras(KREA, include_personal="yes")  # type: ignore[arg-type]
-    ).field == "include_personal"
+    assert (
+        _refused_before_io(
+            net,
+            lambda: rest.projects.available_loras(KREA, include_personal="yes"),  # type: ignore[arg-type]
+        ).field
+        == "include_personal"
+    )
 
 
 # -- saved uploads --------------------------------------------------------------------------
@@ -190,8 +214,9 @@ def test_saved_uploads_need_a_subscription(rest: SogniClient) -> None:
     assert denied.value.details is not None and denied.value.details["feature"] == "saved_uploads"
 
 
-def test_a_saved_upload_is_sent_once_and_listed(net: LocalSupernet, rest: SogniClient,
-                                                tmp_path: Any) -> None:
+def test_a_saved_upload_is_sent_once_and_listed(
+    net: LocalSupernet, rest: SogniClient, tmp_path: Any
+) -> None:
     _subscribe(rest)
     assert rest.assets.enabled() is True
     path = tmp_path / "red.png"
@@ -221,7 +246,9 @@ def test_a_project_uses_a_saved_upload_by_id(net: LocalSupernet) -> None:
         saved = client.assets.upload(_png("blue", 256), name="blue")
         before = len(net.requests())
         project = client.projects.create(
-            model_id="flux1-schnell-fp8", positive_prompt="a blue door", steps=4,
+            model_id="flux1-schnell-fp8",
+            positive_prompt="a blue door",
+            steps=4,
             starting_image=AssetRef(saved.id, saved.content_type),
         )
         project.wait_for_completion(timeout=30)
@@ -238,7 +265,10 @@ def test_a_project_uses_a_saved_upload_by_id(net: LocalSupernet) -> None:
         assert job.has_result_media and not job.is_withheld and not job.nsfw_detected
         assert job.nsfw_sources == ()
         assert (project.queue_status, project.estimated_start_at, project.waiting_reason) == (
-            None, None, None)  # left the queue
+            None,
+            None,
+            None,
+        )  # left the queue
 
 
 def test_a_video_project_binds_saved_references_and_records_their_types(
@@ -249,15 +279,20 @@ def test_a_video_project_binds_saved_references_and_records_their_types(
         image = client.assets.upload(_png("green", 256))
         video = client.assets.upload(MP4)
         project = client.projects.create(
-            type="video", model_id="wan_v2.2-14b-fp8_animate-replace_lightx2v",
-            positive_prompt="swap", sam2_coordinates=[(0.5, 0.5)], duration=2,
+            type="video",
+            model_id="wan_v2.2-14b-fp8_animate-replace_lightx2v",
+            positive_prompt="swap",
+            sam2_coordinates=[(0.5, 0.5)],
+            duration=2,
             reference_image=AssetRef(image.id, image.content_type),
             reference_video=AssetRef(video.id, video.content_type),
         )
         project.wait_for_completion(timeout=30)
         binds = [r.json for r in net.requests() if r.path.endswith("/bind")]
-        assert binds == [{"projectId": project.id, "type": "referenceImage"},
-                         {"projectId": project.id, "type": "referenceVideo"}]
+        assert binds == [
+            {"projectId": project.id, "type": "referenceImage"},
+            {"projectId": project.id, "type": "referenceVideo"},
+        ]
         stored = net.upload(project.id, "referenceVideo")
         assert stored is not None and stored.read_bytes() == MP4.read_bytes()
         key_frame = net.received("jobRequest")[-1]["keyFrames"][0]
@@ -272,8 +307,11 @@ def test_a_saved_upload_of_the_wrong_kind_is_refused_before_anything_is_sent(
         client.projects.wait_for_models(timeout=10)
         before = len(net.requests())
         with pytest.raises(ValidationError) as caught:
-            client.projects.create(model_id="flux1-schnell-fp8", positive_prompt="x",
-                                   starting_image=AssetRef("asset-1", "audio/mpeg"))
+            client.projects.create(
+                model_id="flux1-schnell-fp8",
+                positive_prompt="x",
+                starting_image=AssetRef("asset-1", "audio/mpeg"),
+            )
         assert caught.value.field == "starting_image"
         assert not [r for r in net.requests()[before:] if "assets" in r.path]
         assert net.received("jobRequest") == []
@@ -285,8 +323,11 @@ def test_an_unknown_saved_upload_fails_the_project_before_it_is_sent(net: LocalS
     with _client(net) as client:
         _subscribe(client)
         with pytest.raises(UploadError) as caught:
-            client.projects.create(model_id="flux1-schnell-fp8", positive_prompt="x",
-                                   starting_image=AssetRef("no-such-asset"))
+            client.projects.create(
+                model_id="flux1-schnell-fp8",
+                positive_prompt="x",
+                starting_image=AssetRef("no-such-asset"),
+            )
         assert caught.value.asset == "starting_image" and caught.value.status == 404
         assert net.received("jobRequest") == []
 
@@ -308,8 +349,10 @@ def test_bad_asset_arguments_are_refused_before_any_request(
 def test_a_subscription_from_plans_to_portal(net: LocalSupernet, rest: SogniClient) -> None:
     plans = rest.account.get_subscription_plans()
     assert {(p.plan_id, p.term) for p in plans} == {
-        ("unlimited", "monthly"), ("unlimited", "annual"),
-        ("unlimited_pro", "monthly"), ("unlimited_pro", "annual"),
+        ("unlimited", "monthly"),
+        ("unlimited", "annual"),
+        ("unlimited_pro", "monthly"),
+        ("unlimited_pro", "annual"),
     }
     assert all(p.price_usd and p.display_name and p.vendor_discount_bps for p in plans)
     none = rest.account.get_subscription_status()
@@ -319,14 +362,22 @@ def test_a_subscription_from_plans_to_portal(net: LocalSupernet, rest: SogniClie
     checkout = rest.account.create_subscription_checkout(
         "unlimited_pro", "annual", redirect_type="app", app_source="tests", device_id="d-1"
     )
-    assert net.requests()[-1].json == {"planId": "unlimited_pro", "term": "annual",
-                                       "redirectType": "app", "appSource": "tests",
-                                       "deviceId": "d-1"}
+    assert net.requests()[-1].json == {
+        "planId": "unlimited_pro",
+        "term": "annual",
+        "redirectType": "app",
+        "appSource": "tests",
+        "deviceId": "d-1",
+    }
     assert checkout.url.startswith(net.rest_url)
     assert httpx.get(checkout.url).status_code == 200
     trial = rest.account.refresh_subscription()
     assert (trial.active, trial.status, trial.tier, trial.term) == (
-        True, "trialing", "unlimited_pro", "annual")
+        True,
+        "trialing",
+        "unlimited_pro",
+        "annual",
+    )
     assert trial.frontier_discount_bps == 1000
     assert rest.account.current.is_unlimited
     usage = rest.account.get_subscription_usage()
@@ -337,14 +388,16 @@ def test_a_subscription_from_plans_to_portal(net: LocalSupernet, rest: SogniClie
     assert httpx.get(portal.url, params={"action": "cancel"}).status_code == 200
     canceled = rest.account.get_subscription_status()
     assert (canceled.active, canceled.status, canceled.cancel_at_period_end) == (
-        True, "cancel_at_period_end", True)
+        True,
+        "cancel_at_period_end",
+        True,
+    )
     rest.account.set_device_id("device-42")
     assert net.requests()[-1].json == {"deviceId": "device-42"}
 
 
 def test_a_checkout_without_the_trial_is_active_at_once(rest: SogniClient) -> None:
-    checkout = rest.account.create_subscription_checkout("unlimited", "monthly",
-                                                         start_trial=False)
+    checkout = rest.account.create_subscription_checkout("unlimited", "monthly", start_trial=False)
     httpx.get(checkout.url)
     status = rest.account.get_subscription_status()
     assert (status.status, status.active) == ("active", True)
@@ -357,14 +410,21 @@ def test_bad_subscription_arguments_are_refused_before_any_request(
     checkout = rest.account.create_subscription_checkout
     error = _refused_before_io(net, lambda: checkout("gold", "monthly"))  # type: ignore[arg-type]
     assert error.field == "plan_id" and error.allowed == ["unlimited", "unlimited_pro"]
-    assert _refused_before_io(
-        net, lambda: checkout("unlimited", "weekly")).field == "term"  # type: ignore[arg-type]
-    assert _refused_before_io(
-        net, lambda: checkout("unlimited", "monthly", redirect_type="tv")  # type: ignore[arg-type]
-    ).field == "redirect_type"
-    assert _refused_before_io(
-        net, lambda: checkout("unlimited", "monthly", start_trial="yes")  # type: ignore[arg-type]
-    ).field == "start_trial"
+    assert _refused_before_io(net, lambda: checkout("unlimited", "weekly")).field == "term"  # type: ignore[arg-type]
+    assert (
+        _refused_before_io(
+            net,
+            lambda: checkout("unlimited", "monthly", redirect_type="tv"),  # type: ignore[arg-type]
+        ).field
+        == "redirect_type"
+    )
+    assert (
+        _refused_before_io(
+            net,
+            lambda: checkout("unlimited", "monthly", start_trial="yes"),  # type: ignore[arg-type]
+        ).field
+        == "start_trial"
+    )
     assert _refused_before_io(net, lambda: rest.account.set_device_id("")).field == "device_id"
 
 
@@ -385,15 +445,23 @@ def test_announcements_by_platform_and_dismissed_for_the_account(
         assert [a.id for a in other_device.announcements.active()] == ["ann-maintenance"]
     with pytest.raises(NotFoundError):
         rest.announcements.dismiss("ann-nope")
-    assert _refused_before_io(net, lambda: rest.announcements.dismiss("")).field == \
-        "announcement_id"
+    assert (
+        _refused_before_io(net, lambda: rest.announcements.dismiss("")).field == "announcement_id"
+    )
     assert _refused_before_io(net, lambda: rest.announcements.active("")).field == "platform"
 
 
 def test_replay_records_are_written_listed_and_read(net: LocalSupernet, rest: SogniClient) -> None:
-    record = {"run_id": "run-1", "session_id": "s", "model_id": "qwen3", "user_request": "hi",
-              "rounds": [{"n": 1}, {"n": 2}], "final_response": "hello",
-              "usage": {"prompt_tokens": 3}, "api_key": "sk-secret"}
+    record = {
+        "run_id": "run-1",
+        "session_id": "s",
+        "model_id": "qwen3",
+        "user_request": "hi",
+        "rounds": [{"n": 1}, {"n": 2}],
+        "final_response": "hello",
+        "usage": {"prompt_tokens": 3},
+        "api_key": "sk-secret",
+    }
     written = rest.replay.write(record)
     assert written.run_id == "run-1" and written.redacted is True and written.create_time
     assert net.requests()[-1].json == record
@@ -402,7 +470,10 @@ def test_replay_records_are_written_listed_and_read(net: LocalSupernet, rest: So
     assert [s.run_id for s in summaries] == ["run-2", "run-1"]
     assert net.requests()[-1].query == {"limit": "5"}
     assert (summaries[1].rounds, summaries[1].user_request, summaries[1].model_id) == (
-        2, "hi", "qwen3")
+        2,
+        "hi",
+        "qwen3",
+    )
     assert [s.run_id for s in rest.replay.list(limit=1)] == ["run-2"]
     stored = rest.replay.get("run-1")
     assert stored.record["api_key"] == "[REDACTED]"
@@ -410,10 +481,14 @@ def test_replay_records_are_written_listed_and_read(net: LocalSupernet, rest: So
     assert stored.create_time == written.create_time
     with pytest.raises(NotFoundError):
         rest.replay.get("run-404")
-    assert _refused_before_io(net, lambda: rest.replay.write({"rounds": []})).field == \
-        "record.run_id"
-    assert _refused_before_io(
-        net, lambda: rest.replay.write({"run_id": "x", "score": float("nan")})
-    ).field is not None
+    assert (
+        _refused_before_io(net, lambda: rest.replay.write({"rounds": []})).field == "record.run_id"
+    )
+    assert (
+        _refused_before_io(
+            net, lambda: rest.replay.write({"run_id": "x", "score": float("nan")})
+        ).field
+        is not None
+    )
     assert _refused_before_io(net, lambda: rest.replay.list(limit=0)).field == "limit"
     assert _refused_before_io(net, lambda: rest.replay.get("")).field == "run_id"

@@ -25,8 +25,10 @@ NODE = shutil.which("node")
 pytestmark = [
     pytest.mark.npm,
     pytest.mark.skipif(NODE is None, reason="node is not installed"),
-    pytest.mark.skipif(not (NPM_DIR / "node_modules" / "@sogni-ai" / "sogni-client").is_dir(),
-                       reason="run `npm ci` in tests/npm554 to install the official client"),
+    pytest.mark.skipif(
+        not (NPM_DIR / "node_modules" / "@sogni-ai" / "sogni-client").is_dir(),
+        reason="run `npm ci` in tests/npm554 to install the official client",
+    ),
 ]
 
 MODEL, PLATFORM = "krea2_turbo_fp8_scaled", "sogni-mac"
@@ -46,10 +48,20 @@ def exchanges(net: LocalSupernet) -> list[tuple[str, str, dict[str, str], Any]]:
 
 def run_npm(net: LocalSupernet) -> Any:
     assert NODE is not None
-    env = dict(os.environ, SOGNI_REST_ENDPOINT=net.rest_url,
-               SOGNI_SOCKET_ENDPOINT=net.socket_url, SOGNI_API_KEY=net.api_key)
-    proc = subprocess.run([NODE, str(NPM_DIR / "catalog.mjs"), MODEL, PLATFORM],
-                          cwd=NPM_DIR, env=env, capture_output=True, text=True, timeout=60)
+    env = dict(
+        os.environ,
+        SOGNI_REST_ENDPOINT=net.rest_url,
+        SOGNI_SOCKET_ENDPOINT=net.socket_url,
+        SOGNI_API_KEY=net.api_key,
+    )
+    proc = subprocess.run(
+        [NODE, str(NPM_DIR / "catalog.mjs"), MODEL, PLATFORM],
+        cwd=NPM_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, (proc.stdout, proc.stderr)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["ok"] is True, result
@@ -60,10 +72,15 @@ def test_npm_and_python_read_the_catalogue_groups_with_the_same_requests() -> No
     with LocalSupernet() as theirs_net:
         theirs = run_npm(theirs_net)
         npm_requests = exchanges(theirs_net)
-    with LocalSupernet() as ours_net, SogniClient(
-        api_key=ours_net.api_key, rest_endpoint=ours_net.rest_url,
-        socket_endpoint=ours_net.socket_url, connect=False,
-    ) as client:
+    with (
+        LocalSupernet() as ours_net,
+        SogniClient(
+            api_key=ours_net.api_key,
+            rest_endpoint=ours_net.rest_url,
+            socket_endpoint=ours_net.socket_url,
+            connect=False,
+        ) as client,
+    ):
         loras = client.projects.available_loras(MODEL)
         assets = client.assets.list()
         personal = client.projects.personal_loras.list()
@@ -76,9 +93,11 @@ def test_npm_and_python_read_the_catalogue_groups_with_the_same_requests() -> No
     assert [lora.lora_id for lora in loras.loras] == [r["loraId"] for r in theirs["loras"]["loras"]]
     assert loras.models == theirs["loras"]["models"]
     constraints = theirs["loras"]["constraints"]
-    assert (loras.constraints.max_per_request, loras.constraints.min_strength,
-            loras.constraints.max_strength) == (
-        constraints["maxPerRequest"], constraints["minStrength"], constraints["maxStrength"])
+    assert (
+        loras.constraints.max_per_request,
+        loras.constraints.min_strength,
+        loras.constraints.max_strength,
+    ) == (constraints["maxPerRequest"], constraints["minStrength"], constraints["maxStrength"])
     assert assets.assets == theirs["assets"]["assets"] == []
     assert assets.limits is not None
     assert assets.limits.file_bytes == theirs["assets"]["limits"]["fileBytes"]

@@ -33,8 +33,11 @@ LOOKUP = {
     "type": "function",
     "function": {
         "name": "lookup",
-        "parameters": {"type": "object", "required": ["term"],
-                       "properties": {"term": {"type": "string"}}},
+        "parameters": {
+            "type": "object",
+            "required": ["term"],
+            "properties": {"term": {"type": "string"}},
+        },
     },
 }
 
@@ -76,9 +79,7 @@ async def test_stream_with_async_for(net: LocalSupernet) -> None:
 
 async def test_stream_chunks_are_delivered_in_the_event_loop(net: LocalSupernet) -> None:
     async with _client(net) as client:
-        stream = await client.chat.completions.create(
-            model=MODEL, messages=HELLO, stream=True
-        )
+        stream = await client.chat.completions.create(model=MODEL, messages=HELLO, stream=True)
         threads = {threading.current_thread().name async for _ in stream}
     assert threads == {threading.current_thread().name}
 
@@ -164,8 +165,11 @@ async def test_sogni_tool_execution_with_async_progress(net: LocalSupernet) -> N
         tool_result = result.tool_history[0].tool_results[0]
         assert tool_result.success
         invalid = await client.chat.tools.execute(
-            {"id": "c", "type": "function",
-             "function": {"name": "sogni_generate_music", "arguments": '{"duration": 30}'}}
+            {
+                "id": "c",
+                "type": "function",
+                "function": {"name": "sogni_generate_music", "arguments": '{"duration": 30}'},
+            }
         )
     assert progress[0] == "creating" and progress[-1] == "completed"
     assert not invalid.success and '"prompt"' in (invalid.error or "")

@@ -26,8 +26,9 @@ def ask(text: str) -> list[dict[str, str]]:
 
 
 def client_for(net: LocalSupernet) -> AsyncSogniClient:
-    return AsyncSogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                            socket_endpoint=net.socket_url)
+    return AsyncSogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+    )
 
 
 async def test_events_run_in_the_loop(net: LocalSupernet) -> None:
@@ -53,8 +54,9 @@ async def test_events_run_in_the_loop(net: LocalSupernet) -> None:
         assert callable(off) and not inspect.iscoroutine(off)
         client.chat.on("job_state", states.append)
         client.chat.on("completed", on_completed)
-        stream = await client.chat.completions.create(model=MODEL, messages=ask("async events"),
-                                                      stream=True)
+        stream = await client.chat.completions.create(
+            model=MODEL, messages=ask("async events"), stream=True
+        )
         read = [chunk.content async for chunk in stream]
         await asyncio.wait_for(completed.wait(), 10)
         assert threads == {loop_thread}

@@ -28,8 +28,9 @@ def ask(text: str) -> list[dict[str, str]]:
 
 
 def client_for(net: LocalSupernet) -> SogniClient:
-    return SogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                       socket_endpoint=net.socket_url)
+    return SogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+    )
 
 
 @pytest.fixture
@@ -79,8 +80,7 @@ def test_a_stream_emits_each_chunk_as_it_reads(chat: SogniClient) -> None:
     completed = Recorder()
     chat.chat.on("token", tokens)
     chat.chat.on("completed", completed)
-    stream = chat.chat.completions.create(model=MODEL, messages=ask("one two three"),
-                                          stream=True)
+    stream = chat.chat.completions.create(model=MODEL, messages=ask("one two three"), stream=True)
     read = [chunk.content for chunk in stream]
     assert completed.done.wait(10)
     assert [t.content for t in tokens.values] == read

@@ -132,12 +132,19 @@ CASES: dict[str, dict[str, Any]] = {
                 "role": "assistant",
                 "content": None,
                 "tool_calls": [
-                    {"id": "call_1", "type": "function",
-                     "function": {"name": "get_weather", "arguments": '{"city":"Rome"}'}}
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": '{"city":"Rome"}'},
+                    }
                 ],
             },
-            {"role": "tool", "tool_call_id": "call_1", "name": "get_weather",
-             "content": "sunny, 24 C"},
+            {
+                "role": "tool",
+                "tool_call_id": "call_1",
+                "name": "get_weather",
+                "content": "sunny, 24 C",
+            },
         ],
         "tools": [WEATHER],
         "tool_choice": "auto",
@@ -184,7 +191,11 @@ def _run_npm(net: LocalSupernet, params: dict[str, Any]) -> dict[str, Any]:
     )
     proc = subprocess.run(
         [NODE, str(NPM_DIR / "run_chat.mjs"), json.dumps(_npm_params(params))],
-        cwd=NPM_DIR, env=env, capture_output=True, text=True, timeout=60,
+        cwd=NPM_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     assert proc.returncode == 0 and lines, (proc.stdout, proc.stderr)
@@ -331,8 +342,10 @@ def test_hosted_requests_match_the_npm_client(net: LocalSupernet, name: str) -> 
     python_raw = {
         "object": answer.object,
         "model": answer.model,
-        "choices": [{"index": c.index, "message": c.message.to_message(),
-                     "finish_reason": c.finish_reason} for c in answer.choices],
+        "choices": [
+            {"index": c.index, "message": c.message.to_message(), "finish_reason": c.finish_reason}
+            for c in answer.choices
+        ],
         "usage": answer.usage.to_dict() if answer.usage else None,
     }
     if answer.sogni_tool_results:

@@ -25,8 +25,12 @@ def steady_net() -> Iterator[LocalSupernet]:
 
 
 def client_kwargs(net: LocalSupernet) -> dict[str, Any]:
-    return {"api_key": net.api_key, "rest_endpoint": net.rest_url,
-            "socket_endpoint": net.socket_url, "connect": False}
+    return {
+        "api_key": net.api_key,
+        "rest_endpoint": net.rest_url,
+        "socket_endpoint": net.socket_url,
+        "connect": False,
+    }
 
 
 def stream_requests(net: LocalSupernet, run_id: str) -> list[Any]:
@@ -89,8 +93,9 @@ def test_a_stream_joined_late_starts_after_the_given_event(steady_net: LocalSupe
     with SogniClient(**client_kwargs(steady_net)) as client:
         run = client.chat.runs.create([{"role": "user", "content": "short one"}])
         every = [e.sequence for e in client.chat.runs.stream_events(run.run_id)]
-        later = [e.sequence for e in client.chat.runs.stream_events(run.run_id,
-                                                                     last_event_id=every[-3])]
+        later = [
+            e.sequence for e in client.chat.runs.stream_events(run.run_id, last_event_id=every[-3])
+        ]
         finished = list(client.chat.runs.stream_events(run.run_id, last_event_id=every[-1]))
     assert later == every[-2:]
     assert finished == []  # nothing after the last event of a finished run

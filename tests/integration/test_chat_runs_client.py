@@ -33,24 +33,42 @@ def runs_net() -> Iterator[LocalSupernet]:
 
 
 def sync_client(net: LocalSupernet, **kwargs: Any) -> SogniClient:
-    return SogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                       socket_endpoint=net.socket_url, connect=False, **kwargs)
+    return SogniClient(
+        api_key=net.api_key,
+        rest_endpoint=net.rest_url,
+        socket_endpoint=net.socket_url,
+        connect=False,
+        **kwargs,
+    )
 
 
 def async_client(net: LocalSupernet, **kwargs: Any) -> AsyncSogniClient:
-    return AsyncSogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                            socket_endpoint=net.socket_url, connect=False, **kwargs)
+    return AsyncSogniClient(
+        api_key=net.api_key,
+        rest_endpoint=net.rest_url,
+        socket_endpoint=net.socket_url,
+        connect=False,
+        **kwargs,
+    )
 
 
 def posts(net: LocalSupernet, suffix: str = "") -> list[Any]:
-    return [r for r in net.requests() if r.method == "POST" and r.path.startswith(RUNS)
-            and r.path.endswith(suffix)]
+    return [
+        r
+        for r in net.requests()
+        if r.method == "POST" and r.path.startswith(RUNS) and r.path.endswith(suffix)
+    ]
 
 
 def test_a_run_waits_for_approval_then_runs_the_tool(runs_net: LocalSupernet) -> None:
     with sync_client(runs_net, app_source="studio") as client:
-        run = client.chat.runs.create(IMAGE_ASK, runtime_config=ASK_FIRST, token_type="spark",
-                                      session_id="s-1", idempotency_key="turn-1")
+        run = client.chat.runs.create(
+            IMAGE_ASK,
+            runtime_config=ASK_FIRST,
+            token_type="spark",
+            session_id="s-1",
+            idempotency_key="turn-1",
+        )
         assert isinstance(run, ChatRunRecord) and run.status == "queued"
         assert run.scope is not None and run.scope.app_source == "studio"
         streamed: list[ChatRunEvent] = []
@@ -65,21 +83,26 @@ def test_a_run_waits_for_approval_then_runs_the_tool(runs_net: LocalSupernet) ->
                 preview = details.cost_approval_preview
                 assert isinstance(preview, ChatRunCostPreview)
                 assert preview.token_type == "spark" and preview.total_estimated_capacity_units
-                resumed = client.chat.runs.approve(run.run_id, paused,
-                                                   idempotency_key="approve-1")
+                resumed = client.chat.runs.approve(run.run_id, paused, idempotency_key="approve-1")
                 assert resumed.status == "running" and resumed.waiting is None
         assert streamed[-1].type == "run_completed"
         assert [e.sequence for e in streamed] == list(range(1, len(streamed) + 1))
-        assert [e.sequence for e in client.chat.runs.events(run.run_id)] == \
-            [e.sequence for e in streamed]
+        assert [e.sequence for e in client.chat.runs.events(run.run_id)] == [
+            e.sequence for e in streamed
+        ]
         final = client.chat.runs.get(run.run_id)
         assert final.status == "completed" and final.final_response is not None
         assert final.final_response.finish_reason == "stop"
         assert len(final.artifacts or []) == 1
         assert final.media_context is not None and len(final.media_context.images or []) == 1
     (create,) = posts(runs_net, RUNS)
-    assert create.json == {"messages": IMAGE_ASK, "session_id": "s-1", "token_type": "spark",
-                           "app_source": "studio", "runtime_config": ASK_FIRST}
+    assert create.json == {
+        "messages": IMAGE_ASK,
+        "session_id": "s-1",
+        "token_type": "spark",
+        "app_source": "studio",
+        "runtime_config": ASK_FIRST,
+    }
     assert create.headers["idempotency-key"] == "turn-1"
     (confirm,) = posts(runs_net, "/confirm-cost")
     # the preview the user was shown went back exactly as the network sent it
@@ -98,15 +121,19 @@ def test_declining_skips_the_paid_tool(runs_net: LocalSupernet) -> None:
         events = iter(client.chat.runs.stream_events(run.run_id))
         waiting = next(e for e in events if e.type == "run_waiting_for_user")
         details = waiting.payload["details"]  # type: ignore[index]
-        client.chat.runs.confirm_cost(run.run_id, tool_call_id=details["toolCallId"],
-                                      decision="cancel", reason="too dear")
+        client.chat.runs.confirm_cost(
+            run.run_id, tool_call_id=details["toolCallId"], decision="cancel", reason="too dear"
+        )
         assert [e.type for e in events][-1] == "run_completed"
         final = client.chat.runs.get(run.run_id)
         assert final.artifacts == [] and final.tool_results
         assert final.tool_results[0]["cancelled"] is True
     (confirm,) = posts(runs_net, "/confirm-cost")
-    assert confirm.json == {"tool_call_id": details["toolCallId"], "decision": "cancel",
-                            "reason": "too dear"}
+    assert confirm.json == {
+        "tool_call_id": details["toolCallId"],
+        "decision": "cancel",
+        "reason": "too dear",
+    }
 
 
 def test_approval_needs_the_current_preview(runs_net: LocalSupernet) -> None:
@@ -117,8 +144,9 @@ def test_approval_needs_the_current_preview(runs_net: LocalSupernet) -> None:
         details = dict(waiting.payload["details"])  # type: ignore[index]
         stale = {**details["costApprovalPreview"], "totalEstimatedCapacityUnits": 0.5}
         with pytest.raises(ConflictError) as conflict:
-            client.chat.runs.confirm_cost(run.run_id, tool_call_id=details["toolCallId"],
-                                          accepted_cost_preview=stale)
+            client.chat.runs.confirm_cost(
+                run.run_id, tool_call_id=details["toolCallId"], accepted_cost_preview=stale
+            )
         assert conflict.value.status == 409
         with pytest.raises(ValidationError) as no_preview:
             client.chat.runs.confirm_cost(run.run_id, tool_call_id=details["toolCallId"])
@@ -149,10 +177,10 @@ def test_cancel_a_waiting_run(runs_net: LocalSupernet) -> None:
 
 def test_repeated_keys_unknown_runs_and_inline_media(runs_net: LocalSupernet) -> None:
     with sync_client(runs_net) as client:
-        first = client.chat.runs.create([{"role": "user", "content": "hi"}],
-                                        idempotency_key="same")
-        second = client.chat.runs.create([{"role": "user", "content": "hi"}],
-                                         idempotency_key="same")
+        first = client.chat.runs.create([{"role": "user", "content": "hi"}], idempotency_key="same")
+        second = client.chat.runs.create(
+            [{"role": "user", "content": "hi"}], idempotency_key="same"
+        )
         assert first.run_id == second.run_id
         with pytest.raises(NotFoundError):
             client.chat.runs.get("run_missing")
@@ -161,8 +189,16 @@ def test_repeated_keys_unknown_runs_and_inline_media(runs_net: LocalSupernet) ->
         assert stream.value.status == 404
         before = len(runs_net.requests())
         with pytest.raises(ValidationError) as inline:
-            client.chat.runs.create([{"role": "user", "content": [
-                {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}}]}])
+            client.chat.runs.create(
+                [
+                    {
+                        "role": "user",
+                        "content": [
+                            {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}}
+                        ],
+                    }
+                ]
+            )
         assert "data" in str(inline.value)
         assert len(runs_net.requests()) == before  # refused before any request
 
@@ -180,13 +216,16 @@ def test_a_run_is_its_owners_only(runs_net: LocalSupernet) -> None:
 def test_execute_tool_runs_a_synchronous_tool(runs_net: LocalSupernet) -> None:
     with sync_client(runs_net, app_source="studio") as client:
         enhanced = client.chat.hosted.execute_tool(
-            "enhance_prompt", {"prompt": "a glass robot", "destination_tool": "generate_image"},
-            token_type="spark")
+            "enhance_prompt",
+            {"prompt": "a glass robot", "destination_tool": "generate_image"},
+            token_type="spark",
+        )
         assert isinstance(enhanced, HostedToolExecution)
         assert enhanced.tool == "enhance_prompt" and enhanced.tool_call_id
         assert enhanced.result and "a glass robot" in enhanced.result["prompt"]
-        plan = client.chat.hosted.execute_tool("compose_workflow", {"brief": "a day at sea",
-                                                                    "scene_count": 3})
+        plan = client.chat.hosted.execute_tool(
+            "compose_workflow", {"brief": "a day at sea", "scene_count": 3}
+        )
         assert plan.result and len(plan.result["steps"]) == 3
         before = len(runs_net.requests())
         with pytest.raises(ValidationError):
@@ -196,17 +235,20 @@ def test_execute_tool_runs_a_synchronous_tool(runs_net: LocalSupernet) -> None:
             client.chat.hosted.execute_tool("compose_sonnet", {"prompt": "x"})
         assert unknown.value.status == 400
     sent = [r.json for r in runs_net.requests() if r.path == "/v1/creative-agent/tools/execute"]
-    assert sent[0] == {"tool": "enhance_prompt",
-                       "arguments": {"prompt": "a glass robot",
-                                     "destination_tool": "generate_image"},
-                       "app_source": "studio", "token_type": "spark"}
+    assert sent[0] == {
+        "tool": "enhance_prompt",
+        "arguments": {"prompt": "a glass robot", "destination_tool": "generate_image"},
+        "app_source": "studio",
+        "token_type": "spark",
+    }
 
 
 def test_async_client_runs_the_same_flow(runs_net: LocalSupernet) -> None:
     async def main() -> tuple[list[str], ChatRunRecord, ChatRunRecord, HostedToolExecution]:
         async with async_client(runs_net) as client:
-            run = await client.chat.runs.create(IMAGE_ASK, runtime_config=ASK_FIRST,
-                                                billing_mode="tokens")
+            run = await client.chat.runs.create(
+                IMAGE_ASK, runtime_config=ASK_FIRST, billing_mode="tokens"
+            )
             types: list[str] = []
             async for event in client.chat.runs.stream_events(run.run_id):
                 types.append(event.type)
@@ -222,11 +264,14 @@ def test_async_client_runs_the_same_flow(runs_net: LocalSupernet) -> None:
                     waiting = await client.chat.runs.get(other.run_id)
                     assert waiting.waiting is not None and waiting.waiting.details is not None
                     await client.chat.runs.confirm_cost(
-                        other.run_id, tool_call_id=str(waiting.waiting.details.tool_call_id),
-                        decision="cancel")
+                        other.run_id,
+                        tool_call_id=str(waiting.waiting.details.tool_call_id),
+                        decision="cancel",
+                    )
             cancelled = await client.chat.runs.cancel(other.run_id)  # finished: unchanged
-            tool = await client.chat.hosted.execute_tool("compose_lyrics",
-                                                         {"prompt": "rain on a tin roof"})
+            tool = await client.chat.hosted.execute_tool(
+                "compose_lyrics", {"prompt": "rain on a tin roof"}
+            )
             return types, final, cancelled, tool
 
     types, final, cancelled, tool = asyncio.run(main())

@@ -242,8 +242,9 @@ def test_chat_models_and_cost_estimate(net: LocalSupernet, chat: SogniClient) ->
     assert info.workers == 2 and info.max_context_length == 262144
     assert info.max_output_tokens is not None and info.max_output_tokens.default == 4096
     assert chat.chat.models == models
-    estimate = chat.chat.estimate_cost(model=MODEL, messages=HELLO, think=True,
-                                       task_profile="coding")
+    estimate = chat.chat.estimate_cost(
+        model=MODEL, messages=HELLO, think=True, task_profile="coding"
+    )
     assert estimate.output_tokens == 16384 and estimate.cost_in_token > 0
     request = next(r for r in net.requests() if r.path.startswith("/api/v1/job-llm/estimate/"))
     assert request.path == f"/api/v1/job-llm/estimate/sogni/{MODEL}/11/16384"
@@ -263,8 +264,15 @@ def test_vision_images_from_a_path_bytes_and_a_data_uri(
     result = chat.chat.completions.create(
         model=MODEL,
         messages=[
-            {"role": "user", "content": ["Describe these", path, jpeg.getvalue(),
-                                         {"type": "image_url", "image_url": {"url": uri}}]}
+            {
+                "role": "user",
+                "content": [
+                    "Describe these",
+                    path,
+                    jpeg.getvalue(),
+                    {"type": "image_url", "image_url": {"url": uri}},
+                ],
+            }
         ],
     )
     assert result.content == "Echo: Describe these [3 images]"
@@ -289,8 +297,11 @@ def test_oversized_images_are_downscaled_with_pillow(net: LocalSupernet, chat: S
     ("content", "field", "words"),
     [
         (["x", b"GIF89a" + b"\0" * 20], "messages[0].content[1]", "decode"),
-        ([{"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}],
-         "messages[0].content[0]", "data"),
+        (
+            [{"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}],
+            "messages[0].content[0]",
+            "data",
+        ),
         (["x", *[_png(8, 8)] * 21], "messages[0].content[21]", "20"),
         ([Path("/nonexistent/image.png")], "messages", "cannot read"),
     ],
@@ -345,8 +356,10 @@ def test_tool_results_go_back_as_messages(net: LocalSupernet, chat: SogniClient)
     messages: list[Any] = [{"role": "user", "content": "weather? get_weather"}]
     first = chat.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER])
     [call] = first.tool_calls
-    messages += [first, {"role": "tool", "tool_call_id": call.id, "name": call.name,
-                         "content": "sunny"}]
+    messages += [
+        first,
+        {"role": "tool", "tool_call_id": call.id, "name": call.name, "content": "sunny"},
+    ]
     second = chat.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER])
     assert second.content == "Tool get_weather returned: sunny"
     sent = net.received("llmJobRequest")[1]["messages"]
@@ -411,15 +424,26 @@ def test_sogni_tool_execute_renders_an_image(net: LocalSupernet, chat: SogniClie
     progress: list[ToolProgress] = []
     call = _sogni_call(
         "sogni_generate_image",
-        {"prompt": "a red fox", "model": "flux1-schnell-fp8", "width": 512, "height": 384,
-         "output_format": "jpeg", "number_of_variations": 2},
+        {
+            "prompt": "a red fox",
+            "model": "flux1-schnell-fp8",
+            "width": 512,
+            "height": 384,
+            "output_format": "jpeg",
+            "number_of_variations": 2,
+        },
     )
     result = chat.chat.tools.execute(call, on_progress=progress.append)
     assert result.success and result.tool_call_id == "call_1"
     assert len(result.result_urls) == 2
     content = json.loads(result.content)
-    assert content == {"success": True, "media_type": "image", "urls": list(result.result_urls),
-                       "model": "flux1-schnell-fp8", "prompt": "a red fox"}
+    assert content == {
+        "success": True,
+        "media_type": "image",
+        "urls": list(result.result_urls),
+        "model": "flux1-schnell-fp8",
+        "prompt": "a red fox",
+    }
     [request] = net.received("jobRequest")
     key_frame = request["keyFrames"][0]
     assert key_frame["modelID"] == "flux1-schnell-fp8"
@@ -471,26 +495,64 @@ def _media_calls() -> list[tuple[str, dict[str, Any], str, str, dict[str, Any], 
     """(tool, arguments, media, model, keyFrame entries, uploaded asset types)."""
     image = _data_uri(_png(64, 64))
     return [
-        ("sogni_generate_video", {"prompt": "waves", "duration": 2}, "video",
-         "ltx23-22b-fp8_t2v_distilled", {"fps": 24}, []),
-        ("sogni_generate_video", {"prompt": "waves", "reference_image_url": image}, "video",
-         "ltx23-22b-fp8_i2v_distilled", {"hasReferenceImage": True}, ["referenceImage"]),
-        ("sogni_sound_to_video",
-         {"prompt": "singing", "reference_audio_url": _wav_uri(), "reference_image_url": image,
-          "duration": 2},
-         "video", "ltx23-22b-fp8_ia2v_distilled",
-         {"hasReferenceAudio": True, "audioDuration": 2}, ["referenceAudio", "referenceImage"]),
-        ("sogni_video_to_video",
-         {"prompt": "cartoon", "control_mode": "canny", "duration": 2,
-          "reference_video_url": _data_uri(CLIP.read_bytes(), "video/mp4")},
-         "video", "ltx23-22b-fp8_v2v_distilled",
-         {"currentControlNetsJob": [{"name": "canny", "controlStrength": 0.85}]},
-         ["referenceVideo"]),
-        ("sogni_edit_image", {"prompt": "make it blue", "source_image_url": image}, "image",
-         "flux1-dev-kontext_fp8_scaled", {"hasContextImage1": True}, ["contextImage1"]),
-        ("sogni_generate_music",
-         {"prompt": "rain", "duration": 10, "bpm": 90, "timesignature": "3", "model": "sft"},
-         "audio", "ace_step_1.5_sft", {"bpm": 90, "timesignature": "3", "duration": 10}, []),
+        (
+            "sogni_generate_video",
+            {"prompt": "waves", "duration": 2},
+            "video",
+            "ltx23-22b-fp8_t2v_distilled",
+            {"fps": 24},
+            [],
+        ),
+        (
+            "sogni_generate_video",
+            {"prompt": "waves", "reference_image_url": image},
+            "video",
+            "ltx23-22b-fp8_i2v_distilled",
+            {"hasReferenceImage": True},
+            ["referenceImage"],
+        ),
+        (
+            "sogni_sound_to_video",
+            {
+                "prompt": "singing",
+                "reference_audio_url": _wav_uri(),
+                "reference_image_url": image,
+                "duration": 2,
+            },
+            "video",
+            "ltx23-22b-fp8_ia2v_distilled",
+            {"hasReferenceAudio": True, "audioDuration": 2},
+            ["referenceAudio", "referenceImage"],
+        ),
+        (
+            "sogni_video_to_video",
+            {
+                "prompt": "cartoon",
+                "control_mode": "canny",
+                "duration": 2,
+                "reference_video_url": _data_uri(CLIP.read_bytes(), "video/mp4"),
+            },
+            "video",
+            "ltx23-22b-fp8_v2v_distilled",
+            {"currentControlNetsJob": [{"name": "canny", "controlStrength": 0.85}]},
+            ["referenceVideo"],
+        ),
+        (
+            "sogni_edit_image",
+            {"prompt": "make it blue", "source_image_url": image},
+            "image",
+            "flux1-dev-kontext_fp8_scaled",
+            {"hasContextImage1": True},
+            ["contextImage1"],
+        ),
+        (
+            "sogni_generate_music",
+            {"prompt": "rain", "duration": 10, "bpm": 90, "timesignature": "3", "model": "sft"},
+            "audio",
+            "ace_step_1.5_sft",
+            {"bpm": 90, "timesignature": "3", "duration": 10},
+            [],
+        ),
     ]
 
 
@@ -585,7 +647,11 @@ def test_tool_definitions_follow_the_available_models(chat: SogniClient) -> None
 
 def test_hosted_completion(net: LocalSupernet, chat: SogniClient) -> None:
     result = chat.chat.hosted.create(
-        model=MODEL, messages=HELLO, token_type="auto", think=True, sogni_tools=False,
+        model=MODEL,
+        messages=HELLO,
+        token_type="auto",
+        think=True,
+        sogni_tools=False,
         media_references=[{"url": "https://example.com/a.png"}],
     )
     assert isinstance(result, HostedChatCompletion)
@@ -593,7 +659,10 @@ def test_hosted_completion(net: LocalSupernet, chat: SogniClient) -> None:
     assert result.usage is not None and result.usage.total_tokens
     [request] = [r for r in net.requests() if r.path == "/v1/chat/completions"]
     assert request.json == {
-        "model": MODEL, "messages": HELLO, "token_type": "auto", "sogni_tools": False,
+        "model": MODEL,
+        "messages": HELLO,
+        "token_type": "auto",
+        "sogni_tools": False,
         "media_references": [{"url": "https://example.com/a.png"}],
         "chat_template_kwargs": {"enable_thinking": True},
     }

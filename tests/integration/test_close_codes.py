@@ -70,8 +70,10 @@ class ClosingServer:
 @pytest.fixture
 def tokens() -> TokenPair:
     now = time.time()
-    return TokenPair(make_jwt({"addr": "0xabc", "iat": now, "exp": now + 3600}),
-                     make_jwt({"type": "refresh", "iat": now, "exp": now + 86400}))
+    return TokenPair(
+        make_jwt({"addr": "0xabc", "iat": now, "exp": now + 3600}),
+        make_jwt({"type": "refresh", "iat": now, "exp": now + 86400}),
+    )
 
 
 def run_until_final(server: ClosingServer, client: SogniClient) -> list[ConnectionEvent]:
@@ -87,9 +89,12 @@ def run_until_final(server: ClosingServer, client: SogniClient) -> list[Connecti
 
 
 def client_for(server: ClosingServer, **kwargs: Any) -> SogniClient:
-    return SogniClient(rest_endpoint=f"http://127.0.0.1:{server.port}",
-                       socket_endpoint=f"ws://127.0.0.1:{server.port}", connect=False,
-                       **kwargs)
+    return SogniClient(
+        rest_endpoint=f"http://127.0.0.1:{server.port}",
+        socket_endpoint=f"ws://127.0.0.1:{server.port}",
+        connect=False,
+        **kwargs,
+    )
 
 
 @pytest.mark.parametrize(("code", "clears"), [(4010, True), (4021, True), (4015, False)])
@@ -106,7 +111,10 @@ def test_session_ending_codes_stop_at_once(code: int, clears: bool, tokens: Toke
 def test_transient_codes_reconnect_with_backoff(tokens: TokenPair) -> None:
     with ClosingServer([1011, 1001, 4015]) as server, client_for(server, api_key="k") as client:
         seen = run_until_final(server, client)
-        assert [(e.code, e.will_reconnect) for e in seen] == \
-            [(1011, True), (1001, True), (4015, False)]
+        assert [(e.code, e.will_reconnect) for e in seen] == [
+            (1011, True),
+            (1001, True),
+            (4015, False),
+        ]
         assert len(server.handshakes) == 3
         assert client._conn.session.headers() == {"api-key": "k"}  # kept after 4015

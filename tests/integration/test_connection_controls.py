@@ -47,8 +47,11 @@ def handshakes(net: LocalSupernet, app_id: str) -> list[dict[str, list[str]]]:
 
 
 def sent_to(net: LocalSupernet, app_id: str, message_type: str) -> list[Any]:
-    return [m.data for m in net.messages()
-            if m.direction == "out" and m.app_id == app_id and m.type == message_type]
+    return [
+        m.data
+        for m in net.messages()
+        if m.direction == "out" and m.app_id == app_id and m.type == message_type
+    ]
 
 
 @pytest.fixture
@@ -61,11 +64,14 @@ def test_subscriptions_survive_a_forced_drop(net: LocalSupernet, client: SogniCl
     events = Events(client)
     events.next("connected")
     server_map = client.set_socket_event_subscriptions(
-        {"modelAvailability": False, "swarmModels": True, "toastMessage": False})
-    assert server_map == {"modelAvailability": False, "swarmModels": True,
-                          "toastMessage": False}
-    assert client.set_socket_event_subscriptions(unsubscribe="jobETA", subscribe=["jobResult"]) \
-        == {**server_map, "jobETA": False, "jobResult": True}
+        {"modelAvailability": False, "swarmModels": True, "toastMessage": False}
+    )
+    assert server_map == {"modelAvailability": False, "swarmModels": True, "toastMessage": False}
+    assert client.set_socket_event_subscriptions(unsubscribe="jobETA", subscribe=["jobResult"]) == {
+        **server_map,
+        "jobETA": False,
+        "jobResult": True,
+    }
     before = net.subscriptions("controls-test")
     assert before == client.socket_event_subscriptions
     assert net.drop_connections() >= 1
@@ -92,19 +98,24 @@ def test_group_switched_off_dominates_its_members(net: LocalSupernet) -> None:
         assert sent_to(net, "quiet-worker", "swarmModels") == []
         assert sent_to(net, "quiet-worker", "swarmLLMModels") == []
         # re-enable through the group itself, then ``reset`` back to the defaults
-        assert client.set_socket_event_subscriptions(event="modelAvailability", enabled=True) \
-            == {"modelAvailability": True, "swarmModels": True}
+        assert client.set_socket_event_subscriptions(event="modelAvailability", enabled=True) == {
+            "modelAvailability": True,
+            "swarmModels": True,
+        }
         assert client.set_socket_event_subscriptions(reset=True) == {}
         assert net.subscriptions("quiet-worker") == {}
 
 
 def test_update_forms_of_the_network(net: LocalSupernet, client: SogniClient) -> None:
-    client.set_socket_event_subscriptions({"subscriptions": {"toastMessage": False},
-                                          "unsubscribe": "jobETA"})
+    client.set_socket_event_subscriptions(
+        {"subscriptions": {"toastMessage": False}, "unsubscribe": "jobETA"}
+    )
     client.set_socket_event_subscriptions({"reset": True, "subscribe": "jobETA"})
     received = net.received("setSocketEventSubscriptions")
-    assert received == [{"subscriptions": {"toastMessage": False}, "unsubscribe": "jobETA"},
-                        {"reset": True, "subscribe": "jobETA"}]
+    assert received == [
+        {"subscriptions": {"toastMessage": False}, "unsubscribe": "jobETA"},
+        {"reset": True, "subscribe": "jobETA"},
+    ]
     assert client.socket_event_subscriptions == {"jobETA": True}
     with pytest.raises(ValidationError):
         client.set_socket_event_subscriptions({"subscribe": 3})
@@ -116,8 +127,9 @@ def test_update_forms_of_the_network(net: LocalSupernet, client: SogniClient) ->
 def test_projects_in_flight_survive_a_transient_drop() -> None:
     with LocalSupernet(step_delay=0.05) as net, client_for(net) as client:
         events = Events(client)
-        project = client.projects.create(model_id="flux1-schnell-fp8", positive_prompt="x",
-                                         steps=10, number_of_media=1)
+        project = client.projects.create(
+            model_id="flux1-schnell-fp8", positive_prompt="x", steps=10, number_of_media=1
+        )
         net.wait_for_sent("jobProgress")
         assert net.drop_connections() >= 1
         events.next("disconnected")
@@ -163,11 +175,11 @@ def test_rejected_credentials_close_with_4021(net: LocalSupernet) -> None:
 
 def test_app_source_reaches_handshake_projects_and_chat(net: LocalSupernet) -> None:
     with client_for(net, app_id="with-source", app_source="my-app") as client:
-        project = client.projects.create(model_id="flux1-schnell-fp8", positive_prompt="x",
-                                         steps=2)
+        project = client.projects.create(model_id="flux1-schnell-fp8", positive_prompt="x", steps=2)
         project.wait_for_completion(timeout=30)
-        client.chat.completions.create(model=CHAT_MODEL,
-                                       messages=[{"role": "user", "content": "hi"}])
+        client.chat.completions.create(
+            model=CHAT_MODEL, messages=[{"role": "user", "content": "hi"}]
+        )
         assert handshakes(net, "with-source")[0]["appSource"] == ["my-app"]
         assert net.received("jobRequest")[0]["appSource"] == "my-app"
         assert net.received("llmJobRequest")[0]["appSource"] == "my-app"
@@ -175,9 +187,12 @@ def test_app_source_reaches_handshake_projects_and_chat(net: LocalSupernet) -> N
 
 def test_async_client_reconnects_and_keeps_subscriptions(net: LocalSupernet) -> None:
     async def main() -> None:
-        async with AsyncSogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                                    socket_endpoint=net.socket_url,
-                                    app_id="async-controls") as client:
+        async with AsyncSogniClient(
+            api_key=net.api_key,
+            rest_endpoint=net.rest_url,
+            socket_endpoint=net.socket_url,
+            app_id="async-controls",
+        ) as client:
             seen: asyncio.Queue[ConnectionEvent] = asyncio.Queue()
             loop = asyncio.get_running_loop()
             callback_loops: list[asyncio.AbstractEventLoop] = []
@@ -205,10 +220,12 @@ def test_async_client_reconnects_and_keeps_subscriptions(net: LocalSupernet) -> 
 
 
 def test_switching_off_the_answer_itself_does_not_wait(
-    net: LocalSupernet, client: SogniClient,
+    net: LocalSupernet,
+    client: SogniClient,
 ) -> None:
     flags = client.set_socket_event_subscriptions(
-        {"socketEventSubscriptionsUpdated": False}, timeout=30)
+        {"socketEventSubscriptionsUpdated": False}, timeout=30
+    )
     assert flags == {"socketEventSubscriptionsUpdated": False}
     net.wait_for_received("setSocketEventSubscriptions")
 
@@ -223,10 +240,17 @@ def test_unknown_client_event_is_refused(client: SogniClient) -> None:
 
 
 def test_handshake_query_order(net: LocalSupernet) -> None:
-    with client_for(net, app_id="order", app_source="src",
-                    socket_event_subscriptions={"toastMessage": False}) as client:
+    with client_for(
+        net, app_id="order", app_source="src", socket_event_subscriptions={"toastMessage": False}
+    ) as client:
         client.projects.wait_for_models(10)
     raw = [r for r in net.requests() if r.path == "/" and r.query.get("appId") == "order"][0]
-    assert list(raw.query) == ["appId", "appSource", "socketEventSubscriptions", "clientName",
-                               "clientType", "forceWorkerId"]
+    assert list(raw.query) == [
+        "appId",
+        "appSource",
+        "socketEventSubscriptions",
+        "clientName",
+        "clientType",
+        "forceWorkerId",
+    ]
     assert raw.query["socketEventSubscriptions"] == '{"toastMessage":false}'

@@ -30,27 +30,43 @@ NODE = shutil.which("node")
 pytestmark = [
     pytest.mark.npm,
     pytest.mark.skipif(NODE is None, reason="node is not installed"),
-    pytest.mark.skipif(not (NPM_DIR / "node_modules" / "@sogni-ai" / "sogni-client").is_dir(),
-                       reason="run `npm ci` in tests/npm to install the official client"),
+    pytest.mark.skipif(
+        not (NPM_DIR / "node_modules" / "@sogni-ai" / "sogni-client").is_dir(),
+        reason="run `npm ci` in tests/npm to install the official client",
+    ),
 ]
 
 
-def run_project(net: Any, params: dict[str, Any], timeout_ms: int = 30000,
-                script: str = "run_project.mjs", login: tuple[str, str] | None = None) -> Any:
+def run_project(
+    net: Any,
+    params: dict[str, Any],
+    timeout_ms: int = 30000,
+    script: str = "run_project.mjs",
+    login: tuple[str, str] | None = None,
+) -> Any:
     """Run a harness script with ``params``; returns (exit code, last stdout line, stderr).
 
     With ``login`` (username, password) the client logs in instead of using the API key.
     """
     assert NODE is not None
-    env = dict(os.environ, SOGNI_REST_ENDPOINT=net.rest_url,
-               SOGNI_SOCKET_ENDPOINT=net.socket_url, SOGNI_API_KEY=net.api_key,
-               SOGNI_TIMEOUT_MS=str(timeout_ms))
+    env = dict(
+        os.environ,
+        SOGNI_REST_ENDPOINT=net.rest_url,
+        SOGNI_SOCKET_ENDPOINT=net.socket_url,
+        SOGNI_API_KEY=net.api_key,
+        SOGNI_TIMEOUT_MS=str(timeout_ms),
+    )
     if login is not None:
         del env["SOGNI_API_KEY"]
         env.update(SOGNI_USERNAME=login[0], SOGNI_PASSWORD=login[1])
-    proc = subprocess.run([NODE, str(NPM_DIR / script), json.dumps(params)],
-                          cwd=NPM_DIR, env=env, capture_output=True, text=True,
-                          timeout=timeout_ms / 1000 + 30)
+    proc = subprocess.run(
+        [NODE, str(NPM_DIR / script), json.dumps(params)],
+        cwd=NPM_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout_ms / 1000 + 30,
+    )
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     result = json.loads(lines[-1]) if lines else None
     return proc.returncode, result, proc.stderr
@@ -93,7 +109,10 @@ def test_text_to_image_project_with_two_images() -> None:
         assert key_frame["modelID"] == "flux1-schnell-fp8"
         assert key_frame["positivePrompt"] == "a lighthouse at dusk"
         assert (key_frame["sizePreset"], key_frame["width"], key_frame["height"]) == (
-            "custom", 640, 384)
+            "custom",
+            640,
+            384,
+        )
 
         # The jobs the client tracked are the ones the server simulated.
         server_jobs = {job["imgID"] for job in net.project(result["projectId"])["workerJobs"]}
@@ -107,8 +126,15 @@ def test_wrong_api_key_fails_without_hanging() -> None:
     with LocalSupernet(api_key="right-key") as net:
         net_wrong = _WrongKey(net)
         code, result, stderr = run_project(
-            net_wrong, {"type": "image", "modelId": "flux1-schnell-fp8",
-                        "positivePrompt": "x", "numberOfMedia": 1}, timeout_ms=15000)
+            net_wrong,
+            {
+                "type": "image",
+                "modelId": "flux1-schnell-fp8",
+                "positivePrompt": "x",
+                "numberOfMedia": 1,
+            },
+            timeout_ms=15000,
+        )
         assert code == 1, (result, stderr)
         assert result["ok"] is False
         assert not net.received("jobRequest")
@@ -131,9 +157,16 @@ def png_file(tmp_path: Path, size: tuple[int, int] = (320, 240)) -> Path:
 
 def test_image_to_image_uploads_the_starting_image(tmp_path: Path) -> None:
     source = png_file(tmp_path)
-    params = {"type": "image", "modelId": "flux1-schnell-fp8", "positivePrompt": "redder",
-              "numberOfMedia": 1, "startingImage": f"file:{source}",
-              "startingImageStrength": 0.6, "numberOfPreviews": 2, "steps": 4}
+    params = {
+        "type": "image",
+        "modelId": "flux1-schnell-fp8",
+        "positivePrompt": "redder",
+        "numberOfMedia": 1,
+        "startingImage": f"file:{source}",
+        "startingImageStrength": 0.6,
+        "numberOfPreviews": 2,
+        "steps": 4,
+    }
     with LocalSupernet() as net:
         code, result, stderr = run_project(net, params)
         assert code == 0, (result, stderr)
@@ -143,8 +176,11 @@ def test_image_to_image_uploads_the_starting_image(tmp_path: Path) -> None:
         key_frame = net.received("jobRequest")[0]["keyFrames"][0]
         assert key_frame["hasStartingImage"] is True
         assert key_frame["strength"] == pytest.approx(0.4)
-        previews = [r for r in net.requests()
-                    if r.path == "/v1/image/downloadUrl" and r.query["type"] == "preview"]
+        previews = [
+            r
+            for r in net.requests()
+            if r.path == "/v1/image/downloadUrl" and r.query["type"] == "preview"
+        ]
         assert len(previews) == 2
         image = Image.open(io.BytesIO(httpx.get(result["resultUrls"][0]).content))
         assert image.size == (1024, 1024)
@@ -152,14 +188,22 @@ def test_image_to_image_uploads_the_starting_image(tmp_path: Path) -> None:
 
 def mp4_track_size(data: bytes) -> tuple[int, int]:
     at = data.index(b"tkhd")
-    width, height = struct.unpack(">II", data[at + 4 + 76:at + 4 + 84])
+    width, height = struct.unpack(">II", data[at + 4 + 76 : at + 4 + 84])
     return width >> 16, height >> 16
 
 
 def test_text_to_video_project() -> None:
-    params = {"type": "video", "modelId": "wan_v2.2-14b-fp8_t2v_lightx2v",
-              "positivePrompt": "waves", "numberOfMedia": 1, "duration": 2, "fps": 16,
-              "width": 640, "height": 480, "tokenType": "spark"}
+    params = {
+        "type": "video",
+        "modelId": "wan_v2.2-14b-fp8_t2v_lightx2v",
+        "positivePrompt": "waves",
+        "numberOfMedia": 1,
+        "duration": 2,
+        "fps": 16,
+        "width": 640,
+        "height": 480,
+        "tokenType": "spark",
+    }
     with LocalSupernet() as net:
         code, result, stderr = run_project(net, params)
         assert code == 0, (result, stderr)
@@ -172,8 +216,15 @@ def test_text_to_video_project() -> None:
 
 
 def test_music_project_as_wav() -> None:
-    params = {"type": "audio", "modelId": "ace_step_1.5_turbo", "positivePrompt": "lofi",
-              "numberOfMedia": 2, "duration": 10, "outputFormat": "wav", "tokenType": "spark"}
+    params = {
+        "type": "audio",
+        "modelId": "ace_step_1.5_turbo",
+        "positivePrompt": "lofi",
+        "numberOfMedia": 2,
+        "duration": 10,
+        "outputFormat": "wav",
+        "tokenType": "spark",
+    }
     with LocalSupernet() as net:
         code, result, stderr = run_project(net, params)
         assert code == 0, (result, stderr)
@@ -187,9 +238,18 @@ def test_music_project_as_wav() -> None:
 
 def test_external_model_result_url_comes_from_the_job_result(tmp_path: Path) -> None:
     source = png_file(tmp_path)
-    params = {"type": "image", "modelId": "gpt-image-2", "positivePrompt": "edit it",
-              "numberOfMedia": 1, "outputFormat": "webp", "contextImages": [f"file:{source}"],
-              "sizePreset": "custom", "width": 1024, "height": 1536, "tokenType": "spark"}
+    params = {
+        "type": "image",
+        "modelId": "gpt-image-2",
+        "positivePrompt": "edit it",
+        "numberOfMedia": 1,
+        "outputFormat": "webp",
+        "contextImages": [f"file:{source}"],
+        "sizePreset": "custom",
+        "width": 1024,
+        "height": 1536,
+        "tokenType": "spark",
+    }
     with LocalSupernet() as net:
         code, result, stderr = run_project(net, params)
         assert code == 0, (result, stderr)
@@ -206,8 +266,12 @@ LLM = "qwen3.6-35b-a3b-gguf-iq4xs"
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_socket_chat_completion(stream: bool) -> None:
-    params = {"model": LLM, "stream": stream, "max_tokens": 100,
-              "messages": [{"role": "user", "content": "hello from node"}]}
+    params = {
+        "model": LLM,
+        "stream": stream,
+        "max_tokens": 100,
+        "messages": [{"role": "user", "content": "hello from node"}],
+    }
     with LocalSupernet() as net:
         code, result, stderr = run_project(net, params, script="run_chat.mjs")
         assert code == 0, (result, stderr)
@@ -224,12 +288,24 @@ def test_socket_chat_completion(stream: bool) -> None:
 
 
 def test_socket_chat_tool_call() -> None:
-    tool = {"type": "function", "function": {
-        "name": "get_weather", "description": "Weather for a city",
-        "parameters": {"type": "object", "required": ["city"],
-                       "properties": {"city": {"type": "string"}}}}}
-    params = {"model": LLM, "tools": [tool], "tool_choice": "required",
-              "messages": [{"role": "user", "content": "Paris"}]}
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "Weather for a city",
+            "parameters": {
+                "type": "object",
+                "required": ["city"],
+                "properties": {"city": {"type": "string"}},
+            },
+        },
+    }
+    params = {
+        "model": LLM,
+        "tools": [tool],
+        "tool_choice": "required",
+        "messages": [{"role": "user", "content": "Paris"}],
+    }
     with LocalSupernet() as net:
         code, result, stderr = run_project(net, params, script="run_chat.mjs")
         assert code == 0, (result, stderr)
@@ -255,8 +331,12 @@ def test_wallet_login_then_project() -> None:
     pytest.importorskip("eth_account")
     with LocalSupernet() as net:
         account = net.add_account("alice", password="pw")
-        params = {"type": "image", "modelId": "z_image_turbo_bf16", "positivePrompt": "x",
-                  "numberOfMedia": 1}
+        params = {
+            "type": "image",
+            "modelId": "z_image_turbo_bf16",
+            "positivePrompt": "x",
+            "numberOfMedia": 1,
+        }
         code, result, stderr = run_project(net, params, login=("alice", "pw"))
         assert code == 0, (result, stderr)
         assert result["account"] == {"username": "alice", "walletAddress": account.address}
@@ -269,13 +349,31 @@ def test_wallet_login_then_project() -> None:
 
 
 def test_durable_workflow_with_event_stream() -> None:
-    params = {"tokenType": "spark", "input": {"title": "poster then clip", "steps": [
-        {"id": "poster", "toolName": "generate_image",
-         "arguments": {"prompt": "a red kite", "width": 512, "height": 768}},
-        {"id": "clip", "toolName": "generate_video",
-         "arguments": {"prompt": "the kite flies", "duration": 1},
-         "dependsOn": [{"sourceStepId": "poster", "targetArgument": "reference_image_url",
-                        "transform": "artifact_url"}]}]}}
+    params = {
+        "tokenType": "spark",
+        "input": {
+            "title": "poster then clip",
+            "steps": [
+                {
+                    "id": "poster",
+                    "toolName": "generate_image",
+                    "arguments": {"prompt": "a red kite", "width": 512, "height": 768},
+                },
+                {
+                    "id": "clip",
+                    "toolName": "generate_video",
+                    "arguments": {"prompt": "the kite flies", "duration": 1},
+                    "dependsOn": [
+                        {
+                            "sourceStepId": "poster",
+                            "targetArgument": "reference_image_url",
+                            "transform": "artifact_url",
+                        }
+                    ],
+                },
+            ],
+        },
+    }
     with LocalSupernet() as net:
         code, result, stderr = run_project(net, params, script="run_workflow.mjs")
         assert code == 0, (result, stderr)
@@ -289,7 +387,10 @@ def test_durable_workflow_with_event_stream() -> None:
         assert image.size == (512, 768)
         assert httpx.get(clip["url"]).headers["content-type"] == "video/mp4"
         assert workflow["steps"][1]["arguments"]["reference_image_url"] == poster["url"]
-        started = [r for r in net.requests() if r.method == "POST"
-                   and r.path == "/v1/creative-agent/workflows"][0]
+        started = [
+            r
+            for r in net.requests()
+            if r.method == "POST" and r.path == "/v1/creative-agent/workflows"
+        ][0]
         assert started.json["token_type"] == "spark"
         assert started.json["input"]["steps"][0]["toolName"] == "generate_image"

@@ -25,8 +25,13 @@ pytestmark = pytest.mark.anyio
 
 
 def _client(net: LocalSupernet, app_id: str, **options: Any) -> AsyncSogniClient:
-    return AsyncSogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                            socket_endpoint=net.socket_url, app_id=app_id, **options)
+    return AsyncSogniClient(
+        api_key=net.api_key,
+        rest_endpoint=net.rest_url,
+        socket_endpoint=net.socket_url,
+        app_id=app_id,
+        **options,
+    )
 
 
 async def _until(project: AsyncProject, event_type: str) -> None:
@@ -45,12 +50,12 @@ def _width(data: bytes) -> int:
 async def test_the_live_lookup_of_a_running_project_and_its_results() -> None:
     with LocalSupernet(step_delay=0.2) as net:
         async with _client(net, "lookup") as client:
-            project = await client.projects.create(model_id=MODEL, positive_prompt="a lighthouse",
-                                                   steps=8, number_of_media=1)
+            project = await client.projects.create(
+                model_id=MODEL, positive_prompt="a lighthouse", steps=8, number_of_media=1
+            )
             await _until(project, "progress")
             status = await client.projects.get_status(project.id)
-            assert (status.id, status.status, status.finished) == (project.id, "processing",
-                                                                   False)
+            assert (status.id, status.status, status.finished) == (project.id, "processing", False)
             assert status.worker_jobs is not None
             assert status.worker_jobs[0].img_id == project.jobs[0].id
             await project.wait_for_completion(timeout=15)
@@ -65,8 +70,9 @@ async def test_the_live_lookup_of_a_running_project_and_its_results() -> None:
 async def test_a_project_another_client_started_is_followed_to_the_end(tmp_path: Path) -> None:
     with LocalSupernet(step_delay=0.2) as net:
         async with _client(net, "creator") as creator, _client(net, "follower") as follower:
-            started = await creator.projects.create(model_id=MODEL, positive_prompt="a fox",
-                                                    steps=8, number_of_media=2)
+            started = await creator.projects.create(
+                model_id=MODEL, positive_prompt="a fox", steps=8, number_of_media=2
+            )
             await _until(started, "progress")
             [elsewhere] = await follower.projects.list_elsewhere()
             assert (elsewhere.id, elsewhere.app_id) == (started.id, "creator")
@@ -82,15 +88,19 @@ async def test_a_project_another_client_started_is_followed_to_the_end(tmp_path:
             path = await project.jobs[0].download(tmp_path)
             assert _width(path.read_bytes()) > 0
             assert await started.wait_for_completion(timeout=15)  # the creator's, as usual
-            assert all(m.app_id != "follower" for m in net.messages()
-                       if m.type in ("jobProgress", "jobResult"))
+            assert all(
+                m.app_id != "follower"
+                for m in net.messages()
+                if m.type in ("jobProgress", "jobResult")
+            )
 
 
 async def test_sync_after_the_socket_was_cut_finishes_what_ended_meanwhile() -> None:
     with LocalSupernet(step_delay=0.1) as net:
         async with _client(net, "recovering") as client:
-            project = await client.projects.create(model_id=MODEL, positive_prompt="a fox",
-                                                   steps=6, number_of_media=2)
+            project = await client.projects.create(
+                model_id=MODEL, positive_prompt="a fox", steps=6, number_of_media=2
+            )
             await _until(project, "progress")
             net.fail_requests("/", 503, exact=True, times=None)  # no reconnection for now
             net.drop_connections()
@@ -107,15 +117,17 @@ async def test_sync_after_the_socket_was_cut_finishes_what_ended_meanwhile() -> 
 async def test_results_history_and_projects_nothing_lists() -> None:
     with LocalSupernet() as net:
         async with _client(net, "history", app_source="studio") as client:
-            project = await client.projects.create(model_id=MODEL, positive_prompt="a bird",
-                                                   steps=2, number_of_media=1)
+            project = await client.projects.create(
+                model_id=MODEL, positive_prompt="a bird", steps=2, number_of_media=1
+            )
             await project.wait_for_completion(timeout=15)
             [recent] = await client.projects.list_recent(limit=10)
             assert (recent.id, recent.app_source) == (project.id, "studio")
             assert [r.id for r in recent.jobs] == [project.jobs[0].id]
             unknown = str(uuid.uuid4()).upper()
-            verdicts = await client.projects.resolve_missing([project.id, unknown], attempts=1,
-                                                             delay=0)
+            verdicts = await client.projects.resolve_missing(
+                [project.id, unknown], attempts=1, delay=0
+            )
             assert (verdicts[project.id].state, verdicts[unknown].state) == ("finished", "lost")
             with pytest.raises(NotFoundError):
                 await client.projects.get_result(unknown)

@@ -23,9 +23,15 @@ from sogni.testing import LocalSupernet
 
 MODEL = "flux1-schnell-fp8"
 
+
 def _client(net: LocalSupernet, app_id: str, **options: Any) -> SogniClient:
-    return SogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                       socket_endpoint=net.socket_url, app_id=app_id, **options)
+    return SogniClient(
+        api_key=net.api_key,
+        rest_endpoint=net.rest_url,
+        socket_endpoint=net.socket_url,
+        app_id=app_id,
+        **options,
+    )
 
 
 def _until(project: Project, event_type: str) -> None:
@@ -45,8 +51,9 @@ def _image_size(data: bytes) -> tuple[int, int]:
 
 def test_the_live_lookup_of_a_running_project_and_its_results() -> None:
     with LocalSupernet(step_delay=0.2) as net, _client(net, "lookup") as client:
-        project = client.projects.create(model_id=MODEL, positive_prompt="a lighthouse",
-                                          steps=8, number_of_media=1)
+        project = client.projects.create(
+            model_id=MODEL, positive_prompt="a lighthouse", steps=8, number_of_media=1
+        )
         _until(project, "progress")
         status = client.projects.get_status(project.id)
         assert status.id == project.id
@@ -66,8 +73,7 @@ def test_the_live_lookup_of_a_running_project_and_its_results() -> None:
         result = client.projects.get_result(project.id)
         assert (result.status, result.finished, result.model_id) == ("completed", True, MODEL)
         [render] = result.jobs
-        assert (render.id, render.status, render.kind) == (project.jobs[0].id, "completed",
-                                                           "image")
+        assert (render.id, render.status, render.kind) == (project.jobs[0].id, "completed", "image")
         assert render.seed == project.jobs[0].seed
         assert render.url is not None
         assert _image_size(httpx.get(render.url).content)[0] > 0
@@ -91,8 +97,13 @@ CREATOR = textwrap.dedent("""
 
 def test_a_project_another_process_started_is_followed_to_the_end(tmp_path: Path) -> None:
     with LocalSupernet(step_delay=0.3) as net:
-        started = subprocess.run([sys.executable, "-c", CREATOR, net.rest_url, net.api_key],
-                                 capture_output=True, text=True, timeout=60, check=True)
+        started = subprocess.run(
+            [sys.executable, "-c", CREATOR, net.rest_url, net.api_key],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         project_id = started.stdout.split()[-1]
         with _client(net, "this-process") as client:
             [elsewhere] = client.projects.list_elsewhere()
@@ -114,15 +125,19 @@ def test_a_project_another_process_started_is_followed_to_the_end(tmp_path: Path
             assert len(sizes) == 1 and next(iter(sizes))[0] > 0
             assert client.projects.attach(project_id).status == "completed"
             # Followed by lookups: the network sends the project's events to its own client.
-            assert all(m.app_id != "this-process" for m in net.messages()
-                       if m.type in ("jobProgress", "jobResult"))
+            assert all(
+                m.app_id != "this-process"
+                for m in net.messages()
+                if m.type in ("jobProgress", "jobResult")
+            )
             assert len([r for r in net.requests() if r.path == f"/v2/projects/{project_id}"]) > 1
 
 
 def test_sync_after_the_socket_was_cut_finishes_what_ended_meanwhile(tmp_path: Path) -> None:
     with LocalSupernet(step_delay=0.1) as net, _client(net, "recovering") as client:
-        project = client.projects.create(model_id=MODEL, positive_prompt="a fox", steps=6,
-                                          number_of_media=2)
+        project = client.projects.create(
+            model_id=MODEL, positive_prompt="a fox", steps=6, number_of_media=2
+        )
         _until(project, "progress")
         net.fail_requests("/", 503, exact=True, times=None)  # no reconnection for now
         net.drop_connections()
@@ -149,10 +164,12 @@ def test_sync_after_the_socket_was_cut_finishes_what_ended_meanwhile(tmp_path: P
 def test_a_client_restarted_with_the_same_app_id_recovers_its_projects() -> None:
     with LocalSupernet(step_delay=0.25) as net:
         with _client(net, "studio-1") as first:
-            short = first.projects.create(model_id=MODEL, positive_prompt="a", steps=4,
-                                          number_of_media=1)
-            long = first.projects.create(model_id=MODEL, positive_prompt="b", steps=10,
-                                         number_of_media=1)
+            short = first.projects.create(
+                model_id=MODEL, positive_prompt="a", steps=4, number_of_media=1
+            )
+            long = first.projects.create(
+                model_id=MODEL, positive_prompt="b", steps=10, number_of_media=1
+            )
             _until(short, "queued")
             _until(long, "queued")
         net.wait_for_project(short.id)
@@ -172,14 +189,16 @@ def test_a_client_restarted_with_the_same_app_id_recovers_its_projects() -> None
 
 def test_results_history_and_projects_nothing_lists() -> None:
     with LocalSupernet() as net, _client(net, "history", app_source="studio") as client:
-        project = client.projects.create(model_id=MODEL, positive_prompt="a bird", steps=2,
-                                          number_of_media=2)
+        project = client.projects.create(
+            model_id=MODEL, positive_prompt="a bird", steps=2, number_of_media=2
+        )
         project.wait_for_completion(timeout=15)
         [recent] = client.projects.list_recent()
         assert (recent.id, recent.model_id, recent.app_source) == (project.id, MODEL, "studio")
         assert {r.id for r in recent.jobs} == {job.id for job in project.jobs}
-        assert all(r.status == "completed" and not r.sensitive_content_withheld
-                   for r in recent.jobs)
+        assert all(
+            r.status == "completed" and not r.sensitive_content_withheld for r in recent.jobs
+        )
         assert recent.finished_at is not None
         assert len(client.projects.list_recent(limit=1)[0].jobs) == 1
         assert client.projects.list_recent(app_source="cli") == []

@@ -22,8 +22,9 @@ from sogni_async import AsyncSogniClient
 pytestmark = pytest.mark.anyio
 
 PNG = b"\x89PNG\r\n\x1a\n"
-NEW_AUDIO = Model(id="zz-sound-maker-2", name="Sound Maker", sid=990002,
-                  tier="ace-step-turbo", media="audio")
+NEW_AUDIO = Model(
+    id="zz-sound-maker-2", name="Sound Maker", sid=990002, tier="ace-step-turbo", media="audio"
+)
 
 
 @pytest.fixture

@@ -19,8 +19,13 @@ from sogni.testing.catalogue import Model, default_catalogue
 
 PNG = b"\x89PNG\r\n\x1a\n"
 #: A model only the catalogue can tell to be a video model (its id names no family).
-NEW_VIDEO = Model(id="zz-moving-pictures-1", name="Moving Pictures", sid=990001,
-                  tier="wan22-lightx2v", media="video")
+NEW_VIDEO = Model(
+    id="zz-moving-pictures-1",
+    name="Moving Pictures",
+    sid=990001,
+    tier="wan22-lightx2v",
+    media="video",
+)
 
 
 @pytest.fixture
@@ -187,9 +192,12 @@ def test_result_urls_are_signed_afresh_and_bytes_read_without_a_file(
 
 
 def test_result_url_of_a_running_job_is_an_error() -> None:
-    with LocalSupernet(api_key="test-key", step_delay=0.5) as net, SogniClient(
-        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
-    ) as client:
+    with (
+        LocalSupernet(api_key="test-key", step_delay=0.5) as net,
+        SogniClient(
+            api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+        ) as client,
+    ):
         project = client.projects.create(model_id="flux1-schnell-fp8", positive_prompt="x")
         started = threading.Event()
         project.on("job_started", lambda event: started.set())

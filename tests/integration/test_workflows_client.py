@@ -16,12 +16,23 @@ from sogni_async import AsyncSogniClient
 
 WORKFLOWS = "/v1/creative-agent/workflows"
 STEPS: list[dict[str, Any]] = [
-    {"id": "poster", "toolName": "sogni_generate_image",
-     "arguments": {"prompt": "a red kite", "width": 512, "height": 768}},
-    {"id": "clip", "toolName": "sogni_generate_video",
-     "arguments": {"prompt": "the kite flies", "duration": 1},
-     "dependsOn": [{"sourceStepId": "poster", "targetArgument": "reference_image_url",
-                    "transform": "artifact_url"}]},
+    {
+        "id": "poster",
+        "toolName": "sogni_generate_image",
+        "arguments": {"prompt": "a red kite", "width": 512, "height": 768},
+    },
+    {
+        "id": "clip",
+        "toolName": "sogni_generate_video",
+        "arguments": {"prompt": "the kite flies", "duration": 1},
+        "dependsOn": [
+            {
+                "sourceStepId": "poster",
+                "targetArgument": "reference_image_url",
+                "transform": "artifact_url",
+            }
+        ],
+    },
 ]
 TERMINAL = {"completed", "failed", "cancelled"}
 
@@ -41,13 +52,23 @@ def steady_net() -> Iterator[LocalSupernet]:
 
 
 def sync_client(net: LocalSupernet, **kwargs: Any) -> SogniClient:
-    return SogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                       socket_endpoint=net.socket_url, connect=False, **kwargs)
+    return SogniClient(
+        api_key=net.api_key,
+        rest_endpoint=net.rest_url,
+        socket_endpoint=net.socket_url,
+        connect=False,
+        **kwargs,
+    )
 
 
 def async_client(net: LocalSupernet, **kwargs: Any) -> AsyncSogniClient:
-    return AsyncSogniClient(api_key=net.api_key, rest_endpoint=net.rest_url,
-                            socket_endpoint=net.socket_url, connect=False, **kwargs)
+    return AsyncSogniClient(
+        api_key=net.api_key,
+        rest_endpoint=net.rest_url,
+        socket_endpoint=net.socket_url,
+        connect=False,
+        **kwargs,
+    )
 
 
 def posted(net: LocalSupernet, path: str = WORKFLOWS) -> list[Any]:
@@ -62,11 +83,16 @@ def stream_requests(net: LocalSupernet, workflow_id: str) -> list[Any]:
 def test_hosted_sequence_runs_and_streams_to_the_end(paced_net: LocalSupernet) -> None:
     with sync_client(paced_net) as client:
         record = client.creative_workflows.start_hosted_tool_sequence(
-            STEPS, title="poster then clip", token_type="spark")
+            STEPS, title="poster then clip", token_type="spark"
+        )
         assert isinstance(record, WorkflowRecord) and record.status == "queued"
-        assert posted(paced_net) == [{"kind": "hosted_tool_sequence",
-                                      "input": {"title": "poster then clip", "steps": STEPS},
-                                      "token_type": "spark"}]
+        assert posted(paced_net) == [
+            {
+                "kind": "hosted_tool_sequence",
+                "input": {"title": "poster then clip", "steps": STEPS},
+                "token_type": "spark",
+            }
+        ]
         frames = list(client.creative_workflows.stream_events(record.workflow_id))
         assert all(isinstance(f, WorkflowSseFrame) for f in frames)
         assert frames[-1].data["status"] == "completed"
@@ -138,11 +164,17 @@ def test_stream_resumes_after_a_given_event(paced_net: LocalSupernet) -> None:
         final = client.creative_workflows.wait(record.workflow_id, timeout=30)
         assert final.status == "completed"
         total = len(client.creative_workflows.events(record.workflow_id))
-        after = [f.id for f in client.creative_workflows.stream_events(
-            record.workflow_id, after=total - 3)]
+        after = [
+            f.id
+            for f in client.creative_workflows.stream_events(record.workflow_id, after=total - 3)
+        ]
         assert after == [str(n) for n in range(total - 2, total + 1)]
-        resumed = [f.id for f in client.creative_workflows.stream_events(
-            record.workflow_id, last_event_id=total - 1)]
+        resumed = [
+            f.id
+            for f in client.creative_workflows.stream_events(
+                record.workflow_id, last_event_id=total - 1
+            )
+        ]
         assert resumed == [str(total)]
         last = stream_requests(paced_net, record.workflow_id)[-1]
         assert last.headers["last-event-id"] == str(total - 1)
@@ -156,8 +188,7 @@ def test_breaking_out_of_the_stream_closes_it(paced_net: LocalSupernet) -> None:
         first = next(iter(stream))
         assert first.id == "1"
         stream.close()  # type: ignore[attr-defined]
-        assert client.creative_workflows.wait(record.workflow_id, timeout=30).status == \
-            "completed"
+        assert client.creative_workflows.wait(record.workflow_id, timeout=30).status == "completed"
 
 
 def test_cancel_is_cooperative_and_ends_the_stream() -> None:
@@ -177,26 +208,41 @@ def test_wait_returns_the_final_record_async(paced_net: LocalSupernet) -> None:
     async def main() -> WorkflowRecord:
         async with async_client(paced_net) as client:
             record = await client.creative_workflows.start_image_to_video(
-                "a lighthouse", video_prompt="waves roll in", width=512, height=512,
-                duration=1, token_type="sogni")
+                "a lighthouse",
+                video_prompt="waves roll in",
+                width=512,
+                height=512,
+                duration=1,
+                token_type="sogni",
+            )
             return await client.creative_workflows.wait(record.workflow_id, timeout=30)
 
     final = asyncio.run(main())
     assert final.status == "completed" and len(final.artifacts or []) == 2
-    assert posted(paced_net) == [{
-        "kind": "image_to_video",
-        "input": {"prompt": "a lighthouse", "videoPrompt": "waves roll in", "width": 512,
-                  "height": 512, "duration": 1},
-        "token_type": "sogni"}]
+    assert posted(paced_net) == [
+        {
+            "kind": "image_to_video",
+            "input": {
+                "prompt": "a lighthouse",
+                "videoPrompt": "waves roll in",
+                "width": 512,
+                "height": 512,
+                "duration": 1,
+            },
+            "token_type": "sogni",
+        }
+    ]
 
 
 def test_generic_start_bodies(paced_net: LocalSupernet) -> None:
     with sync_client(paced_net, app_source="my-app") as client:
         body = {"title": "t", "steps": STEPS}
-        newer = client.creative_workflows.start(input=body, token_type="spark",
-                                                idempotency_key="k-1")
-        again = client.creative_workflows.start(input=body, token_type="spark",
-                                                idempotency_key="k-1")
+        newer = client.creative_workflows.start(
+            input=body, token_type="spark", idempotency_key="k-1"
+        )
+        again = client.creative_workflows.start(
+            input=body, token_type="spark", idempotency_key="k-1"
+        )
         assert again.workflow_id == newer.workflow_id  # the key made the repeat harmless
         typed = client.creative_workflows.start("hosted_tool_sequence", body, app_source="x")
         positional = client.creative_workflows.start(body)
@@ -205,8 +251,11 @@ def test_generic_start_bodies(paced_net: LocalSupernet) -> None:
         assert list(sent[2]) == ["kind", "input", "app_source"]
         assert sent[2]["kind"] == "hosted_tool_sequence" and sent[2]["app_source"] == "x"
         assert sent[3] == {"input": body, "app_source": "my-app"}
-        keys = [r.headers.get("idempotency-key") for r in paced_net.requests()
-                if r.method == "POST" and r.path == WORKFLOWS]
+        keys = [
+            r.headers.get("idempotency-key")
+            for r in paced_net.requests()
+            if r.method == "POST" and r.path == WORKFLOWS
+        ]
         assert keys == ["k-1", "k-1", None, None]
         assert positional.workflow_id != typed.workflow_id
 
@@ -215,14 +264,35 @@ def test_invalid_steps_fail_before_any_request(net: LocalSupernet) -> None:
     with sync_client(net) as client:
         bad_steps: list[Any] = [
             [{"toolName": "sogni_paint_house", "arguments": {"prompt": "x"}}],
-            [{"id": "a", "toolName": "sogni_generate_video", "arguments": {"prompt": "x"},
-              "dependsOn": [{"sourceStepId": "zzz", "targetArgument": "reference_image_url",
-                             "transform": "artifact_url"}]}],
+            [
+                {
+                    "id": "a",
+                    "toolName": "sogni_generate_video",
+                    "arguments": {"prompt": "x"},
+                    "dependsOn": [
+                        {
+                            "sourceStepId": "zzz",
+                            "targetArgument": "reference_image_url",
+                            "transform": "artifact_url",
+                        }
+                    ],
+                }
+            ],
             [{"id": "a", "toolName": "sogni_video_to_video", "arguments": {"prompt": "x"}}],
-            [{"id": "a", "toolName": "sogni_generate_video", "arguments": {"prompt": "x"},
-              "dependsOn": [{"sourceStepId": "$input_media",
-                             "targetArgument": "reference_image_url",
-                             "transform": "artifact_url"}]}],
+            [
+                {
+                    "id": "a",
+                    "toolName": "sogni_generate_video",
+                    "arguments": {"prompt": "x"},
+                    "dependsOn": [
+                        {
+                            "sourceStepId": "$input_media",
+                            "targetArgument": "reference_image_url",
+                            "transform": "artifact_url",
+                        }
+                    ],
+                }
+            ],
         ]
         for steps in bad_steps:
             with pytest.raises(ValidationError) as info:
@@ -231,23 +301,32 @@ def test_invalid_steps_fail_before_any_request(net: LocalSupernet) -> None:
         with pytest.raises(ValidationError) as data_uri:
             client.creative_workflows.start(
                 input={"steps": STEPS},
-                media_references=[{"url": "data:image/png;base64,AAAA", "type": "image"}])
+                media_references=[{"url": "data:image/png;base64,AAAA", "type": "image"}],
+            )
         assert "media_references" in (data_uri.value.field or "")
         assert posted(net) == []
 
 
 def test_input_media_binds_an_uploaded_reference(paced_net: LocalSupernet) -> None:
     media = [{"url": "https://cdn.example.com/photo.png", "type": "image"}]
-    steps = [{"id": "move", "toolName": "sogni_generate_video",
-              "arguments": {"prompt": "it moves", "duration": 1},
-              "dependsOn": [{"sourceStepId": "$input_media",
-                             "targetArgument": "reference_image_url",
-                             "transform": "artifact_url", "sourceArtifactIndex": 0}]}]
+    steps = [
+        {
+            "id": "move",
+            "toolName": "sogni_generate_video",
+            "arguments": {"prompt": "it moves", "duration": 1},
+            "dependsOn": [
+                {
+                    "sourceStepId": "$input_media",
+                    "targetArgument": "reference_image_url",
+                    "transform": "artifact_url",
+                    "sourceArtifactIndex": 0,
+                }
+            ],
+        }
+    ]
     with sync_client(paced_net) as client:
-        record = client.creative_workflows.start_hosted_tool_sequence(
-            steps, media_references=media)
-        assert client.creative_workflows.wait(record.workflow_id, timeout=30).status == \
-            "completed"
+        record = client.creative_workflows.start_hosted_tool_sequence(steps, media_references=media)
+        assert client.creative_workflows.wait(record.workflow_id, timeout=30).status == "completed"
     assert posted(paced_net)[0]["input"]["mediaReferences"] == media
 
 

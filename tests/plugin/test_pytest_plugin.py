@@ -6,7 +6,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-USER_TESTS = '''
+USER_TESTS = """
 import pytest
 
 MODEL = "flux1-schnell-fp8"
@@ -40,7 +40,7 @@ def test_a_marker_injects_failures(sogni_client):
 def test_a_marker_gives_a_server_of_its_own(sogni_supernet, sogni_client):
     assert sogni_supernet.api_key == "own-key"
     assert sogni_client.projects.wait_for_models(timeout=10)
-'''
+"""
 
 
 @pytest.fixture

@@ -22,13 +22,21 @@ def frame(message_type: str, payload: Any) -> str:
 class RawSocket:
     """A bare websocket-client connection speaking the framing by hand."""
 
-    def __init__(self, net: LocalSupernet, api_key: str | None = None,
-                 app_id: str | None = None, query: str = "", token: str | None = None) -> None:
+    def __init__(
+        self,
+        net: LocalSupernet,
+        api_key: str | None = None,
+        app_id: str | None = None,
+        query: str = "",
+        token: str | None = None,
+    ) -> None:
         self.app_id = app_id or f"test-{uuid.uuid4()}"
         key = net.api_key if api_key is None else api_key
         header = f"Authorization: {token}" if token else f"api-key: {key}"
-        url = (f"{net.socket_url}/?appId={self.app_id}&clientName=pytest&clientType=artist"
-               f"&forceWorkerId=fast{query}")
+        url = (
+            f"{net.socket_url}/?appId={self.app_id}&clientName=pytest&clientType=artist"
+            f"&forceWorkerId=fast{query}"
+        )
         self.ws = websocket.create_connection(url, header=[header], timeout=5)
 
     def send(self, message_type: str, payload: Any, binary: bool = False) -> None:
@@ -46,8 +54,9 @@ class RawSocket:
         envelope = json.loads(raw)
         return envelope["type"], json.loads(base64.b64decode(envelope["data"]))
 
-    def recv_until(self, message_type: str, where: Any = None,
-                   timeout: float = 10.0) -> list[tuple[str, Any]]:
+    def recv_until(
+        self, message_type: str, where: Any = None, timeout: float = 10.0
+    ) -> list[tuple[str, Any]]:
         """Receive frames until one of ``message_type`` (matching ``where``); returns them all."""
         deadline = time.monotonic() + timeout
         seen: list[tuple[str, Any]] = []
@@ -65,14 +74,25 @@ class RawSocket:
         self.ws.close()
 
 
-def image_job_request(project_id: str, model_id: str = "flux1-schnell-fp8", count: int = 2,
-                      **key_frame: Any) -> dict[str, Any]:
+def image_job_request(
+    project_id: str, model_id: str = "flux1-schnell-fp8", count: int = 2, **key_frame: Any
+) -> dict[str, Any]:
     """A minimal jobRequest payload as the official client builds it."""
-    frame_fields: dict[str, Any] = {"modelID": model_id, "positivePrompt": "a cat",
-                                    "negativePrompt": "", "stylePrompt": ""}
+    frame_fields: dict[str, Any] = {
+        "modelID": model_id,
+        "positivePrompt": "a cat",
+        "negativePrompt": "",
+        "stylePrompt": "",
+    }
     frame_fields.update(key_frame)
-    return {"jobID": project_id, "keyFrames": [frame_fields], "numberOfImages": count,
-            "previews": 0, "disableSafety": False, "outputFormat": "png"}
+    return {
+        "jobID": project_id,
+        "keyFrames": [frame_fields],
+        "numberOfImages": count,
+        "previews": 0,
+        "disableSafety": False,
+        "outputFormat": "png",
+    }
 
 
 def wait_until(predicate: Any, timeout: float = 10.0, what: str = "condition") -> None:

@@ -23,8 +23,9 @@ AUTHENTICATED_PATHS = [
 
 @pytest.mark.parametrize("path", AUTHENTICATED_PATHS)
 @pytest.mark.parametrize("headers", [{}, {"api-key": "wrong"}, {"Authorization": "bogus.jwt"}])
-def test_rest_rejects_missing_or_wrong_credentials(net: LocalSupernet, path: str,
-                                                   headers: dict[str, str]) -> None:
+def test_rest_rejects_missing_or_wrong_credentials(
+    net: LocalSupernet, path: str, headers: dict[str, str]
+) -> None:
     response = httpx.get(net.rest_url + path, headers=headers)
     assert response.status_code == 401
     body = response.json()
@@ -64,10 +65,23 @@ def test_socket_greeting_burst(net: LocalSupernet) -> None:
     raw.close()
     assert kinds == ["authenticated", "balanceUpdate", "swarmModels", "swarmLLMModels"]
     authenticated = net.sent("authenticated")[0]
-    for key in ("id", "clientType", "username", "address", "SID", "clientSID", "addressSID",
-                "balanceVersion", "tokens", "activeProjects", "unclaimedCompletedProjects",
-                "isMainnet", "accountWasMigrated", "hasUnclaimedAirdrop",
-                "firstLoginAfterMigration"):
+    for key in (
+        "id",
+        "clientType",
+        "username",
+        "address",
+        "SID",
+        "clientSID",
+        "addressSID",
+        "balanceVersion",
+        "tokens",
+        "activeProjects",
+        "unclaimedCompletedProjects",
+        "isMainnet",
+        "accountWasMigrated",
+        "hasUnclaimedAirdrop",
+        "firstLoginAfterMigration",
+    ):
         assert key in authenticated
     assert authenticated["balanceVersion"] == 2
     assert set(authenticated["tokens"]) == {"sogni", "spark"}

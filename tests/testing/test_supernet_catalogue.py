@@ -93,15 +93,19 @@ def test_every_model_has_a_tier_of_the_right_kind(net: LocalSupernet) -> None:
             assert tier["timesignature"]["allowed"] == ["2", "3", "4", "6"]
 
 
-@pytest.mark.parametrize(("model_id", "steps", "guidance"), [
-    ("flux1-schnell-fp8", 4, 1),
-    ("z_image_turbo_bf16", 8, None),
-    ("z_image_bf16", 20, None),
-    ("qwen_image_edit_2511_fp8", 20, None),
-    ("qwen_image_edit_2511_fp8_lightning", 4, None),
-])
-def test_family_defaults(net: LocalSupernet, model_id: str, steps: int,
-                         guidance: float | None) -> None:
+@pytest.mark.parametrize(
+    ("model_id", "steps", "guidance"),
+    [
+        ("flux1-schnell-fp8", 4, 1),
+        ("z_image_turbo_bf16", 8, None),
+        ("z_image_bf16", 20, None),
+        ("qwen_image_edit_2511_fp8", 20, None),
+        ("qwen_image_edit_2511_fp8_lightning", 4, None),
+    ],
+)
+def test_family_defaults(
+    net: LocalSupernet, model_id: str, steps: int, guidance: float | None
+) -> None:
     tier = tiers_by_model(net)[model_id]
     assert tier["steps"]["default"] == steps
     if guidance is not None:
@@ -117,11 +121,19 @@ def test_seedance_is_fixed_at_24_fps(net: LocalSupernet) -> None:
 def test_size_presets(net: LocalSupernet) -> None:
     presets = get(net, "/api/v1/size-presets/network/fast/model/flux1-schnell-fp8")
     by_id = {p["id"]: p for p in presets}
-    assert by_id["square_hd"] == {"label": "Square HD", "id": "square_hd", "width": 1024,
-                                  "height": 1024, "ratio": "1:1", "aspect": "1"}
+    assert by_id["square_hd"] == {
+        "label": "Square HD",
+        "id": "square_hd",
+        "width": 1024,
+        "height": 1024,
+        "ratio": "1:1",
+        "aspect": "1",
+    }
     assert (by_id["portrait_7_9"]["width"], by_id["portrait_7_9"]["height"]) == (896, 1152)
-    response = httpx.get(net.rest_url + "/api/v1/size-presets/network/fast/model/nope",
-                         headers={"api-key": net.api_key})
+    response = httpx.get(
+        net.rest_url + "/api/v1/size-presets/network/fast/model/nope",
+        headers={"api-key": net.api_key},
+    )
     assert response.status_code == 404
 
 

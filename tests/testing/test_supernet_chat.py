@@ -14,16 +14,28 @@ from sogni.testing import LocalSupernet
 from sogni.testing.llm import ChatRequestError, reply_to
 
 MODEL = "qwen3.6-35b-a3b-gguf-iq4xs"
-WEATHER_TOOL = {"type": "function", "function": {
-    "name": "get_weather", "description": "weather",
-    "parameters": {"type": "object", "required": ["city", "days"],
-                   "properties": {"city": {"type": "string"},
-                                  "days": {"type": "integer", "minimum": 1}}}}}
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "weather",
+        "parameters": {
+            "type": "object",
+            "required": ["city", "days"],
+            "properties": {"city": {"type": "string"}, "days": {"type": "integer", "minimum": 1}},
+        },
+    },
+}
 
 
 def chat_request(content: str = "hello there", **extra: Any) -> dict[str, Any]:
-    return {"jobID": str(uuid.uuid4()).upper(), "type": "llm", "model": MODEL,
-            "messages": [{"role": "user", "content": content}], **extra}
+    return {
+        "jobID": str(uuid.uuid4()).upper(),
+        "type": "llm",
+        "model": MODEL,
+        "messages": [{"role": "user", "content": content}],
+        **extra,
+    }
 
 
 def run_chat(sock: RawSocket, request: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -44,17 +56,25 @@ def test_socket_chat_sequence(net: LocalSupernet, sock: RawSocket) -> None:
     assert kinds.index("jobTokens") > max(i for i, k in enumerate(kinds) if k == "jobState")
     result = events[-1][1]
     assert result["usage"] == tokens[-1]["usage"]
-    assert result["usage"]["total_tokens"] == (result["usage"]["prompt_tokens"]
-                                               + result["usage"]["completion_tokens"])
-    assert set(result["cost"]) == {"costInUSD", "costInToken", "costInSogni", "costInSpark",
-                                   "inputTokens", "outputTokens"}
+    assert result["usage"]["total_tokens"] == (
+        result["usage"]["prompt_tokens"] + result["usage"]["completion_tokens"]
+    )
+    assert set(result["cost"]) == {
+        "costInUSD",
+        "costInToken",
+        "costInSogni",
+        "costInSpark",
+        "inputTokens",
+        "outputTokens",
+    }
     assert isinstance(result["timeTaken"], float)
     assert net.received("llmJobRequest")[0]["jobID"] == request["jobID"]
 
 
 def test_socket_chat_tool_call_deltas(net: LocalSupernet, sock: RawSocket) -> None:
-    events = run_chat(sock, chat_request("weather in Oslo", tools=[WEATHER_TOOL],
-                                         tool_choice="required"))
+    events = run_chat(
+        sock, chat_request("weather in Oslo", tools=[WEATHER_TOOL], tool_choice="required")
+    )
     deltas = [d for k, p in events if k == "jobTokens" for d in p.get("tool_calls", [])]
     assert deltas[0]["id"].startswith("call_")
     assert deltas[0]["function"]["name"] == "get_weather"
@@ -75,9 +95,11 @@ def test_unknown_llm_model_errors(net: LocalSupernet, sock: RawSocket) -> None:
 
 
 def test_hosted_chat_completion(net: LocalSupernet) -> None:
-    response = httpx.post(net.rest_url + "/v1/chat/completions",
-                          json={"model": MODEL, "messages": [{"role": "user", "content": "hi"}]},
-                          headers={"api-key": net.api_key})
+    response = httpx.post(
+        net.rest_url + "/v1/chat/completions",
+        json={"model": MODEL, "messages": [{"role": "user", "content": "hi"}]},
+        headers={"api-key": net.api_key},
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["object"] == "chat.completion"
@@ -87,21 +109,27 @@ def test_hosted_chat_completion(net: LocalSupernet) -> None:
     assert recorded.json["messages"][0]["content"] == "hi"
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"model": MODEL, "messages": [{"role": "user", "content": "x"}], "stream": True}, 400),
-    ({"model": "nope", "messages": [{"role": "user", "content": "x"}]}, 404),
-    ({"model": MODEL, "messages": []}, 400),
-])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"model": MODEL, "messages": [{"role": "user", "content": "x"}], "stream": True}, 400),
+        ({"model": "nope", "messages": [{"role": "user", "content": "x"}]}, 404),
+        ({"model": MODEL, "messages": []}, 400),
+    ],
+)
 def test_hosted_chat_rejections(net: LocalSupernet, body: dict[str, Any], status: int) -> None:
-    response = httpx.post(net.rest_url + "/v1/chat/completions", json=body,
-                          headers={"api-key": net.api_key})
+    response = httpx.post(
+        net.rest_url + "/v1/chat/completions", json=body, headers={"api-key": net.api_key}
+    )
     assert response.status_code == status
     assert response.json()["status"] == "error"
 
 
 def test_hosted_chat_needs_credentials(net: LocalSupernet) -> None:
-    response = httpx.post(net.rest_url + "/v1/chat/completions",
-                          json={"model": MODEL, "messages": [{"role": "user", "content": "x"}]})
+    response = httpx.post(
+        net.rest_url + "/v1/chat/completions",
+        json={"model": MODEL, "messages": [{"role": "user", "content": "x"}]},
+    )
     assert response.status_code == 401
 
 
@@ -126,38 +154,60 @@ def test_reply_honours_stop_strings() -> None:
 
 def test_reply_json_formats() -> None:
     assert json.loads(reply(response_format={"type": "json_object"}).content) == {
-        "reply": "Echo: one two three four"}
-    schema = {"type": "object", "required": ["n", "ok"],
-              "properties": {"n": {"type": "integer"}, "ok": {"type": "boolean"}}}
-    content = reply(response_format={"type": "json_schema",
-                                     "json_schema": {"name": "x", "schema": schema}}).content
+        "reply": "Echo: one two three four"
+    }
+    schema = {
+        "type": "object",
+        "required": ["n", "ok"],
+        "properties": {"n": {"type": "integer"}, "ok": {"type": "boolean"}},
+    }
+    content = reply(
+        response_format={"type": "json_schema", "json_schema": {"name": "x", "schema": schema}}
+    ).content
     assert json.loads(content) == {"n": 1, "ok": True}
 
 
 def test_reply_after_tool_result() -> None:
-    result = reply_to({"model": MODEL, "tools": [WEATHER_TOOL], "messages": [
-        {"role": "user", "content": "get_weather please"},
-        {"role": "assistant", "content": None, "tool_calls": []},
-        {"role": "tool", "name": "get_weather", "tool_call_id": "c1", "content": "sunny"}]},
-        {MODEL})
+    result = reply_to(
+        {
+            "model": MODEL,
+            "tools": [WEATHER_TOOL],
+            "messages": [
+                {"role": "user", "content": "get_weather please"},
+                {"role": "assistant", "content": None, "tool_calls": []},
+                {"role": "tool", "name": "get_weather", "tool_call_id": "c1", "content": "sunny"},
+            ],
+        },
+        {MODEL},
+    )
     assert result.content == "Tool get_weather returned: sunny"
     assert result.tool_calls == []
 
 
 def test_auto_tool_choice_calls_a_named_tool_only() -> None:
     assert reply(tools=[WEATHER_TOOL]).tool_calls == []
-    named = reply(tools=[WEATHER_TOOL],
-                  messages=[{"role": "user", "content": "use get_weather for Rome"}])
+    named = reply(
+        tools=[WEATHER_TOOL], messages=[{"role": "user", "content": "use get_weather for Rome"}]
+    )
     assert named.tool_calls[0]["function"]["name"] == "get_weather"
-    assert reply(tools=[WEATHER_TOOL], tool_choice="none",
-                 messages=[{"role": "user", "content": "get_weather"}]).tool_calls == []
+    assert (
+        reply(
+            tools=[WEATHER_TOOL],
+            tool_choice="none",
+            messages=[{"role": "user", "content": "get_weather"}],
+        ).tool_calls
+        == []
+    )
 
 
 def test_vision_parts_are_read_as_text() -> None:
-    content = [{"type": "text", "text": "what is this"},
-               {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]
+    content = [
+        {"type": "text", "text": "what is this"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}},
+    ]
     assert reply(messages=[{"role": "user", "content": content}]).content == (
-        "Echo: what is this [1 image]")
+        "Echo: what is this [1 image]"
+    )
 
 
 def test_unknown_model_is_refused() -> None:
@@ -168,10 +218,12 @@ def test_unknown_model_is_refused() -> None:
 def test_reply_thinks_when_thinking_is_on() -> None:
     result = reply(chat_template_kwargs={"enable_thinking": True})
     assert result.chunks[0] == "<think>\n"
-    assert result.content == ("<think>\nConsidering: one two three four\n</think>\n\n"
-                              "Echo: one two three four")
+    assert result.content == (
+        "<think>\nConsidering: one two three four\n</think>\n\nEcho: one two three four"
+    )
     assert reply(chat_template_kwargs={"enable_thinking": False}).content == (
-        "Echo: one two three four")
+        "Echo: one two three four"
+    )
 
 
 def test_fail_marker_streams_up_to_it_then_fails() -> None:
@@ -184,8 +236,11 @@ def test_fail_marker_streams_up_to_it_then_fails() -> None:
 def test_tool_call_ids_depend_only_on_the_conversation() -> None:
     first = reply(tools=[WEATHER_TOOL], tool_choice="required")
     again = reply(tools=[WEATHER_TOOL], tool_choice="required")
-    other = reply(tools=[WEATHER_TOOL], tool_choice="required",
-                  messages=[{"role": "user", "content": "other"}])
+    other = reply(
+        tools=[WEATHER_TOOL],
+        tool_choice="required",
+        messages=[{"role": "user", "content": "other"}],
+    )
     assert first.tool_calls[0]["id"] == again.tool_calls[0]["id"]
     assert first.tool_calls[0]["id"] != other.tool_calls[0]["id"]
 
@@ -194,17 +249,18 @@ def test_sogni_tools_are_called_for_media_requests() -> None:
     from sogni.testing.chat_api import sogni_tool_definitions
 
     tools = sogni_tool_definitions()
-    for text, name in [("draw a picture of a cat", "generate_image"),
-                       ("a short video of waves", "generate_video"),
-                       ("write a song", "generate_music")]:
+    for text, name in [
+        ("draw a picture of a cat", "generate_image"),
+        ("a short video of waves", "generate_video"),
+        ("write a song", "generate_music"),
+    ]:
         result = reply(tools=tools, messages=[{"role": "user", "content": text}])
         assert result.tool_calls[0]["function"]["name"] == name
         assert json.loads(result.tool_calls[0]["function"]["arguments"]) == {"prompt": text}
     assert reply(tools=tools).tool_calls == []
 
 
-def test_socket_chat_fails_after_streaming_on_request(net: LocalSupernet,
-                                                     sock: RawSocket) -> None:
+def test_socket_chat_fails_after_streaming_on_request(net: LocalSupernet, sock: RawSocket) -> None:
     request = chat_request("x y [fail:overloaded]")
     sock.send("llmJobRequest", request)
     events = sock.recv_until("llmJobError", where=lambda p: p["jobID"] == request["jobID"])
@@ -223,10 +279,17 @@ def test_socket_chat_offers_sogni_tools_when_asked(net: LocalSupernet, sock: Raw
 
 
 def test_hosted_chat_runs_sogni_tools_and_returns_media(net: LocalSupernet) -> None:
-    body = {"model": MODEL, "sogni_tools": "creative-tools",
-            "messages": [{"role": "user", "content": "two pictures of a dog"}]}
-    response = httpx.post(net.rest_url + "/v1/chat/completions", json=body,
-                          headers={"api-key": net.api_key}, timeout=30)
+    body = {
+        "model": MODEL,
+        "sogni_tools": "creative-tools",
+        "messages": [{"role": "user", "content": "two pictures of a dog"}],
+    }
+    response = httpx.post(
+        net.rest_url + "/v1/chat/completions",
+        json=body,
+        headers={"api-key": net.api_key},
+        timeout=30,
+    )
     assert response.status_code == 200
     answer = response.json()
     [result] = answer["sogni_tool_results"]
@@ -240,13 +303,21 @@ def test_hosted_chat_runs_sogni_tools_and_returns_media(net: LocalSupernet) -> N
     assert answer["usage"]["total_tokens"] > 0
 
 
-def test_hosted_chat_leaves_tool_calls_to_the_client_without_execution(
-        net: LocalSupernet) -> None:
-    body = {"model": MODEL, "sogni_tools": True, "sogni_tool_execution": False,
-            "messages": [{"role": "user", "content": "an image of a tree"}]}
-    answer = httpx.post(net.rest_url + "/v1/chat/completions", json=body,
-                        headers={"api-key": net.api_key}, timeout=30).json()
+def test_hosted_chat_leaves_tool_calls_to_the_client_without_execution(net: LocalSupernet) -> None:
+    body = {
+        "model": MODEL,
+        "sogni_tools": True,
+        "sogni_tool_execution": False,
+        "messages": [{"role": "user", "content": "an image of a tree"}],
+    }
+    answer = httpx.post(
+        net.rest_url + "/v1/chat/completions",
+        json=body,
+        headers={"api-key": net.api_key},
+        timeout=30,
+    ).json()
     assert "sogni_tool_results" not in answer
     assert answer["choices"][0]["finish_reason"] == "tool_calls"
     assert answer["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == (
-        "generate_image")
+        "generate_image"
+    )

@@ -35,8 +35,11 @@ def test_image_estimate_v2_and_v3(net: LocalSupernet) -> None:
     assert one.status_code == two.status_code == 200
     assert project_cost(two.json()) == 2 * project_cost(one.json())
     assert one.json()["request"]["model"] == "flux1-schnell-fp8"
-    v3 = get(net, "/api/v3/job/estimate/sogni/relaxed/flux1-krea-dev_fp8_scaled/1/20/0/0/0"
-                  "/1024/1024/3.5/euler/0")
+    v3 = get(
+        net,
+        "/api/v3/job/estimate/sogni/relaxed/flux1-krea-dev_fp8_scaled/1/20/0/0/0"
+        "/1024/1024/3.5/euler/0",
+    )
     assert v3.status_code == 200
     assert v3.json()["rate"]["network"] == "relaxed"
     body = v3.json()
@@ -80,17 +83,26 @@ def test_llm_estimate(net: LocalSupernet) -> None:
     body = response.json()
     assert body["request"]["inputTokens"] == 100
     quote = body["quote"]
-    assert set(quote) == {"costInUSD", "costInSogni", "costInSpark", "costInToken",
-                          "inputTokens", "outputTokens"}
+    assert set(quote) == {
+        "costInUSD",
+        "costInSogni",
+        "costInSpark",
+        "costInToken",
+        "inputTokens",
+        "outputTokens",
+    }
     assert quote["costInToken"] == quote["costInSogni"] > 0
     assert (quote["inputTokens"], quote["outputTokens"]) == (100, 4096)
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v2/job/estimate/spark/fast/no-such-model/1/4/0/0/0/1024/1024",
-    "/api/v1/job-audio/estimate/spark/flux1-schnell-fp8/30/8/1",
-    "/api/v1/job-llm/estimate/sogni/no-such-llm/1/1",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v2/job/estimate/spark/fast/no-such-model/1/4/0/0/0/1024/1024",
+        "/api/v1/job-audio/estimate/spark/flux1-schnell-fp8/30/8/1",
+        "/api/v1/job-llm/estimate/sogni/no-such-llm/1/1",
+    ],
+)
 def test_unknown_models_are_404(net: LocalSupernet, path: str) -> None:
     response = get(net, path)
     assert response.status_code == 404

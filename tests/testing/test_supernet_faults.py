@@ -32,12 +32,20 @@ def test_failures_fire_the_requested_number_of_times(net: LocalSupernet) -> None
 
 def test_failures_match_method_and_prefix(net: LocalSupernet) -> None:
     net.fail_requests("/api/", 429, method="POST")
-    assert httpx.get(net.rest_url + "/api/v1/models/list",
-                     headers={"api-key": net.api_key}).status_code == 200
+    assert (
+        httpx.get(
+            net.rest_url + "/api/v1/models/list", headers={"api-key": net.api_key}
+        ).status_code
+        == 200
+    )
     net.clear_faults()
     net.fail_requests("/api/", 429)
-    assert httpx.get(net.rest_url + "/api/v2/models/tiers",
-                     headers={"api-key": net.api_key}).status_code == 429
+    assert (
+        httpx.get(
+            net.rest_url + "/api/v2/models/tiers", headers={"api-key": net.api_key}
+        ).status_code
+        == 429
+    )
 
 
 def test_handshake_can_be_refused(net: LocalSupernet) -> None:
@@ -60,8 +68,9 @@ def test_send_raw_reaches_the_client(net: LocalSupernet, sock: RawSocket) -> Non
 # --- failures that last, and slow ones -------------------------------------------------------
 
 
-def project_record(net: LocalSupernet, project_id: str,
-                   client: httpx.Client | None = None) -> httpx.Response:
+def project_record(
+    net: LocalSupernet, project_id: str, client: httpx.Client | None = None
+) -> httpx.Response:
     url = f"{net.rest_url}/v1/projects/{project_id}"
     headers = {"api-key": net.api_key}
     return (client or httpx).get(url, headers=headers, timeout=5)
@@ -130,16 +139,23 @@ def test_resend_after_a_reconnect_gets_the_rest_of_the_events() -> None:
 
 
 def test_resent_llm_job_request_runs_once(net: LocalSupernet, sock: RawSocket) -> None:
-    request = {"jobID": str(uuid.uuid4()).upper(), "type": "llm", "model": CHAT_MODEL,
-               "messages": [{"role": "user", "content": "hello"}]}
+    request = {
+        "jobID": str(uuid.uuid4()).upper(),
+        "type": "llm",
+        "model": CHAT_MODEL,
+        "messages": [{"role": "user", "content": "hello"}],
+    }
     sock.send("llmJobRequest", request)
     sock.recv_until("llmJobResult")
     sock.send("llmJobRequest", request)
     sync(sock)
     assert len(net.sent("llmJobResult")) == 1
     stats = net.stats()
-    assert (stats["chat_jobs_started"], stats["llm_request_ids"],
-            stats["duplicate_llm_requests"]) == (1, 1, 1)
+    assert (
+        stats["chat_jobs_started"],
+        stats["llm_request_ids"],
+        stats["duplicate_llm_requests"],
+    ) == (1, 1, 1)
     assert net.duplicate_requests("llmJobRequest") == [request["jobID"]]
 
 
@@ -147,8 +163,15 @@ def test_client_cancels_are_counted(sock: RawSocket, net: LocalSupernet) -> None
     project_id = str(uuid.uuid4()).upper()
     sock.send("jobRequest", image_job_request(project_id, steps=500))
     sock.recv_until("jobProgress")
-    sock.send("jobError", {"jobID": project_id, "error": "artistCanceled",
-                           "error_message": "artistCanceled", "isFromWorker": False})
+    sock.send(
+        "jobError",
+        {
+            "jobID": project_id,
+            "error": "artistCanceled",
+            "error_message": "artistCanceled",
+            "isFromWorker": False,
+        },
+    )
     wait_until(lambda: net.project(project_id)["status"] == "cancelled", what="cancelled")
     stats = net.stats()
     assert (stats["cancelled_by_client"], stats["projects_cancelled"]) == (1, 1)
@@ -174,8 +197,15 @@ def test_authenticated_lists_unfinished_projects_and_chat_jobs() -> None:
         sock = RawSocket(net)
         sock.recv_until("swarmLLMModels")
         sock.send("jobRequest", image_job_request(project_id, count=1))
-        sock.send("llmJobRequest", {"jobID": chat_id, "type": "llm", "model": CHAT_MODEL,
-                                    "messages": [{"role": "user", "content": "hi " * 30}]})
+        sock.send(
+            "llmJobRequest",
+            {
+                "jobID": chat_id,
+                "type": "llm",
+                "model": CHAT_MODEL,
+                "messages": [{"role": "user", "content": "hi " * 30}],
+            },
+        )
         sock.recv_until("jobState", where=lambda p: p["jobID"] == chat_id)
         assert greeting(net)["activeProjects"] == [project_id, chat_id]
         other = net.add_account("other", address="0x" + "ab" * 20)
@@ -194,8 +224,9 @@ def test_finished_work_is_not_active(net: LocalSupernet, sock: RawSocket) -> Non
 # --- outages and restarts --------------------------------------------------------------------
 
 
-def test_outage_cuts_sockets_and_refuses_every_connection(net: LocalSupernet,
-                                                          sock: RawSocket) -> None:
+def test_outage_cuts_sockets_and_refuses_every_connection(
+    net: LocalSupernet, sock: RawSocket
+) -> None:
     port = net.port
     with httpx.Client() as keep_alive:
         assert me_on(net, keep_alive).status_code == 200
@@ -218,16 +249,24 @@ def test_outage_cuts_sockets_and_refuses_every_connection(net: LocalSupernet,
 
 
 def me_on(net: LocalSupernet, client: httpx.Client) -> httpx.Response:
-    return client.get(net.rest_url + "/v1/account/me", headers={"api-key": net.api_key},
-                      timeout=5)
+    return client.get(net.rest_url + "/v1/account/me", headers={"api-key": net.api_key}, timeout=5)
 
 
 def test_outage_cuts_event_streams() -> None:
     with LocalSupernet(step_delay=0.5) as net:
-        body = {"input": {"title": "t", "steps": [{"id": "img", "toolName": "generate_image",
-                                                    "arguments": {"prompt": "a cat"}}]}}
-        workflow = httpx.post(f"{net.rest_url}/v1/creative-agent/workflows", json=body,
-                              headers={"api-key": net.api_key}).json()["data"]["workflow"]
+        body = {
+            "input": {
+                "title": "t",
+                "steps": [
+                    {"id": "img", "toolName": "generate_image", "arguments": {"prompt": "a cat"}}
+                ],
+            }
+        }
+        workflow = httpx.post(
+            f"{net.rest_url}/v1/creative-agent/workflows",
+            json=body,
+            headers={"api-key": net.api_key},
+        ).json()["data"]["workflow"]
         url = f"{net.rest_url}/v1/creative-agent/workflows/{workflow['workflowId']}/events/stream"
         with httpx.stream("GET", url, headers={"api-key": net.api_key}, timeout=10) as response:
             lines = response.iter_lines()
@@ -247,10 +286,11 @@ def test_projects_keep_running_through_an_outage_and_their_events_are_lost() -> 
         sock.send("jobRequest", image_job_request(project_id, count=1))
         sock.recv_until("jobProgress")
         with net.outage():
-            wait_until(lambda: net.project(project_id)["status"] == "completed",
-                       what="the project completing during the outage")
-        assert project_record(net, project_id).json()["data"]["project"]["status"] == \
-            "completed"
+            wait_until(
+                lambda: net.project(project_id)["status"] == "completed",
+                what="the project completing during the outage",
+            )
+        assert project_record(net, project_id).json()["data"]["project"]["status"] == "completed"
         assert not net.sent("jobResult")
         assert net.stats()["projects_completed"] == 1
 
@@ -299,15 +339,19 @@ def test_stop_works_during_an_outage_and_removes_the_temp_folder() -> None:
     assert net.stats()["projects_started"] == 0  # counters stay readable
 
 
-def test_stop_removes_uploads_and_rendered_results(net: LocalSupernet,
-                                                   sock: RawSocket) -> None:
+def test_stop_removes_uploads_and_rendered_results(net: LocalSupernet, sock: RawSocket) -> None:
     project_id = str(uuid.uuid4()).upper()
     sock.send("jobRequest", image_job_request(project_id, count=1))
     sock.recv_until("jobState", where=completed(project_id))
-    url = httpx.get(f"{net.rest_url}/v1/image/downloadUrl",
-                    params={"jobId": project_id, "imageId": net.project(project_id)[
-                        "workerJobs"][0]["imgID"], "type": "complete"},
-                    headers={"api-key": net.api_key}).json()["data"]["downloadUrl"]
+    url = httpx.get(
+        f"{net.rest_url}/v1/image/downloadUrl",
+        params={
+            "jobId": project_id,
+            "imageId": net.project(project_id)["workerJobs"][0]["imgID"],
+            "type": "complete",
+        },
+        headers={"api-key": net.api_key},
+    ).json()["data"]["downloadUrl"]
     assert httpx.get(url).status_code == 200
     temp = net.temp_dir
     assert temp is not None and any(temp.iterdir())

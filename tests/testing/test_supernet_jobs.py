@@ -31,8 +31,7 @@ def test_two_image_project_event_order(net: LocalSupernet, sock: RawSocket) -> N
     sock.send("jobRequest", image_job_request(project_id, steps=4, seed=42))
     events = sock.recv_until("jobState", where=is_completed(project_id))
 
-    assert events[0] == ("jobState", {"type": "queued", "jobID": project_id,
-                                      "queuePosition": 0})
+    assert events[0] == ("jobState", {"type": "queued", "jobID": project_id, "queuePosition": 0})
     per_job: dict[str, list[tuple[str, Any]]] = defaultdict(list)
     for kind, payload in events:
         assert payload.get("jobID") == project_id or kind == "balanceUpdate"
@@ -54,8 +53,10 @@ def test_two_image_project_event_order(net: LocalSupernet, sock: RawSocket) -> N
         assert isinstance(result["lastSeed"], str)
     seeds = sorted(int(jobs[-1][1]["lastSeed"]) for jobs in per_job.values())
     assert seeds == [42, 43]
-    assert events[-1][0] == "jobState" and events[-1][1] == {"type": "jobCompleted",
-                                                              "jobID": project_id}
+    assert events[-1][0] == "jobState" and events[-1][1] == {
+        "type": "jobCompleted",
+        "jobID": project_id,
+    }
 
     body = rest(net, f"/v1/projects/{project_id}").json()
     assert body["status"] == "success"
@@ -74,14 +75,19 @@ def test_two_image_project_event_order(net: LocalSupernet, sock: RawSocket) -> N
     assert net.received("jobRequest")[0]["jobID"] == project_id
 
 
-def test_result_images_have_the_requested_size_and_format(net: LocalSupernet,
-                                                          sock: RawSocket) -> None:
+def test_result_images_have_the_requested_size_and_format(
+    net: LocalSupernet, sock: RawSocket
+) -> None:
     project_id = new_project_id()
     sock.send("jobRequest", image_job_request(project_id, count=1, sizePreset="portrait_7_9"))
     events = sock.recv_until("jobState", where=is_completed(project_id))
     img_id = next(p["imgID"] for k, p in events if k == "jobResult")
-    for content_type, pil_format in (("image/png", "PNG"), ("image/jpeg", "JPEG"),
-                                     ("image/webp", "WEBP"), (None, "PNG")):
+    for content_type, pil_format in (
+        ("image/png", "PNG"),
+        ("image/jpeg", "JPEG"),
+        ("image/webp", "WEBP"),
+        (None, "PNG"),
+    ):
         params = {"jobId": project_id, "imageId": img_id, "type": "complete"}
         if content_type:
             params["contentType"] = content_type
@@ -94,8 +100,9 @@ def test_result_images_have_the_requested_size_and_format(net: LocalSupernet,
         assert download.headers["content-type"] == Image.MIME[pil_format]
 
 
-def test_previews_flag_progress_events_and_serve_preview_images(net: LocalSupernet,
-                                                                sock: RawSocket) -> None:
+def test_previews_flag_progress_events_and_serve_preview_images(
+    net: LocalSupernet, sock: RawSocket
+) -> None:
     project_id = new_project_id()
     request = image_job_request(project_id, count=1, steps=8)
     request["previews"] = 3
@@ -104,8 +111,9 @@ def test_previews_flag_progress_events_and_serve_preview_images(net: LocalSupern
     flagged = [p for k, p in events if k == "jobProgress" and p.get("hasImage") is True]
     assert len(flagged) == 3
     assert all(p["step"] < 8 for p in flagged)
-    url = rest(net, "/v1/image/downloadUrl", jobId=project_id, imageId=flagged[0]["imgID"],
-               type="preview").json()["data"]["downloadUrl"]
+    url = rest(
+        net, "/v1/image/downloadUrl", jobId=project_id, imageId=flagged[0]["imgID"], type="preview"
+    ).json()["data"]["downloadUrl"]
     preview = Image.open(io.BytesIO(httpx.get(url).content))
     preview.verify()
 
@@ -123,25 +131,41 @@ def test_cancel_stops_a_running_project() -> None:
         project_id = new_project_id()
         raw.send("jobRequest", image_job_request(project_id, count=2))
         raw.recv_until("jobProgress")
-        raw.send("jobError", {"jobID": project_id, "error": "artistCanceled",
-                              "error_message": "artistCanceled", "isFromWorker": False})
+        raw.send(
+            "jobError",
+            {
+                "jobID": project_id,
+                "error": "artistCanceled",
+                "error_message": "artistCanceled",
+                "isFromWorker": False,
+            },
+        )
         events = raw.recv_until("artistCancelConfirmation")
         assert events[-1][1] == {"didCancel": True, "error_message": "", "jobID": project_id}
-        results = net.wait_for_sent("jobResult", count=2,
-                                    where=lambda p: p["jobID"] == project_id)
+        results = net.wait_for_sent("jobResult", count=2, where=lambda p: p["jobID"] == project_id)
         assert all(r["userCanceled"] is True for r in results)
         assert all(r["performedStepCount"] < 40 for r in results)
         project = net.project(project_id)
         assert project is not None
         assert project["status"] == "cancelled" and project["reason"] == "artistCanceled"
-        assert not [p for p in net.sent("jobState")
-                    if p["type"] == "jobCompleted" and p["jobID"] == project_id]
+        assert not [
+            p
+            for p in net.sent("jobState")
+            if p["type"] == "jobCompleted" and p["jobID"] == project_id
+        ]
         raw.close()
 
 
 def test_cancel_of_unknown_project_is_answered(net: LocalSupernet, sock: RawSocket) -> None:
-    sock.send("jobError", {"jobID": "NOT-A-PROJECT", "error": "artistCanceled",
-                           "error_message": "artistCanceled", "isFromWorker": False})
+    sock.send(
+        "jobError",
+        {
+            "jobID": "NOT-A-PROJECT",
+            "error": "artistCanceled",
+            "error_message": "artistCanceled",
+            "isFromWorker": False,
+        },
+    )
     kind, payload = sock.recv()
     assert kind == "artistCancelConfirmation"
     assert payload["didCancel"] is False and payload["jobID"] == "NOT-A-PROJECT"
@@ -166,11 +190,11 @@ def test_promised_upload_must_exist(net: LocalSupernet, sock: RawSocket) -> None
     assert "startingImage" in payload["error_message"]
 
 
-def test_external_model_returns_a_direct_result_url(net: LocalSupernet,
-                                                    sock: RawSocket) -> None:
+def test_external_model_returns_a_direct_result_url(net: LocalSupernet, sock: RawSocket) -> None:
     project_id = new_project_id()
-    request = image_job_request(project_id, model_id="gpt-image-2", count=1,
-                                sizePreset="custom", width=1536, height=1024)
+    request = image_job_request(
+        project_id, model_id="gpt-image-2", count=1, sizePreset="custom", width=1536, height=1024
+    )
     request["outputFormat"] = "webp"
     sock.send("jobRequest", request)
     events = sock.recv_until("jobState", where=is_completed(project_id))

@@ -15,23 +15,36 @@ from eth_account.messages import encode_typed_data  # noqa: E402
 
 ALICE_KEY = "0x5386d123094753ca4d354fa2d2e57c67b1f0091847c88e25d101537dc2a1311f"
 ALICE = "0xeEa35541BCF52c4968a8Bc172735Cb4f65a4e08F"
-DOMAIN = {"name": "Sogni AI", "version": "1", "chainId": 8453,
-          "verifyingContract": "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"}
-DOMAIN_TYPE = [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
-               {"name": "chainId", "type": "uint256"},
-               {"name": "verifyingContract", "type": "address"}]
+DOMAIN = {
+    "name": "Sogni AI",
+    "version": "1",
+    "chainId": 8453,
+    "verifyingContract": "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC",
+}
+DOMAIN_TYPE = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
 
 
-def sign(primary: str, fields: list[dict[str, str]], message: dict[str, Any],
-         key: str = ALICE_KEY) -> str:
-    typed = {"types": {"EIP712Domain": DOMAIN_TYPE, primary: fields}, "primaryType": primary,
-             "domain": DOMAIN, "message": message}
+def sign(
+    primary: str, fields: list[dict[str, str]], message: dict[str, Any], key: str = ALICE_KEY
+) -> str:
+    typed = {
+        "types": {"EIP712Domain": DOMAIN_TYPE, primary: fields},
+        "primaryType": primary,
+        "domain": DOMAIN,
+        "message": message,
+    }
     signed = eth_account.Account.sign_message(encode_typed_data(full_message=typed), key)
     return "0x" + bytes(signed.signature).hex().removeprefix("0x")
 
 
-def post(net: LocalSupernet, path: str, body: dict[str, Any],
-         headers: dict[str, str] | None = None) -> httpx.Response:
+def post(
+    net: LocalSupernet, path: str, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> httpx.Response:
     return httpx.post(net.rest_url + path, json=body, headers=headers or {})
 
 
@@ -43,11 +56,17 @@ def nonce(net: LocalSupernet, address: str = ALICE) -> str:
 
 def login(net: LocalSupernet, key: str = ALICE_KEY) -> httpx.Response:
     value = nonce(net)
-    signature = sign("Authentication", [{"name": "walletAddress", "type": "address"},
-                                        {"name": "nonce", "type": "string"}],
-                     {"walletAddress": ALICE, "nonce": value}, key)
-    return post(net, "/v1/account/login",
-                {"walletAddress": ALICE, "signature": signature, "rememberMe": False})
+    signature = sign(
+        "Authentication",
+        [{"name": "walletAddress", "type": "address"}, {"name": "nonce", "type": "string"}],
+        {"walletAddress": ALICE, "nonce": value},
+        key,
+    )
+    return post(
+        net,
+        "/v1/account/login",
+        {"walletAddress": ALICE, "signature": signature, "rememberMe": False},
+    )
 
 
 def test_password_derives_the_documented_wallet(net: LocalSupernet) -> None:
@@ -64,8 +83,9 @@ def test_login_returns_working_tokens(net: LocalSupernet) -> None:
     assert me.status_code == 200
     assert me.json()["data"]["walletAddress"] == ALICE
     # the refresh token is not an access token
-    refused = httpx.get(net.rest_url + "/v1/account/me",
-                        headers={"Authorization": data["refreshToken"]})
+    refused = httpx.get(
+        net.rest_url + "/v1/account/me", headers={"Authorization": data["refreshToken"]}
+    )
     assert refused.status_code == 401
 
 
@@ -77,9 +97,11 @@ def test_login_with_another_wallets_signature_is_refused(net: LocalSupernet) -> 
 
 def test_login_needs_a_fresh_nonce(net: LocalSupernet) -> None:
     net.add_account("alice", address=ALICE)
-    signature = sign("Authentication", [{"name": "walletAddress", "type": "address"},
-                                        {"name": "nonce", "type": "string"}],
-                     {"walletAddress": ALICE, "nonce": "never-issued"})
+    signature = sign(
+        "Authentication",
+        [{"name": "walletAddress", "type": "address"}, {"name": "nonce", "type": "string"}],
+        {"walletAddress": ALICE, "nonce": "never-issued"},
+    )
     response = post(net, "/v1/account/login", {"walletAddress": ALICE, "signature": signature})
     assert response.status_code == 401
     assert response.json()["status"] == "error"
@@ -87,13 +109,28 @@ def test_login_needs_a_fresh_nonce(net: LocalSupernet) -> None:
 
 def test_signup_then_username_is_taken(net: LocalSupernet) -> None:
     value = nonce(net)
-    fields = [{"name": "appid", "type": "string"}, {"name": "username", "type": "string"},
-              {"name": "email", "type": "string"}, {"name": "subscribe", "type": "uint256"},
-              {"name": "walletAddress", "type": "address"}, {"name": "nonce", "type": "string"}]
-    message = {"appid": "app", "username": "alice", "email": "a@b.c", "subscribe": 0,
-               "walletAddress": ALICE, "nonce": value}
-    body = {**message, "turnstileToken": "t", "signature": sign("Signup", fields, message),
-            "rememberMe": False}
+    fields = [
+        {"name": "appid", "type": "string"},
+        {"name": "username", "type": "string"},
+        {"name": "email", "type": "string"},
+        {"name": "subscribe", "type": "uint256"},
+        {"name": "walletAddress", "type": "address"},
+        {"name": "nonce", "type": "string"},
+    ]
+    message = {
+        "appid": "app",
+        "username": "alice",
+        "email": "a@b.c",
+        "subscribe": 0,
+        "walletAddress": ALICE,
+        "nonce": value,
+    }
+    body = {
+        **message,
+        "turnstileToken": "t",
+        "signature": sign("Signup", fields, message),
+        "rememberMe": False,
+    }
     del body["nonce"]
     created = post(net, "/v1/account/create", body)
     assert created.status_code == 200, created.text

@@ -19,20 +19,24 @@ def new_project_id() -> str:
     return str(uuid.uuid4()).upper()
 
 
-def get(net: LocalSupernet, path: str, headers: dict[str, str] | None = None,
-        **params: Any) -> httpx.Response:
-    return httpx.get(net.rest_url + path, params=params,
-                     headers=headers or {"api-key": net.api_key})
+def get(
+    net: LocalSupernet, path: str, headers: dict[str, str] | None = None, **params: Any
+) -> httpx.Response:
+    return httpx.get(
+        net.rest_url + path, params=params, headers=headers or {"api-key": net.api_key}
+    )
 
 
 def started(sock: RawSocket, project_id: str) -> None:
-    sock.recv_until("jobState", where=lambda p: p.get("type") == "jobStarted"
-                    and p.get("jobID") == project_id)
+    sock.recv_until(
+        "jobState", where=lambda p: p.get("type") == "jobStarted" and p.get("jobID") == project_id
+    )
 
 
 def completed(sock: RawSocket, project_id: str) -> None:
-    sock.recv_until("jobState", where=lambda p: p.get("type") == "jobCompleted"
-                    and p.get("jobID") == project_id)
+    sock.recv_until(
+        "jobState", where=lambda p: p.get("type") == "jobCompleted" and p.get("jobID") == project_id
+    )
 
 
 def test_status_lookup_while_running_and_after() -> None:
@@ -51,7 +55,10 @@ def test_status_lookup_while_running_and_after() -> None:
         assert len(project["workerJobs"]) == 1
         # The finished-record route knows the project too, with its raw status.
         assert get(net, f"/v1/projects/{project_id}").json()["data"]["project"]["status"] in (
-            "active", "assigned", "progress")
+            "active",
+            "assigned",
+            "progress",
+        )
         sock.close()
 
 
@@ -76,8 +83,14 @@ def test_sync_snapshot_is_scoped_to_an_app_id() -> None:
     with LocalSupernet(step_delay=0.2) as net:
         first, second = RawSocket(net, app_id="app-one"), RawSocket(net, app_id="app-two")
         one, two = new_project_id(), new_project_id()
-        first.send("jobRequest", {**image_job_request(one, count=1, steps=8),
-                                  "appSource": "studio", "tokenType": "spark"})
+        first.send(
+            "jobRequest",
+            {
+                **image_job_request(one, count=1, steps=8),
+                "appSource": "studio",
+                "tokenType": "spark",
+            },
+        )
         second.send("jobRequest", image_job_request(two, count=1, steps=8))
         started(first, one)
         started(second, two)
@@ -98,7 +111,9 @@ def test_sync_snapshot_is_scoped_to_an_app_id() -> None:
 
         every = get(net, "/api/v1/artist/projects/sync").json()
         assert {p["id"]: p["appId"] for p in every["activeProjects"]} == {
-            one: "app-one", two: "app-two"}
+            one: "app-one",
+            two: "app-two",
+        }
         live = get(net, "/api/v1/artist/projects/active").json()
         assert sorted(p["id"] for p in live["projects"]) == sorted([one, two])
         first.close()
@@ -130,33 +145,40 @@ def test_projects_that_finish_without_a_socket_are_unclaimed() -> None:
 
 
 def test_sync_reads_are_rate_limited_per_account(net: LocalSupernet) -> None:
-    answers = [get(net, "/api/v1/artist/projects/sync").status_code
-               for _ in range(SYNC_LIMIT + 1)]
+    answers = [get(net, "/api/v1/artist/projects/sync").status_code for _ in range(SYNC_LIMIT + 1)]
     assert answers[:SYNC_LIMIT] == [200] * SYNC_LIMIT
     assert answers[-1] == 429
     limited = get(net, "/api/v1/artist/projects/sync")
     assert int(limited.headers["Retry-After"]) >= 1
 
 
-def test_jobs_list_is_the_accounts_finished_renders(net: LocalSupernet,
-                                                    sock: RawSocket) -> None:
+def test_jobs_list_is_the_accounts_finished_renders(net: LocalSupernet, sock: RawSocket) -> None:
     project_id = new_project_id()
-    sock.send("jobRequest", {**image_job_request(project_id, count=2, steps=2),
-                             "appSource": "studio"})
+    sock.send(
+        "jobRequest", {**image_job_request(project_id, count=2, steps=2), "appSource": "studio"}
+    )
     completed(sock, project_id)
     address = sock_address(net)
-    answer = get(net, "/v1/jobs/list", role="artist", address=address, state="completed",
-                 mediaOnly="true", limit=1)
+    answer = get(
+        net,
+        "/v1/jobs/list",
+        role="artist",
+        address=address,
+        state="completed",
+        mediaOnly="true",
+        limit=1,
+    )
     jobs = answer.json()["data"]["jobs"]
     assert len(jobs) == 1
     assert jobs[0]["parentRequest"] == {
-        "id": project_id, "model": {"id": "flux1-schnell-fp8", "name": "Flux.1 [schnell]"},
-        "appSource": "studio"}
+        "id": project_id,
+        "model": {"id": "flux1-schnell-fp8", "name": "Flux.1 [schnell]"},
+        "appSource": "studio",
+    }
     assert jobs[0]["status"] == "jobCompleted"
     both = get(net, "/v1/jobs/list", address=address, appSource="studio").json()["data"]["jobs"]
     assert len(both) == 2 and both[0]["endTime"] >= both[1]["endTime"]
-    assert get(net, "/v1/jobs/list", address=address, appSource="cli").json()["data"][
-        "jobs"] == []
+    assert get(net, "/v1/jobs/list", address=address, appSource="cli").json()["data"]["jobs"] == []
     assert get(net, "/v1/jobs/list", address="0x" + "00" * 20).status_code == 403
     assert get(net, "/v1/jobs/list", address=address, limit=101).status_code == 400
     assert get(net, "/v1/jobs/list", address=address, since=0).status_code == 400

@@ -23,8 +23,9 @@ WAV_HEAD = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(32)
 
 
 def upload_url(net: LocalSupernet, endpoint: str, **params: str) -> str:
-    response = httpx.get(f"{net.rest_url}/v1/{endpoint}/uploadUrl", params=params,
-                         headers={"api-key": net.api_key})
+    response = httpx.get(
+        f"{net.rest_url}/v1/{endpoint}/uploadUrl", params=params, headers={"api-key": net.api_key}
+    )
     assert response.status_code == 200, response.text
     url = response.json()["data"]["uploadUrl"]
     assert url.startswith(net.rest_url)
@@ -33,8 +34,9 @@ def upload_url(net: LocalSupernet, endpoint: str, **params: str) -> str:
 
 def test_image_upload_is_stored_by_job_and_type(net: LocalSupernet) -> None:
     data = png_bytes()
-    url = upload_url(net, "image", imageId="IMG", jobId="JOB1", type="startingImage",
-                     contentType="image/png")
+    url = upload_url(
+        net, "image", imageId="IMG", jobId="JOB1", type="startingImage", contentType="image/png"
+    )
     response = httpx.put(url, content=data, headers={"Content-Type": "image/png"})
     assert response.status_code == 200
     stored = net.upload("JOB1", "startingImage")
@@ -47,22 +49,27 @@ def test_image_upload_is_stored_by_job_and_type(net: LocalSupernet) -> None:
 
 
 def test_upload_tolerates_undefined_content_type(net: LocalSupernet) -> None:
-    url = upload_url(net, "image", imageId="IMG", jobId="JOB2", type="contextImage1",
-                     contentType="undefined")
+    url = upload_url(
+        net, "image", imageId="IMG", jobId="JOB2", type="contextImage1", contentType="undefined"
+    )
     assert httpx.put(url, content=png_bytes()).status_code == 200
     assert net.upload("JOB2", "contextImage1") is not None
 
 
-@pytest.mark.parametrize(("endpoint", "body", "header", "status"), [
-    ("image", b"definitely not an image at all", None, 400),
-    ("image", b"", "image/png", 400),
-    ("image", WAV_HEAD, "audio/wav", 415),
-    ("image", b"\xff\xd8\xff\xe0" + bytes(64), "image/png", 400),
-    ("media", png_bytes(), "image/png", 415),
-    ("media", b"plain text, no magic", None, 400),
-])
-def test_bad_uploads_are_rejected(net: LocalSupernet, endpoint: str, body: bytes,
-                                  header: str | None, status: int) -> None:
+@pytest.mark.parametrize(
+    ("endpoint", "body", "header", "status"),
+    [
+        ("image", b"definitely not an image at all", None, 400),
+        ("image", b"", "image/png", 400),
+        ("image", WAV_HEAD, "audio/wav", 415),
+        ("image", b"\xff\xd8\xff\xe0" + bytes(64), "image/png", 400),
+        ("media", png_bytes(), "image/png", 415),
+        ("media", b"plain text, no magic", None, 400),
+    ],
+)
+def test_bad_uploads_are_rejected(
+    net: LocalSupernet, endpoint: str, body: bytes, header: str | None, status: int
+) -> None:
     url = upload_url(net, endpoint, jobId="JOB3", type="referenceImage")
     headers = {"Content-Type": header} if header else {}
     response = httpx.put(url, content=body, headers=headers)
@@ -89,22 +96,27 @@ def test_media_upload_then_download(net: LocalSupernet) -> None:
     body = WAV_HEAD + bytes(100)
     url = upload_url(net, "media", jobId="JOB6", type="referenceAudio", contentType="audio/wav")
     assert httpx.put(url, content=body, headers={"Content-Type": "audio/wav"}).status_code == 200
-    response = httpx.get(f"{net.rest_url}/v1/media/downloadUrl",
-                         params={"jobId": "JOB6", "type": "referenceAudio"},
-                         headers={"api-key": net.api_key})
+    response = httpx.get(
+        f"{net.rest_url}/v1/media/downloadUrl",
+        params={"jobId": "JOB6", "type": "referenceAudio"},
+        headers={"api-key": net.api_key},
+    )
     download = httpx.get(response.json()["data"]["downloadUrl"])
     assert download.content == body
     assert download.headers["content-type"] == "audio/wav"
 
 
-def test_uploaded_starting_image_satisfies_the_job_request(net: LocalSupernet,
-                                                           sock: RawSocket) -> None:
+def test_uploaded_starting_image_satisfies_the_job_request(
+    net: LocalSupernet, sock: RawSocket
+) -> None:
     project_id = str(uuid.uuid4()).upper()
-    url = upload_url(net, "image", imageId="X", jobId=project_id, type="startingImage",
-                     contentType="image/png")
+    url = upload_url(
+        net, "image", imageId="X", jobId=project_id, type="startingImage", contentType="image/png"
+    )
     httpx.put(url, content=png_bytes(), headers={"Content-Type": "image/png"})
-    sock.send("jobRequest", image_job_request(project_id, count=1, hasStartingImage=True,
-                                              strength=0.3))
+    sock.send(
+        "jobRequest", image_job_request(project_id, count=1, hasStartingImage=True, strength=0.3)
+    )
     events = sock.recv_until("jobState", where=lambda p: p["type"] == "jobCompleted")
     assert not [e for e in events if e[0] == "jobError"]
     project = net.project(project_id)
@@ -112,7 +124,9 @@ def test_uploaded_starting_image_satisfies_the_job_request(net: LocalSupernet,
 
 
 def test_download_url_for_unknown_job_is_404(net: LocalSupernet) -> None:
-    response = httpx.get(f"{net.rest_url}/v1/image/downloadUrl",
-                         params={"jobId": "NOPE", "imageId": "NOPE", "type": "complete"},
-                         headers={"api-key": net.api_key})
+    response = httpx.get(
+        f"{net.rest_url}/v1/image/downloadUrl",
+        params={"jobId": "NOPE", "imageId": "NOPE", "type": "complete"},
+        headers={"api-key": net.api_key},
+    )
     assert response.status_code == 404

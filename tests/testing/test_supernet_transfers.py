@@ -40,19 +40,24 @@ def signed(permit: dict[str, Any]) -> str:
 def approve(net: LocalSupernet, token: str, spender: str = "account") -> httpx.Response:
     ask = {"walletAddress": ALICE.address, "spender": spender, "provider": "base"}
     permit = post(net, "/v1/contract/token/approve/permit", ask, token).json()["data"]
-    return post(net, "/v1/contract/token/approve",
-                {**ask, "deadline": permit["message"]["deadline"],
-                 "approveSignature": signed(permit)}, token)
+    return post(
+        net,
+        "/v1/contract/token/approve",
+        {**ask, "deadline": permit["message"]["deadline"], "approveSignature": signed(permit)},
+        token,
+    )
 
 
-def test_withdraw_permit_is_single_use_and_bound_to_its_amount(net: LocalSupernet,
-                                                               token: str) -> None:
+def test_withdraw_permit_is_single_use_and_bound_to_its_amount(
+    net: LocalSupernet, token: str
+) -> None:
     permit = post(net, "/v1/account/token/withdraw/permit", transfer(), token).json()["data"]
     assert set(permit) == {"domain", "types", "message"}
     assert permit["message"]["owner"] == ALICE.address
     assert permit["message"]["amount"] == str(WEI)
-    larger = post(net, "/v2/account/token/withdraw",
-                  {**transfer(2 * WEI), "signature": signed(permit)}, token)
+    larger = post(
+        net, "/v2/account/token/withdraw", {**transfer(2 * WEI), "signature": signed(permit)}, token
+    )
     assert larger.status_code == 400 and "amount" in larger.json()["message"]
     permit = post(net, "/v1/account/token/withdraw/permit", transfer(), token).json()["data"]
     body = {**transfer(), "signature": signed(permit)}
@@ -61,8 +66,9 @@ def test_withdraw_permit_is_single_use_and_bound_to_its_amount(net: LocalSuperne
     assert again.status_code == 400 and "permit" in again.json()["message"]
 
 
-def test_deposit_needs_the_allowance_and_announces_the_balance(net: LocalSupernet,
-                                                               token: str) -> None:
+def test_deposit_needs_the_allowance_and_announces_the_balance(
+    net: LocalSupernet, token: str
+) -> None:
     refused = post(net, "/v3/account/token/deposit", transfer(), token)
     assert refused.status_code == 400 and refused.json()["errorCode"] == 149
     assert approve(net, token, "staker").status_code == 200  # the wrong contract
@@ -83,15 +89,14 @@ def test_deposit_needs_the_allowance_and_announces_the_balance(net: LocalSuperne
     assert too_much.json()["errorCode"] == 123
 
 
-def test_only_the_accounts_own_wallet_and_known_providers(net: LocalSupernet,
-                                                          token: str) -> None:
+def test_only_the_accounts_own_wallet_and_known_providers(net: LocalSupernet, token: str) -> None:
     other = {**transfer(), "walletAddress": "0x" + "12" * 20}
     assert post(net, "/v3/account/token/deposit", other, token).status_code == 403
-    assert post(net, "/v3/account/token/deposit", transfer(provider="moon"),
-                token).status_code == 400
+    assert (
+        post(net, "/v3/account/token/deposit", transfer(provider="moon"), token).status_code == 400
+    )
     assert post(net, "/v3/account/token/deposit", transfer(0), token).status_code == 400
     anonymous = httpx.post(net.rest_url + "/v3/account/token/deposit", json=transfer())
     assert anonymous.status_code == 401
     bad_spender = {"walletAddress": ALICE.address, "spender": "bank", "provider": "base"}
-    assert post(net, "/v1/contract/token/approve/permit", bad_spender,
-                token).status_code == 400
+    assert post(net, "/v1/contract/token/approve/permit", bad_spender, token).status_code == 400

@@ -17,16 +17,26 @@ def steps_body(*steps: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"input": {"title": "test", "steps": list(steps)}, **extra}
 
 
-IMAGE_STEP = {"id": "img", "toolName": "generate_image",
-              "arguments": {"prompt": "a cat", "width": 256, "height": 256}}
-MUSIC_STEP = {"id": "song", "toolName": "sogni_generate_music",
-              "arguments": {"prompt": "lofi", "duration": 10}}
+IMAGE_STEP = {
+    "id": "img",
+    "toolName": "generate_image",
+    "arguments": {"prompt": "a cat", "width": 256, "height": 256},
+}
+MUSIC_STEP = {
+    "id": "song",
+    "toolName": "sogni_generate_music",
+    "arguments": {"prompt": "lofi", "duration": 10},
+}
 
 
 def call(net: LocalSupernet, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    return httpx.request(method, net.rest_url + path, headers={"api-key": net.api_key,
-                                                               **kwargs.pop("headers", {})},
-                         timeout=10, **kwargs)
+    return httpx.request(
+        method,
+        net.rest_url + path,
+        headers={"api-key": net.api_key, **kwargs.pop("headers", {})},
+        timeout=10,
+        **kwargs,
+    )
 
 
 def start(net: LocalSupernet, body: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -38,10 +48,13 @@ def start(net: LocalSupernet, body: dict[str, Any], **kwargs: Any) -> dict[str, 
 
 def sse_frames(net: LocalSupernet, workflow_id: str, **params: str) -> list[dict[str, Any]]:
     frames: list[dict[str, Any]] = []
-    with httpx.stream("GET", f"{net.rest_url}{BASE}/{workflow_id}/events/stream",
-                      params=params, headers={"api-key": net.api_key,
-                                              "Accept": "text/event-stream"},
-                      timeout=10) as response:
+    with httpx.stream(
+        "GET",
+        f"{net.rest_url}{BASE}/{workflow_id}/events/stream",
+        params=params,
+        headers={"api-key": net.api_key, "Accept": "text/event-stream"},
+        timeout=10,
+    ) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         block: dict[str, Any] = {}
         for line in response.iter_lines():
@@ -82,8 +95,7 @@ def test_stream_resumes_after_an_event_id(net: LocalSupernet) -> None:
 
 
 def test_image_to_video_kind_compiles_two_steps(net: LocalSupernet) -> None:
-    workflow = start(net, {"kind": "image_to_video",
-                           "input": {"prompt": "a boat", "duration": 1}})
+    workflow = start(net, {"kind": "image_to_video", "input": {"prompt": "a boat", "duration": 1}})
     sse_frames(net, workflow["workflowId"])
     record = call(net, "GET", f"{BASE}/{workflow['workflowId']}").json()["data"]["workflow"]
     assert [s["toolName"] for s in record["steps"]] == ["generate_image", "generate_video"]
@@ -92,19 +104,37 @@ def test_image_to_video_kind_compiles_two_steps(net: LocalSupernet) -> None:
     assert video["mimeType"] == "video/mp4"
 
 
-@pytest.mark.parametrize("body", [
-    {},
-    {"input": {"steps": []}},
-    {"input": {"steps": [{"toolName": "make_coffee", "arguments": {}}]}},
-    {"input": {"steps": [{"toolName": "generate_image", "arguments": {}}]}},
-    {"input": {"steps": [{"id": "a", "toolName": "generate_image",
-                          "arguments": {"prompt": "x"},
-                          "dependsOn": [{"sourceStepId": "later", "targetArgument": "y",
-                                         "transform": "artifact_url"}]}]}},
-    {"kind": "teleport", "input": {}},
-])
-def test_invalid_workflows_are_rejected_before_running(net: LocalSupernet,
-                                                       body: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"input": {"steps": []}},
+        {"input": {"steps": [{"toolName": "make_coffee", "arguments": {}}]}},
+        {"input": {"steps": [{"toolName": "generate_image", "arguments": {}}]}},
+        {
+            "input": {
+                "steps": [
+                    {
+                        "id": "a",
+                        "toolName": "generate_image",
+                        "arguments": {"prompt": "x"},
+                        "dependsOn": [
+                            {
+                                "sourceStepId": "later",
+                                "targetArgument": "y",
+                                "transform": "artifact_url",
+                            }
+                        ],
+                    }
+                ]
+            }
+        },
+        {"kind": "teleport", "input": {}},
+    ],
+)
+def test_invalid_workflows_are_rejected_before_running(
+    net: LocalSupernet, body: dict[str, Any]
+) -> None:
     response = call(net, "POST", BASE, json=body)
     assert response.status_code == 400
     assert response.json()["status"] == "error"
@@ -145,8 +175,12 @@ def test_idempotency_key_returns_the_same_workflow(net: LocalSupernet) -> None:
 def test_drop_connections_cuts_open_streams() -> None:
     with LocalSupernet(step_delay=0.5) as net:
         workflow = start(net, steps_body(IMAGE_STEP))
-        with httpx.stream("GET", f"{net.rest_url}{BASE}/{workflow['workflowId']}/events/stream",
-                          headers={"api-key": net.api_key}, timeout=10) as response:
+        with httpx.stream(
+            "GET",
+            f"{net.rest_url}{BASE}/{workflow['workflowId']}/events/stream",
+            headers={"api-key": net.api_key},
+            timeout=10,
+        ) as response:
             lines = response.iter_lines()
             assert next(lines).startswith("id: ")
             assert net.drop_connections() == 1

@@ -35,14 +35,26 @@ SIGNUP_SIGNATURE = (
     "2fe5796120bf17402dbfefb1aeb43eadd5a7e85ca9f8120c5d1e6492155c65f21b"
 )
 WITHDRAW_PERMIT: dict[str, Any] = {
-    "domain": {"name": "Sogni Account", "version": "1", "chainId": 8453,
-               "verifyingContract": "0x" + "ab" * 20},
-    "types": {"Withdraw": [{"name": "owner", "type": "address"},
-                           {"name": "amount", "type": "uint256"},
-                           {"name": "nonce", "type": "uint256"},
-                           {"name": "deadline", "type": "uint256"}]},
-    "message": {"owner": ALICE, "amount": "12500000000000000000", "nonce": "7",
-                "deadline": 1900000000},
+    "domain": {
+        "name": "Sogni Account",
+        "version": "1",
+        "chainId": 8453,
+        "verifyingContract": "0x" + "ab" * 20,
+    },
+    "types": {
+        "Withdraw": [
+            {"name": "owner", "type": "address"},
+            {"name": "amount", "type": "uint256"},
+            {"name": "nonce", "type": "uint256"},
+            {"name": "deadline", "type": "uint256"},
+        ]
+    },
+    "message": {
+        "owner": ALICE,
+        "amount": "12500000000000000000",
+        "nonce": "7",
+        "deadline": 1900000000,
+    },
 }
 # ethers' signTypedData(domain, types, message) of WITHDRAW_PERMIT by alice / pw.
 WITHDRAW_SIGNATURE = (
@@ -50,15 +62,28 @@ WITHDRAW_SIGNATURE = (
     "78e98d77cfd7f55a6c9de97583dfccb9d02f36edfbd0d60bf74c16d93cd8561a1b"
 )
 APPROVAL_PERMIT: dict[str, Any] = {
-    "domain": {"name": "Sogni AI", "version": "1", "chainId": 42793,
-               "verifyingContract": "0x" + "cd" * 20},
-    "types": {"Permit": [{"name": "owner", "type": "address"},
-                         {"name": "spender", "type": "address"},
-                         {"name": "value", "type": "uint256"},
-                         {"name": "nonce", "type": "uint256"},
-                         {"name": "deadline", "type": "uint256"}]},
-    "message": {"owner": ALICE, "spender": "0x" + "ef" * 20, "value": str(2**256 - 1),
-                "nonce": "0", "deadline": 1900000000},
+    "domain": {
+        "name": "Sogni AI",
+        "version": "1",
+        "chainId": 42793,
+        "verifyingContract": "0x" + "cd" * 20,
+    },
+    "types": {
+        "Permit": [
+            {"name": "owner", "type": "address"},
+            {"name": "spender", "type": "address"},
+            {"name": "value", "type": "uint256"},
+            {"name": "nonce", "type": "uint256"},
+            {"name": "deadline", "type": "uint256"},
+        ]
+    },
+    "message": {
+        "owner": ALICE,
+        "spender": "0x" + "ef" * 20,
+        "value": str(2**256 - 1),
+        "nonce": "0",
+        "deadline": 1900000000,
+    },
 }
 APPROVAL_SIGNATURE = (
     "0xaaaa6fb9c48ad505f1db9302a42494d04e151398e2811c0738434042f011a3c0"
@@ -74,8 +99,10 @@ def jwt(claims: dict[str, Any]) -> str:
     return f"{part({'alg': 'HS256'})}.{part(claims)}.sig"
 
 
-TOKENS = {"token": jwt({"addr": ALICE, "iat": NOW, "exp": NOW + 3600}),
-          "refreshToken": jwt({"type": "refresh", "iat": NOW, "exp": NOW + 86400})}
+TOKENS = {
+    "token": jwt({"addr": ALICE, "iat": NOW, "exp": NOW + 3600}),
+    "refreshToken": jwt({"type": "refresh", "iat": NOW, "exp": NOW + 86400}),
+}
 
 
 def drive(plan: Plan[Any], answer: Callable[[Any], Any]) -> tuple[Any, list[Any]]:
@@ -142,8 +169,22 @@ def test_amount_reads_plainly() -> None:
 
 
 @pytest.mark.parametrize(
-    "amount", [0, -1, "0", "-1", "1e5", "abc", "", True, None, float("nan"), float("inf"),
-               "0.0000000000000000001", [1]],
+    "amount",
+    [
+        0,
+        -1,
+        "0",
+        "-1",
+        "1e5",
+        "abc",
+        "",
+        True,
+        None,
+        float("nan"),
+        float("inf"),
+        "0.0000000000000000001",
+        [1],
+    ],
 )
 def test_bad_amounts_are_refused(amount: Any) -> None:
     with pytest.raises(ValidationError) as info:
@@ -157,18 +198,32 @@ def test_bad_amounts_are_refused(amount: Any) -> None:
 
 def test_signup_body_and_signature_are_the_references() -> None:
     ctx = context(app_id="a")
-    replies = {"/v1/account/nonce": {"nonce": "n"}, "/v1/account/create": TOKENS,
-               "/v1/account/me": PROFILE}
-    profile, seen = drive(plans.create(ctx, "alice", "a@b.c", "pw", subscribe=True),
-                          lambda e: replies[e.path])
-    assert calls(seen) == [("POST", "/v1/account/nonce"), ("POST", "/v1/account/create"),
-                           ("GET", "/v1/account/me")]
+    replies = {
+        "/v1/account/nonce": {"nonce": "n"},
+        "/v1/account/create": TOKENS,
+        "/v1/account/me": PROFILE,
+    }
+    profile, seen = drive(
+        plans.create(ctx, "alice", "a@b.c", "pw", subscribe=True), lambda e: replies[e.path]
+    )
+    assert calls(seen) == [
+        ("POST", "/v1/account/nonce"),
+        ("POST", "/v1/account/create"),
+        ("GET", "/v1/account/me"),
+    ]
     nonce, create = seen[0], seen[1]
     assert nonce.json == {"walletAddress": ALICE} and not nonce.authorize
     assert not create.authorize and not create.idempotent
     # the reference's keys, in its order; undefined options are left out
-    assert list(create.json) == ["appid", "username", "email", "subscribe", "walletAddress",
-                                 "signature", "rememberMe"]
+    assert list(create.json) == [
+        "appid",
+        "username",
+        "email",
+        "subscribe",
+        "walletAddress",
+        "signature",
+        "rememberMe",
+    ]
     assert create.json["signature"] == SIGNUP_SIGNATURE
     assert create.json["subscribe"] == 1 and create.json["rememberMe"] is False
     assert profile.wallet_address == ALICE
@@ -178,17 +233,41 @@ def test_signup_body_and_signature_are_the_references() -> None:
 
 def test_signup_options_reach_the_body() -> None:
     ctx = context(app_id="a", app_source="client-app")
-    replies = {"/v1/account/nonce": {"nonce": "n"}, "/v1/account/create": TOKENS,
-               "/v1/account/me": PROFILE}
-    _, seen = drive(plans.create(ctx, "alice", "a@b.c", "pw", turnstile_token="t",
-                                 referral_code="friend", remember_me=True),
-                    lambda e: replies[e.path])
+    replies = {
+        "/v1/account/nonce": {"nonce": "n"},
+        "/v1/account/create": TOKENS,
+        "/v1/account/me": PROFILE,
+    }
+    _, seen = drive(
+        plans.create(
+            ctx,
+            "alice",
+            "a@b.c",
+            "pw",
+            turnstile_token="t",
+            referral_code="friend",
+            remember_me=True,
+        ),
+        lambda e: replies[e.path],
+    )
     body = seen[1].json
-    assert list(body) == ["appid", "username", "email", "subscribe", "walletAddress",
-                          "turnstileToken", "appSource", "referralCode", "signature",
-                          "rememberMe"]
+    assert list(body) == [
+        "appid",
+        "username",
+        "email",
+        "subscribe",
+        "walletAddress",
+        "turnstileToken",
+        "appSource",
+        "referralCode",
+        "signature",
+        "rememberMe",
+    ]
     assert (body["turnstileToken"], body["appSource"], body["referralCode"]) == (
-        "t", "client-app", "friend")
+        "t",
+        "client-app",
+        "friend",
+    )
     assert body["subscribe"] == 0 and body["rememberMe"] is True
 
 
@@ -221,8 +300,9 @@ def test_nonce() -> None:
         drive(plans.get_nonce(context(), ALICE), lambda e: {})
 
 
-@pytest.mark.parametrize("address", ["", "0x123", "eEa35541BCF52c4968a8Bc172735Cb4f65a4e08F0x",
-                                     "0x" + "g" * 40, None])
+@pytest.mark.parametrize(
+    "address", ["", "0x123", "eEa35541BCF52c4968a8Bc172735Cb4f65a4e08F0x", "0x" + "g" * 40, None]
+)
 def test_nonce_needs_an_address(address: Any) -> None:
     with pytest.raises(ValidationError) as info:
         drive(plans.get_nonce(context(), address), no_io)
@@ -269,8 +349,9 @@ def test_withdraw_signs_the_permit() -> None:
     assert seen[0].json == transfer
     assert seen[1].json == {**transfer, "signature": WITHDRAW_SIGNATURE}
     assert not seen[1].idempotent
-    assert result == TokenTransfer("withdraw", ALICE, Decimal("12.5"), "12500000000000000000",
-                                   "base")
+    assert result == TokenTransfer(
+        "withdraw", ALICE, Decimal("12.5"), "12500000000000000000", "base"
+    )
 
 
 def test_a_bad_permit_reply_is_an_api_error() -> None:
@@ -280,13 +361,18 @@ def test_a_bad_permit_reply_is_an_api_error() -> None:
 
 def test_approval_sends_the_deadline_and_signature() -> None:
     replies = {core.APPROVE_PERMIT_PATH: APPROVAL_PERMIT, core.APPROVE_PATH: {}}
-    result, seen = drive(plans.approve_token_usage(logged_in(), "pw", "staker", "etherlink"),
-                         lambda e: replies[e.path])
-    assert seen[0].json == {"walletAddress": ALICE, "spender": "staker",
-                            "provider": "etherlink"}
-    assert seen[1].json == {"walletAddress": ALICE, "spender": "staker",
-                            "provider": "etherlink", "deadline": 1900000000,
-                            "approveSignature": APPROVAL_SIGNATURE}
+    result, seen = drive(
+        plans.approve_token_usage(logged_in(), "pw", "staker", "etherlink"),
+        lambda e: replies[e.path],
+    )
+    assert seen[0].json == {"walletAddress": ALICE, "spender": "staker", "provider": "etherlink"}
+    assert seen[1].json == {
+        "walletAddress": ALICE,
+        "spender": "staker",
+        "provider": "etherlink",
+        "deadline": 1900000000,
+        "approveSignature": APPROVAL_SIGNATURE,
+    }
     assert result == TokenApproval(ALICE, "staker", "etherlink", 1900000000)
 
 
@@ -315,8 +401,11 @@ def test_deposit_approves_once_then_tries_again() -> None:
     assert seen[1].json["spender"] == "account"
     assert sleeps == [0.25, 0.25]
     assert result.approved and result.attempts == 3 and result.direction == "deposit"
-    assert seen[0].json == {"walletAddress": ALICE, "amount": "5000000000000000000",
-                            "provider": "base"}
+    assert seen[0].json == {
+        "walletAddress": ALICE,
+        "amount": "5000000000000000000",
+        "provider": "base",
+    }
 
 
 def test_deposit_gives_up_after_four_tries() -> None:
@@ -343,9 +432,11 @@ def test_other_deposit_errors_are_not_retried() -> None:
 
 
 def test_wrong_password_is_refused_before_any_request() -> None:
-    for plan in (plans.withdraw(logged_in(), "wrong", 1),
-                 plans.deposit(logged_in(), "wrong", 1),
-                 plans.approve_token_usage(logged_in(), "wrong", "account")):
+    for plan in (
+        plans.withdraw(logged_in(), "wrong", 1),
+        plans.deposit(logged_in(), "wrong", 1),
+        plans.approve_token_usage(logged_in(), "wrong", "account"),
+    ):
         with pytest.raises(ValidationError) as info:
             drive(plan, no_io)
         assert info.value.field == "password" and "wrong" not in str(info.value)

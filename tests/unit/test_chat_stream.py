@@ -265,8 +265,12 @@ def test_parse_llm_models_both_wire_forms() -> None:
 def test_error_keeps_the_servers_error_code() -> None:
     assembler = ChatStreamAssembler("J")
     error = assembler.feed_error(
-        {"jobID": "J", "error": "subscription_unavailable", "error_code": "4078",
-         "error_message": "not entitled"}
+        {
+            "jobID": "J",
+            "error": "subscription_unavailable",
+            "error_code": "4078",
+            "error_message": "not entitled",
+        }
     )
     assert error is not None and error.error_code == "4078"
     assert error.code == "subscription_unavailable" and "not entitled" in str(error)

@@ -17,11 +17,19 @@ def _body(**sections: Any) -> dict[str, Any]:
 
 
 def test_the_benchmark_and_fair_use_become_seconds_and_a_percentage() -> None:
-    estimate = parse_estimate(_body(
-        benchmark={"estimatedRenderTimeSec": 4, "medianRenderTimeSec": 4.2, "sampleCount": 9,
-                   "confidence": 0.8, "estimatedWaitTimeSec": 2.5, "estimatedTotalTimeSec": 6.5},
-        dailyFairUse={"pct": 12.5},
-    ))
+    estimate = parse_estimate(
+        _body(
+            benchmark={
+                "estimatedRenderTimeSec": 4,
+                "medianRenderTimeSec": 4.2,
+                "sampleCount": 9,
+                "confidence": 0.8,
+                "estimatedWaitTimeSec": 2.5,
+                "estimatedTotalTimeSec": 6.5,
+            },
+            dailyFairUse={"pct": 12.5},
+        )
+    )
     assert (estimate.token, estimate.usd) == ("1.5", "0.01")
     assert estimate.estimated_render_seconds == 4.0
     assert estimate.estimated_total_seconds == 6.5

@@ -1008,9 +1008,7 @@ def test_video_upload_slots() -> None:
 
 def test_add_content_types_in_order() -> None:
     message = build(video(LTX_I2V, referenceImage=b"i", referenceImageEnd=b"e"), LTX_I2V)
-    add_content_types(
-        message, {"referenceImageEnd": "image/png", "referenceImage": "image/jpeg"}
-    )
+    add_content_types(message, {"referenceImageEnd": "image/png", "referenceImage": "image/jpeg"})
     frame = kf(message)
     assert list(frame)[-2:] == ["referenceImageContentType", "referenceImageEndContentType"]
     assert frame["referenceImageContentType"] == "image/jpeg"
@@ -1042,9 +1040,7 @@ def test_audio_type_wins_over_identity_and_unknown_types_are_dropped() -> None:
 
 def test_unknown_audio_type_keeps_its_position_for_identity() -> None:
     message = build(video(LTX_V2V, referenceVideo=b"v"), LTX_V2V)
-    add_content_types(
-        message, {"referenceAudio": None, "referenceAudioIdentity": "audio/wav"}
-    )
+    add_content_types(message, {"referenceAudio": None, "referenceAudioIdentity": "audio/wav"})
     keys = list(kf(message))
     assert keys[-2:] == ["referenceAudioContentType", "referenceAudioIdentityContentType"]
 

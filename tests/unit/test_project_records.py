@@ -92,8 +92,12 @@ def test_a_stray_img_id_does_not_keep_a_completed_project_waiting() -> None:
     clock = Clock()
     project = state(clock)
     project.handle("jobProgress", {"jobID": PID, "imgID": "STRAY", "step": 1})
-    raw = {"id": PID, "status": "completed", "imageCount": 1,
-           "completedWorkerJobs": [raw_job("REAL", resultUrl="https://cdn/r.png")]}
+    raw = {
+        "id": PID,
+        "status": "completed",
+        "imageCount": 1,
+        "completedWorkerJobs": [raw_job("REAL", resultUrl="https://cdn/r.png")],
+    }
     events = project.apply_snapshot(raw)
     assert [e.type for e in events][-1] == "completed"
     assert project.result_urls == ["https://cdn/r.png"]
@@ -112,10 +116,19 @@ def test_non_finite_or_malformed_numbers_never_break_the_state(bad: Any) -> None
     clock = Clock()
     project = state(clock)
     project.handle("jobETA", {"jobID": PID, "imgID": "A", "etaSeconds": bad})
-    project.handle("jobProgress", {"jobID": PID, "imgID": "A", "step": bad, "stepCount": bad,
-                                   "progress": bad})
-    project.handle("jobResult", {"jobID": PID, "imgID": "A", "performedStepCount": bad,
-                                 "lastSeed": bad, "resultUrl": "https://cdn/a.png"})
+    project.handle(
+        "jobProgress", {"jobID": PID, "imgID": "A", "step": bad, "stepCount": bad, "progress": bad}
+    )
+    project.handle(
+        "jobResult",
+        {
+            "jobID": PID,
+            "imgID": "A",
+            "performedStepCount": bad,
+            "lastSeed": bad,
+            "resultUrl": "https://cdn/a.png",
+        },
+    )
     project.handle("jobState", {"jobID": PID, "type": "jobCompleted"})
     assert 0 <= project.progress <= 100
     assert project.outcome is not None and project.outcome.type == "completed"

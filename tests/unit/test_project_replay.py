@@ -34,19 +34,39 @@ class Clock:
 
 
 def project(clock: Clock, count: int = 2) -> ProjectState:
-    return ProjectState(id=PID, model_id="flux1-schnell-fp8", media="image",
-                        number_of_media=count, steps=4, clock=clock, attached=True)
+    return ProjectState(
+        id=PID,
+        model_id="flux1-schnell-fp8",
+        media="image",
+        number_of_media=count,
+        steps=4,
+        clock=clock,
+        attached=True,
+    )
 
 
 def job(img_id: str, status: str, steps: int = 0, **extra: Any) -> dict[str, Any]:
-    return {"id": PID, "imgID": img_id, "status": status, "performedSteps": steps,
-            "worker": {"username": "w1"}, "seedUsed": 7, **extra}
+    return {
+        "id": PID,
+        "imgID": img_id,
+        "status": status,
+        "performedSteps": steps,
+        "worker": {"username": "w1"},
+        "seedUsed": 7,
+        **extra,
+    }
 
 
 def view(status: str, *jobs: dict[str, Any], **extra: Any) -> dict[str, Any]:
     finished = [j for j in jobs if j["status"] in ("jobCompleted", "jobError")]
-    return {"id": PID, "status": status, "stepCount": 4, "workerJobs": list(jobs),
-            "completedWorkerJobs": finished, **extra}
+    return {
+        "id": PID,
+        "status": status,
+        "stepCount": 4,
+        "workerJobs": list(jobs),
+        "completedWorkerJobs": finished,
+        **extra,
+    }
 
 
 def types(events: list[Any]) -> list[str]:
@@ -69,8 +89,9 @@ def test_an_in_flight_view_replays_starts_and_progress_once() -> None:
 
 def test_a_finished_view_completes_once_the_urls_are_known() -> None:
     state = project(Clock())
-    done = view("completed", job("A", "jobCompleted", 4), job("B", "jobCompleted", 4,
-                                                                 outputFormat="webp"))
+    done = view(
+        "completed", job("A", "jobCompleted", 4), job("B", "jobCompleted", 4, outputFormat="webp")
+    )
     assert replay(state, done, in_flight=False) == []  # results wait for their URLs
     assert state.output_format == "webp"
     assert [j.id for j in state.take_result_requests()] == ["A", "B"]
@@ -96,8 +117,7 @@ def test_direct_results_cancels_and_failures() -> None:
     assert canceled.status == "canceled" and canceled.jobs["A"].status == "canceled"
 
     failed = project(clock)
-    replay(failed, view("progress", job("A", "jobStarted"), job("B", "jobStarted")),
-           in_flight=True)
+    replay(failed, view("progress", job("A", "jobStarted"), job("B", "jobStarted")), in_flight=True)
     events = replay(failed, view("failed", reason="genfailure"), in_flight=False)
     assert types(events)[-1] == "failed"
     assert failed.status == "failed" and {j.status for j in failed.jobs.values()} == {"failed"}
@@ -128,12 +148,14 @@ def test_sync_fails_a_followed_project_nothing_on_the_network_knows() -> None:
     hub = Hub(None, spawn=lambda plan: plan.close())
     ctx = CoreContext(config=ClientConfig(app_id="unit-app"), registry=hub, clock=clock)
     hub.bind(ctx)
-    ours = ProjectState(id=PID, model_id="flux1-schnell-fp8", media="image",
-                        number_of_media=1, clock=clock)
+    ours = ProjectState(
+        id=PID, model_id="flux1-schnell-fp8", media="image", number_of_media=1, clock=clock
+    )
     hub.track(ours)
     clock.now += RECENTLY_CREATED_GRACE + 1
-    recent = ProjectState(id="1" * 8, model_id="flux1-schnell-fp8", media="image",
-                          number_of_media=1, clock=clock)
+    recent = ProjectState(
+        id="1" * 8, model_id="flux1-schnell-fp8", media="image", number_of_media=1, clock=clock
+    )
     hub.track(recent)  # sent moments ago: not judged yet
     asked: list[Any] = []
 
@@ -172,6 +194,7 @@ def test_a_lookup_of_an_attached_project_counts_failures_and_ends_it_only_on_a_4
     state = project(clock)
     hub.track(state)
     try:
+
         def unavailable(effect: Any) -> Any:
             raise ApiError("try later", status=503)
 

@@ -15,8 +15,10 @@ def _project(**options: Any) -> ProjectState:
 
 def test_a_withheld_result_has_no_media() -> None:
     state = _project()
-    events = state.handle("jobResult", {"jobID": "P", "imgID": "A", "triggeredNSFWFilter": True,
-                                        "nsfwSources": ["image"]})
+    events = state.handle(
+        "jobResult",
+        {"jobID": "P", "imgID": "A", "triggeredNSFWFilter": True, "nsfwSources": ["image"]},
+    )
     job = state.jobs["A"]
     assert (job.is_nsfw, job.nsfw_detected, job.is_withheld) == (True, False, True)
     assert job.nsfw_sources == ("image",)
@@ -27,8 +29,19 @@ def test_a_withheld_result_has_no_media() -> None:
 
 def test_a_labelled_result_is_delivered() -> None:
     state = _project(disable_nsfw_filter=True)
-    assert state.handle("jobResult", {"jobID": "P", "imgID": "A", "triggeredNSFWFilter": True,
-                                      "nsfwDetected": True, "nsfwSources": ["prompt", 7]}) == []
+    assert (
+        state.handle(
+            "jobResult",
+            {
+                "jobID": "P",
+                "imgID": "A",
+                "triggeredNSFWFilter": True,
+                "nsfwDetected": True,
+                "nsfwSources": ["prompt", 7],
+            },
+        )
+        == []
+    )
     job = state.jobs["A"]
     assert (job.is_nsfw, job.nsfw_detected, job.is_withheld) == (True, True, False)
     assert job.nsfw_sources == ("prompt",)
@@ -42,8 +55,9 @@ def test_a_labelled_result_is_delivered() -> None:
 def test_a_labelled_result_is_fetched_even_when_the_filter_setting_is_unknown() -> None:
     # A recovered project may not know its filter setting: the network's reading decides.
     state = _project(disable_nsfw_filter=False)
-    state.handle("jobResult", {"jobID": "P", "imgID": "A", "triggeredNSFWFilter": True,
-                               "nsfwDetected": True})
+    state.handle(
+        "jobResult", {"jobID": "P", "imgID": "A", "triggeredNSFWFilter": True, "nsfwDetected": True}
+    )
     assert [j.id for j in state.take_result_requests()] == ["A"]
 
 
@@ -52,13 +66,29 @@ def test_a_clean_result_has_no_signals() -> None:
     state.handle("jobResult", {"jobID": "P", "imgID": "A"})
     job = state.jobs["A"]
     assert (job.is_nsfw, job.nsfw_detected, job.is_withheld, job.nsfw_sources) == (
-        False, False, False, ())
+        False,
+        False,
+        False,
+        (),
+    )
 
 
 def test_a_stored_record_carries_the_same_signals() -> None:
     state = _project()
-    state.apply_snapshot({"id": "P", "status": "completed", "completedWorkerJobs": [
-        {"imgID": "A", "status": "completed", "triggeredNSFWFilter": True,
-         "nsfwDetected": True, "nsfwSources": ["image"]}]})
+    state.apply_snapshot(
+        {
+            "id": "P",
+            "status": "completed",
+            "completedWorkerJobs": [
+                {
+                    "imgID": "A",
+                    "status": "completed",
+                    "triggeredNSFWFilter": True,
+                    "nsfwDetected": True,
+                    "nsfwSources": ["image"],
+                }
+            ],
+        }
+    )
     job = state.jobs["A"]
     assert (job.nsfw_detected, job.is_withheld) == (True, False)

@@ -77,11 +77,15 @@ def test_a_file_over_the_limit_is_refused_without_reading_it(tmp_path: Path) -> 
 
 
 def test_an_error_keeps_the_details_the_network_sent() -> None:
-    body = (b'{"status":"error","message":"An active subscription is required",'
-            b'"errorCode":4081,"details":{"feature":"saved_uploads","requiredPlans":["unlimited"]}}')
+    body = (
+        b'{"status":"error","message":"An active subscription is required",'
+        b'"errorCode":4081,"details":{"feature":"saved_uploads","requiredPlans":["unlimited"]}}'
+    )
     error = api_error(403, body)
     assert (error.status, error.error_code) == (403, 4081)
     assert error.details == {"feature": "saved_uploads", "requiredPlans": ["unlimited"]}
-    assert api_error(400, b'{"status":"error","message":"m","details":["not", "an object"]}'
-                     ).details is None
+    assert (
+        api_error(400, b'{"status":"error","message":"m","details":["not", "an object"]}').details
+        is None
+    )
     assert api_error(500, b"gateway down").details is None

@@ -44,8 +44,10 @@ def jwt(claims: dict[str, Any]) -> str:
 
 
 def pair(n: int, *, exp: float = NOW + 3600, refresh_exp: float = NOW + 86400) -> TokenPair:
-    return TokenPair(jwt({"addr": "0xabc", "iat": exp - 3600, "exp": exp, "n": n}),
-                     jwt({"type": "refresh", "iat": NOW - 10, "exp": refresh_exp, "n": n}))
+    return TokenPair(
+        jwt({"addr": "0xabc", "iat": exp - 3600, "exp": exp, "n": n}),
+        jwt({"type": "refresh", "iat": NOW - 10, "exp": refresh_exp, "n": n}),
+    )
 
 
 def drive(plan: Plan[Any], answer: Callable[[Any], Any]) -> tuple[Any, list[Any], list[Any]]:
@@ -85,6 +87,7 @@ def logged_in(tokens: TokenPair) -> Session:
 
 
 # --- the refresh protocol ----------------------------------------------------------------------
+
 
 def test_refresh_ticket_decisions() -> None:
     session = logged_in(pair(1, exp=NOW + 30))  # expires within the renewal margin
@@ -144,9 +147,11 @@ def test_expiring_token_is_renewed_before_the_request() -> None:
 
 def test_401_renews_once_then_gives_up() -> None:
     session = logged_in(pair(1))
-    replies = [AuthenticationError("no", status=401),
-               {"token": pair(2).token, "refreshToken": pair(2).refresh_token},
-               AuthenticationError("still no", status=401)]
+    replies = [
+        AuthenticationError("no", status=401),
+        {"token": pair(2).token, "refreshToken": pair(2).refresh_token},
+        AuthenticationError("still no", status=401),
+    ]
 
     def answer(effect: Any) -> Any:
         reply = replies.pop(0)
@@ -200,6 +205,7 @@ def test_a_second_caller_waits_for_the_refresh_in_flight() -> None:
 
 # --- the workflow event stream ------------------------------------------------------------------
 
+
 def frames(*ids: int, status: str = "running") -> bytes:
     text = ""
     for n in ids:
@@ -240,20 +246,30 @@ class FakeServer:
 
 def test_stream_resumes_after_drops_with_every_event_once() -> None:
     lost = ConnectionLost("cut")
-    server = FakeServer([
-        [frames(1, 2), frames(3)[:12], lost],            # cut in the middle of event 3
-        [frames(3, 4), lost],                             # cut right after a frame
-        [frames(4, 5)],                                   # replays 4; body ends (no terminal)
-        [frames(6), frames(7, status="completed"), frames(8)],
-    ])
+    server = FakeServer(
+        [
+            [frames(1, 2), frames(3)[:12], lost],  # cut in the middle of event 3
+            [frames(3, 4), lost],  # cut right after a frame
+            [frames(4, 5)],  # replays 4; body ends (no terminal)
+            [frames(6), frames(7, status="completed"), frames(8)],
+        ]
+    )
     plan = workflow_plans.stream_events(context(), "wf 1")
     _, emitted, _ = drive(plan, server)
     assert [f.id for f in emitted] == ["1", "2", "3", "4", "5", "6", "7"]
     assert emitted[-1].data["status"] == "completed"
-    assert [r.query for r in server.requests] == [None, {"after": "2"}, {"after": "4"},
-                                                  {"after": "5"}]
-    assert [(r.headers or {}).get("Last-Event-ID") for r in server.requests] == \
-        [None, "2", "4", "5"]
+    assert [r.query for r in server.requests] == [
+        None,
+        {"after": "2"},
+        {"after": "4"},
+        {"after": "5"},
+    ]
+    assert [(r.headers or {}).get("Last-Event-ID") for r in server.requests] == [
+        None,
+        "2",
+        "4",
+        "5",
+    ]
     assert server.requests[0].path == "/v1/creative-agent/workflows/wf%201/events/stream"
     assert server.closed == 4 and len(server.sleeps) == 3
 
@@ -286,6 +302,7 @@ def test_stream_does_not_retry_a_client_error() -> None:
 
 # --- connection plans ---------------------------------------------------------------------------
 
+
 def test_set_subscriptions_waits_for_the_servers_map() -> None:
     ctx = context()
     sent: list[SocketSend] = []
@@ -296,13 +313,20 @@ def test_set_subscriptions_waits_for_the_servers_map() -> None:
             return None
         assert isinstance(effect, WaitUntil) and not effect.predicate()
         ctx.subscriptions.on_server_snapshot(
-            {"socketEventSubscriptions": {"modelAvailability": False, "jobETA": False}})
+            {"socketEventSubscriptions": {"modelAvailability": False, "jobETA": False}}
+        )
         assert effect.predicate()
 
-    result, _, _ = drive(connection_plans.set_socket_event_subscriptions(
-        ctx, {"modelAvailability": False}, unsubscribe=["jobETA"]), answer)
-    assert sent[0].payload == {"subscriptions": {"modelAvailability": False},
-                               "unsubscribe": ["jobETA"]}
+    result, _, _ = drive(
+        connection_plans.set_socket_event_subscriptions(
+            ctx, {"modelAvailability": False}, unsubscribe=["jobETA"]
+        ),
+        answer,
+    )
+    assert sent[0].payload == {
+        "subscriptions": {"modelAvailability": False},
+        "unsubscribe": ["jobETA"],
+    }
     assert result == {"modelAvailability": False, "jobETA": False}
 
 
@@ -311,8 +335,10 @@ def test_subscription_input_errors() -> None:
     with pytest.raises(ValidationError):
         drive(connection_plans.set_socket_event_subscriptions(ctx), lambda e: None)
     with pytest.raises(ValidationError):
-        drive(connection_plans.set_socket_event_subscriptions(
-            ctx, {"subscribe": "x"}, reset=True), lambda e: None)
+        drive(
+            connection_plans.set_socket_event_subscriptions(ctx, {"subscribe": "x"}, reset=True),
+            lambda e: None,
+        )
 
 
 def test_switch_network_waits_for_the_confirmation() -> None:

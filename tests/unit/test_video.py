@@ -104,8 +104,14 @@ def test_is_video_model_by_prefix() -> None:
 
 
 def test_comfy_families() -> None:
-    for model_id in ("z_image_turbo_bf16", "qwen_image_edit_2511_fp8", "flux2_dev_fp8", WAN_T2V,
-                     "ace_step_1.5_turbo", "krea2_turbo_fp8_scaled"):
+    for model_id in (
+        "z_image_turbo_bf16",
+        "qwen_image_edit_2511_fp8",
+        "flux2_dev_fp8",
+        WAN_T2V,
+        "ace_step_1.5_turbo",
+        "krea2_turbo_fp8_scaled",
+    ):
         assert rules_for(model_id).comfy is True, model_id
     for model_id in ("gpt-image-2", "sam3_image_segment_bf16", "flux1-dev-kontext_fp8_scaled"):
         assert rules_for(model_id).comfy is False, model_id

@@ -13,13 +13,13 @@ TEMPLATE = {"id": "tpl_1", "name": "One"}
 
 
 def test_resume_and_reseed_bodies() -> None:
-    resume = wf.resume_request("wf 1", token_type="spark", billing_mode="tokens",
-                               app_source="app")
+    resume = wf.resume_request("wf 1", token_type="spark", billing_mode="tokens", app_source="app")
     assert (resume.method, resume.path) == ("POST", "/v1/creative-agent/workflows/wf%201/resume")
     assert list(resume.json) == ["token_type", "billing_mode", "app_source"]
     assert wf.resume_request("w").json == {}
-    reseed = wf.reseed_request("w", seed_overrides={"a": 7}, billing_mode="auto",
-                               idempotency_key="take-2")
+    reseed = wf.reseed_request(
+        "w", seed_overrides={"a": 7}, billing_mode="auto", idempotency_key="take-2"
+    )
     assert reseed.json == {"seed_overrides": {"a": 7}, "billing_mode": "auto"}
     assert reseed.headers["Idempotency-Key"] == "take-2"
     bad_overrides: list[dict[str, Any]] = [{"a": -1}, {"a": 1.5}, {"a": True}, {"": 3}]
@@ -38,8 +38,7 @@ def test_template_requests() -> None:
     for kwargs in ({"visibility": "team"}, {"limit": 0}, {"limit": 201}, {"offset": -1}):
         with pytest.raises(ValidationError):
             wf.list_templates_request(**kwargs)
-    assert wf.get_template_request("a/b").path == \
-        "/v1/creative-agent/workflows/templates/a%2Fb"
+    assert wf.get_template_request("a/b").path == "/v1/creative-agent/workflows/templates/a%2Fb"
     create = wf.create_template_request({"name": "Mine", "stages": []})
     assert (create.method, create.json) == ("POST", {"name": "Mine", "stages": []})
     with pytest.raises(ValidationError) as nameless:
@@ -54,25 +53,29 @@ def test_template_requests() -> None:
 
 
 def test_start_sends_the_safe_content_filter_before_the_media() -> None:
-    request = wf.start_request(template_id="tpl_1", safe_content_filter=False,
-                               media_references=[], confirm_cost=True)
-    assert list(request.json) == ["workflow_id", "confirm_cost", "safe_content_filter",
-                                  "media_references"]
+    request = wf.start_request(
+        template_id="tpl_1", safe_content_filter=False, media_references=[], confirm_cost=True
+    )
+    assert list(request.json) == [
+        "workflow_id",
+        "confirm_cost",
+        "safe_content_filter",
+        "media_references",
+    ]
     with pytest.raises(ValidationError):
         wf.start_request(template_id="tpl_1", safe_content_filter="no")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("payload", [{"status": "success", "data": {"template": TEMPLATE}},
-                                     {"template": TEMPLATE}])
+@pytest.mark.parametrize(
+    "payload", [{"status": "success", "data": {"template": TEMPLATE}}, {"template": TEMPLATE}]
+)
 def test_template_answers_with_or_without_the_envelope(payload: dict[str, Any]) -> None:
     assert wf.unwrap_template(payload) == TEMPLATE
 
 
 def test_template_lists_keep_only_templates() -> None:
-    payload = {"status": "success",
-               "data": {"templates": [TEMPLATE, {"id": 3}, "x"], "next": 50}}
+    payload = {"status": "success", "data": {"templates": [TEMPLATE, {"id": 3}, "x"], "next": 50}}
     assert wf.unwrap_templates(payload) == {"templates": [TEMPLATE], "next": 50}
-    assert wf.unwrap_templates({"templates": None, "next": True}) == \
-        {"templates": [], "next": None}
+    assert wf.unwrap_templates({"templates": None, "next": True}) == {"templates": [], "next": None}
     with pytest.raises(ApiError):
         wf.unwrap_template({"status": "success", "data": {"template": {"id": "x"}}}, "fork")

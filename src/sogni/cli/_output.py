@@ -67,6 +67,4 @@ def print_json(value: Any, *, lines: bool = False) -> None:
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:
     """``--json``: machine-readable output on stdout."""
-    parser.add_argument(
-        "--json", action="store_true", help="print the result as JSON on stdout"
-    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout")

@@ -25,14 +25,20 @@ def add_common_options(parser: argparse.ArgumentParser, *, count_help: str) -> N
     parser.add_argument("--steps", type=int, help="inference steps (the model's default)")
     parser.add_argument("--negative", metavar="TEXT", help="what to avoid")
     parser.add_argument(
-        "-o", "--out", default=".", metavar="DIR",
+        "-o",
+        "--out",
+        default=".",
+        metavar="DIR",
         help="folder for the results, created if needed (default: the current one)",
     )
     parser.add_argument(
         "--token-type", choices=TOKEN_TYPES, help="which token pays (the account's default)"
     )
     parser.add_argument(
-        "--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
         help="longest wait for the next progress event (default: %(default)g)",
     )
     add_json_option(parser)

@@ -26,7 +26,9 @@ __all__ = ["register"]
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add ``login``, ``logout`` and ``balance`` to the command parser."""
     login = commands.add_parser(
-        "login", parents=parents, help="log in with a username and password and keep the session",
+        "login",
+        parents=parents,
+        help="log in with a username and password and keep the session",
         description="Log in and store the session's tokens (owner-only file in the config "
         "folder) for later commands. Needs the 'wallet' extra.",
     )

@@ -32,15 +32,22 @@ def _global_options(parser: argparse.ArgumentParser, *, default: object) -> None
     """
     suppress = default is argparse.SUPPRESS
     parser.add_argument(
-        "--local", action="store_true", default=default,
+        "--local",
+        action="store_true",
+        default=default,
         help="use an embedded local Supernet even when SOGNI_API_KEY or a login is set",
     )
     parser.add_argument(
-        "--network", choices=NETWORKS, default=default if suppress else "fast",
+        "--network",
+        choices=NETWORKS,
+        default=default if suppress else "fast",
         help="worker network (default: fast)",
     )
     parser.add_argument(
-        "-q", "--quiet", action="store_true", default=default,
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default,
         help="no progress or information on stderr",
     )
 

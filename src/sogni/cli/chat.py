@@ -27,14 +27,20 @@ QUIT_WORDS = ("/exit", "/quit")
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add ``chat`` to the command parser."""
     chat = commands.add_parser(
-        "chat", parents=parents, help="chat with an LLM (streaming; a REPL on a terminal)",
+        "chat",
+        parents=parents,
+        help="chat with an LLM (streaming; a REPL on a terminal)",
         description="Ask an LLM. Without a prompt, the prompt is read from stdin, or a "
         "conversation starts when stdin is a terminal (Ctrl-D or /exit to leave).",
     )
     chat.add_argument("prompt", nargs="?", help="what to ask")
     chat.add_argument("-m", "--model", help="LLM id (default: the one most workers serve)")
     chat.add_argument(
-        "--image", action="append", type=Path, default=[], metavar="FILE",
+        "--image",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
         help="an image to ask about (vision; repeatable)",
     )
     chat.add_argument("--system", metavar="TEXT", help="a system prompt")
@@ -44,11 +50,16 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--think", action=argparse.BooleanOptionalAction, help="turn the model's thinking on/off"
     )
     chat.add_argument(
-        "--no-stream", dest="stream", action="store_false",
+        "--no-stream",
+        dest="stream",
+        action="store_false",
         help="print the answer when it is complete instead of as it is written",
     )
     chat.add_argument(
-        "--timeout", type=float, default=300.0, metavar="SECONDS",
+        "--timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
         help="longest wait for the answer (default: %(default)g)",
     )
     add_json_option(chat)
@@ -113,8 +124,13 @@ def _answer(
     create = client.chat.completions.create
     if args.stream and not args.json:
         stream = create(
-            model=model, messages=history, max_tokens=args.max_tokens,
-            temperature=args.temperature, think=args.think, timeout=args.timeout, stream=True,
+            model=model,
+            messages=history,
+            max_tokens=args.max_tokens,
+            temperature=args.temperature,
+            think=args.think,
+            timeout=args.timeout,
+            stream=True,
         )
         for chunk in stream:
             if chunk.content:
@@ -126,8 +142,12 @@ def _answer(
         sys.stdout.flush()
         return completion
     answer = create(
-        model=model, messages=history, max_tokens=args.max_tokens,
-        temperature=args.temperature, think=args.think, timeout=args.timeout,
+        model=model,
+        messages=history,
+        max_tokens=args.max_tokens,
+        temperature=args.temperature,
+        think=args.think,
+        timeout=args.timeout,
     )
     if args.json:
         print_json(answer, lines=True)

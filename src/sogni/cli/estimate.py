@@ -111,4 +111,3 @@ def _show(args: argparse.Namespace, session: Session, cost: CostEstimate) -> int
     else:
         print(f"{cost.token} {args.token_type} (${cost.usd}) for {args.model} on {session.where()}")
     return 0
-

@@ -29,20 +29,27 @@ def parse_size(value: str) -> dict[str, Any]:
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add ``image`` and ``edit`` to the command parser."""
     image = commands.add_parser(
-        "image", parents=parents, help="generate images from a prompt",
+        "image",
+        parents=parents,
+        help="generate images from a prompt",
         description="Generate images from a prompt and write them to a folder.",
     )
     _image_options(image, default_model=DEFAULT_IMAGE_MODEL)
     image.set_defaults(handler=run_image)
 
     edit = commands.add_parser(
-        "edit", parents=parents, help="edit images with a prompt and context images",
-        description="Edit or combine images: the prompt says what to do with the "
-        "context images.",
+        "edit",
+        parents=parents,
+        help="edit images with a prompt and context images",
+        description="Edit or combine images: the prompt says what to do with the context images.",
     )
     _image_options(edit, default_model=DEFAULT_EDIT_MODEL)
     edit.add_argument(
-        "-i", "--context-image", action="append", required=True, metavar="FILE",
+        "-i",
+        "--context-image",
+        action="append",
+        required=True,
+        metavar="FILE",
         help="an image to edit or draw on (repeat for several; the model sets the maximum)",
     )
     edit.set_defaults(handler=run_edit)
@@ -52,7 +59,9 @@ def _image_options(parser: argparse.ArgumentParser, *, default_model: str) -> No
     add_common_options(parser, count_help="how many images (default: 1)")
     parser.set_defaults(model=default_model)
     parser.add_argument(
-        "--size", type=parse_size, metavar="PRESET|WxH",
+        "--size",
+        type=parse_size,
+        metavar="PRESET|WxH",
         help="a size preset of the model (e.g. square_hd) or a custom size such as 1024x768",
     )
     parser.add_argument("--guidance", type=float, help="guidance scale (the model's default)")

@@ -19,12 +19,16 @@ LLM_TIMEOUT = 10.0
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add ``models`` to the command parser."""
     models = commands.add_parser(
-        "models", parents=parents, help="list the models available right now",
+        "models",
+        parents=parents,
+        help="list the models available right now",
         description="List the media models and LLMs workers serve right now, with how many "
         "workers serve each (stderr says which network is listed).",
     )
     models.add_argument(
-        "--kind", choices=KINDS, action="append",
+        "--kind",
+        choices=KINDS,
+        action="append",
         help="only models of this kind (repeatable; default: all)",
     )
     add_json_option(models)
@@ -40,8 +44,12 @@ def run(args: argparse.Namespace, session: Session) -> int:
         for model in client.projects.wait_for_models(timeout=MODELS_TIMEOUT):
             if model.media in kinds:
                 rows.append(
-                    {"id": model.id, "kind": model.media, "workers": model.worker_count,
-                     "name": model.name}
+                    {
+                        "id": model.id,
+                        "kind": model.media,
+                        "workers": model.worker_count,
+                        "name": model.name,
+                    }
                 )
     if "llm" in kinds:
         try:

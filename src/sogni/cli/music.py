@@ -19,7 +19,9 @@ AUDIO_FORMATS = ("mp3", "wav", "flac")
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add ``music`` to the command parser."""
     music = commands.add_parser(
-        "music", parents=parents, help="generate music from a prompt (and lyrics)",
+        "music",
+        parents=parents,
+        help="generate music from a prompt (and lyrics)",
         description="Generate music: the prompt describes the style; --lyrics makes it sing.",
     )
     add_common_options(music, count_help="how many tracks (default: 1)")

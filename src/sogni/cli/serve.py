@@ -20,7 +20,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add ``serve`` to the command parser."""
     serve = commands.add_parser(
-        "serve", parents=parents, help="run a local Supernet until Ctrl-C",
+        "serve",
+        parents=parents,
+        help="run a local Supernet until Ctrl-C",
         description="Run a local Supernet (a real server on loopback speaking the network's "
         "protocol) and print how to point clients at it. Ctrl-C or SIGTERM stops it.",
     )
@@ -28,11 +30,17 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     serve.add_argument("--port", type=int, default=0, help="TCP port (default: any free one)")
     serve.add_argument("--api-key", default="local-key", help="API key clients must send")
     serve.add_argument(
-        "--step-delay", type=float, default=0.05, metavar="SECONDS",
+        "--step-delay",
+        type=float,
+        default=0.05,
+        metavar="SECONDS",
         help="seconds between progress events (default: %(default)g)",
     )
     serve.add_argument(
-        "--account", action="append", default=[], metavar="USER:PASSWORD",
+        "--account",
+        action="append",
+        default=[],
+        metavar="USER:PASSWORD",
         help="an account that can log in (repeatable)",
     )
     add_json_option(serve)
@@ -73,15 +81,21 @@ def run(args: argparse.Namespace, session: Session) -> int:
     stopping = _stop_event()
     try:
         net = LocalSupernet(
-            api_key=args.api_key, host=args.host, port=args.port, step_delay=args.step_delay,
+            api_key=args.api_key,
+            host=args.host,
+            port=args.port,
+            step_delay=args.step_delay,
             accounts=accounts,
         )
         with net:
             session.rest_endpoint, session.socket_endpoint = net.rest_url, net.socket_url
             if args.json:
                 print_json(
-                    {"rest_endpoint": net.rest_url, "socket_endpoint": net.socket_url,
-                     "api_key": net.api_key},
+                    {
+                        "rest_endpoint": net.rest_url,
+                        "socket_endpoint": net.socket_url,
+                        "api_key": net.api_key,
+                    },
                     lines=True,
                 )
             else:

@@ -41,7 +41,9 @@ def default_model(args: argparse.Namespace) -> str:
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add ``video`` to the command parser."""
     video = commands.add_parser(
-        "video", parents=parents, help="generate videos (text, image, audio or video to video)",
+        "video",
+        parents=parents,
+        help="generate videos (text, image, audio or video to video)",
         description="Generate videos. The reference files select the workflow; without "
         "--model the matching LTX-2.3 model is used.",
     )
@@ -59,11 +61,13 @@ def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--reference-video", type=Path, metavar="FILE", help="a video to restyle or extend"
     )
     video.add_argument(
-        "--control", choices=CONTROLS,
+        "--control",
+        choices=CONTROLS,
         help="ControlNet for video to video (default with --reference-video: canny)",
     )
     video.add_argument(
-        "--generate-audio", action=argparse.BooleanOptionalAction,
+        "--generate-audio",
+        action=argparse.BooleanOptionalAction,
         help="give the video a soundtrack (models with native audio)",
     )
     video.set_defaults(handler=run)

@@ -26,13 +26,17 @@ FAILED = ("failed", "cancelled", "canceled")
 def register(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     """Add ``workflow`` and its subcommands to the command parser."""
     workflow = commands.add_parser(
-        "workflow", parents=parents, help="start and follow durable creative workflows",
+        "workflow",
+        parents=parents,
+        help="start and follow durable creative workflows",
         description="Durable creative workflows: multi-step pipelines that run on the network.",
     )
     actions = workflow.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     start = actions.add_parser(
-        "start", parents=parents, help="start a workflow from a JSON definition or a template",
+        "start",
+        parents=parents,
+        help="start a workflow from a JSON definition or a template",
         description="Start a workflow. DEFINITION is a JSON file ('-' for stdin): a list of "
         "steps, or an object with 'steps' (and 'title'); --template runs a saved template.",
     )
@@ -180,8 +184,9 @@ def _stream(client: SogniClient, workflow_id: str, after: str | None, as_json: b
             print_json({"id": frame.id, "event": frame.event, "data": frame.data}, lines=True)
         else:
             message = data.get("message") or ""
-            print(f"#{frame.id} {frame.event:<18} {status or '':<10} {message}".rstrip(),
-                  flush=True)
+            print(
+                f"#{frame.id} {frame.event:<18} {status or '':<10} {message}".rstrip(), flush=True
+            )
     if status in FAILED:
         record: WorkflowRecord = client.creative_workflows.get(workflow_id)
         reason = f": {_error_text(record.error)}" if record.error else ""

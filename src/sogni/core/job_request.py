@@ -352,8 +352,13 @@ def _check_common(
                 )
     if p.given("loraStrengths"):
         for strength in sequence(p.get("loraStrengths"), "lora_strengths"):
-            number(strength, "lora_strengths", minimum=MIN_STRENGTH, maximum=MAX_STRENGTH,
-                   what="each LoRA strength")
+            number(
+                strength,
+                "lora_strengths",
+                minimum=MIN_STRENGTH,
+                maximum=MAX_STRENGTH,
+                what="each LoRA strength",
+            )
     # Assets of another project type would be ignored silently; say so instead.
     if kind != "image":
         # Video context images are MiniMax H3 r2v references, checked with the video.

@@ -154,9 +154,11 @@ class JobState:
         self.is_nsfw = bool(payload.get("triggeredNSFWFilter"))
         self.nsfw_detected = payload.get("nsfwDetected") is True
         sources = payload.get("nsfwSources")
-        self.nsfw_sources = tuple(
-            str(source) for source in sources if isinstance(source, str)
-        ) if isinstance(sources, list) else ()
+        self.nsfw_sources = (
+            tuple(str(source) for source in sources if isinstance(source, str))
+            if isinstance(sources, list)
+            else ()
+        )
 
     def eta_seconds_at(self, now: float) -> float | None:
         """Seconds from ``now`` to the estimated completion (0 once it passed), if known."""
@@ -539,8 +541,11 @@ class ProjectState:
             position = payload.get("queuePosition")
             if isinstance(position, int):
                 self.queue_position = position
-            return [self._event("queued", queue_position=self.queue_position,
-                                **self._queue_details(payload))]
+            return [
+                self._event(
+                    "queued", queue_position=self.queue_position, **self._queue_details(payload)
+                )
+            ]
         if kind in ("initiatingModel", "jobStarted"):
             self.queue_status = self.estimated_start_at = self.waiting_reason = None
             job = self._job(payload)

@@ -13,17 +13,24 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m sogni.testing",
-                                     description="Run a local Sogni Supernet emulator.")
+    parser = argparse.ArgumentParser(
+        prog="python -m sogni.testing", description="Run a local Sogni Supernet emulator."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="TCP port (0 = any free port)")
     parser.add_argument("--api-key", default="test-key", help="API key clients must send")
-    parser.add_argument("--step-delay", type=float, default=0.05,
-                        help="seconds between progress events (0.05)")
+    parser.add_argument(
+        "--step-delay", type=float, default=0.05, help="seconds between progress events (0.05)"
+    )
     parser.add_argument("--steps", type=int, default=None, help="force this many steps per job")
-    parser.add_argument("--account", action="append", default=[], metavar="USER:PASSWORD",
-                        help="an account that can log in with username and password "
-                             "(repeatable; needs the wallet extra)")
+    parser.add_argument(
+        "--account",
+        action="append",
+        default=[],
+        metavar="USER:PASSWORD",
+        help="an account that can log in with username and password "
+        "(repeatable; needs the wallet extra)",
+    )
     return parser
 
 
@@ -48,8 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     accounts = dict(item.split(":", 1) for item in args.account if ":" in item)
     stopping = stop_on_signals()
-    net = LocalSupernet(api_key=args.api_key, host=args.host, port=args.port,
-                        step_delay=args.step_delay, steps=args.steps, accounts=accounts)
+    net = LocalSupernet(
+        api_key=args.api_key,
+        host=args.host,
+        port=args.port,
+        step_delay=args.step_delay,
+        steps=args.steps,
+        accounts=accounts,
+    )
     with net:
         print(f"Local Supernet listening (api key: {net.api_key})", flush=True)
         print(f"  REST endpoint:   {net.rest_url}", flush=True)

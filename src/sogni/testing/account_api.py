@@ -37,17 +37,19 @@ _WEI = re.compile(r"^[0-9]{1,78}$")
 async def me(request: web.Request) -> web.Response:
     """``GET /v1/account/me``."""
     account = caller(request)
-    return envelope.success({
-        "currentEmail": account.email,
-        "discord2FA": False,
-        "discordLinked": False,
-        "discordServerMember": False,
-        "discordUsername": "",
-        "emailVerified": True,
-        "requestedUpdatedEmail": "",
-        "username": account.username,
-        "walletAddress": account.address,
-    })
+    return envelope.success(
+        {
+            "currentEmail": account.email,
+            "discord2FA": False,
+            "discordLinked": False,
+            "discordServerMember": False,
+            "discordUsername": "",
+            "emailVerified": True,
+            "requestedUpdatedEmail": "",
+            "username": account.username,
+            "walletAddress": account.address,
+        }
+    )
 
 
 async def balance(request: web.Request) -> web.Response:
@@ -106,8 +108,11 @@ def _signed(permit: dict[str, Any] | None, address: str, signature: object, what
 
 
 def _permit_terms(state: SupernetState, address: str, provider: str) -> dict[str, Any]:
-    return {"nonce": state.ledger.next_permit_nonce(address),
-            "deadline": int(time.time()) + PERMIT_TTL, "chain_id": CHAIN_IDS[provider]}
+    return {
+        "nonce": state.ledger.next_permit_nonce(address),
+        "deadline": int(time.time()) + PERMIT_TTL,
+        "chain_id": CHAIN_IDS[provider],
+    }
 
 
 _Handler = Callable[[web.Request, SupernetState], Awaitable[web.Response]]
@@ -115,6 +120,7 @@ _Handler = Callable[[web.Request, SupernetState], Awaitable[web.Response]]
 
 def _handled(handler: _Handler) -> Callable[[web.Request], Awaitable[web.Response]]:
     """A route handler; refusals become error envelopes."""
+
     @functools.wraps(handler)
     async def handle(request: web.Request) -> web.Response:
         try:
@@ -123,6 +129,7 @@ def _handled(handler: _Handler) -> Callable[[web.Request], Awaitable[web.Respons
             return envelope.error(refused.status, refused.message, refused.code)
         except TransferError as exc:
             return envelope.error(400, str(exc), exc.code)
+
     return handle
 
 
@@ -136,8 +143,12 @@ async def withdraw_permit_route(request: web.Request, state: SupernetState) -> w
     ``{domain, types, message}``."""
     _, body, address, provider = await _transfer_request(request)
     amount = _wei(body)
-    permit = withdraw_permit(address, amount, contract=contract_address(provider, "account"),
-                             **_permit_terms(state, address, provider))
+    permit = withdraw_permit(
+        address,
+        amount,
+        contract=contract_address(provider, "account"),
+        **_permit_terms(state, address, provider),
+    )
     state.ledger.hold_permit((address, "withdraw", provider), permit)
     return envelope.success(permit)
 
@@ -180,9 +191,13 @@ async def approve_permit_route(request: web.Request, state: SupernetState) -> we
     ``{domain, types, message}`` (an ERC-2612 ``Permit`` of unlimited value)."""
     _, body, address, provider = await _transfer_request(request)
     spender = _spender(body)
-    permit = approval_permit(address, contract_address(provider, spender), str(MAX_ALLOWANCE),
-                             token=contract_address(provider, "token"),
-                             **_permit_terms(state, address, provider))
+    permit = approval_permit(
+        address,
+        contract_address(provider, spender),
+        str(MAX_ALLOWANCE),
+        token=contract_address(provider, "token"),
+        **_permit_terms(state, address, provider),
+    )
     state.ledger.hold_permit((address, "approve", provider, spender), permit)
     return envelope.success(permit)
 
@@ -198,8 +213,7 @@ async def approve(request: web.Request, state: SupernetState) -> web.Response:
         raise _Refused(400, "deadline differs from the approval permit")
     _signed(permit, address, body.get("approveSignature"), "approval")
     state.ledger.approve(address, provider, spender, MAX_ALLOWANCE)
-    return envelope.success({"walletAddress": address, "spender": spender,
-                             "provider": provider})
+    return envelope.success({"walletAddress": address, "spender": spender, "provider": provider})
 
 
 ROUTES = [

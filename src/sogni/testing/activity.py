@@ -80,8 +80,11 @@ class ChatJobs:
 
     def active_for(self, address: str) -> list[str]:
         """Ids of the unfinished jobs of the account with wallet ``address``."""
-        return [job.id for job in self._jobs.values()
-                if not job.finished and job.address.lower() == address.lower()]
+        return [
+            job.id
+            for job in self._jobs.values()
+            if not job.finished and job.address.lower() == address.lower()
+        ]
 
     def __len__(self) -> int:
         return len(self._jobs)

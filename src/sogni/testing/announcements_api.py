@@ -26,30 +26,66 @@ def announcements(now_ms: int | None = None) -> list[dict[str, Any]]:
     """The published announcements, with ``platforms`` for platform-scoped ones."""
     now = int(time.time() * 1000) if now_ms is None else now_ms
     return [
-        {"id": "ann-maintenance", "kind": "banner", "severity": "warn", "icon": "wrench",
-         "title": "Scheduled maintenance",
-         "bodyMarkdown": "The **fast** network restarts on Sunday at 02:00 UTC for a few "
-                         "minutes. [Status page](https://status.sogni.ai)",
-         "pinned": True, "dismissible": True,
-         "actions": [{"label": "Status page", "href": "https://status.sogni.ai",
-                      "external": True}],
-         "startsAt": now - _HOUR, "endsAt": now + 48 * _HOUR},
-        {"id": "ann-new-loras", "kind": "toast", "severity": "success", "icon": "sparkles",
-         "title": "New LoRAs", "bodyMarkdown": "Krea 2 has new lighting LoRAs.",
-         "pinned": False, "dismissible": True, "autoCloseMs": 8000,
-         "startsAt": now - 2 * _HOUR, "endsAt": now + 24 * _HOUR},
-        {"id": "ann-mac-update", "kind": "banner", "severity": "info", "icon": "rocket",
-         "accent": "#4F46E5", "title": "A new version of Sogni for Mac",
-         "bodyMarkdown": "Update to get saved uploads.", "pinned": True, "dismissible": False,
-         "startsAt": now - _HOUR, "endsAt": now + 72 * _HOUR, "platforms": ["sogni-mac"]},
-        {"id": "ann-ended", "kind": "banner", "severity": "danger", "title": "Outage",
-         "bodyMarkdown": "Resolved.", "pinned": True, "dismissible": True,
-         "startsAt": now - 72 * _HOUR, "endsAt": now - 48 * _HOUR},
+        {
+            "id": "ann-maintenance",
+            "kind": "banner",
+            "severity": "warn",
+            "icon": "wrench",
+            "title": "Scheduled maintenance",
+            "bodyMarkdown": "The **fast** network restarts on Sunday at 02:00 UTC for a few "
+            "minutes. [Status page](https://status.sogni.ai)",
+            "pinned": True,
+            "dismissible": True,
+            "actions": [
+                {"label": "Status page", "href": "https://status.sogni.ai", "external": True}
+            ],
+            "startsAt": now - _HOUR,
+            "endsAt": now + 48 * _HOUR,
+        },
+        {
+            "id": "ann-new-loras",
+            "kind": "toast",
+            "severity": "success",
+            "icon": "sparkles",
+            "title": "New LoRAs",
+            "bodyMarkdown": "Krea 2 has new lighting LoRAs.",
+            "pinned": False,
+            "dismissible": True,
+            "autoCloseMs": 8000,
+            "startsAt": now - 2 * _HOUR,
+            "endsAt": now + 24 * _HOUR,
+        },
+        {
+            "id": "ann-mac-update",
+            "kind": "banner",
+            "severity": "info",
+            "icon": "rocket",
+            "accent": "#4F46E5",
+            "title": "A new version of Sogni for Mac",
+            "bodyMarkdown": "Update to get saved uploads.",
+            "pinned": True,
+            "dismissible": False,
+            "startsAt": now - _HOUR,
+            "endsAt": now + 72 * _HOUR,
+            "platforms": ["sogni-mac"],
+        },
+        {
+            "id": "ann-ended",
+            "kind": "banner",
+            "severity": "danger",
+            "title": "Outage",
+            "bodyMarkdown": "Resolved.",
+            "pinned": True,
+            "dismissible": True,
+            "startsAt": now - 72 * _HOUR,
+            "endsAt": now - 48 * _HOUR,
+        },
     ]
 
 
 _DISMISSED: weakref.WeakKeyDictionary[SupernetState, dict[str, set[str]]] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 
 
 def _dismissed(request: web.Request) -> set[str]:

@@ -92,13 +92,15 @@ async def refuse_during_outage(request: web.Request, handler: HandlerFn) -> web.
 @web.middleware
 async def record_requests(request: web.Request, handler: HandlerFn) -> web.StreamResponse:
     """Record every request (WebSocket handshakes included) before handling it."""
-    request.app[STATE].recorder.add_request(RecordedRequest(
-        method=request.method,
-        path=request.path,
-        query={k: v for k, v in request.query.items()},
-        json=await _decoded_body(request),
-        headers={k.lower(): v for k, v in request.headers.items()},
-    ))
+    request.app[STATE].recorder.add_request(
+        RecordedRequest(
+            method=request.method,
+            path=request.path,
+            query={k: v for k, v in request.query.items()},
+            json=await _decoded_body(request),
+            headers={k.lower(): v for k, v in request.headers.items()},
+        )
+    )
     return await handler(request)
 
 
@@ -154,10 +156,10 @@ def _mount(app: web.Application, routes: Iterable[Route]) -> None:
 
 def build_app(state: SupernetState) -> web.Application:
     """The aiohttp application serving both the REST host and the socket host."""
-    middlewares = [refuse_during_outage, record_requests, request_ids, injected_faults,
-                   json_errors]
-    app = web.Application(middlewares=middlewares,
-                          client_max_size=state.options.max_media_upload_bytes)
+    middlewares = [refuse_during_outage, record_requests, request_ids, injected_faults, json_errors]
+    app = web.Application(
+        middlewares=middlewares, client_max_size=state.options.max_media_upload_bytes
+    )
     app[STATE] = state
     app[SOCKET_HANDLERS] = {k: v for group in SOCKET_HANDLER_GROUPS for k, v in group.items()}
     app.router.add_get("/", socket_endpoint)

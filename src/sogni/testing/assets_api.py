@@ -37,13 +37,21 @@ __all__ = ["LIMITS", "QUOTA_MESSAGE", "ROUTES"]
 
 MAX_ENTRIES = 50
 IDLE_DAYS = 30
-LIMITS = {"entries": MAX_ENTRIES, "bytes": 2 << 30, "fileBytes": MAX_SAVED_UPLOAD_BYTES,
-          "idleDays": IDLE_DAYS, "copyBytesPerDay": 10 << 30, "bindingsPerDay": 500}
+LIMITS = {
+    "entries": MAX_ENTRIES,
+    "bytes": 2 << 30,
+    "fileBytes": MAX_SAVED_UPLOAD_BYTES,
+    "idleDays": IDLE_DAYS,
+    "copyBytesPerDay": 10 << 30,
+    "bindingsPerDay": 500,
+}
 QUOTA_MESSAGE = "Your saved upload library is full."
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_IMAGE_SLOT = re.compile(r"^(startingImage|cnImage|contextImage\d{1,2}|referenceImage|"
-                         r"referenceImageEnd|referenceMask)$")
+_IMAGE_SLOT = re.compile(
+    r"^(startingImage|cnImage|contextImage\d{1,2}|referenceImage|"
+    r"referenceImageEnd|referenceMask)$"
+)
 _MEDIA_SLOT = re.compile(r"^(referenceAudio|referenceVideo)$")
 _NUMBERED_SLOT = re.compile(r"^(referenceAudio|referenceVideo)\d{1,2}$")
 _STORED_AS = "asset"
@@ -64,14 +72,20 @@ class SavedAsset:
 
     def wire(self) -> dict[str, Any]:
         """The asset as the API shows it."""
-        return {"id": self.id, "name": self.name, "bytes": self.size,
-                "contentType": self.content_type, "state": "ready" if self.ready else "uploading",
-                "createdAt": int(self.created * 1000),
-                "expiresAt": int((self.used + IDLE_DAYS * 86400) * 1000)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "bytes": self.size,
+            "contentType": self.content_type,
+            "state": "ready" if self.ready else "uploading",
+            "createdAt": int(self.created * 1000),
+            "expiresAt": int((self.used + IDLE_DAYS * 86400) * 1000),
+        }
 
 
 _ASSETS: weakref.WeakKeyDictionary[SupernetState, dict[str, dict[str, SavedAsset]]] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 
 
 def _library(request: web.Request) -> dict[str, SavedAsset]:
@@ -152,23 +166,42 @@ async def prepare(request: web.Request) -> web.Response:
     library = _library(request)
     now = time.time()
     for asset in library.values():
-        if asset.ready and (asset.sha256, asset.content_type) == (body["sha256"],
-                                                                   body["contentType"]):
+        if asset.ready and (asset.sha256, asset.content_type) == (
+            body["sha256"],
+            body["contentType"],
+        ):
             asset.used = now
             return envelope.success({**asset.wire(), "reused": True})
     if len(library) >= MAX_ENTRIES:
-        return refused(409, f"{QUOTA_MESSAGE} Remove an upload to save another.", 409,
-                       {"limit": MAX_ENTRIES})
-    asset = SavedAsset(id=uuid.uuid4().hex, name=body.get("name", "Saved upload"),
-                       size=body["bytes"], content_type=body["contentType"],
-                       sha256=body["sha256"], created=now, used=now)
+        return refused(
+            409, f"{QUOTA_MESSAGE} Remove an upload to save another.", 409, {"limit": MAX_ENTRIES}
+        )
+    asset = SavedAsset(
+        id=uuid.uuid4().hex,
+        name=body.get("name", "Saved upload"),
+        size=body["bytes"],
+        content_type=body["contentType"],
+        sha256=body["sha256"],
+        created=now,
+        used=now,
+    )
     library[asset.id] = asset
-    token = state.storage.issue_upload(UploadSlot(job_id=_storage_key(asset), type=_STORED_AS,
-                                                  kind=_kind(asset.content_type),
-                                                  content_type=asset.content_type))
-    return envelope.success({**asset.wire(), "reused": False,
-                             "uploadUrl": state.upload_url(token, _base(request)),
-                             "uploadHeaders": {"Content-Type": asset.content_type}})
+    token = state.storage.issue_upload(
+        UploadSlot(
+            job_id=_storage_key(asset),
+            type=_STORED_AS,
+            kind=_kind(asset.content_type),
+            content_type=asset.content_type,
+        )
+    )
+    return envelope.success(
+        {
+            **asset.wire(),
+            "reused": False,
+            "uploadUrl": state.upload_url(token, _base(request)),
+            "uploadHeaders": {"Content-Type": asset.content_type},
+        }
+    )
 
 
 def _storage_key(asset: SavedAsset) -> str:
@@ -218,11 +251,15 @@ async def bind(request: web.Request) -> web.Response:
     project_id, slot_type, slot_id = body.get("projectId"), body.get("type"), body.get("id")
     if not isinstance(project_id, str) or not project_id:
         return envelope.error(400, "projectId is required")
-    if not isinstance(slot_type, str) or not (_IMAGE_SLOT.match(slot_type)
-                                              or _MEDIA_SLOT.match(slot_type)):
+    if not isinstance(slot_type, str) or not (
+        _IMAGE_SLOT.match(slot_type) or _MEDIA_SLOT.match(slot_type)
+    ):
         return envelope.error(400, f"type {slot_type!r} is not a project input")
-    if slot_id is not None and (not isinstance(slot_id, str) or not _NUMBERED_SLOT.match(slot_id)
-                                or not slot_id.startswith(slot_type)):
+    if slot_id is not None and (
+        not isinstance(slot_id, str)
+        or not _NUMBERED_SLOT.match(slot_id)
+        or not slot_id.startswith(slot_type)
+    ):
         return envelope.error(400, f"id {slot_id!r} is not a numbered {slot_type} slot")
     if not asset.ready:
         return envelope.error(409, "The saved upload is not ready yet")
@@ -231,16 +268,24 @@ async def bind(request: web.Request) -> web.Response:
     if stored is None:
         return envelope.error(410, "The saved upload's file is gone")
     kind = "image" if _IMAGE_SLOT.match(slot_type) else "media"
-    target = UploadSlot(job_id=project_id, type=slot_id or slot_type, kind=kind,
-                        content_type=asset.content_type)
+    target = UploadSlot(
+        job_id=project_id, type=slot_id or slot_type, kind=kind, content_type=asset.content_type
+    )
     try:
         await state.storage.receive(target, _chunks(stored.path), asset.content_type)
     except UploadRejected as exc:
-        return envelope.error(exc.status, f"The saved upload cannot be used as {slot_type}: "
-                                          f"{exc.message}")
+        return envelope.error(
+            exc.status, f"The saved upload cannot be used as {slot_type}: {exc.message}"
+        )
     asset.used = time.time()
-    return envelope.success({"id": asset.id, "projectId": project_id,
-                             "type": slot_type, **({"slot": slot_id} if slot_id else {})})
+    return envelope.success(
+        {
+            "id": asset.id,
+            "projectId": project_id,
+            "type": slot_type,
+            **({"slot": slot_id} if slot_id else {}),
+        }
+    )
 
 
 ROUTES = [

@@ -43,8 +43,9 @@ class Authenticator:
     :meth:`add_token`) belong to the account of their wallet address.
     """
 
-    def __init__(self, api_key: str, username: str = "local-artist",
-                 tokens: TokenIssuer | None = None) -> None:
+    def __init__(
+        self, api_key: str, username: str = "local-artist", tokens: TokenIssuer | None = None
+    ) -> None:
         self.api_key = api_key
         self.account = account_for(username)
         self.tokens = tokens or TokenIssuer()

@@ -38,8 +38,12 @@ TRIAL_CREDITS = 50
 _DAY = 86400.0
 _PERIOD_DAYS = {"monthly": 30, "annual": 365}
 _INTERVALS = {"monthly": "month", "annual": "year"}
-_PRICES = {("unlimited", "monthly"): 20, ("unlimited", "annual"): 200,
-           ("unlimited_pro", "monthly"): 50, ("unlimited_pro", "annual"): 500}
+_PRICES = {
+    ("unlimited", "monthly"): 20,
+    ("unlimited", "annual"): 200,
+    ("unlimited_pro", "monthly"): 50,
+    ("unlimited_pro", "annual"): 500,
+}
 _DISCOUNTS = {"unlimited": 500, "unlimited_pro": 1000}
 _NAMES = {"unlimited": "Unlimited", "unlimited_pro": "Unlimited Pro"}
 #: Statuses that entitle the account (grace periods and lapses do not).
@@ -93,8 +97,11 @@ class Entitlement:
             "currentPeriodStart": _iso(self.started),
             "currentPeriodEnd": _iso(self.ends),
             "cancelAtPeriodEnd": self.status == "cancel_at_period_end",
-            "capabilities": {"fastUnlimited": self.active, "personalLoras": self.active,
-                             "savedUploads": self.active},
+            "capabilities": {
+                "fastUnlimited": self.active,
+                "personalLoras": self.active,
+                "savedUploads": self.active,
+            },
         }
         if self.active and self.tier in _DISCOUNTS:
             snapshot["frontierDiscountBps"] = _DISCOUNTS[self.tier]
@@ -104,8 +111,11 @@ class Entitlement:
         """The ``usage`` object of ``GET /v1/subscriptions/usage``."""
         usage: dict[str, Any] = {"periodRenderSpark": self.render_spark, "periodJobs": self.jobs}
         if self.status == "trialing":
-            usage.update(trialEndsAt=_iso(self.ends), trialCreditsLimit=TRIAL_CREDITS,
-                         trialCreditsUsed=min(self.jobs, TRIAL_CREDITS))
+            usage.update(
+                trialEndsAt=_iso(self.ends),
+                trialCreditsLimit=TRIAL_CREDITS,
+                trialCreditsUsed=min(self.jobs, TRIAL_CREDITS),
+            )
         return usage
 
 
@@ -148,12 +158,16 @@ def is_subscribed(state: SupernetState, account: Account) -> bool:
     return _billing(state).of(account.address).active
 
 
-def refused(status: int, message: str, error_code: int | None = None,
-            details: dict[str, Any] | None = None) -> web.Response:
+def refused(
+    status: int, message: str, error_code: int | None = None, details: dict[str, Any] | None = None
+) -> web.Response:
     """The error envelope, with the structured ``details`` the network sends for some
     refusals."""
-    body: dict[str, Any] = {"status": "error", "message": message,
-                            "errorCode": error_code or status}
+    body: dict[str, Any] = {
+        "status": "error",
+        "message": message,
+        "errorCode": error_code or status,
+    }
     if details is not None:
         body["details"] = details
     return web.json_response(body, status=status)
@@ -161,9 +175,16 @@ def refused(status: int, message: str, error_code: int | None = None,
 
 def subscription_required(feature: str) -> web.Response:
     """The refusal of a subscriber-only feature to an account without a subscription."""
-    return refused(403, "An active subscription is required for this feature", 4081,
-                   {"feature": feature, "requiredPlans": list(SUBSCRIPTION_PLAN_IDS),
-                    "subscriptionLimit": True})
+    return refused(
+        403,
+        "An active subscription is required for this feature",
+        4081,
+        {
+            "feature": feature,
+            "requiredPlans": list(SUBSCRIPTION_PLAN_IDS),
+            "subscriptionLimit": True,
+        },
+    )
 
 
 def _iso(seconds: float) -> str:
@@ -199,8 +220,9 @@ async def trial_eligibility(request: web.Request) -> web.Response:
     """``GET /v1/subscriptions/trial-eligibility``: a first subscription may be a trial."""
     entitlement = _billing(request.app[STATE]).of(caller(request).address)
     eligible = not entitlement.trial_used and not entitlement.active
-    return envelope.success({"eligible": eligible,
-                             "reasonCode": "eligible" if eligible else "not_eligible"})
+    return envelope.success(
+        {"eligible": eligible, "reasonCode": "eligible" if eligible else "not_eligible"}
+    )
 
 
 async def plans(request: web.Request) -> web.Response:
@@ -224,13 +246,19 @@ async def checkout(request: web.Request) -> web.Response:
     billing = _billing(request.app[STATE])
     address = caller(request).address
     if billing.of(address).active:
-        return envelope.error(409, "The account already has an active subscription; "
-                                   "change it in the billing portal")
+        return envelope.error(
+            409, "The account already has an active subscription; change it in the billing portal"
+        )
     token = secrets.token_urlsafe(18)
-    billing.checkouts[token] = Checkout(address, str(plan), str(term),
-                                        start_trial if isinstance(start_trial, bool) else None)
-    return envelope.success({"message": "Checkout session created",
-                             "url": f"{_base(request)}/_billing/checkout/{token}"})
+    billing.checkouts[token] = Checkout(
+        address, str(plan), str(term), start_trial if isinstance(start_trial, bool) else None
+    )
+    return envelope.success(
+        {
+            "message": "Checkout session created",
+            "url": f"{_base(request)}/_billing/checkout/{token}",
+        }
+    )
 
 
 async def portal(request: web.Request) -> web.Response:
@@ -256,7 +284,7 @@ async def device_id(request: web.Request) -> web.Response:
 
 # -- the web pages the URLs lead to -------------------------------------------------------------
 def _page(title: str, text: str) -> web.Response:
-    html = (f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{text}</p>")
+    html = f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{text}</p>"
     return web.Response(text=html, content_type="text/html")
 
 
@@ -275,8 +303,10 @@ async def checkout_page(request: web.Request) -> web.Response:
     entitlement.ends = now + _DAY * (TRIAL_DAYS if trial else _PERIOD_DAYS[session.term])
     entitlement.trial_used = True
     entitlement.jobs, entitlement.render_spark = 0, 0.0
-    return _page("Subscribed", f"{_NAMES[session.plan]} ({session.term}) is "
-                               f"{'on a free trial' if trial else 'active'}.")
+    return _page(
+        "Subscribed",
+        f"{_NAMES[session.plan]} ({session.term}) is {'on a free trial' if trial else 'active'}.",
+    )
 
 
 async def portal_page(request: web.Request) -> web.Response:
@@ -288,8 +318,11 @@ async def portal_page(request: web.Request) -> web.Response:
     entitlement = billing.of(address)
     if request.query.get("action") == "cancel" and entitlement.active:
         entitlement.status = "cancel_at_period_end"
-    return _page("Billing", f"{entitlement.tier} ({entitlement.term}): {entitlement.status}, "
-                            f"until {_iso(entitlement.ends)}.")
+    return _page(
+        "Billing",
+        f"{entitlement.tier} ({entitlement.term}): {entitlement.status}, "
+        f"until {_iso(entitlement.ends)}.",
+    )
 
 
 ROUTES = [

@@ -54,6 +54,7 @@ LLM_WORKER = "local-llm-worker-1"
 HOSTED_TOOLS_APP = "local-hosted-tools"
 MAX_HOSTED_TOOL_ROUNDS = 5
 
+
 @functools.cache
 def _tool_manifest() -> tuple[JsonDict, ...]:
     return tuple(spec.fresh_definition() for spec in plain_tools())
@@ -93,14 +94,28 @@ def _token_messages(job_id: str, reply: ChatReply) -> list[JsonDict]:
     messages: list[JsonDict] = [{"jobID": job_id, "content": chunk} for chunk in reply.chunks]
     for index, call in enumerate(reply.tool_calls):
         name, arguments = call["function"]["name"], call["function"]["arguments"]
-        messages.append({"jobID": job_id, "tool_calls": [
-            {"index": index, "id": call["id"], "type": "function",
-             "function": {"name": name, "arguments": ""}}]})
+        messages.append(
+            {
+                "jobID": job_id,
+                "tool_calls": [
+                    {
+                        "index": index,
+                        "id": call["id"],
+                        "type": "function",
+                        "function": {"name": name, "arguments": ""},
+                    }
+                ],
+            }
+        )
         half = len(arguments) // 2
         for fragment in (arguments[:half], arguments[half:]):
             if fragment:
-                messages.append({"jobID": job_id, "tool_calls": [
-                    {"index": index, "function": {"arguments": fragment}}]})
+                messages.append(
+                    {
+                        "jobID": job_id,
+                        "tool_calls": [{"index": index, "function": {"arguments": fragment}}],
+                    }
+                )
     if not messages:
         messages.append({"jobID": job_id, "content": ""})
     messages[0]["role"] = "assistant"
@@ -119,31 +134,46 @@ async def _run_chat(state: SupernetState, connection: Connection, request: JsonD
     try:
         reply = reply_to(_with_sogni_tools(request), _known_models(state))
     except ChatRequestError as exc:
-        await send(recorder, "llmJobError", {"jobID": job_id, "error": exc.error,
-                                             "error_message": exc.message})
+        await send(
+            recorder,
+            "llmJobError",
+            {"jobID": job_id, "error": exc.error, "error_message": exc.message},
+        )
         return
     token_type = str(request.get("tokenType") or "sogni")
     cost = _cost(reply, token_type)
     common = {"jobID": job_id, "modelId": request["model"], "estimatedCost": cost["costInToken"]}
     await send(recorder, "jobState", {**common, "type": "pending"})
     await send(recorder, "jobState", {**common, "type": "queued", "queuePosition": 0})
-    await send(recorder, "jobState", {"jobID": job_id, "type": "assigned",
-                                      "workerName": LLM_WORKER})
-    await send(recorder, "jobState", {"jobID": job_id, "type": "jobStarted",
-                                      "workerName": LLM_WORKER})
+    await send(
+        recorder, "jobState", {"jobID": job_id, "type": "assigned", "workerName": LLM_WORKER}
+    )
+    await send(
+        recorder, "jobState", {"jobID": job_id, "type": "jobStarted", "workerName": LLM_WORKER}
+    )
     for message in _token_messages(job_id, reply):
         await asyncio.sleep(delay)
         await send(recorder, "jobTokens", message)
     if reply.error is not None:
         code, text = reply.error
-        await send(recorder, "llmJobError", {"jobID": job_id, "error": code,
-                                             "error_message": text, "workerName": LLM_WORKER})
+        await send(
+            recorder,
+            "llmJobError",
+            {"jobID": job_id, "error": code, "error_message": text, "workerName": LLM_WORKER},
+        )
         return
     await state.charge(token_type, Decimal(cost["costInToken"]))
-    await send(recorder, "llmJobResult", {
-        "jobID": job_id, "usage": reply.usage(),
-        "timeTaken": round(time.monotonic() - started, 3), "cost": cost,
-        "workerName": LLM_WORKER})
+    await send(
+        recorder,
+        "llmJobResult",
+        {
+            "jobID": job_id,
+            "usage": reply.usage(),
+            "timeTaken": round(time.monotonic() - started, 3),
+            "cost": cost,
+            "workerName": LLM_WORKER,
+        },
+    )
 
 
 async def _llm_job_request(state: SupernetState, connection: Connection, payload: Any) -> None:
@@ -157,8 +187,9 @@ async def _llm_job_request(state: SupernetState, connection: Connection, payload
     state.spawn(_run_tracked_chat(state, connection, payload, job))
 
 
-async def _run_tracked_chat(state: SupernetState, connection: Connection, request: JsonDict,
-                            job: ChatJob) -> None:
+async def _run_tracked_chat(
+    state: SupernetState, connection: Connection, request: JsonDict, job: ChatJob
+) -> None:
     try:
         await _run_chat(state, connection, request)
     finally:
@@ -200,8 +231,9 @@ def _missing_required(name: str, args: JsonDict) -> list[str]:
     return [key for key in required if args.get(key) in (None, "", [])]
 
 
-async def _run_hosted_tool(state: SupernetState, call: JsonDict, token_type: str,
-                           base: str) -> JsonDict:
+async def _run_hosted_tool(
+    state: SupernetState, call: JsonDict, token_type: str, base: str
+) -> JsonDict:
     """Run one Sogni tool call of either set (media through the job simulation); the tool
     result for the model."""
     name = call["function"]["name"]
@@ -216,12 +248,21 @@ async def _run_hosted_tool(state: SupernetState, call: JsonDict, token_type: str
         output = _TOOL_OUTPUT[name]
         text = _text_argument(args)
         if output == "text":
-            return {**result, "success": True, "media_type": "text",
-                    "text": f"{name}: {text or 'done'}"}
+            return {
+                **result,
+                "success": True,
+                "media_type": "text",
+                "text": f"{name}: {text or 'done'}",
+            }
         if output == "model":
             spec = MediaSpec(media="model", fmt="glb", seed=secrets.randbelow(2**32), prompt=text)
-            return {**result, "success": True, "media_type": "model",
-                    "urls": [state.result_url(spec, base)], "mime_type": spec.content_type}
+            return {
+                **result,
+                "success": True,
+                "media_type": "model",
+                "urls": [state.result_url(spec, base)],
+                "mime_type": spec.content_type,
+            }
         model = _tool_model(state, output, args.get("model") or args.get("videoModel"))
         key_frame: JsonDict = {"modelID": model.id, "positivePrompt": text or name}
         width, height = _number(args.get("width")), _number(args.get("height"))
@@ -233,10 +274,17 @@ async def _run_hosted_tool(state: SupernetState, call: JsonDict, token_type: str
             if _number(args.get(arg)) is not None:
                 key_frame[key] = args[arg]
         count = _number(args.get("numberOfVariations", args.get("number_of_variations"))) or 1
-        parsed = parse_job_request({"jobID": new_id(), "keyFrames": [key_frame],
-                                    "numberOfImages": max(1, min(16, int(count))),
-                                    "tokenType": token_type},
-                                   state.catalogue, "fast", state.options.steps)
+        parsed = parse_job_request(
+            {
+                "jobID": new_id(),
+                "keyFrames": [key_frame],
+                "numberOfImages": max(1, min(16, int(count))),
+                "tokenType": token_type,
+            },
+            state.catalogue,
+            "fast",
+            state.options.steps,
+        )
         project = state.simulator.start(parsed, HOSTED_TOOLS_APP, {"username": "hosted-tools"})
         while not project.finished:
             await asyncio.sleep(max(state.options.step_delay, 0.001))
@@ -244,8 +292,14 @@ async def _run_hosted_tool(state: SupernetState, call: JsonDict, token_type: str
     except (JobRequestError, ValueError, KeyError) as exc:
         message = exc.message if isinstance(exc, JobRequestError) else str(exc)
         return {**result, "success": False, "error": message}
-    return {**result, "success": True, "media_type": output, "urls": urls, "model": model.id,
-            "prompt": text}
+    return {
+        **result,
+        "success": True,
+        "media_type": output,
+        "urls": urls,
+        "model": model.id,
+        "prompt": text,
+    }
 
 
 async def chat_completions(request: web.Request) -> web.Response:
@@ -274,28 +328,38 @@ async def chat_completions(request: web.Request) -> web.Response:
             return envelope.error(status, exc.message)
         total_prompt += reply.prompt_tokens
         total_completion += reply.completion_tokens
-        sogni_calls = [c for c in reply.tool_calls
-                       if c["function"]["name"] in _TOOL_OUTPUT]
+        sogni_calls = [c for c in reply.tool_calls if c["function"]["name"] in _TOOL_OUTPUT]
         if not execute or not sogni_calls or len(sogni_calls) != len(reply.tool_calls):
             break
         messages.append({"role": "assistant", "content": None, "tool_calls": reply.tool_calls})
         for call in sogni_calls:
-            outcome = await _run_hosted_tool(state, call, token_type,
-                                             f"{request.scheme}://{request.host}")
+            outcome = await _run_hosted_tool(
+                state, call, token_type, f"{request.scheme}://{request.host}"
+            )
             tool_results.append(outcome)
             content = {k: v for k, v in outcome.items() if k not in ("tool_call_id", "tool_name")}
-            messages.append({"role": "tool", "tool_call_id": call["id"],
-                             "name": call["function"]["name"],
-                             "content": json.dumps(content, separators=(",", ":"))})
+            messages.append(
+                {
+                    "role": "tool",
+                    "tool_call_id": call["id"],
+                    "name": call["function"]["name"],
+                    "content": json.dumps(content, separators=(",", ":")),
+                }
+            )
     if reply.error is not None:
         code, text = reply.error
         return envelope.error(502, f"{code}: {text}")
-    message: JsonDict = {"role": "assistant",
-                         "content": reply.content if not reply.tool_calls else None}
+    message: JsonDict = {
+        "role": "assistant",
+        "content": reply.content if not reply.tool_calls else None,
+    }
     if reply.tool_calls:
         message["tool_calls"] = reply.tool_calls
-    usage = {"prompt_tokens": total_prompt, "completion_tokens": total_completion,
-             "total_tokens": total_prompt + total_completion}
+    usage = {
+        "prompt_tokens": total_prompt,
+        "completion_tokens": total_completion,
+        "total_tokens": total_prompt + total_completion,
+    }
     cost = pricing.llm_cost_strings(token_type, total_prompt, total_completion)
     await state.charge(token_type, Decimal(cost["costInToken"]))
     answer: JsonDict = {
@@ -321,9 +385,15 @@ def _synchronous_result(name: str, args: JsonDict) -> tuple[JsonDict, str]:
     if name == "enhance_prompt":
         target = str(args.get("target_output") or "image_prompt")
         prompt = f"{text}, carefully composed, rich detail, natural light"
-        return {"prompt": prompt, "target_output": target,
-                **({"destination_tool": args["destination_tool"]}
-                   if isinstance(args.get("destination_tool"), str) else {})}, "Prompt enhanced"
+        return {
+            "prompt": prompt,
+            "target_output": target,
+            **(
+                {"destination_tool": args["destination_tool"]}
+                if isinstance(args.get("destination_tool"), str)
+                else {}
+            ),
+        }, "Prompt enhanced"
     if name == "compose_script":
         count = int(_number(args.get("scene_count")) or 3)
         beats = [f"Scene {n}: {text}" for n in range(1, count + 1)]
@@ -338,15 +408,27 @@ def _synchronous_result(name: str, args: JsonDict) -> tuple[JsonDict, str]:
             result["structure"] = ["intro", "theme", "bridge", "theme", "outro"]
         return result, "Composed"
     count = int(_number(args.get("scene_count")) or 2)
-    steps = [{"id": f"scene_{n}", "toolName": "generate_image",
-              "arguments": {"prompt": f"{text}, scene {n}"}} for n in range(1, count + 1)]
+    steps = [
+        {
+            "id": f"scene_{n}",
+            "toolName": "generate_image",
+            "arguments": {"prompt": f"{text}, scene {n}"},
+        }
+        for n in range(1, count + 1)
+    ]
     if name == "compose_workflow":
-        return {"title": text[:60], "steps": steps,
-                "estimatedCapacityUnits": 2 * count}, f"Workflow with {count} steps"
-    template = {"name": str(args.get("name") or text[:60]), "version": "1.0.0",
-                "description": text, "inputs": [{"name": "brief", "type": "string",
-                                                 "required": True}],
-                "stages": [{**step, "arguments": {"prompt": "{{brief}}"}} for step in steps]}
+        return {
+            "title": text[:60],
+            "steps": steps,
+            "estimatedCapacityUnits": 2 * count,
+        }, f"Workflow with {count} steps"
+    template = {
+        "name": str(args.get("name") or text[:60]),
+        "version": "1.0.0",
+        "description": text,
+        "inputs": [{"name": "brief", "type": "string", "required": True}],
+        "stages": [{**step, "arguments": {"prompt": "{{brief}}"}} for step in steps],
+    }
     return {"template": template}, "Workflow template composed"
 
 
@@ -359,8 +441,9 @@ async def execute_tool(request: web.Request) -> web.Response:
         return envelope.error(400, "tool is required")
     if name not in SYNCHRONOUS_TOOLS:
         known = name in _TOOL_OUTPUT
-        return envelope.error(400, f"{name} is not a synchronous hosted tool" if known
-                              else f"Unknown tool {name!r}")
+        return envelope.error(
+            400, f"{name} is not a synchronous hosted tool" if known else f"Unknown tool {name!r}"
+        )
     if not isinstance(args, dict):
         return envelope.error(400, "arguments must be an object")
     # A direct call needs the text the tool works from; the server fills in the rest.
@@ -372,14 +455,19 @@ async def execute_tool(request: web.Request) -> web.Response:
     token_type = "sogni" if token_type == "auto" else token_type
     cost = pricing.llm_cost_strings(token_type, len(json.dumps(args)) // 4, 64)
     await state.charge(token_type, Decimal(cost["costInToken"]))
-    return envelope.success({"toolCallId": "tool_" + secrets.token_hex(12), "tool": name,
-                             "result": result, "message": message})
+    return envelope.success(
+        {
+            "toolCallId": "tool_" + secrets.token_hex(12),
+            "tool": name,
+            "result": result,
+            "message": message,
+        }
+    )
 
 
 # -- durable chat runs -----------------------------------------------------------------------
 
-_RUN_ENGINES: weakref.WeakKeyDictionary[SupernetState, ChatRunEngine] = \
-    weakref.WeakKeyDictionary()
+_RUN_ENGINES: weakref.WeakKeyDictionary[SupernetState, ChatRunEngine] = weakref.WeakKeyDictionary()
 RUN_KEEP_ALIVE_SECONDS = 15.0
 _RUN_POLL_SECONDS = 0.25
 
@@ -388,13 +476,18 @@ def run_engine(state: SupernetState) -> ChatRunEngine:
     """The chat runs of one emulated network."""
     engine = _RUN_ENGINES.get(state)
     if engine is None:
+
         async def run_tool(call: JsonDict, token_type: str) -> JsonDict:
             return await _run_hosted_tool(state, call, token_type, state.base_url)
 
         engine = ChatRunEngine(
-            llm_models=lambda: _known_models(state), run_tool=run_tool,
-            tool_outputs=dict(_TOOL_OUTPUT), default_tools=sogni_tool_definitions,
-            spawn=state.spawn, step_delay=state.options.step_delay)
+            llm_models=lambda: _known_models(state),
+            run_tool=run_tool,
+            tool_outputs=dict(_TOOL_OUTPUT),
+            default_tools=sogni_tool_definitions,
+            spawn=state.spawn,
+            step_delay=state.options.step_delay,
+        )
         _RUN_ENGINES[state] = engine
     return engine
 
@@ -429,8 +522,9 @@ async def create_run(request: web.Request) -> web.Response:
     body = await _json_object(request)
     engine = run_engine(request.app[STATE])
     try:
-        run, repeated = await engine.create(caller(request).address, body,
-                                            request.headers.get("Idempotency-Key"))
+        run, repeated = await engine.create(
+            caller(request).address, body, request.headers.get("Idempotency-Key")
+        )
     except RunError as exc:
         return envelope.error(exc.status, exc.message)
     return _run_answer(run, 202, **({"idempotent": True} if repeated else {}))
@@ -455,8 +549,9 @@ async def confirm_run_cost(request: web.Request) -> web.Response:
     run = _run(request)
     body = await _json_object(request)
     try:
-        await run_engine(request.app[STATE]).confirm(run, body,
-                                                     request.headers.get("Idempotency-Key"))
+        await run_engine(request.app[STATE]).confirm(
+            run, body, request.headers.get("Idempotency-Key")
+        )
     except RunError as exc:
         return envelope.error(exc.status, exc.message)
     return _run_answer(run)
@@ -476,8 +571,9 @@ async def stream_run(request: web.Request) -> web.StreamResponse:
     if not after_text.isdigit():
         return envelope.error(400, "Last-Event-ID must be an event sequence number")
     sent = int(after_text)
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                           "Cache-Control": "no-cache"})
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+    )
     await response.prepare(request)
     state.hub.track_stream(request)
     status = json.dumps({"runId": run.id, "status": run.status}, separators=(",", ":"))

@@ -81,8 +81,7 @@ class ChatRun:
     tool_results: list[JsonDict] = attrs.field(factory=list)
     artifacts: list[JsonDict] = attrs.field(factory=list)
     events: list[JsonDict] = attrs.field(factory=list)
-    media_context: JsonDict = attrs.field(
-        factory=lambda: {"images": [], "videos": [], "audio": []})
+    media_context: JsonDict = attrs.field(factory=lambda: {"images": [], "videos": [], "audio": []})
     waiting: JsonDict | None = None
     approval_deadline: float = 0.0  # until when the pending cost preview can be approved
     final_response: JsonDict | None = None
@@ -103,23 +102,50 @@ class ChatRun:
     def record(self) -> JsonDict:
         """The run record the REST endpoints serve."""
         out: JsonDict = {
-            "runId": self.id, "status": self.status, "schemaVersion": "1",
-            "scope": {"ownerWalletAddress": self.owner, "tokenType": self.token_type,
-                      **({"appSource": self.request["app_source"]}
-                         if self.request.get("app_source") else {})},
-            "request": {k: v for k, v in self.request.items()
-                        if k in ("messages", "model", "session_id", "client_message_id",
-                                 "tools", "tool_choice", "sampling")},
-            "messages": list(self.messages), "toolCalls": list(self.tool_calls),
+            "runId": self.id,
+            "status": self.status,
+            "schemaVersion": "1",
+            "scope": {
+                "ownerWalletAddress": self.owner,
+                "tokenType": self.token_type,
+                **(
+                    {"appSource": self.request["app_source"]}
+                    if self.request.get("app_source")
+                    else {}
+                ),
+            },
+            "request": {
+                k: v
+                for k, v in self.request.items()
+                if k
+                in (
+                    "messages",
+                    "model",
+                    "session_id",
+                    "client_message_id",
+                    "tools",
+                    "tool_choice",
+                    "sampling",
+                )
+            },
+            "messages": list(self.messages),
+            "toolCalls": list(self.tool_calls),
             "toolResults": list(self.tool_results),
             "mediaContext": json.loads(json.dumps(self.media_context)),
-            "artifacts": list(self.artifacts), "events": list(self.events),
-            "timestamps": {"createdAt": iso(self.created), "updatedAt": iso(self.updated),
-                           **({"completedAt": iso(self.completed)} if self.completed else {})},
+            "artifacts": list(self.artifacts),
+            "events": list(self.events),
+            "timestamps": {
+                "createdAt": iso(self.created),
+                "updatedAt": iso(self.updated),
+                **({"completedAt": iso(self.completed)} if self.completed else {}),
+            },
         }
-        for key, value in (("finalResponse", self.final_response), ("waiting", self.waiting),
-                           ("failureReason", self.failure_reason),
-                           ("cancellationReason", self.cancellation_reason)):
+        for key, value in (
+            ("finalResponse", self.final_response),
+            ("waiting", self.waiting),
+            ("failureReason", self.failure_reason),
+            ("cancellationReason", self.cancellation_reason),
+        ):
             if value is not None:
                 out[key] = value
         if self.billing_previews:
@@ -130,8 +156,14 @@ class ChatRun:
     async def emit(self, type_: str, payload: JsonDict | None = None) -> None:
         """Append an event and wake every stream following this run."""
         self.updated = time.time()
-        self.events.append({"sequence": len(self.events) + 1, "type": type_,
-                            "at": iso(self.updated), "payload": payload or {}})
+        self.events.append(
+            {
+                "sequence": len(self.events) + 1,
+                "type": type_,
+                "at": iso(self.updated),
+                "payload": payload or {},
+            }
+        )
         async with self.changed:
             self.changed.notify_all()
 
@@ -144,9 +176,16 @@ class ChatRunEngine:
     brings none, and ``spawn`` starts a background task on the server loop.
     """
 
-    def __init__(self, *, llm_models: Callable[[], set[str]], run_tool: ToolRunner,
-                 tool_outputs: dict[str, str], default_tools: Callable[[], list[JsonDict]],
-                 spawn: Callable[[Any], asyncio.Task[Any]], step_delay: float) -> None:
+    def __init__(
+        self,
+        *,
+        llm_models: Callable[[], set[str]],
+        run_tool: ToolRunner,
+        tool_outputs: dict[str, str],
+        default_tools: Callable[[], list[JsonDict]],
+        spawn: Callable[[Any], asyncio.Task[Any]],
+        step_delay: float,
+    ) -> None:
         self._llm_models = llm_models
         self._run_tool = run_tool
         self._tool_outputs = tool_outputs
@@ -175,9 +214,13 @@ class ChatRunEngine:
         if model not in self._llm_models():
             raise RunError(404, f"LLM model {model!r} is not available")
         token_type = str(body.get("token_type") or "sogni")
-        run = ChatRun(id="run_" + secrets.token_hex(12), owner=owner,
-                      request={**body, "model": model}, token_type=token_type,
-                      messages=[dict(m) for m in messages if isinstance(m, dict)])
+        run = ChatRun(
+            id="run_" + secrets.token_hex(12),
+            owner=owner,
+            request={**body, "model": model},
+            token_type=token_type,
+            messages=[dict(m) for m in messages if isinstance(m, dict)],
+        )
         context = body.get("media_context")
         if isinstance(context, dict):
             for name, values in context.items():
@@ -209,8 +252,12 @@ class ChatRunEngine:
         if key and (run.id, key) in self._decisions:
             return  # a repeat of a decision already taken counts as success
         waiting = run.waiting
-        if run.status != "waiting_for_user" or not waiting or \
-                waiting.get("reason") != COST_APPROVAL or run.decision is None:
+        if (
+            run.status != "waiting_for_user"
+            or not waiting
+            or waiting.get("reason") != COST_APPROVAL
+            or run.decision is None
+        ):
             raise RunError(409, "The run is not awaiting cost approval")
         details = waiting["details"]
         tool_call_id = body.get("tool_call_id")
@@ -285,8 +332,10 @@ class ChatRunEngine:
             run.tool_calls.extend(calls)
             run.messages.append({"role": "assistant", "content": None, "tool_calls": calls})
             for call in calls:
-                await run.emit("tool_call_requested", {"toolCallId": call["id"],
-                                                       "toolName": call["function"]["name"]})
+                await run.emit(
+                    "tool_call_requested",
+                    {"toolCallId": call["id"], "toolName": call["function"]["name"]},
+                )
             if any(call["function"]["name"] not in self._tool_outputs for call in calls):
                 await self._finish(run, "", "tool_calls", failed_tools)  # the caller's tools
                 return
@@ -294,20 +343,28 @@ class ChatRunEngine:
             for call in calls:
                 result = await self._tool_result(run, call, decision)
                 failed_tools += 0 if result.get("success") or result.get("cancelled") else 1
-                content = {k: v for k, v in result.items()
-                           if k not in ("tool_call_id", "tool_name")}
-                run.messages.append({"role": "tool", "tool_call_id": call["id"],
-                                     "name": call["function"]["name"],
-                                     "content": json.dumps(content, separators=(",", ":"))})
+                content = {
+                    k: v for k, v in result.items() if k not in ("tool_call_id", "tool_name")
+                }
+                run.messages.append(
+                    {
+                        "role": "tool",
+                        "tool_call_id": call["id"],
+                        "name": call["function"]["name"],
+                        "content": json.dumps(content, separators=(",", ":")),
+                    }
+                )
         await self._finish(run, "", "length", failed_tools)
 
-    async def _finish(self, run: ChatRun, content: str, finish_reason: str,
-                      failed_tools: int) -> None:
+    async def _finish(
+        self, run: ChatRun, content: str, finish_reason: str, failed_tools: int
+    ) -> None:
         run.final_response = {"content": content, "finishReason": finish_reason}
         run.status = "partial_failure" if failed_tools else "completed"
         run.completed = time.time()
-        await run.emit(f"run_{run.status}",
-                       {"status": run.status, "finalResponse": run.final_response})
+        await run.emit(
+            f"run_{run.status}", {"status": run.status, "finalResponse": run.final_response}
+        )
 
     def _paid(self, calls: list[JsonDict]) -> list[tuple[JsonDict, float]]:
         paid = []
@@ -325,8 +382,11 @@ class ChatRunEngine:
             if units * USD_PER_CAPACITY_UNIT > limit:
                 return True
         ceiling = run.request.get("max_estimated_capacity_units")
-        return isinstance(ceiling, (int, float)) and units > ceiling and \
-            run.request.get("confirm_cost") is not True
+        return (
+            isinstance(ceiling, (int, float))
+            and units > ceiling
+            and run.request.get("confirm_cost") is not True
+        )
 
     async def _approval(self, run: ChatRun, calls: list[JsonDict]) -> str:
         """``confirm`` (run the calls) or ``cancel`` (skip the paid ones): asks the user
@@ -339,28 +399,40 @@ class ChatRunEngine:
             "totalEstimatedCapacityUnits": total,
             "tokenType": run.token_type,
             "validityUntil": iso(time.time() + self.preview_seconds),
-            "perToolBreakdown": [{"toolCallId": call["id"],
-                                  "toolName": call["function"]["name"],
-                                  "capacityUnits": units} for call, units in paid],
+            "perToolBreakdown": [
+                {
+                    "toolCallId": call["id"],
+                    "toolName": call["function"]["name"],
+                    "capacityUnits": units,
+                }
+                for call, units in paid
+            ],
         }
         pending = [call["id"] for call, _ in paid]
-        details = {"toolCallId": pending[0], "pendingToolCallIds": pending,
-                   "costApprovalPreview": preview}
+        details = {
+            "toolCallId": pending[0],
+            "pendingToolCallIds": pending,
+            "costApprovalPreview": preview,
+        }
         run.billing_previews.append(preview)
         run.approval_deadline = time.time() + self.preview_seconds
-        run.waiting = {"reason": COST_APPROVAL,
-                       "message": "Approve the estimated cost to run the paid tools",
-                       "details": details}
+        run.waiting = {
+            "reason": COST_APPROVAL,
+            "message": "Approve the estimated cost to run the paid tools",
+            "details": details,
+        }
         run.status = "waiting_for_user"
         run.decision = asyncio.get_running_loop().create_future()
         decided = run.decision
         await run.emit("run_awaiting_cost_confirmation", {**details})
-        await run.emit("run_waiting_for_user", {"reason": COST_APPROVAL,
-                                                "message": run.waiting["message"],
-                                                "details": details})
+        await run.emit(
+            "run_waiting_for_user",
+            {"reason": COST_APPROVAL, "message": run.waiting["message"], "details": details},
+        )
         answer = await decided
-        await run.emit("run_cost_decision", {"toolCallId": pending[0],
-                                             "decision": answer["decision"]})
+        await run.emit(
+            "run_cost_decision", {"toolCallId": pending[0], "decision": answer["decision"]}
+        )
         await run.emit("run_resumed", {"status": run.status})
         overrides = answer.get("overrides")
         if isinstance(overrides, dict):
@@ -374,9 +446,13 @@ class ChatRunEngine:
         name = call["function"]["name"]
         paid = self._tool_outputs.get(name) in CAPACITY_UNITS
         if decision == "cancel" and paid:
-            result: JsonDict = {"tool_call_id": call["id"], "tool_name": name,
-                                "success": False, "cancelled": True,
-                                "error": "The user declined the cost"}
+            result: JsonDict = {
+                "tool_call_id": call["id"],
+                "tool_name": name,
+                "success": False,
+                "cancelled": True,
+                "error": "The user declined the cost",
+            }
         else:
             await run.emit("tool_call_started", {"toolCallId": call["id"], "toolName": name})
             result = await self._run_tool(call, run.token_type)
@@ -387,7 +463,7 @@ class ChatRunEngine:
                 if media in _MEDIA_CONTEXT:
                     run.media_context.setdefault(_MEDIA_CONTEXT[media], []).append(url)
         run.tool_results.append(result)
-        await run.emit("tool_call_completed", {"toolCallId": call["id"], "toolName": name,
-                                               "result": result})
+        await run.emit(
+            "tool_call_completed", {"toolCallId": call["id"], "toolName": name, "result": result}
+        )
         return result
-

@@ -29,8 +29,9 @@ def _number(request: web.Request, name: str) -> float:
 def _whole(request: web.Request, name: str) -> int:
     value = _number(request, name)
     if value < 0 or value != int(value):
-        raise BadSegment(f"'{name}' must be a non-negative integer, got "
-                         f"{request.match_info[name]!r}")
+        raise BadSegment(
+            f"'{name}' must be a non-negative integer, got {request.match_info[name]!r}"
+        )
     return int(value)
 
 
@@ -60,16 +61,33 @@ async def image_estimate(request: web.Request) -> web.Response:
         if "guidance" in request.match_info:
             _number(request, "guidance")
         quote = pricing.image_quote(
-            request.app[STATE].catalogue, model, token_type=_token_type(request),
-            network=request.match_info["network"], count=max(count, 1), steps=max(steps, 1),
-            previews=previews, control_net=bool(cn), denoise=denoise, width=width,
-            height=height, context_images=context_images,
-            gpt_quality=request.query.get("gptImageQuality"))
+            request.app[STATE].catalogue,
+            model,
+            token_type=_token_type(request),
+            network=request.match_info["network"],
+            count=max(count, 1),
+            steps=max(steps, 1),
+            previews=previews,
+            control_net=bool(cn),
+            denoise=denoise,
+            width=width,
+            height=height,
+            context_images=context_images,
+            gpt_quality=request.query.get("gptImageQuality"),
+        )
     except BadSegment as exc:
         return envelope.error(400, str(exc))
-    return envelope.raw(quote.response({
-        "imageCount": count, "stepCount": steps, "previewCount": previews,
-        "cnEnabled": bool(cn), "denoiseStrength": str(denoise)}))
+    return envelope.raw(
+        quote.response(
+            {
+                "imageCount": count,
+                "stepCount": steps,
+                "previewCount": previews,
+                "cnEnabled": bool(cn),
+                "denoiseStrength": str(denoise),
+            }
+        )
+    )
 
 
 async def video_estimate(request: web.Request) -> web.Response:
@@ -80,15 +98,32 @@ async def video_estimate(request: web.Request) -> web.Response:
         count = _whole(request, "count") if "count" in request.match_info else 1
         frames, fps = _whole(request, "frames"), _whole(request, "fps")
         quote = pricing.video_quote(
-            request.app[STATE].catalogue, model, token_type=_token_type(request),
-            width=_whole(request, "width"), height=_whole(request, "height"), frames=frames,
-            fps=fps, steps=steps or None, count=max(count, 1),
-            video_input=request.query.get("hasVideoInput") == "1")
+            request.app[STATE].catalogue,
+            model,
+            token_type=_token_type(request),
+            width=_whole(request, "width"),
+            height=_whole(request, "height"),
+            frames=frames,
+            fps=fps,
+            steps=steps or None,
+            count=max(count, 1),
+            video_input=request.query.get("hasVideoInput") == "1",
+        )
     except BadSegment as exc:
         return envelope.error(400, str(exc))
-    return envelope.raw(quote.response({
-        "imageCount": count, "stepCount": quote.steps, "previewCount": 0, "cnEnabled": False,
-        "denoiseStrength": "0", "frames": frames, "fps": fps}))
+    return envelope.raw(
+        quote.response(
+            {
+                "imageCount": count,
+                "stepCount": quote.steps,
+                "previewCount": 0,
+                "cnEnabled": False,
+                "denoiseStrength": "0",
+                "frames": frames,
+                "fps": fps,
+            }
+        )
+    )
 
 
 async def audio_estimate(request: web.Request) -> web.Response:
@@ -97,14 +132,28 @@ async def audio_estimate(request: web.Request) -> web.Response:
         model = _model(request, "audio")
         duration = _number(request, "duration")
         steps, count = _whole(request, "steps"), _whole(request, "count")
-        quote = pricing.audio_quote(request.app[STATE].catalogue, model,
-                                    token_type=_token_type(request), duration=duration,
-                                    steps=steps, count=max(count, 1))
+        quote = pricing.audio_quote(
+            request.app[STATE].catalogue,
+            model,
+            token_type=_token_type(request),
+            duration=duration,
+            steps=steps,
+            count=max(count, 1),
+        )
     except BadSegment as exc:
         return envelope.error(400, str(exc))
-    return envelope.raw(quote.response({
-        "imageCount": count, "stepCount": quote.steps, "previewCount": 0, "cnEnabled": False,
-        "denoiseStrength": "0", "duration": duration}))
+    return envelope.raw(
+        quote.response(
+            {
+                "imageCount": count,
+                "stepCount": quote.steps,
+                "previewCount": 0,
+                "cnEnabled": False,
+                "denoiseStrength": "0",
+                "duration": duration,
+            }
+        )
+    )
 
 
 async def llm_estimate(request: web.Request) -> web.Response:
@@ -114,18 +163,25 @@ async def llm_estimate(request: web.Request) -> web.Response:
     if state.catalogue.llm_model(model_id) is None:
         return envelope.error(404, f"LLM model {model_id} not found")
     try:
-        body = pricing.llm_quote(model_id, token_type=_token_type(request),
-                                 input_tokens=_whole(request, "input_tokens"),
-                                 max_output_tokens=_whole(request, "max_output_tokens"))
+        body = pricing.llm_quote(
+            model_id,
+            token_type=_token_type(request),
+            input_tokens=_whole(request, "input_tokens"),
+            max_output_tokens=_whole(request, "max_output_tokens"),
+        )
     except BadSegment as exc:
         return envelope.error(400, str(exc))
     return envelope.raw(body)
 
 
-_IMAGE_V2 = ("/api/v2/job/estimate/{token_type}/{network}/{model}/{count}/{steps}/{previews}"
-             "/{cn}/{denoise}/{width}/{height}")
-_IMAGE_V3 = ("/api/v3/job/estimate/{token_type}/{network}/{model}/{count}/{steps}/{previews}"
-             "/{cn}/{denoise}/{width}/{height}/{guidance}/{sampler}/{context}")
+_IMAGE_V2 = (
+    "/api/v2/job/estimate/{token_type}/{network}/{model}/{count}/{steps}/{previews}"
+    "/{cn}/{denoise}/{width}/{height}"
+)
+_IMAGE_V3 = (
+    "/api/v3/job/estimate/{token_type}/{network}/{model}/{count}/{steps}/{previews}"
+    "/{cn}/{denoise}/{width}/{height}/{guidance}/{sampler}/{context}"
+)
 _VIDEO = "/api/v1/job-video/estimate/{token_type}/{model}/{width}/{height}/{frames}/{fps}"
 
 ROUTES = [
@@ -133,8 +189,14 @@ ROUTES = [
     Route("GET", _IMAGE_V3, image_estimate),
     Route("GET", _VIDEO, video_estimate),
     Route("GET", _VIDEO + "/{steps}/{count}", video_estimate),
-    Route("GET", "/api/v1/job-audio/estimate/{token_type}/{model}/{duration}/{steps}/{count}",
-          audio_estimate),
-    Route("GET", "/api/v1/job-llm/estimate/{token_type}/{model}/{input_tokens}"
-                 "/{max_output_tokens}", llm_estimate),
+    Route(
+        "GET",
+        "/api/v1/job-audio/estimate/{token_type}/{model}/{duration}/{steps}/{count}",
+        audio_estimate,
+    ),
+    Route(
+        "GET",
+        "/api/v1/job-llm/estimate/{token_type}/{model}/{input_tokens}/{max_output_tokens}",
+        llm_estimate,
+    ),
 ]

@@ -30,8 +30,11 @@ class Fault:
     def matches(self, request: web.Request) -> bool:
         """Whether this fault applies to ``request``."""
         path_ok = request.path == self.path if self.exact else request.path.startswith(self.path)
-        return self.armed and path_ok and (
-            self.method is None or self.method.upper() == request.method)
+        return (
+            self.armed
+            and path_ok
+            and (self.method is None or self.method.upper() == request.method)
+        )
 
     @property
     def armed(self) -> bool:
@@ -85,6 +88,5 @@ def _failure_response(fault: Fault) -> web.Response:
     response = envelope.error(fault.status, fault.message)
     if fault.retry_after is not None:
         seconds = fault.retry_after
-        response.headers["Retry-After"] = str(int(seconds) if seconds == int(seconds)
-                                              else seconds)
+        response.headers["Retry-After"] = str(int(seconds) if seconds == int(seconds) else seconds)
     return response

@@ -25,14 +25,25 @@ def glb_bytes(label: str = "") -> bytes:
         "scenes": [{"nodes": [0]}],
         "nodes": [{"mesh": 0}],
         "meshes": [{"primitives": [{"attributes": {"POSITION": 0}}]}],
-        "accessors": [{"bufferView": 0, "componentType": 5126, "count": 3, "type": "VEC3",
-                       "min": [0, 0, 0], "max": [1, 1, 0]}],
+        "accessors": [
+            {
+                "bufferView": 0,
+                "componentType": 5126,
+                "count": 3,
+                "type": "VEC3",
+                "min": [0, 0, 0],
+                "max": [1, 1, 0],
+            }
+        ],
         "bufferViews": [{"buffer": 0, "byteLength": len(_POSITIONS)}],
         "buffers": [{"byteLength": len(_POSITIONS)}],
     }
     text = json.dumps(document, separators=(",", ":")).encode()
     text += b" " * (-len(text) % 4)  # chunks are 4-byte aligned; JSON pads with spaces
-    chunks = (struct.pack("<II", len(text), _JSON_CHUNK) + text
-              + struct.pack("<II", len(_POSITIONS), _BIN_CHUNK) + _POSITIONS)
+    chunks = (
+        struct.pack("<II", len(text), _JSON_CHUNK)
+        + text
+        + struct.pack("<II", len(_POSITIONS), _BIN_CHUNK)
+        + _POSITIONS
+    )
     return struct.pack("<III", _MAGIC, 2, 12 + len(chunks)) + chunks
-

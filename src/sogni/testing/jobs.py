@@ -197,8 +197,11 @@ class ProjectRecord:
             "id": f"{self.id}-{job.index}",
             "SID": str(self.sid * 100 + job.index),
             "imgID": job.img_id,
-            "worker": {"id": "worker-" + job.worker_name, "name": job.worker_name,
-                       "username": job.worker_name},
+            "worker": {
+                "id": "worker-" + job.worker_name,
+                "name": job.worker_name,
+                "username": job.worker_name,
+            },
             "createTime": job.create_time,
             "startTime": job.start_time,
             "updateTime": job.update_time,
@@ -238,8 +241,12 @@ class ProjectRecord:
             "id": self.id,
             "SID": self.sid,
             "appId": self.app_id,
-            "model": {"id": self.model.id, "SID": self.model.sid, "name": self.model.name,
-                      "type": self.media},
+            "model": {
+                "id": self.model.id,
+                "SID": self.model.sid,
+                "name": self.model.name,
+                "type": self.media,
+            },
             "imageCount": self.count,
             "stepCount": self.step_count,
             "previewCount": self.previews,
@@ -256,11 +263,13 @@ class ProjectRecord:
             "isTest": False,
             "tokenType": self.token_type,
             "clientRequestData": base64.b64encode(
-                json.dumps(self.job_request, separators=(",", ":")).encode()).decode(),
+                json.dumps(self.job_request, separators=(",", ":")).encode()
+            ).decode(),
             # Each job's ``id`` is the project's, as legacy native clients expect.
             "workerJobs": [{**self._raw_job(job), "id": self.id} for job in self.jobs],
-            "completedWorkerJobs": [{**self._raw_job(job), "id": self.id}
-                                    for job in self.jobs if job.finished],
+            "completedWorkerJobs": [
+                {**self._raw_job(job), "id": self.id} for job in self.jobs if job.finished
+            ],
         }
         for field in ("appSource", "billingMode"):
             if self.job_request.get(field):
@@ -297,8 +306,7 @@ def _cost_estimate(project: ProjectRecord) -> JsonDict:
             "networkCostMultiplier": "1",
         },
         "quote": {
-            "model": {"weight": "1", "secPerStep": "0.1", "secPerPreview": "0.05",
-                      "secForCN": "0"},
+            "model": {"weight": "1", "secPerStep": "0.1", "secPerPreview": "0.05", "secForCN": "0"},
             "job": _cost_actual(per_job, project.step_count),
             "project": _cost_actual(per_job * project.count, project.step_count * project.count),
         },
@@ -344,8 +352,9 @@ class ParsedRequest:
     payload: JsonDict = attrs.field(factory=dict)
 
 
-def parse_job_request(payload: Any, catalogue: Catalogue, default_network: str,
-                      steps_override: int | None) -> ParsedRequest:
+def parse_job_request(
+    payload: Any, catalogue: Catalogue, default_network: str, steps_override: int | None
+) -> ParsedRequest:
     """Validate and summarise a ``jobRequest`` payload, or raise :class:`JobRequestError`."""
     if not isinstance(payload, dict):
         raise JobRequestError(400, "jobRequest payload must be an object")
@@ -375,12 +384,22 @@ def parse_job_request(payload: Any, catalogue: Catalogue, default_network: str,
     width, height = _output_size(model, key_frame, catalogue)
     fps, frames, duration = _timing(model, key_frame, tier)
     return ParsedRequest(
-        project_id=project_id.upper(), model=model, key_frame=key_frame, count=count,
+        project_id=project_id.upper(),
+        model=model,
+        key_frame=key_frame,
+        count=count,
         previews=_int(payload.get("previews"), 0) if model.media == "image" else 0,
-        steps=steps, seed=seed, width=width, height=height, output_format=output_format,
+        steps=steps,
+        seed=seed,
+        width=width,
+        height=height,
+        output_format=output_format,
         network=str(payload.get("network") or default_network),
-        token_type=str(payload.get("tokenType") or "sogni"), frames=frames, fps=fps,
-        duration=duration, payload=payload,
+        token_type=str(payload.get("tokenType") or "sogni"),
+        frames=frames,
+        fps=fps,
+        duration=duration,
+        payload=payload,
     )
 
 
@@ -412,8 +431,11 @@ def _timing(model: Model, key_frame: JsonDict, tier: JsonDict) -> tuple[int, int
     """``(fps, frames, duration seconds)`` of a video or audio result."""
     if model.media == "audio":
         duration = key_frame.get("duration")
-        seconds = float(duration) if isinstance(duration, (int, float)) and duration > 0 else \
-            float(tier.get("duration", {}).get("default", 30))
+        seconds = (
+            float(duration)
+            if isinstance(duration, (int, float)) and duration > 0
+            else float(tier.get("duration", {}).get("default", 30))
+        )
         return 0, 0, seconds
     if model.media != "video":
         return 0, 1, 0.0
@@ -441,10 +463,15 @@ class Timing:
 class Simulator:
     """Runs projects as asyncio tasks on the server loop and tracks them for REST."""
 
-    def __init__(self, catalogue: Catalogue, send: Send, timing: Timing,
-                 result_url: Callable[[MediaSpec], str],
-                 charge: Callable[[str, Decimal], Awaitable[None]],
-                 connected: Connected = lambda app_id: True) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        send: Send,
+        timing: Timing,
+        result_url: Callable[[MediaSpec], str],
+        charge: Callable[[str, Decimal], Awaitable[None]],
+        connected: Connected = lambda app_id: True,
+    ) -> None:
         self.catalogue = catalogue
         self.timing = timing
         self._send = send
@@ -459,27 +486,50 @@ class Simulator:
         """Register the project and start simulating it."""
         self._sid += 1
         project = ProjectRecord(
-            id=parsed.project_id, sid=self._sid, app_id=app_id, model=parsed.model,
-            media=parsed.model.media, request=parsed.key_frame, network=parsed.network,
-            token_type=parsed.token_type, count=parsed.count, step_count=parsed.steps,
-            previews=parsed.previews, has_guide_image=bool(parsed.key_frame.get(
-                "hasStartingImage")),
+            id=parsed.project_id,
+            sid=self._sid,
+            app_id=app_id,
+            model=parsed.model,
+            media=parsed.model.media,
+            request=parsed.key_frame,
+            network=parsed.network,
+            token_type=parsed.token_type,
+            count=parsed.count,
+            step_count=parsed.steps,
+            previews=parsed.previews,
+            has_guide_image=bool(parsed.key_frame.get("hasStartingImage")),
             denoise=float(parsed.key_frame.get("strength", 0.5))
-            if parsed.key_frame.get("hasStartingImage") else 0.0,
-            artist=artist, job_request=parsed.payload,
+            if parsed.key_frame.get("hasStartingImage")
+            else 0.0,
+            artist=artist,
+            job_request=parsed.payload,
         )
         base_seed = parsed.seed if parsed.seed is not None else _seed_from(parsed.project_id)
         prompt = str(parsed.key_frame.get("positivePrompt") or "")
         for index in range(parsed.count):
             seed = (base_seed + index) % 2**32
             media = "model" if parsed.output_format == "glb" else parsed.model.media
-            spec = MediaSpec(media=media, fmt=parsed.output_format, seed=seed,
-                             prompt=prompt, width=parsed.width, height=parsed.height,
-                             duration=parsed.duration, fps=parsed.fps if parsed.fps else 16,
-                             frames=parsed.frames)
-            project.jobs.append(WorkerJob(
-                img_id=new_id(), index=index, seed=seed, step_count=parsed.steps, spec=spec,
-                worker_name=f"local-worker-{index % max(parsed.model.workers, 1) + 1}"))
+            spec = MediaSpec(
+                media=media,
+                fmt=parsed.output_format,
+                seed=seed,
+                prompt=prompt,
+                width=parsed.width,
+                height=parsed.height,
+                duration=parsed.duration,
+                fps=parsed.fps if parsed.fps else 16,
+                frames=parsed.frames,
+            )
+            project.jobs.append(
+                WorkerJob(
+                    img_id=new_id(),
+                    index=index,
+                    seed=seed,
+                    step_count=parsed.steps,
+                    spec=spec,
+                    worker_name=f"local-worker-{index % max(parsed.model.workers, 1) + 1}",
+                )
+            )
         self.projects[project.id] = project
         task = asyncio.get_running_loop().create_task(self._run(project))
         self._tasks[project.id] = task
@@ -493,14 +543,23 @@ class Simulator:
     def active(self, address: str, app_id: str | None = None) -> list[ProjectRecord]:
         """The unfinished projects of the artist with wallet ``address`` (started by
         ``app_id`` only, when given), oldest first."""
-        return [p for p in self.projects.values() if not p.finished and p.owned_by(address)
-                and (app_id is None or p.app_id == app_id)]
+        return [
+            p
+            for p in self.projects.values()
+            if not p.finished and p.owned_by(address) and (app_id is None or p.app_id == app_id)
+        ]
 
     def unclaimed(self, address: str, app_id: str) -> list[ProjectRecord]:
         """Projects of ``app_id`` that finished within the last hour while it had no socket."""
         oldest = now_ms() - UNCLAIMED_TTL_MS
-        return [p for p in self.projects.values() if p.unclaimed and p.owned_by(address)
-                and p.app_id == app_id and (p.end_time or 0) >= oldest]
+        return [
+            p
+            for p in self.projects.values()
+            if p.unclaimed
+            and p.owned_by(address)
+            and p.app_id == app_id
+            and (p.end_time or 0) >= oldest
+        ]
 
     async def finished(self, project_id: str) -> ProjectRecord | None:
         """The project once it finished (``None`` when unknown); waits while it runs."""
@@ -518,14 +577,24 @@ class Simulator:
         """Handle a client ``jobError`` (``artistCanceled``) for ``project_id``."""
         project = self.projects.get(project_id.upper())
         if project is None or project.finished:
-            await self._send(app_id, "artistCancelConfirmation", {
-                "didCancel": False, "jobID": project_id,
-                "error_message": "Project not found" if project is None
-                else "Project already finished"})
+            await self._send(
+                app_id,
+                "artistCancelConfirmation",
+                {
+                    "didCancel": False,
+                    "jobID": project_id,
+                    "error_message": "Project not found"
+                    if project is None
+                    else "Project already finished",
+                },
+            )
             return
         project.cancel_requested = True
-        await self._send(app_id, "artistCancelConfirmation",
-                         {"didCancel": True, "error_message": "", "jobID": project.id})
+        await self._send(
+            app_id,
+            "artistCancelConfirmation",
+            {"didCancel": True, "error_message": "", "jobID": project.id},
+        )
 
     async def shutdown(self) -> None:
         """Stop every running simulation."""
@@ -540,8 +609,9 @@ class Simulator:
     async def _run(self, project: ProjectRecord) -> None:
         project.status = "active"
         project.update_time = now_ms()
-        await self._emit(project, "jobState",
-                         {"type": "queued", "jobID": project.id, "queuePosition": 0})
+        await self._emit(
+            project, "jobState", {"type": "queued", "jobID": project.id, "queuePosition": 0}
+        )
         await asyncio.gather(*(self._run_job(project, job) for job in project.jobs))
         if project.cancel_requested:
             project.status = "cancelled"
@@ -576,8 +646,9 @@ class Simulator:
         # External APIs report a fraction instead of steps; tick a few times anyway.
         ticks = EXTERNAL_PROGRESS_TICKS if project.model.external else job.step_count
         preview_steps = _preview_steps(ticks, project.previews)
-        await self._emit(project, "jobETA",
-                         {**ids, "etaSeconds": round(ticks * self.timing.step_delay, 3)})
+        await self._emit(
+            project, "jobETA", {**ids, "etaSeconds": round(ticks * self.timing.step_delay, 3)}
+        )
         for tick in range(1, ticks + 1):
             await asyncio.sleep(self.timing.step_delay)
             if project.cancel_requested:
@@ -594,12 +665,19 @@ class Simulator:
             await self._emit(project, "jobProgress", progress)
             remaining = ticks - tick
             if remaining and tick % 4 == 0:
-                await self._emit(project, "jobETA", {
-                    **ids, "etaSeconds": round(remaining * self.timing.step_delay, 3)})
+                await self._emit(
+                    project,
+                    "jobETA",
+                    {**ids, "etaSeconds": round(remaining * self.timing.step_delay, 3)},
+                )
         job.end_time = now_ms()
         job.cost = project.rate_per_step * job.performed_steps
-        result: JsonDict = {**ids, "performedStepCount": job.performed_steps,
-                            "lastSeed": str(job.seed), "triggeredNSFWFilter": False}
+        result: JsonDict = {
+            **ids,
+            "performedStepCount": job.performed_steps,
+            "lastSeed": str(job.seed),
+            "triggeredNSFWFilter": False,
+        }
         if project.cancel_requested:
             job.touch("jobError")
             job.reason = "artistCanceled"
@@ -619,7 +697,8 @@ def promised_uploads(key_frame: JsonDict) -> list[str]:
     types += [f"contextImage{n}" for n in range(1, 17) if key_frame.get(f"hasContextImage{n}")]
     control_nets = key_frame.get("currentControlNetsJob")
     if isinstance(control_nets, list) and any(
-            isinstance(cn, dict) and cn.get("hasImage") for cn in control_nets):
+        isinstance(cn, dict) and cn.get("hasImage") for cn in control_nets
+    ):
         types.append("cnImage")
     return sorted(set(types))
 

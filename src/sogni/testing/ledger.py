@@ -19,16 +19,35 @@ from typing import Any
 
 from .wallet import Wallet
 
-__all__ = ["CHAIN_IDS", "LEADERBOARD_TYPES", "SPENDERS", "Ledger", "RewardError",
-           "TransferError", "contract_address"]
+__all__ = [
+    "CHAIN_IDS",
+    "LEADERBOARD_TYPES",
+    "SPENDERS",
+    "Ledger",
+    "RewardError",
+    "TransferError",
+    "contract_address",
+]
 
-LEADERBOARD_TYPES = frozenset({
-    "renderUSDCompleteWorker", "renderUSDCompleteArtist", "renderSecCompleteWorker",
-    "renderSecCompleteArtist", "renderTokenCompleteWorker", "renderTokenCompleteWorker2",
-    "renderTokenCompleteArtist", "renderTokenCompleteArtist2", "jobCompleteWorker",
-    "jobCompleteArtist", "projectCompleteArtist", "uloginWorker", "uloginArtist",
-    "tokenVolume", "referral",
-})
+LEADERBOARD_TYPES = frozenset(
+    {
+        "renderUSDCompleteWorker",
+        "renderUSDCompleteArtist",
+        "renderSecCompleteWorker",
+        "renderSecCompleteArtist",
+        "renderTokenCompleteWorker",
+        "renderTokenCompleteWorker2",
+        "renderTokenCompleteArtist",
+        "renderTokenCompleteArtist2",
+        "jobCompleteWorker",
+        "jobCompleteArtist",
+        "projectCompleteArtist",
+        "uloginWorker",
+        "uloginArtist",
+        "tokenVolume",
+        "referral",
+    }
+)
 
 TRANSACTIONS_PER_ACCOUNT = 45
 _EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z
@@ -68,8 +87,11 @@ def _seed(address: str) -> int:
 def wallet_balance(address: str, provider: str) -> dict[str, str]:
     """On-chain balances of a wallet: stable per address and provider."""
     seed = _seed(address + provider)
-    return {"sogni": f"{seed % 5000}.{seed % 100:02d}", "spark": f"{seed % 300}.00",
-            "ether": f"0.{seed % 1000:03d}"}
+    return {
+        "sogni": f"{seed % 5000}.{seed % 100:02d}",
+        "spark": f"{seed % 300}.00",
+        "ether": f"0.{seed % 1000:03d}",
+    }
 
 
 def _transactions(address: str) -> list[dict[str, Any]]:
@@ -78,25 +100,27 @@ def _transactions(address: str) -> list[dict[str, Any]]:
     for index in range(TRANSACTIONS_PER_ACCOUNT):
         created = _EPOCH_MS + index * 3_600_000
         deposit = index == 0
-        entries.append({
-            "_id": f"{seed:08x}{index:04d}",
-            "id": f"tx-{seed:08x}-{index}",
-            "SID": seed % 100_000 + index,
-            "address": address,
-            "createTime": created,
-            "updateTime": created + 1000,
-            "endTime": created + 2000,
-            "status": "completed",
-            "role": "artist",
-            "clientSID": seed % 1000,
-            "addressSID": seed % 1000 + 1,
-            "amount": 100.0 if deposit else round(0.5 + (seed + index) % 7 * 0.25, 2),
-            "description": "Deposit" if deposit else f"Project {index}",
-            "source": "deposit" if deposit else "project",
-            "sourceSID": f"project-{index}",
-            "type": "credit" if deposit else "debit",
-            "tokenType": "sogni" if index % 3 else "spark",
-        })
+        entries.append(
+            {
+                "_id": f"{seed:08x}{index:04d}",
+                "id": f"tx-{seed:08x}-{index}",
+                "SID": seed % 100_000 + index,
+                "address": address,
+                "createTime": created,
+                "updateTime": created + 1000,
+                "endTime": created + 2000,
+                "status": "completed",
+                "role": "artist",
+                "clientSID": seed % 1000,
+                "addressSID": seed % 1000 + 1,
+                "amount": 100.0 if deposit else round(0.5 + (seed + index) % 7 * 0.25, 2),
+                "description": "Deposit" if deposit else f"Project {index}",
+                "source": "deposit" if deposit else "project",
+                "sourceSID": f"project-{index}",
+                "type": "credit" if deposit else "debit",
+                "tokenType": "sogni" if index % 3 else "spark",
+            }
+        )
     entries.reverse()  # newest first
     return entries
 
@@ -113,13 +137,11 @@ class Ledger:
         self._permit_nonces: dict[str, int] = {}
         self._permits: dict[tuple[str, ...], dict[str, Any]] = {}
 
-    def transactions(self, address: str, status: str, limit: int,
-                     offset: int) -> dict[str, Any]:
+    def transactions(self, address: str, status: str, limit: int, offset: int) -> dict[str, Any]:
         """One page of history and the offset of the next page."""
-        everything = [*reversed(self._transfers.get(address.lower(), [])),
-                      *_transactions(address)]
+        everything = [*reversed(self._transfers.get(address.lower(), [])), *_transactions(address)]
         entries = [t for t in everything if t["status"] == status]
-        page = entries[offset:offset + limit]
+        page = entries[offset : offset + limit]
         next_offset = offset + len(page)
         return {"transactions": page, "next": next_offset}
 
@@ -129,19 +151,45 @@ class Ledger:
         daily_claim = self._claims.get((address.lower(), "daily-boost"), 0)
         daily_open = daily_claim == 0 or now >= daily_claim + 86400
         return [
-            {"id": "daily-boost", "type": "instant", "title": "Daily boost",
-             "description": "Free Spark points once a day", "amount": "5", "tokenType": "spark",
-             "claimed": 0 if daily_open else 1, "canClaim": 1 if daily_open else 0,
-             "cantClaimReason": None if daily_open else "already_claimed",
-             "lastClaimTimestamp": daily_claim, "claimResetFrequencySec": 86400},
-            {"id": "welcome", "type": "instant", "title": "Welcome bonus",
-             "description": "Thanks for joining", "amount": "50", "tokenType": "spark",
-             "claimed": 1, "canClaim": 0, "cantClaimReason": "already_claimed",
-             "lastClaimTimestamp": int(_EPOCH_MS / 1000), "claimResetFrequencySec": -1},
-            {"id": "first-video", "type": "conditioned", "title": "First video",
-             "description": "Render your first video", "amount": "25", "tokenType": "spark",
-             "claimed": 0, "canClaim": 0, "cantClaimReason": None,
-             "lastClaimTimestamp": 0, "claimResetFrequencySec": -1},
+            {
+                "id": "daily-boost",
+                "type": "instant",
+                "title": "Daily boost",
+                "description": "Free Spark points once a day",
+                "amount": "5",
+                "tokenType": "spark",
+                "claimed": 0 if daily_open else 1,
+                "canClaim": 1 if daily_open else 0,
+                "cantClaimReason": None if daily_open else "already_claimed",
+                "lastClaimTimestamp": daily_claim,
+                "claimResetFrequencySec": 86400,
+            },
+            {
+                "id": "welcome",
+                "type": "instant",
+                "title": "Welcome bonus",
+                "description": "Thanks for joining",
+                "amount": "50",
+                "tokenType": "spark",
+                "claimed": 1,
+                "canClaim": 0,
+                "cantClaimReason": "already_claimed",
+                "lastClaimTimestamp": int(_EPOCH_MS / 1000),
+                "claimResetFrequencySec": -1,
+            },
+            {
+                "id": "first-video",
+                "type": "conditioned",
+                "title": "First video",
+                "description": "Render your first video",
+                "amount": "25",
+                "tokenType": "spark",
+                "claimed": 0,
+                "canClaim": 0,
+                "cantClaimReason": None,
+                "lastClaimTimestamp": 0,
+                "claimResetFrequencySec": -1,
+            },
         ]
 
     def claim(self, address: str, reward_ids: list[str], now: float | None = None) -> None:
@@ -158,31 +206,48 @@ class Ledger:
             self._claims[(address.lower(), reward_id)] = int(now)
 
     @staticmethod
-    def leaderboard(kind: str, period: str, network: str | None, page: int, limit: int,
-                    username: str | None, address: str | None) -> list[dict[str, Any]]:
+    def leaderboard(
+        kind: str,
+        period: str,
+        network: str | None,
+        page: int,
+        limit: int,
+        username: str | None,
+        address: str | None,
+    ) -> list[dict[str, Any]]:
         """A leaderboard page (a fixed field of 30 users, ranked by a stable value)."""
         seed = _seed(kind + period + (network or "all"))
         rows: list[dict[str, Any]] = []
         for index in range(30):
-            rows.append({"username": f"artist{index:02d}", "address": f"0x{index:040x}",
-                         "country": ["US", "DE", "JP", "BR", "IN"][index % 5],
-                         "value": str((seed % 1000 + 1) * (30 - index)),
-                         "role": "worker" if kind.endswith(("Worker", "Worker2")) else "artist"})
+            rows.append(
+                {
+                    "username": f"artist{index:02d}",
+                    "address": f"0x{index:040x}",
+                    "country": ["US", "DE", "JP", "BR", "IN"][index % 5],
+                    "value": str((seed % 1000 + 1) * (30 - index)),
+                    "role": "worker" if kind.endswith(("Worker", "Worker2")) else "artist",
+                }
+            )
         ranked: list[dict[str, Any]] = [{"rank": n + 1, **row} for n, row in enumerate(rows)]
         if username is not None or address is not None:
-            around = next((r for r in ranked if r["username"] == username
-                           or r["address"].lower() == (address or "").lower()), None)
+            around = next(
+                (
+                    r
+                    for r in ranked
+                    if r["username"] == username or r["address"].lower() == (address or "").lower()
+                ),
+                None,
+            )
             if around is None:
                 return []
             page = (around["rank"] - 1) // limit + 1
         start = (page - 1) * limit
-        return ranked[start:start + limit]
+        return ranked[start : start + limit]
 
     # -- on-chain SOGNI and transfers ------------------------------------------------------
     def wallet_balance(self, address: str, provider: str) -> dict[str, str]:
         """On-chain balances of a wallet, after its deposits and withdrawals."""
-        return {**wallet_balance(address, provider),
-                "sogni": f"{self._held(address, provider):f}"}
+        return {**wallet_balance(address, provider), "sogni": f"{self._held(address, provider):f}"}
 
     def _held(self, address: str, provider: str) -> Decimal:
         start = Decimal(wallet_balance(address, provider)["sogni"])
@@ -202,11 +267,14 @@ class Ledger:
         amount = Decimal(wei) / WEI
         allowance = self.allowance(address, provider, "account")
         if allowance < wei:
-            raise TransferError("The account contract is not allowed to spend this amount; "
-                                "approve it first", INSUFFICIENT_ALLOWANCE)
+            raise TransferError(
+                "The account contract is not allowed to spend this amount; approve it first",
+                INSUFFICIENT_ALLOWANCE,
+            )
         if self._held(address, provider) < amount:
-            raise TransferError("The wallet holds less SOGNI than the deposit",
-                                INSUFFICIENT_BALANCE)
+            raise TransferError(
+                "The wallet holds less SOGNI than the deposit", INSUFFICIENT_BALANCE
+            )
         if allowance != MAX_ALLOWANCE:
             self.approve(address, provider, "account", allowance - wei)
         self._move(address, provider, -amount)
@@ -217,8 +285,9 @@ class Ledger:
         """Move SOGNI from the account to the wallet; refused beyond the account's net."""
         amount = Decimal(wei) / WEI
         if not account.take("sogni", amount):
-            raise TransferError("The account's balance is lower than the withdrawal",
-                                INSUFFICIENT_BALANCE)
+            raise TransferError(
+                "The account's balance is lower than the withdrawal", INSUFFICIENT_BALANCE
+            )
         self._move(address, provider, amount)
         self._record(address, "withdrawal", amount, provider)
 
@@ -229,15 +298,27 @@ class Ledger:
     def _record(self, address: str, kind: str, amount: Decimal, provider: str) -> None:
         entries = self._transfers.setdefault(address.lower(), [])
         now = int(time.time() * 1000)
-        entries.append({
-            "_id": f"{kind}-{len(entries)}", "id": f"tx-{kind}-{address[2:10].lower()}-"
-            f"{len(entries)}", "SID": 0, "address": address, "createTime": now,
-            "updateTime": now, "endTime": now, "status": "completed", "role": "artist",
-            "clientSID": 0, "addressSID": 0, "amount": float(amount),
-            "description": f"{kind.capitalize()} ({provider})", "source": kind,
-            "sourceSID": "", "type": "credit" if kind == "deposit" else "debit",
-            "tokenType": "sogni",
-        })
+        entries.append(
+            {
+                "_id": f"{kind}-{len(entries)}",
+                "id": f"tx-{kind}-{address[2:10].lower()}-{len(entries)}",
+                "SID": 0,
+                "address": address,
+                "createTime": now,
+                "updateTime": now,
+                "endTime": now,
+                "status": "completed",
+                "role": "artist",
+                "clientSID": 0,
+                "addressSID": 0,
+                "amount": float(amount),
+                "description": f"{kind.capitalize()} ({provider})",
+                "source": kind,
+                "sourceSID": "",
+                "type": "credit" if kind == "deposit" else "debit",
+                "tokenType": "sogni",
+            }
+        )
 
     # -- permits ---------------------------------------------------------------------------
     def next_permit_nonce(self, address: str) -> int:

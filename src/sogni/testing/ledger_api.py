@@ -59,8 +59,11 @@ async def transactions(request: web.Request) -> web.Response:
         return envelope.error(403, "You can only list your own transactions")
     _provider(request.query.get("provider"))
     page = _ledger(request).transactions(
-        account.address, request.query.get("status", "completed"),
-        _int(request, "limit", 20, 1), _int(request, "offset", 0, 0))
+        account.address,
+        request.query.get("status", "completed"),
+        _int(request, "limit", 20, 1),
+        _int(request, "offset", 0, 0),
+    )
     return envelope.success(page)
 
 
@@ -98,9 +101,15 @@ async def leaderboard(request: web.Request) -> web.Response:
     network = request.query.get("network")
     if network is not None and network not in LEADERBOARD_NETWORKS:
         return envelope.error(400, f"network must be one of {', '.join(LEADERBOARD_NETWORKS)}")
-    rows = Ledger.leaderboard(kind, period, network, _int(request, "page", 1, 1),
-                              _int(request, "limit", 10, 1), request.query.get("username"),
-                              request.query.get("address"))
+    rows = Ledger.leaderboard(
+        kind,
+        period,
+        network,
+        _int(request, "page", 1, 1),
+        _int(request, "limit", 10, 1),
+        request.query.get("username"),
+        request.query.get("address"),
+    )
     return envelope.success(rows)
 
 

@@ -66,21 +66,25 @@ class ChatReply:
     def completion_tokens(self) -> int:
         """Tokens generated (one per chunk, at least one per tool call)."""
         return len(self.chunks) + sum(
-            max(1, len(c["function"]["arguments"]) // 4) for c in self.tool_calls)
+            max(1, len(c["function"]["arguments"]) // 4) for c in self.tool_calls
+        )
 
     def usage(self) -> JsonDict:
         """OpenAI-style usage."""
-        return {"prompt_tokens": self.prompt_tokens,
-                "completion_tokens": self.completion_tokens,
-                "total_tokens": self.prompt_tokens + self.completion_tokens}
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "total_tokens": self.prompt_tokens + self.completion_tokens,
+        }
 
 
 def _text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        parts = [p.get("text", "") for p in content
-                 if isinstance(p, dict) and p.get("type") == "text"]
+        parts = [
+            p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text"
+        ]
         images = sum(1 for p in content if isinstance(p, dict) and p.get("type") == "image_url")
         text = " ".join(t for t in parts if isinstance(t, str))
         if images:
@@ -123,16 +127,21 @@ _SOGNI_TOOL_WORDS = (
     (("video", "clip", "animation"), ("generate_video", "sogni_generate_video")),
     (("music", "song", "melody", "tune"), ("generate_music", "sogni_generate_music")),
     (("speech", "narrat", "read aloud", "voiceover"), ("generate_speech",)),
-    (("image", "picture", "photo", "draw", "illustration"),
-     ("generate_image", "sogni_generate_image")),
+    (
+        ("image", "picture", "photo", "draw", "illustration"),
+        ("generate_image", "sogni_generate_image"),
+    ),
 )
 
 FAIL_MARKER = re.compile(r"\[fail(?::([^\]]*))?\]")
 
 
 def _chosen_tool(request: JsonDict, last_user: str) -> JsonDict | None:
-    tools = [t for t in request.get("tools") or [] if isinstance(t, dict)
-             and isinstance(t.get("function"), dict)]
+    tools = [
+        t
+        for t in request.get("tools") or []
+        if isinstance(t, dict) and isinstance(t.get("function"), dict)
+    ]
     choice = request.get("tool_choice", "auto")
     if not tools or choice == "none":
         return None
@@ -144,8 +153,9 @@ def _chosen_tool(request: JsonDict, last_user: str) -> JsonDict | None:
     lowered = last_user.lower()
     # The longest name wins: "sogni_generate_image" also contains "generate_image".
     by_length = sorted(tools, key=lambda t: -len(str(t["function"].get("name", ""))))
-    named = next((t for t in by_length if str(t["function"].get("name", "")).lower() in lowered),
-                 None)
+    named = next(
+        (t for t in by_length if str(t["function"].get("name", "")).lower() in lowered), None
+    )
     if named is not None:
         return named
     by_name = {t["function"].get("name"): t for t in tools}
@@ -180,22 +190,38 @@ def reply_to(request: JsonDict, known_models: set[str]) -> ChatReply:
     messages = request.get("messages")
     if not isinstance(messages, list) or not messages:
         raise ChatRequestError("invalidRequest", "messages must be a non-empty list")
-    prompt_tokens = math.ceil(len(json.dumps(messages, separators=(",", ":"),
-                                             ensure_ascii=False)) / 4)
+    prompt_tokens = math.ceil(
+        len(json.dumps(messages, separators=(",", ":"), ensure_ascii=False)) / 4
+    )
     last = messages[-1] if isinstance(messages[-1], dict) else {}
-    last_user = next((_text_of(m.get("content")) for m in reversed(messages)
-                      if isinstance(m, dict) and m.get("role") == "user"), "")
+    last_user = next(
+        (
+            _text_of(m.get("content"))
+            for m in reversed(messages)
+            if isinstance(m, dict) and m.get("role") == "user"
+        ),
+        "",
+    )
 
     choice = request.get("tool_choice")
     if last.get("role") != "tool" or choice == "required" or isinstance(choice, dict):
         tool = _chosen_tool(request, last_user)
         if tool is not None:
             arguments = _instance(tool["function"].get("parameters", {}), last_user)
-            call = {"id": _call_id(messages, tool["function"]["name"]), "type": "function",
-                    "function": {"name": tool["function"]["name"],
-                                 "arguments": json.dumps(arguments, separators=(",", ":"))}}
-            return ChatReply(chunks=[], tool_calls=[call], finish_reason="tool_calls",
-                             prompt_tokens=prompt_tokens)
+            call = {
+                "id": _call_id(messages, tool["function"]["name"]),
+                "type": "function",
+                "function": {
+                    "name": tool["function"]["name"],
+                    "arguments": json.dumps(arguments, separators=(",", ":")),
+                },
+            }
+            return ChatReply(
+                chunks=[],
+                tool_calls=[call],
+                finish_reason="tool_calls",
+                prompt_tokens=prompt_tokens,
+            )
 
     error = None
     if last.get("role") == "tool":
@@ -206,7 +232,7 @@ def reply_to(request: JsonDict, known_models: set[str]) -> ChatReply:
         if failure is not None:
             code = (failure.group(1) or "").strip() or "workerError"
             error = (code, f"The worker failed the job ({code})")
-            text = text[:failure.start()]
+            text = text[: failure.start()]
     response_format = request.get("response_format")
     if isinstance(response_format, dict):
         if response_format.get("type") == "json_object":
@@ -218,14 +244,18 @@ def reply_to(request: JsonDict, known_models: set[str]) -> ChatReply:
     stops = request.get("stop")
     for stop in [stops] if isinstance(stops, str) else stops or []:
         if isinstance(stop, str) and stop and stop in text:
-            text = text[:text.index(stop)]
+            text = text[: text.index(stop)]
     chunks = _words(text)
     if _thinking(request):
         chunks = ["<think>\n", *_words(f"Considering: {last_user}"), "\n</think>\n\n", *chunks]
     max_tokens = request.get("max_tokens")
-    if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and 0 < max_tokens < len(
-            chunks):
+    if (
+        isinstance(max_tokens, int)
+        and not isinstance(max_tokens, bool)
+        and 0 < max_tokens < len(chunks)
+    ):
         chunks = chunks[:max_tokens]
         finish = "length"
-    return ChatReply(chunks=chunks, tool_calls=[], finish_reason=finish,
-                     prompt_tokens=prompt_tokens, error=error)
+    return ChatReply(
+        chunks=chunks, tool_calls=[], finish_reason=finish, prompt_tokens=prompt_tokens, error=error
+    )

@@ -46,8 +46,9 @@ def _nonces(state: SupernetState) -> dict[str, str]:
     return state.login_nonces
 
 
-def _check_signature(state: SupernetState, address: str, body: dict[str, Any],
-                     primary_type: str) -> None:
+def _check_signature(
+    state: SupernetState, address: str, body: dict[str, Any], primary_type: str
+) -> None:
     signature = body.get("signature")
     if not isinstance(signature, str) or not _SIGNATURE.match(signature):
         raise web.HTTPUnauthorized(reason="signature must be a 65-byte hex string")
@@ -56,10 +57,13 @@ def _check_signature(state: SupernetState, address: str, body: dict[str, Any],
         raise web.HTTPUnauthorized(reason="No login nonce was issued for this wallet")
     message: dict[str, Any] = {"walletAddress": address, "nonce": issued}
     if primary_type == "Signup":
-        message = {"appid": str(body.get("appid", "")),
-                   "username": str(body.get("username")),
-                   "email": str(body.get("email", "")),
-                   "subscribe": int(body.get("subscribe") or 0), **message}
+        message = {
+            "appid": str(body.get("appid", "")),
+            "username": str(body.get("username")),
+            "email": str(body.get("email", "")),
+            "subscribe": int(body.get("subscribe") or 0),
+            **message,
+        }
     if recovers_to(address, signature, primary_type, message) is False:
         raise web.HTTPUnauthorized(reason="Signature does not match the wallet address")
 

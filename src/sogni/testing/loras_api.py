@@ -36,48 +36,127 @@ CONSTRAINTS = {"maxPerRequest": 5, "minStrength": -10, "maxStrength": 10}
 LAST_UPDATED = "2026-04-30T12:00:00.000Z"
 
 
-def _ui(low: float, high: float, default: float, category: str, *, recommended: tuple[float, float],
-        step: float = 0.05, **extra: Any) -> dict[str, Any]:
-    ui = {"min": low, "max": high, "default": default, "step": step,
-          "recommendedMin": recommended[0], "recommendedMax": recommended[1],
-          "category": category, "nsfw": False, "sexual": False,
-          "creator": "Sogni", "sourceUrl": "https://huggingface.co/sogni-ai"}
+def _ui(
+    low: float,
+    high: float,
+    default: float,
+    category: str,
+    *,
+    recommended: tuple[float, float],
+    step: float = 0.05,
+    **extra: Any,
+) -> dict[str, Any]:
+    ui = {
+        "min": low,
+        "max": high,
+        "default": default,
+        "step": step,
+        "recommendedMin": recommended[0],
+        "recommendedMax": recommended[1],
+        "category": category,
+        "nsfw": False,
+        "sexual": False,
+        "creator": "Sogni",
+        "sourceUrl": "https://huggingface.co/sogni-ai",
+    }
     ui.update(extra)
     return ui
 
 
 CATALOG: list[dict[str, Any]] = [
-    {"loraId": "krea2-warm-light", "slug": "warm-light", "name": "Warm Light",
-     "description": "Moves the light from cool and dark to warm and golden.",
-     "relatedLoraIds": ["krea2-film-grain"], "modelIds": KREA2,
-     "ui": _ui(-2, 2, 0, "lighting", recommended=(-1, 1),
-               rangeLabels={"min": "Cooler & Darker", "max": "Warmer & Golden"},
-               examples=[{"url": "https://example.invalid/loras/warm-light-1.jpg",
-                          "caption": "A street at dusk", "prompt": "a street at dusk"}],
-               examplePrompt="a quiet street at dusk")},
-    {"loraId": "krea2-film-grain", "slug": "film-grain", "name": "Film Grain",
-     "description": "Analogue film grain and halation.", "relatedLoraIds": ["krea2-warm-light"],
-     "modelIds": KREA2, "ui": _ui(0, 1.5, 0.8, "art-direction", recommended=(0.4, 1.1),
-                                 license="CC-BY-4.0",
-                                 licenseUrl="https://creativecommons.org/licenses/by/4.0/")},
-    {"loraId": "krea2-chest-width", "slug": "chest-width", "name": "Chest Width",
-     "description": "Narrower or broader shoulders and chest.", "relatedLoraIds": [],
-     "modelIds": ["krea2_turbo_fp8_scaled"],
-     "ui": _ui(-3, 3, 0, "character", recommended=(-1.5, 1.5), step=0.1,
-               rangeLabels={"min": "Narrower", "max": "Broader"},
-               section={"id": "chest", "label": "Chest", "order": 1})},
-    {"loraId": "krea2-body-horror", "slug": "body-horror", "name": "Body Horror",
-     "description": "Uncanny, unsettling anatomy.", "relatedLoraIds": [],
-     "modelIds": ["krea2_turbo_fp8_scaled"],
-     "ui": _ui(0, 1.2, 0.7, "horror", recommended=(0.3, 1), nsfw=True)},
-    {"loraId": "zimage-watercolor", "slug": "watercolor", "name": "Watercolor",
-     "description": "Loose watercolour washes on textured paper.", "relatedLoraIds": [],
-     "modelIds": ZIMAGE, "ui": _ui(0, 1.2, 1, "art-direction", recommended=(0.6, 1.1))},
-    {"loraId": "zimage-detail", "slug": "detail", "name": "Detail",
-     "description": "Less or more fine detail.", "relatedLoraIds": [],
-     "modelIds": ["z_image_turbo_bf16"],
-     "ui": _ui(-1, 1.5, 0.5, "quality", recommended=(0, 1),
-               rangeLabels={"min": "Simpler", "max": "More detailed"})},
+    {
+        "loraId": "krea2-warm-light",
+        "slug": "warm-light",
+        "name": "Warm Light",
+        "description": "Moves the light from cool and dark to warm and golden.",
+        "relatedLoraIds": ["krea2-film-grain"],
+        "modelIds": KREA2,
+        "ui": _ui(
+            -2,
+            2,
+            0,
+            "lighting",
+            recommended=(-1, 1),
+            rangeLabels={"min": "Cooler & Darker", "max": "Warmer & Golden"},
+            examples=[
+                {
+                    "url": "https://example.invalid/loras/warm-light-1.jpg",
+                    "caption": "A street at dusk",
+                    "prompt": "a street at dusk",
+                }
+            ],
+            examplePrompt="a quiet street at dusk",
+        ),
+    },
+    {
+        "loraId": "krea2-film-grain",
+        "slug": "film-grain",
+        "name": "Film Grain",
+        "description": "Analogue film grain and halation.",
+        "relatedLoraIds": ["krea2-warm-light"],
+        "modelIds": KREA2,
+        "ui": _ui(
+            0,
+            1.5,
+            0.8,
+            "art-direction",
+            recommended=(0.4, 1.1),
+            license="CC-BY-4.0",
+            licenseUrl="https://creativecommons.org/licenses/by/4.0/",
+        ),
+    },
+    {
+        "loraId": "krea2-chest-width",
+        "slug": "chest-width",
+        "name": "Chest Width",
+        "description": "Narrower or broader shoulders and chest.",
+        "relatedLoraIds": [],
+        "modelIds": ["krea2_turbo_fp8_scaled"],
+        "ui": _ui(
+            -3,
+            3,
+            0,
+            "character",
+            recommended=(-1.5, 1.5),
+            step=0.1,
+            rangeLabels={"min": "Narrower", "max": "Broader"},
+            section={"id": "chest", "label": "Chest", "order": 1},
+        ),
+    },
+    {
+        "loraId": "krea2-body-horror",
+        "slug": "body-horror",
+        "name": "Body Horror",
+        "description": "Uncanny, unsettling anatomy.",
+        "relatedLoraIds": [],
+        "modelIds": ["krea2_turbo_fp8_scaled"],
+        "ui": _ui(0, 1.2, 0.7, "horror", recommended=(0.3, 1), nsfw=True),
+    },
+    {
+        "loraId": "zimage-watercolor",
+        "slug": "watercolor",
+        "name": "Watercolor",
+        "description": "Loose watercolour washes on textured paper.",
+        "relatedLoraIds": [],
+        "modelIds": ZIMAGE,
+        "ui": _ui(0, 1.2, 1, "art-direction", recommended=(0.6, 1.1)),
+    },
+    {
+        "loraId": "zimage-detail",
+        "slug": "detail",
+        "name": "Detail",
+        "description": "Less or more fine detail.",
+        "relatedLoraIds": [],
+        "modelIds": ["z_image_turbo_bf16"],
+        "ui": _ui(
+            -1,
+            1.5,
+            0.5,
+            "quality",
+            recommended=(0, 1),
+            rangeLabels={"min": "Simpler", "max": "More detailed"},
+        ),
+    },
 ]
 """The public LoRA catalogue."""
 
@@ -86,8 +165,12 @@ IMPORT_TARGETS = ["krea2_turbo_fp8_scaled", "z_image_turbo_bf16"]
 
 MAX_ENTRIES = 20
 IMPORTS_PER_DAY = 10
-LIMITS = {"entries": MAX_ENTRIES, "fileBytes": None, "importsPerDay": IMPORTS_PER_DAY,
-          "perGeneration": 2}
+LIMITS = {
+    "entries": MAX_ENTRIES,
+    "fileBytes": None,
+    "importsPerDay": IMPORTS_PER_DAY,
+    "perGeneration": 2,
+}
 
 _IMPORT_HOSTS = ("huggingface.co", "civitai.com")
 _CIVITAI_MODEL = re.compile(r"^/models/\d+")
@@ -117,8 +200,12 @@ class PersonalImport:
         """The import as the API shows it."""
         status = self.status(validation)
         row: dict[str, Any] = {
-            "id": self.id, "name": self.name, "modelId": self.model_id,
-            "modelIds": [self.model_id], "source": self.source, "status": status,
+            "id": self.id,
+            "name": self.name,
+            "modelId": self.model_id,
+            "modelIds": [self.model_id],
+            "source": self.source,
+            "status": status,
             "createdAt": int(self.created * 1000),
             "updatedAt": int(min(time.time(), self.created + validation) * 1000),
             "requirements": ["Use strengths between 0.5 and 1.2"],
@@ -126,21 +213,30 @@ class PersonalImport:
         if status == "ready":
             row["bytes"] = 150 * 1024 * 1024
         if status == "rejected":
-            row.update(reason="The file is not a LoRA in safetensors format",
-                       failureCode="invalid_artifact")
+            row.update(
+                reason="The file is not a LoRA in safetensors format",
+                failureCode="invalid_artifact",
+            )
         return row
 
     def catalog_row(self, creator: str) -> dict[str, Any]:
         """The import as a catalogue entry."""
-        return {"loraId": f"personal-{self.id}", "slug": self.id, "name": self.name,
-                "description": "Personal import", "relatedLoraIds": [],
-                "modelIds": [self.model_id],
-                "ui": _ui(-1, 2, 1, "personal", recommended=(0.5, 1.2), creator=creator,
-                          sourceUrl=self.source)}
+        return {
+            "loraId": f"personal-{self.id}",
+            "slug": self.id,
+            "name": self.name,
+            "description": "Personal import",
+            "relatedLoraIds": [],
+            "modelIds": [self.model_id],
+            "ui": _ui(
+                -1, 2, 1, "personal", recommended=(0.5, 1.2), creator=creator, sourceUrl=self.source
+            ),
+        }
 
 
 _IMPORTS: weakref.WeakKeyDictionary[SupernetState, dict[str, dict[str, PersonalImport]]] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 
 
 def _library(request: web.Request) -> dict[str, PersonalImport]:
@@ -161,8 +257,9 @@ async def catalog(request: web.Request) -> web.Response:
     model = request.query.get("modelId")
     rows = [row for row in CATALOG if not model or model in row["modelIds"]]
     models = sorted({m for row in CATALOG for m in row["modelIds"]})
-    return envelope.success({"lastUpdated": LAST_UPDATED, "loras": rows, "models": models,
-                             "constraints": CONSTRAINTS})
+    return envelope.success(
+        {"lastUpdated": LAST_UPDATED, "loras": rows, "models": models, "constraints": CONSTRAINTS}
+    )
 
 
 # -- the personal library -------------------------------------------------------------------------
@@ -179,8 +276,9 @@ def _import_problem(body: dict[str, Any]) -> str | None:
         return "url is required"
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or not any(host == h or host.endswith("." + h)
-                                          for h in _IMPORT_HOSTS):
+    if parts.scheme != "https" or not any(
+        host == h or host.endswith("." + h) for h in _IMPORT_HOSTS
+    ):
         return "url must be a public Hugging Face or Civitai link"
     if host.endswith("civitai.com") and not _CIVITAI_MODEL.match(parts.path):
         return "A Civitai link must point at a model (/models/<id>)"
@@ -218,9 +316,14 @@ async def personal_import(request: web.Request) -> web.Response:
     url = body["url"]
     host = (urlsplit(url).hostname or "").lower()
     reject = host.endswith("huggingface.co") and not urlsplit(url).path.endswith(".safetensors")
-    item = PersonalImport(id=uuid.uuid4().hex[:16], name=body["name"].strip(),
-                          model_id=body["modelId"], source=url, created=time.time(),
-                          reject=reject)
+    item = PersonalImport(
+        id=uuid.uuid4().hex[:16],
+        name=body["name"].strip(),
+        model_id=body["modelId"],
+        source=url,
+        created=time.time(),
+        reject=reject,
+    )
     library[item.id] = item
     return envelope.success(item.wire(_validation_seconds(request)), status=201)
 
@@ -251,8 +354,11 @@ async def personal_catalog(request: web.Request) -> web.Response:
     if not is_subscribed(request.app[STATE], account):
         return subscription_required("personal_loras")
     validation = _validation_seconds(request)
-    rows = [item.catalog_row(account.username) for item in _library(request).values()
-            if item.status(validation) == "ready"]
+    rows = [
+        item.catalog_row(account.username)
+        for item in _library(request).values()
+        if item.status(validation) == "ready"
+    ]
     return envelope.success({"loras": rows})
 
 

@@ -40,8 +40,12 @@ async def _upload_url(request: web.Request, kind: str) -> web.Response:
     state = request.app[STATE]
     # A numbered slot (``id=referenceVideo2``) is stored under its own name.
     stored_as = request.query.get("id") or values["type"]
-    slot = UploadSlot(job_id=values["jobId"], type=stored_as, kind=kind,
-                      content_type=normalise_content_type(request.query.get("contentType")))
+    slot = UploadSlot(
+        job_id=values["jobId"],
+        type=stored_as,
+        kind=kind,
+        content_type=normalise_content_type(request.query.get("contentType")),
+    )
     token = state.storage.issue_upload(slot)
     return envelope.success({"uploadUrl": state.upload_url(token, _base(request))})
 
@@ -56,8 +60,14 @@ async def media_upload_url(request: web.Request) -> web.Response:
     return await _upload_url(request, "media")
 
 
-def _download(state: SupernetState, request: web.Request, job_id: str, item_id: str | None,
-              type_: str, kind: str) -> web.Response:
+def _download(
+    state: SupernetState,
+    request: web.Request,
+    job_id: str,
+    item_id: str | None,
+    type_: str,
+    kind: str,
+) -> web.Response:
     content_type = normalise_content_type(request.query.get("contentType"))
     project = state.simulator.projects.get(job_id.upper())
     job = project.job(item_id.upper()) if project is not None and item_id else None
@@ -65,8 +75,12 @@ def _download(state: SupernetState, request: web.Request, job_id: str, item_id: 
         spec = job.spec
         if spec.media == "image" and type_ == "preview":
             scale = min(1.0, _PREVIEW_MAX_SIDE / max(spec.width, spec.height, 1))
-            spec = attrs.evolve(spec, fmt="jpg", width=max(1, round(spec.width * scale)),
-                                height=max(1, round(spec.height * scale)))
+            spec = attrs.evolve(
+                spec,
+                fmt="jpg",
+                width=max(1, round(spec.width * scale)),
+                height=max(1, round(spec.height * scale)),
+            )
         elif spec.media == "image":
             spec = attrs.evolve(spec, fmt=_IMAGE_FORMAT_BY_TYPE.get(content_type or "", "png"))
         elif spec.media == "audio" and content_type in _AUDIO_FORMAT_BY_TYPE:
@@ -76,9 +90,9 @@ def _download(state: SupernetState, request: web.Request, job_id: str, item_id: 
         return envelope.success({"downloadUrl": _publish_spec(state, spec, request)})
     upload = state.storage.upload(job_id, type_)
     if upload is not None:
-        token = state.storage.publish(Published(filename=f"{type_}",
-                                                content_type=upload.content_type,
-                                                upload=upload))
+        token = state.storage.publish(
+            Published(filename=f"{type_}", content_type=upload.content_type, upload=upload)
+        )
         return envelope.success({"downloadUrl": state.file_url(token, type_, _base(request))})
     return envelope.error(404, f"No {type_} media for job {job_id}")
 
@@ -92,8 +106,14 @@ async def image_download_url(request: web.Request) -> web.Response:
     values = _required(request, "jobId", "type")
     if isinstance(values, web.Response):
         return values
-    return _download(request.app[STATE], request, values["jobId"],
-                     request.query.get("imageId"), values["type"], "image")
+    return _download(
+        request.app[STATE],
+        request,
+        values["jobId"],
+        request.query.get("imageId"),
+        values["type"],
+        "image",
+    )
 
 
 async def media_download_url(request: web.Request) -> web.Response:
@@ -101,8 +121,14 @@ async def media_download_url(request: web.Request) -> web.Response:
     values = _required(request, "jobId", "type")
     if isinstance(values, web.Response):
         return values
-    return _download(request.app[STATE], request, values["jobId"], request.query.get("id"),
-                     values["type"], "media")
+    return _download(
+        request.app[STATE],
+        request,
+        values["jobId"],
+        request.query.get("id"),
+        values["type"],
+        "media",
+    )
 
 
 async def put_upload(request: web.Request) -> web.Response:
@@ -112,8 +138,9 @@ async def put_upload(request: web.Request) -> web.Response:
     if slot is None:
         return envelope.error(403, "Upload URL is not valid")
     try:
-        await state.storage.receive(slot, request.content.iter_chunked(64 * 1024),
-                                    request.headers.get("Content-Type"))
+        await state.storage.receive(
+            slot, request.content.iter_chunked(64 * 1024), request.headers.get("Content-Type")
+        )
     except UploadRejected as exc:
         return envelope.error(exc.status, exc.message)
     return web.Response(status=200, headers={"ETag": '"local"'})

@@ -30,8 +30,14 @@ USD_PER_RENDER_SEC = Decimal("0.0005")
 SOGNI_PRICE_USD = Decimal("0.005")
 SPARK_PRICE_USD = Decimal("0.01")
 NETWORK_MULTIPLIER = {"fast": Decimal("1"), "relaxed": Decimal("0.5")}
-GPT_QUALITY_MULTIPLIER = {"low": Decimal("0.25"), "medium": Decimal("1"), "high": Decimal("4"),
-                          "auto": Decimal("1"), "standard": Decimal("1"), "hd": Decimal("2")}
+GPT_QUALITY_MULTIPLIER = {
+    "low": Decimal("0.25"),
+    "medium": Decimal("1"),
+    "high": Decimal("4"),
+    "auto": Decimal("1"),
+    "standard": Decimal("1"),
+    "hd": Decimal("2"),
+}
 LLM_USD_PER_INPUT_TOKEN = Decimal("0.00000015")
 LLM_USD_PER_OUTPUT_TOKEN = Decimal("0.0000006")
 QUEUE_WAIT_SEC = 1.5
@@ -46,8 +52,16 @@ def _text(value: Decimal) -> str:
 class PriceQuote:
     """Render seconds of one job, expanded into the network's cost shapes."""
 
-    def __init__(self, model: Model, token_type: str, network: str, job_seconds: Decimal,
-                 count: int, steps: int, fixed_usd: Decimal | None = None) -> None:
+    def __init__(
+        self,
+        model: Model,
+        token_type: str,
+        network: str,
+        job_seconds: Decimal,
+        count: int,
+        steps: int,
+        fixed_usd: Decimal | None = None,
+    ) -> None:
         self.model = model
         self.token_type = token_type
         self.network = network if network in NETWORK_MULTIPLIER else "fast"
@@ -74,9 +88,12 @@ class PriceQuote:
     def response(self, request: JsonDict) -> JsonDict:
         """The ``EstimationResponse`` body."""
         return {
-            "request": {"model": self.model.id, "name": self.model.name,
-                        "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
-                        **request},
+            "request": {
+                "model": self.model.id,
+                "name": self.model.name,
+                "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                **request,
+            },
             "rate": {
                 "costPerBaseHQRenderInUSD": _text(USD_PER_RENDER_SEC * 5),
                 "tokenMarkePriceUSD": _text(SOGNI_PRICE_USD),
@@ -86,8 +103,12 @@ class PriceQuote:
                 "networkCostMultiplier": _text(NETWORK_MULTIPLIER[self.network]),
             },
             "quote": {
-                "model": {"weight": "1", "secPerStep": _text(self.job_seconds / max(self.steps, 1)),
-                          "secPerPreview": "0.05", "secForCN": "0.3"},
+                "model": {
+                    "weight": "1",
+                    "secPerStep": _text(self.job_seconds / max(self.steps, 1)),
+                    "secPerPreview": "0.05",
+                    "secForCN": "0.3",
+                },
                 "job": self._cost(self.job_seconds, 1),
                 "project": self._cost(self.job_seconds * self.count, self.count),
             },
@@ -98,9 +119,14 @@ class PriceQuote:
         """Render and queue times, as the network reports them from recent renders (the
         jobs of a project render side by side, so a project takes about one job's time)."""
         render = float(self.job_seconds.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-        return {"estimatedRenderTimeSec": render, "medianRenderTimeSec": render,
-                "sampleCount": 64, "confidence": 0.9, "estimatedWaitTimeSec": QUEUE_WAIT_SEC,
-                "estimatedTotalTimeSec": round(render + QUEUE_WAIT_SEC, 2)}
+        return {
+            "estimatedRenderTimeSec": render,
+            "medianRenderTimeSec": render,
+            "sampleCount": 64,
+            "confidence": 0.9,
+            "estimatedWaitTimeSec": QUEUE_WAIT_SEC,
+            "estimatedTotalTimeSec": round(render + QUEUE_WAIT_SEC, 2),
+        }
 
 
 def _benchmark_seconds(catalogue: Catalogue, model: Model) -> Decimal:
@@ -112,10 +138,22 @@ def _default_steps(catalogue: Catalogue, model: Model) -> int:
     return int(steps["default"]) if isinstance(steps, dict) else 1
 
 
-def image_quote(catalogue: Catalogue, model: Model, *, token_type: str, network: str,
-                count: int, steps: int, previews: int, control_net: bool, denoise: float,
-                width: int, height: int, context_images: int = 0,
-                gpt_quality: str | None = None) -> PriceQuote:
+def image_quote(
+    catalogue: Catalogue,
+    model: Model,
+    *,
+    token_type: str,
+    network: str,
+    count: int,
+    steps: int,
+    previews: int,
+    control_net: bool,
+    denoise: float,
+    width: int,
+    height: int,
+    context_images: int = 0,
+    gpt_quality: str | None = None,
+) -> PriceQuote:
     """Price an image project (v2/v3 image estimate)."""
     if width <= 0 or height <= 0:
         width, height = catalogue.default_image_size(model)
@@ -133,9 +171,19 @@ def image_quote(catalogue: Catalogue, model: Model, *, token_type: str, network:
     return PriceQuote(model, token_type, network, seconds, count, effective_steps)
 
 
-def video_quote(catalogue: Catalogue, model: Model, *, token_type: str, width: int,
-                height: int, frames: int, fps: int, steps: int | None, count: int,
-                video_input: bool) -> PriceQuote:
+def video_quote(
+    catalogue: Catalogue,
+    model: Model,
+    *,
+    token_type: str,
+    width: int,
+    height: int,
+    frames: int,
+    fps: int,
+    steps: int | None,
+    count: int,
+    video_input: bool,
+) -> PriceQuote:
     """Price a video project."""
     default_steps = _default_steps(catalogue, model)
     if model.external:
@@ -143,20 +191,33 @@ def video_quote(catalogue: Catalogue, model: Model, *, token_type: str, width: i
         per_second = Decimal("0.06") if "fast" in model.id else Decimal("0.12")
         if video_input:
             per_second *= Decimal("1.5")
-        return PriceQuote(model, token_type, "fast", seconds_of_video * 2, count, 1,
-                          fixed_usd=per_second * seconds_of_video)
+        return PriceQuote(
+            model,
+            token_type,
+            "fast",
+            seconds_of_video * 2,
+            count,
+            1,
+            fixed_usd=per_second * seconds_of_video,
+        )
     pixels = Decimal(width * height) / Decimal(848 * 480)
     step_factor = Decimal(steps or default_steps) / Decimal(max(default_steps, 1))
     seconds = _benchmark_seconds(catalogue, model) * Decimal(frames) / 81 * pixels * step_factor
     return PriceQuote(model, token_type, "fast", seconds, count, steps or default_steps)
 
 
-def audio_quote(catalogue: Catalogue, model: Model, *, token_type: str, duration: float,
-                steps: int, count: int) -> PriceQuote:
+def audio_quote(
+    catalogue: Catalogue, model: Model, *, token_type: str, duration: float, steps: int, count: int
+) -> PriceQuote:
     """Price an audio project."""
     default_steps = _default_steps(catalogue, model)
-    seconds = (_benchmark_seconds(catalogue, model) * Decimal(str(duration)) / 30
-               * Decimal(steps or default_steps) / Decimal(max(default_steps, 1)))
+    seconds = (
+        _benchmark_seconds(catalogue, model)
+        * Decimal(str(duration))
+        / 30
+        * Decimal(steps or default_steps)
+        / Decimal(max(default_steps, 1))
+    )
     return PriceQuote(model, token_type, "fast", seconds, count, steps or default_steps)
 
 
@@ -164,25 +225,40 @@ def llm_cost(token_type: str, input_tokens: int, output_tokens: int) -> dict[str
     """USD, SOGNI, Spark and requested-token cost of an LLM job."""
     usd = LLM_USD_PER_INPUT_TOKEN * input_tokens + LLM_USD_PER_OUTPUT_TOKEN * output_tokens
     sogni, spark = usd / SOGNI_PRICE_USD, usd / SPARK_PRICE_USD
-    return {"costInUSD": usd, "costInSogni": sogni, "costInSpark": spark,
-            "costInToken": spark if token_type == "spark" else sogni}
+    return {
+        "costInUSD": usd,
+        "costInSogni": sogni,
+        "costInSpark": spark,
+        "costInToken": spark if token_type == "spark" else sogni,
+    }
 
 
 def llm_cost_strings(token_type: str, input_tokens: int, output_tokens: int) -> JsonDict:
     """The ``cost`` object of ``llmJobResult`` (decimal strings plus token counts)."""
     costs = llm_cost(token_type, input_tokens, output_tokens)
-    return {**{key: _text(value) for key, value in costs.items()},
-            "inputTokens": input_tokens, "outputTokens": output_tokens}
+    return {
+        **{key: _text(value) for key, value in costs.items()},
+        "inputTokens": input_tokens,
+        "outputTokens": output_tokens,
+    }
 
 
-def llm_quote(model_id: str, *, token_type: str, input_tokens: int,
-              max_output_tokens: int) -> JsonDict:
+def llm_quote(
+    model_id: str, *, token_type: str, input_tokens: int, max_output_tokens: int
+) -> JsonDict:
     """The LLM estimate response (numbers, not strings)."""
     costs = llm_cost(token_type, input_tokens, max_output_tokens)
     return {
-        "request": {"model": model_id, "inputTokens": input_tokens,
-                    "maxOutputTokens": max_output_tokens, "tokenType": token_type,
-                    "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())},
-        "quote": {**{key: float(value) for key, value in costs.items()},
-                  "inputTokens": input_tokens, "outputTokens": max_output_tokens},
+        "request": {
+            "model": model_id,
+            "inputTokens": input_tokens,
+            "maxOutputTokens": max_output_tokens,
+            "tokenType": token_type,
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+        },
+        "quote": {
+            **{key: float(value) for key, value in costs.items()},
+            "inputTokens": input_tokens,
+            "outputTokens": max_output_tokens,
+        },
     }

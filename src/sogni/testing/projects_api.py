@@ -82,11 +82,13 @@ async def projects_sync(request: web.Request) -> web.Response:
     simulator = state.simulator
     active = simulator.active(account.address, app_id)
     unclaimed = simulator.unclaimed(account.address, app_id) if app_id else []
-    return envelope.raw({
-        "activeProjects": [p.recovered_project() for p in active],
-        "unclaimedCompletedProjects": [p.recovered_project() for p in unclaimed],
-        "serverTime": now_ms(),
-    })
+    return envelope.raw(
+        {
+            "activeProjects": [p.recovered_project() for p in active],
+            "unclaimedCompletedProjects": [p.recovered_project() for p in unclaimed],
+            "serverTime": now_ms(),
+        }
+    )
 
 
 async def active_projects(request: web.Request) -> web.Response:

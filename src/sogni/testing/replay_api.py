@@ -45,13 +45,18 @@ class StoredRun:
     def summary(self) -> dict[str, Any]:
         """The record's row in a list."""
         rounds = self.record.get("rounds")
-        row: dict[str, Any] = {"runId": self.record["run_id"],
-                               "schemaVersion": self.record.get("schema_version",
-                                                                SCHEMA_VERSION),
-                               "createTime": self.created, "updateTime": self.updated,
-                               "rounds": len(rounds) if isinstance(rounds, list) else 0}
-        for wire, key in (("userRequest", "user_request"), ("finalResponse", "final_response"),
-                          ("modelId", "model_id")):
+        row: dict[str, Any] = {
+            "runId": self.record["run_id"],
+            "schemaVersion": self.record.get("schema_version", SCHEMA_VERSION),
+            "createTime": self.created,
+            "updateTime": self.updated,
+            "rounds": len(rounds) if isinstance(rounds, list) else 0,
+        }
+        for wire, key in (
+            ("userRequest", "user_request"),
+            ("finalResponse", "final_response"),
+            ("modelId", "model_id"),
+        ):
             if key in self.record:
                 row[wire] = self.record[key]
         return row
@@ -76,7 +81,8 @@ def _redacted(value: Any) -> tuple[Any, bool]:
 
 
 _RUNS: weakref.WeakKeyDictionary[SupernetState, dict[str, dict[str, StoredRun]]] = (
-    weakref.WeakKeyDictionary())
+    weakref.WeakKeyDictionary()
+)
 
 
 def _runs(request: web.Request) -> dict[str, StoredRun]:
@@ -104,10 +110,16 @@ async def write(request: web.Request) -> web.Response:
     previous = runs.get(run_id)
     stored = StoredRun(record, previous.created if previous else now, now)
     runs[run_id] = stored
-    return envelope.raw({"runId": run_id,
-                         "schemaVersion": record.get("schema_version", SCHEMA_VERSION),
-                         "redacted": redacted, "createTime": stored.created,
-                         "updateTime": stored.updated}, status=201)
+    return envelope.raw(
+        {
+            "runId": run_id,
+            "schemaVersion": record.get("schema_version", SCHEMA_VERSION),
+            "redacted": redacted,
+            "createTime": stored.created,
+            "updateTime": stored.updated,
+        },
+        status=201,
+    )
 
 
 async def list_records(request: web.Request) -> web.Response:

@@ -40,8 +40,9 @@ def wallet_address(username: str, password: str) -> str:
         from sogni.errors import MissingExtraError
 
         raise MissingExtraError("deriving a wallet from a password", "wallet") from exc
-    key = hashlib.pbkdf2_hmac("sha256", (username.lower() + password).encode("utf-8"),
-                              b"sogni-salt-value", 10000, 32)
+    key = hashlib.pbkdf2_hmac(
+        "sha256", (username.lower() + password).encode("utf-8"), b"sogni-salt-value", 10000, 32
+    )
     return str(EthAccount.from_key(key).address)
 
 
@@ -92,11 +93,18 @@ class LocalSupernet:
         catalogue: Catalogue | None = None,
     ) -> None:
         self._options = SupernetOptions(
-            api_key=api_key, username=username, step_delay=step_delay, steps=steps,
-            job_stagger=job_stagger, require_uploads=require_uploads,
+            api_key=api_key,
+            username=username,
+            step_delay=step_delay,
+            steps=steps,
+            job_stagger=job_stagger,
+            require_uploads=require_uploads,
             max_image_upload_bytes=max_image_upload_bytes,
-            max_media_upload_bytes=max_media_upload_bytes, access_token_ttl=access_token_ttl,
-            refresh_token_ttl=refresh_token_ttl, auto_register=auto_register)
+            max_media_upload_bytes=max_media_upload_bytes,
+            access_token_ttl=access_token_ttl,
+            refresh_token_ttl=refresh_token_ttl,
+            auto_register=auto_register,
+        )
         self._accounts = dict(accounts or {})
         self._host = host
         self._requested_port = port
@@ -153,8 +161,9 @@ class LocalSupernet:
 
     async def _serve(self) -> None:
         assert self._state is not None
-        runner = web.AppRunner(build_app(self._state), handle_signals=False,
-                               access_log=None, shutdown_timeout=2.0)
+        runner = web.AppRunner(
+            build_app(self._state), handle_signals=False, access_log=None, shutdown_timeout=2.0
+        )
         await runner.setup()
         self._runner = runner
         try:
@@ -238,8 +247,12 @@ class LocalSupernet:
     def __enter__(self) -> LocalSupernet:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 10) -> T:
@@ -296,24 +309,32 @@ class LocalSupernet:
 
     def received(self, message_type: str | None = None) -> list[Any]:
         """Decoded payloads of socket messages received from clients, optionally of one type."""
-        return [m.data for m in self._world.recorder.messages("in")
-                if message_type is None or m.type == message_type]
+        return [
+            m.data
+            for m in self._world.recorder.messages("in")
+            if message_type is None or m.type == message_type
+        ]
 
     def sent(self, message_type: str | None = None) -> list[Any]:
         """Decoded payloads of socket events sent to clients, optionally of one type."""
-        return [m.data for m in self._world.recorder.messages("out")
-                if message_type is None or m.type == message_type]
+        return [
+            m.data
+            for m in self._world.recorder.messages("out")
+            if message_type is None or m.type == message_type
+        ]
 
     def messages(self) -> list[RecordedMessage]:
         """Every socket message in both directions, with type, app id and direction."""
         return self._world.recorder.messages()
 
-    def wait_for_received(self, message_type: str, count: int = 1,
-                          timeout: float = 10.0) -> list[Any]:
+    def wait_for_received(
+        self, message_type: str, count: int = 1, timeout: float = 10.0
+    ) -> list[Any]:
         """Block until ``count`` messages of ``message_type`` were received; returns them all.
 
         Raises ``TimeoutError`` when they do not arrive in time.
         """
+
         def enough() -> bool:
             return len(self.received(message_type)) >= count
 
@@ -321,9 +342,15 @@ class LocalSupernet:
             raise TimeoutError(f"fewer than {count} {message_type!r} messages within {timeout}s")
         return self.received(message_type)
 
-    def wait_for_sent(self, message_type: str, count: int = 1, timeout: float = 10.0,
-                      where: Callable[[Any], bool] | None = None) -> list[Any]:
+    def wait_for_sent(
+        self,
+        message_type: str,
+        count: int = 1,
+        timeout: float = 10.0,
+        where: Callable[[Any], bool] | None = None,
+    ) -> list[Any]:
         """Block until ``count`` events of ``message_type`` (matching ``where``) were sent."""
+
         def matching() -> list[Any]:
             return [p for p in self.sent(message_type) if where is None or where(p)]
 
@@ -331,10 +358,12 @@ class LocalSupernet:
             raise TimeoutError(f"fewer than {count} {message_type!r} events within {timeout}s")
         return matching()
 
-    def wait_for_requests(self, path: str, count: int = 1,
-                          timeout: float = 10.0) -> list[RecordedRequest]:
+    def wait_for_requests(
+        self, path: str, count: int = 1, timeout: float = 10.0
+    ) -> list[RecordedRequest]:
         """Block until ``count`` HTTP requests whose path starts with ``path`` arrived;
         returns them all. Raises ``TimeoutError`` when they do not arrive in time."""
+
         def matching() -> list[RecordedRequest]:
             return [r for r in self.requests() if r.path.startswith(path)]
 
@@ -352,9 +381,9 @@ class LocalSupernet:
 
     def project(self, project_id: str) -> dict[str, Any] | None:
         """The ``RawProject`` the REST API reports for ``project_id`` (``None`` if unknown)."""
+
         def snapshot() -> dict[str, Any] | None:
-            record: ProjectRecord | None = self._world.simulator.projects.get(
-                project_id.upper())
+            record: ProjectRecord | None = self._world.simulator.projects.get(project_id.upper())
             return None if record is None else record.raw_project()
 
         return self._on_loop(snapshot)
@@ -363,13 +392,14 @@ class LocalSupernet:
         """Block until the project finished on the network (also while no client listens);
         returns its ``RawProject``. Raises ``KeyError`` for an unknown project and
         ``TimeoutError`` when it is still running after ``timeout`` seconds."""
+
         async def finished() -> dict[str, Any]:
             try:
-                record = await asyncio.wait_for(
-                    self._world.simulator.finished(project_id), timeout)
+                record = await asyncio.wait_for(self._world.simulator.finished(project_id), timeout)
             except asyncio.TimeoutError:
-                raise TimeoutError(f"project {project_id} did not finish within {timeout}s"
-                                   ) from None
+                raise TimeoutError(
+                    f"project {project_id} did not finish within {timeout}s"
+                ) from None
             if record is None:
                 raise KeyError(f"no project {project_id}")
             return record.raw_project()
@@ -382,6 +412,7 @@ class LocalSupernet:
         ``app_id`` picks the connection (default: the only one); ``None`` when there is no
         such connection. Events not in the map are on.
         """
+
         def snapshot() -> dict[str, bool] | None:
             connections = self._world.hub.connections()
             if app_id is not None:
@@ -400,8 +431,9 @@ class LocalSupernet:
 
     # --- accounts ----------------------------------------------------------------------------
 
-    def add_account(self, username: str, *, address: str | None = None,
-                    password: str | None = None) -> Account:
+    def add_account(
+        self, username: str, *, address: str | None = None, password: str | None = None
+    ) -> Account:
         """Register an account that can log in with a wallet signature.
 
         Give its wallet ``address``, or its ``password`` to derive the address the way the
@@ -418,6 +450,7 @@ class LocalSupernet:
 
         Without ``address``, for the API-key account.
         """
+
         def issue() -> tuple[str, str]:
             auth = self._world.auth
             target = address or auth.account.address
@@ -429,10 +462,18 @@ class LocalSupernet:
 
     # --- faults ------------------------------------------------------------------------------
 
-    def fail_requests(self, path: str, status: int = 503, *, times: int | None = 1,
-                      method: str | None = None, retry_after: float | None = None,
-                      message: str = "Injected failure", exact: bool = False,
-                      delay: float = 0.0) -> None:
+    def fail_requests(
+        self,
+        path: str,
+        status: int = 503,
+        *,
+        times: int | None = 1,
+        method: str | None = None,
+        retry_after: float | None = None,
+        message: str = "Injected failure",
+        exact: bool = False,
+        delay: float = 0.0,
+    ) -> None:
         """Answer the next ``times`` HTTP requests whose path starts with ``path`` (or equals
         it, with ``exact``) with ``status`` and the error envelope, plus ``Retry-After`` when
         given; ``times=None`` fails every such request until :meth:`clear_faults`.
@@ -442,9 +483,18 @@ class LocalSupernet:
         record reads), socket-host HTTP, presigned ``/_storage/`` URLs and the WebSocket
         handshake (``fail_requests("/", exact=True)`` refuses the next upgrade).
         """
-        self._world.faults.add(Fault(path=path, status=status, times=times, method=method,
-                                     retry_after=retry_after, message=message, exact=exact,
-                                     delay=delay))
+        self._world.faults.add(
+            Fault(
+                path=path,
+                status=status,
+                times=times,
+                method=method,
+                retry_after=retry_after,
+                message=message,
+                exact=exact,
+                delay=delay,
+            )
+        )
 
     def clear_faults(self) -> None:
         """Forget every fault queued with :meth:`fail_requests`."""
@@ -455,6 +505,7 @@ class LocalSupernet:
 
         ``app_id`` limits it to that client's socket.
         """
+
         async def send() -> int:
             sent = 0
             for connection in self._world.hub.connections():
@@ -568,6 +619,5 @@ class LocalSupernet:
         return self._on_loop(fn)
 
     def __repr__(self) -> str:
-        state = "stopped" if self._thread is None else "in outage" if self.in_outage \
-            else "running"
+        state = "stopped" if self._thread is None else "in outage" if self.in_outage else "running"
         return f"<LocalSupernet {state} {self.rest_url if self._port else ''}>".replace(" >", ">")

@@ -13,21 +13,32 @@ from typing import Any
 __all__ = ["approval_permit", "permit_recovers_to", "recovers_to", "withdraw_permit"]
 
 _VERIFYING_CONTRACT = "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"
-_DOMAIN_FIELDS = [{"name": "name", "type": "string"}, {"name": "version", "type": "string"},
-                  {"name": "chainId", "type": "uint256"},
-                  {"name": "verifyingContract", "type": "address"}]
+_DOMAIN_FIELDS = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
 _DOMAINS = [("Sogni AI", 8453), ("Sogni-testnet", 84532)]
 _TYPES = {
-    "Authentication": [{"name": "walletAddress", "type": "address"},
-                       {"name": "nonce", "type": "string"}],
-    "Signup": [{"name": "appid", "type": "string"}, {"name": "username", "type": "string"},
-               {"name": "email", "type": "string"}, {"name": "subscribe", "type": "uint256"},
-               {"name": "walletAddress", "type": "address"}, {"name": "nonce", "type": "string"}],
+    "Authentication": [
+        {"name": "walletAddress", "type": "address"},
+        {"name": "nonce", "type": "string"},
+    ],
+    "Signup": [
+        {"name": "appid", "type": "string"},
+        {"name": "username", "type": "string"},
+        {"name": "email", "type": "string"},
+        {"name": "subscribe", "type": "uint256"},
+        {"name": "walletAddress", "type": "address"},
+        {"name": "nonce", "type": "string"},
+    ],
 }
 
 
-def recovers_to(address: str, signature: str, primary_type: str,
-                message: dict[str, Any]) -> bool | None:
+def recovers_to(
+    address: str, signature: str, primary_type: str, message: dict[str, Any]
+) -> bool | None:
     """Whether ``signature`` over the typed ``message`` was made by ``address``.
 
     Tries the mainnet and testnet domains. ``None`` when eth-account is not installed.
@@ -41,13 +52,18 @@ def recovers_to(address: str, signature: str, primary_type: str,
         typed = {
             "types": {"EIP712Domain": _DOMAIN_FIELDS, primary_type: _TYPES[primary_type]},
             "primaryType": primary_type,
-            "domain": {"name": name, "version": "1", "chainId": chain_id,
-                       "verifyingContract": _VERIFYING_CONTRACT},
+            "domain": {
+                "name": name,
+                "version": "1",
+                "chainId": chain_id,
+                "verifyingContract": _VERIFYING_CONTRACT,
+            },
             "message": message,
         }
         try:
-            signer = Account.recover_message(encode_typed_data(full_message=typed),
-                                             signature=signature)
+            signer = Account.recover_message(
+                encode_typed_data(full_message=typed), signature=signature
+            )
         except Exception:  # malformed signature or message
             return False
         if str(signer).lower() == address.lower():
@@ -55,35 +71,62 @@ def recovers_to(address: str, signature: str, primary_type: str,
     return False
 
 
-def withdraw_permit(owner: str, amount_wei: str, nonce: int, deadline: int, *, chain_id: int,
-                    contract: str) -> dict[str, Any]:
+def withdraw_permit(
+    owner: str, amount_wei: str, nonce: int, deadline: int, *, chain_id: int, contract: str
+) -> dict[str, Any]:
     """The permit a withdrawal of ``amount_wei`` from the account contract signs."""
     return {
-        "domain": {"name": "Sogni Account", "version": "1", "chainId": chain_id,
-                   "verifyingContract": contract},
-        "types": {"Withdraw": [{"name": "owner", "type": "address"},
-                               {"name": "amount", "type": "uint256"},
-                               {"name": "nonce", "type": "uint256"},
-                               {"name": "deadline", "type": "uint256"}]},
-        "message": {"owner": owner, "amount": amount_wei, "nonce": str(nonce),
-                    "deadline": deadline},
+        "domain": {
+            "name": "Sogni Account",
+            "version": "1",
+            "chainId": chain_id,
+            "verifyingContract": contract,
+        },
+        "types": {
+            "Withdraw": [
+                {"name": "owner", "type": "address"},
+                {"name": "amount", "type": "uint256"},
+                {"name": "nonce", "type": "uint256"},
+                {"name": "deadline", "type": "uint256"},
+            ]
+        },
+        "message": {
+            "owner": owner,
+            "amount": amount_wei,
+            "nonce": str(nonce),
+            "deadline": deadline,
+        },
     }
 
 
-def approval_permit(owner: str, spender: str, value: str, nonce: int, deadline: int, *,
-                    chain_id: int, token: str) -> dict[str, Any]:
+def approval_permit(
+    owner: str, spender: str, value: str, nonce: int, deadline: int, *, chain_id: int, token: str
+) -> dict[str, Any]:
     """The ERC-2612 ``Permit`` that lets ``spender`` (a contract address) spend the owner's
     SOGNI."""
     return {
-        "domain": {"name": "Sogni AI", "version": "1", "chainId": chain_id,
-                   "verifyingContract": token},
-        "types": {"Permit": [{"name": "owner", "type": "address"},
-                             {"name": "spender", "type": "address"},
-                             {"name": "value", "type": "uint256"},
-                             {"name": "nonce", "type": "uint256"},
-                             {"name": "deadline", "type": "uint256"}]},
-        "message": {"owner": owner, "spender": spender, "value": value, "nonce": str(nonce),
-                    "deadline": deadline},
+        "domain": {
+            "name": "Sogni AI",
+            "version": "1",
+            "chainId": chain_id,
+            "verifyingContract": token,
+        },
+        "types": {
+            "Permit": [
+                {"name": "owner", "type": "address"},
+                {"name": "spender", "type": "address"},
+                {"name": "value", "type": "uint256"},
+                {"name": "nonce", "type": "uint256"},
+                {"name": "deadline", "type": "uint256"},
+            ]
+        },
+        "message": {
+            "owner": owner,
+            "spender": spender,
+            "value": value,
+            "nonce": str(nonce),
+            "deadline": deadline,
+        },
     }
 
 
@@ -97,11 +140,14 @@ def permit_recovers_to(address: str, signature: str, permit: dict[str, Any]) -> 
         return None
     (primary,) = permit["types"]
     fields = [f for f in _DOMAIN_FIELDS if f["name"] in permit["domain"]]
-    typed = {"types": {"EIP712Domain": fields, **permit["types"]}, "primaryType": primary,
-             "domain": permit["domain"], "message": permit["message"]}
+    typed = {
+        "types": {"EIP712Domain": fields, **permit["types"]},
+        "primaryType": primary,
+        "domain": permit["domain"],
+        "message": permit["message"],
+    }
     try:
-        signer = Account.recover_message(encode_typed_data(full_message=typed),
-                                         signature=signature)
+        signer = Account.recover_message(encode_typed_data(full_message=typed), signature=signature)
     except Exception:  # malformed signature or message
         return False
     return str(signer).lower() == address.lower()

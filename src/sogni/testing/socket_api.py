@@ -31,8 +31,9 @@ SOCKET_HANDLERS = web.AppKey("sogni_local_supernet_socket_handlers", dict)
 """App key of the ``{message type: handler}`` table the socket endpoint dispatches with."""
 
 
-def authenticated_payload(state: SupernetState, account: Account, connection_id: str) -> dict[
-        str, Any]:
+def authenticated_payload(
+    state: SupernetState, account: Account, connection_id: str
+) -> dict[str, Any]:
     """The ``authenticated`` event sent right after a successful handshake."""
     return {
         "id": connection_id,
@@ -55,8 +56,7 @@ def authenticated_payload(state: SupernetState, account: Account, connection_id:
 
 def active_projects(state: SupernetState, account: Account) -> list[str]:
     """Ids of the account's unfinished media projects, then of its unfinished chat jobs."""
-    return (state.simulator.active_ids(account.address)
-            + state.chat_jobs.active_for(account.address))
+    return state.simulator.active_ids(account.address) + state.chat_jobs.active_for(account.address)
 
 
 async def socket_endpoint(request: web.Request) -> web.StreamResponse:
@@ -72,9 +72,14 @@ async def socket_endpoint(request: web.Request) -> web.StreamResponse:
         return ws
     query = request.query
     network = "fast" if query.get("forceWorkerId") == "fast" else "relaxed"
-    connection = Connection(ws, request, app_id=query.get("appId", ""), network=network,
-                            subscriptions=Subscriptions.from_query(
-                                query.get("socketEventSubscriptions")), account=account)
+    connection = Connection(
+        ws,
+        request,
+        app_id=query.get("appId", ""),
+        network=network,
+        subscriptions=Subscriptions.from_query(query.get("socketEventSubscriptions")),
+        account=account,
+    )
     older = state.hub.register(connection)
     if older is not None:
         await older.close(CLOSE_SWITCHED, "Switched to a newer connection with the same appId")
@@ -93,22 +98,27 @@ async def socket_endpoint(request: web.Request) -> web.StreamResponse:
 async def _greet(state: SupernetState, connection: Connection, account: Account) -> None:
     send = connection.send
     recorder = state.recorder
-    await send(recorder, "authenticated",
-               authenticated_payload(state, account, f"{connection.app_id}:{id(connection):x}"))
+    await send(
+        recorder,
+        "authenticated",
+        authenticated_payload(state, account, f"{connection.app_id}:{id(connection):x}"),
+    )
     await send(recorder, "balanceUpdate", state.wallet.balances())
     await send(recorder, "swarmModels", state.catalogue.swarm_models())
     await send(recorder, "swarmLLMModels", state.catalogue.swarm_llm_models())
 
 
-async def _dispatch(state: SupernetState, handlers: dict[str, Handler], connection: Connection,
-                    raw: str | bytes) -> None:
+async def _dispatch(
+    state: SupernetState, handlers: dict[str, Handler], connection: Connection, raw: str | bytes
+) -> None:
     try:
         message_type, payload = decode_frame(raw)
     except FrameError as exc:
         log.warning("dropping undecodable frame: %s", exc)
         return
-    state.recorder.add_message(RecordedMessage(type=message_type, data=payload,
-                                               app_id=connection.app_id, direction="in"))
+    state.recorder.add_message(
+        RecordedMessage(type=message_type, data=payload, app_id=connection.app_id, direction="in")
+    )
     handler = handlers.get(message_type)
     if handler is not None:
         await handler(state, connection, payload)
@@ -131,22 +141,38 @@ async def _job_request(state: SupernetState, connection: Connection, payload: An
             _resent(known, connection)
             return
     try:
-        parsed = parse_job_request(payload, state.catalogue, connection.network,
-                                   state.options.steps)
+        parsed = parse_job_request(
+            payload, state.catalogue, connection.network, state.options.steps
+        )
         if state.options.require_uploads:
-            missing = [t for t in promised_uploads(parsed.key_frame)
-                       if state.storage.upload(parsed.project_id, t) is None]
+            missing = [
+                t
+                for t in promised_uploads(parsed.key_frame)
+                if state.storage.upload(parsed.project_id, t) is None
+            ]
             if missing:
                 raise JobRequestError(400, "Missing uploads for " + ", ".join(missing))
     except JobRequestError as exc:
-        await connection.send(state.recorder, "jobError", {
-            "jobID": str(project_id or ""), "isFromWorker": False,
-            "error": exc.code, "error_message": exc.message})
+        await connection.send(
+            state.recorder,
+            "jobError",
+            {
+                "jobID": str(project_id or ""),
+                "isFromWorker": False,
+                "error": exc.code,
+                "error_message": exc.message,
+            },
+        )
         return
     account = connection.account
-    artist = {"id": account.user_id, "address": account.address, "username": account.username,
-              "name": account.username, "clientSID": account.sid + 1,
-              "addressSID": account.sid + 2}
+    artist = {
+        "id": account.user_id,
+        "address": account.address,
+        "username": account.username,
+        "name": account.username,
+        "clientSID": account.sid + 1,
+        "addressSID": account.sid + 2,
+    }
     state.simulator.start(parsed, connection.app_id, artist)
 
 
@@ -167,8 +193,11 @@ async def _change_network(state: SupernetState, connection: Connection, payload:
 
 async def _set_subscriptions(state: SupernetState, connection: Connection, payload: Any) -> None:
     connection.subscriptions.apply(payload)
-    await connection.send(state.recorder, "socketEventSubscriptionsUpdated",
-                          {"socketEventSubscriptions": connection.subscriptions.snapshot()})
+    await connection.send(
+        state.recorder,
+        "socketEventSubscriptionsUpdated",
+        {"socketEventSubscriptions": connection.subscriptions.snapshot()},
+    )
 
 
 MESSAGE_HANDLERS: dict[str, Handler] = {

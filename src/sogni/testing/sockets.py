@@ -18,8 +18,15 @@ __all__ = ["Connection", "Hub"]
 class Connection:
     """One accepted, authenticated artist socket."""
 
-    def __init__(self, ws: web.WebSocketResponse, request: web.Request, app_id: str,
-                 network: str, subscriptions: Subscriptions, account: Account) -> None:
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        request: web.Request,
+        app_id: str,
+        network: str,
+        subscriptions: Subscriptions,
+        account: Account,
+    ) -> None:
         self.ws = ws
         self.account = account
         self.request = request
@@ -42,8 +49,9 @@ class Connection:
                 await self.ws.send_str(encode_frame(message_type, payload))
             except (ConnectionError, RuntimeError):
                 return False
-        recorder.add_message(RecordedMessage(type=message_type, data=payload,
-                                             app_id=self.app_id, direction="out"))
+        recorder.add_message(
+            RecordedMessage(type=message_type, data=payload, app_id=self.app_id, direction="out")
+        )
         return True
 
     async def close(self, code: int, reason: str) -> None:
@@ -116,5 +124,4 @@ class Hub:
         """Close every live connection cleanly."""
         connections = self.connections()
         self._by_app.clear()
-        await asyncio.gather(*(c.close(code, reason) for c in connections),
-                             return_exceptions=True)
+        await asyncio.gather(*(c.close(code, reason) for c in connections), return_exceptions=True)

@@ -52,18 +52,27 @@ class SupernetState:
         self.base_url = ""  # set once the listening port is known
         self.recorder = Recorder()
         self.faults = FaultPlan()
-        self.auth = Authenticator(options.api_key, options.username,
-                                  TokenIssuer(options.access_token_ttl,
-                                              options.refresh_token_ttl))
+        self.auth = Authenticator(
+            options.api_key,
+            options.username,
+            TokenIssuer(options.access_token_ttl, options.refresh_token_ttl),
+        )
         self.catalogue = catalogue or default_catalogue()
         self.storage = Storage(options.max_image_upload_bytes, options.max_media_upload_bytes)
         self.wallet = Wallet()
         self.hub = Hub(self.recorder)
         self.simulator = Simulator(
-            self.catalogue, self.hub.send_to_app,
-            Timing(step_delay=options.step_delay, job_stagger=options.job_stagger,
-                   steps_override=options.steps),
-            result_url=self.result_url, charge=self.charge, connected=self.connected)
+            self.catalogue,
+            self.hub.send_to_app,
+            Timing(
+                step_delay=options.step_delay,
+                job_stagger=options.job_stagger,
+                steps_override=options.steps,
+            ),
+            result_url=self.result_url,
+            charge=self.charge,
+            connected=self.connected,
+        )
         self._background: set[asyncio.Task[Any]] = set()
         self.login_nonces: dict[str, str] = {}  # lower-cased wallet address -> nonce
         self.workflows = WorkflowEngine(self.result_url, options.step_delay)
@@ -106,8 +115,11 @@ class SupernetState:
 
     def result_url(self, spec: MediaSpec, base: str | None = None) -> str:
         """Publish a rendered result and return its download URL."""
-        token = self.storage.publish(Published(filename=f"result.{spec.extension}",
-                                               content_type=spec.content_type, spec=spec))
+        token = self.storage.publish(
+            Published(
+                filename=f"result.{spec.extension}", content_type=spec.content_type, spec=spec
+            )
+        )
         return self.file_url(token, f"result.{spec.extension}", base)
 
     async def charge(self, token_type: str, amount: Decimal) -> None:

@@ -100,14 +100,18 @@ class Storage:
         with self._lock:
             return self._slots.get(token)
 
-    async def receive(self, slot: UploadSlot, chunks: AsyncIterator[bytes],
-                      header_content_type: str | None) -> StoredUpload:
+    async def receive(
+        self, slot: UploadSlot, chunks: AsyncIterator[bytes], header_content_type: str | None
+    ) -> StoredUpload:
         """Stream an upload body to disk, check it, and store it under its slot."""
         limit = self.max_image_bytes if slot.kind == "image" else self.max_media_bytes
         header_type = normalise_content_type(header_content_type)
         if slot.content_type and header_type and header_type != slot.content_type:
-            raise UploadRejected(403, f"Content-Type {header_type} does not match the signed "
-                                      f"content type {slot.content_type}")
+            raise UploadRejected(
+                403,
+                f"Content-Type {header_type} does not match the signed "
+                f"content type {slot.content_type}",
+            )
         path = self.root / f"upload-{secrets.token_hex(8)}"
         size = 0
         head = b""
@@ -125,9 +129,14 @@ class Storage:
             path.unlink(missing_ok=True)
             raise
         sniffed = sniff(head)
-        stored = StoredUpload(job_id=slot.job_id, type=slot.type,
-                              content_type=sniffed or header_type or "application/octet-stream",
-                              declared_content_type=slot.content_type, size=size, path=path)
+        stored = StoredUpload(
+            job_id=slot.job_id,
+            type=slot.type,
+            content_type=sniffed or header_type or "application/octet-stream",
+            declared_content_type=slot.content_type,
+            size=size,
+            path=path,
+        )
         with self._lock:
             previous = self._uploads.get((slot.job_id, slot.type))
             self._uploads[(slot.job_id, slot.type)] = stored
@@ -145,16 +154,16 @@ class Storage:
         if sniffed is None:
             raise UploadRejected(400, f"Upload is not {what} in a supported format")
         if header_type and header_type != sniffed:
-            raise UploadRejected(400, f"Content-Type {header_type} does not match the uploaded "
-                                      f"content ({sniffed})")
+            raise UploadRejected(
+                400, f"Content-Type {header_type} does not match the uploaded content ({sniffed})"
+            )
         if sniffed not in allowed:
             raise UploadRejected(415, f"Uploaded {sniffed} is not {what}")
 
     def upload(self, job_id: str, type_: str) -> StoredUpload | None:
         """The upload stored for ``(job_id, type)``, if any."""
         with self._lock:
-            return self._uploads.get((job_id.upper(), type_)) or self._uploads.get(
-                (job_id, type_))
+            return self._uploads.get((job_id.upper(), type_)) or self._uploads.get((job_id, type_))
 
     def uploads(self) -> list[StoredUpload]:
         """Every stored upload."""

@@ -28,8 +28,9 @@ def _unb64(text: str) -> bytes:
 class TokenIssuer:
     """Issues and checks token pairs; ``ttl``s are in seconds."""
 
-    def __init__(self, access_ttl: float = 3600.0, refresh_ttl: float = 30 * 86400.0,
-                 env: str = "local") -> None:
+    def __init__(
+        self, access_ttl: float = 3600.0, refresh_ttl: float = 30 * 86400.0, env: str = "local"
+    ) -> None:
         self.access_ttl = access_ttl
         self.refresh_ttl = refresh_ttl
         self.env = env
@@ -45,10 +46,25 @@ class TokenIssuer:
     def issue(self, address: str) -> tuple[str, str]:
         """A fresh ``(access token, refresh token)`` for ``address``."""
         now = int(time.time())
-        access = self._sign({"addr": address, "env": self.env, "iat": now,
-                             "exp": now + int(self.access_ttl), "jti": secrets.token_hex(6)})
-        refresh = self._sign({"type": "refresh", "addr": address, "env": self.env, "iat": now,
-                              "exp": now + int(self.refresh_ttl), "jti": secrets.token_hex(6)})
+        access = self._sign(
+            {
+                "addr": address,
+                "env": self.env,
+                "iat": now,
+                "exp": now + int(self.access_ttl),
+                "jti": secrets.token_hex(6),
+            }
+        )
+        refresh = self._sign(
+            {
+                "type": "refresh",
+                "addr": address,
+                "env": self.env,
+                "iat": now,
+                "exp": now + int(self.refresh_ttl),
+                "jti": secrets.token_hex(6),
+            }
+        )
         return access, refresh
 
     def claims(self, token: str, kind: str) -> dict[str, Any] | None:
@@ -56,8 +72,9 @@ class TokenIssuer:
         parts = token.strip().split(".")
         if len(parts) != 3 or token in self._revoked:
             return None
-        expected = hmac.new(self._secret, f"{parts[0]}.{parts[1]}".encode(),
-                            hashlib.sha256).digest()
+        expected = hmac.new(
+            self._secret, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256
+        ).digest()
         try:
             if not hmac.compare_digest(expected, _unb64(parts[2])):
                 return None

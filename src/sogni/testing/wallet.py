@@ -43,8 +43,12 @@ class Wallet:
 
     def _entry(self, key: str) -> dict[str, str]:
         settled, debit = self._settled[key], self._debit[key]
-        return {"settled": _fmt(settled), "credit": _fmt(Decimal("0")), "debit": _fmt(debit),
-                "net": _fmt(settled - debit)}
+        return {
+            "settled": _fmt(settled),
+            "credit": _fmt(Decimal("0")),
+            "debit": _fmt(debit),
+            "net": _fmt(settled - debit),
+        }
 
     def tokens(self) -> dict[str, dict[str, str]]:
         """The ``tokens`` map of the ``authenticated`` event."""
@@ -54,8 +58,15 @@ class Wallet:
     def balances(self) -> dict[str, Any]:
         """The ``balanceUpdate`` / ``/v4/account/balance`` payload."""
         with self._lock:
-            sogni = {**self._entry("sogni"), "relaxedUnclaimed": "0.0000",
-                     "fastUnclaimed": "0.0000"}
-            spark = {**self._entry("spark"), "relaxedUnclaimed": "0.0000",
-                     "fastUnclaimed": "0.0000", "premiumCredit": "0.0000"}
+            sogni = {
+                **self._entry("sogni"),
+                "relaxedUnclaimed": "0.0000",
+                "fastUnclaimed": "0.0000",
+            }
+            spark = {
+                **self._entry("spark"),
+                "relaxedUnclaimed": "0.0000",
+                "fastUnclaimed": "0.0000",
+                "premiumCredit": "0.0000",
+            }
         return {"sogni": sogni, "spark": spark}

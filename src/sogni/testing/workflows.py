@@ -89,8 +89,9 @@ def tool_output(name: str) -> str:
     return workflow_step_tools().get(name, "text")
 
 
-def _check_dependencies(step_id: str, depends_on: Any, earlier: set[str],
-                        media_count: int) -> list[JsonDict]:
+def _check_dependencies(
+    step_id: str, depends_on: Any, earlier: set[str], media_count: int
+) -> list[JsonDict]:
     if depends_on is None:
         return []
     if not isinstance(depends_on, list):
@@ -117,8 +118,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
-def _check_arguments(step_id: str, tool: str, arguments: JsonDict,
-                     deps: list[JsonDict]) -> None:
+def _check_arguments(step_id: str, tool: str, arguments: JsonDict, deps: list[JsonDict]) -> None:
     """The arguments of a tool with published parameters must be ones the tool takes, and
     the required ones must be given (not blank) or bound by a dependency."""
     known = HOSTED_TOOL_ARGUMENTS.get(tool)
@@ -143,8 +143,10 @@ def compile_workflow(body: JsonDict) -> tuple[str, str, list[JsonDict]]:
     if not isinstance(source, dict):
         raise WorkflowError("input must be an object")
     kind = str(body.get("kind") or "hosted_tool_sequence")
-    media = source.get("mediaReferences", source.get("media_references",
-                                                      body.get("media_references"))) or []
+    media = (
+        source.get("mediaReferences", source.get("media_references", body.get("media_references")))
+        or []
+    )
     media_count = len(media) if isinstance(media, list) else 0
     if kind == "image_to_video":
         prompt = source.get("prompt")
@@ -152,13 +154,23 @@ def compile_workflow(body: JsonDict) -> tuple[str, str, list[JsonDict]]:
             raise WorkflowError("image_to_video needs a prompt")
         size = {k: source[k] for k in ("width", "height") if k in source}
         pair: list[JsonDict] = [
-            {"id": "image", "toolName": "generate_image",
-             "arguments": {"prompt": prompt, **size}},
-            {"id": "video", "toolName": "generate_video",
-             "arguments": {"prompt": source.get("videoPrompt") or prompt, **size,
-                           **({"duration": source["duration"]} if "duration" in source else {})},
-             "dependsOn": [{"sourceStepId": "image", "targetArgument": "reference_image_url",
-                            "transform": "artifact_url"}]},
+            {"id": "image", "toolName": "generate_image", "arguments": {"prompt": prompt, **size}},
+            {
+                "id": "video",
+                "toolName": "generate_video",
+                "arguments": {
+                    "prompt": source.get("videoPrompt") or prompt,
+                    **size,
+                    **({"duration": source["duration"]} if "duration" in source else {}),
+                },
+                "dependsOn": [
+                    {
+                        "sourceStepId": "image",
+                        "targetArgument": "reference_image_url",
+                        "transform": "artifact_url",
+                    }
+                ],
+            },
         ]
         return kind, str(source.get("title") or prompt[:60]), pair
     if kind != "hosted_tool_sequence":
@@ -180,8 +192,14 @@ def compile_workflow(body: JsonDict) -> tuple[str, str, list[JsonDict]]:
             raise WorkflowError(f"step {step_id}: arguments must be an object")
         deps = _check_dependencies(step_id, raw.get("dependsOn"), seen, media_count)
         _check_arguments(step_id, tool, arguments, deps)
-        steps.append({"id": step_id, "toolName": tool.removeprefix("sogni_"),
-                      "arguments": dict(arguments), "dependsOn": deps})
+        steps.append(
+            {
+                "id": step_id,
+                "toolName": tool.removeprefix("sogni_"),
+                "arguments": dict(arguments),
+                "dependsOn": deps,
+            }
+        )
         seen.add(step_id)
     return kind, str(source.get("title") or "Hosted tool sequence"), steps
 
@@ -190,32 +208,61 @@ def compile_workflow(body: JsonDict) -> tuple[str, str, list[JsonDict]]:
 
 SYSTEM_TEMPLATES: tuple[JsonDict, ...] = (
     {
-        "id": "tpl_poster_to_clip", "name": "Poster to clip", "version": "1.0.0",
+        "id": "tpl_poster_to_clip",
+        "name": "Poster to clip",
+        "version": "1.0.0",
         "description": "An image of the brief, then a short video of it moving.",
-        "category": "video", "stability": "production", "author": "system",
+        "category": "video",
+        "stability": "production",
+        "author": "system",
         "visibility": "public",
-        "inputs": [{"name": "brief", "type": "string", "required": True},
-                   {"name": "duration", "type": "number", "default": 2}],
+        "inputs": [
+            {"name": "brief", "type": "string", "required": True},
+            {"name": "duration", "type": "number", "default": 2},
+        ],
         "stages": [
             {"id": "poster", "toolName": "generate_image", "arguments": {"prompt": "{{brief}}"}},
-            {"id": "clip", "toolName": "generate_video",
-             "arguments": {"prompt": "{{brief}}, in motion", "duration": "{{duration}}"},
-             "dependsOn": [{"sourceStepId": "poster", "targetArgument": "reference_image_url",
-                            "transform": "artifact_url"}]},
+            {
+                "id": "clip",
+                "toolName": "generate_video",
+                "arguments": {"prompt": "{{brief}}, in motion", "duration": "{{duration}}"},
+                "dependsOn": [
+                    {
+                        "sourceStepId": "poster",
+                        "targetArgument": "reference_image_url",
+                        "transform": "artifact_url",
+                    }
+                ],
+            },
         ],
-        "exposeToLLM": True, "llmPriority": 10,
-        "estimatedCapacityUnits": {"min": 20, "max": 40}, "tags": ["video", "starter"],
-        "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z",
+        "exposeToLLM": True,
+        "llmPriority": 10,
+        "estimatedCapacityUnits": {"min": 20, "max": 40},
+        "tags": ["video", "starter"],
+        "createdAt": "2026-01-01T00:00:00.000Z",
+        "updatedAt": "2026-01-01T00:00:00.000Z",
     },
     {
-        "id": "tpl_song", "name": "Song from a theme", "version": "1.0.0",
-        "description": "A song about the theme.", "category": "music",
-        "stability": "beta", "author": "system", "visibility": "public",
+        "id": "tpl_song",
+        "name": "Song from a theme",
+        "version": "1.0.0",
+        "description": "A song about the theme.",
+        "category": "music",
+        "stability": "beta",
+        "author": "system",
+        "visibility": "public",
         "inputs": [{"name": "theme", "type": "string", "required": True}],
-        "stages": [{"id": "song", "toolName": "generate_music",
-                    "arguments": {"prompt": "a song about {{theme}}", "duration": 10}}],
-        "exposeToLLM": False, "tags": ["music"],
-        "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z",
+        "stages": [
+            {
+                "id": "song",
+                "toolName": "generate_music",
+                "arguments": {"prompt": "a song about {{theme}}", "duration": 10},
+            }
+        ],
+        "exposeToLLM": False,
+        "tags": ["music"],
+        "createdAt": "2026-01-01T00:00:00.000Z",
+        "updatedAt": "2026-01-01T00:00:00.000Z",
     },
 )
 """Public templates every account sees."""
@@ -265,9 +312,18 @@ class TemplateStore:
         if template_id in own or template_id in self._public:
             raise WorkflowError(f"Template {template_id} already exists", 409)
         stamp = _iso(now_ms())
-        template = {"version": "1.0.0", "description": "", "visibility": "private",
-                    "inputs": [], "stages": [], **copy.deepcopy(body), "id": template_id,
-                    "author": author, "createdAt": stamp, "updatedAt": stamp}
+        template = {
+            "version": "1.0.0",
+            "description": "",
+            "visibility": "private",
+            "inputs": [],
+            "stages": [],
+            **copy.deepcopy(body),
+            "id": template_id,
+            "author": author,
+            "createdAt": stamp,
+            "updatedAt": stamp,
+        }
         own[template_id] = template
         return copy.deepcopy(template)
 
@@ -285,8 +341,7 @@ class TemplateStore:
         """Delete an own template."""
         del self._owned(template_id, owner)[template_id]
 
-    def fork(self, owner: str, author: JsonDict, template_id: str,
-             new_name: Any) -> JsonDict:
+    def fork(self, owner: str, author: JsonDict, template_id: str, new_name: Any) -> JsonDict:
         """An own copy of an own or public template."""
         source = self.find(template_id, owner)
         if source is None:
@@ -294,8 +349,11 @@ class TemplateStore:
         if new_name is not None and (not isinstance(new_name, str) or not new_name.strip()):
             raise WorkflowError("newName must be a non-empty string")
         body = {k: v for k, v in source.items() if k not in _READ_ONLY_TEMPLATE_KEYS}
-        body.update(name=new_name or f"{source['name']} (copy)", visibility="private",
-                    forkedFrom=template_id)
+        body.update(
+            name=new_name or f"{source['name']} (copy)",
+            visibility="private",
+            forkedFrom=template_id,
+        )
         forked = self.create(owner, author, body)
         self._own[owner][forked["id"]]["forkedFrom"] = template_id
         forked["forkedFrom"] = template_id
@@ -379,14 +437,21 @@ class Workflow:
     def record(self) -> JsonDict:
         """The workflow record served by the REST endpoints."""
         out: JsonDict = {
-            "workflowId": self.id, "kind": self.kind, "title": self.title,
-            "status": self.status, "input": self.input,
+            "workflowId": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "status": self.status,
+            "input": self.input,
             "plan": {"steps": [{"id": s["id"], "toolName": s["toolName"]} for s in self.steps]},
-            "steps": [{k: v for k, v in s.items() if k not in _INTERNAL_STEP_KEYS}
-                      for s in self.steps],
-            "artifacts": list(self.artifacts), "events": list(self.events),
-            "createTime": self.create_time, "updateTime": self.update_time,
-            "createdAt": _iso(self.create_time), "updatedAt": _iso(self.update_time),
+            "steps": [
+                {k: v for k, v in s.items() if k not in _INTERNAL_STEP_KEYS} for s in self.steps
+            ],
+            "artifacts": list(self.artifacts),
+            "events": list(self.events),
+            "createTime": self.create_time,
+            "updateTime": self.update_time,
+            "createdAt": _iso(self.create_time),
+            "updatedAt": _iso(self.update_time),
         }
         if self.error is not None:
             out["error"] = self.error
@@ -405,9 +470,17 @@ class Workflow:
     async def emit(self, event: str, message: str, data: JsonDict | None = None) -> None:
         """Append an event and wake every stream following this workflow."""
         self.update_time = now_ms()
-        self.events.append({"id": len(self.events) + 1, "event": event, "type": event,
-                            "status": self.status, "message": message,
-                            "timestamp": self.update_time, "data": data or {}})
+        self.events.append(
+            {
+                "id": len(self.events) + 1,
+                "event": event,
+                "type": event,
+                "status": self.status,
+                "message": message,
+                "timestamp": self.update_time,
+                "data": data or {},
+            }
+        )
         async with self.changed:
             self.changed.notify_all()
 
@@ -416,8 +489,7 @@ def _iso(ms: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + f".{ms % 1000:03d}Z"
 
 
-def _artifact_for(step: JsonDict, seed: int,
-                  result_url: Callable[[MediaSpec], str]) -> JsonDict:
+def _artifact_for(step: JsonDict, seed: int, result_url: Callable[[MediaSpec], str]) -> JsonDict:
     tool, args = step["toolName"], step["arguments"]
     prompt = str(args.get("prompt", step["id"]))
 
@@ -431,26 +503,52 @@ def _artifact_for(step: JsonDict, seed: int,
         spec = MediaSpec(media="model", fmt="glb", seed=seed, prompt=prompt)
         artifact.update(type="model", mediaType="model", mimeType=spec.content_type)
     elif output == "image":
-        spec = MediaSpec(media="image", fmt="png", seed=seed, prompt=prompt,
-                         width=int(number("width", 1024)), height=int(number("height", 1024)))
-        artifact.update(type="image", mediaType="image", mimeType="image/png",
-                        width=spec.width, height=spec.height)
+        spec = MediaSpec(
+            media="image",
+            fmt="png",
+            seed=seed,
+            prompt=prompt,
+            width=int(number("width", 1024)),
+            height=int(number("height", 1024)),
+        )
+        artifact.update(
+            type="image",
+            mediaType="image",
+            mimeType="image/png",
+            width=spec.width,
+            height=spec.height,
+        )
     elif output == "video":
         fps = int(number("fps", 16))
         duration = number("duration", 5)
-        spec = MediaSpec(media="video", fmt="mp4", seed=seed, prompt=prompt,
-                         width=int(number("width", 848)), height=int(number("height", 480)),
-                         fps=fps, frames=int(duration * fps) + 1, duration=duration)
-        artifact.update(type="video", mediaType="video", mimeType="video/mp4",
-                        width=spec.width, height=spec.height, duration=duration)
+        spec = MediaSpec(
+            media="video",
+            fmt="mp4",
+            seed=seed,
+            prompt=prompt,
+            width=int(number("width", 848)),
+            height=int(number("height", 480)),
+            fps=fps,
+            frames=int(duration * fps) + 1,
+            duration=duration,
+        )
+        artifact.update(
+            type="video",
+            mediaType="video",
+            mimeType="video/mp4",
+            width=spec.width,
+            height=spec.height,
+            duration=duration,
+        )
     elif output == "audio":
-        spec = MediaSpec(media="audio", fmt="mp3", seed=seed, prompt=prompt,
-                         duration=number("duration", 30))
-        artifact.update(type="audio", mediaType="audio", mimeType="audio/mpeg",
-                        duration=spec.duration)
+        spec = MediaSpec(
+            media="audio", fmt="mp3", seed=seed, prompt=prompt, duration=number("duration", 30)
+        )
+        artifact.update(
+            type="audio", mediaType="audio", mimeType="audio/mpeg", duration=spec.duration
+        )
     else:
-        return {**artifact, "type": "text", "mediaType": "text",
-                "text": f"{tool} of {prompt}"}
+        return {**artifact, "type": "text", "mediaType": "text", "text": f"{tool} of {prompt}"}
     artifact["url"] = result_url(spec)
     return artifact
 
@@ -480,12 +578,18 @@ class WorkflowEngine:
             body = {**body, "input": template_input(template, body.get("inputs"))}
         kind, title, steps = compile_workflow(body)
         token_type = body.get("token_type") or body.get("tokenType")
-        workflow = Workflow(id="wf_" + secrets.token_hex(12), kind=kind, title=title,
-                            input=body["input"], steps=steps,
-                            token_type=str(token_type) if token_type else None, owner=owner,
-                            safe_content_filter=body.get("safe_content_filter") is not False,
-                            billing_mode=_text_or_none(body.get("billing_mode")),
-                            template_id=str(template_id) if template_id is not None else None)
+        workflow = Workflow(
+            id="wf_" + secrets.token_hex(12),
+            kind=kind,
+            title=title,
+            input=body["input"],
+            steps=steps,
+            token_type=str(token_type) if token_type else None,
+            owner=owner,
+            safe_content_filter=body.get("safe_content_filter") is not False,
+            billing_mode=_text_or_none(body.get("billing_mode")),
+            template_id=str(template_id) if template_id is not None else None,
+        )
         self._launch(workflow)
         return workflow
 
@@ -518,19 +622,22 @@ class WorkflowEngine:
             workflow.error = None
             workflow.status = "running"
             self._tasks[workflow.id] = asyncio.get_running_loop().create_task(
-                self._run(workflow, resumed=True))
+                self._run(workflow, resumed=True)
+            )
         return True
 
-    def reseed(self, source: Workflow, body: JsonDict,
-               key: str | None) -> tuple[Workflow, JsonDict, bool]:
+    def reseed(
+        self, source: Workflow, body: JsonDict, key: str | None
+    ) -> tuple[Workflow, JsonDict, bool]:
         """A new take of a finished workflow with fresh seeds: ``(workflow, {cloned_from_run_id,
         steps}, repeated)``; a repeated ``key`` returns the first take."""
         if key and key in self._reseeds:
             workflow_id, info = self._reseeds[key]
             return self.workflows[workflow_id], info, True
         if source.status not in RESEEDABLE:
-            raise WorkflowError(f"Only a finished workflow can be reseeded, not a "
-                                f"{source.status} one", 409)
+            raise WorkflowError(
+                f"Only a finished workflow can be reseeded, not a {source.status} one", 409
+            )
         overrides = body.get("seed_overrides") or {}
         if not isinstance(overrides, dict):
             raise WorkflowError("seed_overrides must be an object")
@@ -543,21 +650,31 @@ class WorkflowEngine:
                 raise WorkflowError(f"The seed of step {step_id} must be a non-negative integer")
         steps = []
         for step in source.steps:
-            clone = {k: copy.deepcopy(v) for k, v in step.items()
-                     if k in ("id", "toolName", "arguments", "dependsOn")}
+            clone = {
+                k: copy.deepcopy(v)
+                for k, v in step.items()
+                if k in ("id", "toolName", "arguments", "dependsOn")
+            }
             clone["seed"] = overrides.get(step["id"], secrets.randbelow(2**32))
             steps.append(clone)
         token_type = _text_or_none(body.get("token_type")) or source.token_type
-        workflow = Workflow(id="wf_" + secrets.token_hex(12), kind=source.kind,
-                            title=source.title, input=copy.deepcopy(source.input), steps=steps,
-                            token_type=token_type, owner=source.owner,
-                            safe_content_filter=source.safe_content_filter,
-                            billing_mode=_text_or_none(body.get("billing_mode"))
-                            or source.billing_mode, template_id=source.template_id)
+        workflow = Workflow(
+            id="wf_" + secrets.token_hex(12),
+            kind=source.kind,
+            title=source.title,
+            input=copy.deepcopy(source.input),
+            steps=steps,
+            token_type=token_type,
+            owner=source.owner,
+            safe_content_filter=source.safe_content_filter,
+            billing_mode=_text_or_none(body.get("billing_mode")) or source.billing_mode,
+            template_id=source.template_id,
+        )
         self._launch(workflow)
-        info = {"cloned_from_run_id": source.id,
-                "steps": [{"id": s["id"], "toolName": s["toolName"], "seed": s["seed"]}
-                          for s in steps]}
+        info = {
+            "cloned_from_run_id": source.id,
+            "steps": [{"id": s["id"], "toolName": s["toolName"], "seed": s["seed"]} for s in steps],
+        }
         if key:
             self._reseeds[key] = (workflow.id, info)
         return workflow, info, False
@@ -599,50 +716,69 @@ class WorkflowEngine:
             self._bind(step, by_id)
             step["status"] = "running"
             step["attempts"] += 1
-            await workflow.emit("step.started", f"Running {step['toolName']}",
-                                {"stepId": step["id"], "toolName": step["toolName"]})
+            await workflow.emit(
+                "step.started",
+                f"Running {step['toolName']}",
+                {"stepId": step["id"], "toolName": step["toolName"]},
+            )
             if step["toolName"] == "ask_clarifying_question" and not step.get("answered"):
                 await self._wait_for_user(workflow, step)
             for tick in range(1, 4):
                 await asyncio.sleep(self.step_delay)
                 percent = round(tick * 100 / 3)
-                await workflow.emit("step.progress", f"{step['toolName']} {percent}%",
-                                    {"stepId": step["id"], "progress": round(tick / 3, 2)})
-            if _FAIL_MARKER in str(step["arguments"].get("prompt", "")) and \
-                    step["attempts"] == 1:
+                await workflow.emit(
+                    "step.progress",
+                    f"{step['toolName']} {percent}%",
+                    {"stepId": step["id"], "progress": round(tick / 3, 2)},
+                )
+            if _FAIL_MARKER in str(step["arguments"].get("prompt", "")) and step["attempts"] == 1:
                 step["status"] = "failed"
                 workflow.status = "failed"
                 workflow.error = {"message": f"{step['toolName']} failed", "stepId": step["id"]}
                 self._tasks.pop(workflow.id, None)
-                await workflow.emit("step.failed", f"{step['toolName']} failed",
-                                    {"stepId": step["id"], "index": index})
+                await workflow.emit(
+                    "step.failed",
+                    f"{step['toolName']} failed",
+                    {"stepId": step["id"], "index": index},
+                )
                 await workflow.emit("workflow.failed", "Workflow failed", dict(workflow.error))
                 return
-            seed = int(step.get("seed") or step["arguments"].get("seed") or 0) or \
-                secrets.randbelow(2**32)
+            seed = int(step.get("seed") or step["arguments"].get("seed") or 0) or secrets.randbelow(
+                2**32
+            )
             artifact = _artifact_for(step, seed, self._result_url)
             step["status"] = "completed"
             step["artifacts"] = [artifact]
             by_id[step["id"]] = step
             workflow.artifacts.append(artifact)
-            await workflow.emit("step.completed", f"{step['toolName']} finished",
-                                {"stepId": step["id"], "index": index, "artifacts": [artifact]})
+            await workflow.emit(
+                "step.completed",
+                f"{step['toolName']} finished",
+                {"stepId": step["id"], "index": index, "artifacts": [artifact]},
+            )
         workflow.status = "completed"
         self._tasks.pop(workflow.id, None)
-        await workflow.emit("workflow.completed", "Workflow completed",
-                            {"artifacts": list(workflow.artifacts)})
+        await workflow.emit(
+            "workflow.completed", "Workflow completed", {"artifacts": list(workflow.artifacts)}
+        )
 
     @staticmethod
     async def _wait_for_user(workflow: Workflow, step: JsonDict) -> None:
         """Pause until :meth:`resume` (the user answered through their chat)."""
-        question = str(step["arguments"].get("question") or step["arguments"].get("prompt")
-                       or "What should happen next?")
+        question = str(
+            step["arguments"].get("question")
+            or step["arguments"].get("prompt")
+            or "What should happen next?"
+        )
         step["status"] = "waiting"
         workflow.status = "waiting_for_user"
         workflow.waiting_reason = "ask_clarifying_question"
         workflow.resume_signal = asyncio.Event()
-        await workflow.emit("workflow.waiting_for_user", question,
-                            {"stepId": step["id"], "reason": workflow.waiting_reason})
+        await workflow.emit(
+            "workflow.waiting_for_user",
+            question,
+            {"stepId": step["id"], "reason": workflow.waiting_reason},
+        )
         await workflow.resume_signal.wait()
         workflow.resume_signal = None
         workflow.waiting_reason = None

@@ -114,7 +114,8 @@ async def reseed(request: web.Request) -> web.Response:
     body = await _body(request)
     try:
         workflow, info, repeated = request.app[STATE].workflows.reseed(
-            source, body, request.headers.get("Idempotency-Key"))
+            source, body, request.headers.get("Idempotency-Key")
+        )
     except WorkflowError as exc:
         return envelope.error(exc.status, str(exc))
     answer: dict[str, Any] = {"workflow": workflow.record(), "reseed": info}
@@ -146,9 +147,8 @@ async def list_templates(request: web.Request) -> web.Response:
         return envelope.error(400, "visibility must be own, public or all")
     offset = _optional_int(request, "offset") or 0
     limit = min(_optional_int(request, "limit") or 50, _MAX_TEMPLATE_PAGE)
-    templates = request.app[STATE].workflows.templates.visible(
-        caller(request).address, visibility)
-    page = templates[offset:offset + limit]
+    templates = request.app[STATE].workflows.templates.visible(caller(request).address, visibility)
+    page = templates[offset : offset + limit]
     following = offset + limit if offset + limit < len(templates) else None
     return envelope.success({"templates": page, "next": following})
 
@@ -166,16 +166,16 @@ async def create_template(request: web.Request) -> web.Response:
     """``POST .../templates`` with the template -> ``{template}``."""
     body = await _body(request)
     store = request.app[STATE].workflows.templates
-    return _template_answer(lambda: store.create(caller(request).address, _author(request),
-                                                 body))
+    return _template_answer(lambda: store.create(caller(request).address, _author(request), body))
 
 
 async def update_template(request: web.Request) -> web.Response:
     """``PATCH .../templates/{id}`` with the fields to change -> ``{template}``."""
     body = await _body(request)
     store = request.app[STATE].workflows.templates
-    return _template_answer(lambda: store.update(
-        caller(request).address, request.match_info["template_id"], body))
+    return _template_answer(
+        lambda: store.update(caller(request).address, request.match_info["template_id"], body)
+    )
 
 
 async def delete_template(request: web.Request) -> web.Response:
@@ -192,9 +192,14 @@ async def fork_template(request: web.Request) -> web.Response:
     """``POST .../templates/{id}/fork`` with ``{newName?}`` -> ``{template}``."""
     body = await _body(request)
     store = request.app[STATE].workflows.templates
-    return _template_answer(lambda: store.fork(
-        caller(request).address, _author(request), request.match_info["template_id"],
-        body.get("newName")))
+    return _template_answer(
+        lambda: store.fork(
+            caller(request).address,
+            _author(request),
+            request.match_info["template_id"],
+            body.get("newName"),
+        )
+    )
 
 
 def _frame(event: dict[str, object]) -> bytes:
@@ -211,16 +216,19 @@ async def stream(request: web.Request) -> web.StreamResponse:
         sent = int(after_text)
     except ValueError:
         return envelope.error(400, "'after' must be an event id")
-    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                           "Cache-Control": "no-cache"})
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+    )
     await response.prepare(request)
     state.hub.track_stream(request)
     idle = 0.0
     try:
         while request.transport is not None and not request.transport.is_closing():
             async with workflow.changed:
-                if not [e for e in workflow.events if int(e["id"]) > sent] and \
-                        not workflow.terminal:
+                if (
+                    not [e for e in workflow.events if int(e["id"]) > sent]
+                    and not workflow.terminal
+                ):
                     # Wake up now and then to notice a client that went away.
                     try:
                         await asyncio.wait_for(workflow.changed.wait(), _POLL_SECONDS)

@@ -50,9 +50,7 @@ class HostedChatMessage:
         return cls(
             role=_str(data.get("role")) or "assistant",
             content=_str(data.get("content")),
-            tool_calls=tuple(
-                ToolCall.from_dict(c) for c in calls or () if isinstance(c, Mapping)
-            )
+            tool_calls=tuple(ToolCall.from_dict(c) for c in calls or () if isinstance(c, Mapping))
             if isinstance(calls, list)
             else (),
             tool_call_id=_str(data.get("tool_call_id")),

@@ -58,5 +58,4 @@ class MediaSpec:
             return glb_bytes(self.prompt)
         from .video import render_video
 
-        return render_video(self.width, self.height, self.frames, self.fps, self.seed,
-                            self.prompt)
+        return render_video(self.width, self.height, self.frames, self.fps, self.seed, self.prompt)

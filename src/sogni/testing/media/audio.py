@@ -94,7 +94,7 @@ def render_flac(duration: float, seed: int) -> bytes:
     out = bytearray(b"fLaC")
     out += bytes([0x80]) + len(streaminfo).to_bytes(3, "big") + streaminfo
     for number, start in enumerate(range(0, total, _FLAC_BLOCK)):
-        block = samples[start:start + _FLAC_BLOCK]
+        block = samples[start : start + _FLAC_BLOCK]
         header = bytearray(b"\xff\xf8")
         # block size from 16-bit field at end (0111), sample rate 16 kHz (0101)
         header.append((0b0111 << 4) | 0b0101)

@@ -32,8 +32,9 @@ def render_picture(width: int, height: int, seed: int, prompt: str) -> Image.Ima
     picture = tiny.resize((width, height), Image.Resampling.BILINEAR)
     radius = max(1, min(width, height) // 5)
     cx, cy = width // 2, height // 2
-    ImageDraw.Draw(picture).ellipse((cx - radius, cy - radius, cx + radius, cy + radius),
-                                    fill=corners[4])
+    ImageDraw.Draw(picture).ellipse(
+        (cx - radius, cy - radius, cx + radius, cy + radius), fill=corners[4]
+    )
     return picture
 
 

@@ -7,8 +7,9 @@ from sogni.core.media_types import sniff_content_type
 __all__ = ["IMAGE_TYPES", "MEDIA_TYPES", "normalise_content_type", "sniff"]
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
-MEDIA_TYPES = frozenset({"audio/mpeg", "audio/wav", "audio/mp4", "audio/flac", "video/mp4",
-                         "video/quicktime"})
+MEDIA_TYPES = frozenset(
+    {"audio/mpeg", "audio/wav", "audio/mp4", "audio/flac", "video/mp4", "video/quicktime"}
+)
 
 _ALIASES = {
     "image/jpg": "image/jpeg",

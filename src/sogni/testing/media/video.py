@@ -169,17 +169,22 @@ def _macroblocks(picture: Image.Image) -> list[bytes]:
     blocks: list[bytes] = []
     for my in range(height // 16):
         for mx in range(width // 16):
-            parts = [luma[(my * 16 + r) * width + mx * 16:(my * 16 + r) * width + mx * 16 + 16]
-                     for r in range(16)]
+            parts = [
+                luma[(my * 16 + r) * width + mx * 16 : (my * 16 + r) * width + mx * 16 + 16]
+                for r in range(16)
+            ]
             for plane in (blue, red):
-                parts += [plane[(my * 8 + r) * cw + mx * 8:(my * 8 + r) * cw + mx * 8 + 8]
-                          for r in range(8)]
+                parts += [
+                    plane[(my * 8 + r) * cw + mx * 8 : (my * 8 + r) * cw + mx * 8 + 8]
+                    for r in range(8)
+                ]
             blocks.append(b"".join(parts))
     return blocks
 
 
-def encode_h264(picture: Image.Image, width: int, height: int,
-                frames: int) -> tuple[bytes, bytes, list[bytes]]:
+def encode_h264(
+    picture: Image.Image, width: int, height: int, frames: int
+) -> tuple[bytes, bytes, list[bytes]]:
     """Encode ``frames`` frames showing ``picture``; returns ``(sps, pps, samples)``.
 
     ``picture`` must be padded to whole macroblocks; ``width`` x ``height`` (even numbers)
@@ -209,53 +214,89 @@ def _full_box(kind: bytes, version: int, flags: int, *payload: bytes) -> bytes:
 _MATRIX = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
 
 
-def mux_mp4(sps: bytes, pps: bytes, samples: list[bytes], width: int, height: int,
-            fps: int) -> bytes:
+def mux_mp4(
+    sps: bytes, pps: bytes, samples: list[bytes], width: int, height: int, fps: int
+) -> bytes:
     """Wrap H.264 samples into a fast-start MP4 with one video track."""
     frames = len(samples)
     duration_ms = frames * 1000 // fps
-    avcc = _box(b"avcC", bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1]),
-                struct.pack(">H", len(sps)), sps, bytes([1]), struct.pack(">H", len(pps)), pps)
-    avc1 = _box(b"avc1", bytes(6), struct.pack(">H", 1), bytes(16),
-                struct.pack(">HHIIIH", width, height, 0x480000, 0x480000, 0, 1),
-                bytes([0]) + bytes(31), struct.pack(">Hh", 0x18, -1), avcc)
+    avcc = _box(
+        b"avcC",
+        bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1]),
+        struct.pack(">H", len(sps)),
+        sps,
+        bytes([1]),
+        struct.pack(">H", len(pps)),
+        pps,
+    )
+    avc1 = _box(
+        b"avc1",
+        bytes(6),
+        struct.pack(">H", 1),
+        bytes(16),
+        struct.pack(">HHIIIH", width, height, 0x480000, 0x480000, 0, 1),
+        bytes([0]) + bytes(31),
+        struct.pack(">Hh", 0x18, -1),
+        avcc,
+    )
     stbl = _box(
         b"stbl",
         _full_box(b"stsd", 0, 0, struct.pack(">I", 1), avc1),
         _full_box(b"stts", 0, 0, struct.pack(">III", 1, frames, 1)),
         _full_box(b"stss", 0, 0, struct.pack(">II", 1, 1)),
         _full_box(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, frames, 1)),
-        _full_box(b"stsz", 0, 0, struct.pack(">II", 0, frames),
-                  b"".join(struct.pack(">I", len(s)) for s in samples)),
+        _full_box(
+            b"stsz",
+            0,
+            0,
+            struct.pack(">II", 0, frames),
+            b"".join(struct.pack(">I", len(s)) for s in samples),
+        ),
         _full_box(b"stco", 0, 0, struct.pack(">II", 1, 0)),  # patched below
     )
-    minf = _box(b"minf", _full_box(b"vmhd", 0, 1, bytes(8)),
-                _box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1),
-                                        _full_box(b"url ", 0, 1))),
-                stbl)
+    minf = _box(
+        b"minf",
+        _full_box(b"vmhd", 0, 1, bytes(8)),
+        _box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1), _full_box(b"url ", 0, 1))),
+        stbl,
+    )
     mdia = _box(
         b"mdia",
         _full_box(b"mdhd", 0, 0, struct.pack(">IIIIHH", 0, 0, fps, frames, 0x55C4, 0)),
         _full_box(b"hdlr", 0, 0, bytes(4), b"vide", bytes(12), b"VideoHandler\x00"),
         minf,
     )
-    tkhd = _full_box(b"tkhd", 0, 3, struct.pack(">IIIII", 0, 0, 1, 0, duration_ms), bytes(8),
-                     struct.pack(">hhhH", 0, 0, 0, 0), _MATRIX,
-                     struct.pack(">II", width << 16, height << 16))
-    mvhd = _full_box(b"mvhd", 0, 0, struct.pack(">IIII", 0, 0, 1000, duration_ms),
-                     struct.pack(">IH", 0x10000, 0x100), bytes(10), _MATRIX, bytes(24),
-                     struct.pack(">I", 2))
+    tkhd = _full_box(
+        b"tkhd",
+        0,
+        3,
+        struct.pack(">IIIII", 0, 0, 1, 0, duration_ms),
+        bytes(8),
+        struct.pack(">hhhH", 0, 0, 0, 0),
+        _MATRIX,
+        struct.pack(">II", width << 16, height << 16),
+    )
+    mvhd = _full_box(
+        b"mvhd",
+        0,
+        0,
+        struct.pack(">IIII", 0, 0, 1000, duration_ms),
+        struct.pack(">IH", 0x10000, 0x100),
+        bytes(10),
+        _MATRIX,
+        bytes(24),
+        struct.pack(">I", 2),
+    )
     moov = _box(b"moov", mvhd, _box(b"trak", tkhd, mdia))
     ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 0x200), b"isomiso2avc1mp41")
     data_offset = len(ftyp) + len(moov) + 8
     stco_at = moov.rindex(b"stco") + 12  # after type, version/flags and entry_count
-    moov = moov[:stco_at] + struct.pack(">I", data_offset) + moov[stco_at + 4:]
+    moov = moov[:stco_at] + struct.pack(">I", data_offset) + moov[stco_at + 4 :]
     mdat = _box(b"mdat", *samples)
     return ftyp + moov + mdat
 
 
-def render_video(width: int, height: int, frames: int, fps: int, seed: int,
-                 prompt: str) -> bytes:
+def render_video(width: int, height: int, frames: int, fps: int, seed: int, prompt: str) -> bytes:
     """A decodable MP4 of ``width`` x ``height`` (rounded down to even), ``frames`` frames."""
     width = max(16, width - width % 2)
     height = max(16, height - height % 2)
