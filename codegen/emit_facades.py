@@ -45,13 +45,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator  # noqa: F401
 from typing import TYPE_CHECKING, Any, Literal, overload  # noqa: F401
 
-from sogni._generated.models import *  # noqa: F403
-from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
-from sogni._params import build_params, resolve_config  # noqa: F401
+from sogni.core._generated.models import *  # noqa: F403
+from sogni.core._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
+from sogni.core.params import build_params, resolve_config  # noqa: F401
 from sogni.core.plans import {plan_modules}
 {imports}
 if TYPE_CHECKING:
-    from {client_module}._client import {client}
+    from {client_module} import {client}
 {view_imports}'''
 
 

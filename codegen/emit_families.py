@@ -1,4 +1,4 @@
-"""Writes ``sogni/_generated/families.py`` from ``schemas/model_families.json``.
+"""Writes ``sogni/core/_generated/families.py`` from ``schemas/model_families.json``.
 
 Each family starts from the generic rules of its media; one that extends another gets
 the other's rules on top, then its own. The runtime table is flat: each entry carries

@@ -1,4 +1,4 @@
-"""Writes ``sogni/_generated/models.py``: one attrs class per schema model."""
+"""Writes ``sogni/core/_generated/models.py``: one attrs class per schema model."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writes ``sogni/_generated/vocabulary.py`` from ``schemas/vocabulary.json``."""
+"""Writes ``sogni/core/_generated/vocabulary.py`` from ``schemas/vocabulary.json``."""
 
 from __future__ import annotations
 

@@ -24,14 +24,16 @@ def outputs() -> dict[Path, str]:
     """Every generated file and the text it must have."""
     all_models = models(SCHEMAS)
     table = operations(SCHEMAS)
-    sync_dir = ROOT / "src" / "sogni" / "_generated"
+    core_dir = ROOT / "src" / "sogni" / "core" / "_generated"
+    sync_dir = ROOT / "src" / "sogni" / "_sync" / "_generated"
     async_dir = ROOT / "src" / "sogni_async" / "_generated"
     files = {
+        core_dir / "__init__.py": INIT,
+        core_dir / "models.py": emit_models.render(all_models, model_imports(SCHEMAS)),
+        core_dir / "families.py": emit_families.render(SCHEMAS / "model_families.json"),
+        core_dir / "vocabulary.py": emit_vocabulary.render(SCHEMAS / "vocabulary.json"),
         sync_dir / "__init__.py": INIT,
-        sync_dir / "models.py": emit_models.render(all_models, model_imports(SCHEMAS)),
         sync_dir / "sync_facade.py": emit_facades.render(table, all_models, is_async=False),
-        sync_dir / "families.py": emit_families.render(SCHEMAS / "model_families.json"),
-        sync_dir / "vocabulary.py": emit_vocabulary.render(SCHEMAS / "vocabulary.json"),
         async_dir / "__init__.py": INIT,
         async_dir / "async_facade.py": emit_facades.render(table, all_models, is_async=True),
     }

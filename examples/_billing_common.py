@@ -17,7 +17,7 @@ import httpx
 from sogni import SogniClient, SogniError
 
 if TYPE_CHECKING:
-    from sogni._generated.models import Subscription
+    from sogni.core._generated.models import Subscription
 
 
 def subscribe(

@@ -35,12 +35,11 @@ from sogni.errors import (
 )
 
 if TYPE_CHECKING:
-    from sogni._assets import AssetInput, AssetRef
-    from sogni._chat import ChatStream
-    from sogni._chat_local import ChatErrorEvent, ChatEvent
-    from sogni._client import SogniClient
-    from sogni._events import ConnectionEvent
-    from sogni._generated.models import (
+    from sogni._runtime.events import ConnectionEvent
+    from sogni._sync.chat import ChatStream
+    from sogni._sync.client import SogniClient
+    from sogni._sync.project import Job, Project
+    from sogni.core._generated.models import (
         AccountProfile,
         Announcement,
         AudioProjectParams,
@@ -75,8 +74,8 @@ if TYPE_CHECKING:
         WorkflowSseFrame,
         WorkflowTemplate,
     )
-    from sogni._project import Job, Project
     from sogni.core.account import AccountState, TokenApproval, TokenTransfer, UsernameCheck
+    from sogni.core.assets import AssetInput, AssetRef
     from sogni.core.auth import TokenPair
     from sogni.core.chat import (
         ChatChunk,
@@ -95,6 +94,7 @@ if TYPE_CHECKING:
         is_sogni_tool_call,
         parse_tool_call_arguments,
     )
+    from sogni.core.chat.events import ChatErrorEvent, ChatEvent
     from sogni.core.effects import RemoteAsset
     from sogni.core.model_options import ModelOptions
     from sogni.core.projects import JobError, ProjectEvent
@@ -193,18 +193,18 @@ __all__ = [
 ]
 
 _LAZY = {
-    "SogniClient": "sogni._client",
-    "Project": "sogni._project",
-    "Job": "sogni._project",
-    "ImageProjectParams": "sogni._generated.models",
-    "ModelInfo": "sogni._generated.models",
-    "SizePreset": "sogni._generated.models",
-    "SupportedModel": "sogni._generated.models",
+    "SogniClient": "sogni._sync.client",
+    "Project": "sogni._sync.project",
+    "Job": "sogni._sync.project",
+    "ImageProjectParams": "sogni.core._generated.models",
+    "ModelInfo": "sogni.core._generated.models",
+    "SizePreset": "sogni.core._generated.models",
+    "SupportedModel": "sogni.core._generated.models",
     "ModelOptions": "sogni.core.model_options",
     "ProjectEvent": "sogni.core.projects",
     "JobError": "sogni.core.projects",
-    "AssetInput": "sogni._assets",
-    "AssetRef": "sogni._assets",
+    "AssetInput": "sogni.core.assets",
+    "AssetRef": "sogni.core.assets",
     "RemoteAsset": "sogni.core.effects",
     "VideoAssetConfig": "sogni.core.video",
     **dict.fromkeys(
@@ -239,15 +239,15 @@ _LAZY = {
             "ReplayRecord",
             "WorkflowSseFrame",
         ),
-        "sogni._generated.models",
+        "sogni.core._generated.models",
     ),
-    "ConnectionEvent": "sogni._events",
+    "ConnectionEvent": "sogni._runtime.events",
     **dict.fromkeys(
         ("AccountState", "TokenApproval", "TokenTransfer", "UsernameCheck"), "sogni.core.account"
     ),
-    **dict.fromkeys(("ChatErrorEvent", "ChatEvent"), "sogni._chat_local"),
+    **dict.fromkeys(("ChatErrorEvent", "ChatEvent"), "sogni.core.chat.events"),
     "TokenPair": "sogni.core.auth",
-    "ChatStream": "sogni._chat",
+    "ChatStream": "sogni._sync.chat",
     **dict.fromkeys(
         (
             "ChatChunk",

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from sogni._chat_jobs import ChatJobEntry, ChatStreamView
+from sogni._runtime.chat_jobs import ChatJobEntry, ChatStreamView
 from sogni.core.chat.results import ChatChunk, ChatCompletion
 
 if TYPE_CHECKING:

@@ -12,16 +12,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from sogni._assets import (
-    CHUNK_SIZE,
-    PreparedAsset,
-    check_upload,
-    prepare_asset,
-    spool,
-    upload_headers,
-)
-from sogni._chat_jobs import ChatJobEntry
-from sogni._connection import (
+from sogni._runtime.chat_jobs import ChatJobEntry
+from sogni._runtime.connection import (
     BACKGROUND_WORKERS,
     FIRST_CONNECT_TIMEOUT,
     FLUSH_TIMEOUT,
@@ -33,12 +25,22 @@ from sogni._connection import (
     raise_forked_operation,
     track_stream,
 )
-from sogni._events import ClientEvent
-from sogni._generated.models import ClientConfig
-from sogni._rest import connect_timeout
+from sogni._runtime.events import ClientEvent
+from sogni._runtime.rest import connect_timeout
+from sogni._runtime.uploads import (
+    CHUNK_SIZE,
+    PreparedAsset,
+    check_upload,
+    hashed_upload,
+    prepare_asset,
+    spool,
+    upload_headers,
+)
+from sogni.core._generated.models import ClientConfig
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
 from sogni.core.effects import (
+    ChecksumUpload,
     CloseStream,
     Download,
     Effect,
@@ -55,10 +57,7 @@ from sogni.core.effects import (
     WaitForModels,
     WaitUntil,
 )
-from sogni.core.plans import Plan
-from sogni.core.plans.auth import authorized, needs_credentials
-from sogni.core.projects import ProjectState
-from sogni.errors import (
+from sogni.core.errors import (
     ConnectionLost,
     SogniError,
     SogniTimeoutError,
@@ -66,6 +65,9 @@ from sogni.errors import (
     ValidationError,
     WrongEventLoop,
 )
+from sogni.core.plans import Plan
+from sogni.core.plans.auth import authorized, needs_credentials
+from sogni.core.projects import ProjectState
 from sogni_async._chat import AsyncChatStream
 from sogni_async._generated.async_facade import AsyncSogniClientFacade
 from sogni_async._project import AsyncProject
@@ -292,6 +294,9 @@ class AsyncSogniClient(PerProcess, AsyncSogniClientFacade):
             return await self._download(effect.url, effect.path)
         if isinstance(effect, PrepareAsset):
             return await self._prepare_asset(effect)
+        if isinstance(effect, ChecksumUpload):
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, hashed_upload, effect.source)
         if isinstance(effect, Upload):
             return await self._upload(effect)
         raise TypeError(f"unknown effect {effect!r}")

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from sogni._generated.vocabulary import TokenType
-from sogni._views import Callback, EnhancedImageView, JobView, ProjectView
+from sogni._runtime.views import Callback, EnhancedImageView, JobView, ProjectView
+from sogni.core._generated.vocabulary import TokenType
+from sogni.core.errors import SogniError, SogniTimeoutError
 from sogni.core.plans import projects as plans
 from sogni.core.projects import ProjectEvent, ProjectState
-from sogni.errors import SogniError, SogniTimeoutError
 
 if TYPE_CHECKING:
     from sogni_async._client import AsyncSogniClient

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from chaos_helpers import connect
 
-import sogni._socket
+import sogni._runtime.socket_engine
 from sogni import SogniClient
 from sogni.testing import LocalSupernet
 
@@ -22,8 +22,8 @@ SEED = int(os.environ.get("SOGNI_CHAOS_SEED", "20261202"))
 def quick_reconnects(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reconnect delays of tens of milliseconds: one second here is a minute of backoff
     at the real 1 s → 15 s schedule, counted in attempts."""
-    monkeypatch.setattr(sogni._socket, "RECONNECT_BASE", 0.02)
-    monkeypatch.setattr(sogni._socket, "RECONNECT_CAP", 0.1)
+    monkeypatch.setattr(sogni._runtime.socket_engine, "RECONNECT_BASE", 0.02)
+    monkeypatch.setattr(sogni._runtime.socket_engine, "RECONNECT_CAP", 0.1)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pytest
 
 from sogni import AuthenticationError, MissingExtraError, SogniClient, ValidationError
-from sogni._events import ConnectionEvent
+from sogni._runtime.events import ConnectionEvent
 from sogni.core.auth import TokenPair
 from sogni.testing import LocalSupernet
 from sogni_async import AsyncSogniClient

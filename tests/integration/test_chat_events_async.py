@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sogni import ChatJobError, ValidationError
-from sogni._chat_local import ChatErrorEvent
+from sogni.core.chat.events import ChatErrorEvent
 from sogni.core.chat.results import ChatChunk, ChatJobState
 from sogni.testing import LocalSupernet
 from sogni_async import AsyncSogniClient

@@ -16,7 +16,7 @@ from sogni import (
     SogniTimeoutError,
     ValidationError,
 )
-from sogni._chat_local import CHAT_EVENT_NAMES, ChatErrorEvent
+from sogni.core.chat.events import CHAT_EVENT_NAMES, ChatErrorEvent
 from sogni.core.chat.results import ChatChunk, ChatJobState
 from sogni.testing import LocalSupernet
 

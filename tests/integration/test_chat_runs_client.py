@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from sogni import SogniClient, ValidationError
-from sogni._generated.models import (
+from sogni.core._generated.models import (
     ChatRunCostPreview,
     ChatRunEvent,
     ChatRunRecord,

@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 
 from sogni import SogniClient
-from sogni._events import ConnectionEvent
+from sogni._runtime.events import ConnectionEvent
 from sogni.core.auth import TokenPair
 
 

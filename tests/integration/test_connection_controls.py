@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from sogni import AuthenticationError, SogniClient, ValidationError
-from sogni._events import ConnectionEvent
+from sogni._runtime.events import ConnectionEvent
 from sogni.testing import LocalSupernet
 from sogni_async import AsyncSogniClient
 

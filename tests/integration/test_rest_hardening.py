@@ -21,9 +21,9 @@ import httpx
 import pytest
 import tenacity
 
-import sogni._rest
+import sogni._runtime.rest
 from sogni import ApiError, SogniClient
-from sogni._rest import MAX_REDIRECTS, AsyncRest, SyncRest
+from sogni._runtime.rest import MAX_REDIRECTS, AsyncRest, SyncRest
 from sogni.core.auth import TokenPair
 from sogni.core.effects import RestCall
 from sogni.errors import ClientClosed, ConnectionLost, SogniError
@@ -305,7 +305,7 @@ def test_broken_answers_are_typed_errors(run: Run, rest: Server, kind: str) -> N
 @pytest.fixture
 def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries without a usable Retry-After wait 10 ms instead of the ordinary backoff."""
-    monkeypatch.setattr(sogni._rest, "_BACKOFF", tenacity.wait_fixed(0.01))
+    monkeypatch.setattr(sogni._runtime.rest, "_BACKOFF", tenacity.wait_fixed(0.01))
 
 
 @pytest.mark.usefixtures("quick_backoff")

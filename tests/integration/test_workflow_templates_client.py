@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sogni import SogniClient, ValidationError
-from sogni._generated.models import (
+from sogni.core._generated.models import (
     WorkflowReseeded,
     WorkflowResumed,
     WorkflowTemplate,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from sogni import SogniClient, ValidationError
-from sogni._generated.models import WorkflowRecord, WorkflowSseFrame
+from sogni.core._generated.models import WorkflowRecord, WorkflowSseFrame
 from sogni.errors import ApiError
 from sogni.testing import LocalSupernet
 from sogni_async import AsyncSogniClient

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from sogni import SogniClient
-from sogni._generated.models import AudioProjectParams, ImageProjectParams, VideoProjectParams
+from sogni.core._generated.models import AudioProjectParams, ImageProjectParams, VideoProjectParams
 from sogni.testing import LocalSupernet
 from sogni_async import AsyncSogniClient
 

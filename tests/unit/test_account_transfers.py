@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from sogni._generated.models import ClientConfig
-from sogni._session import Session
+from sogni._runtime.session import Session
 from sogni.core import account as core
+from sogni.core._generated.models import ClientConfig
 from sogni.core.account import Permit, TokenApproval, TokenTransfer, to_wei
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall, Sleep

@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT))
 
 from codegen.generate import SCHEMAS, stale_files  # noqa: E402
 from codegen.schema import operations  # noqa: E402
-from sogni._generated import sync_facade  # noqa: E402
+from sogni._sync._generated import sync_facade  # noqa: E402
 from sogni_async._generated import async_facade  # noqa: E402
 
 

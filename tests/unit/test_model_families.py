@@ -79,7 +79,7 @@ def test_family_of(model_id: str, family: str | None) -> None:
 
 def test_families_are_generated_from_the_schema() -> None:
     document = json.loads((ROOT / "schemas" / "model_families.json").read_text("utf-8"))
-    from sogni._generated.families import FAMILIES
+    from sogni.core._generated.families import FAMILIES
 
     assert [f["name"] for f in FAMILIES] == [f["name"] for f in document["families"]]
 

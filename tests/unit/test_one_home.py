@@ -1,7 +1,7 @@
 """Each closed set of values, and each JavaScript rounding rule, is spelt once in the source.
 
 The sets live in ``schemas/vocabulary.json`` and reach the code through
-``sogni._generated.vocabulary``; a second spelling anywhere under ``src/`` would drift.
+``sogni.core._generated.vocabulary``; a second spelling anywhere under ``src/`` would drift.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ def test_every_vocabulary_set_is_spelt_once() -> None:
             for text in [path.read_text("utf-8")]
             for m in pattern.finditer(text)
         ]
-        assert places == ["src/sogni/_generated/vocabulary.py:" + places[0].rsplit(":", 1)[1]], (
+        assert places == [
+            "src/sogni/core/_generated/vocabulary.py:" + places[0].rsplit(":", 1)[1]
+        ], (
             name,
             places,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sogni._delivery import RESEND_GRACE, Delivery
+from sogni._runtime.delivery import RESEND_GRACE, Delivery
 from sogni.errors import NotDelivered, SogniError
 
 PID = "0F8E2C3A-1B2C-4D5E-8F90-1234567890AB"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from sogni._generated.models import PROJECT_PARAMS, ClientConfig, ImageProjectParams, ModelInfo
-from sogni._params import build_params, resolve_config, to_wire
-from sogni._wire import from_wire
+from sogni.core._generated.models import PROJECT_PARAMS, ClientConfig, ImageProjectParams, ModelInfo
+from sogni.core.params import build_params, resolve_config, to_wire
+from sogni.core.wire import from_wire
 from sogni.errors import SogniError, ValidationError
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sogni._watchdog import ProjectWatchdog
+from sogni._runtime.watchdog import ProjectWatchdog
 from sogni.core.projects import ProjectState
 
 PID = "0F8E2C3A-1B2C-4D5E-8F90-1234567890AB"

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sogni._generated.models import ClientConfig
-from sogni._hub import Hub
+from sogni._runtime.hub import Hub
+from sogni.core._generated.models import ClientConfig
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall, Sleep
 from sogni.core.plans import Plan

@@ -11,7 +11,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from sogni._rest import (
+from sogni._runtime.rest import (
     MAX_MESSAGE,
     MAX_RETRY_AFTER,
     SyncRest,
@@ -126,7 +126,7 @@ def test_deep_json_is_refused_even_under_a_raised_recursion_limit() -> None:
     process on a deep enough document instead of raising RecursionError."""
     script = (
         "import sys; sys.setrecursionlimit(1_000_000)\n"
-        "from sogni._rest import api_error\n"
+        "from sogni._runtime.rest import api_error\n"
         "body = b'[' * 1_000_000 + b']' * 1_000_000\n"
         "print(api_error(400, body, 'Bad Request').message)\n"
     )

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from sogni import AssetRef, ValidationError
-from sogni._assets import MAX_SAVED_UPLOAD_BYTES, hashed_upload
-from sogni._params import check_asset
-from sogni._rest import api_error
+from sogni._runtime.rest import api_error
+from sogni._runtime.uploads import MAX_SAVED_UPLOAD_BYTES, hashed_upload
+from sogni.core.params import check_asset
 
 PNG = Path(__file__).resolve().parents[1] / "parity" / "assets" / "image.png"
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from sogni._generated.models import ClientConfig
-from sogni._session import Session
+from sogni._runtime.session import Session
+from sogni.core._generated.models import ClientConfig
 from sogni.core.auth import TokenPair
 from sogni.core.context import CoreContext
 from sogni.core.effects import (

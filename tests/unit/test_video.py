@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sogni._generated.families import WORKFLOW_ASSETS as VIDEO_WORKFLOW_ASSETS
+from sogni.core._generated.families import WORKFLOW_ASSETS as VIDEO_WORKFLOW_ASSETS
 from sogni.core.families import rules_for
 from sogni.core.js import js_round
 from sogni.core.video import (

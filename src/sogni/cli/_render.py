@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli._output import add_json_option, info, print_json
 from sogni.cli._progress import follow
 from sogni.cli._session import Session
+from sogni.core._generated.vocabulary import TOKEN_TYPES
 
 __all__ = ["add_common_options", "render"]
 

@@ -19,7 +19,7 @@ from sogni.errors import AuthenticationError, MissingExtraError, SogniError
 
 if TYPE_CHECKING:
     from sogni import SogniClient
-    from sogni._generated.vocabulary import Network
+    from sogni.core._generated.vocabulary import Network
 
 __all__ = ["APP_SOURCE", "LOCAL_API_KEY", "Session", "host_of"]
 

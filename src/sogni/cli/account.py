@@ -13,11 +13,11 @@ import os
 import sys
 from typing import Any
 
-from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli import _credentials
 from sogni.cli._errors import UsageError
 from sogni.cli._output import add_json_option, info, print_json, warn
 from sogni.cli._session import APP_SOURCE, Session, host_of
+from sogni.core._generated.vocabulary import TOKEN_TYPES
 from sogni.errors import SogniError
 
 __all__ = ["register"]

@@ -12,11 +12,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sogni._generated.vocabulary import NETWORKS
 from sogni.cli import account, chat, demo, estimate, image, models, music, serve, video, workflow
 from sogni.cli._errors import UsageError, error_line
 from sogni.cli._output import set_quiet
 from sogni.cli._session import Session
+from sogni.core._generated.vocabulary import NETWORKS
 from sogni.errors import SogniError
 
 __all__ = ["build_parser", "main"]

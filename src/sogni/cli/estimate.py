@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli._output import add_json_option, jsonable, print_json
 from sogni.cli._session import Session
 from sogni.cli.image import DEFAULT_IMAGE_MODEL, parse_size
 from sogni.cli.music import DEFAULT_MUSIC_MODEL
 from sogni.cli.video import DEFAULT_MODELS
+from sogni.core._generated.vocabulary import TOKEN_TYPES
 
 if TYPE_CHECKING:
     from sogni import CostEstimate

@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sogni._generated.vocabulary import TOKEN_TYPES
 from sogni.cli._errors import UsageError
 from sogni.cli._output import add_json_option, info, print_json
 from sogni.cli._session import Session
+from sogni.core._generated.vocabulary import TOKEN_TYPES
 from sogni.errors import SogniError, ValidationError
 
 if TYPE_CHECKING:

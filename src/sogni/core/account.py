@@ -21,10 +21,10 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from sogni._generated.models import AccountProfile, Balances, Subscription, TokenBalance
-from sogni._generated.vocabulary import TOKEN_TYPES
-from sogni._wire import from_wire
-from sogni.errors import ApiError, ValidationError
+from sogni.core._generated.models import AccountProfile, Balances, Subscription, TokenBalance
+from sogni.core._generated.vocabulary import TOKEN_TYPES
+from sogni.core.errors import ApiError, ValidationError
+from sogni.core.wire import from_wire
 
 __all__ = [
     "APPROVAL_WAIT",

@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
-from sogni.errors import ApiError, ValidationError
+from sogni.core.errors import ApiError, ValidationError
 
 __all__ = [
     "CREATE_PATH",

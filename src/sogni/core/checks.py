@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from sogni.errors import ValidationError
+from sogni.core.errors import ValidationError
 
 __all__ = ["choice", "number", "sequence", "string", "text"]
 

@@ -8,7 +8,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
-from sogni._generated.models import ClientConfig, ModelInfo
+from sogni.core._generated.models import ClientConfig, ModelInfo
 from sogni.core.account import AccountState
 from sogni.core.auth import Credentials, NoCredentials
 from sogni.core.chat.context import ChatContext

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import attrs
 
 __all__ = [
+    "ChecksumUpload",
     "CloseStream",
     "Download",
     "Effect",
@@ -162,6 +163,14 @@ class Invoke:
 
 
 @attrs.frozen
+class ChecksumUpload:
+    """Read a file for the saved-upload library once; the driver answers with a
+    :class:`~sogni.core.assets.HashedUpload` (its body, SHA-256, size and content type)."""
+
+    source: Any
+
+
+@attrs.frozen
 class OpenStream:
     """Start a streaming HTTP request; the driver returns a handle for :class:`ReadStream`.
 
@@ -196,6 +205,7 @@ Effect = (
     | WaitForModels
     | WaitUntil
     | PrepareAsset
+    | ChecksumUpload
     | Upload
     | Download
     | Emit

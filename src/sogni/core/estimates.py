@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 import attrs
 
-from sogni._generated.models import CostEstimate
+from sogni.core._generated.models import CostEstimate
+from sogni.core.errors import SogniError, ValidationError
 from sogni.core.model_options import ModelOptions, validate_sampler
 from sogni.core.video import calculate_video_frames
-from sogni.errors import SogniError, ValidationError
 
 __all__ = [
     "ENHANCEMENT_STRENGTHS",

@@ -12,8 +12,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from sogni.core.errors import ValidationError
 from sogni.core.json_safe import check_json_safe
-from sogni.errors import ValidationError
 
 __all__ = ["merge_extra_body"]
 

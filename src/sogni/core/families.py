@@ -1,7 +1,7 @@
 """Model families: which rules the network applies to a model id.
 
 The table lives in ``schemas/model_families.json`` (generated into
-``sogni._generated.families``). What a model produces comes from the network's
+``sogni.core._generated.families``). What a model produces comes from the network's
 catalogue; the family table adds what the catalogue does not say: frame math, fps,
 durations, reference assets, size limits and billing. A model the catalogue announces
 that no family matches is sent with the generic rules of its media, and the SDK logs
@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import attrs
 
-from sogni._generated.families import FAMILIES, GENERIC_RULES, WORKFLOW_ASSETS
+from sogni.core._generated.families import FAMILIES, GENERIC_RULES, WORKFLOW_ASSETS
 
 __all__ = ["AssetRequirement", "Family", "Rules", "family_of", "rules_for", "workflow_assets"]
 

@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 from sogni.core import json_depth
+from sogni.core.errors import ValidationError
 from sogni.core.json_safe import check_json_safe
-from sogni.errors import ValidationError
 
 __all__ = ["FrameError", "decode_frame", "encode_frame"]
 

@@ -22,8 +22,9 @@ from typing import Any, Literal
 
 import attrs
 
-from sogni._generated.vocabulary import NETWORKS, TOKEN_TYPES
+from sogni.core._generated.vocabulary import NETWORKS, TOKEN_TYPES
 from sogni.core.checks import choice, number, sequence, string
+from sogni.core.errors import ValidationError
 from sogni.core.families import Rules, rules_for, workflow_assets
 from sogni.core.json_safe import check_json_safe
 from sogni.core.loras import MAX_STRENGTH, MIN_STRENGTH
@@ -35,7 +36,6 @@ from sogni.core.model_options import (
 )
 from sogni.core.segmentation import normalize_sam3_prompt
 from sogni.core.video import MIN_VIDEO_SIZE, VIDEO_ASSET_PARAMS, calculate_video_frames
-from sogni.errors import ValidationError
 
 __all__ = [
     "PROJECT_TYPES",

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from sogni.core.errors import ValidationError
 from sogni.core.json_safe import JSON_TYPES, MAX_DEPTH, key_path, too_deep
-from sogni.errors import ValidationError
 
 # Characters String.prototype.trim() removes (ECMAScript WhiteSpace + LineTerminator).
 JS_WHITESPACE = (

@@ -13,7 +13,7 @@ import math
 import sys
 from typing import Any
 
-from sogni.errors import ValidationError
+from sogni.core.errors import ValidationError
 
 __all__ = [
     "MAX_DEPTH",

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 import attrs
 
+from sogni.core.errors import SogniError, ValidationError
 from sogni.core.video import is_audio_model, is_video_model
-from sogni.errors import SogniError, ValidationError
 
 __all__ = [
     "MediaType",

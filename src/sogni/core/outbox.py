@@ -2,7 +2,7 @@
 
 A request stays here from the moment a plan sends it until the network's first answer
 for it arrives (any event carrying its job id, or the answer its type expects). Nothing
-here does I/O or locking; :class:`sogni._delivery.Delivery` writes the requests and
+here does I/O or locking; :class:`sogni._runtime.delivery.Delivery` writes the requests and
 reconciles them after a reconnection.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from sogni.errors import SogniError
+from sogni.core.errors import SogniError
 
 __all__ = ["Outbox", "Outgoing"]
 

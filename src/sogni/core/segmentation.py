@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sogni.errors import ValidationError
+from sogni.core.errors import ValidationError
 
 __all__ = ["normalize_sam3_prompt"]
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from sogni.errors import ValidationError
+from sogni.core.errors import ValidationError
 
 __all__ = [
     "MODEL_AVAILABILITY",

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 import attrs
 
+from sogni.core.errors import ValidationError
 from sogni.core.families import (
     AssetRequirement,
     MediaType,
@@ -22,7 +23,6 @@ from sogni.core.families import (
     workflow_assets,
 )
 from sogni.core.js import js_round
-from sogni.errors import ValidationError
 
 __all__ = [
     "AssetRequirement",

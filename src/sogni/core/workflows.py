@@ -20,8 +20,8 @@ from urllib.parse import quote
 
 import attrs
 
-from sogni._generated.models import StepDependency
-from sogni._generated.vocabulary import BILLING_MODES, TOKEN_TYPES
+from sogni.core._generated.models import StepDependency
+from sogni.core._generated.vocabulary import BILLING_MODES, TOKEN_TYPES
 from sogni.core.chat.manifest import (
     argument_problems,
     older_tools,
@@ -29,10 +29,10 @@ from sogni.core.chat.manifest import (
     tool_spec,
     workflow_step_tools,
 )
+from sogni.core.errors import ApiError, AuthenticationError, ValidationError
 from sogni.core.extra_body import merge_extra_body
 from sogni.core.json_safe import check_json_safe
 from sogni.core.sse import TERMINAL_STATUSES
-from sogni.errors import ApiError, AuthenticationError, ValidationError
 
 __all__ = [
     "BILLING_MODES",

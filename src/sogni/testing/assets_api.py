@@ -25,7 +25,7 @@ from typing import Any
 import attrs
 from aiohttp import web
 
-from sogni._assets import MAX_SAVED_UPLOAD_BYTES, SAVED_UPLOAD_TYPES
+from sogni.core.assets import MAX_SAVED_UPLOAD_BYTES, SAVED_UPLOAD_TYPES
 
 from . import envelope
 from .billing_api import is_subscribed, refused, subscription_required

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 from aiohttp import web
 
-from sogni._generated.vocabulary import (
+from sogni.core._generated.vocabulary import (
     CHECKOUT_REDIRECTS,
     SUBSCRIPTION_PLAN_IDS,
     SUBSCRIPTION_TERMS,

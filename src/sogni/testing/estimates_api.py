@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from sogni._generated.vocabulary import TOKEN_TYPES
+from sogni.core._generated.vocabulary import TOKEN_TYPES
 
 from . import envelope, pricing
 from .catalogue import Model

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sogni._generated.vocabulary import LEADERBOARD_NETWORKS, WALLET_PROVIDERS
+from sogni.core._generated.vocabulary import LEADERBOARD_NETWORKS, WALLET_PROVIDERS
 
 from . import envelope
 from .ledger import LEADERBOARD_TYPES, Ledger, RewardError

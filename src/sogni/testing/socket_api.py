@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from sogni._generated.vocabulary import NETWORKS
+from sogni.core._generated.vocabulary import NETWORKS
 
 from .auth import Account
 from .jobs import JobRequestError, ProjectRecord, parse_job_request, promised_uploads

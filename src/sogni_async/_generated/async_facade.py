@@ -6,45 +6,45 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator  # noqa: F401
 from typing import TYPE_CHECKING, Any, Literal, overload  # noqa: F401
 
-from sogni._generated.models import *  # noqa: F403
-from sogni._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
-from sogni._params import build_params, resolve_config  # noqa: F401
+from sogni.core._generated.models import *  # noqa: F403
+from sogni.core._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
+from sogni.core.params import build_params, resolve_config  # noqa: F401
 from sogni.core.plans import account, announcements, assets, billing, chat, chat_runs, connection, loras, projects, recovery, replay, workflows
-from sogni._generated.vocabulary import WalletProvider
+from sogni.core._generated.vocabulary import WalletProvider
 from collections.abc import Sequence
 from decimal import Decimal
-from sogni import _account_local as account_local
+from sogni._runtime import local_calls as account_local
 from sogni.core.account import APPROVAL_WAIT, AccountState, TokenApproval, TokenTransfer, UsernameCheck
 from sogni.core.auth import TokenPair
 from sogni.wallet import Wallet
-from sogni._generated.vocabulary import CheckoutRedirect, SubscriptionPlanId, SubscriptionTerm
+from sogni.core._generated.vocabulary import CheckoutRedirect, SubscriptionPlanId, SubscriptionTerm
 import os
 from typing import BinaryIO
-from sogni._generated.vocabulary import BillingMode, HostedTokenType, Network, TokenType
+from sogni.core._generated.vocabulary import BillingMode, HostedTokenType, Network, TokenType
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
 from sogni.core.chat.request import read_tools
 from sogni.core.chat.results import ChatMessageInput
-from sogni import _chat_local as chat_local
-from sogni._chat_local import ChatEvent
-from sogni._generated.vocabulary import Network
+from sogni.core.chat import events as chat_local
+from sogni.core.chat.events import ChatEvent
+from sogni.core._generated.vocabulary import Network
 from collections.abc import Mapping, Sequence
 import httpx
 from collections.abc import Mapping
 import builtins
-from sogni._generated.vocabulary import Network, TokenType
+from sogni.core._generated.vocabulary import Network, TokenType
 from sogni.core.model_options import ModelOptions
 from sogni.core.video import VideoAssetConfig
-from sogni._assets import AssetInput
+from sogni.core.assets import AssetInput
 from collections.abc import Callable
-from sogni import _projects_local as projects_local
-from sogni._events import ProjectsEvent
+from sogni._runtime import local_calls as projects_local
+from sogni._runtime.events import ProjectsEvent
 from datetime import datetime
-from sogni._generated.vocabulary import LeaderboardNetwork
-from sogni._generated.vocabulary import BillingMode, TokenType
+from sogni.core._generated.vocabulary import LeaderboardNetwork
+from sogni.core._generated.vocabulary import BillingMode, TokenType
 
 if TYPE_CHECKING:
-    from sogni_async._client import AsyncSogniClient
+    from sogni_async import AsyncSogniClient
     from sogni_async._chat import AsyncChatStream
     from sogni_async._project import AsyncProject
 

@@ -15,8 +15,8 @@ from .results import ChatCompletion
 from .vision import FileReader
 
 if TYPE_CHECKING:
+    from sogni.core.errors import SogniError
     from sogni.core.projects import ProjectState
-    from sogni.errors import SogniError
 
 __all__ = ["ChatContext", "ChatJob", "ChatJobs", "DEFAULT_CHAT_TIMEOUT"]
 

@@ -15,9 +15,9 @@ from urllib.parse import quote
 
 import attrs
 
+from sogni.core.errors import ValidationError
 from sogni.core.js import is_finite_number, js_number_text
 from sogni.core.json_safe import check_text
-from sogni.errors import ValidationError
 
 from .messages import normalize_messages
 from .model_info import LLMModelInfo

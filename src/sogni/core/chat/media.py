@@ -13,8 +13,8 @@ from typing import Literal
 
 import attrs
 
+from sogni.core.errors import ValidationError
 from sogni.core.js import js_round, js_trim
-from sogni.errors import ValidationError
 
 __all__ = [
     "MediaKind",

@@ -6,9 +6,9 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sogni.core.errors import ValidationError
 from sogni.core.js import to_json_value
 from sogni.core.json_safe import child_path
-from sogni.errors import ValidationError
 
 from .vision import (
     IMAGE_DETAILS,

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sogni._generated.vocabulary import HOSTED_TOKEN_TYPES, TOKEN_TYPES
+from sogni.core._generated.vocabulary import HOSTED_TOKEN_TYPES, TOKEN_TYPES
+from sogni.core.errors import ValidationError
 from sogni.core.extra_body import merge_extra_body
 from sogni.core.js import (
     is_finite_number,
@@ -22,7 +23,6 @@ from sogni.core.js import (
     to_json_value,
 )
 from sogni.core.json_safe import check_json_safe
-from sogni.errors import ValidationError
 
 from .messages import normalize_messages
 from .model_info import LLMModelInfo

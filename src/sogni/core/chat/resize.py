@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import io
 
-from sogni.errors import MissingExtraError, ValidationError
+from sogni.core.errors import MissingExtraError, ValidationError
 
 __all__ = ["pillow_available", "fit_image"]
 

@@ -288,7 +288,7 @@ class ChatCompletion:
     tool_history: tuple[ToolRound, ...] = ()
 
     def _repr_html_(self) -> str:
-        from sogni._html import completion_html  # presentation, loaded only in notebooks
+        from sogni.core.html import completion_html  # presentation, loaded only in notebooks
 
         return completion_html(self)
 

@@ -14,9 +14,9 @@ from typing import Any, Literal, cast
 
 import attrs
 
+from sogni.core.errors import SogniError
 from sogni.core.js import is_finite_number
 from sogni.core.video import max_context_images, video_defaults, video_workflow
-from sogni.errors import SogniError
 
 from .manifest import older_tools
 

@@ -25,13 +25,13 @@ from urllib.parse import quote
 
 import attrs
 
-from sogni._generated.vocabulary import BILLING_MODES, HOSTED_TOKEN_TYPES, TOKEN_TYPES
 from sogni.core import checks
+from sogni.core._generated.vocabulary import BILLING_MODES, HOSTED_TOKEN_TYPES, TOKEN_TYPES
+from sogni.core.errors import ApiError, ValidationError
 from sogni.core.extra_body import merge_extra_body
 from sogni.core.js import to_json_value
 from sogni.core.json_safe import check_json_safe
 from sogni.core.sse import SseFrame, SseParser, SseResume
-from sogni.errors import ApiError, ValidationError
 
 from .manifest import argument_problems, tool_spec
 from .messages import ROLES

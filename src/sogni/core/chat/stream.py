@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sogni.errors import ChatJobError
+from sogni.core.errors import ChatJobError
 
 from .results import (
     ChatChunk,

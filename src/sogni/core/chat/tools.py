@@ -21,8 +21,8 @@ from typing import Any
 
 import attrs
 
+from sogni.core.errors import SogniError, ValidationError
 from sogni.core.js import is_finite_number, js_round, js_truthy
-from sogni.errors import SogniError, ValidationError
 
 from .manifest import (
     ToolSpec,

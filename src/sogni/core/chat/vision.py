@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Union
 
+from sogni.core.errors import ValidationError
 from sogni.core.js import js_trim
-from sogni.errors import ValidationError
 
 from .media import (
     MIB,

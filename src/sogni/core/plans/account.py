@@ -3,7 +3,7 @@ history, rewards, stats.
 
 Signup and username/password login derive the account's wallet from the credentials and
 sign the server's nonce with EIP-712, exactly as the network's own clients do (see
-:mod:`sogni.wallet`; signing needs the ``wallet`` extra). The resulting token pair is kept
+:mod:`sogni.core.wallet`; signing needs the ``wallet`` extra). The resulting token pair is kept
 by the client's credentials, renewed before it expires, and can be saved (``tokens``) and
 handed to another client later (``set_tokens``).
 
@@ -19,7 +19,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sogni._generated.models import (
+from sogni.core import account as core
+from sogni.core import auth
+from sogni.core._generated.models import (
     AccountProfile,
     Balances,
     LeaderboardEntry,
@@ -27,10 +29,7 @@ from sogni._generated.models import (
     TransactionPage,
     WalletBalance,
 )
-from sogni._generated.vocabulary import LEADERBOARD_NETWORKS, WALLET_PROVIDERS
-from sogni._wire import from_wire, from_wire_list
-from sogni.core import account as core
-from sogni.core import auth
+from sogni.core._generated.vocabulary import LEADERBOARD_NETWORKS, WALLET_PROVIDERS
 from sogni.core.account import (
     Permit,
     TokenApproval,
@@ -42,12 +41,13 @@ from sogni.core.auth import TokenPair
 from sogni.core.checks import choice, text
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall, Sleep
+from sogni.core.errors import ApiError, AuthenticationError, SogniError, ValidationError
 from sogni.core.plans import Plan
 from sogni.core.plans.auth import ensure_fresh_token
-from sogni.errors import ApiError, AuthenticationError, SogniError, ValidationError
+from sogni.core.wire import from_wire, from_wire_list
 
 if TYPE_CHECKING:
-    from sogni.wallet import Wallet
+    from sogni.core.wallet import Wallet
 
 __all__ = [
     "LEADERBOARD_TYPES",
@@ -124,7 +124,7 @@ def login(
     app_source: str | None = None,
 ) -> Plan[AccountProfile]:
     """Log in with a username and password; returns the account's profile."""
-    from sogni.wallet import Wallet  # needs the wallet extra only when used
+    from sogni.core.wallet import Wallet  # needs the wallet extra only when used
 
     # Derive and check everything that can fail locally before any request.
     wallet = Wallet.from_credentials(text(username, "username"), password)
@@ -153,7 +153,7 @@ def create(
     remember_me: bool = False,
 ) -> Plan[AccountProfile]:
     """Create an account (signup) and log it in; returns its profile."""
-    from sogni.wallet import Wallet  # needs the wallet extra only when used
+    from sogni.core.wallet import Wallet  # needs the wallet extra only when used
 
     name = text(username, "username")
     address = core.check_email(email)
@@ -356,7 +356,7 @@ def claim_rewards(
 def _own_wallet(ctx: CoreContext, password: str) -> Plan[Wallet]:
     """The account's wallet, derived from its username and ``password``; a password that
     opens another wallet is refused before anything is signed or sent."""
-    from sogni.wallet import Wallet, same_address  # needs the wallet extra only when used
+    from sogni.core.wallet import Wallet, same_address  # needs the wallet extra only when used
 
     core.check_password(password)
     account = ctx.account

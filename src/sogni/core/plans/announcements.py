@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from sogni._generated.models import Announcement
-from sogni._wire import from_wire_list
+from sogni.core._generated.models import Announcement
 from sogni.core.checks import text
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall
 from sogni.core.plans import Plan
+from sogni.core.wire import from_wire_list
 
 __all__ = ["ACTIVE_PATH", "active", "dismiss"]
 

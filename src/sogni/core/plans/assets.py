@@ -3,7 +3,7 @@
 An upload is announced with its SHA-256 and size (``prepare``); the network answers with
 the existing asset when the library already holds those bytes, or with a URL to put them
 at, and verifies the stored file before the asset becomes ``ready`` (``finalize``). A
-project uses a saved asset by id (:class:`~sogni._assets.AssetRef`): the network copies it
+project uses a saved asset by id (:class:`~sogni.core.assets.AssetRef`): the network copies it
 into the project's input slot (``bind``) instead of the file being uploaded again.
 """
 
@@ -13,15 +13,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from sogni._assets import AssetRef, HashedUpload, hashed_upload
-from sogni._generated.models import AssetLibrary, SavedAsset
-from sogni._wire import from_wire
+from sogni.core._generated.models import AssetLibrary, SavedAsset
+from sogni.core.assets import AssetRef, HashedUpload
 from sogni.core.checks import text
 from sogni.core.context import CoreContext
-from sogni.core.effects import Invoke, RestCall, Sleep, Upload
+from sogni.core.effects import ChecksumUpload, RestCall, Sleep, Upload
+from sogni.core.errors import ApiError, UploadError
 from sogni.core.job_request import UploadSlot
 from sogni.core.plans import Plan
-from sogni.errors import ApiError, UploadError
+from sogni.core.wire import from_wire
 
 __all__ = [
     "ASSETS_PATH",
@@ -98,11 +98,11 @@ def delete(ctx: CoreContext, asset_id: str) -> Plan[None]:
 def upload(ctx: CoreContext, source: Any, name: str = "Saved upload") -> Plan[SavedAsset]:
     """Save a file in the library (nothing is sent when it holds the same bytes already).
 
-    The driver reads the file once to checksum it (:func:`~sogni._assets.hashed_upload`)
+    The driver reads the file once to checksum it (:class:`~sogni.core.effects.ChecksumUpload`)
     before anything is sent.
     """
     label = text(name, "name")
-    hashed: HashedUpload = yield Invoke(hashed_upload, (source,))
+    hashed: HashedUpload = yield ChecksumUpload(source)
     body = {
         "sha256": hashed.sha256,
         "bytes": hashed.size,

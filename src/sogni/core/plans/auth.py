@@ -16,8 +16,8 @@ import attrs
 from sogni.core.auth import REFRESH_PATH, Credentials, refresh_body, tokens_from_response
 from sogni.core.context import CoreContext
 from sogni.core.effects import OpenStream, RestCall, WaitUntil
+from sogni.core.errors import ApiError, AuthenticationError
 from sogni.core.plans import Plan
-from sogni.errors import ApiError, AuthenticationError
 
 __all__ = ["authorized", "ensure_fresh_token", "needs_credentials", "REFRESH_TIMEOUT"]
 

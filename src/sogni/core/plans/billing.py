@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sogni._generated.models import (
+from sogni.core._generated.models import (
     Subscription,
     SubscriptionCheckout,
     SubscriptionPlan,
@@ -18,17 +18,17 @@ from sogni._generated.models import (
     SubscriptionUsage,
     TrialEligibility,
 )
-from sogni._generated.vocabulary import (
+from sogni.core._generated.vocabulary import (
     CHECKOUT_REDIRECTS,
     SUBSCRIPTION_PLAN_IDS,
     SUBSCRIPTION_TERMS,
 )
-from sogni._wire import from_wire, from_wire_list
 from sogni.core.checks import choice, text
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall
+from sogni.core.errors import ApiError, ValidationError
 from sogni.core.plans import Plan
-from sogni.errors import ApiError, ValidationError
+from sogni.core.wire import from_wire, from_wire_list
 
 __all__ = [
     "CHECKOUT_PATH",

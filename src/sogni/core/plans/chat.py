@@ -15,9 +15,7 @@ from typing import Any
 
 import attrs
 
-from sogni._generated.models import PROJECT_PARAMS, HostedToolExecution
-from sogni._params import build_params
-from sogni._wire import from_wire
+from sogni.core._generated.models import PROJECT_PARAMS, HostedToolExecution
 from sogni.core.chat import runs as chat_runs
 from sogni.core.chat.context import DEFAULT_CHAT_TIMEOUT, ChatJob, ChatJobs
 from sogni.core.chat.estimate import LLMCostEstimate, llm_estimate_path, parse_llm_estimate
@@ -51,11 +49,13 @@ from sogni.core.chat.tools import (
 )
 from sogni.core.context import CoreContext
 from sogni.core.effects import Invoke, RestCall, SocketSend, WaitForModels, WaitUntil
+from sogni.core.errors import ProjectFailed, SogniError, SogniTimeoutError, ValidationError
 from sogni.core.ids import new_id
+from sogni.core.params import build_params
 from sogni.core.plans import Plan
 from sogni.core.plans import projects as project_plans
 from sogni.core.projects import ProjectState
-from sogni.errors import ProjectFailed, SogniError, SogniTimeoutError, ValidationError
+from sogni.core.wire import from_wire
 
 __all__ = [
     "create_completion",

@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sogni._generated.models import ChatRunEvent, ChatRunRecord, ChatRunWaiting
-from sogni._wire import from_wire, from_wire_list
+from sogni.core._generated.models import ChatRunEvent, ChatRunRecord, ChatRunWaiting
 from sogni.core.chat import runs as cr
 from sogni.core.context import CoreContext
 from sogni.core.effects import CloseStream, Emit, OpenStream, ReadStream, RestCall, Sleep
+from sogni.core.errors import ApiError, ConnectionLost, ValidationError
 from sogni.core.plans import Plan
 from sogni.core.plans.workflows import wire_value
 from sogni.core.reconnect import Backoff
-from sogni.errors import ApiError, ConnectionLost, ValidationError
+from sogni.core.wire import from_wire, from_wire_list
 
 __all__ = [
     "STREAM_IDLE_TIMEOUT",

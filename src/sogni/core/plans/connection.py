@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sogni._generated.vocabulary import NETWORKS
+from sogni.core._generated.vocabulary import NETWORKS
 from sogni.core.context import CoreContext
 from sogni.core.effects import SocketSend, WaitUntil
+from sogni.core.errors import ValidationError
 from sogni.core.plans import Plan
-from sogni.errors import ValidationError
 
 __all__ = ["NETWORKS", "set_socket_event_subscriptions", "switch_network"]
 

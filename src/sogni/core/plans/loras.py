@@ -13,20 +13,20 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from sogni._generated.models import (
+from sogni.core import loras as limits
+from sogni.core._generated.models import (
     Lora,
     LoraCatalog,
     LoraConstraints,
     PersonalLora,
     PersonalLoraLibrary,
 )
-from sogni._wire import from_wire, from_wire_list
-from sogni.core import loras as limits
 from sogni.core.checks import text
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall
+from sogni.core.errors import ApiError, ValidationError
 from sogni.core.plans import Plan
-from sogni.errors import ApiError, ValidationError
+from sogni.core.wire import from_wire, from_wire_list
 
 __all__ = [
     "CATALOG_PATH",

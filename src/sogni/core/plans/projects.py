@@ -11,8 +11,7 @@ from urllib.parse import quote
 
 import attrs
 
-from sogni._assets import AssetRef
-from sogni._generated.models import (
+from sogni.core._generated.models import (
     AudioProjectParams,
     ControlNet,
     CostEstimate,
@@ -23,8 +22,7 @@ from sogni._generated.models import (
     SupportedModel,
     VideoProjectParams,
 )
-from sogni._params import check_value, to_wire
-from sogni._wire import from_wire, from_wire_list
+from sogni.core.assets import AssetRef
 from sogni.core.context import MODELS_TTL, SIZE_PRESETS_TTL, Cached, CoreContext
 from sogni.core.effects import (
     Download,
@@ -35,6 +33,7 @@ from sogni.core.effects import (
     Upload,
     WaitForModels,
 )
+from sogni.core.errors import ApiError, SogniError, UploadError, ValidationError
 from sogni.core.estimates import (
     ENHANCEMENT_STRENGTHS,
     EstimateRequest,
@@ -53,12 +52,13 @@ from sogni.core.job_request import (
 )
 from sogni.core.media_types import GLB_CONTENT_TYPE, result_content_type, result_kind
 from sogni.core.model_options import ModelOptions, model_options_for
+from sogni.core.params import check_value, to_wire
 from sogni.core.plans import Plan, assets
 from sogni.core.plans.connection import NETWORKS
 from sogni.core.projects import JobError, JobState, ProjectState
 from sogni.core.video import VideoAssetConfig, is_audio_model, is_video_model, video_defaults
 from sogni.core.video import video_asset_config as _video_asset_config
-from sogni.errors import ApiError, SogniError, UploadError, ValidationError
+from sogni.core.wire import from_wire, from_wire_list
 
 ProjectParams = ImageProjectParams | VideoProjectParams | AudioProjectParams
 

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import attrs
 
-from sogni._generated.models import (
+from sogni.core._generated.models import (
     JobResult,
     ProjectRecoverySnapshot,
     ProjectResolution,
@@ -34,10 +34,10 @@ from sogni._generated.models import (
     RecentRender,
     RecoveredProject,
 )
-from sogni._wire import from_wire
 from sogni.core.checks import choice, number, sequence, text
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall, Sleep
+from sogni.core.errors import ApiError, SogniError, ValidationError
 from sogni.core.js import is_integral
 from sogni.core.media_types import result_content_type
 from sogni.core.plans import Plan
@@ -50,7 +50,7 @@ from sogni.core.plans.projects import (
 )
 from sogni.core.projects import JobError, JobState, ProjectEvent, ProjectState
 from sogni.core.video import is_audio_model, is_video_model
-from sogni.errors import ApiError, SogniError, ValidationError
+from sogni.core.wire import from_wire
 
 __all__ = [
     "DEFAULT_POLL_INTERVAL",

@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from sogni._generated.models import ReplayRecord, ReplaySummary, ReplayWriteResult
-from sogni._wire import from_wire, from_wire_list
+from sogni.core._generated.models import ReplayRecord, ReplaySummary, ReplayWriteResult
 from sogni.core.checks import number, text
 from sogni.core.context import CoreContext
 from sogni.core.effects import RestCall
+from sogni.core.errors import ApiError, ValidationError
 from sogni.core.json_safe import check_json_safe
 from sogni.core.plans import Plan
-from sogni.errors import ApiError, ValidationError
+from sogni.core.wire import from_wire, from_wire_list
 
 __all__ = ["RECORDS_PATH", "get", "list_records", "write"]
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import attrs
 
-from sogni._generated.models import (
+from sogni.core import workflows as wf
+from sogni.core._generated.models import (
     WorkflowEvent,
     WorkflowRecord,
     WorkflowReseeded,
@@ -22,14 +23,13 @@ from sogni._generated.models import (
     WorkflowTemplate,
     WorkflowTemplatePage,
 )
-from sogni._wire import from_wire, from_wire_list
-from sogni.core import workflows as wf
 from sogni.core.context import CoreContext
 from sogni.core.effects import CloseStream, Emit, OpenStream, ReadStream, RestCall, Sleep
+from sogni.core.errors import ApiError, ConnectionLost, SogniTimeoutError, ValidationError
 from sogni.core.plans import Plan
 from sogni.core.reconnect import Backoff
 from sogni.core.sse import SseFrame, SseStream
-from sogni.errors import ApiError, ConnectionLost, SogniTimeoutError, ValidationError
+from sogni.core.wire import from_wire, from_wire_list
 
 __all__ = [
     "STREAM_IDLE_TIMEOUT",

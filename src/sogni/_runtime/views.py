@@ -12,7 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, Literal, TypeVar, get_args
 
-from sogni._html import job_html, project_html
+from sogni.core.errors import ProjectCanceled, ProjectFailed, SogniError, ValidationError
+from sogni.core.html import job_html, project_html
 from sogni.core.plans.projects import result_extension, safe_file_name
 from sogni.core.projects import (
     JOB_EVENT_TYPES,
@@ -23,7 +24,6 @@ from sogni.core.projects import (
     ProjectEvent,
     ProjectState,
 )
-from sogni.errors import ProjectCanceled, ProjectFailed, SogniError, ValidationError
 
 log = logging.getLogger("sogni")
 

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
-from sogni._generated.vocabulary import TokenType
-from sogni._views import EnhancedImageView, JobView, ProjectView
+from sogni._runtime.views import EnhancedImageView, JobView, ProjectView
+from sogni.core._generated.vocabulary import TokenType
+from sogni.core.errors import SogniError, SogniTimeoutError
 from sogni.core.plans import projects as plans
 from sogni.core.projects import ProjectEvent, ProjectState
-from sogni.errors import SogniError, SogniTimeoutError
 
 if TYPE_CHECKING:
-    from sogni._client import SogniClient
+    from sogni._sync.client import SogniClient
 
 __all__ = ["EnhancedImage", "Job", "Project"]
 

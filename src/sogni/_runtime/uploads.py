@@ -3,9 +3,8 @@
 :func:`prepare_asset` opens an asset just far enough to learn its size and the content type
 its first bytes reveal; the resulting :class:`PreparedAsset` then streams the body in chunks
 (``iter_chunks`` for the sync client, ``aiter_chunks`` for the async one), so a large video
-is never held in memory. An upload saved in the account's library is passed by id as an
-:class:`AssetRef` instead, and :func:`hashed_upload` reads a file once to checksum it
-before it is saved there. Nothing here talks to the network.
+is never held in memory. :func:`hashed_upload` reads a file once to checksum it before it
+is saved in the account's library. Nothing here talks to the network.
 """
 
 from __future__ import annotations
@@ -16,25 +15,21 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Generator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, Union
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from sogni.core.assets import MAX_SAVED_UPLOAD_BYTES, SAVED_UPLOAD_TYPES, AssetRef, HashedUpload
 from sogni.core.effects import RemoteAsset
+from sogni.core.errors import UploadError, ValidationError
 from sogni.core.media_types import SNIFF_BYTES, sniff_content_type
-from sogni.errors import UploadError, ValidationError
 
 if TYPE_CHECKING:
     import httpx
 
 __all__ = [
-    "AssetInput",
-    "AssetRef",
     "CHUNK_SIZE",
-    "HashedUpload",
-    "MAX_SAVED_UPLOAD_BYTES",
     "PreparedAsset",
-    "SAVED_UPLOAD_TYPES",
     "check_upload",
     "hashed_upload",
     "prepare_asset",
@@ -42,50 +37,6 @@ __all__ = [
     "upload_headers",
 ]
 
-
-@attrs.frozen
-class AssetRef:
-    """An upload saved in the account's library (``client.assets``), used by its id.
-
-    Pass it wherever a project takes an asset (``starting_image=AssetRef(asset.id)``): the
-    network copies the saved file into the project instead of it being uploaded again.
-    ``content_type`` (``asset.content_type``) lets the SDK check the kind of asset before
-    anything is sent and record it where the network wants it (video and audio
-    references); without it the network decides.
-    """
-
-    id: str
-    content_type: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if not isinstance(self.id, str) or not self.id.strip():
-            raise ValidationError(
-                "AssetRef needs the saved asset's id (a non-empty string)", field="id"
-            )
-        if self.content_type is not None and not isinstance(self.content_type, str):
-            raise ValidationError(
-                "AssetRef content_type must be a string such as 'image/png'", field="content_type"
-            )
-
-
-AssetInput = Union[
-    str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO, RemoteAsset, AssetRef, bool
-]
-"""What an asset parameter accepts: a file path (``str`` or ``pathlib.Path``), the file's
-bytes, a binary file object opened for reading (read from its current position), a
-:class:`~sogni.core.effects.RemoteAsset` to fetch first, an :class:`AssetRef` to an upload
-saved in the account's library, or ``True`` for an asset that is already uploaded for this
-project."""
-
-#: Largest upload the saved-upload library takes.
-MAX_SAVED_UPLOAD_BYTES = 100 << 20
-
-#: The content types the saved-upload library takes.
-SAVED_UPLOAD_TYPES = frozenset({
-    "image/png", "image/jpeg", "image/webp",
-    "video/mp4", "video/quicktime", "video/webm",
-    "audio/mp4", "audio/mpeg", "audio/flac", "audio/wav", "audio/x-wav", "audio/wave",
-})  # fmt: skip
 
 #: Remote assets are buffered in memory up to this size, then in a temporary file.
 SPOOL_MEMORY = 8 << 20
@@ -266,7 +217,7 @@ def check_upload(response: httpx.Response, name: str) -> None:
     """Raise :class:`~sogni.errors.UploadError` naming the asset unless the upload succeeded."""
     if response.status_code < 300:
         return
-    from sogni._rest import api_error
+    from sogni._runtime.rest import api_error
 
     error = api_error(response.status_code, response.content, response.reason_phrase)
     raise UploadError(
@@ -275,16 +226,6 @@ def check_upload(response: httpx.Response, name: str) -> None:
         status=response.status_code,
         error_code=error.error_code,
     )
-
-
-@attrs.frozen
-class HashedUpload:
-    """A file for the saved-upload library: its body, SHA-256 (hex) and size, read once."""
-
-    asset: PreparedAsset = attrs.field(repr=False)
-    sha256: str
-    size: int
-    content_type: str
 
 
 def hashed_upload(source: Any, content_type: str | None = None) -> HashedUpload:

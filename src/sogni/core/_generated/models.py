@@ -9,9 +9,9 @@ import attrs
 
 from collections.abc import Mapping
 import httpx
-from sogni._generated.vocabulary import Network
-from sogni._assets import AssetInput
-from sogni._generated.vocabulary import BillingMode, Network, TokenType
+from sogni.core._generated.vocabulary import Network
+from sogni.core.assets import AssetInput
+from sogni.core._generated.vocabulary import BillingMode, Network, TokenType
 
 __all__ = [
     "ClientConfig",

@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from sogni.errors import ValidationError
+from sogni.core.errors import ValidationError
 
 log = logging.getLogger("sogni")
 
@@ -36,7 +36,7 @@ CLIENT_EVENTS: tuple[str, ...] = ("connected", "disconnected", "balance", "token
 * ``disconnected`` — an open socket dropped, or the client stopped trying to reconnect:
   a :class:`ConnectionEvent` with the close ``code`` and ``reason``;
 * ``balance`` — the network reported a new balance: a
-  :class:`~sogni._generated.models.Balances`;
+  :class:`~sogni.core._generated.models.Balances`;
 * ``tokens`` — a login or a refresh produced a new token pair (store it to resume the
   session later): a :class:`~sogni.core.auth.TokenPair`.
 """
@@ -81,7 +81,7 @@ name the network's other clients use):
   ``job_completed``, ``job_failed``): a :class:`~sogni.core.projects.ProjectEvent` with
   ``job_id``;
 * ``available_models`` — the network announced the models available now (an empty list
-  when it switched networks): a ``list`` of :class:`~sogni._generated.models.ModelInfo`.
+  when it switched networks): a ``list`` of :class:`~sogni.core._generated.models.ModelInfo`.
 """
 
 Dispatch = Callable[[Callable[[Any], Any], Any], None]

@@ -17,7 +17,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from sogni.errors import SogniError
+from sogni.core.errors import SogniError
 
 T = TypeVar("T")
 

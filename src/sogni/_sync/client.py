@@ -13,17 +13,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from sogni._assets import (
-    CHUNK_SIZE,
-    PreparedAsset,
-    check_upload,
-    prepare_asset,
-    spool,
-    upload_headers,
-)
-from sogni._chat import ChatStream
-from sogni._chat_jobs import ChatJobEntry
-from sogni._connection import (
+from sogni._runtime.chat_jobs import ChatJobEntry
+from sogni._runtime.connection import (
     BACKGROUND_WORKERS,
     FIRST_CONNECT_TIMEOUT,
     FLUSH_TIMEOUT,
@@ -36,14 +27,25 @@ from sogni._connection import (
     raise_forked_operation,
     track_stream,
 )
-from sogni._events import ClientEvent
-from sogni._generated.models import ClientConfig
-from sogni._generated.sync_facade import SogniClientFacade
-from sogni._project import Project
-from sogni._rest import connect_timeout
+from sogni._runtime.events import ClientEvent
+from sogni._runtime.rest import connect_timeout
+from sogni._runtime.uploads import (
+    CHUNK_SIZE,
+    PreparedAsset,
+    check_upload,
+    hashed_upload,
+    prepare_asset,
+    spool,
+    upload_headers,
+)
+from sogni._sync._generated.sync_facade import SogniClientFacade
+from sogni._sync.chat import ChatStream
+from sogni._sync.project import Project
+from sogni.core._generated.models import ClientConfig
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
 from sogni.core.effects import (
+    ChecksumUpload,
     CloseStream,
     Download,
     Effect,
@@ -60,10 +62,16 @@ from sogni.core.effects import (
     WaitForModels,
     WaitUntil,
 )
+from sogni.core.errors import (
+    ConnectionLost,
+    SogniError,
+    SogniTimeoutError,
+    UploadError,
+    ValidationError,
+)
 from sogni.core.plans import Plan
 from sogni.core.plans.auth import authorized, needs_credentials
 from sogni.core.projects import ProjectState
-from sogni.errors import ConnectionLost, SogniError, SogniTimeoutError, UploadError, ValidationError
 
 log = logging.getLogger("sogni")
 T = TypeVar("T")
@@ -217,6 +225,8 @@ class SogniClient(PerProcess, SogniClientFacade):
             return self._download(effect.url, effect.path)
         if isinstance(effect, PrepareAsset):
             return self._prepare_asset(effect)
+        if isinstance(effect, ChecksumUpload):
+            return hashed_upload(effect.source)
         if isinstance(effect, Upload):
             return self._upload(effect)
         raise TypeError(f"unknown effect {effect!r}")

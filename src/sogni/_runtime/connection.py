@@ -12,29 +12,29 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
-from sogni._chat_jobs import ChatJobTable
-from sogni._delivery import Delivery
-from sogni._events import ConnectionEvent, EventEmitter
-from sogni._generated.models import ClientConfig
-from sogni._hub import Hub
-from sogni._logging import configure_from_env
-from sogni._params import GENERATED_APP_ID_PREFIX, new_app_id
-from sogni._rest import AsyncRest, SyncRest
-from sogni._session import Session, SessionChange
-from sogni._socket import CloseInfo, SocketEngine, connect_url
+from sogni._runtime.chat_jobs import ChatJobTable
+from sogni._runtime.delivery import Delivery
+from sogni._runtime.events import ConnectionEvent, EventEmitter
+from sogni._runtime.hub import Hub
+from sogni._runtime.log import configure_from_env
+from sogni._runtime.rest import AsyncRest, SyncRest
+from sogni._runtime.session import Session, SessionChange
+from sogni._runtime.socket_engine import CloseInfo, SocketEngine, connect_url
+from sogni.core._generated.models import ClientConfig
 from sogni.core.context import CoreContext
 from sogni.core.effects import CloseStream, OpenStream
-from sogni.core.plans import Plan
-from sogni.core.plans.auth import ensure_fresh_token
-from sogni.core.projects import JobError
-from sogni.core.subscriptions import SubscriptionState
-from sogni.errors import (
+from sogni.core.errors import (
     AuthenticationError,
     ClientClosed,
     ConnectionLost,
     SogniError,
     ValidationError,
 )
+from sogni.core.params import GENERATED_APP_ID_PREFIX, new_app_id
+from sogni.core.plans import Plan
+from sogni.core.plans.auth import ensure_fresh_token
+from sogni.core.projects import JobError
+from sogni.core.subscriptions import SubscriptionState
 
 log = logging.getLogger("sogni")
 

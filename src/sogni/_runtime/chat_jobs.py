@@ -19,21 +19,21 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sogni._chat_local import CHAT_EVENT_NAMES, ChatErrorEvent
-from sogni._events import EventEmitter
-from sogni._hub import Hub
+from sogni._runtime.events import EventEmitter
+from sogni._runtime.hub import Hub
+from sogni.core.chat.events import CHAT_EVENT_NAMES, ChatErrorEvent
 from sogni.core.chat.model_info import parse_llm_models
 from sogni.core.chat.results import ChatChunk, ChatCompletion, ChatJobState, ToolCall
 from sogni.core.chat.stream import ChatStreamAssembler
 from sogni.core.context import CoreContext
-from sogni.core.projects import ProjectEvent, ProjectState
-from sogni.errors import (
+from sogni.core.errors import (
     ChatJobError,
     ConnectionLost,
     SogniError,
     SogniTimeoutError,
     ValidationError,
 )
+from sogni.core.projects import ProjectEvent, ProjectState
 
 __all__ = ["CHAT_EVENTS", "ChatJobEntry", "ChatJobTable", "ChatStreamView", "read_image_file"]
 

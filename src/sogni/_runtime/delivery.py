@@ -19,9 +19,9 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sogni._socket import SocketEngine
+from sogni._runtime.socket_engine import SocketEngine
+from sogni.core.errors import ConnectionLost, NotDelivered, SogniError
 from sogni.core.outbox import Outbox, Outgoing
-from sogni.errors import ConnectionLost, NotDelivered, SogniError
 
 log = logging.getLogger("sogni")
 

@@ -1,8 +1,10 @@
-"""The parts of ``client.projects`` that run in the client itself, without I/O.
+"""The parts of ``client.projects`` and ``client.account`` that run in the client itself,
+without I/O.
 
 They are plain calls in both clients (never coroutines): registering callbacks, the list
-of followed projects, and model-kind answers from what the client already knows. The
-generated facades call them with the client as the first argument.
+of followed projects, model-kind answers from what the client already knows, and the
+wallet an account's credentials derive. The generated facades call them with the client as
+the first argument.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from sogni.core.plans import projects as plans
+from sogni.core.wallet import Wallet
 
-__all__ = ["is_audio_model_id", "is_video_model_id", "on", "tracked_projects"]
+__all__ = ["get_wallet", "is_audio_model_id", "is_video_model_id", "on", "tracked_projects"]
 
 
 def on(client: Any, event: str, callback: Callable[[Any], Any]) -> Callable[[], None]:
@@ -39,3 +42,9 @@ def is_video_model_id(client: Any, model_id: str) -> bool:
 def is_audio_model_id(client: Any, model_id: str) -> bool:
     """Whether a model produces audio (the catalogue's word when the client has it)."""
     return plans.is_audio_model_id(client._ctx, model_id)
+
+
+def get_wallet(client: Any, username: str, password: str) -> Wallet:
+    """The wallet of the account ``username`` with ``password`` (the one that signs its
+    logins, signup and transfers)."""
+    return Wallet.from_credentials(username, password)

@@ -30,10 +30,10 @@ import tenacity
 if TYPE_CHECKING:
     import asyncio
 
-from sogni._logging import rest_log
+from sogni._runtime.log import rest_log
 from sogni.core import json_depth
 from sogni.core.effects import RestCall
-from sogni.errors import (
+from sogni.core.errors import (
     APIConnectionError,
     ApiError,
     ClientClosed,

@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from sogni.errors import SogniError, ValidationError
+from sogni.core.errors import SogniError, ValidationError
 
 __all__ = [
     "CHAT_EVENT_ALIASES",

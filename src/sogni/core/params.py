@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 import attrs
 
-from sogni._assets import AssetRef, PreparedAsset
-from sogni._generated.vocabulary import VALUES as VOCABULARY
+from sogni.core._generated.vocabulary import VALUES as VOCABULARY
+from sogni.core.assets import AssetRef
 from sogni.core.effects import RemoteAsset
+from sogni.core.errors import ValidationError
 from sogni.core.json_safe import check_json_safe, child_path
-from sogni.errors import ValidationError
 
 T = TypeVar("T")
 
@@ -38,7 +38,7 @@ def check_value(name: str, value: Any, check: Mapping[str, Any]) -> None:
 
     ``None`` means "not given" and passes. Besides the JSON Schema keywords, ``items``
     checks each element of a list, ``vocabulary`` names a set of allowed values in
-    :mod:`sogni._generated.vocabulary`, and ``asset`` checks a value (or each element of a
+    :mod:`sogni.core._generated.vocabulary`, and ``asset`` checks a value (or each element of a
     list) is something an asset can be.
     """
     if value is None:
@@ -117,9 +117,7 @@ def check_asset(name: str, value: Any) -> None:
     Paths are only checked, not opened (that happens right before uploading); a path with
     a NUL character can never name a file, so it is refused here.
     """
-    if isinstance(
-        value, (bool, bytes, bytearray, memoryview, RemoteAsset, AssetRef, PreparedAsset)
-    ):
+    if isinstance(value, (bool, bytes, bytearray, memoryview, RemoteAsset, AssetRef)):
         return
     if isinstance(value, (str, os.PathLike)):
         _check_path(name, value)

@@ -28,16 +28,16 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import attrs
 import websocket
 
-from sogni._logging import safe_url
-from sogni.core.framing import FrameError, decode_frame, encode_frame
-from sogni.core.reconnect import Backoff, CloseCode, CloseDecision, CloseKind, classify_close
-from sogni.errors import (
+from sogni._runtime.log import safe_url
+from sogni.core.errors import (
     AuthenticationError,
     ClientClosed,
     ConnectionLost,
     SogniError,
     SogniTimeoutError,
 )
+from sogni.core.framing import FrameError, decode_frame, encode_frame
+from sogni.core.reconnect import Backoff, CloseCode, CloseDecision, CloseKind, classify_close
 
 log = logging.getLogger("sogni.socket")
 
@@ -289,7 +289,7 @@ class SocketEngine:
         """Write one message to the open connection; returns that connection's number.
 
         A successful write only means the bytes left; the network's answer is what
-        confirms a request (see :mod:`sogni._delivery`).
+        confirms a request (see :mod:`sogni._runtime.delivery`).
         """
         frame = encode_frame(message_type, payload)
         app, connection = self._app, self.connections

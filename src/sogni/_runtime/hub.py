@@ -13,14 +13,14 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sogni._events import PROJECTS_EVENTS, EventEmitter
-from sogni._logging import projects_log
-from sogni._watchdog import ProjectWatchdog
+from sogni._runtime.events import PROJECTS_EVENTS, EventEmitter
+from sogni._runtime.log import projects_log
+from sogni._runtime.watchdog import ProjectWatchdog
 from sogni.core.context import CoreContext
+from sogni.core.errors import SogniError
 from sogni.core.plans import Plan, recovery
 from sogni.core.plans import projects as plans
 from sogni.core.projects import JobError, ProjectEvent, ProjectState
-from sogni.errors import SogniError
 
 log = logging.getLogger("sogni")
 

@@ -6,11 +6,11 @@ import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from sogni._chat_jobs import ChatJobEntry, ChatStreamView
+from sogni._runtime.chat_jobs import ChatJobEntry, ChatStreamView
 from sogni.core.chat.results import ChatChunk, ChatCompletion
 
 if TYPE_CHECKING:
-    from sogni._client import SogniClient
+    from sogni._sync.client import SogniClient
 
 __all__ = ["ChatStream"]
 

@@ -1,0 +1,1 @@
+"""The synchronous client: its driver, the generated facade and the waiting wrappers."""
