@@ -134,14 +134,6 @@ class Session:
             self._generation += 1
         self._notify("login")
 
-    def set_api_key(self, api_key: str) -> None:
-        """Use an API key from now on."""
-        with self._lock:
-            self._api_key = api_key
-            self._tokens = None
-            self._generation += 1
-        self._notify("login")
-
     def clear(self) -> None:
         """Forget every credential."""
         with self._lock:
