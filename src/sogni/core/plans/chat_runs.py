@@ -16,9 +16,10 @@ from typing import Any
 from sogni.core._generated.models import ChatRunEvent, ChatRunRecord, ChatRunWaiting
 from sogni.core.chat import runs as cr
 from sogni.core.context import CoreContext
-from sogni.core.effects import CloseStream, Emit, OpenStream, ReadStream, RestCall, Sleep
-from sogni.core.errors import ApiError, ConnectionLost, ValidationError
+from sogni.core.effects import RestCall, Sleep
+from sogni.core.errors import ConnectionLost, ValidationError
 from sogni.core.plans import Plan
+from sogni.core.plans.event_streams import read_body
 from sogni.core.plans.workflows import wire_value
 from sogni.core.reconnect import Backoff
 from sogni.core.wire import from_wire, from_wire_list
@@ -40,9 +41,6 @@ before the connection counts as dropped and is re-established."""
 
 STREAM_RECONNECTS = 8
 """Reconnect attempts in a row without receiving an event before the stream gives up."""
-
-# Stream answers worth retrying: rate limiting and gateway trouble.
-_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 def _rest_call(request: cr.ChatRunRequest) -> RestCall:
@@ -213,43 +211,13 @@ def stream_events(
     backoff = Backoff(base=0.25, cap=5.0, max_attempts=STREAM_RECONNECTS)
     while not stream.done:
         call = RestCall("GET", path, headers=stream.next_headers(), timeout=STREAM_IDLE_TIMEOUT)
-        handle: Any = None
-        lost: Exception | None = None
-        fatal: Exception | None = None
-        ended = False
-        delivered = 0
-        # No ``finally`` here: a consumer that stops early closes this generator, and the
-        # driver then closes the stream itself.
-        try:
-            handle = yield OpenStream(call)
-            while not stream.done:
-                chunk = yield ReadStream(handle)
-                events = stream.end_of_body() if chunk is None else stream.feed(chunk)
-                for event in events:
-                    backoff.reset()
-                    delivered += 1
-                    yield Emit(from_wire(ChatRunEvent, event))
-                if chunk is None:
-                    ended = True
-                    break
-        except ConnectionLost as exc:
-            stream.connection_lost()
-            lost = exc
-        except ApiError as exc:
-            if exc.status in _RETRY_STATUSES:
-                lost = exc
-            else:
-                fatal = exc
-        except Exception as exc:  # noqa: BLE001 - re-raised once the stream is closed
-            fatal = exc
-        if handle is not None:
-            yield CloseStream(handle)
-        if fatal is not None:
-            raise fatal
+        body = yield from read_body(
+            call, stream, backoff, lambda event: from_wire(ChatRunEvent, event)
+        )
         if stream.done:
             return
-        if ended and (yield from _finished(ctx, run_id)):
-            if not delivered:
+        if body.ended and (yield from _finished(ctx, run_id)):
+            if not body.delivered:
                 # The stream of a finished run had nothing after the last event: done.
                 stream.finish()
                 return
@@ -258,6 +226,6 @@ def stream_events(
         if delay is None:
             raise ConnectionLost(
                 f"the event stream of chat run {run_id} ended before the run finished "
-                f"({lost or 'the server closed it'})"
+                f"({body.lost or 'the server closed it'})"
             )
         yield Sleep(delay)

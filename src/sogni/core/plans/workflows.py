@@ -24,9 +24,10 @@ from sogni.core._generated.models import (
     WorkflowTemplatePage,
 )
 from sogni.core.context import CoreContext
-from sogni.core.effects import CloseStream, Emit, OpenStream, ReadStream, RestCall, Sleep
-from sogni.core.errors import ApiError, ConnectionLost, SogniTimeoutError, ValidationError
+from sogni.core.effects import Emit, RestCall, Sleep
+from sogni.core.errors import ConnectionLost, SogniTimeoutError, ValidationError
 from sogni.core.plans import Plan
+from sogni.core.plans.event_streams import read_body
 from sogni.core.reconnect import Backoff
 from sogni.core.sse import SseFrame, SseStream
 from sogni.core.wire import from_wire, from_wire_list
@@ -59,9 +60,6 @@ before the connection counts as dropped and is re-established."""
 
 STREAM_RECONNECTS = 8
 """Reconnect attempts in a row without receiving an event before the stream gives up."""
-
-# Stream answers worth retrying: rate limiting and gateway trouble.
-_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 def _rest_call(request: wf.WorkflowRequest, *, idempotent: bool | None = None) -> RestCall:
@@ -342,35 +340,7 @@ def _stream(
         call = RestCall(
             "GET", path, query=query or None, headers=headers, timeout=STREAM_IDLE_TIMEOUT
         )
-        handle: Any = None
-        lost: Exception | None = None
-        fatal: Exception | None = None
-        # No ``finally`` here: a consumer that stops early closes this generator, and the
-        # driver then closes the stream itself.
-        try:
-            handle = yield OpenStream(call)
-            while not stream.done:
-                chunk = yield ReadStream(handle)
-                frames = stream.end_of_body() if chunk is None else stream.feed(chunk)
-                for frame in frames:
-                    backoff.reset()
-                    yield Emit(_frame(frame))
-                if chunk is None:
-                    break
-        except ConnectionLost as exc:
-            stream.connection_lost()
-            lost = exc
-        except ApiError as exc:
-            if exc.status in _RETRY_STATUSES:
-                lost = exc
-            else:
-                fatal = exc
-        except Exception as exc:  # noqa: BLE001 - re-raised once the stream is closed
-            fatal = exc
-        if handle is not None:
-            yield CloseStream(handle)
-        if fatal is not None:
-            raise fatal
+        body = yield from read_body(call, stream, backoff, _frame)
         if stream.done:
             return
         # The body ended or broke before the terminal event: resume after the last one.
@@ -378,7 +348,7 @@ def _stream(
         if delay is None:
             raise ConnectionLost(
                 f"the event stream of workflow {workflow_id} ended before the workflow "
-                f"finished ({lost or 'the server closed it'})"
+                f"finished ({body.lost or 'the server closed it'})"
             )
         yield Sleep(delay)
 
