@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from codegen import emit_facades, emit_families, emit_models, emit_vocabulary
+from codegen import emit_facades, emit_families, emit_models, emit_vocabulary, unasync
 from codegen.schema import model_imports, models, operations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,7 @@ def outputs() -> dict[Path, str]:
         files[ROOT / "src" / "sogni" / "core" / "chat" / name] = (SCHEMAS / name).read_text(
             encoding="utf-8"
         )
+    files.update(unasync.outputs(ROOT / "src"))
     return {path: _tidy(text) for path, text in files.items()}
 
 

@@ -36,9 +36,9 @@ from sogni.errors import (
 
 if TYPE_CHECKING:
     from sogni._runtime.events import ConnectionEvent
-    from sogni._sync.chat import ChatStream
+    from sogni._sync._generated.chat import ChatStream
+    from sogni._sync._generated.project import Job, Project
     from sogni._sync.client import SogniClient
-    from sogni._sync.project import Job, Project
     from sogni.core._generated.models import (
         AccountProfile,
         Announcement,
@@ -194,8 +194,8 @@ __all__ = [
 
 _LAZY = {
     "SogniClient": "sogni._sync.client",
-    "Project": "sogni._sync.project",
-    "Job": "sogni._sync.project",
+    "Project": "sogni._sync._generated.project",
+    "Job": "sogni._sync._generated.project",
     "ImageProjectParams": "sogni.core._generated.models",
     "ModelInfo": "sogni.core._generated.models",
     "SizePreset": "sogni.core._generated.models",
@@ -247,7 +247,7 @@ _LAZY = {
     ),
     **dict.fromkeys(("ChatErrorEvent", "ChatEvent"), "sogni.core.chat.events"),
     "TokenPair": "sogni.core.auth",
-    "ChatStream": "sogni._sync.chat",
+    "ChatStream": "sogni._sync._generated.chat",
     **dict.fromkeys(
         (
             "ChatChunk",

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from sogni._runtime.chat_jobs import ChatJobEntry, ChatStreamView
 from sogni.core.chat.results import ChatChunk, ChatCompletion
+from sogni_async._primitives import Signal
 
 if TYPE_CHECKING:
-    from sogni_async._client import AsyncSogniClient
+    from sogni_async._driver import AsyncDriver
 
 __all__ = ["AsyncChatStream"]
 
@@ -31,21 +31,10 @@ class AsyncChatStream(ChatStreamView):
     The stream belongs to the event loop that created it.
     """
 
-    def __init__(self, client: AsyncSogniClient, job: ChatJobEntry) -> None:
+    def __init__(self, client: AsyncDriver, job: ChatJobEntry) -> None:
         super().__init__(client, job)
-        self._loop = asyncio.get_running_loop()
-        self._event = asyncio.Event()
-        self._waiting = False
-        job.wake = self._wake
-
-    def _wake(self) -> None:
-        # Socket thread: at most one loop wake-up per wait, however many chunks arrive.
-        if self._waiting:
-            self._waiting = False
-            try:
-                self._loop.call_soon_threadsafe(self._event.set)
-            except RuntimeError:  # the loop is closed; nobody is reading any more
-                pass
+        self._arrived = Signal()
+        job.wake = self._arrived.notify  # the socket thread, after each chunk
 
     def __aiter__(self) -> AsyncIterator[ChatChunk]:
         return self
@@ -61,21 +50,11 @@ class AsyncChatStream(ChatStreamView):
                     continue
                 self._end()
                 raise StopAsyncIteration
-            self._event.clear()
-            self._waiting = True
-            if chunks or job.finished:
-                self._waiting = False
-                continue
-            try:
-                if job.timeout is None:
-                    await self._event.wait()
-                else:
-                    await asyncio.wait_for(self._event.wait(), job.timeout)
-            except asyncio.TimeoutError:
-                if not chunks and not job.finished:
-                    self._timed_out()
-            finally:
-                self._waiting = False
+            if not await self._arrived.wait_for(self._readable, job.timeout):
+                self._timed_out()
+
+    def _readable(self) -> bool:
+        return bool(self._job.chunks) or self._job.finished
 
     async def wait_for_completion(self) -> ChatCompletion:
         """Read the rest of the stream and return the whole answer (raises on failure)."""

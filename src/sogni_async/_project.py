@@ -1,13 +1,10 @@
-"""``AsyncProject`` and ``AsyncJob`` of the async client: they await asyncio primitives."""
+"""``AsyncProject`` and ``AsyncJob``: a project of the async client and its media items."""
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -16,13 +13,12 @@ from sogni.core._generated.vocabulary import TokenType
 from sogni.core.errors import SogniError, SogniTimeoutError
 from sogni.core.plans import projects as plans
 from sogni.core.projects import ProjectEvent, ProjectState
+from sogni_async._primitives import CallbackRunner, Signal
 
 if TYPE_CHECKING:
-    from sogni_async._client import AsyncSogniClient
+    from sogni_async._driver import AsyncDriver
 
 __all__ = ["AsyncEnhancedImage", "AsyncJob", "AsyncProject"]
-
-log = logging.getLogger("sogni")
 
 
 class AsyncEnhancedImage(EnhancedImageView["AsyncProject"]):
@@ -163,46 +159,20 @@ class AsyncProject(ProjectView[AsyncJob]):
 
     _job_class = AsyncJob
 
-    def __init__(self, client: AsyncSogniClient, state: ProjectState) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._changed = asyncio.Event()
-        self._tasks: set[asyncio.Future[Any]] = set()
+    def __init__(self, client: AsyncDriver, state: ProjectState) -> None:
+        self._changed = Signal()
+        self._callback_runner = CallbackRunner()
         super().__init__(client, state)
-        client._hub.subscribe(state, self._deliver_threadsafe)
-
-    def _call(self, callback: Callback, event: ProjectEvent) -> None:
-        result = callback(event)
-        if inspect.isawaitable(result):
-            task = asyncio.ensure_future(result)
-            self._tasks.add(task)
-            task.add_done_callback(self._callback_done)
-
-    def _callback_done(self, task: asyncio.Future[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a project callback raised", exc_info=task.exception())
-
-    def _deliver_threadsafe(self, event: ProjectEvent | None) -> None:
-        try:
-            self._loop.call_soon_threadsafe(self._deliver, event)
-        except RuntimeError:  # the loop is closed; nobody is waiting any more
-            pass
+        client._hub.subscribe(state, self._deliver)
 
     def _deliver(self, event: ProjectEvent | None) -> None:
-        self._changed.set()
+        # The socket thread, after the state changed.
+        self._changed.notify()
         if event is not None:
-            self._run_callbacks(event)
+            self._callback_runner.submit(self._run_callbacks, event)
 
-    async def _wait_for_history(self, length: int, timeout: float | None) -> None:
-        async def wait() -> None:
-            while len(self._state.history) <= length and not self._settled():
-                self._changed.clear()
-                await self._changed.wait()
-
-        try:
-            await asyncio.wait_for(wait(), timeout)
-        except asyncio.TimeoutError:
-            raise SogniTimeoutError(f"no event from project {self.id} for {timeout:g} s") from None
+    def _call(self, callback: Callback, event: ProjectEvent) -> None:
+        self._callback_runner.call(callback, event)
 
     async def wait_for_completion(self, timeout: float | None = None) -> list[str]:
         """Wait until the project finishes and return its result URLs.
@@ -213,18 +183,8 @@ class AsyncProject(ProjectView[AsyncJob]):
             SogniTimeoutError: ``timeout`` seconds passed first.
             ClientClosed: the client was closed meanwhile.
         """
-
-        async def wait() -> None:
-            while not self._settled():
-                self._changed.clear()
-                await self._changed.wait()
-
-        try:
-            await asyncio.wait_for(wait(), timeout)
-        except asyncio.TimeoutError:
-            raise SogniTimeoutError(
-                f"project {self.id} did not finish within {timeout:g} s"
-            ) from None
+        if not await self._changed.wait_for(self._settled, timeout):
+            raise SogniTimeoutError(f"project {self.id} did not finish within {timeout:g} s")
         return self._outcome()
 
     async def events(self, timeout: float | None = None) -> AsyncIterator[ProjectEvent]:
@@ -233,8 +193,13 @@ class AsyncProject(ProjectView[AsyncJob]):
         ``timeout`` bounds the wait for each next event.
         """
         seen = 0
+
+        def more() -> bool:
+            return len(self._state.history) > seen or self._settled()
+
         while True:
-            await self._wait_for_history(seen, timeout)
+            if not await self._changed.wait_for(more, timeout):
+                raise SogniTimeoutError(f"no event from project {self.id} for {timeout:g} s")
             batch = self._history_after(seen)
             seen += len(batch)
             for event in batch:
@@ -247,7 +212,7 @@ class AsyncProject(ProjectView[AsyncJob]):
 
     async def cancel(self) -> None:
         """Cancel the project."""
-        await self._client.projects.cancel(self.id)
+        await self._client._run(plans.cancel_project(self._client._ctx, self.id))
 
     async def download_all(self, directory: str | Path) -> list[Path]:
         """Download every result into ``directory`` (created if needed); returns the files.

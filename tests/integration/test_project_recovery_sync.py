@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from sogni import NotFoundError, SogniClient, ValidationError
-from sogni._sync.project import Project
+from sogni._sync._generated.project import Project
 from sogni.testing import LocalSupernet
 
 MODEL = "flux1-schnell-fp8"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import threading
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Literal
@@ -132,8 +131,7 @@ def _build() -> tuple[Family, ...]:
 
 _FAMILIES = _build()
 _GENERIC = {media: Rules(**rules) for media, rules in GENERIC_RULES.items()}
-_warned: set[str] = set()
-_warned_lock = threading.Lock()
+_warned: dict[str, object] = {}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -176,10 +174,9 @@ def workflow_assets(rules: Rules, workflow: str) -> Mapping[str, AssetRequiremen
 
 
 def _warn_once(model_id: str, media: str) -> None:
-    with _warned_lock:
-        if model_id in _warned:
-            return
-        _warned.add(model_id)
+    mark = object()
+    if _warned.setdefault(model_id, mark) is not mark:  # one C call: atomic across threads
+        return
     logger.warning(
         "model %s is not in the SDK's family table; sending it with the generic %s rules",
         model_id,

@@ -45,8 +45,8 @@ from sogni.core._generated.vocabulary import BillingMode, TokenType
 
 if TYPE_CHECKING:
     from sogni import SogniClient
-    from sogni._sync.chat import ChatStream
-    from sogni._sync.project import Project
+    from sogni._sync._generated.chat import ChatStream
+    from sogni._sync._generated.project import Project
 
 __all__ = ["Account", "Announcements", "Assets", "Chat", "ChatCompletions", "ChatTools", "ChatHosted", "ChatRuns", "PersonalLoras", "Projects", "Replay", "Stats", "Workflows", "WorkflowTemplates", "SogniClientFacade"]
 

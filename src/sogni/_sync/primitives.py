@@ -1,0 +1,84 @@
+"""The blocking primitives the sync twins wait and call back with.
+
+Each name matches one in ``sogni_async._primitives`` (a test holds them to the same
+signatures): the sync ``Project``, ``ChatStream`` and driver are generated from the async
+sources by ``python -m codegen``, and these calls are where the two differ.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["CallbackRunner", "Handler", "Signal", "resolve", "run_sync", "sleep"]
+
+T = TypeVar("T")
+
+Handler = Callable[[Any, Any], Any]
+"""An effect handler of the driver: ``handler(client, effect)``."""
+
+
+def sleep(seconds: float) -> None:
+    """Block the calling thread for ``seconds``."""
+    time.sleep(seconds)
+
+
+def run_sync(function: Callable[..., T], *args: Any) -> T:
+    """Run ``function`` here: the caller already blocks."""
+    return function(*args)
+
+
+def resolve(value: Any) -> Any:
+    """What a user callback returned (a sync callback's value is final)."""
+    return value
+
+
+class Signal:
+    """Wakes the threads waiting for one thing (a project, a chat stream, the connection)
+    to change.
+
+    :meth:`notify` is called from any thread after the change; a notify while nobody waits
+    costs no lock.
+    """
+
+    __slots__ = ("_changed", "_waiters")
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition(threading.Lock())
+        self._waiters = 0
+
+    def notify(self) -> None:
+        """Wake the waiters to look again (any thread)."""
+        # A waiter counts itself under the lock before it first looks, so a change made
+        # before this read is seen by its first look, and one made after it is notified.
+        if self._waiters:
+            with self._changed:
+                self._changed.notify_all()
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float | None) -> bool:
+        """Block until ``predicate()`` is true; ``False`` when ``timeout`` seconds pass first."""
+        if predicate():
+            return True
+        with self._changed:
+            self._waiters += 1
+            try:
+                return self._changed.wait_for(predicate, timeout)
+            finally:
+                self._waiters -= 1
+
+
+class CallbackRunner:
+    """Runs user callbacks on the thread that reports the change (the SDK's background
+    thread for network events): keep them short."""
+
+    __slots__ = ()
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> None:
+        """Call ``function(*args)`` now, on this thread."""
+        function(*args)
+
+    def call(self, function: Callable[..., Any], *args: Any) -> None:
+        """Call ``function(*args)`` now."""
+        function(*args)

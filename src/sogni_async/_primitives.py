@@ -1,0 +1,139 @@
+"""The asyncio primitives the async twins wait and call back with.
+
+``sogni._sync.primitives`` offers the same names with blocking bodies. The sync
+``Project``, ``ChatStream`` and driver are generated from their async sources
+(``python -m codegen``), so these two modules are where the twins differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+__all__ = ["CallbackRunner", "Handler", "Signal", "resolve", "run_sync", "sleep"]
+
+T = TypeVar("T")
+log = logging.getLogger("sogni")
+
+Handler = Callable[[Any, Any], Awaitable[Any]]
+"""An effect handler of the driver: ``await handler(client, effect)``."""
+
+
+async def sleep(seconds: float) -> None:
+    """Pause the calling task for ``seconds``."""
+    await asyncio.sleep(seconds)
+
+
+async def run_sync(function: Callable[..., T], *args: Any) -> T:
+    """Run a blocking ``function`` (file I/O) in a worker thread, off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
+
+
+async def resolve(value: Any) -> Any:
+    """What a user callback returned, awaited when it is awaitable (``async def``)."""
+    return await value if inspect.isawaitable(value) else value
+
+
+class Signal:
+    """Wakes the tasks waiting for one thing (a project, a chat stream, the connection)
+    to change.
+
+    :meth:`notify` is called from any thread after the change; waiting happens in the event
+    loop the signal was made in. A notify while nobody waits costs nothing, and notifies
+    that arrive faster than the loop runs share one wake-up.
+    """
+
+    __slots__ = ("_event", "_loop", "_pending", "_waiters")
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._event = asyncio.Event()
+        self._waiters = 0
+        self._pending = False
+
+    def notify(self) -> None:
+        """Wake the waiters to look again (any thread)."""
+        if self._waiters and not self._pending:
+            self._pending = True
+            try:
+                self._loop.call_soon_threadsafe(self._wake)
+            except RuntimeError:  # the loop is closed; nobody is waiting any more
+                self._pending = False
+
+    def _wake(self) -> None:
+        self._pending = False
+        self._event.set()
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float | None) -> bool:
+        """Wait until ``predicate()`` is true; ``False`` when ``timeout`` seconds pass first."""
+        if predicate():
+            return True
+        self._waiters += 1
+        try:
+            await asyncio.wait_for(self._until(predicate), timeout)
+        except asyncio.TimeoutError:
+            return predicate()
+        finally:
+            self._waiters -= 1
+        return True
+
+    async def _until(self, predicate: Callable[[], bool]) -> None:
+        while True:
+            self._event.clear()
+            if predicate():
+                return
+            await self._event.wait()
+
+
+class CallbackRunner:
+    """Runs user callbacks in the event loop it was made in; an ``async def`` callback is
+    scheduled there as a task (its failure is logged).
+
+    :meth:`submit` may be called from any thread; calls submitted faster than the loop runs
+    share one wake-up and keep their order.
+    """
+
+    __slots__ = ("_loop", "_queue", "_scheduled", "_tasks")
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._queue: collections.deque[tuple[Callable[..., Any], tuple[Any, ...]]] = (
+            collections.deque()
+        )
+        self._scheduled = False
+        self._tasks: set[asyncio.Future[Any]] = set()
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> None:
+        """Call ``function(*args)`` in the loop, soon (any thread)."""
+        self._queue.append((function, args))
+        if not self._scheduled:
+            self._scheduled = True
+            try:
+                self._loop.call_soon_threadsafe(self._drain)
+            except RuntimeError:  # the loop is closed; nobody is listening any more
+                self._queue.clear()
+
+    def _drain(self) -> None:
+        self._scheduled = False  # first: a call queued from now on schedules another drain
+        queue = self._queue
+        while queue:
+            function, args = queue.popleft()
+            function(*args)
+
+    def call(self, function: Callable[..., Any], *args: Any) -> None:
+        """Call ``function(*args)`` now (in the loop), scheduling what it returns if that
+        is awaitable."""
+        result = function(*args)
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(result)
+            self._tasks.add(task)
+            task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a callback raised", exc_info=task.exception())
