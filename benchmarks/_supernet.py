@@ -23,7 +23,7 @@ from collections import Counter
 from typing import Any
 
 from sogni.testing import LocalSupernet, sockets
-from sogni.testing.wire import encode_frame
+from sogni.testing.frames import encode_frame
 
 
 class SendClock:

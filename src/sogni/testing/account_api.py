@@ -54,7 +54,7 @@ async def me(request: web.Request) -> web.Response:
 
 async def balance(request: web.Request) -> web.Response:
     """``GET /v4/account/balance``."""
-    return envelope.success(request.app[STATE].wallet.balances())
+    return envelope.success(request.app[STATE].balances.balance_update())
 
 
 async def subscription_status(request: web.Request) -> web.Response:
@@ -134,7 +134,7 @@ def _handled(handler: _Handler) -> Callable[[web.Request], Awaitable[web.Respons
 
 
 async def _announce_balance(state: SupernetState) -> None:
-    await state.hub.broadcast("balanceUpdate", state.wallet.balances())
+    await state.broadcaster.broadcast("balanceUpdate", state.balances.balance_update())
 
 
 @_handled
@@ -162,7 +162,7 @@ async def withdraw(request: web.Request, state: SupernetState) -> web.Response:
     if permit is not None and permit["message"]["amount"] != amount:
         raise _Refused(400, "amount differs from the withdrawal permit")
     _signed(permit, address, body.get("signature"), "withdrawal")
-    state.ledger.withdraw(address, provider, int(amount), state.wallet)
+    state.ledger.withdraw(address, provider, int(amount), state.balances)
     await _announce_balance(state)
     return envelope.success({"walletAddress": address, "amount": amount, "provider": provider})
 
@@ -173,7 +173,7 @@ async def deposit(request: web.Request, state: SupernetState) -> web.Response:
     149 while the account contract lacks the allowance, 123 beyond the wallet's SOGNI."""
     _, body, address, provider = await _transfer_request(request)
     amount = _wei(body)
-    state.ledger.deposit(address, provider, int(amount), state.wallet)
+    state.ledger.deposit(address, provider, int(amount), state.balances)
     await _announce_balance(state)
     return envelope.success({"walletAddress": address, "amount": amount, "provider": provider})
 

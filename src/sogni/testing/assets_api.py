@@ -70,7 +70,7 @@ class SavedAsset:
     used: float
     ready: bool = False
 
-    def wire(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, Any]:
         """The asset as the API shows it."""
         return {
             "id": self.id,
@@ -127,7 +127,7 @@ async def capabilities(request: web.Request) -> web.Response:
 async def list_assets(request: web.Request) -> web.Response:
     """``GET /v1/assets``."""
     assets = sorted(_library(request).values(), key=lambda a: a.created, reverse=True)
-    return envelope.success({"assets": [a.wire() for a in assets], "limits": LIMITS})
+    return envelope.success({"assets": [a.as_json() for a in assets], "limits": LIMITS})
 
 
 async def delete_asset(request: web.Request) -> web.Response:
@@ -171,7 +171,7 @@ async def prepare(request: web.Request) -> web.Response:
             body["contentType"],
         ):
             asset.used = now
-            return envelope.success({**asset.wire(), "reused": True})
+            return envelope.success({**asset.as_json(), "reused": True})
     if len(library) >= MAX_ENTRIES:
         return refused(
             409, f"{QUOTA_MESSAGE} Remove an upload to save another.", 409, {"limit": MAX_ENTRIES}
@@ -196,7 +196,7 @@ async def prepare(request: web.Request) -> web.Response:
     )
     return envelope.success(
         {
-            **asset.wire(),
+            **asset.as_json(),
             "reused": False,
             "uploadUrl": state.upload_url(token, _base(request)),
             "uploadHeaders": {"Content-Type": asset.content_type},
@@ -222,7 +222,7 @@ async def finalize(request: web.Request) -> web.Response:
     if asset is None:
         return envelope.error(404, "Saved upload not found")
     if asset.ready:
-        return envelope.success(asset.wire())
+        return envelope.success(asset.as_json())
     stored = request.app[STATE].storage.upload(_storage_key(asset), _STORED_AS)
     if stored is None:
         return envelope.error(409, "The file has not been uploaded yet")
@@ -231,7 +231,7 @@ async def finalize(request: web.Request) -> web.Response:
         return envelope.error(400, "The uploaded file does not match its checksum")
     asset.ready = True
     asset.used = time.time()
-    return envelope.success(asset.wire())
+    return envelope.success(asset.as_json())
 
 
 async def _chunks(path: Path) -> AsyncIterator[bytes]:

@@ -84,7 +84,7 @@ class Entitlement:
         """Whether the account is entitled now."""
         return self.status in _ENTITLED and time.time() < self.ends
 
-    def wire(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, Any]:
         """The ``subscription`` object of ``GET /v1/subscriptions/status``."""
         if self.status == "none":
             return {"active": False, "status": "none"}
@@ -207,7 +207,7 @@ async def _json_object(request: web.Request) -> dict[str, Any] | None:
 async def status(request: web.Request) -> web.Response:
     """``GET /v1/subscriptions/status``."""
     entitlement = _billing(request.app[STATE]).of(caller(request).address)
-    return envelope.success({"subscription": entitlement.wire()})
+    return envelope.success({"subscription": entitlement.as_json()})
 
 
 async def usage(request: web.Request) -> web.Response:

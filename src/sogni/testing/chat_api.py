@@ -43,7 +43,7 @@ from .llm import ChatReply, ChatRequestError, reply_to
 from .media import MediaSpec
 from .routing import Route
 from .socket_api import Handler
-from .sockets import Connection
+from .sockets import ClientSocket
 from .state import STATE, SupernetState, caller
 
 __all__ = ["ROUTES", "SOCKET_HANDLERS", "sogni_tool_definitions"]
@@ -125,9 +125,9 @@ def _token_messages(job_id: str, reply: ChatReply) -> list[JsonDict]:
     return messages
 
 
-async def _run_chat(state: SupernetState, connection: Connection, request: JsonDict) -> None:
+async def _run_chat(state: SupernetState, client: ClientSocket, request: JsonDict) -> None:
     job_id = str(request["jobID"])
-    send = connection.send
+    send = client.send
     recorder = state.recorder
     delay = state.options.step_delay
     started = time.monotonic()
@@ -176,22 +176,22 @@ async def _run_chat(state: SupernetState, connection: Connection, request: JsonD
     )
 
 
-async def _llm_job_request(state: SupernetState, connection: Connection, payload: Any) -> None:
+async def _llm_job_request(state: SupernetState, client: ClientSocket, payload: Any) -> None:
     if not isinstance(payload, dict) or not isinstance(payload.get("jobID"), str):
         return
     job_id: str = payload["jobID"]
     state.request_log.note("llmJobRequest", job_id.upper())
     if state.chat_jobs.get(job_id) is not None:
         return  # a resend of a job the network already has: it neither runs nor charges again
-    job = state.chat_jobs.start(job_id, connection.account.address)
-    state.spawn(_run_tracked_chat(state, connection, payload, job))
+    job = state.chat_jobs.start(job_id, client.account.address)
+    state.spawn(_run_tracked_chat(state, client, payload, job))
 
 
 async def _run_tracked_chat(
-    state: SupernetState, connection: Connection, request: JsonDict, job: ChatJob
+    state: SupernetState, client: ClientSocket, request: JsonDict, job: ChatJob
 ) -> None:
     try:
-        await _run_chat(state, connection, request)
+        await _run_chat(state, client, request)
     finally:
         job.finished = True
 
@@ -575,7 +575,7 @@ async def stream_run(request: web.Request) -> web.StreamResponse:
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     )
     await response.prepare(request)
-    state.hub.track_stream(request)
+    state.broadcaster.track_stream(request)
     status = json.dumps({"runId": run.id, "status": run.status}, separators=(",", ":"))
     idle = 0.0
     try:
@@ -602,7 +602,7 @@ async def stream_run(request: web.Request) -> web.StreamResponse:
     except ConnectionResetError:
         pass  # the client (or a fault) cut the stream
     finally:
-        state.hub.untrack_stream(request)
+        state.broadcaster.untrack_stream(request)
     return response
 
 

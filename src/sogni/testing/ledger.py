@@ -17,7 +17,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from .wallet import Wallet
+from .balances import AccountBalances
 
 __all__ = [
     "CHAIN_IDS",
@@ -261,7 +261,7 @@ class Ledger:
         """Let ``spender`` move ``value`` wei of the wallet's SOGNI."""
         self._allowances[(address.lower(), provider, spender)] = value
 
-    def deposit(self, address: str, provider: str, wei: int, account: Wallet) -> None:
+    def deposit(self, address: str, provider: str, wei: int, account: AccountBalances) -> None:
         """Move SOGNI from the wallet to the account; refused without enough allowance or
         tokens (nothing moves then)."""
         amount = Decimal(wei) / WEI
@@ -281,7 +281,7 @@ class Ledger:
         account.credit("sogni", amount)
         self._record(address, "deposit", amount, provider)
 
-    def withdraw(self, address: str, provider: str, wei: int, account: Wallet) -> None:
+    def withdraw(self, address: str, provider: str, wei: int, account: AccountBalances) -> None:
         """Move SOGNI from the account to the wallet; refused beyond the account's net."""
         amount = Decimal(wei) / WEI
         if not account.take("sogni", amount):

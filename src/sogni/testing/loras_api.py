@@ -196,7 +196,7 @@ class PersonalImport:
             return "validating"
         return "rejected" if self.reject else "ready"
 
-    def wire(self, validation: float) -> dict[str, Any]:
+    def as_json(self, validation: float) -> dict[str, Any]:
         """The import as the API shows it."""
         status = self.status(validation)
         row: dict[str, Any] = {
@@ -266,7 +266,7 @@ async def catalog(request: web.Request) -> web.Response:
 async def personal_list(request: web.Request) -> web.Response:
     """``GET /v1/loras/personal``."""
     validation = _validation_seconds(request)
-    rows = [item.wire(validation) for item in _library(request).values()]
+    rows = [item.as_json(validation) for item in _library(request).values()]
     return envelope.success({"loras": rows, "models": IMPORT_TARGETS, "limits": LIMITS})
 
 
@@ -325,7 +325,7 @@ async def personal_import(request: web.Request) -> web.Response:
         reject=reject,
     )
     library[item.id] = item
-    return envelope.success(item.wire(_validation_seconds(request)), status=201)
+    return envelope.success(item.as_json(_validation_seconds(request)), status=201)
 
 
 def _owned(request: web.Request) -> PersonalImport | None:
@@ -337,7 +337,7 @@ async def personal_get(request: web.Request) -> web.Response:
     item = _owned(request)
     if item is None:
         return envelope.error(404, "Personal LoRA not found")
-    return envelope.success(item.wire(_validation_seconds(request)))
+    return envelope.success(item.as_json(_validation_seconds(request)))
 
 
 async def personal_remove(request: web.Request) -> web.Response:

@@ -52,13 +52,13 @@ class StoredRun:
             "updateTime": self.updated,
             "rounds": len(rounds) if isinstance(rounds, list) else 0,
         }
-        for wire, key in (
+        for field, key in (
             ("userRequest", "user_request"),
             ("finalResponse", "final_response"),
             ("modelId", "model_id"),
         ):
             if key in self.record:
-                row[wire] = self.record[key]
+                row[field] = self.record[key]
         return row
 
 

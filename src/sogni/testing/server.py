@@ -217,7 +217,7 @@ class LocalSupernet:
         if self._site is not None:
             await self._site.stop()
             self._site = None
-        cut = state.hub.drop_all()
+        cut = state.broadcaster.drop_all()
         server = self._runner.server if self._runner is not None else None
         for handler in server.connections if server is not None else []:
             if handler.transport is not None:
@@ -414,14 +414,14 @@ class LocalSupernet:
         """
 
         def snapshot() -> dict[str, bool] | None:
-            connections = self._world.hub.connections()
+            clients = self._world.broadcaster.clients()
             if app_id is not None:
-                connections = [c for c in connections if c.app_id == app_id]
-            if not connections:
+                clients = [c for c in clients if c.app_id == app_id]
+            if not clients:
                 return None
-            if len(connections) > 1:
+            if len(clients) > 1:
                 raise ValueError("several clients are connected; pass app_id")
-            return connections[0].subscriptions.snapshot()
+            return clients[0].subscriptions.snapshot()
 
         return self._on_loop(snapshot)
 
@@ -508,12 +508,12 @@ class LocalSupernet:
 
         async def send() -> int:
             sent = 0
-            for connection in self._world.hub.connections():
-                if app_id is None or connection.app_id == app_id:
+            for client in self._world.broadcaster.clients():
+                if app_id is None or client.app_id == app_id:
                     if isinstance(text, bytes):
-                        await connection.ws.send_bytes(text)
+                        await client.ws.send_bytes(text)
                     else:
-                        await connection.ws.send_str(text)
+                        await client.ws.send_str(text)
                     sent += 1
             return sent
 
@@ -524,7 +524,7 @@ class LocalSupernet:
 
         Clients see an abnormal closure (WebSocket 1006, a cut HTTP body).
         """
-        return self._on_loop(self._world.hub.drop_all)
+        return self._on_loop(self._world.broadcaster.drop_all)
 
     def start_outage(self) -> int:
         """Take the network off the air: close the listening port and cut every socket, SSE

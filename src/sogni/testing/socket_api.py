@@ -11,12 +11,12 @@ from aiohttp import WSMsgType, web
 from sogni.core._generated.vocabulary import NETWORKS
 
 from .auth import Account
+from .frames import FrameError, decode_frame
 from .jobs import JobRequestError, ProjectRecord, parse_job_request, promised_uploads
 from .recording import RecordedMessage
-from .sockets import Connection
+from .sockets import ClientSocket
 from .state import STATE, SupernetState
 from .subscriptions import Subscriptions
-from .wire import FrameError, decode_frame
 
 __all__ = ["MESSAGE_HANDLERS", "SOCKET_HANDLERS", "Handler", "socket_endpoint"]
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 CLOSE_AUTH_ERROR = 4021
 CLOSE_SWITCHED = 4015
 
-Handler = Callable[[SupernetState, Connection, Any], Awaitable[None]]
+Handler = Callable[[SupernetState, ClientSocket, Any], Awaitable[None]]
 
 SOCKET_HANDLERS = web.AppKey("sogni_local_supernet_socket_handlers", dict)
 """App key of the ``{message type: handler}`` table the socket endpoint dispatches with."""
@@ -44,7 +44,7 @@ def authenticated_payload(
         "clientSID": account.sid + 1,
         "addressSID": account.sid + 2,
         "balanceVersion": 2,
-        "tokens": state.wallet.tokens(),
+        "tokens": state.balances.tokens(),
         "activeProjects": active_projects(state, account),
         "unclaimedCompletedProjects": [],
         "isMainnet": True,
@@ -72,7 +72,7 @@ async def socket_endpoint(request: web.Request) -> web.StreamResponse:
         return ws
     query = request.query
     network = "fast" if query.get("forceWorkerId") == "fast" else "relaxed"
-    connection = Connection(
+    client = ClientSocket(
         ws,
         request,
         app_id=query.get("appId", ""),
@@ -80,36 +80,36 @@ async def socket_endpoint(request: web.Request) -> web.StreamResponse:
         subscriptions=Subscriptions.from_query(query.get("socketEventSubscriptions")),
         account=account,
     )
-    older = state.hub.register(connection)
+    older = state.broadcaster.register(client)
     if older is not None:
         await older.close(CLOSE_SWITCHED, "Switched to a newer connection with the same appId")
     try:
-        await _greet(state, connection, account)
+        await _greet(state, client, account)
         async for message in ws:
             if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-                await _dispatch(state, request.app[SOCKET_HANDLERS], connection, message.data)
+                await _dispatch(state, request.app[SOCKET_HANDLERS], client, message.data)
             elif message.type == WSMsgType.ERROR:
                 break
     finally:
-        state.hub.unregister(connection)
+        state.broadcaster.unregister(client)
     return ws
 
 
-async def _greet(state: SupernetState, connection: Connection, account: Account) -> None:
-    send = connection.send
+async def _greet(state: SupernetState, client: ClientSocket, account: Account) -> None:
+    send = client.send
     recorder = state.recorder
     await send(
         recorder,
         "authenticated",
-        authenticated_payload(state, account, f"{connection.app_id}:{id(connection):x}"),
+        authenticated_payload(state, account, f"{client.app_id}:{id(client):x}"),
     )
-    await send(recorder, "balanceUpdate", state.wallet.balances())
+    await send(recorder, "balanceUpdate", state.balances.balance_update())
     await send(recorder, "swarmModels", state.catalogue.swarm_models())
     await send(recorder, "swarmLLMModels", state.catalogue.swarm_llm_models())
 
 
 async def _dispatch(
-    state: SupernetState, handlers: dict[str, Handler], connection: Connection, raw: str | bytes
+    state: SupernetState, handlers: dict[str, Handler], client: ClientSocket, raw: str | bytes
 ) -> None:
     try:
         message_type, payload = decode_frame(raw)
@@ -117,33 +117,31 @@ async def _dispatch(
         log.warning("dropping undecodable frame: %s", exc)
         return
     state.recorder.add_message(
-        RecordedMessage(type=message_type, data=payload, app_id=connection.app_id, direction="in")
+        RecordedMessage(type=message_type, data=payload, app_id=client.app_id, direction="in")
     )
     handler = handlers.get(message_type)
     if handler is not None:
-        await handler(state, connection, payload)
+        await handler(state, client, payload)
 
 
-def _resent(project: ProjectRecord, connection: Connection) -> None:
+def _resent(project: ProjectRecord, client: ClientSocket) -> None:
     """A ``jobRequest`` for a project the network already has (a client resending after a
     reconnect): nothing starts or is charged again; the project's later events go to the
     connection that asked last, when it belongs to the same artist."""
-    if project.artist.get("address") == connection.account.address:
-        project.app_id = connection.app_id
+    if project.artist.get("address") == client.account.address:
+        project.app_id = client.app_id
 
 
-async def _job_request(state: SupernetState, connection: Connection, payload: Any) -> None:
+async def _job_request(state: SupernetState, client: ClientSocket, payload: Any) -> None:
     project_id = payload.get("jobID") if isinstance(payload, dict) else None
     if isinstance(project_id, str) and project_id:
         state.request_log.note("jobRequest", project_id.upper())
         known = state.simulator.projects.get(project_id.upper())
         if known is not None:
-            _resent(known, connection)
+            _resent(known, client)
             return
     try:
-        parsed = parse_job_request(
-            payload, state.catalogue, connection.network, state.options.steps
-        )
+        parsed = parse_job_request(payload, state.catalogue, client.network, state.options.steps)
         if state.options.require_uploads:
             missing = [
                 t
@@ -153,7 +151,7 @@ async def _job_request(state: SupernetState, connection: Connection, payload: An
             if missing:
                 raise JobRequestError(400, "Missing uploads for " + ", ".join(missing))
     except JobRequestError as exc:
-        await connection.send(
+        await client.send(
             state.recorder,
             "jobError",
             {
@@ -164,7 +162,7 @@ async def _job_request(state: SupernetState, connection: Connection, payload: An
             },
         )
         return
-    account = connection.account
+    account = client.account
     artist = {
         "id": account.user_id,
         "address": account.address,
@@ -173,30 +171,30 @@ async def _job_request(state: SupernetState, connection: Connection, payload: An
         "clientSID": account.sid + 1,
         "addressSID": account.sid + 2,
     }
-    state.simulator.start(parsed, connection.app_id, artist)
+    state.simulator.start(parsed, client.app_id, artist)
 
 
-async def _job_error(state: SupernetState, connection: Connection, payload: Any) -> None:
+async def _job_error(state: SupernetState, client: ClientSocket, payload: Any) -> None:
     if isinstance(payload, dict) and payload.get("error") == "artistCanceled":
         state.request_log.note_cancel()
     if isinstance(payload, dict) and isinstance(payload.get("jobID"), str):
-        await state.simulator.cancel(payload["jobID"], connection.app_id)
+        await state.simulator.cancel(payload["jobID"], client.app_id)
 
 
-async def _change_network(state: SupernetState, connection: Connection, payload: Any) -> None:
+async def _change_network(state: SupernetState, client: ClientSocket, payload: Any) -> None:
     network = payload if payload in NETWORKS else NETWORKS[0]
-    connection.network = network
-    await connection.send(state.recorder, "changeNetwork", {"network": network})
-    await connection.send(state.recorder, "swarmModels", state.catalogue.swarm_models())
-    await connection.send(state.recorder, "swarmLLMModels", state.catalogue.swarm_llm_models())
+    client.network = network
+    await client.send(state.recorder, "changeNetwork", {"network": network})
+    await client.send(state.recorder, "swarmModels", state.catalogue.swarm_models())
+    await client.send(state.recorder, "swarmLLMModels", state.catalogue.swarm_llm_models())
 
 
-async def _set_subscriptions(state: SupernetState, connection: Connection, payload: Any) -> None:
-    connection.subscriptions.apply(payload)
-    await connection.send(
+async def _set_subscriptions(state: SupernetState, client: ClientSocket, payload: Any) -> None:
+    client.subscriptions.apply(payload)
+    await client.send(
         state.recorder,
         "socketEventSubscriptionsUpdated",
-        {"socketEventSubscriptions": connection.subscriptions.snapshot()},
+        {"socketEventSubscriptions": client.subscriptions.snapshot()},
     )
 
 

@@ -8,15 +8,15 @@ from typing import Any
 from aiohttp import web
 
 from .auth import Account
+from .frames import encode_frame
 from .recording import RecordedMessage, Recorder
 from .subscriptions import Subscriptions
-from .wire import encode_frame
 
-__all__ = ["Connection", "Hub"]
+__all__ = ["Broadcaster", "ClientSocket"]
 
 
-class Connection:
-    """One accepted, authenticated artist socket."""
+class ClientSocket:
+    """The server's end of one accepted, authenticated artist socket."""
 
     def __init__(
         self,
@@ -65,12 +65,13 @@ class Connection:
             transport.abort()
 
 
-class Hub:
-    """Registry of live connections keyed by ``appId``."""
+class Broadcaster:
+    """Sends events to the live client sockets (one per ``appId``) and keeps the open SSE
+    streams, so a fault can cut every live connection at once."""
 
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
-        self._by_app: dict[str, Connection] = {}
+        self._by_app: dict[str, ClientSocket] = {}
         self._streams: dict[int, web.Request] = {}
 
     def track_stream(self, request: web.Request) -> None:
@@ -81,47 +82,47 @@ class Hub:
         """Forget a finished streaming response."""
         self._streams.pop(id(request), None)
 
-    def connections(self) -> list[Connection]:
+    def clients(self) -> list[ClientSocket]:
         """Every live connection."""
         return list(self._by_app.values())
 
-    def register(self, connection: Connection) -> Connection | None:
-        """Add ``connection``; returns the older connection of the same ``appId`` it replaces."""
-        older = self._by_app.get(connection.app_id)
-        self._by_app[connection.app_id] = connection
-        return older if older is not connection else None
+    def register(self, client: ClientSocket) -> ClientSocket | None:
+        """Add ``client``; returns the older connection of the same ``appId`` it replaces."""
+        older = self._by_app.get(client.app_id)
+        self._by_app[client.app_id] = client
+        return older if older is not client else None
 
-    def unregister(self, connection: Connection) -> None:
-        """Forget ``connection`` if it is still the current one for its ``appId``."""
-        if self._by_app.get(connection.app_id) is connection:
-            del self._by_app[connection.app_id]
+    def unregister(self, client: ClientSocket) -> None:
+        """Forget ``client`` if it is still the current one for its ``appId``."""
+        if self._by_app.get(client.app_id) is client:
+            del self._by_app[client.app_id]
 
     async def send_to_app(self, app_id: str, message_type: str, payload: Any) -> None:
         """Deliver an event to the current connection of ``app_id`` (dropped if none)."""
-        connection = self._by_app.get(app_id)
-        if connection is not None:
-            await connection.send(self.recorder, message_type, payload)
+        client = self._by_app.get(app_id)
+        if client is not None:
+            await client.send(self.recorder, message_type, payload)
 
     async def broadcast(self, message_type: str, payload: Any) -> None:
         """Deliver an event to every live connection."""
-        for connection in self.connections():
-            await connection.send(self.recorder, message_type, payload)
+        for client in self.clients():
+            await client.send(self.recorder, message_type, payload)
 
     def drop_all(self) -> int:
         """Abort every live socket and SSE stream abruptly; returns how many were cut."""
-        connections = self.connections()
+        clients = self.clients()
         streams = list(self._streams.values())
         self._by_app.clear()
         self._streams.clear()
-        for connection in connections:
-            connection.abort()
+        for client in clients:
+            client.abort()
         for request in streams:
             if request.transport is not None:
                 request.transport.abort()
-        return len(connections) + len(streams)
+        return len(clients) + len(streams)
 
     async def close_all(self, code: int = 1001, reason: str = "Server shutting down") -> None:
         """Close every live connection cleanly."""
-        connections = self.connections()
+        clients = self.clients()
         self._by_app.clear()
-        await asyncio.gather(*(c.close(code, reason) for c in connections), return_exceptions=True)
+        await asyncio.gather(*(c.close(code, reason) for c in clients), return_exceptions=True)

@@ -12,16 +12,16 @@ from aiohttp import web
 
 from .activity import ChatJobs, RequestLog
 from .auth import Account, Authenticator
+from .balances import AccountBalances
 from .catalogue import Catalogue, default_catalogue
 from .faults import FaultPlan
 from .jobs import Simulator, Timing
 from .ledger import Ledger
 from .media import MediaSpec
 from .recording import Recorder
-from .sockets import Hub
+from .sockets import Broadcaster
 from .storage import Published, Storage
 from .tokens import TokenIssuer
-from .wallet import Wallet
 from .workflows import WorkflowEngine
 
 __all__ = ["STATE", "SupernetOptions", "SupernetState", "caller"]
@@ -59,11 +59,11 @@ class SupernetState:
         )
         self.catalogue = catalogue or default_catalogue()
         self.storage = Storage(options.max_image_upload_bytes, options.max_media_upload_bytes)
-        self.wallet = Wallet()
-        self.hub = Hub(self.recorder)
+        self.balances = AccountBalances()
+        self.broadcaster = Broadcaster(self.recorder)
         self.simulator = Simulator(
             self.catalogue,
-            self.hub.send_to_app,
+            self.broadcaster.send_to_app,
             Timing(
                 step_delay=options.step_delay,
                 job_stagger=options.job_stagger,
@@ -85,7 +85,7 @@ class SupernetState:
 
     def connected(self, app_id: str) -> bool:
         """Whether the client with ``app_id`` has a live socket."""
-        return any(c.app_id == app_id and c.open for c in self.hub.connections())
+        return any(c.app_id == app_id and c.open for c in self.broadcaster.clients())
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` on the server loop; it is cancelled when the server stops."""
@@ -102,8 +102,8 @@ class SupernetState:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await self.hub.close_all()
-        self.hub.drop_all()  # open SSE streams
+        await self.broadcaster.close_all()
+        self.broadcaster.drop_all()  # open SSE streams
 
     def file_url(self, token: str, filename: str, base: str | None = None) -> str:
         """The URL of a published file."""
@@ -124,8 +124,8 @@ class SupernetState:
 
     async def charge(self, token_type: str, amount: Decimal) -> None:
         """Debit the wallet and tell every connected client."""
-        self.wallet.charge(token_type, amount)
-        await self.hub.broadcast("balanceUpdate", self.wallet.balances())
+        self.balances.charge(token_type, amount)
+        await self.broadcaster.broadcast("balanceUpdate", self.balances.balance_update())
 
 
 STATE = web.AppKey("sogni_local_supernet_state", SupernetState)

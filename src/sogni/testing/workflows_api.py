@@ -220,7 +220,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
     )
     await response.prepare(request)
-    state.hub.track_stream(request)
+    state.broadcaster.track_stream(request)
     idle = 0.0
     try:
         while request.transport is not None and not request.transport.is_closing():
@@ -248,7 +248,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
     except ConnectionResetError:
         pass  # the client (or a fault) cut the stream
     finally:
-        state.hub.untrack_stream(request)
+        state.broadcaster.untrack_stream(request)
     return response
 
 

@@ -1,4 +1,4 @@
-"""Socket frame encoding: ``{"type": ..., "data": base64(JSON)}`` in both directions."""
+"""The socket frame codec: ``{"type": ..., "data": base64(JSON)}`` in both directions."""
 
 from __future__ import annotations
 

@@ -6,14 +6,14 @@ import threading
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["Wallet"]
+__all__ = ["AccountBalances"]
 
 
 def _fmt(value: Decimal) -> str:
     return f"{value:.4f}"
 
 
-class Wallet:
+class AccountBalances:
     """Settled balance, credit and debit per token type; ``net = settled + credit - debit``."""
 
     def __init__(self, sogni: Decimal = Decimal("1000"), spark: Decimal = Decimal("1000")) -> None:
@@ -55,7 +55,7 @@ class Wallet:
         with self._lock:
             return {"sogni": self._entry("sogni"), "spark": self._entry("spark")}
 
-    def balances(self) -> dict[str, Any]:
+    def balance_update(self) -> dict[str, Any]:
         """The ``balanceUpdate`` / ``/v4/account/balance`` payload."""
         with self._lock:
             sogni = {
