@@ -11,398 +11,37 @@ step pauses the workflow in ``waiting_for_user`` until it is resumed, and a step
 it again, and it succeeds). Resumed workflows continue after their last completed step; a
 reseed clones a finished workflow into a new one with fresh seeds.
 
-Saved templates (:class:`TemplateStore`) belong to an account, next to a few public system
-templates; a run of one substitutes its ``inputs`` into the stages' string arguments
-(``"{{name}}"`` alone keeps the input's type).
+Requests are compiled by :mod:`.workflow_plans`; saved templates live in
+:mod:`.workflow_templates`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import re
 import secrets
-import time
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
-from sogni.core.chat.manifest import tool_spec, workflow_step_tools
-from sogni.core.workflows import DEPENDENCY_TRANSFORMS, HOSTED_TOOL_ARGUMENTS, HOSTED_TOOL_NAMES
-
+from .clock import iso_ms, now_ms
 from .media import MediaSpec
+from .workflow_plans import WorkflowError, compile_workflow, tool_output
+from .workflow_templates import TemplateStore, template_input
 
-__all__ = [
-    "SYSTEM_TEMPLATES",
-    "TERMINAL",
-    "TemplateStore",
-    "Workflow",
-    "WorkflowEngine",
-    "WorkflowError",
-    "compile_workflow",
-    "template_input",
-]
+__all__ = ["TERMINAL", "Workflow", "WorkflowEngine"]
 
 JsonDict = dict[str, Any]
 
 TERMINAL = frozenset({"completed", "failed", "cancelled", "partial_failure"})
 
-_TRANSFORMS = frozenset(DEPENDENCY_TRANSFORMS)
 _INTERNAL_STEP_KEYS = frozenset({"dependsOn", "attempts", "answered"})
 _FAIL_MARKER = "[fail]"
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")
 RESUMABLE = frozenset({"waiting_for_user", "failed"})
 """Statuses ``resume`` sets going again."""
 RESEEDABLE = frozenset({"completed", "partial_failure"})
 """Statuses a workflow can be reseeded from."""
-_INPUT_MEDIA = "$input_media"
-
-
-class WorkflowError(Exception):
-    """A workflow request the server refuses (HTTP 400 unless ``status`` says otherwise)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def now_ms() -> int:
-    """Wall-clock milliseconds."""
-    return int(time.time() * 1000)
-
-
-def _tool_name(name: Any) -> str:
-    if not isinstance(name, str):
-        raise WorkflowError("every step needs a string toolName")
-    if name not in HOSTED_TOOL_NAMES:
-        raise WorkflowError(f"unknown hosted tool {name!r}")
-    return name
-
-
-def tool_output(name: str) -> str:
-    """What a step tool produces: ``image``, ``video``, ``audio``, ``model`` (3D) or
-    ``text`` (an older ``sogni_*`` name produces what its plain twin does)."""
-    spec = tool_spec(name)
-    if spec is not None:
-        return spec.output
-    return workflow_step_tools().get(name, "text")
-
-
-def _check_dependencies(
-    step_id: str, depends_on: Any, earlier: set[str], media_count: int
-) -> list[JsonDict]:
-    if depends_on is None:
-        return []
-    if not isinstance(depends_on, list):
-        raise WorkflowError(f"step {step_id}: dependsOn must be a list")
-    checked = []
-    for dep in depends_on:
-        if not isinstance(dep, dict):
-            raise WorkflowError(f"step {step_id}: every dependency must be an object")
-        source = dep.get("sourceStepId")
-        if source == _INPUT_MEDIA:
-            if media_count == 0:
-                raise WorkflowError(f"step {step_id}: $input_media used but no media_references")
-        elif source not in earlier:
-            raise WorkflowError(f"step {step_id}: dependency on unknown or later step {source!r}")
-        if not isinstance(dep.get("targetArgument"), str) or not dep["targetArgument"]:
-            raise WorkflowError(f"step {step_id}: dependency needs a targetArgument")
-        if dep.get("transform") not in _TRANSFORMS:
-            raise WorkflowError(f"step {step_id}: unknown transform {dep.get('transform')!r}")
-        checked.append(dep)
-    return checked
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
-
-
-def _check_arguments(step_id: str, tool: str, arguments: JsonDict, deps: list[JsonDict]) -> None:
-    """The arguments of a tool with published parameters must be ones the tool takes, and
-    the required ones must be given (not blank) or bound by a dependency."""
-    known = HOSTED_TOOL_ARGUMENTS.get(tool)
-    if known is None:
-        return
-    bound = {dep["targetArgument"] for dep in deps}
-    unknown = sorted((set(arguments) | bound) - set(known))
-    if unknown:
-        raise WorkflowError(f"step {step_id}: {tool} does not take {', '.join(unknown)}")
-    spec = tool_spec(tool)
-    required = spec.required if spec is not None else ()
-    missing = [name for name in required if _blank(arguments.get(name)) and name not in bound]
-    if missing == ["prompt"]:
-        raise WorkflowError(f"step {step_id}: {tool} needs a non-empty prompt")
-    if missing:
-        raise WorkflowError(f"step {step_id}: {tool} needs {', '.join(missing)}")
-
-
-def compile_workflow(body: JsonDict) -> tuple[str, str, list[JsonDict]]:
-    """``(kind, title, steps)`` of a start request, or :class:`WorkflowError`."""
-    source = body.get("input")
-    if not isinstance(source, dict):
-        raise WorkflowError("input must be an object")
-    kind = str(body.get("kind") or "hosted_tool_sequence")
-    media = (
-        source.get("mediaReferences", source.get("media_references", body.get("media_references")))
-        or []
-    )
-    media_count = len(media) if isinstance(media, list) else 0
-    if kind == "image_to_video":
-        prompt = source.get("prompt")
-        if not isinstance(prompt, str) or not prompt.strip():
-            raise WorkflowError("image_to_video needs a prompt")
-        size = {k: source[k] for k in ("width", "height") if k in source}
-        pair: list[JsonDict] = [
-            {"id": "image", "toolName": "generate_image", "arguments": {"prompt": prompt, **size}},
-            {
-                "id": "video",
-                "toolName": "generate_video",
-                "arguments": {
-                    "prompt": source.get("videoPrompt") or prompt,
-                    **size,
-                    **({"duration": source["duration"]} if "duration" in source else {}),
-                },
-                "dependsOn": [
-                    {
-                        "sourceStepId": "image",
-                        "targetArgument": "reference_image_url",
-                        "transform": "artifact_url",
-                    }
-                ],
-            },
-        ]
-        return kind, str(source.get("title") or prompt[:60]), pair
-    if kind != "hosted_tool_sequence":
-        raise WorkflowError(f"unknown workflow kind {kind!r}")
-    raw_steps = source.get("steps")
-    if not isinstance(raw_steps, list) or not raw_steps:
-        raise WorkflowError("input.steps must be a non-empty list")
-    steps: list[JsonDict] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_steps):
-        if not isinstance(raw, dict):
-            raise WorkflowError(f"step {index + 1} must be an object")
-        step_id = str(raw.get("id") or f"step_{index + 1}")
-        if step_id in seen:
-            raise WorkflowError(f"duplicate step id {step_id!r}")
-        tool = _tool_name(raw.get("toolName"))
-        arguments = raw.get("arguments", {})
-        if not isinstance(arguments, dict):
-            raise WorkflowError(f"step {step_id}: arguments must be an object")
-        deps = _check_dependencies(step_id, raw.get("dependsOn"), seen, media_count)
-        _check_arguments(step_id, tool, arguments, deps)
-        steps.append(
-            {
-                "id": step_id,
-                "toolName": tool.removeprefix("sogni_"),
-                "arguments": dict(arguments),
-                "dependsOn": deps,
-            }
-        )
-        seen.add(step_id)
-    return kind, str(source.get("title") or "Hosted tool sequence"), steps
-
-
-# --- templates --------------------------------------------------------------------------------
-
-SYSTEM_TEMPLATES: tuple[JsonDict, ...] = (
-    {
-        "id": "tpl_poster_to_clip",
-        "name": "Poster to clip",
-        "version": "1.0.0",
-        "description": "An image of the brief, then a short video of it moving.",
-        "category": "video",
-        "stability": "production",
-        "author": "system",
-        "visibility": "public",
-        "inputs": [
-            {"name": "brief", "type": "string", "required": True},
-            {"name": "duration", "type": "number", "default": 2},
-        ],
-        "stages": [
-            {"id": "poster", "toolName": "generate_image", "arguments": {"prompt": "{{brief}}"}},
-            {
-                "id": "clip",
-                "toolName": "generate_video",
-                "arguments": {"prompt": "{{brief}}, in motion", "duration": "{{duration}}"},
-                "dependsOn": [
-                    {
-                        "sourceStepId": "poster",
-                        "targetArgument": "reference_image_url",
-                        "transform": "artifact_url",
-                    }
-                ],
-            },
-        ],
-        "exposeToLLM": True,
-        "llmPriority": 10,
-        "estimatedCapacityUnits": {"min": 20, "max": 40},
-        "tags": ["video", "starter"],
-        "createdAt": "2026-01-01T00:00:00.000Z",
-        "updatedAt": "2026-01-01T00:00:00.000Z",
-    },
-    {
-        "id": "tpl_song",
-        "name": "Song from a theme",
-        "version": "1.0.0",
-        "description": "A song about the theme.",
-        "category": "music",
-        "stability": "beta",
-        "author": "system",
-        "visibility": "public",
-        "inputs": [{"name": "theme", "type": "string", "required": True}],
-        "stages": [
-            {
-                "id": "song",
-                "toolName": "generate_music",
-                "arguments": {"prompt": "a song about {{theme}}", "duration": 10},
-            }
-        ],
-        "exposeToLLM": False,
-        "tags": ["music"],
-        "createdAt": "2026-01-01T00:00:00.000Z",
-        "updatedAt": "2026-01-01T00:00:00.000Z",
-    },
-)
-"""Public templates every account sees."""
-
-_READ_ONLY_TEMPLATE_KEYS = ("id", "author", "createdAt", "forkedFrom")
-
-
-class TemplateStore:
-    """Saved workflow templates: each account's own, plus the public system ones."""
-
-    def __init__(self) -> None:
-        self._own: dict[str, dict[str, JsonDict]] = {}  # owner -> id -> template
-        self._public = {t["id"]: copy.deepcopy(t) for t in SYSTEM_TEMPLATES}
-
-    def visible(self, owner: str, visibility: str) -> list[JsonDict]:
-        """``own``, ``public`` or ``all`` (the default) templates, own ones first."""
-        own = list(self._own.get(owner, {}).values())
-        public = list(self._public.values())
-        chosen = {"own": own, "public": public}.get(visibility, own + public)
-        return [copy.deepcopy(t) for t in chosen]
-
-    def find(self, template_id: str, owner: str) -> JsonDict | None:
-        """An own or public template."""
-        found = self._own.get(owner, {}).get(template_id) or self._public.get(template_id)
-        return copy.deepcopy(found) if found is not None else None
-
-    def _owned(self, template_id: str, owner: str) -> dict[str, Any]:
-        own = self._own.get(owner, {})
-        if template_id in own:
-            return own
-        if template_id in self._public:
-            raise WorkflowError(f"Template {template_id} is not yours to change", 403)
-        raise WorkflowError(f"Template {template_id} not found", 404)
-
-    def create(self, owner: str, author: JsonDict, body: JsonDict) -> JsonDict:
-        """Save a new template of ``owner``."""
-        name = body.get("name")
-        if not isinstance(name, str) or not name.strip():
-            raise WorkflowError("A template needs a name")
-        _check_template_parts(body)
-        own = self._own.setdefault(owner, {})
-        template_id = body.get("id")
-        if template_id is None:
-            template_id = "tpl_" + secrets.token_hex(8)
-        elif not isinstance(template_id, str) or not template_id:
-            raise WorkflowError("A template id must be a non-empty string")
-        if template_id in own or template_id in self._public:
-            raise WorkflowError(f"Template {template_id} already exists", 409)
-        stamp = _iso(now_ms())
-        template = {
-            "version": "1.0.0",
-            "description": "",
-            "visibility": "private",
-            "inputs": [],
-            "stages": [],
-            **copy.deepcopy(body),
-            "id": template_id,
-            "author": author,
-            "createdAt": stamp,
-            "updatedAt": stamp,
-        }
-        own[template_id] = template
-        return copy.deepcopy(template)
-
-    def update(self, owner: str, template_id: str, patch: JsonDict) -> JsonDict:
-        """Change fields of an own template."""
-        own = self._owned(template_id, owner)
-        if "name" in patch and (not isinstance(patch["name"], str) or not patch["name"]):
-            raise WorkflowError("A template needs a name")
-        _check_template_parts(patch)
-        changes = {k: v for k, v in patch.items() if k not in _READ_ONLY_TEMPLATE_KEYS}
-        own[template_id].update(copy.deepcopy(changes), updatedAt=_iso(now_ms()))
-        return copy.deepcopy(own[template_id])
-
-    def delete(self, owner: str, template_id: str) -> None:
-        """Delete an own template."""
-        del self._owned(template_id, owner)[template_id]
-
-    def fork(self, owner: str, author: JsonDict, template_id: str, new_name: Any) -> JsonDict:
-        """An own copy of an own or public template."""
-        source = self.find(template_id, owner)
-        if source is None:
-            raise WorkflowError(f"Template {template_id} not found", 404)
-        if new_name is not None and (not isinstance(new_name, str) or not new_name.strip()):
-            raise WorkflowError("newName must be a non-empty string")
-        body = {k: v for k, v in source.items() if k not in _READ_ONLY_TEMPLATE_KEYS}
-        body.update(
-            name=new_name or f"{source['name']} (copy)",
-            visibility="private",
-            forkedFrom=template_id,
-        )
-        forked = self.create(owner, author, body)
-        self._own[owner][forked["id"]]["forkedFrom"] = template_id
-        forked["forkedFrom"] = template_id
-        return forked
-
-
-def _check_template_parts(body: JsonDict) -> None:
-    for key in ("inputs", "stages"):
-        if key in body and not isinstance(body[key], list):
-            raise WorkflowError(f"{key} must be an array")
-
-
-def _substitute(value: Any, inputs: JsonDict) -> Any:
-    if isinstance(value, str):
-        whole = _PLACEHOLDER.fullmatch(value.strip())
-        if whole is not None and whole.group(1) in inputs:
-            return inputs[whole.group(1)]  # the input itself, keeping its type
-        return _PLACEHOLDER.sub(lambda m: str(inputs.get(m.group(1), m.group(0))), value)
-    if isinstance(value, dict):
-        return {k: _substitute(v, inputs) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_substitute(v, inputs) for v in value]
-    return value
-
-
-def template_input(template: JsonDict, given: Any) -> JsonDict:
-    """The inline input a run of ``template`` executes: its stages with the ``given``
-    inputs (and the declared defaults) substituted; :class:`WorkflowError` for a missing
-    required input or a template without stages."""
-    if given is not None and not isinstance(given, dict):
-        raise WorkflowError("inputs must be an object")
-    values: JsonDict = {}
-    for declared in template.get("inputs") or []:
-        if not isinstance(declared, dict):
-            continue
-        name = declared.get("name") or declared.get("id")
-        if not isinstance(name, str):
-            continue
-        if given and name in given:
-            values[name] = given[name]
-        elif "default" in declared:
-            values[name] = declared["default"]
-        elif declared.get("required"):
-            raise WorkflowError(f"Template {template['id']} needs the input {name!r}")
-    values.update({k: v for k, v in (given or {}).items() if k not in values})
-    stages = template.get("stages")
-    if not isinstance(stages, list) or not stages:
-        raise WorkflowError(f"Template {template['id']} has no stages to run")
-    return {"title": template["name"], "steps": _substitute(copy.deepcopy(stages), values)}
 
 
 @attrs.define
@@ -450,8 +89,8 @@ class Workflow:
             "events": list(self.events),
             "createTime": self.create_time,
             "updateTime": self.update_time,
-            "createdAt": _iso(self.create_time),
-            "updatedAt": _iso(self.update_time),
+            "createdAt": iso_ms(self.create_time),
+            "updatedAt": iso_ms(self.update_time),
         }
         if self.error is not None:
             out["error"] = self.error
@@ -485,72 +124,81 @@ class Workflow:
             self.changed.notify_all()
 
 
-def _iso(ms: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + f".{ms % 1000:03d}Z"
-
-
 def _artifact_for(step: JsonDict, seed: int, result_url: Callable[[MediaSpec], str]) -> JsonDict:
     tool, args = step["toolName"], step["arguments"]
     prompt = str(args.get("prompt", step["id"]))
-
-    def number(key: str, default: float) -> float:
-        value = args.get(key)
-        return float(value) if isinstance(value, (int, float)) and value > 0 else default
-
     artifact: JsonDict = {"id": f"{step['id']}-1", "stepId": step["id"]}
     output = tool_output(tool)
-    if output == "model":
-        spec = MediaSpec(media="model", fmt="glb", seed=seed, prompt=prompt)
-        artifact.update(type="model", mediaType="model", mimeType=spec.content_type)
-    elif output == "image":
-        spec = MediaSpec(
-            media="image",
-            fmt="png",
-            seed=seed,
-            prompt=prompt,
-            width=int(number("width", 1024)),
-            height=int(number("height", 1024)),
-        )
-        artifact.update(
-            type="image",
-            mediaType="image",
-            mimeType="image/png",
-            width=spec.width,
-            height=spec.height,
-        )
-    elif output == "video":
-        fps = int(number("fps", 16))
-        duration = number("duration", 5)
-        spec = MediaSpec(
-            media="video",
-            fmt="mp4",
-            seed=seed,
-            prompt=prompt,
-            width=int(number("width", 848)),
-            height=int(number("height", 480)),
-            fps=fps,
-            frames=int(duration * fps) + 1,
-            duration=duration,
-        )
-        artifact.update(
-            type="video",
-            mediaType="video",
-            mimeType="video/mp4",
-            width=spec.width,
-            height=spec.height,
-            duration=duration,
-        )
-    elif output == "audio":
-        spec = MediaSpec(
-            media="audio", fmt="mp3", seed=seed, prompt=prompt, duration=number("duration", 30)
-        )
-        artifact.update(
-            type="audio", mediaType="audio", mimeType="audio/mpeg", duration=spec.duration
-        )
-    else:
+    build = _MEDIA_ARTIFACTS.get(output)
+    if build is None:
         return {**artifact, "type": "text", "mediaType": "text", "text": f"{tool} of {prompt}"}
+    spec, fields = build(_Numbers(args), seed, prompt)
+    artifact.update(fields)
     artifact["url"] = result_url(spec)
     return artifact
+
+
+class _Numbers:
+    """A step's positive numeric arguments, with a default for any other value."""
+
+    def __init__(self, arguments: JsonDict) -> None:
+        self._arguments = arguments
+
+    def __call__(self, key: str, default: float) -> float:
+        value = self._arguments.get(key)
+        return float(value) if isinstance(value, (int, float)) and value > 0 else default
+
+
+def _model_artifact(number: _Numbers, seed: int, prompt: str) -> tuple[MediaSpec, JsonDict]:
+    spec = MediaSpec(media="model", fmt="glb", seed=seed, prompt=prompt)
+    return spec, {"type": "model", "mediaType": "model", "mimeType": spec.content_type}
+
+
+def _image_artifact(number: _Numbers, seed: int, prompt: str) -> tuple[MediaSpec, JsonDict]:
+    spec = MediaSpec(
+        media="image",
+        fmt="png",
+        seed=seed,
+        prompt=prompt,
+        width=int(number("width", 1024)),
+        height=int(number("height", 1024)),
+    )
+    fields = {"type": "image", "mediaType": "image", "mimeType": "image/png"}
+    return spec, {**fields, "width": spec.width, "height": spec.height}
+
+
+def _video_artifact(number: _Numbers, seed: int, prompt: str) -> tuple[MediaSpec, JsonDict]:
+    fps = int(number("fps", 16))
+    duration = number("duration", 5)
+    spec = MediaSpec(
+        media="video",
+        fmt="mp4",
+        seed=seed,
+        prompt=prompt,
+        width=int(number("width", 848)),
+        height=int(number("height", 480)),
+        fps=fps,
+        frames=int(duration * fps) + 1,
+        duration=duration,
+    )
+    fields = {"type": "video", "mediaType": "video", "mimeType": "video/mp4"}
+    return spec, {**fields, "width": spec.width, "height": spec.height, "duration": duration}
+
+
+def _audio_artifact(number: _Numbers, seed: int, prompt: str) -> tuple[MediaSpec, JsonDict]:
+    spec = MediaSpec(
+        media="audio", fmt="mp3", seed=seed, prompt=prompt, duration=number("duration", 30)
+    )
+    fields = {"type": "audio", "mediaType": "audio", "mimeType": "audio/mpeg"}
+    return spec, {**fields, "duration": spec.duration}
+
+
+_MEDIA_ARTIFACTS: dict[str, Callable[[_Numbers, int, str], tuple[MediaSpec, JsonDict]]] = {
+    "model": _model_artifact,
+    "image": _image_artifact,
+    "video": _video_artifact,
+    "audio": _audio_artifact,
+}
 
 
 class WorkflowEngine:
@@ -713,54 +361,65 @@ class WorkflowEngine:
         for index, step in enumerate(workflow.steps):
             if step["status"] == "completed":
                 continue
-            self._bind(step, by_id)
-            step["status"] = "running"
-            step["attempts"] += 1
-            await workflow.emit(
-                "step.started",
-                f"Running {step['toolName']}",
-                {"stepId": step["id"], "toolName": step["toolName"]},
-            )
-            if step["toolName"] == "ask_clarifying_question" and not step.get("answered"):
-                await self._wait_for_user(workflow, step)
-            for tick in range(1, 4):
-                await asyncio.sleep(self.step_delay)
-                percent = round(tick * 100 / 3)
-                await workflow.emit(
-                    "step.progress",
-                    f"{step['toolName']} {percent}%",
-                    {"stepId": step["id"], "progress": round(tick / 3, 2)},
-                )
-            if _FAIL_MARKER in str(step["arguments"].get("prompt", "")) and step["attempts"] == 1:
-                step["status"] = "failed"
-                workflow.status = "failed"
-                workflow.error = {"message": f"{step['toolName']} failed", "stepId": step["id"]}
-                self._tasks.pop(workflow.id, None)
-                await workflow.emit(
-                    "step.failed",
-                    f"{step['toolName']} failed",
-                    {"stepId": step["id"], "index": index},
-                )
-                await workflow.emit("workflow.failed", "Workflow failed", dict(workflow.error))
+            if not await self._run_step(workflow, index, step, by_id):
                 return
-            seed = int(step.get("seed") or step["arguments"].get("seed") or 0) or secrets.randbelow(
-                2**32
-            )
-            artifact = _artifact_for(step, seed, self._result_url)
-            step["status"] = "completed"
-            step["artifacts"] = [artifact]
-            by_id[step["id"]] = step
-            workflow.artifacts.append(artifact)
-            await workflow.emit(
-                "step.completed",
-                f"{step['toolName']} finished",
-                {"stepId": step["id"], "index": index, "artifacts": [artifact]},
-            )
         workflow.status = "completed"
         self._tasks.pop(workflow.id, None)
         await workflow.emit(
             "workflow.completed", "Workflow completed", {"artifacts": list(workflow.artifacts)}
         )
+
+    async def _run_step(
+        self, workflow: Workflow, index: int, step: JsonDict, by_id: dict[str, JsonDict]
+    ) -> bool:
+        """Run one step to its artifact; ``False`` when it failed (and the workflow with it)."""
+        self._bind(step, by_id)
+        step["status"] = "running"
+        step["attempts"] += 1
+        await workflow.emit(
+            "step.started",
+            f"Running {step['toolName']}",
+            {"stepId": step["id"], "toolName": step["toolName"]},
+        )
+        if step["toolName"] == "ask_clarifying_question" and not step.get("answered"):
+            await self._wait_for_user(workflow, step)
+        for tick in range(1, 4):
+            await asyncio.sleep(self.step_delay)
+            percent = round(tick * 100 / 3)
+            await workflow.emit(
+                "step.progress",
+                f"{step['toolName']} {percent}%",
+                {"stepId": step["id"], "progress": round(tick / 3, 2)},
+            )
+        if _FAIL_MARKER in str(step["arguments"].get("prompt", "")) and step["attempts"] == 1:
+            await self._fail(workflow, index, step)
+            return False
+        seed = int(step.get("seed") or step["arguments"].get("seed") or 0) or secrets.randbelow(
+            2**32
+        )
+        artifact = _artifact_for(step, seed, self._result_url)
+        step["status"] = "completed"
+        step["artifacts"] = [artifact]
+        by_id[step["id"]] = step
+        workflow.artifacts.append(artifact)
+        await workflow.emit(
+            "step.completed",
+            f"{step['toolName']} finished",
+            {"stepId": step["id"], "index": index, "artifacts": [artifact]},
+        )
+        return True
+
+    async def _fail(self, workflow: Workflow, index: int, step: JsonDict) -> None:
+        step["status"] = "failed"
+        workflow.status = "failed"
+        workflow.error = {"message": f"{step['toolName']} failed", "stepId": step["id"]}
+        self._tasks.pop(workflow.id, None)
+        await workflow.emit(
+            "step.failed",
+            f"{step['toolName']} failed",
+            {"stepId": step["id"], "index": index},
+        )
+        await workflow.emit("workflow.failed", "Workflow failed", dict(workflow.error))
 
     @staticmethod
     async def _wait_for_user(workflow: Workflow, step: JsonDict) -> None:

@@ -12,7 +12,8 @@ from aiohttp import web
 from . import envelope
 from .routing import Route
 from .state import STATE, caller
-from .workflows import Workflow, WorkflowError
+from .workflow_plans import WorkflowError
+from .workflows import Workflow
 
 __all__ = ["ROUTES"]
 
