@@ -267,8 +267,9 @@ class Hub:
     def _deliver(
         self, state: ProjectState, events: list[ProjectEvent], listeners: list[ProjectListener]
     ) -> None:
-        for event in events:
+        for event in events:  # logged first: a waiter may return as soon as it is woken
             _log_event(event)
+        for event in events:
             for listener in listeners:
                 _call_safely(listener, event)
             self.events.emit("job" if event.job_id else "project", event)

@@ -20,6 +20,7 @@ import os
 import socket
 import stringprep  # noqa: F401
 import threading
+import time
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -34,10 +35,19 @@ from sogni.core.errors import (
     ClientClosed,
     ConnectionLost,
     SogniError,
-    SogniTimeoutError,
 )
 from sogni.core.framing import FrameError, decode_frame, encode_frame
 from sogni.core.reconnect import Backoff, CloseCode, CloseDecision, CloseKind, classify_close
+from sogni.core.ws_frames import (
+    OPCODE_BINARY,
+    OPCODE_CLOSE,
+    OPCODE_PING,
+    OPCODE_PONG,
+    OPCODE_TEXT,
+    FrameReader,
+    ProtocolError,
+    parse_close,
+)
 
 log = logging.getLogger("sogni.socket")
 
@@ -69,21 +79,15 @@ SDK_VERSION = "0.1.0"
 PING_INTERVAL = 15.0
 PING_TIMEOUT = 10.0
 NORMAL_CLOSE = int(CloseCode.NORMAL)
+_PROTOCOL_ERROR = 1002
 RECONNECT_BASE = 1.0
 RECONNECT_CAP = 15.0
 #: How long ``close()`` waits for the server to answer its close frame.
 CLOSE_HANDSHAKE_TIMEOUT = 1.0
-
-
-class _EngineReportsDrops(logging.Filter):
-    """websocket-client logs the end of every connection, normal ones included, as an
-    ERROR ("... - goodbye"); the engine reconnects and reports drops itself."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().endswith(" - goodbye")
-
-
-logging.getLogger("websocket").addFilter(_EngineReportsDrops())
+#: Bytes asked of the socket per read: many frames come out of one read.
+RECV_SIZE = 256 * 1024
+#: How often an idle reader looks at its ping deadlines (seconds).
+_READ_TIMEOUT = 1.0
 
 
 def _describe(exc: BaseException) -> str:
@@ -129,26 +133,18 @@ class CloseInfo:
     clear_auth: bool = False
 
 
-def _send_close(app: websocket.WebSocketApp) -> None:
+def _send_close(ws: websocket.WebSocket) -> None:
     """Start the closing handshake: send a normal close frame; the reader thread ends
     when the server's close frame comes back."""
-    ws = app.sock
-    if ws is None:
-        return
     try:
         ws.send_close(NORMAL_CLOSE, b"Client disconnected")
     except Exception:  # noqa: BLE001 - the connection may already be gone
         pass
 
 
-def _shut_down(app: websocket.WebSocketApp) -> None:
-    """End the connection now: wake a reader blocked in ``poll`` and free the descriptor."""
-    app.keep_running = False
-    _close_raw(app.sock)
-
-
 def _close_raw(ws: websocket.WebSocket | None) -> None:
-    """Shut down and close the TCP socket under a WebSocket, if it is still open."""
+    """Shut down and close the TCP socket under a WebSocket (waking a reader blocked on
+    it), if it is still open."""
     raw = getattr(ws, "sock", None) if ws is not None else None
     if raw is None:
         return
@@ -159,6 +155,13 @@ def _close_raw(ws: websocket.WebSocket | None) -> None:
     try:
         raw.close()
     except OSError:
+        pass
+
+
+def _send_close_code(ws: websocket.WebSocket, code: int) -> None:
+    try:
+        ws.send_close(code)
+    except Exception:  # noqa: BLE001 - the connection may already be gone
         pass
 
 
@@ -202,7 +205,7 @@ class SocketEngine:
         self._cond = threading.Condition()
         self._state = "idle"  # idle | connecting | open | closed
         self._error: SogniError | None = None
-        self._app: websocket.WebSocketApp | None = None
+        self._ws: websocket.WebSocket | None = None
         self._thread: threading.Thread | None = None
         self._closing = False
         self._terminal = False
@@ -251,7 +254,7 @@ class SocketEngine:
         with self._cond:
             if self._pid != os.getpid():
                 # A forked child must never share its parent's socket.
-                self._pid, self._thread, self._app, self._state = os.getpid(), None, None, "idle"
+                self._pid, self._thread, self._ws, self._state = os.getpid(), None, None, "idle"
             if self._thread is not None and self._thread.is_alive() and not self._closing:
                 return
             if self._terminal and self._error is not None:
@@ -272,14 +275,6 @@ class SocketEngine:
             self._error = None
             self._terminal = False
 
-    def wait_open(self, timeout: float) -> None:
-        """Block until the connection is open; raise if it closed for good or timed out."""
-        self.start()
-        with self._cond:
-            if not self._cond.wait_for(lambda: self._state in ("open", "closed"), timeout):
-                raise SogniTimeoutError(f"the socket did not connect within {timeout:g} s")
-            self.raise_if_closed()
-
     def raise_if_closed(self) -> None:
         """Raise the reason the connection closed for good, if it did."""
         if self._state == "closed":
@@ -292,21 +287,21 @@ class SocketEngine:
         confirms a request (see :mod:`sogni._runtime.delivery`).
         """
         frame = encode_frame(message_type, payload)
-        app, connection = self._app, self.connections
-        if app is None or self._state != "open":
+        ws, connection = self._ws, self.connections
+        if ws is None or self._state != "open":
             raise ConnectionLost("the socket is not connected")
         try:
-            app.send(frame)
+            sent = ws.send(frame)
         except (websocket.WebSocketException, OSError) as exc:
             raise ConnectionLost(f"sending {message_type} failed: {exc}") from None
+        if not sent:
+            raise ConnectionLost(f"sending {message_type} failed: the connection is closed")
         return connection
 
     def drop(self) -> None:
         """Cut the open connection without a close frame; the engine reconnects as after
         any drop (with the handshake's current credentials)."""
-        app = self._app
-        if app is not None:
-            _shut_down(app)
+        _close_raw(self._ws)
 
     def close(self, error: SogniError | None = None) -> None:
         """Close the connection with the closing handshake (code 1000) and stop the thread.
@@ -317,14 +312,14 @@ class SocketEngine:
             if self._closing and self._state == "closed" and error is None:
                 return  # already closed
             self._closing = True
-            app, thread, was_open = self._app, self._thread, self._state == "open"
+            ws, thread, was_open = self._ws, self._thread, self._state == "open"
         joinable = thread is not None and thread is not threading.current_thread()
-        if app is not None:
-            _send_close(app)
+        if ws is not None:
+            _send_close(ws)
             if joinable:
                 assert thread is not None
                 thread.join(timeout=CLOSE_HANDSHAKE_TIMEOUT)
-            _shut_down(app)
+            _close_raw(ws)
         if joinable:
             assert thread is not None
             thread.join(timeout=CLOSE_HANDSHAKE_TIMEOUT)
@@ -371,33 +366,74 @@ class SocketEngine:
     ) -> bool:
         """Run one connection until it ends; False when the engine is closing."""
         log.info("connecting to %s", safe_url(url))
-        app = websocket.WebSocketApp(
-            url,
-            header=headers,
-            on_open=lambda ws: self._handle_open(run_id, outcome, ws.sock),
-            on_message=self._handle_message,
-            on_close=lambda _ws, code, reason: outcome.update(code=code, reason=reason or ""),
-            on_error=lambda _ws, exc: outcome.update(
-                status=getattr(exc, "status_code", None), error=_describe(exc)
-            ),
-        )
+        ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=True)
         with self._cond:
             if self._stale(run_id):
                 return False
-            self._app = app
+            self._ws = ws
         try:
-            app.run_forever(
-                ping_interval=PING_INTERVAL,
-                ping_timeout=PING_TIMEOUT,
-                skip_utf8_validation=True,
-            )
+            try:
+                ws.connect(url, header=headers)  # type: ignore[no-untyped-call]
+            except Exception as exc:  # noqa: BLE001 - the attempt failed; reported by _run
+                outcome.update(status=getattr(exc, "status_code", None), error=_describe(exc))
+                return True
+            if self._handle_open(run_id, outcome):
+                self._read(ws, outcome)
         except Exception as exc:  # noqa: BLE001 - a crash is a lost connection
             log.warning("socket loop failed: %r", exc)
         finally:
-            # websocket-client leaves the descriptor of a connection that was no longer
-            # "connected" when it ended to the garbage collector; free it now.
-            _close_raw(outcome.get("ws"))
+            _close_raw(ws)
         return True
+
+    def _read(self, ws: websocket.WebSocket, outcome: dict[str, Any]) -> None:
+        """Read the open connection until it ends, many frames per ``recv``; ping it
+        every ``PING_INTERVAL`` and give it up when a pong is ``PING_TIMEOUT`` late."""
+        raw = ws.sock
+        assert raw is not None  # set by the handshake
+        raw.settimeout(_READ_TIMEOUT)
+        frames = FrameReader()
+        handle = self._handle_message
+        clock = time.monotonic
+        next_ping = clock() + PING_INTERVAL
+        pong_due: float | None = None
+        while True:
+            try:
+                data = raw.recv(RECV_SIZE)
+            except TimeoutError:
+                data = None
+            except OSError:
+                return  # dropped (or cut by drop() / close())
+            if data is not None:
+                if not data:
+                    return
+                try:
+                    received = frames.feed(data)
+                except ProtocolError as exc:
+                    log.warning("the server broke the WebSocket framing: %s", exc)
+                    _send_close_code(ws, _PROTOCOL_ERROR)
+                    return
+                for opcode, payload in received:
+                    if opcode == OPCODE_TEXT or opcode == OPCODE_BINARY:
+                        handle(payload)
+                    elif opcode == OPCODE_PING:
+                        ws.pong(payload)
+                    elif opcode == OPCODE_PONG:
+                        pong_due = None
+                    elif opcode == OPCODE_CLOSE:
+                        code, reason = parse_close(payload)
+                        outcome.update(code=code, reason=reason)
+                        if ws.connected:  # the server began the closing handshake: answer
+                            _send_close_code(ws, NORMAL_CLOSE)
+                        return
+            now = clock()
+            if pong_due is not None and now >= pong_due:
+                log.info("no pong within %g s; giving the connection up", PING_TIMEOUT)
+                return
+            if now >= next_ping:
+                ws.ping()
+                next_ping = now + PING_INTERVAL
+                if pong_due is None:
+                    pong_due = now + PING_TIMEOUT
 
     def _run(self, run_id: int) -> None:
         backoff = self._new_backoff()
@@ -420,7 +456,7 @@ class SocketEngine:
             with self._cond:
                 if self._stale(run_id):
                     return
-                self._app = None
+                self._ws = None
                 if outcome["open"]:
                     backoff.reset()
                 decision = self._decide(outcome)
@@ -477,12 +513,11 @@ class SocketEngine:
             reason or "the server closed the connection", code=code, reason=reason
         )
 
-    def _handle_open(self, run_id: int, outcome: dict[str, Any], ws: Any) -> None:
+    def _handle_open(self, run_id: int, outcome: dict[str, Any]) -> bool:
         outcome.pop("error", None)
-        outcome["ws"] = ws
         with self._cond:
             if self._stale(run_id):
-                return  # closed while the handshake was under way
+                return False  # closed while the handshake was under way
             outcome["open"] = True
             self.connections += 1
             self._set_state("open")
@@ -490,8 +525,9 @@ class SocketEngine:
         self._settled.set()
         log.info("connected (connection %d)", self.connections)
         self._call(self._on_open)
+        return True
 
-    def _handle_message(self, _ws: Any, message: str | bytes) -> None:
+    def _handle_message(self, message: bytes) -> None:
         try:
             message_type, payload = decode_frame(message)
         except FrameError as exc:
