@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 import os
 from collections.abc import Callable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from sogni._runtime.chat_jobs import ChatJobEntry
 from sogni._runtime.connection import (
@@ -20,6 +19,7 @@ from sogni._runtime.connection import (
     quiet_background_failure,
 )
 from sogni._runtime.events import ClientEvent
+from sogni._runtime.http_pool import HttpPool
 from sogni.core._generated.models import ClientConfig
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
@@ -30,6 +30,9 @@ from sogni_async._chat import AsyncChatStream
 from sogni_async._driver import AsyncDriver
 from sogni_async._generated.async_facade import AsyncSogniClientFacade
 from sogni_async._project import AsyncProject
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("sogni")
 
@@ -65,7 +68,7 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
         self._conn.events.dispatch = self._dispatch_event
 
     def _new_rest(self, options: RestOptions) -> Any:
-        return self._conn.async_rest(self._http, options)
+        return self._conn.async_rest(self._pool, options)
 
     def __repr__(self) -> str:
         config = self._conn.config
@@ -93,22 +96,25 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
         await asyncio.get_running_loop().run_in_executor(None, self._conn.close, timeout)
         for task in list(self._tasks):
             task.cancel()
-        if self._owns_http:
-            await self._http.aclose()
+        http = self._pool.made
+        if http is not None and self._pool.owned:
+            await http.aclose()
 
     def _connect_http(self) -> None:
         # An httpx pool belongs to the event loop it first ran on; an injected one is the
         # caller's to bind.
         config = self._conn.config
         injected = config.http_client
-        if injected is not None and not isinstance(injected, httpx.AsyncClient):
-            raise ValidationError(
-                "http_client of an AsyncSogniClient must be an httpx.AsyncClient, got "
-                f"{type(injected).__name__}",
-                field="http_client",
-            )
-        self._owns_http = injected is None
-        self._http = injected or httpx.AsyncClient(timeout=config.timeout, follow_redirects=False)
+        if injected is not None:
+            import httpx  # the caller made the pool: httpx is loaded already
+
+            if not isinstance(injected, httpx.AsyncClient):
+                raise ValidationError(
+                    "http_client of an AsyncSogniClient must be an httpx.AsyncClient, got "
+                    f"{type(injected).__name__}",
+                    field="http_client",
+                )
+        self._pool = HttpPool(functools.partial(_new_pool, config.timeout), injected)
         self._rest = self._new_rest(self._rest_options)
 
     def _bind(self) -> None:
@@ -203,3 +209,9 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
             return AsyncChatStream(self, value)
         assert isinstance(value, ChatCompletion)
         return value
+
+
+def _new_pool(timeout: Any) -> httpx.AsyncClient:
+    import httpx
+
+    return httpx.AsyncClient(timeout=timeout, follow_redirects=False)

@@ -12,9 +12,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sogni._runtime.connection import (
     FIRST_CONNECT_TIMEOUT,
@@ -23,6 +21,7 @@ from sogni._runtime.connection import (
     raise_forked_operation,
     track_stream,
 )
+from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.rest import connect_timeout
 from sogni._runtime.uploads import (
     CHUNK_SIZE,
@@ -56,6 +55,9 @@ from sogni.core.plans import Plan
 from sogni.core.plans.auth import authorized, needs_credentials
 from sogni_async._primitives import Handler, Signal, resolve, run_sync, sleep
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = ["HANDLERS", "AsyncDriver"]
 
 log = logging.getLogger("sogni")
@@ -65,8 +67,13 @@ T = TypeVar("T")
 class AsyncDriver(PerProcess):
     """Runs plans for the client: its REST transport, HTTP pool and connection."""
 
-    _http: httpx.AsyncClient
+    _pool: HttpPool[httpx.AsyncClient]
     _rest: Any
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The client's HTTP pool, made at its first request."""
+        return self._pool.get()
 
     def _bind(self) -> None:
         """Make the client ready to run a plan here (its event loop, its socket)."""
@@ -159,6 +166,8 @@ class AsyncDriver(PerProcess):
         return await self._rest.open_stream(effect.call)
 
     async def _read_stream(self, effect: ReadStream) -> bytes | None:
+        import httpx
+
         response: httpx.Response = effect.handle
         chunks = getattr(response, "_sogni_chunks", None)
         if chunks is None:
@@ -173,6 +182,8 @@ class AsyncDriver(PerProcess):
         await effect.handle.aclose()
 
     async def _download(self, effect: Download) -> Path:
+        import httpx
+
         path = effect.path
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".part")
@@ -200,6 +211,8 @@ class AsyncDriver(PerProcess):
 
     async def _fetch_remote(self, source: RemoteAsset, asset: str) -> Any:
         """Fetch a remote asset into a spooled buffer (memory, then a temporary file)."""
+        import httpx
+
         buffer = spool()
         try:
             async with self._http.stream(
@@ -222,6 +235,8 @@ class AsyncDriver(PerProcess):
         return await run_sync(hashed_upload, effect.source)
 
     async def _upload(self, effect: Upload) -> None:
+        import httpx
+
         asset: PreparedAsset = effect.source
         try:
             response = await self._http.put(

@@ -6,8 +6,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import httpx
-
 from sogni._runtime.views import Callback, EnhancedImageView, JobView, ProjectView
 from sogni.core._generated.vocabulary import TokenType
 from sogni.core.errors import SogniError, SogniTimeoutError
@@ -16,6 +14,8 @@ from sogni.core.projects import ProjectEvent, ProjectState
 from sogni_async._primitives import CallbackRunner, Signal
 
 if TYPE_CHECKING:
+    import httpx
+
     from sogni_async._driver import AsyncDriver
 
 __all__ = ["AsyncEnhancedImage", "AsyncJob", "AsyncProject"]
@@ -72,6 +72,8 @@ class AsyncJob(JobView):
         Raises:
             SogniError: the job has no result, or fetching it failed.
         """
+        import httpx
+
         url = await self.get_result_url()
         http: httpx.AsyncClient = self._project._client._http
         try:

@@ -23,6 +23,7 @@ import tenacity
 
 import sogni._runtime.rest
 from sogni import ApiError, SogniClient
+from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.rest import MAX_REDIRECTS, AsyncRest, SyncRest
 from sogni.core.auth import TokenPair
 from sogni.core.effects import RestCall
@@ -351,11 +352,15 @@ def _signed(path: str = "/v1/stream") -> RestCall:
 
 
 def _sync_rest(rest: Server, http: httpx.Client) -> SyncRest:
-    return SyncRest(http, rest_url=rest.url, socket_url="ws://127.0.0.1:9", headers={}, timeout=5)
+    return SyncRest(
+        HttpPool.of(http), rest_url=rest.url, socket_url="ws://127.0.0.1:9", headers={}, timeout=5
+    )
 
 
 def _async_rest(rest: Server, http: httpx.AsyncClient) -> AsyncRest:
-    return AsyncRest(http, rest_url=rest.url, socket_url="ws://127.0.0.1:9", headers={}, timeout=5)
+    return AsyncRest(
+        HttpPool.of(http), rest_url=rest.url, socket_url="ws://127.0.0.1:9", headers={}, timeout=5
+    )
 
 
 def open_stream_sync(rest: Server, call: RestCall, *, closed: bool = False) -> bytes:

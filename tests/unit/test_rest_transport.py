@@ -11,6 +11,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
+from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.rest import (
     MAX_MESSAGE,
     MAX_RETRY_AFTER,
@@ -161,7 +162,11 @@ def test_an_httpx_error_quoting_a_header_is_scrubbed() -> None:
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as http:
         rest = SyncRest(
-            http, rest_url="http://rest.test", socket_url="ws://s.test", headers={}, timeout=5
+            HttpPool.of(http),
+            rest_url="http://rest.test",
+            socket_url="ws://s.test",
+            headers={},
+            timeout=5,
         )
         call = RestCall("POST", "/v1/x", headers={"api-key": KEY}, idempotent=False)
         with pytest.raises(ApiError) as caught:

@@ -7,14 +7,17 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import httpx
+
+if TYPE_CHECKING:
+    import httpx
 
 from sogni._runtime.chat_jobs import ChatJobTable
 from sogni._runtime.delivery import Delivery
 from sogni._runtime.events import ConnectionEvent, EventEmitter
+from sogni._runtime.http_pool import HttpPool, is_httpx_timeout
 from sogni._runtime.hub import Hub
 from sogni._runtime.log import configure_from_env
 from sogni._runtime.rest import AsyncRest, SyncRest
@@ -296,11 +299,15 @@ class Connection:
             "query": options.get("query", {}),
         }
 
-    def sync_rest(self, http: httpx.Client, options: RestOptions | None = None) -> SyncRest:
+    def sync_rest(
+        self, http: HttpPool[httpx.Client], options: RestOptions | None = None
+    ) -> SyncRest:
         """A blocking REST transport over ``http`` (``options`` override the config's)."""
         return SyncRest(http, **self._rest_args(options or {}))
 
-    def async_rest(self, http: httpx.AsyncClient, options: RestOptions | None = None) -> AsyncRest:
+    def async_rest(
+        self, http: HttpPool[httpx.AsyncClient], options: RestOptions | None = None
+    ) -> AsyncRest:
         """An awaitable REST transport over ``http`` (``options`` override the config's)."""
         return AsyncRest(http, **self._rest_args(options or {}))
 
@@ -349,7 +356,7 @@ def rest_options(
     """``base`` with the given ``with_options`` values on top, each checked first."""
     options = dict(base)
     if timeout is not None:
-        if not isinstance(timeout, httpx.Timeout) and (
+        if not is_httpx_timeout(timeout) and (
             isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
         ):
             raise ValidationError(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import email.utils
+import functools
 import inspect
 import logging
 import math
@@ -24,12 +25,14 @@ from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import tenacity
 
 if TYPE_CHECKING:
     import asyncio
 
+    import httpx
+
+from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.log import rest_log
 from sogni.core import json_depth
 from sogni.core.effects import RestCall
@@ -250,6 +253,8 @@ def _should_retry(call: RestCall) -> tenacity.retry_base:
         return tenacity.retry_if_exception(
             lambda exc: isinstance(exc, RetryableStatus) and exc.response.status_code == 429
         )
+    import httpx
+
     return tenacity.retry_if_exception_type((RetryableStatus, httpx.TransportError))
 
 
@@ -345,9 +350,11 @@ def _final(exc: RetryableStatus) -> ApiError:
     return response_error(exc.response)
 
 
-def connect_timeout(timeout: float | httpx.Timeout) -> float | None:
+def connect_timeout(timeout: float | httpx.Timeout | None) -> float | None:
     """The connect part of a client's ``timeout`` (a number is the connect limit too)."""
-    return timeout.connect if isinstance(timeout, httpx.Timeout) else timeout
+    if timeout is None or isinstance(timeout, (int, float)):
+        return timeout
+    return timeout.connect
 
 
 class _Base:
@@ -385,6 +392,8 @@ class _Base:
         args = self._request_args(call)
         # ``timeout`` of a stream bounds the wait for each chunk (an idle timeout).
         if call.timeout != "client":
+            import httpx
+
             args["timeout"] = httpx.Timeout(call.timeout, connect=connect_timeout(self._timeout))
         return args
 
@@ -406,6 +415,8 @@ class _Base:
         transport_error: type[SogniError] = APIConnectionError,
     ) -> SogniError:
         """The SDK error for a failed call (re-raises what is not a transport failure)."""
+        import httpx
+
         if isinstance(exc, SogniError):
             error = exc
         elif isinstance(exc, RetryableStatus):
@@ -422,23 +433,32 @@ class _Base:
         return detached(error, self._secrets(call))
 
 
-# The failures ``_typed`` maps; anything else is a bug and propagates as it is.
-_MAPPED = (
-    SogniError,
-    RetryableStatus,
-    httpx.HTTPError,
-    httpx.StreamError,
-    httpx.InvalidURL,
-    RuntimeError,
-)
+@functools.cache
+def _mapped() -> tuple[type[Exception], ...]:
+    """The failures ``_typed`` maps; anything else is a bug and propagates as it is."""
+    import httpx
+
+    return (
+        SogniError,
+        RetryableStatus,
+        httpx.HTTPError,
+        httpx.StreamError,
+        httpx.InvalidURL,
+        RuntimeError,
+    )
 
 
 class SyncRest(_Base):
     """Blocking REST calls for :class:`sogni.SogniClient`."""
 
-    def __init__(self, client: httpx.Client, **kwargs: Any) -> None:
+    @property
+    def http(self) -> httpx.Client:
+        """The client's pool (made at the first request)."""
+        return self._pool.get()
+
+    def __init__(self, pool: HttpPool[httpx.Client], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.http = client
+        self._pool = pool
         self._flights: dict[tuple[Any, ...], concurrent.futures.Future[Any]] = {}
         self._flights_lock = threading.Lock()
 
@@ -488,7 +508,7 @@ class SyncRest(_Base):
                 with attempt:
                     response = self._check(self._send(call, request, stream=False))
             return decode(call, response), None
-        except _MAPPED as exc:
+        except _mapped() as exc:
             return None, self._typed(call, exc, closed=self.http.is_closed)
 
     def _open_stream(self, call: RestCall) -> tuple[httpx.Response | None, SogniError | None]:
@@ -511,7 +531,7 @@ class SyncRest(_Base):
                 ),
                 self._secrets(call),
             )
-        except _MAPPED as exc:
+        except _mapped() as exc:
             closed = self.http.is_closed
             return None, self._typed(call, exc, closed=closed, transport_error=ConnectionLost)
 
@@ -532,9 +552,14 @@ class SyncRest(_Base):
 class AsyncRest(_Base):
     """Awaitable REST calls for :class:`sogni_async.AsyncSogniClient`."""
 
-    def __init__(self, client: httpx.AsyncClient, **kwargs: Any) -> None:
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The client's pool (made at the first request)."""
+        return self._pool.get()
+
+    def __init__(self, pool: HttpPool[httpx.AsyncClient], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.http = client
+        self._pool = pool
         # One event loop drives an AsyncRest, so its flights need no lock.
         self._flights: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
 
@@ -583,7 +608,7 @@ class AsyncRest(_Base):
                 with attempt:
                     response = self._check(await self._send(call, request, stream=False))
             return decode(call, response), None
-        except _MAPPED as exc:
+        except _mapped() as exc:
             return None, self._typed(call, exc, closed=self.http.is_closed)
 
     async def _open_stream(self, call: RestCall) -> tuple[httpx.Response | None, SogniError | None]:
@@ -606,7 +631,7 @@ class AsyncRest(_Base):
                 ),
                 self._secrets(call),
             )
-        except _MAPPED as exc:
+        except _mapped() as exc:
             closed = self.http.is_closed
             return None, self._typed(call, exc, closed=closed, transport_error=ConnectionLost)
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from sogni._runtime.chat_jobs import ChatJobEntry
 from sogni._runtime.connection import (
@@ -20,6 +19,7 @@ from sogni._runtime.connection import (
     quiet_background_failure,
 )
 from sogni._runtime.events import ClientEvent
+from sogni._runtime.http_pool import HttpPool
 from sogni._sync._generated.chat import ChatStream
 from sogni._sync._generated.driver import Driver
 from sogni._sync._generated.project import Project
@@ -30,6 +30,9 @@ from sogni.core.chat.results import ChatCompletion
 from sogni.core.errors import ValidationError
 from sogni.core.plans import Plan
 from sogni.core.projects import ProjectState
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("sogni")
 
@@ -50,14 +53,16 @@ class SogniClient(Driver, SogniClientFacade):
         self._pid = os.getpid()
         self._conn = Connection(config, spawn=self._spawn)
         injected = config.http_client
-        if injected is not None and not isinstance(injected, httpx.Client):
-            raise ValidationError(
-                "http_client of a SogniClient must be an httpx.Client, got "
-                f"{type(injected).__name__}",
-                field="http_client",
-            )
-        self._owns_http = injected is None
-        self._http = injected or httpx.Client(timeout=config.timeout, follow_redirects=False)
+        if injected is not None:
+            import httpx  # the caller made the pool: httpx is loaded already
+
+            if not isinstance(injected, httpx.Client):
+                raise ValidationError(
+                    "http_client of a SogniClient must be an httpx.Client, got "
+                    f"{type(injected).__name__}",
+                    field="http_client",
+                )
+        self._pool = HttpPool(functools.partial(_new_pool, config.timeout), injected)
         self._rest = self._new_rest(self._rest_options)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
@@ -65,7 +70,7 @@ class SogniClient(Driver, SogniClientFacade):
         self._conn.start_socket()
 
     def _new_rest(self, options: RestOptions) -> Any:
-        return self._conn.sync_rest(self._http, options)
+        return self._conn.sync_rest(self._pool, options)
 
     def __repr__(self) -> str:
         config = self._conn.config
@@ -92,8 +97,9 @@ class SogniClient(Driver, SogniClientFacade):
         self._conn.close(timeout)
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
-        if self._owns_http:
-            self._http.close()
+        http = self._pool.made
+        if http is not None and self._pool.owned:
+            http.close()
 
     def on(self, event: ClientEvent, callback: Callable[[Any], Any]) -> Callable[[], None]:
         """Call ``callback(value)`` on every ``event``; returns a function that removes it.
@@ -134,3 +140,9 @@ class SogniClient(Driver, SogniClientFacade):
             return ChatStream(self, value)
         assert isinstance(value, ChatCompletion)
         return value
+
+
+def _new_pool(timeout: Any) -> httpx.Client:
+    import httpx
+
+    return httpx.Client(timeout=timeout, follow_redirects=False)

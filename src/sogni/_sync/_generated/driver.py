@@ -13,9 +13,7 @@ import logging
 import os
 from collections.abc import Iterator, Callable
 from pathlib import Path
-from typing import Any, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sogni._runtime.connection import (
     FIRST_CONNECT_TIMEOUT,
@@ -24,6 +22,7 @@ from sogni._runtime.connection import (
     raise_forked_operation,
     track_stream,
 )
+from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.rest import connect_timeout
 from sogni._runtime.uploads import (
     CHUNK_SIZE,
@@ -57,6 +56,9 @@ from sogni.core.plans import Plan
 from sogni.core.plans.auth import authorized, needs_credentials
 from sogni._sync.primitives import Handler, Signal, resolve, run_sync, sleep
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = ["HANDLERS", "Driver"]
 
 log = logging.getLogger("sogni")
@@ -66,8 +68,13 @@ T = TypeVar("T")
 class Driver(PerProcess):
     """Runs plans for the client: its REST transport, HTTP pool and connection."""
 
-    _http: httpx.Client
+    _pool: HttpPool[httpx.Client]
     _rest: Any
+
+    @property
+    def _http(self) -> httpx.Client:
+        """The client's HTTP pool, made at its first request."""
+        return self._pool.get()
 
     def _bind(self) -> None:
         """Make the client ready to run a plan here (its event loop, its socket)."""
@@ -160,6 +167,8 @@ class Driver(PerProcess):
         return self._rest.open_stream(effect.call)
 
     def _read_stream(self, effect: ReadStream) -> bytes | None:
+        import httpx
+
         response: httpx.Response = effect.handle
         chunks = getattr(response, "_sogni_chunks", None)
         if chunks is None:
@@ -174,6 +183,8 @@ class Driver(PerProcess):
         effect.handle.close()
 
     def _download(self, effect: Download) -> Path:
+        import httpx
+
         path = effect.path
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".part")
@@ -201,6 +212,8 @@ class Driver(PerProcess):
 
     def _fetch_remote(self, source: RemoteAsset, asset: str) -> Any:
         """Fetch a remote asset into a spooled buffer (memory, then a temporary file)."""
+        import httpx
+
         buffer = spool()
         try:
             with self._http.stream(
@@ -223,6 +236,8 @@ class Driver(PerProcess):
         return run_sync(hashed_upload, effect.source)
 
     def _upload(self, effect: Upload) -> None:
+        import httpx
+
         asset: PreparedAsset = effect.source
         try:
             response = self._http.put(

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import httpx
-
 from sogni._runtime.views import Callback, EnhancedImageView, JobView, ProjectView
 from sogni.core._generated.vocabulary import TokenType
 from sogni.core.errors import SogniError, SogniTimeoutError
@@ -17,6 +15,8 @@ from sogni.core.projects import ProjectEvent, ProjectState
 from sogni._sync.primitives import CallbackRunner, Signal
 
 if TYPE_CHECKING:
+    import httpx
+
     from sogni._sync._generated.driver import Driver
 
 __all__ = ["EnhancedImage", "Job", "Project"]
@@ -73,6 +73,8 @@ class Job(JobView):
         Raises:
             SogniError: the job has no result, or fetching it failed.
         """
+        import httpx
+
         url = self.get_result_url()
         http: httpx.Client = self._project._client._http
         try:
