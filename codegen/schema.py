@@ -1,17 +1,24 @@
-"""Reading the schema documents and turning JSON Schema types into Python annotations."""
+"""Reading the schema documents: the models with their checks, and the operation tables."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from codegen.naming import python_name
+from codegen.python_types import MODEL_INPUT, RESULT, annotation, imports
+
+#: The module of the generated vocabulary types.
+VOCABULARY_MODULE = "sogni.core._generated.vocabulary"
 
 #: Documents marked ``"x-codegen": "models"`` have their ``$defs`` turned into attrs models;
 #: this order comes first, any other marked document follows in name order.
 FIRST_DOCUMENTS = ("client.json", "models.json", "project_params.json")
+
+#: The ``x-host-type`` of a file the SDK uploads before it sends a request.
+ASSET = "asset"
 
 #: Keywords copied into a field's metadata so values can be checked before any I/O.
 CHECKED_KEYWORDS = ("type", "enum", "const", "minimum", "maximum", "minLength")
@@ -20,16 +27,16 @@ CHECKED_KEYWORDS = ("type", "enum", "const", "minimum", "maximum", "minLength")
 def checks(prop: dict[str, Any]) -> dict[str, Any]:
     """The checks of a property: its :data:`CHECKED_KEYWORDS`, those of its array ``items``
     (as ``items``), ``vocabulary`` for a property whose values are a set of
-    ``schemas/vocabulary.json``, ``asset: True`` for a property marked ``x-asset`` (a
-    file path, bytes or file object, or a list of them), and ``local: True`` for a value the
-    SDK keeps for itself and never sends (``x-local``: a timeout, an HTTP client)."""
+    ``schemas/vocabulary.json``, ``asset: True`` for an asset (``"x-host-type": "asset"``:
+    a file path, bytes or file object) or a list of them, and ``local: True`` for a value
+    the SDK keeps for itself and never sends (``x-local``: a timeout, an HTTP client)."""
     result = {k: prop[k] for k in CHECKED_KEYWORDS if k in prop}
     if "x-vocabulary" in prop:
         result["vocabulary"] = prop["x-vocabulary"]
     items = {k: v for k, v in prop.get("items", {}).items() if k in CHECKED_KEYWORDS}
     if items:
         result["items"] = items
-    if prop.get("x-asset"):
+    if ASSET in (prop.get("x-host-type"), prop.get("items", {}).get("x-host-type")):
         result["asset"] = True
     if prop.get("x-local"):
         result["local"] = True
@@ -61,36 +68,12 @@ class Model:
     response: bool
     discriminator: dict[str, str] | None = None
     frozen: bool = True
-    extra_doc: list[str] = field(default_factory=list)
 
 
 def load(path: Path) -> dict[str, Any]:
     """Load one schema document."""
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
-
-
-def annotation(prop: dict[str, Any]) -> str:
-    """The Python type annotation for a property schema."""
-    if "x-python-type" in prop:
-        return str(prop["x-python-type"])
-    if "x-vocabulary" in prop:
-        return str(prop["x-vocabulary"])
-    if "const" in prop:
-        return f"Literal[{prop['const']!r}]"
-    if "enum" in prop:
-        return "Literal[" + ", ".join(repr(v) for v in prop["enum"]) + "]"
-    if "$ref" in prop:
-        return str(prop["$ref"]).rsplit("/", 1)[-1]
-    kind = prop.get("type")
-    if kind == "array":
-        return f"list[{annotation(prop.get('items', {}))}]"
-    simple = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-    if isinstance(kind, str) and kind in simple:
-        return simple[kind]
-    if kind == "object":
-        return "dict[str, Any]"
-    return "Any"
 
 
 def model_documents(schema_dir: Path) -> list[Path]:
@@ -107,23 +90,73 @@ def model_documents(schema_dir: Path) -> list[Path]:
 
 
 def model_imports(schema_dir: Path) -> list[str]:
-    """Import lines the model documents ask for (``x-imports``), e.g. for ``x-python-type``."""
-    lines: list[str] = []
-    for document in model_documents(schema_dir):
-        for line in load(document).get("x-imports", []):
-            if line not in lines:
-                lines.append(line)
-    return lines
+    """Import lines the models' annotations need."""
+    all_models = models(schema_dir)
+    return imports(
+        [f.annotation for m in all_models for f in m.fields],
+        vocabulary_sources(schema_dir),
+        local=[m.name for m in all_models] + ["Any", "Literal"],  # the module's own imports
+    )
+
+
+def vocabulary_sources(schema_dir: Path) -> dict[str, str | None]:
+    """The vocabulary types (``x-vocabulary``), by the module that defines them."""
+    names = load(schema_dir / "vocabulary.json")["vocabulary"]
+    return dict.fromkeys(names, VOCABULARY_MODULE)
+
+
+def resolve(node: Any, base: Path) -> Any:
+    """``node`` with every ``$ref`` to a plain schema replaced by the schema it names
+    (its siblings win); a ``$ref`` to a model is kept, it stands for the model's class."""
+    if isinstance(node, list):
+        return [resolve(item, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and not _names_model(ref, base):
+        target = _pointer(ref, base)
+        siblings = {k: v for k, v in node.items() if k != "$ref"}
+        return resolve({**target, **siblings}, _document(ref, base).parent)
+    return {key: resolve(value, base) for key, value in node.items()}
+
+
+def _document(ref: str, base: Path) -> Path:
+    return (base / ref.split("#", 1)[0]).resolve()
+
+
+def _pointer(ref: str, base: Path) -> dict[str, Any]:
+    node: Any = load(_document(ref, base))
+    for part in ref.split("#", 1)[1].strip("/").split("/"):
+        node = node[part]
+    if not isinstance(node, dict):
+        raise ValueError(f"{ref} does not name a schema")
+    return node
+
+
+def _names_model(ref: str, base: Path) -> bool:
+    """Whether ``ref`` names a ``$defs`` entry of a model document (a generated class)."""
+    document = _document(ref, base)
+    if not ref.split("#", 1)[1].startswith("/$defs/"):
+        return False
+    if not document.exists():
+        raise ValueError(f"{ref}: no such document")
+    return bool(load(document).get("x-codegen") == "models")
 
 
 def operations(schema_dir: Path) -> dict[str, Any]:
-    """The operation tables of ``schemas/operations/*.json``, merged in name order."""
-    merged: dict[str, Any] = {"groups": [], "views": {}, "imports": [], "operations": []}
+    """The operation tables of ``schemas/operations/*.json``, merged in name order, with
+    every ``$ref`` to a shared argument resolved; ``sources`` adds where the vocabulary
+    types come from, for the facades' imports."""
+    merged: dict[str, Any] = {
+        "groups": [],
+        "views": {},
+        "operations": [],
+        "sources": vocabulary_sources(schema_dir),
+    }
     for path in sorted((schema_dir / "operations").glob("*.json")):
-        table = load(path)
+        table = resolve(load(path), path.parent)
         merged["groups"] += table.get("groups", [])
         merged["views"].update(table.get("views", {}))
-        merged["imports"] += [i for i in table.get("imports", []) if i not in merged["imports"]]
         merged["operations"] += table.get("operations", [])
     return merged
 
@@ -138,7 +171,7 @@ def models(schema_dir: Path) -> list[Model]:
                 Field(
                     wire=wire,
                     name=python_name(wire, prop),
-                    annotation=annotation(prop),
+                    annotation=annotation(prop, MODEL_INPUT if spec.get("x-input") else RESULT),
                     required=wire in required,
                     description=str(prop.get("description", "")),
                     default=prop.get("default"),

@@ -4,49 +4,59 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator  # noqa: F401
-from typing import TYPE_CHECKING, Any, Literal, overload  # noqa: F401
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload  # noqa: F401
 
 from sogni.core._generated.models import *  # noqa: F403
 from sogni.core._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
+from sogni.core.context import CoreContext
 from sogni.core.params import build_params, resolve_config  # noqa: F401
-from sogni.core.plans import account, announcements, assets, billing, chat, chat_runs, connection, loras, projects, recovery, replay, workflows
-from sogni.core._generated.vocabulary import WalletProvider
-from collections.abc import Sequence
-from decimal import Decimal
-from sogni._runtime import local_calls as account_local
-from sogni.core.account import APPROVAL_WAIT, AccountState, TokenApproval, TokenTransfer, UsernameCheck
-from sogni.core.auth import TokenPair
-from sogni.wallet import Wallet
-from sogni.core._generated.vocabulary import CheckoutRedirect, SubscriptionPlanId, SubscriptionTerm
-import os
-from typing import BinaryIO
-from sogni.core._generated.vocabulary import BillingMode, HostedTokenType, Network, TokenType
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from sogni.core.chat import (ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult)
-from sogni.core.chat.request import read_tools
-from sogni.core.chat.results import ChatMessageInput
-from sogni.core.chat import events as chat_local
-from sogni.core.chat.events import ChatEvent
-from sogni.core._generated.vocabulary import Network
-from collections.abc import Mapping, Sequence
-import httpx
-from collections.abc import Mapping
+from sogni.core.plans import Plan, account, announcements, assets, billing, chat, chat_runs, connection, loras, projects, recovery, replay, workflows
 import builtins
-from sogni.core._generated.vocabulary import Network, TokenType
-from sogni.core.model_options import ModelOptions
-from sogni.core.video import VideoAssetConfig
-from sogni.core.assets import AssetInput
-from collections.abc import Callable
-from sogni._runtime import local_calls as projects_local
-from sogni._runtime.events import ProjectsEvent
+import httpx
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from sogni.core._generated.vocabulary import LeaderboardNetwork
-from sogni.core._generated.vocabulary import BillingMode, TokenType
+from decimal import Decimal
+from sogni._runtime.events import ProjectsEvent
+from sogni.core._generated.vocabulary import BillingMode, CheckoutRedirect, HostedTokenType, LeaderboardNetwork, Network, SubscriptionPlanId, SubscriptionTerm, TokenType, WalletProvider
+from sogni.core.account import AccountState, TokenApproval, TokenTransfer, UsernameCheck
+from sogni.core.assets import AssetInput
+from sogni.core.auth import TokenPair
+from sogni.core.chat import ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult
+from sogni.core.chat.context import ChatJob
+from sogni.core.chat.events import ChatEvent
+from sogni.core.chat.results import ChatMessageInput
+from sogni.core.model_options import ModelOptions
+from sogni.core.projects import ProjectState
+from sogni.core.video import VideoAssetConfig
+from sogni.wallet import Wallet
+from typing import BinaryIO
+from sogni._runtime import local_calls
+from sogni.core.chat import events
+from sogni.core.chat import request
 
 if TYPE_CHECKING:
-    from sogni_async import AsyncSogniClient
     from sogni_async._chat import AsyncChatStream
     from sogni_async._project import AsyncProject
+
+
+T = TypeVar("T")
+
+
+class AsyncFacadeClient(Protocol):
+    """What the operation groups use of a :class:`sogni_async.AsyncSogniClient`."""
+
+    @property
+    def _ctx(self) -> CoreContext: ...
+
+    async def _run(self, plan: Plan[T], /) -> T: ...
+
+    def _iterate(self, plan: Plan[Any], /) -> AsyncIterator[Any]: ...
+
+    def _chat(self, value: ChatCompletion | ChatJob, /) -> ChatCompletion | AsyncChatStream: ...
+
+    def _project(self, value: ProjectState, /) -> AsyncProject: ...
+
 
 __all__ = ["AsyncAccount", "AsyncAnnouncements", "AsyncAssets", "AsyncChat", "AsyncChatCompletions", "AsyncChatTools", "AsyncChatHosted", "AsyncChatRuns", "AsyncPersonalLoras", "AsyncProjects", "AsyncReplay", "AsyncStats", "AsyncWorkflows", "AsyncWorkflowTemplates", "AsyncSogniClientFacade"]
 
@@ -56,7 +66,7 @@ class AsyncChatCompletions:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     @overload
@@ -241,7 +251,7 @@ class AsyncChatCompletions:
             the network failed the job (its code and message are kept). SogniTimeoutError: no
             answer in time. ConnectionLost: the connection dropped while the job ran.
         """
-        tools = read_tools(tools)
+        tools = request.read_tools(tools)
         return self._client._chat(await self._client._run(chat.create_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, stream=stream, extra_body=extra_body, auto_execute_tools=auto_execute_tools, max_tool_rounds=max_tool_rounds, on_tool_call=on_tool_call, on_tool_progress=on_tool_progress, timeout=timeout)))
 
 
@@ -250,7 +260,7 @@ class AsyncChatTools:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     async def execute(
@@ -334,7 +344,7 @@ class AsyncChatHosted:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     async def create(
@@ -408,7 +418,7 @@ class AsyncChatHosted:
             ValidationError: a parameter or image is invalid; nothing was sent. ApiError: the
             network refused the request.
         """
-        tools = read_tools(tools)
+        tools = request.read_tools(tools)
         return await self._client._run(chat.create_hosted_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, chat_template_kwargs=chat_template_kwargs, media_references=media_references, api_media_references=api_media_references, extra_body=extra_body, timeout=timeout))
 
     async def execute_tool(
@@ -449,7 +459,7 @@ class AsyncChatRuns:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     async def create(
@@ -509,7 +519,7 @@ class AsyncChatRuns:
             ValidationError: a parameter is invalid, or media is inline (a data URI) instead of
             an uploaded URL; nothing was sent.
         """
-        tools = read_tools(tools)
+        tools = request.read_tools(tools)
         return await self._client._run(chat_runs.create(self._client._ctx, messages, model=model, tools=tools, tool_choice=tool_choice, sampling=sampling, media_references=media_references, media_context=media_context, max_estimated_capacity_units=max_estimated_capacity_units, confirm_cost=confirm_cost, session_id=session_id, client_message_id=client_message_id, token_type=token_type, billing_mode=billing_mode, app_source=app_source, runtime_config=runtime_config, idempotency_key=idempotency_key, extra_body=extra_body))
 
     async def get(
@@ -526,7 +536,7 @@ class AsyncChatRuns:
     async def events(
         self,
         run_id: str,
-    ) -> builtins.list[ChatRunEvent]:
+    ) -> list[ChatRunEvent]:
         """The run's event history so far, oldest first.
 
         Args:
@@ -641,7 +651,7 @@ class AsyncPersonalLoras:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     async def list(
@@ -730,7 +740,7 @@ class AsyncWorkflowTemplates:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     async def list(
@@ -831,7 +841,7 @@ class AsyncAccount:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     @property
@@ -956,7 +966,7 @@ class AsyncAccount:
             ValidationError: an empty username or password. MissingExtraError: the ``wallet``
             extra is not installed.
         """
-        return account_local.get_wallet(self._client, username, password)
+        return local_calls.get_wallet(self._client, username, password)
 
     async def set_tokens(
         self,
@@ -1085,7 +1095,7 @@ class AsyncAccount:
         amount: int | float | str | Decimal,
         provider: WalletProvider = 'base',
         *,
-        approval_wait: float = APPROVAL_WAIT,
+        approval_wait: float = 10.0,
     ) -> TokenTransfer:
         """Deposit tokens from the wallet to the account. When the account contract may not spend
         the wallet's tokens yet (``error_code`` 149), the wallet approves it first
@@ -1227,7 +1237,7 @@ class AsyncAnnouncements:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     async def active(
@@ -1267,7 +1277,7 @@ class AsyncAssets:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     async def enabled(
@@ -1353,7 +1363,7 @@ class AsyncChat:
 
     __slots__ = ("_client", "completions", "tools", "hosted", "runs")
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
         self.completions = AsyncChatCompletions(client)
         self.tools = AsyncChatTools(client)
@@ -1391,7 +1401,7 @@ class AsyncChat:
         Raises:
             ValidationError: unknown event, or ``callback`` is not callable.
         """
-        return chat_local.on(self._client, event, callback)
+        return events.on(self._client, event, callback)
 
     async def wait_for_models(
         self,
@@ -1445,7 +1455,7 @@ class AsyncProjects:
 
     __slots__ = ("_client", "personal_loras")
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
         self.personal_loras = AsyncPersonalLoras(client)
 
@@ -1602,13 +1612,13 @@ class AsyncProjects:
         number_of_previews: int | None = None,
         starting_image: AssetInput | None = None,
         starting_image_strength: float | None = None,
-        control_net: ControlNet | dict[str, Any] | None = None,
+        control_net: ControlNet | Mapping[str, Any] | None = None,
         context_images: list[AssetInput] | None = None,
         gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd', 'xhigh', 'max'] | None = None,
         gpt_image_background: Literal['opaque', 'auto', 'transparent'] | None = None,
         gpt_image_mask_url: str | None = None,
         gpt_image_output_compression: int | None = None,
-        sam3_prompt: dict[str, Any] | None = None,
+        sam3_prompt: Mapping[str, Any] | None = None,
         apply_mask: bool | None = None,
         left_view_image: AssetInput | None = None,
         back_view_image: AssetInput | None = None,
@@ -1644,7 +1654,7 @@ class AsyncProjects:
         detailer_strength: float | None = None,
         first_frame_strength: float | None = None,
         last_frame_strength: float | None = None,
-        sam2_coordinates: list[tuple[float, float]] | list[dict[str, float]] | None = None,
+        sam2_coordinates: list[tuple[float, float]] | list[Mapping[str, float]] | None = None,
         trim_end_frame: bool | None = None,
         outpaint_position: Literal['center', 'top', 'bottom', 'left', 'right'] | None = None,
         upscale_resolution: Literal[1080, 1440] | None = None,
@@ -2029,7 +2039,7 @@ class AsyncProjects:
         number_of_media: int = 1,
         has_video_input: bool = False,
         reference_video: AssetInput | None = None,
-        reference_video_urls: list[str] | None = None,
+        reference_video_urls: Sequence[str] | None = None,
         token_type: TokenType = 'spark',
     ) -> CostEstimate:
         """Estimate what a video project costs.
@@ -2120,7 +2130,7 @@ class AsyncProjects:
         Raises:
             ValidationError: ``model_id`` is not a non-empty string.
         """
-        return projects_local.is_video_model_id(self._client, model_id)
+        return local_calls.is_video_model_id(self._client, model_id)
 
     def is_audio_model_id(
         self,
@@ -2136,7 +2146,7 @@ class AsyncProjects:
         Raises:
             ValidationError: ``model_id`` is not a non-empty string.
         """
-        return projects_local.is_audio_model_id(self._client, model_id)
+        return local_calls.is_audio_model_id(self._client, model_id)
 
     def on(
         self,
@@ -2159,14 +2169,14 @@ class AsyncProjects:
         Raises:
             ValidationError: unknown event, or ``callback`` is not callable.
         """
-        return projects_local.on(self._client, event, callback)
+        return local_calls.on(self._client, event, callback)
 
     @property
     def tracked_projects(self) -> list[AsyncProject]:
         """The projects the client follows now (created and not finished yet), as a snapshot list
         of the same objects ``create`` returned.
         """
-        return projects_local.tracked_projects(self._client)
+        return local_calls.tracked_projects(self._client)
 
     async def upload_url(
         self,
@@ -2418,7 +2428,7 @@ class AsyncReplay:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     async def write(
@@ -2473,7 +2483,7 @@ class AsyncStats:
 
     __slots__ = ("_client",)
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
 
     async def leaderboard(
@@ -2515,7 +2525,7 @@ class AsyncWorkflows:
 
     __slots__ = ("_client", "templates")
 
-    def __init__(self, client: AsyncSogniClient) -> None:
+    def __init__(self, client: AsyncFacadeClient) -> None:
         self._client = client
         self.templates = AsyncWorkflowTemplates(client)
 
@@ -2820,7 +2830,7 @@ class AsyncSogniClientFacade:
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
         connect: bool = True,
-        socket_event_subscriptions: dict[str, Any] | None = None,
+        socket_event_subscriptions: Mapping[str, Any] | None = None,
         testnet: bool = False,
     ) -> None:
         """Arguments shared by ``SogniClient`` and ``AsyncSogniClient``.
@@ -2882,7 +2892,7 @@ class AsyncSogniClientFacade:
         raise NotImplementedError
 
     @property
-    def _client(self) -> AsyncSogniClient:
+    def _client(self) -> AsyncFacadeClient:
         return self  # type: ignore[return-value]
 
     @property

@@ -7,11 +7,10 @@ from typing import Any, Literal
 
 import attrs
 
-from collections.abc import Mapping
 import httpx
-from sogni.core._generated.vocabulary import Network
-from sogni.core.assets import AssetInput
+from collections.abc import Mapping
 from sogni.core._generated.vocabulary import BillingMode, Network, TokenType
+from sogni.core.assets import AssetInput
 
 __all__ = [
     "ClientConfig",
@@ -133,7 +132,7 @@ class ClientConfig:
     default_headers: Mapping[str, str] | None = attrs.field(default=None, metadata={'wire': 'defaultHeaders', 'check': {'type': 'object'}}, repr=False)
     http_client: httpx.Client | httpx.AsyncClient | None = attrs.field(default=None, metadata={'wire': 'httpClient', 'check': {'local': True}})
     connect: bool = attrs.field(default=True, metadata={'wire': 'connect', 'check': {'type': 'boolean'}})
-    socket_event_subscriptions: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'socketEventSubscriptions', 'check': {'type': 'object'}})
+    socket_event_subscriptions: Mapping[str, Any] | None = attrs.field(default=None, metadata={'wire': 'socketEventSubscriptions', 'check': {'type': 'object'}})
     testnet: bool = attrs.field(default=False, metadata={'wire': 'testnet', 'check': {'type': 'boolean'}})
 
 
@@ -429,13 +428,13 @@ class ImageProjectParams:
     number_of_previews: int | None = attrs.field(default=None, metadata={'wire': 'numberOfPreviews', 'check': {'type': 'integer', 'minimum': 0}})
     starting_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'startingImage', 'check': {'asset': True}})
     starting_image_strength: float | None = attrs.field(default=None, metadata={'wire': 'startingImageStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
-    control_net: ControlNet | dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'controlNet'})
+    control_net: ControlNet | Mapping[str, Any] | None = attrs.field(default=None, metadata={'wire': 'controlNet'})
     context_images: list[AssetInput] | None = attrs.field(default=None, metadata={'wire': 'contextImages', 'check': {'type': 'array', 'asset': True}})
     gpt_image_quality: Literal['low', 'medium', 'high', 'auto', 'standard', 'hd', 'xhigh', 'max'] | None = attrs.field(default=None, metadata={'wire': 'gptImageQuality', 'check': {'type': 'string', 'enum': ['low', 'medium', 'high', 'auto', 'standard', 'hd', 'xhigh', 'max']}})
     gpt_image_background: Literal['opaque', 'auto', 'transparent'] | None = attrs.field(default=None, metadata={'wire': 'gptImageBackground', 'check': {'type': 'string', 'enum': ['opaque', 'auto', 'transparent']}})
     gpt_image_mask_url: str | None = attrs.field(default=None, metadata={'wire': 'gptImageMaskUrl', 'check': {'type': 'string', 'minLength': 1}})
     gpt_image_output_compression: int | None = attrs.field(default=None, metadata={'wire': 'gptImageOutputCompression', 'check': {'type': 'integer', 'minimum': 0, 'maximum': 100}})
-    sam3_prompt: dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'sam3Prompt', 'check': {'type': 'object'}})
+    sam3_prompt: Mapping[str, Any] | None = attrs.field(default=None, metadata={'wire': 'sam3Prompt', 'check': {'type': 'object'}})
     apply_mask: bool | None = attrs.field(default=None, metadata={'wire': 'applyMask', 'check': {'type': 'boolean'}})
     left_view_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'leftViewImage', 'check': {'asset': True}})
     back_view_image: AssetInput | None = attrs.field(default=None, metadata={'wire': 'backViewImage', 'check': {'asset': True}})
@@ -584,11 +583,11 @@ class VideoProjectParams:
     audio_start: float | None = attrs.field(default=None, metadata={'wire': 'audioStart', 'check': {'type': 'number', 'minimum': 0}})
     audio_duration: float | None = attrs.field(default=None, metadata={'wire': 'audioDuration', 'check': {'type': 'number', 'minimum': 0}})
     video_start: float | None = attrs.field(default=None, metadata={'wire': 'videoStart', 'check': {'type': 'number', 'minimum': 0}})
-    control_net: ControlNet | dict[str, Any] | None = attrs.field(default=None, metadata={'wire': 'controlNet'})
+    control_net: ControlNet | Mapping[str, Any] | None = attrs.field(default=None, metadata={'wire': 'controlNet'})
     detailer_strength: float | None = attrs.field(default=None, metadata={'wire': 'detailerStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
     first_frame_strength: float | None = attrs.field(default=None, metadata={'wire': 'firstFrameStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
     last_frame_strength: float | None = attrs.field(default=None, metadata={'wire': 'lastFrameStrength', 'check': {'type': 'number', 'minimum': 0, 'maximum': 1}})
-    sam2_coordinates: list[tuple[float, float]] | list[dict[str, float]] | None = attrs.field(default=None, metadata={'wire': 'sam2Coordinates', 'check': {'type': 'array'}})
+    sam2_coordinates: list[tuple[float, float]] | list[Mapping[str, float]] | None = attrs.field(default=None, metadata={'wire': 'sam2Coordinates', 'check': {'type': 'array'}})
     trim_end_frame: bool | None = attrs.field(default=None, metadata={'wire': 'trimEndFrame', 'check': {'type': 'boolean'}})
     outpaint_position: Literal['center', 'top', 'bottom', 'left', 'right'] | None = attrs.field(default=None, metadata={'wire': 'outpaintPosition', 'check': {'type': 'string', 'enum': ['center', 'top', 'bottom', 'left', 'right']}})
     upscale_resolution: Literal[1080, 1440] | None = attrs.field(default=None, metadata={'wire': 'upscaleResolution', 'check': {'type': 'integer', 'enum': [1080, 1440]}})
@@ -1657,7 +1656,7 @@ class PersonalLoraLimits:
     """
 
     entries: int | None = attrs.field(default=None, metadata={'wire': 'entries', 'check': {'type': 'integer'}})
-    file_bytes: int | None = attrs.field(default=None, metadata={'wire': 'fileBytes'})
+    file_bytes: int | None = attrs.field(default=None, metadata={'wire': 'fileBytes', 'check': {'type': 'integer'}})
     imports_per_day: int | None = attrs.field(default=None, metadata={'wire': 'importsPerDay', 'check': {'type': 'integer'}})
     per_generation: int | None = attrs.field(default=None, metadata={'wire': 'perGeneration', 'check': {'type': 'integer'}})
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, metadata={'extra': True})

@@ -4,7 +4,7 @@ uploading their assets, cost estimates and the network's project records."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -566,7 +566,7 @@ def estimate_video_cost(
     number_of_media: int = 1,
     has_video_input: bool = False,
     reference_video: Any = None,
-    reference_video_urls: list[str] | None = None,
+    reference_video_urls: Sequence[str] | None = None,
     token_type: str = "spark",
 ) -> Plan[CostEstimate]:
     """The estimated cost of a video project; size and rate default to the model's usual."""
