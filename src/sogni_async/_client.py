@@ -60,12 +60,15 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
 
     def _open(self, config: ClientConfig) -> None:
         self._pid = os.getpid()
-        self._conn = Connection(config, spawn=self._spawn)
+        self._conn = Connection(
+            config,
+            spawn=self._spawn,
+            run_blocking=self._run_blocking,
+            dispatch=self._dispatch_event,
+        )
         self._connect_http()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
-        self._conn.run_blocking = self._run_blocking
-        self._conn.events.dispatch = self._dispatch_event
 
     def _new_rest(self, options: RestOptions) -> Any:
         return self._conn.async_rest(self._pool, options)

@@ -145,9 +145,8 @@ def drive(plan: Plan[Any], answer: Callable[[Any], Any]) -> Any:
 
 def test_sync_fails_a_followed_project_nothing_on_the_network_knows() -> None:
     clock = Clock()
-    hub = Hub(None, spawn=lambda plan: plan.close())
+    hub = Hub(lambda: ctx, spawn=lambda plan: plan.close())
     ctx = CoreContext(config=ClientConfig(app_id="unit-app"), registry=hub, clock=clock)
-    hub.bind(ctx)
     ours = ProjectState(
         id=PID, model_id="flux1-schnell-fp8", media="image", number_of_media=1, clock=clock
     )
@@ -188,9 +187,8 @@ def test_sync_fails_a_followed_project_nothing_on_the_network_knows() -> None:
 
 def test_a_lookup_of_an_attached_project_counts_failures_and_ends_it_only_on_a_404() -> None:
     clock = Clock()
-    hub = Hub(None, spawn=lambda plan: plan.close())
+    hub = Hub(lambda: ctx, spawn=lambda plan: plan.close())
     ctx = CoreContext(config=ClientConfig(app_id="unit-app"), registry=hub, clock=clock)
-    hub.bind(ctx)
     state = project(clock)
     hub.track(state)
     try:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 from sogni._runtime.chat_jobs import ChatJobTable
 from sogni._runtime.delivery import Delivery
-from sogni._runtime.events import ConnectionEvent, EventEmitter
+from sogni._runtime.events import ConnectionEvent, Dispatch, EventEmitter
 from sogni._runtime.http_pool import HttpPool, is_httpx_timeout
 from sogni._runtime.hub import Hub
 from sogni._runtime.log import configure_from_env
@@ -59,12 +59,20 @@ NO_CREDENTIALS = (
 class Connection:
     """Credentials, hub, context and socket engine of one client.
 
-    ``run_blocking`` runs a plan to completion from the socket thread (each client sets
-    it: the sync client runs it right there, the async client on its event loop); it is
-    used to renew an access token before a reconnection.
+    ``spawn`` starts a background plan; ``run_blocking`` runs a plan to completion from the
+    socket thread (the sync client runs it right there, the async client on its event
+    loop), to renew an access token before a reconnection; ``dispatch`` runs the client's
+    event callbacks where the client runs them (on the calling thread without it).
     """
 
-    def __init__(self, config: ClientConfig, *, spawn: Callable[[Plan[Any]], None]) -> None:
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        spawn: Callable[[Plan[Any]], None],
+        run_blocking: Callable[[Plan[Any]], Any],
+        dispatch: Dispatch | None = None,
+    ) -> None:
         configure_from_env()
         # The same checks as ``with_options``: a bad timeout or header fails here, at once.
         rest_options(
@@ -74,13 +82,12 @@ class Connection:
             default_headers=config.default_headers,
         )
         self.config = config
-        self.hub = Hub(None, spawn)
-        self.events = EventEmitter()
+        self.hub = Hub(lambda: self.ctx, spawn)
+        self.events = EventEmitter(dispatch)
         self.session = Session(config.api_key, clock=time.time, on_change=self._on_session_change)
         self.ctx = CoreContext(config=config, registry=self.hub, credentials=self.session)
         self.ctx.subscriptions = SubscriptionState.from_config(config.socket_event_subscriptions)
-        self.hub.bind(self.ctx)
-        self.run_blocking: Callable[[Plan[Any]], Any] | None = None
+        self.run_blocking = run_blocking
         self.engine = SocketEngine(
             url=self._socket_url,
             headers=self._handshake_headers,
@@ -187,7 +194,7 @@ class Connection:
         return None
 
     def _handshake_headers(self) -> Mapping[str, str]:
-        if self.session.has_tokens and self.run_blocking is not None:
+        if self.session.has_tokens:
             self.run_blocking(ensure_fresh_token(self.ctx))
         return self.session.headers()
 

@@ -37,9 +37,12 @@ _FINISHED_KEPT = 4096
 class Hub:
     """Routes socket events for one client."""
 
-    def __init__(self, ctx: CoreContext | None, spawn: Callable[[Plan[Any]], None]) -> None:
+    def __init__(
+        self, context: Callable[[], CoreContext], spawn: Callable[[Plan[Any]], None]
+    ) -> None:
+        # ``context`` hands over the context this hub is the registry of (made after it).
         self._lock = threading.RLock()
-        self._ctx = ctx
+        self._context = context
         self._spawn = spawn
         self._projects: dict[str, ProjectState] = {}
         self._listeners: dict[str, list[ProjectListener]] = {}
@@ -56,14 +59,10 @@ class Hub:
             self._tracked, self._check_project, clock=lambda: self.ctx.clock()
         )
 
-    def bind(self, ctx: CoreContext) -> None:
-        """Attach the context (the two are created together)."""
-        self._ctx = ctx
-
     @property
     def ctx(self) -> CoreContext:
-        assert self._ctx is not None
-        return self._ctx
+        """The core context whose registry this hub is."""
+        return self._context()
 
     @property
     def lock(self) -> threading.RLock:

@@ -51,7 +51,7 @@ class SogniClient(Driver, SogniClientFacade):
 
     def _open(self, config: ClientConfig) -> None:
         self._pid = os.getpid()
-        self._conn = Connection(config, spawn=self._spawn)
+        self._conn = Connection(config, spawn=self._spawn, run_blocking=self._run)
         injected = config.http_client
         if injected is not None:
             import httpx  # the caller made the pool: httpx is loaded already
@@ -66,7 +66,6 @@ class SogniClient(Driver, SogniClientFacade):
         self._rest = self._new_rest(self._rest_options)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
-        self._conn.run_blocking = self._run
         self._conn.start_socket()
 
     def _new_rest(self, options: RestOptions) -> Any:
