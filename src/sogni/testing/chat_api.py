@@ -38,9 +38,10 @@ from sogni.core.chat.runs import SYNCHRONOUS_TOOLS
 from . import envelope, pricing
 from .activity import ChatJob
 from .chat_runs import ChatRun, ChatRunEngine, RunError
-from .jobs import JobRequestError, new_id, parse_job_request
+from .job_requests import JobRequestError, parse_job_request
 from .llm import ChatReply, ChatRequestError, reply_to
 from .media import MediaSpec
+from .project_records import new_id
 from .routing import Route
 from .socket_api import Handler
 from .sockets import ClientSocket

@@ -4,451 +4,40 @@ Sequence per project (``jobID``): ``jobState queued``; then per media item (``im
 ``jobState initiatingModel`` -> ``jobState jobStarted`` -> ``jobETA`` / ``jobProgress`` x steps
 -> ``jobResult``; finally one ``jobState jobCompleted``. A client ``jobError`` with
 ``artistCanceled`` stops the project: unfinished started jobs end with ``jobResult``
-``userCanceled: true``. ``ProjectRecord.raw_project()`` is the ``GET /v1/projects/{id}`` view,
-kept consistent with what the socket said; ``status_snapshot()`` is the owner's live lookup
-(``GET /v2/projects/{id}``) and ``recovered_project()`` the entry of the recovery snapshot
-(``GET /api/v1/artist/projects/sync``).
+``userCanceled: true``. The request is checked by :mod:`.job_requests`; what the network
+keeps about each project is in :mod:`.project_records`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
-import json
-import time
-import uuid
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from .catalogue import Catalogue, Model
+from .catalogue import Catalogue
+from .clock import now_ms
+from .job_requests import ParsedRequest
 from .media import MediaSpec
-
-__all__ = [
-    "JobRequestError",
-    "ProjectRecord",
-    "Simulator",
-    "WorkerJob",
-    "parse_job_request",
-    "promised_uploads",
-]
+from .project_records import ProjectRecord, WorkerJob, new_id
 
 JsonDict = dict[str, Any]
+
+__all__ = ["Simulator", "Timing"]
+
 Send = Callable[[str, str, Any], Awaitable[None]]
 """``send(app_id, message_type, payload)`` delivers one socket event to a client."""
 Connected = Callable[[str], bool]
 """``connected(app_id)``: whether that client has a live socket now."""
 
-#: The live lookup's names for the record's raw statuses.
-LOOKUP_STATUS = {
-    "pending": "pending",
-    "authorized": "pending",
-    "active": "queued",
-    "queued": "queued",
-    "assigned": "processing",
-    "progress": "processing",
-    "completed": "completed",
-    "errored": "failed",
-    "cancelled": "canceled",
-}
 #: How long a project that finished while its client had no socket is held for it.
 UNCLAIMED_TTL_MS = 3600 * 1000
 
-# Upload slots a keyFrame flag promises (flag -> upload type).
-_UPLOAD_FLAGS = {
-    "hasStartingImage": "startingImage",
-    "hasReferenceImage": "referenceImage",
-    "hasReferenceImageEnd": "referenceImageEnd",
-    "hasReferenceAudio": "referenceAudio",
-    "hasReferenceAudioIdentity": "referenceAudio",
-    "hasReferenceVideo": "referenceVideo",
-}
-
 
 EXTERNAL_PROGRESS_TICKS = 5
-
-
-def now_ms() -> int:
-    """Wall-clock time in milliseconds, as the network reports times."""
-    return int(time.time() * 1000)
-
-
-def new_id() -> str:
-    """An upper-case UUID v4, the network's id style."""
-    return str(uuid.uuid4()).upper()
-
-
-class JobRequestError(Exception):
-    """A ``jobRequest`` the network refuses; answered with a project-level ``jobError``."""
-
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-@attrs.define
-class WorkerJob:
-    """One media item of a project (``imgID``), in the network's RawJob vocabulary."""
-
-    img_id: str
-    index: int
-    seed: int
-    step_count: int
-    spec: MediaSpec
-    worker_name: str
-    # created | initiatingModel | jobStarted | jobProgress | jobCompleted | jobError
-    status: str = "created"
-    reason: str | None = None
-    performed_steps: int = 0
-    create_time: int = attrs.field(factory=now_ms)
-    start_time: int | None = None
-    update_time: int = attrs.field(factory=now_ms)
-    end_time: int | None = None
-    result_url: str | None = None
-    cost: Decimal = Decimal("0")
-
-    @property
-    def finished(self) -> bool:
-        """Completed or failed."""
-        return self.status in ("jobCompleted", "jobError")
-
-    def touch(self, status: str) -> None:
-        """Move to ``status`` and bump ``update_time``."""
-        self.status = status
-        self.update_time = now_ms()
-
-
-@attrs.define
-class ProjectRecord:
-    """A project the network accepted, with its jobs and everything REST reports about it."""
-
-    id: str
-    sid: int
-    app_id: str
-    model: Model
-    media: str
-    request: JsonDict
-    network: str
-    token_type: str
-    count: int
-    step_count: int
-    previews: int
-    has_guide_image: bool
-    denoise: float
-    artist: JsonDict
-    jobs: list[WorkerJob] = attrs.field(factory=list)
-    # pending | active | assigned | progress | completed | errored | cancelled
-    status: str = "pending"
-    reason: str | None = None
-    create_time: int = attrs.field(factory=now_ms)
-    update_time: int = attrs.field(factory=now_ms)
-    end_time: int | None = None
-    cancel_requested: bool = False
-    rate_per_step: Decimal = Decimal("0.01")
-    #: The ``jobRequest`` as the client sent it (``clientRequestData`` of the recovery view).
-    job_request: JsonDict = attrs.field(factory=dict)
-    #: Finished while its app id had no socket: listed as unclaimed for an hour.
-    unclaimed: bool = False
-
-    @property
-    def finished(self) -> bool:
-        """Completed, errored or cancelled."""
-        return self.status in ("completed", "errored", "cancelled")
-
-    def job(self, img_id: str) -> WorkerJob | None:
-        """The job with ``img_id``."""
-        for job in self.jobs:
-            if job.img_id == img_id:
-                return job
-        return None
-
-    def raw_project(self) -> JsonDict:
-        """The ``RawProject`` served by ``GET /v1/projects/{id}`` (``data.project``)."""
-        total_cost = sum((job.cost for job in self.jobs), Decimal("0"))
-        return {
-            "id": self.id,
-            "SID": self.sid,
-            "artist": dict(self.artist),
-            "model": {"id": self.model.id, "SID": self.model.sid, "name": self.model.name},
-            "imageCount": self.count,
-            "stepCount": self.step_count,
-            "previewCount": self.previews,
-            "hasGuideImage": self.has_guide_image,
-            "denoiseStrength": f"{self.denoise:.2f}",
-            "costEstimate": _cost_estimate(self),
-            "costActual": _cost_actual(total_cost, sum(j.performed_steps for j in self.jobs)),
-            "createTime": self.create_time,
-            "updateTime": self.update_time,
-            "endTime": self.end_time or 0,
-            "status": self.status,
-            "reason": self.reason or "",
-            "network": self.network,
-            "txId": hashlib.sha256(self.id.encode()).hexdigest()[:32],
-            "workerJobs": [self._raw_job(job) for job in self.jobs],
-            "completedWorkerJobs": [self._raw_job(job) for job in self.jobs if job.finished],
-        }
-
-    def _raw_job(self, job: WorkerJob) -> JsonDict:
-        raw: JsonDict = {
-            "id": f"{self.id}-{job.index}",
-            "SID": str(self.sid * 100 + job.index),
-            "imgID": job.img_id,
-            "worker": {
-                "id": "worker-" + job.worker_name,
-                "name": job.worker_name,
-                "username": job.worker_name,
-            },
-            "createTime": job.create_time,
-            "startTime": job.start_time,
-            "updateTime": job.update_time,
-            "endTime": job.end_time or 0,
-            "status": job.status,
-            "reason": job.reason or "",
-            "performedSteps": job.performed_steps,
-            "triggeredNSFWFilter": False,
-            "seedUsed": job.seed,
-            "costActual": _cost_actual(job.cost, job.performed_steps),
-            "network": self.network,
-            "txId": hashlib.sha256(job.img_id.encode()).hexdigest()[:32],
-            "outputFormat": job.spec.fmt,
-        }
-        if job.result_url:
-            raw["resultUrl"] = job.result_url
-        return raw
-
-    @property
-    def lookup_status(self) -> str:
-        """The status in the live lookup's names (``queued``, ``processing``, ``failed`` ...)."""
-        return LOOKUP_STATUS.get(self.status, self.status)
-
-    def owned_by(self, address: str) -> bool:
-        """Whether the account with wallet ``address`` started the project."""
-        return str(self.artist.get("address", "")).lower() == address.lower()
-
-    def status_snapshot(self) -> JsonDict:
-        """The owner's live view (``GET /v2/projects/{id}``, ``data.project``): the record
-        with the normalised status and ``finished``."""
-        return {**self.raw_project(), "status": self.lookup_status, "finished": self.finished}
-
-    def recovered_project(self) -> JsonDict:
-        """The project as the recovery snapshot lists it (``RecoveredProject``)."""
-        key_frame = self.request
-        raw: JsonDict = {
-            "id": self.id,
-            "SID": self.sid,
-            "appId": self.app_id,
-            "model": {
-                "id": self.model.id,
-                "SID": self.model.sid,
-                "name": self.model.name,
-                "type": self.media,
-            },
-            "imageCount": self.count,
-            "stepCount": self.step_count,
-            "previewCount": self.previews,
-            "hasGuideImage": self.has_guide_image,
-            "denoiseStrength": f"{self.denoise:.2f}",
-            "costEstimate": _cost_estimate(self),
-            "createTime": self.create_time,
-            "updateTime": self.update_time,
-            "endTime": self.end_time,
-            "status": self.status,
-            "reason": self.reason,
-            "network": self.network,
-            "txId": hashlib.sha256(self.id.encode()).hexdigest()[:32],
-            "isTest": False,
-            "tokenType": self.token_type,
-            "clientRequestData": base64.b64encode(
-                json.dumps(self.job_request, separators=(",", ":")).encode()
-            ).decode(),
-            # Each job's ``id`` is the project's, as legacy native clients expect.
-            "workerJobs": [{**self._raw_job(job), "id": self.id} for job in self.jobs],
-            "completedWorkerJobs": [
-                {**self._raw_job(job), "id": self.id} for job in self.jobs if job.finished
-            ],
-        }
-        for field in ("appSource", "billingMode"):
-            if self.job_request.get(field):
-                raw[field] = self.job_request[field]
-        if isinstance(key_frame.get("sizePreset"), str):
-            raw["sizePreset"] = key_frame["sizePreset"]
-        if self.jobs and self.media != "audio":
-            raw["width"], raw["height"] = self.jobs[0].spec.width, self.jobs[0].spec.height
-        if self.media in ("video", "audio"):
-            raw["modelType"] = self.media
-        if self.media == "video" and self.jobs:
-            raw["videoFrames"], raw["videoFps"] = self.jobs[0].spec.frames, self.jobs[0].spec.fps
-        return raw
-
-
-def _cost_actual(cost: Decimal, steps: int) -> JsonDict:
-    return {
-        "costInRenderSec": str(cost * 10),
-        "costInUSD": str(cost / 200),
-        "costInToken": str(cost),
-        "calculatedStepCount": steps,
-    }
-
-
-def _cost_estimate(project: ProjectRecord) -> JsonDict:
-    per_job = project.rate_per_step * max(project.step_count, 1)
-    return {
-        "rate": {
-            "costPerBaseHQRenderInUSD": "0.0025",
-            "tokenMarkePriceUSD": "0.005",
-            "costPerRenderSecUSD": "0.0005",
-            "costPerRenderSecToken": "0.1",
-            "network": project.network,
-            "networkCostMultiplier": "1",
-        },
-        "quote": {
-            "model": {"weight": "1", "secPerStep": "0.1", "secPerPreview": "0.05", "secForCN": "0"},
-            "job": _cost_actual(per_job, project.step_count),
-            "project": _cost_actual(per_job * project.count, project.step_count * project.count),
-        },
-    }
-
-
-# --- request parsing -------------------------------------------------------------------------
-
-
-def _int(value: Any, default: int) -> int:
-    if isinstance(value, bool) or value is None:
-        return default
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return default
-
-
-def _positive(value: Any) -> int | None:
-    number = _int(value, 0)
-    return number if number > 0 else None
-
-
-@attrs.frozen
-class ParsedRequest:
-    """The parts of a ``jobRequest`` the simulation needs."""
-
-    project_id: str
-    model: Model
-    key_frame: JsonDict
-    count: int
-    previews: int
-    steps: int
-    seed: int | None
-    width: int
-    height: int
-    output_format: str
-    network: str
-    token_type: str
-    frames: int
-    fps: int
-    duration: float
-    payload: JsonDict = attrs.field(factory=dict)
-
-
-def parse_job_request(
-    payload: Any, catalogue: Catalogue, default_network: str, steps_override: int | None
-) -> ParsedRequest:
-    """Validate and summarise a ``jobRequest`` payload, or raise :class:`JobRequestError`."""
-    if not isinstance(payload, dict):
-        raise JobRequestError(400, "jobRequest payload must be an object")
-    project_id = payload.get("jobID")
-    if not isinstance(project_id, str) or not project_id:
-        raise JobRequestError(400, "jobRequest has no jobID")
-    key_frames = payload.get("keyFrames")
-    if not isinstance(key_frames, list) or not key_frames or not isinstance(key_frames[0], dict):
-        raise JobRequestError(400, "jobRequest has no keyFrames")
-    key_frame: JsonDict = key_frames[0]
-    model_id = key_frame.get("modelID")
-    model = catalogue.model(model_id) if isinstance(model_id, str) else None
-    if model is None:
-        raise JobRequestError(404, f"Model {model_id!r} is not available on this network")
-    tier = catalogue.tier_of(model)
-    count = _positive(payload.get("numberOfImages")) or 1
-    if count > 16 and model.media != "image":
-        raise JobRequestError(400, "numberOfImages must be at most 16")
-    if count > 512:
-        raise JobRequestError(400, "numberOfImages must be at most 512")
-    tier_steps = tier.get("steps", {}).get("default", 1) if "steps" in tier else 1
-    steps = steps_override or _positive(key_frame.get("steps")) or int(tier_steps)
-    seed_value = key_frame.get("seed")
-    seed = None if seed_value is None or isinstance(seed_value, bool) else _int(seed_value, 0)
-    default_format = {"image": "png", "video": "mp4", "audio": "mp3"}[model.media]
-    output_format = str(payload.get("outputFormat") or default_format).lower()
-    width, height = _output_size(model, key_frame, catalogue)
-    fps, frames, duration = _timing(model, key_frame, tier)
-    return ParsedRequest(
-        project_id=project_id.upper(),
-        model=model,
-        key_frame=key_frame,
-        count=count,
-        previews=_int(payload.get("previews"), 0) if model.media == "image" else 0,
-        steps=steps,
-        seed=seed,
-        width=width,
-        height=height,
-        output_format=output_format,
-        network=str(payload.get("network") or default_network),
-        token_type=str(payload.get("tokenType") or "sogni"),
-        frames=frames,
-        fps=fps,
-        duration=duration,
-        payload=payload,
-    )
-
-
-def _output_size(model: Model, key_frame: JsonDict, catalogue: Catalogue) -> tuple[int, int]:
-    tier = catalogue.tier_of(model)
-    if model.media == "audio":
-        return 0, 0
-    if model.media == "video":
-        width = _positive(key_frame.get("width"))
-        height = _positive(key_frame.get("height"))
-        if width and height:
-            return width, height
-        return int(tier["width"]["default"]), int(tier["height"]["default"])
-    preset_id = key_frame.get("sizePreset")
-    if preset_id == "custom":
-        width = _positive(key_frame.get("width"))
-        height = _positive(key_frame.get("height"))
-        if width and height:
-            return width, height
-    elif isinstance(preset_id, str):
-        for preset in catalogue.size_presets(model):
-            if preset.id == preset_id:
-                return preset.width, preset.height
-        raise JobRequestError(400, f"Unknown size preset {preset_id!r} for {model.id}")
-    return catalogue.default_image_size(model)
-
-
-def _timing(model: Model, key_frame: JsonDict, tier: JsonDict) -> tuple[int, int, float]:
-    """``(fps, frames, duration seconds)`` of a video or audio result."""
-    if model.media == "audio":
-        duration = key_frame.get("duration")
-        seconds = (
-            float(duration)
-            if isinstance(duration, (int, float)) and duration > 0
-            else float(tier.get("duration", {}).get("default", 30))
-        )
-        return 0, 0, seconds
-    if model.media != "video":
-        return 0, 1, 0.0
-    fps_options = tier.get("fps") or {}
-    fps = _positive(key_frame.get("fps")) or int(fps_options.get("default", 24))
-    frames = _positive(key_frame.get("frames")) or int(tier.get("frames", {}).get("default", 81))
-    # WAN renders at 16 fps whatever the requested rate (higher rates are interpolated).
-    render_fps = 16 if model.id.startswith("wan_") else fps
-    duration = max(frames - 1, 1) / render_fps
-    return fps, frames, duration
-
-
-# --- the simulation --------------------------------------------------------------------------
 
 
 @attrs.define
@@ -643,6 +232,13 @@ class Simulator:
         job.start_time = now_ms()
         project.status = "progress"
         await self._emit(project, "jobState", {"type": "jobStarted", **state})
+        await self._progress(project, job, ids)
+        job.end_time = now_ms()
+        job.cost = project.rate_per_step * job.performed_steps
+        await self._emit(project, "jobResult", self._result(project, job, ids))
+
+    async def _progress(self, project: ProjectRecord, job: WorkerJob, ids: JsonDict) -> None:
+        """The ``jobETA`` and ``jobProgress`` events of one job, until done or cancelled."""
         # External APIs report a fraction instead of steps; tick a few times anyway.
         ticks = EXTERNAL_PROGRESS_TICKS if project.model.external else job.step_count
         preview_steps = _preview_steps(ticks, project.previews)
@@ -670,8 +266,9 @@ class Simulator:
                     "jobETA",
                     {**ids, "etaSeconds": round(remaining * self.timing.step_delay, 3)},
                 )
-        job.end_time = now_ms()
-        job.cost = project.rate_per_step * job.performed_steps
+
+    def _result(self, project: ProjectRecord, job: WorkerJob, ids: JsonDict) -> JsonDict:
+        """Finish ``job`` (completed, or cancelled when asked) and build its ``jobResult``."""
         result: JsonDict = {
             **ids,
             "performedStepCount": job.performed_steps,
@@ -688,19 +285,7 @@ class Simulator:
             if project.model.external:
                 job.result_url = self._result_url(job.spec)
                 result["resultUrl"] = job.result_url
-        await self._emit(project, "jobResult", result)
-
-
-def promised_uploads(key_frame: JsonDict) -> list[str]:
-    """Upload types a keyFrame says exist (``hasStartingImage`` -> ``startingImage``, ...)."""
-    types = [slot for flag, slot in _UPLOAD_FLAGS.items() if key_frame.get(flag) is True]
-    types += [f"contextImage{n}" for n in range(1, 17) if key_frame.get(f"hasContextImage{n}")]
-    control_nets = key_frame.get("currentControlNetsJob")
-    if isinstance(control_nets, list) and any(
-        isinstance(cn, dict) and cn.get("hasImage") for cn in control_nets
-    ):
-        types.append("cnImage")
-    return sorted(set(types))
+        return result
 
 
 def _preview_steps(step_count: int, previews: int) -> set[int]:

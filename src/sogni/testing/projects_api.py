@@ -15,7 +15,8 @@ from typing import Any
 from aiohttp import web
 
 from . import envelope
-from .jobs import ProjectRecord, now_ms
+from .clock import now_ms
+from .project_records import ProjectRecord
 from .routing import Route
 from .state import STATE, SupernetState, caller
 

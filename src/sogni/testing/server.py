@@ -19,7 +19,7 @@ from .app import build_app
 from .auth import Account
 from .catalogue import Catalogue
 from .faults import Fault
-from .jobs import ProjectRecord
+from .project_records import ProjectRecord
 from .recording import RecordedMessage, RecordedRequest
 from .state import SupernetOptions, SupernetState
 from .storage import StoredUpload

@@ -12,7 +12,8 @@ from sogni.core._generated.vocabulary import NETWORKS
 
 from .auth import Account
 from .frames import FrameError, decode_frame
-from .jobs import JobRequestError, ProjectRecord, parse_job_request, promised_uploads
+from .job_requests import JobRequestError, parse_job_request, promised_uploads
+from .project_records import ProjectRecord
 from .recording import RecordedMessage
 from .sockets import ClientSocket
 from .state import STATE, SupernetState
