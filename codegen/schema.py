@@ -136,11 +136,15 @@ def _pointer(ref: str, base: Path) -> dict[str, Any]:
 def _names_model(ref: str, base: Path) -> bool:
     """Whether ``ref`` names a ``$defs`` entry of a model document (a generated class)."""
     document = _document(ref, base)
-    if not ref.split("#", 1)[1].startswith("/$defs/"):
+    if ref.startswith("#") or not document.is_file():
+        raise ValueError(f"{ref}: an operation table refers to another document")
+    pointer = ref.split("#", 1)[1]
+    schema = load(document)
+    if schema.get("x-codegen") != "models" or not pointer.startswith("/$defs/"):
         return False
-    if not document.exists():
-        raise ValueError(f"{ref}: no such document")
-    return bool(load(document).get("x-codegen") == "models")
+    if pointer[len("/$defs/") :] not in schema["$defs"]:
+        raise ValueError(f"{ref}: no such model")
+    return True
 
 
 def operations(schema_dir: Path) -> dict[str, Any]:
