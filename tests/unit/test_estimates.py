@@ -7,6 +7,7 @@ import pytest
 from sogni.core.estimates import (
     CostEstimate,
     EstimateRequest,
+    ImageEstimate,
     audio_estimate_request,
     enhancement_estimate_request,
     image_estimate_request,
@@ -28,7 +29,9 @@ OPTIONS = ModelOptions(
 
 def test_image_v2_defaults() -> None:
     request = image_estimate_request(
-        model="flux1-schnell-fp8", image_count=2, step_count=4, preview_count=0
+        ImageEstimate(
+            model_id="flux1-schnell-fp8", number_of_media=2, steps=4, number_of_previews=0
+        )
     )
     assert request == EstimateRequest(
         path="/api/v2/job/estimate/spark/fast/flux1-schnell-fp8/2/4/0/0/0/0/0", query={}
@@ -37,19 +40,21 @@ def test_image_v2_defaults() -> None:
 
 def test_image_v2_with_everything_but_sampler() -> None:
     request = image_estimate_request(
-        model="flux1-schnell-fp8",
-        image_count=1,
-        step_count=20,
-        preview_count=5,
-        token_type="sogni",
-        network="relaxed",
-        cn_enabled=True,
-        starting_image_strength=0.7,
-        width=1024,
-        height=768,
-        guidance=3.5,
-        gpt_image_quality="high",
-        output_format="jpg",
+        ImageEstimate(
+            model_id="flux1-schnell-fp8",
+            number_of_media=1,
+            steps=20,
+            number_of_previews=5,
+            token_type="sogni",
+            network="relaxed",
+            control_net=True,
+            starting_image_strength=0.7,
+            width=1024,
+            height=768,
+            guidance=3.5,
+            gpt_image_quality="high",
+            output_format="jpg",
+        )
     )
     assert request.path == (
         "/api/v2/job/estimate/sogni/relaxed/flux1-schnell-fp8/1/20/5/1/0.30000000000000004/1024/768"
@@ -60,19 +65,21 @@ def test_image_v2_with_everything_but_sampler() -> None:
 
 def test_image_size_needs_both_sides() -> None:
     request = image_estimate_request(
-        model="m", image_count=1, step_count=1, preview_count=0, width=1024
+        ImageEstimate(model_id="m", number_of_media=1, steps=1, number_of_previews=0, width=1024)
     )
     assert request.path.endswith("/0/0")
 
 
 def test_image_v3_with_sampler() -> None:
     request = image_estimate_request(
-        model="flux1-schnell-fp8",
-        image_count=1,
-        step_count=4,
-        preview_count=0,
-        guidance=1.5,
-        sampler="Euler a",
+        ImageEstimate(
+            model_id="flux1-schnell-fp8",
+            number_of_media=1,
+            steps=4,
+            number_of_previews=0,
+            guidance=1.5,
+            sampler="Euler a",
+        ),
         options=OPTIONS,
     )
     assert request.path == (
@@ -82,16 +89,24 @@ def test_image_v3_with_sampler() -> None:
 
 def test_image_v3_with_context_images_only() -> None:
     request = image_estimate_request(
-        model="gpt-image-2",
-        image_count=1,
-        step_count=1,
-        preview_count=0,
-        context_images=3,
-        gpt_image_quality="medium",
+        ImageEstimate(
+            model_id="gpt-image-2",
+            number_of_media=1,
+            steps=1,
+            number_of_previews=0,
+            context_images=3,
+            gpt_image_quality="medium",
+        )
     )
     assert request.path == "/api/v3/job/estimate/spark/fast/gpt-image-2/1/1/0/0/0/0/0/0/_/3"
     zero = image_estimate_request(
-        model="gpt-image-2", image_count=1, step_count=1, preview_count=0, context_images=0
+        ImageEstimate(
+            model_id="gpt-image-2",
+            number_of_media=1,
+            steps=1,
+            number_of_previews=0,
+            context_images=0,
+        )
     )
     assert zero.path.startswith("/api/v3/") and zero.path.endswith("/0/_/0")
 
@@ -99,11 +114,13 @@ def test_image_v3_with_context_images_only() -> None:
 def test_image_sampler_is_validated_with_options() -> None:
     with pytest.raises(ValidationError) as info:
         image_estimate_request(
-            model="flux1-schnell-fp8",
-            image_count=1,
-            step_count=4,
-            preview_count=0,
-            sampler="heun",
+            ImageEstimate(
+                model_id="flux1-schnell-fp8",
+                number_of_media=1,
+                steps=4,
+                number_of_previews=0,
+                sampler="heun",
+            ),
             options=OPTIONS,
         )
     assert info.value.field == "sampler"

@@ -23,6 +23,8 @@ from sogni.core.video import calculate_video_frames
 __all__ = [
     "ENHANCEMENT_STRENGTHS",
     "EstimateRequest",
+    "ImageEstimate",
+    "default_steps",
     "CostEstimate",
     "image_estimate_request",
     "enhancement_estimate_request",
@@ -62,54 +64,73 @@ def _path(prefix: str, segments: Sequence[Any]) -> str:
     return prefix + "/".join(_segment(s) for s in segments)
 
 
+def default_steps(options: ModelOptions | None) -> int:
+    """The step count an estimate uses when none is given: the model's default, else 1."""
+    default = options.steps.default if options is not None and options.steps else None
+    return int(default) if default is not None else 1
+
+
+@attrs.frozen(kw_only=True)
+class ImageEstimate:
+    """What an image cost estimate is asked for, named as ``projects.estimate_cost`` names it.
+
+    ``size_preset`` is resolved to ``width``/``height`` by the plan before
+    :func:`image_estimate_request` builds the request.
+    """
+
+    model_id: str
+    number_of_media: int = 1
+    steps: int | None = None
+    number_of_previews: int = 0
+    control_net: bool = False
+    starting_image_strength: float | None = None
+    size_preset: str | None = None
+    width: int | None = None
+    height: int | None = None
+    guidance: float | None = None
+    sampler: str | None = None
+    context_images: int | None = None
+    gpt_image_quality: str | None = None
+    output_format: str | None = None
+    token_type: str | None = "spark"
+    network: str | None = None
+
+
 def image_estimate_request(
-    *,
-    model: str,
-    image_count: int,
-    step_count: int,
-    preview_count: int = 0,
-    token_type: str | None = None,
-    network: str | None = None,
-    cn_enabled: bool = False,
-    starting_image_strength: float | None = None,
-    width: int | None = None,
-    height: int | None = None,
-    guidance: float | None = None,
-    sampler: str | None = None,
-    context_images: int | None = None,
-    gpt_image_quality: str | None = None,
-    output_format: str | None = None,
-    options: ModelOptions | None = None,
+    estimate: ImageEstimate, options: ModelOptions | None = None
 ) -> EstimateRequest:
     """The image estimate request (``/api/v2/job/estimate/...``, or v3 when needed).
 
     ``width``/``height`` are the output size; resolve a size preset to its size first
     (0 x 0 lets the server use the model's default). The v3 form, which adds guidance,
     sampler and the context-image count, is used when ``sampler`` or ``context_images``
-    is given. With ``options`` the sampler is validated against the model.
+    is given. With ``options`` the sampler is validated against the model, and a missing
+    ``steps`` is the model's default.
     """
-    denoise: float = 1 - starting_image_strength if starting_image_strength else 0
+    e = estimate
+    strength = e.starting_image_strength
+    denoise: float = 1 - strength if strength else 0
     segments: list[Any] = [
-        token_type or "spark",
-        network or "fast",
-        model,
-        image_count,
-        step_count,
-        preview_count,
-        1 if cn_enabled else 0,
+        e.token_type or "spark",
+        e.network or "fast",
+        e.model_id,
+        e.number_of_media,
+        default_steps(options) if e.steps is None else e.steps,
+        e.number_of_previews,
+        1 if e.control_net else 0,
         denoise,
     ]
-    segments += [width, height] if width and height else [0, 0]
+    segments += [e.width, e.height] if e.width and e.height else [0, 0]
     version = 2
-    if sampler or context_images is not None:
+    if e.sampler or e.context_images is not None:
         version = 3
-        checked = validate_sampler(sampler, options) if options is not None else sampler
-        segments += [guidance or 0, checked or "_", context_images or 0]
+        checked = validate_sampler(e.sampler, options) if options is not None else e.sampler
+        segments += [e.guidance or 0, checked or "_", e.context_images or 0]
     query: dict[str, str] = {}
-    if gpt_image_quality:
-        query["gptImageQuality"] = gpt_image_quality
-    if output_format:
-        query["outputFormat"] = output_format
+    if e.gpt_image_quality:
+        query["gptImageQuality"] = e.gpt_image_quality
+    if e.output_format:
+        query["outputFormat"] = e.output_format
     return EstimateRequest(path=_path(f"/api/v{version}/job/estimate/", segments), query=query)
 
 
@@ -124,14 +145,13 @@ def enhancement_estimate_request(
             allowed=list(ENHANCEMENT_STRENGTHS),
         )
     return image_estimate_request(
-        model=_ENHANCEMENT_MODEL,
-        image_count=1,
-        step_count=_ENHANCEMENT_STEPS,
-        preview_count=0,
-        token_type=token_type,
-        network="fast",
-        cn_enabled=False,
-        starting_image_strength=ENHANCEMENT_STRENGTHS[strength],
+        ImageEstimate(
+            model_id=_ENHANCEMENT_MODEL,
+            steps=_ENHANCEMENT_STEPS,
+            token_type=token_type,
+            network="fast",
+            starting_image_strength=ENHANCEMENT_STRENGTHS[strength],
+        )
     )
 
 

@@ -37,7 +37,9 @@ from sogni.core.errors import ApiError, SogniError, UploadError, ValidationError
 from sogni.core.estimates import (
     ENHANCEMENT_STRENGTHS,
     EstimateRequest,
+    ImageEstimate,
     audio_estimate_request,
+    default_steps,
     enhancement_estimate_request,
     image_estimate_request,
     parse_estimate,
@@ -492,11 +494,6 @@ def _redeliver(ctx: CoreContext, state: ProjectState) -> bool:
 
 
 # -- cost estimates --------------------------------------------------------------------------
-def _default_steps(options: ModelOptions) -> int:
-    default = options.steps.default if options.steps else None
-    return int(default) if default is not None else 1
-
-
 def _estimate(request: EstimateRequest) -> Plan[CostEstimate]:
     body = yield RestCall(
         "GET", request.path, host="socket", query=dict(request.query) or None, envelope=False
@@ -504,53 +501,17 @@ def _estimate(request: EstimateRequest) -> Plan[CostEstimate]:
     return parse_estimate(body)
 
 
-def estimate_cost(
-    ctx: CoreContext,
-    model_id: str,
-    *,
-    number_of_media: int = 1,
-    steps: int | None = None,
-    number_of_previews: int = 0,
-    control_net: bool = False,
-    starting_image_strength: float | None = None,
-    size_preset: str | None = None,
-    width: int | None = None,
-    height: int | None = None,
-    guidance: float | None = None,
-    sampler: str | None = None,
-    context_images: int | None = None,
-    gpt_image_quality: str | None = None,
-    output_format: str | None = None,
-    token_type: str = "spark",
-    network: str | None = None,
-) -> Plan[CostEstimate]:
-    """The estimated cost of an image project."""
+def estimate_cost(ctx: CoreContext, model_id: str, **fields: Any) -> Plan[CostEstimate]:
+    """The estimated cost of an image project; ``fields`` are those of :class:`ImageEstimate`."""
+    estimate = ImageEstimate(model_id=model_id, **fields)
     options = yield from model_options(ctx, model_id)
-    network = network or "fast"  # as the network's other clients price it
-    if steps is None:
-        steps = _default_steps(options)
-    if size_preset:
-        preset = yield from _preset(ctx, network, model_id, size_preset)
+    network = estimate.network or "fast"  # as the network's other clients price it
+    width, height = estimate.width, estimate.height
+    if estimate.size_preset:
+        preset = yield from _preset(ctx, network, model_id, estimate.size_preset)
         width, height = preset.width, preset.height
-    request = image_estimate_request(
-        model=model_id,
-        image_count=number_of_media,
-        step_count=steps,
-        preview_count=number_of_previews,
-        token_type=token_type,
-        network=network,
-        cn_enabled=control_net,
-        starting_image_strength=starting_image_strength,
-        width=width,
-        height=height,
-        guidance=guidance,
-        sampler=sampler,
-        context_images=context_images,
-        gpt_image_quality=gpt_image_quality,
-        output_format=output_format,
-        options=options,
-    )
-    return (yield from _estimate(request))
+    resolved = attrs.evolve(estimate, network=network, width=width, height=height)
+    return (yield from _estimate(image_estimate_request(resolved, options)))
 
 
 def estimate_video_cost(
@@ -602,7 +563,7 @@ def estimate_audio_cost(
     """The estimated cost of an audio project."""
     if steps is None:
         options = yield from model_options(ctx, model_id)
-        steps = _default_steps(options)
+        steps = default_steps(options)
     request = audio_estimate_request(
         token_type=token_type,
         model=model_id,
