@@ -11,6 +11,8 @@ from typing import Any
 
 import attrs
 
+from sogni.core.errors import ValidationError
+
 __all__ = [
     "FunctionCall",
     "ToolCall",
@@ -25,6 +27,7 @@ __all__ = [
     "ToolResult",
     "ToolRound",
     "ChatMessageInput",
+    "as_tool_call",
 ]
 
 
@@ -315,3 +318,14 @@ class ChatJobState:
 #: What a conversation entry may be: a message mapping, or a finished
 #: :class:`ChatCompletion` / :class:`ToolResult` (anything with ``to_message()``).
 ChatMessageInput = Mapping[str, Any] | ChatCompletion | ToolResult
+
+
+def as_tool_call(tool_call: ToolCall | Mapping[str, Any]) -> ToolCall:
+    """Accept a :class:`ToolCall` or its wire-form mapping."""
+    if isinstance(tool_call, ToolCall):
+        return tool_call
+    if isinstance(tool_call, Mapping):
+        return ToolCall.from_dict(tool_call)
+    raise ValidationError(
+        f"expected a tool call, not {type(tool_call).__name__}", field="tool_call"
+    )

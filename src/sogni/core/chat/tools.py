@@ -21,8 +21,7 @@ from typing import Any
 
 import attrs
 
-from sogni.core.errors import SogniError, ValidationError
-from sogni.core.js import is_finite_number, js_round, js_truthy
+from sogni.core.errors import ValidationError
 
 from .manifest import (
     ToolSpec,
@@ -33,18 +32,21 @@ from .manifest import (
     plain_version,
     tool_spec,
 )
-from .media import MIB, MediaKind, parse_data_uri
-from .results import ChatCompletion, ToolCall, ToolResult
+from .results import ToolCall, as_tool_call
 from .routing import (
     TOOL_MEDIA,
     VIDEO_CONTROL_MODES,
     AvailableModel,
     filter_video_models,
     is_edit_image_model,
-    max_context_images,
     select_backbone_model,
-    video_control_mode,
-    video_defaults,
+)
+from .tool_params import INLINE_MEDIA_LIMITS, Call, edit_inputs, non_blank, project_params
+from .tool_results import (
+    tool_error_result,
+    tool_handler_result,
+    tool_round_messages,
+    tool_success_result,
 )
 
 __all__ = [
@@ -94,12 +96,6 @@ MAX_SOGNI_TOOL_CALLS_PER_ROUND = 8
 DEFAULT_MAX_TOOL_ROUNDS = 5
 #: Seconds a tool's media project may take before it is canceled.
 DEFAULT_TOOL_TIMEOUT = 1800.0
-#: Largest inline media accepted in tool arguments, in bytes.
-INLINE_MEDIA_LIMITS: Mapping[MediaKind, int] = {
-    "image": 20 * MIB,
-    "audio": 50 * MIB,
-    "video": 100 * MIB,
-}
 _ALL_TOOL_NAMES = PLAIN_TOOL_NAMES + SOGNI_TOOL_NAMES
 
 
@@ -351,17 +347,6 @@ def build_sogni_tools(available_models: Iterable[Any] | None = None) -> list[dic
 # -- tool calls --------------------------------------------------------------------------
 
 
-def as_tool_call(tool_call: ToolCall | Mapping[str, Any]) -> ToolCall:
-    """Accept a :class:`ToolCall` or its wire-form mapping."""
-    if isinstance(tool_call, ToolCall):
-        return tool_call
-    if isinstance(tool_call, Mapping):
-        return ToolCall.from_dict(tool_call)
-    raise ValidationError(
-        f"expected a tool call, not {type(tool_call).__name__}", field="tool_call"
-    )
-
-
 def is_sogni_tool_call(tool_call: ToolCall | Mapping[str, Any]) -> bool:
     """Whether the call is for a Sogni tool of either set (``generate_image``,
     ``apply_style``, ``sogni_generate_image`` ...)."""
@@ -451,91 +436,12 @@ def check_tool_batch(tool_calls: Sequence[ToolCall | Mapping[str, Any]]) -> None
 # -- arguments -> project parameters ----------------------------------------------------------
 
 
-def _non_blank(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _given(args: Mapping[str, Any], name: str) -> bool:
-    return args.get(name) is not None
-
-
-def _variation_count(args: Mapping[str, Any], number_of_media: Any) -> int:
-    value = (
-        args["number_of_variations"] if _given(args, "number_of_variations") else number_of_media
-    )
-    count = value if is_finite_number(value) else 1
-    return max(1, min(16, js_round(count)))
-
-
-def _finite(value: Any) -> float | int | None:
-    return value if is_finite_number(value) else None
-
-
-def _inline(args: Mapping[str, Any], name: str, kind: MediaKind) -> bytes:
-    return _decode(args[name], name, kind)
-
-
-def _decode(uri: Any, field: str, kind: MediaKind) -> bytes:
-    return parse_data_uri(uri, kind, max_bytes=INLINE_MEDIA_LIMITS[kind], field=field).data
-
-
-def _image_options(params: dict[str, Any], args: Mapping[str, Any]) -> None:
-    quality = args.get("gpt_image_quality")
-    if quality is None:
-        quality = args.get("gptImageQuality")
-    if isinstance(quality, str) and quality.strip():
-        params["gptImageQuality"] = quality.strip().lower()
-    output = args.get("output_format")
-    if output is None:
-        output = args.get("outputFormat")
-    if isinstance(output, str) and output.strip():
-        fmt = output.strip().lower()
-        fmt = "jpg" if fmt == "jpeg" else fmt
-        if fmt in ("png", "jpg", "webp"):
-            params["outputFormat"] = fmt
-
-
-def _copy_if_given(
-    params: dict[str, Any], args: Mapping[str, Any], pairs: Iterable[tuple[str, str]]
-) -> None:
-    for arg, key in pairs:
-        if _given(args, arg):
-            params[key] = args[arg]
-
-
-def _edit_inputs(args: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    inputs: list[tuple[str, Any]] = []
-    if _non_blank(args.get("source_image_url")):
-        inputs.append(("source_image_url", args["source_image_url"]))
-    references = args.get("reference_image_urls")
-    if isinstance(references, (list, tuple)):
-        inputs.extend(
-            (f"reference_image_urls[{i}]", url)
-            for i, url in enumerate(references)
-            if _non_blank(url)
-        )
-    return inputs
-
-
-@attrs.frozen
-class _Call:
-    """A client-run tool call as the older tool it runs as."""
-
-    tool: str  # the name the model called
-    older: str  # the older sogni_* tool whose rules apply
-    names: Mapping[str, str] = attrs.field(factory=dict)  # older argument -> caller's name
-
-    def arg(self, older_argument: str) -> str:
-        """The caller's name for an argument of the older tool."""
-        return self.names.get(older_argument, older_argument)
-
-
 # Arguments of the plain tools that point at media by index; they need the network's
 # media context, which only a hosted execution has.
 _INDEXED_MEDIA = ("referenceImageIndices", "referenceVideoIndices", "referenceAudioIndices")
 
 
-def _as_older(tool_name: str, args: Mapping[str, Any]) -> tuple[_Call, dict[str, Any]]:
+def _as_older(tool_name: str, args: Mapping[str, Any]) -> tuple[Call, dict[str, Any]]:
     """The call as its older tool and the arguments renamed for it (the manifest's names
     win over older spellings given alongside them)."""
     spec = tool_spec(tool_name)
@@ -548,16 +454,16 @@ def _as_older(tool_name: str, args: Mapping[str, Any]) -> tuple[_Call, dict[str,
             hosted_only_message(tool_name), field="tool_name", allowed=DIRECT_TOOL_NAMES
         )
     if spec.older or spec.twin is None:
-        return _Call(spec.name, spec.name), dict(args)
+        return Call(spec.name, spec.name), dict(args)
     older = {key: value for key, value in args.items() if key not in spec.renames}
     for plain, name in spec.renames.items():
         if args.get(plain) is not None:
             older[name] = args[plain]
     names = {name: plain for plain, name in spec.renames.items()}
-    return _Call(spec.name, spec.twin, names), older
+    return Call(spec.name, spec.twin, names), older
 
 
-def _precheck(call: _Call, args: Mapping[str, Any], given: Mapping[str, Any]) -> None:
+def _precheck(call: Call, args: Mapping[str, Any], given: Mapping[str, Any]) -> None:
     """Input checks that come before model selection (``given``: the caller's arguments)."""
     indexed = [name for name in _INDEXED_MEDIA if given.get(name)]
     if call.tool != call.older and indexed:
@@ -578,14 +484,14 @@ def _precheck(call: _Call, args: Mapping[str, Any], given: Mapping[str, Any]) ->
             field=call.arg("control_mode"),
             allowed=VIDEO_CONTROL_MODES,
         )
-    if call.older == "sogni_edit_image" and not _edit_inputs(args):
+    if call.older == "sogni_edit_image" and not edit_inputs(args):
         raise ValidationError(
             f"{call.tool} needs source_image_url or reference_image_urls",
             field="source_image_url",
         )
-    if call.older == "sogni_sound_to_video" and not _non_blank(args.get("reference_audio_url")):
+    if call.older == "sogni_sound_to_video" and not non_blank(args.get("reference_audio_url")):
         raise ValidationError(f"{call.tool} needs reference_audio_url", field="reference_audio_url")
-    if call.older == "sogni_video_to_video" and not _non_blank(args.get("reference_video_url")):
+    if call.older == "sogni_video_to_video" and not non_blank(args.get("reference_video_url")):
         raise ValidationError(f"{call.tool} needs reference_video_url", field="reference_video_url")
 
 
@@ -610,7 +516,7 @@ def tool_call_to_project_params(
     """
     call, older_args = _as_older(tool_name, args)
     _precheck(call, older_args, args)
-    return _project_params(
+    return project_params(
         call,
         older_args,
         model_id,
@@ -618,150 +524,6 @@ def tool_call_to_project_params(
         network=network,
         number_of_media=number_of_media,
     )
-
-
-def _project_params(
-    call: _Call,
-    args: Mapping[str, Any],
-    model_id: str,
-    *,
-    token_type: str | None,
-    network: str | None,
-    number_of_media: int | None,
-) -> dict[str, Any]:
-    tool_name = call.older
-    media = TOOL_MEDIA[tool_name]
-    params: dict[str, Any] = {
-        "type": media,
-        "modelId": model_id,
-        "positivePrompt": args.get("prompt"),
-        "numberOfMedia": _variation_count(args, number_of_media),
-    }
-    seedance = model_id.startswith("seedance-2-0")
-
-    if tool_name in ("sogni_generate_image", "sogni_edit_image"):
-        if tool_name == "sogni_edit_image":
-            inputs = _edit_inputs(args)[: max_context_images(model_id)]
-            params["contextImages"] = [_decode(url, field, "image") for field, url in inputs]
-        if js_truthy(args.get("negative_prompt")):
-            params["negativePrompt"] = args["negative_prompt"]
-        if js_truthy(args.get("width")) and js_truthy(args.get("height")):
-            params.update(width=args["width"], height=args["height"], sizePreset="custom")
-        if tool_name == "sogni_generate_image":
-            _copy_if_given(params, args, [("steps", "steps")])
-        _copy_if_given(params, args, [("seed", "seed")])
-        _image_options(params, args)
-
-    elif tool_name == "sogni_generate_video":
-        width, height, fps = video_defaults(model_id)
-        params["width"] = args.get("width") if js_truthy(args.get("width")) else width
-        params["height"] = args.get("height") if js_truthy(args.get("height")) else height
-        params["fps"] = args.get("fps") if js_truthy(args.get("fps")) else fps
-        if js_truthy(args.get("negative_prompt")) and not seedance:
-            params["negativePrompt"] = args["negative_prompt"]
-        _copy_if_given(params, args, [("duration", "duration"), ("seed", "seed")])
-        if _non_blank(args.get("reference_image_url")):
-            params["referenceImage"] = _inline(args, "reference_image_url", "image")
-        if _non_blank(args.get("reference_image_end_url")):
-            params["referenceImageEnd"] = _inline(args, "reference_image_end_url", "image")
-        if _non_blank(args.get("reference_audio_identity_url")):
-            params["referenceAudioIdentity"] = _inline(
-                args, "reference_audio_identity_url", "audio"
-            )
-        _copy_if_given(
-            params,
-            args,
-            [
-                ("audio_identity_strength", "audioIdentityStrength"),
-                ("first_frame_strength", "firstFrameStrength"),
-                ("last_frame_strength", "lastFrameStrength"),
-            ],
-        )
-        if _given(args, "generate_audio"):
-            params["generateAudio"] = bool(args["generate_audio"])
-
-    elif tool_name == "sogni_sound_to_video":
-        width, height, fps = video_defaults(model_id)
-        duration = _finite(args.get("duration"))
-        duration = 5 if duration is None else duration
-        params["referenceAudio"] = _inline(args, "reference_audio_url", "audio")
-        params["width"] = args.get("width") if js_truthy(args.get("width")) else width
-        params["height"] = args.get("height") if js_truthy(args.get("height")) else height
-        params.update(fps=fps, duration=duration, audioDuration=duration)
-        if _non_blank(args.get("reference_image_url")):
-            params["referenceImage"] = _inline(args, "reference_image_url", "image")
-        _copy_if_given(params, args, [("audio_start", "audioStart")])
-        if _given(args, "generate_audio"):
-            params["generateAudio"] = bool(args["generate_audio"])
-        _copy_if_given(params, args, [("seed", "seed")])
-
-    elif tool_name == "sogni_video_to_video":
-        mode = video_control_mode(args.get("control_mode"))
-        animate = mode in ("animate-move", "animate-replace")
-        if animate and not _non_blank(args.get("reference_image_url")):
-            if args.get("control_mode") is None:
-                raise ValidationError(
-                    f"{call.tool} needs a {call.arg('control_mode')}, or a reference_image_url "
-                    "for the default animate-move mode",
-                    field=call.arg("control_mode"),
-                    allowed=VIDEO_CONTROL_MODES,
-                )
-            raise ValidationError(f"{mode} needs reference_image_url", field="reference_image_url")
-        width, height, fps = video_defaults(model_id)
-        duration = _finite(args.get("duration"))
-        params["referenceVideo"] = _inline(args, "reference_video_url", "video")
-        params["width"] = args.get("width") if js_truthy(args.get("width")) else width
-        params["height"] = args.get("height") if js_truthy(args.get("height")) else height
-        params.update(fps=fps, duration=5 if duration is None else duration)
-        if js_truthy(args.get("negative_prompt")) and not seedance:
-            params["negativePrompt"] = args["negative_prompt"]
-        _copy_if_given(params, args, [("seed", "seed")])
-        if _non_blank(args.get("reference_image_url")):
-            params["referenceImage"] = _inline(args, "reference_image_url", "image")
-        if _non_blank(args.get("reference_audio_identity_url")):
-            params["referenceAudioIdentity"] = _inline(
-                args, "reference_audio_identity_url", "audio"
-            )
-        _copy_if_given(
-            params,
-            args,
-            [("audio_identity_strength", "audioIdentityStrength"), ("video_start", "videoStart")],
-        )
-        if _given(args, "generate_audio"):
-            params["generateAudio"] = bool(args["generate_audio"])
-        # seedance-v2v names no ControlNet; on a non-Seedance model it runs plain v2v.
-        if not animate and not seedance and mode != "seedance-v2v":
-            params["controlNet"] = {"name": mode, "strength": 1 if mode == "detailer" else 0.85}
-        if not seedance:
-            _copy_if_given(params, args, [("detailer_strength", "detailerStrength")])
-
-    else:  # sogni_generate_music
-        _copy_if_given(params, args, [("duration", "duration"), ("bpm", "bpm")])
-        for arg, key in (
-            ("keyscale", "keyscale"),
-            ("lyrics", "lyrics"),
-            ("language", "language"),
-            ("output_format", "outputFormat"),
-        ):
-            if js_truthy(args.get(arg)):
-                params[key] = args[arg]
-        signature: Any = args.get("timesignature")
-        if isinstance(signature, str) and signature:
-            params["timesignature"] = signature
-        elif is_finite_number(signature):
-            params["timesignature"] = str(js_round(signature))
-        if isinstance(args.get("composer_mode"), bool):
-            params["composerMode"] = args["composer_mode"]
-        for arg, key in (("prompt_strength", "promptStrength"), ("creativity", "creativity")):
-            if is_finite_number(args.get(arg)):
-                params[key] = args[arg]
-        _copy_if_given(params, args, [("seed", "seed")])
-
-    if token_type:
-        params["tokenType"] = token_type
-    if network:
-        params["network"] = network
-    return params
 
 
 @attrs.frozen
@@ -801,7 +563,7 @@ def plan_tool_call(
     older, args = _as_older(name, given)
     _precheck(older, args, given)
     model_id = select_backbone_model(older.older, args, available_models)
-    params = _project_params(
+    params = project_params(
         older,
         args,
         model_id,
@@ -810,74 +572,3 @@ def plan_tool_call(
         number_of_media=number_of_media,
     )
     return ToolPlan(call, TOOL_MEDIA[older.older], model_id, str(args["prompt"]), params)
-
-
-# -- results --------------------------------------------------------------------------------
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def tool_success_result(
-    tool_call: ToolCall | Mapping[str, Any],
-    *,
-    media_type: str,
-    urls: Sequence[str],
-    model_id: str,
-    prompt: str,
-) -> ToolResult:
-    """Report finished media to the model: the URLs, media type, model and prompt."""
-    call = as_tool_call(tool_call)
-    content = _compact(
-        {
-            "success": True,
-            "media_type": media_type,
-            "urls": list(urls),
-            "model": model_id,
-            "prompt": prompt,
-        }
-    )
-    return ToolResult(call.id, call.function.name, True, content, tuple(urls))
-
-
-def tool_error_result(
-    tool_call: ToolCall | Mapping[str, Any], error: str | BaseException
-) -> ToolResult:
-    """Report a failed tool call to the model (the error text goes into the content)."""
-    call = as_tool_call(tool_call)
-    message = _error_text(error)
-    content = _compact({"success": False, "error": message})
-    return ToolResult(call.id, call.function.name, False, content, (), message)
-
-
-def _error_text(error: str | BaseException) -> str:
-    if isinstance(error, SogniError):
-        return error.message or type(error).__name__
-    if isinstance(error, BaseException):
-        return str(error) or type(error).__name__
-    return str(error)
-
-
-def tool_handler_result(tool_call: ToolCall | Mapping[str, Any], content: str) -> ToolResult:
-    """Wrap the text a user handler returned for a non-Sogni tool call."""
-    call = as_tool_call(tool_call)
-    return ToolResult(call.id, call.function.name, True, content)
-
-
-def tool_round_messages(
-    completion: ChatCompletion, results: Sequence[ToolResult]
-) -> list[dict[str, Any]]:
-    """Messages to append after a tool-calling turn: the assistant's turn, then one
-    ``tool`` message per call, in call order."""
-    messages = [completion.to_message()]
-    for call, result in zip(completion.tool_calls, results, strict=False):
-        messages.append(
-            {
-                "role": "tool",
-                "content": result.content,
-                "tool_call_id": call.id,
-                "name": call.function.name,
-            }
-        )
-    return messages
