@@ -246,7 +246,7 @@ def test_tool_call_ids_depend_only_on_the_conversation() -> None:
 
 
 def test_sogni_tools_are_called_for_media_requests() -> None:
-    from sogni.testing.chat_api import sogni_tool_definitions
+    from sogni.testing.hosted_tools import sogni_tool_definitions
 
     tools = sogni_tool_definitions()
     for text, name in [

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from . import (
     account_api,
+    agent_api,
     announcements_api,
     assets_api,
     billing_api,
@@ -48,6 +49,7 @@ ROUTE_GROUPS: list[list[Route]] = [
     media_api.ROUTES,
     projects_api.ROUTES,
     chat_api.ROUTES,
+    agent_api.ROUTES,
     workflows_api.ROUTES,
     loras_api.ROUTES,
     assets_api.ROUTES,
