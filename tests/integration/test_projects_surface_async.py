@@ -138,9 +138,12 @@ async def test_result_url_of_a_running_job_is_an_error() -> None:
             project = await client.projects.create(
                 model_id="flux1-schnell-fp8", positive_prompt="x"
             )
-            started = asyncio.Event()
-            project.on("job_started", lambda event: started.set())
-            await asyncio.wait_for(started.wait(), 30)
+            # events() replays what came before: a callback registered now could miss it.
+            async for event in project.events(timeout=30):
+                if event.type == "job_started":
+                    break
+            else:
+                pytest.fail("no job started")
             with pytest.raises(SogniError, match="has not completed"):
                 await project.jobs[0].get_result_url()
             await project.cancel()
