@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from PIL import Image
+from helpers import pillow_png
 
 from sogni import AssetRef, NotFoundError, PermissionDeniedError, ValidationError
 from sogni.testing import LocalSupernet
@@ -19,12 +19,6 @@ pytestmark = pytest.mark.anyio
 
 KREA = "krea2_turbo_fp8_scaled"
 HF_LORA = "https://huggingface.co/someone/warm/resolve/main/warm.safetensors"
-
-
-def _png(color: str, size: int = 128) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (size, size), color).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def _client(net: LocalSupernet, **options: Any) -> AsyncSogniClient:
@@ -87,11 +81,11 @@ async def test_saved_uploads_and_a_project_using_one(net: LocalSupernet) -> None
     async with _client(net) as client:
         assert await client.assets.enabled() is False
         with pytest.raises(PermissionDeniedError):
-            await client.assets.upload(_png("red"))
+            await client.assets.upload(pillow_png(128, 128, "red"))
         await _subscribe(client)
-        saved = await client.assets.upload(_png("red"), name="red")
+        saved = await client.assets.upload(pillow_png(128, 128, "red"), name="red")
         assert (saved.state, saved.content_type) == ("ready", "image/png")
-        again = await client.assets.upload(io.BytesIO(_png("red")))
+        again = await client.assets.upload(io.BytesIO(pillow_png(128, 128, "red")))
         assert again.id == saved.id and again.reused is True
         assert [a.id for a in (await client.assets.list()).assets] == [saved.id]
         got = await client.assets.get(saved.id)
@@ -112,7 +106,7 @@ async def test_saved_uploads_and_a_project_using_one(net: LocalSupernet) -> None
             None,
         )  # left the queue
         stored = net.upload(project.id, "startingImage")
-        assert stored is not None and stored.read_bytes() == _png("red")
+        assert stored is not None and stored.read_bytes() == pillow_png(128, 128, "red")
         assert not [r for r in net.requests() if r.path == "/v1/image/uploadUrl"]
         await client.assets.delete(saved.id)
         assert await client.assets.get(saved.id) is None

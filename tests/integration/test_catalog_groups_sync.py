@@ -4,14 +4,13 @@ used by a project by id, and bad arguments refused before anything is sent."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from PIL import Image
+from helpers import pillow_png
 
 from sogni import (
     AssetRef,
@@ -26,12 +25,6 @@ KREA = "krea2_turbo_fp8_scaled"
 ZIMAGE = "z_image_bf16"
 HF_LORA = "https://huggingface.co/someone/warm/resolve/main/warm.safetensors"
 MP4 = Path(__file__).resolve().parents[1] / "parity" / "assets" / "clip.mp4"
-
-
-def _png(color: str = "red", size: int = 64) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (size, size), color).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def _client(net: LocalSupernet, **options: Any) -> SogniClient:
@@ -210,7 +203,7 @@ def test_saved_uploads_need_a_subscription(rest: SogniClient) -> None:
     assert library.assets == [] and library.limits is not None
     assert library.limits.file_bytes == 100 << 20
     with pytest.raises(PermissionDeniedError) as denied:
-        rest.assets.upload(_png())
+        rest.assets.upload(pillow_png(64, 64))
     assert denied.value.details is not None and denied.value.details["feature"] == "saved_uploads"
 
 
@@ -220,7 +213,7 @@ def test_a_saved_upload_is_sent_once_and_listed(
     _subscribe(rest)
     assert rest.assets.enabled() is True
     path = tmp_path / "red.png"
-    path.write_bytes(_png())
+    path.write_bytes(pillow_png(64, 64))
     saved = rest.assets.upload(path, name="red square")
     assert (saved.state, saved.content_type) == ("ready", "image/png")
     assert saved.size == path.stat().st_size
@@ -243,7 +236,7 @@ def test_a_saved_upload_is_sent_once_and_listed(
 def test_a_project_uses_a_saved_upload_by_id(net: LocalSupernet) -> None:
     with _client(net) as client:
         _subscribe(client)
-        saved = client.assets.upload(_png("blue", 256), name="blue")
+        saved = client.assets.upload(pillow_png(256, 256, "blue"), name="blue")
         before = len(net.requests())
         project = client.projects.create(
             model_id="flux1-schnell-fp8",
@@ -257,7 +250,7 @@ def test_a_project_uses_a_saved_upload_by_id(net: LocalSupernet) -> None:
         bind = next(r for r in sent if r.path == f"/v1/assets/{saved.id}/bind")
         assert bind.json == {"projectId": project.id, "type": "startingImage"}
         stored = net.upload(project.id, "startingImage")
-        assert stored is not None and stored.read_bytes() == _png("blue", 256)
+        assert stored is not None and stored.read_bytes() == pillow_png(256, 256, "blue")
         job_request = net.received("jobRequest")[-1]
         assert job_request["keyFrames"][0]["hasStartingImage"] is True
         assert project.status == "completed"
@@ -276,7 +269,7 @@ def test_a_video_project_binds_saved_references_and_records_their_types(
 ) -> None:
     with _client(net) as client:
         _subscribe(client)
-        image = client.assets.upload(_png("green", 256))
+        image = client.assets.upload(pillow_png(256, 256, "green"))
         video = client.assets.upload(MP4)
         project = client.projects.create(
             type="video",
@@ -340,7 +333,10 @@ def test_bad_asset_arguments_are_refused_before_any_request(
     error = _refused_before_io(net, lambda: rest.assets.upload(b"plain text, not media"))
     assert error.field == "source" and "image/png" in str(error)
     assert _refused_before_io(net, lambda: rest.assets.upload(b"")).field == "source"
-    assert _refused_before_io(net, lambda: rest.assets.upload(_png(), name="")).field == "name"
+    assert (
+        _refused_before_io(net, lambda: rest.assets.upload(pillow_png(64, 64), name="")).field
+        == "name"
+    )
     with pytest.raises(ValidationError):
         AssetRef("")
 

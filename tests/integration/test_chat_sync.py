@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import data_uri, pillow_png
 from PIL import Image
 
 from sogni import (
@@ -60,16 +61,6 @@ def _client(net: LocalSupernet, **kwargs: Any) -> SogniClient:
 def chat(net: LocalSupernet) -> Iterator[SogniClient]:
     with _client(net) as client:
         yield client
-
-
-def _png(width: int, height: int, color: str = "red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def _data_uri(data: bytes, mime: str = "image/png") -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
 # -- completions ------------------------------------------------------------------------------
@@ -253,14 +244,14 @@ def test_chat_models_and_cost_estimate(net: LocalSupernet, chat: SogniClient) ->
 # -- vision ---------------------------------------------------------------------------------
 
 
-def test_vision_images_from_a_path_bytes_and_a_data_uri(
+def test_vision_images_from_a_path_bytes_and_adata_uri(
     net: LocalSupernet, chat: SogniClient, tmp_path: Path
 ) -> None:
     path = tmp_path / "blue.png"
-    path.write_bytes(_png(64, 32, "blue"))
+    path.write_bytes(pillow_png(64, 32, "blue"))
     jpeg = io.BytesIO()
     Image.new("RGB", (40, 40), "green").save(jpeg, "JPEG")
-    uri = _data_uri(_png(16, 16))
+    uri = data_uri(pillow_png(16, 16))
     result = chat.chat.completions.create(
         model=MODEL,
         messages=[
@@ -278,14 +269,14 @@ def test_vision_images_from_a_path_bytes_and_a_data_uri(
     assert result.content == "Echo: Describe these [3 images]"
     parts = net.received("llmJobRequest")[0]["messages"][0]["content"]
     assert parts[0] == {"type": "text", "text": "Describe these"}
-    assert parts[1]["image_url"]["url"] == _data_uri(path.read_bytes())
+    assert parts[1]["image_url"]["url"] == data_uri(path.read_bytes())
     assert parts[2]["image_url"]["url"].startswith("data:image/jpeg;base64,")
     assert parts[3] == {"type": "image_url", "image_url": {"url": uri}}
 
 
 def test_oversized_images_are_downscaled_with_pillow(net: LocalSupernet, chat: SogniClient) -> None:
     chat.chat.completions.create(
-        model=MODEL, messages=[{"role": "user", "content": ["look", _png(2048, 512)]}]
+        model=MODEL, messages=[{"role": "user", "content": ["look", pillow_png(2048, 512)]}]
     )
     url = net.received("llmJobRequest")[0]["messages"][0]["content"][1]["image_url"]["url"]
     data = base64.b64decode(url.split(",", 1)[1])
@@ -302,7 +293,7 @@ def test_oversized_images_are_downscaled_with_pillow(net: LocalSupernet, chat: S
             "messages[0].content[0]",
             "data",
         ),
-        (["x", *[_png(8, 8)] * 21], "messages[0].content[21]", "20"),
+        (["x", *[pillow_png(8, 8)] * 21], "messages[0].content[21]", "20"),
         ([Path("/nonexistent/image.png")], "messages", "cannot read"),
     ],
 )
@@ -324,7 +315,7 @@ def test_oversized_images_are_rejected_when_resizing_is_unavailable(
     monkeypatch.setattr(vision, "_can_resize", lambda: False)
     with pytest.raises(ValidationError) as caught:
         chat.chat.completions.create(
-            model=MODEL, messages=[{"role": "user", "content": ["x", _png(1100, 10)]}]
+            model=MODEL, messages=[{"role": "user", "content": ["x", pillow_png(1100, 10)]}]
         )
     assert "1024" in str(caught.value) and caught.value.field == "messages[0].content[1]"
     assert net.received("llmJobRequest") == []
@@ -485,7 +476,7 @@ def _wav_uri() -> str:
         out.setsampwidth(2)
         out.setframerate(16000)
         out.writeframes(b"\0\0" * 8000)
-    return _data_uri(buffer.getvalue(), "audio/wav")
+    return data_uri(buffer.getvalue(), "audio/wav")
 
 
 CLIP = Path(__file__).resolve().parents[2] / "examples" / "assets" / "clip.mp4"
@@ -493,7 +484,7 @@ CLIP = Path(__file__).resolve().parents[2] / "examples" / "assets" / "clip.mp4"
 
 def _media_calls() -> list[tuple[str, dict[str, Any], str, str, dict[str, Any], list[str]]]:
     """(tool, arguments, media, model, keyFrame entries, uploaded asset types)."""
-    image = _data_uri(_png(64, 64))
+    image = data_uri(pillow_png(64, 64))
     return [
         (
             "sogni_generate_video",
@@ -530,7 +521,7 @@ def _media_calls() -> list[tuple[str, dict[str, Any], str, str, dict[str, Any], 
                 "prompt": "cartoon",
                 "control_mode": "canny",
                 "duration": 2,
-                "reference_video_url": _data_uri(CLIP.read_bytes(), "video/mp4"),
+                "reference_video_url": data_uri(CLIP.read_bytes(), "video/mp4"),
             },
             "video",
             "ltx23-22b-fp8_v2v_distilled",

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import queue
 import threading
 import time
@@ -12,16 +10,11 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from helpers import make_jwt
 
 from sogni import SogniClient
 from sogni._runtime.events import ConnectionEvent
 from sogni.core.auth import TokenPair
-
-
-def make_jwt(claims: dict[str, Any]) -> str:
-    """An unsigned JWT (the client never checks signatures)."""
-    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    return f"eyJhbGciOiJub25lIn0.{body}.sig"
 
 
 class ClosingServer:

@@ -8,7 +8,6 @@ streams) run against them with an API key or with session tokens.
 from __future__ import annotations
 
 import asyncio
-import base64
 import gzip
 import json
 import threading
@@ -20,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import tenacity
+from helpers import make_jwt
 
 import sogni._runtime.rest
 from sogni import ApiError, SogniClient
@@ -34,12 +34,6 @@ pytestmark = pytest.mark.timeout(30)
 
 API_KEY = "sk-live-4f1d2a9e7c3b5a60"
 PROFILE = {"status": "success", "data": {"username": "fox"}}
-
-
-def make_jwt(claims: dict[str, Any]) -> str:
-    """An unsigned JWT (the client never checks signatures)."""
-    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    return f"eyJhbGciOiJub25lIn0.{body}.sig"
 
 
 ACCESS_TOKEN = make_jwt({"exp": time.time() + 3600, "addr": "0xabc", "kind": "access"})

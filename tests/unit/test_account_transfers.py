@@ -7,13 +7,12 @@ reference client sends, and the signatures with vectors made by ethers'
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from helpers import hs256_jwt as jwt
 
 from sogni._runtime.session import Session
 from sogni.core import account as core
@@ -90,13 +89,6 @@ APPROVAL_SIGNATURE = (
     "00dff1c6cf588dcf254f95870f8fc150fb5e901f646cadfca1ad9236535eee4f1b"
 )
 PROFILE = {"username": "alice", "walletAddress": ALICE, "currentEmail": "a@b.c"}
-
-
-def jwt(claims: dict[str, Any]) -> str:
-    def part(data: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'HS256'})}.{part(claims)}.sig"
 
 
 TOKENS = {

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import base64
-import struct
-import zlib
 from typing import Any
 
 import pytest
+from helpers import png
 
 from sogni.core.chat.estimate import (
     count_input_tokens,
@@ -19,22 +18,7 @@ from sogni.core.chat.estimate import (
 from sogni.core.chat.model_info import LLMModelInfo
 from sogni.errors import ValidationError
 
-
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    raw = b"".join(b"\x00" + b"\x00" * width * 3 for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
-PNG_URI = "data:image/png;base64," + base64.b64encode(_png(64, 64)).decode()
+PNG_URI = "data:image/png;base64," + base64.b64encode(png(64, 64)).decode()
 
 
 # Expected values are JSON.stringify(messages).length and ceil(length / 4) from Node.js.

@@ -9,13 +9,12 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import struct
 import subprocess
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import png
 
 from sogni.core.chat.estimate import llm_estimate_path
 from sogni.core.chat.model_info import parse_llm_models
@@ -81,23 +80,9 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 """
 
 
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    raw = b"".join(b"\x00" + b"\x00" * width * 3 for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
-B64 = base64.b64encode(_png(32, 16)).decode()
+B64 = base64.b64encode(png(32, 16)).decode()
 IMAGE = f"data:image/png;base64,{B64}"
-BIG_IMAGE = "data:image/png;base64," + base64.b64encode(_png(1100, 8)).decode()
+BIG_IMAGE = "data:image/png;base64," + base64.b64encode(png(1100, 8)).decode()
 HELLO = [{"role": "user", "content": "Hello!"}]
 TOOLS = [
     {

@@ -6,12 +6,11 @@ import base64
 import copy
 import json
 import math
-import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import png
 
 from sogni.core.chat.model_info import LLMModelInfo
 from sogni.core.chat.request import (
@@ -22,22 +21,7 @@ from sogni.core.chat.request import (
 from sogni.core.chat.results import FunctionCall, ToolCall
 from sogni.errors import ValidationError
 
-
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    raw = b"".join(b"\x00" + b"\x00" * width * 3 for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
-PNG = _png(4, 4)
+PNG = png(4, 4)
 PNG_URI = "data:image/png;base64," + base64.b64encode(PNG).decode()
 HELLO = [{"role": "user", "content": "Hello!"}]
 

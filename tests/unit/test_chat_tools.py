@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import png
 
 from sogni.core.chat import tools as tools_module
 from sogni.core.chat.results import ChatCompletion, FunctionCall, ToolCall
@@ -180,25 +179,11 @@ def _fingerprint(tool: dict[str, Any]) -> tuple[tuple[str, ...], list[str]]:
     return tuple(params["required"]), lines
 
 
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    raw = b"".join(b"\x00" + b"\x00" * width * 3 for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-
-
 def _uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
-PNG = _png(8, 4)
+PNG = png(8, 4)
 PNG_URI = _uri("image/png", PNG)
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 24
 WAV_URI = _uri("audio/wav", WAV)

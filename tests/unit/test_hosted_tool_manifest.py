@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 import json
 import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import data_uri, png
 
 from sogni.core import workflows as wf
 from sogni.core.chat import manifest
@@ -67,17 +67,6 @@ MODELS = [
 
 def _call(name: str, args: Any, call_id: str = "call_1") -> ToolCall:
     return ToolCall(id=call_id, function=FunctionCall(name, json.dumps(args)))
-
-
-def _png() -> str:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    raw = b"".join(b"\x00" + b"\x00\x00\x00" * 4 for _ in range(4))
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))  # fmt: skip
-    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 MP4 = (
@@ -236,8 +225,8 @@ def test_batch_limit_counts_only_client_run_calls() -> None:
          {"prompt": "a fox", "negative_prompt": "blur", "number_of_variations": 2, "seed": 7,
           "width": 640, "height": 512, "gpt_image_quality": "high", "output_format": "jpeg"}),
         ("edit_image",
-         {"prompt": "bluer", "source_image_url": _png(), "numberOfVariations": 3},
-         {"prompt": "bluer", "source_image_url": _png(), "number_of_variations": 3}),
+         {"prompt": "bluer", "source_image_url": data_uri(png(4, 4)), "numberOfVariations": 3},
+         {"prompt": "bluer", "source_image_url": data_uri(png(4, 4)), "number_of_variations": 3}),
         ("generate_video",
          {"prompt": "waves", "negativePrompt": "rain", "duration": 3, "generateAudio": False,
           "videoModel": "ltx23"},

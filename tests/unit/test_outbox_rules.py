@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers import FakeClock
+
 from sogni._runtime.delivery import RESEND_GRACE, Delivery
 from sogni.errors import NotDelivered, SogniError
 
@@ -26,16 +28,8 @@ class Wire:
         self.connections += 1
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def setup() -> tuple[Wire, Clock, Delivery]:
-    wire, clock = Wire(), Clock()
+def setup() -> tuple[Wire, FakeClock, Delivery]:
+    wire, clock = Wire(), FakeClock(100.0)
     return wire, clock, Delivery(wire, clock=clock)  # type: ignore[arg-type]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from helpers import FakeClock
 
 from sogni._runtime.watchdog import ProjectWatchdog
 from sogni.core.projects import ProjectState
@@ -12,15 +13,7 @@ from sogni.core.projects import ProjectState
 PID = "0F8E2C3A-1B2C-4D5E-8F90-1234567890AB"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def state(clock: Clock, **kwargs: Any) -> ProjectState:
+def state(clock: FakeClock, **kwargs: Any) -> ProjectState:
     defaults: dict[str, Any] = {
         "id": PID,
         "model_id": "flux1-schnell-fp8",
@@ -47,14 +40,14 @@ def raw_job(img_id: str, status: str = "jobCompleted", **extra: Any) -> dict[str
 
 
 def test_a_new_project_is_due_for_a_check_only_after_keep_alive() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock)
     assert not project.check_due(clock.now + 119)
     assert project.check_due(clock.now + 120)
 
 
 def test_news_postpones_the_check_and_resets_failures() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock)
     clock.now += 100
     project.check_failed()
@@ -65,7 +58,7 @@ def test_news_postpones_the_check_and_resets_failures() -> None:
 
 
 def test_a_started_check_schedules_the_next_one() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock)
     clock.now += 120
     project.start_check(clock.now)
@@ -74,7 +67,7 @@ def test_a_started_check_schedules_the_next_one() -> None:
 
 
 def test_failed_checks_never_end_a_project_and_are_retried_with_backoff() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock, number_of_media=2)
     project.handle("jobProgress", {"jobID": PID, "imgID": "A", "step": 1, "stepCount": 4})
     waits = []
@@ -89,7 +82,7 @@ def test_failed_checks_never_end_a_project_and_are_retried_with_backoff() -> Non
 
 
 def test_a_stray_img_id_does_not_keep_a_completed_project_waiting() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock)
     project.handle("jobProgress", {"jobID": PID, "imgID": "STRAY", "step": 1})
     raw = {
@@ -104,7 +97,7 @@ def test_a_stray_img_id_does_not_keep_a_completed_project_waiting() -> None:
 
 
 def test_events_beyond_the_number_of_media_make_no_new_jobs() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock)
     project.handle("jobProgress", {"jobID": PID, "imgID": "A", "step": 1})
     project.handle("jobProgress", {"jobID": PID, "imgID": "B", "step": 1})
@@ -113,7 +106,7 @@ def test_events_beyond_the_number_of_media_make_no_new_jobs() -> None:
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), "x", None, True])
 def test_non_finite_or_malformed_numbers_never_break_the_state(bad: Any) -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock)
     project.handle("jobETA", {"jobID": PID, "imgID": "A", "etaSeconds": bad})
     project.handle(
@@ -135,7 +128,7 @@ def test_non_finite_or_malformed_numbers_never_break_the_state(bad: Any) -> None
 
 
 def test_snapshot_completes_jobs_and_asks_for_their_urls() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock, number_of_media=2)
     project.handle("jobState", {"type": "jobStarted", "jobID": PID, "imgID": "A"})
     raw = {
@@ -156,7 +149,7 @@ def test_snapshot_completes_jobs_and_asks_for_their_urls() -> None:
 
 
 def test_snapshot_skips_jobs_it_does_not_list_instead_of_stopping() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock, number_of_media=2)
     project.handle("jobState", {"type": "jobStarted", "jobID": PID, "imgID": "A"})
     project.handle("jobState", {"type": "jobStarted", "jobID": PID, "imgID": "B"})
@@ -168,7 +161,7 @@ def test_snapshot_skips_jobs_it_does_not_list_instead_of_stopping() -> None:
 
 @pytest.mark.parametrize(("status", "outcome"), [("errored", "failed"), ("cancelled", "canceled")])
 def test_snapshot_status_can_end_the_project(status: str, outcome: str) -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock)
     events = project.apply_snapshot({"status": status, "reason": "genfailure"})
     assert project.status == outcome
@@ -176,7 +169,7 @@ def test_snapshot_status_can_end_the_project(status: str, outcome: str) -> None:
 
 
 def test_failed_job_in_snapshot_and_status_never_regresses() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock, number_of_media=2)
     project.handle("jobProgress", {"jobID": PID, "imgID": "A", "step": 2})
     project.apply_snapshot({"status": "active", "completedWorkerJobs": [raw_job("A", "jobError")]})
@@ -185,7 +178,7 @@ def test_failed_job_in_snapshot_and_status_never_regresses() -> None:
 
 
 def test_eta_is_the_latest_job_eta() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock, number_of_media=2)
     assert project.eta is None
     project.handle("jobETA", {"jobID": PID, "imgID": "A", "etaSeconds": 10})
@@ -196,7 +189,7 @@ def test_eta_is_the_latest_job_eta() -> None:
 def test_watchdog_checks_due_projects_and_stops_when_none_is_left() -> None:
     import threading
 
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock, keep_alive=0.0)
     checked = threading.Event()
     tracked = [project]
@@ -206,25 +199,25 @@ def test_watchdog_checks_due_projects_and_stops_when_none_is_left() -> None:
         tracked.clear()  # the project is gone afterwards
         checked.set()
 
-    watchdog = ProjectWatchdog(lambda: list(tracked), check, clock=clock)
-    watchdog.wake()
+    watchdog = ProjectWatchdog(lambda s: s in tracked, check, clock=clock)
+    watchdog.schedule(project)
     assert checked.wait(5)
     assert project.last_check == clock.now
 
 
 def test_a_stopped_watchdog_checks_nothing() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock, keep_alive=0.0)
     checked: list[ProjectState] = []
-    watchdog = ProjectWatchdog(lambda: [project], checked.append, clock=clock)
+    watchdog = ProjectWatchdog(lambda _state: True, checked.append, clock=clock)
     watchdog.stop()
-    watchdog.wake()
+    watchdog.schedule(project)
     assert watchdog._thread is None
     assert checked == []
 
 
 def test_one_check_at_a_time_and_one_more_when_asked_meanwhile() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock)
     assert project.begin_check(clock.now)
     assert not project.begin_check(clock.now) and not project.begin_check(clock.now)
@@ -236,7 +229,7 @@ def test_one_check_at_a_time_and_one_more_when_asked_meanwhile() -> None:
 
 
 def test_a_check_claim_older_than_keep_alive_counts_as_lost() -> None:
-    clock = Clock()
+    clock = FakeClock()
     project = state(clock)
     assert project.begin_check(clock.now)
     assert not project.begin_check(clock.now + 119)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from helpers import FakeClock
+
 from sogni._runtime.hub import Hub
 from sogni.core._generated.models import ClientConfig
 from sogni.core.context import CoreContext
@@ -25,15 +27,7 @@ from sogni.errors import ApiError
 PID = "0F8E2C3A-1B2C-4D5E-8F90-1234567890AB"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def project(clock: Clock, count: int = 2) -> ProjectState:
+def project(clock: FakeClock, count: int = 2) -> ProjectState:
     return ProjectState(
         id=PID,
         model_id="flux1-schnell-fp8",
@@ -74,7 +68,7 @@ def types(events: list[Any]) -> list[str]:
 
 
 def test_an_in_flight_view_replays_starts_and_progress_once() -> None:
-    state = project(Clock())
+    state = project(FakeClock())
     running = view("processing", job("A", "jobProgress", 2), job("B", "initiatingModel"))
     assert types(replay(state, running, in_flight=True)) == ["job_started", "progress"]
     assert state.jobs["A"].worker_name == "w1" and state.jobs["A"].step == 2
@@ -88,7 +82,7 @@ def test_an_in_flight_view_replays_starts_and_progress_once() -> None:
 
 
 def test_a_finished_view_completes_once_the_urls_are_known() -> None:
-    state = project(Clock())
+    state = project(FakeClock())
     done = view(
         "completed", job("A", "jobCompleted", 4), job("B", "jobCompleted", 4, outputFormat="webp")
     )
@@ -104,7 +98,7 @@ def test_a_finished_view_completes_once_the_urls_are_known() -> None:
 
 
 def test_direct_results_cancels_and_failures() -> None:
-    clock = Clock()
+    clock = FakeClock()
     state = project(clock, count=1)
     hosted = view("completed", job("A", "jobCompleted", 4, resultUrl="https://cdn/a.mp4"))
     assert types(replay(state, hosted, in_flight=True)) == ["job_completed", "completed"]
@@ -144,7 +138,7 @@ def drive(plan: Plan[Any], answer: Callable[[Any], Any]) -> Any:
 
 
 def test_sync_fails_a_followed_project_nothing_on_the_network_knows() -> None:
-    clock = Clock()
+    clock = FakeClock()
     hub = Hub(lambda: ctx, spawn=lambda plan: plan.close())
     ctx = CoreContext(config=ClientConfig(app_id="unit-app"), registry=hub, clock=clock)
     ours = ProjectState(
@@ -186,7 +180,7 @@ def test_sync_fails_a_followed_project_nothing_on_the_network_knows() -> None:
 
 
 def test_a_lookup_of_an_attached_project_counts_failures_and_ends_it_only_on_a_404() -> None:
-    clock = Clock()
+    clock = FakeClock()
     hub = Hub(lambda: ctx, spawn=lambda plan: plan.close())
     ctx = CoreContext(config=ClientConfig(app_id="unit-app"), registry=hub, clock=clock)
     state = project(clock)

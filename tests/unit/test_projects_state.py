@@ -2,15 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpers import FakeClock
+
 from sogni.core.projects import JobError, ProjectState
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def make(number: int = 2, **kwargs: Any) -> ProjectState:
@@ -125,7 +119,7 @@ def test_cancel_marks_unfinished_jobs_and_is_terminal() -> None:
 
 
 def test_progress_from_external_value_and_eta() -> None:
-    clock = Clock()
+    clock = FakeClock()
     state = make(number=1, clock=clock)
     state.handle("jobProgress", {"jobID": "P", "imgID": "A", "progress": 0.42})
     assert state.jobs["A"].progress_at(clock.now) == 42

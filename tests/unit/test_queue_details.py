@@ -3,18 +3,13 @@ and why) and the range it gives for a job's time left."""
 
 from __future__ import annotations
 
+from helpers import FakeClock
+
 from sogni.core.projects import ProjectState
 
 
-class Clock:
-    now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def _project() -> ProjectState:
-    return ProjectState(id="P", model_id="m", media="image", number_of_media=1, clock=Clock())
+    return ProjectState(id="P", model_id="m", media="image", number_of_media=1, clock=FakeClock())
 
 
 def test_a_queued_project_knows_when_it_should_start_and_why_it_waits() -> None:

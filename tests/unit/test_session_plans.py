@@ -5,12 +5,12 @@ A scripted driver stands in for the clients: it answers each effect a plan yield
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from helpers import hs256_jwt as jwt
 
 from sogni._runtime.session import Session
 from sogni.core._generated.models import ClientConfig
@@ -33,14 +33,6 @@ from sogni.core.plans.auth import authorized, ensure_fresh_token
 from sogni.errors import ApiError, AuthenticationError, ConnectionLost, ValidationError
 
 NOW = 1_800_000_000.0
-
-
-def jwt(claims: dict[str, Any]) -> str:
-    def part(data: dict[str, Any]) -> str:
-        raw = json.dumps(data).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'HS256'})}.{part(claims)}.sig"
 
 
 def pair(n: int, *, exp: float = NOW + 3600, refresh_exp: float = NOW + 86400) -> TokenPair:
