@@ -11,7 +11,7 @@ from typing import Any
 
 from sogni.core.errors import ValidationError
 
-__all__ = ["choice", "number", "sequence", "string", "text"]
+__all__ = ["boolean", "choice", "count", "number", "positive", "sequence", "string", "text"]
 
 
 def _shown(value: float) -> str:
@@ -53,14 +53,48 @@ def number(
     return value
 
 
-def choice(value: Any, field: str, allowed: Sequence[Any], what: str | None = None) -> Any:
-    """``value`` checked to be one of ``allowed``."""
+def choice(
+    value: Any, field: str, allowed: Sequence[Any], what: str | None = None, *, quoted: bool = True
+) -> Any:
+    """``value`` checked to be one of ``allowed`` (listed as ``repr`` shows them, or as
+    plain text without ``quoted``)."""
     if value not in allowed:
+        shown = ", ".join(map(repr if quoted else str, allowed))
         raise ValidationError(
-            f"{what or field} must be one of {', '.join(map(repr, allowed))}, got {value!r}",
+            f"{what or field} must be one of {shown}, got {value!r}",
             field=field,
             allowed=list(allowed),
         )
+    return value
+
+
+def count(value: Any, field: str, *, minimum: int) -> int:
+    """``value`` checked to be an ``int`` (not a float, not a bool) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValidationError(
+            f"{field} must be an integer of at least {minimum}, got {value!r}",
+            field=field,
+            allowed=f"integers >= {minimum}",
+        )
+    return value
+
+
+def positive(value: Any, field: str) -> float:
+    """``value`` checked to be a finite number above zero."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValidationError(f"{field} must be a positive number, got {value!r}", field=field)
+    return value
+
+
+def boolean(value: Any, field: str) -> bool:
+    """``value`` checked to be ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        raise ValidationError(f"{field} must be a boolean, got {value!r}", field=field)
     return value
 
 
