@@ -202,27 +202,40 @@ def reply_to(request: JsonDict, known_models: set[str]) -> ChatReply:
         ),
         "",
     )
-
     choice = request.get("tool_choice")
     if last.get("role") != "tool" or choice == "required" or isinstance(choice, dict):
         tool = _chosen_tool(request, last_user)
         if tool is not None:
-            arguments = _instance(tool["function"].get("parameters", {}), last_user)
-            call = {
-                "id": _call_id(messages, tool["function"]["name"]),
-                "type": "function",
-                "function": {
-                    "name": tool["function"]["name"],
-                    "arguments": json.dumps(arguments, separators=(",", ":")),
-                },
-            }
             return ChatReply(
                 chunks=[],
-                tool_calls=[call],
+                tool_calls=[_tool_call(messages, tool, last_user)],
                 finish_reason="tool_calls",
                 prompt_tokens=prompt_tokens,
             )
+    text, error = _reply_text(request, last, last_user)
+    chunks, finish = _chunks(request, text, last_user)
+    return ChatReply(
+        chunks=chunks, tool_calls=[], finish_reason=finish, prompt_tokens=prompt_tokens, error=error
+    )
 
+
+def _tool_call(messages: list[Any], tool: JsonDict, last_user: str) -> JsonDict:
+    arguments = _instance(tool["function"].get("parameters", {}), last_user)
+    return {
+        "id": _call_id(messages, tool["function"]["name"]),
+        "type": "function",
+        "function": {
+            "name": tool["function"]["name"],
+            "arguments": json.dumps(arguments, separators=(",", ":")),
+        },
+    }
+
+
+def _reply_text(
+    request: JsonDict, last: JsonDict, last_user: str
+) -> tuple[str, tuple[str, str] | None]:
+    """The text of a reply (cut at a failure marker, shaped by ``response_format``) and
+    the worker error the marker asks for, if any."""
     error = None
     if last.get("role") == "tool":
         text = f"Tool {last.get('name') or 'result'} returned: {_text_of(last.get('content'))}"
@@ -240,6 +253,12 @@ def reply_to(request: JsonDict, known_models: set[str]) -> ChatReply:
         elif response_format.get("type") == "json_schema":
             schema = (response_format.get("json_schema") or {}).get("schema", {})
             text = json.dumps(_instance(schema, text))
+    return text, error
+
+
+def _chunks(request: JsonDict, text: str, last_user: str) -> tuple[list[str], str]:
+    """The streamed chunks of ``text`` after ``stop`` and ``max_tokens``, and the finish
+    reason."""
     finish = "stop"
     stops = request.get("stop")
     for stop in [stops] if isinstance(stops, str) else stops or []:
@@ -256,6 +275,4 @@ def reply_to(request: JsonDict, known_models: set[str]) -> ChatReply:
     ):
         chunks = chunks[:max_tokens]
         finish = "length"
-    return ChatReply(
-        chunks=chunks, tool_calls=[], finish_reason=finish, prompt_tokens=prompt_tokens, error=error
-    )
+    return chunks, finish

@@ -220,52 +220,6 @@ def mux_mp4(
     """Wrap H.264 samples into a fast-start MP4 with one video track."""
     frames = len(samples)
     duration_ms = frames * 1000 // fps
-    avcc = _box(
-        b"avcC",
-        bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1]),
-        struct.pack(">H", len(sps)),
-        sps,
-        bytes([1]),
-        struct.pack(">H", len(pps)),
-        pps,
-    )
-    avc1 = _box(
-        b"avc1",
-        bytes(6),
-        struct.pack(">H", 1),
-        bytes(16),
-        struct.pack(">HHIIIH", width, height, 0x480000, 0x480000, 0, 1),
-        bytes([0]) + bytes(31),
-        struct.pack(">Hh", 0x18, -1),
-        avcc,
-    )
-    stbl = _box(
-        b"stbl",
-        _full_box(b"stsd", 0, 0, struct.pack(">I", 1), avc1),
-        _full_box(b"stts", 0, 0, struct.pack(">III", 1, frames, 1)),
-        _full_box(b"stss", 0, 0, struct.pack(">II", 1, 1)),
-        _full_box(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, frames, 1)),
-        _full_box(
-            b"stsz",
-            0,
-            0,
-            struct.pack(">II", 0, frames),
-            b"".join(struct.pack(">I", len(s)) for s in samples),
-        ),
-        _full_box(b"stco", 0, 0, struct.pack(">II", 1, 0)),  # patched below
-    )
-    minf = _box(
-        b"minf",
-        _full_box(b"vmhd", 0, 1, bytes(8)),
-        _box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1), _full_box(b"url ", 0, 1))),
-        stbl,
-    )
-    mdia = _box(
-        b"mdia",
-        _full_box(b"mdhd", 0, 0, struct.pack(">IIIIHH", 0, 0, fps, frames, 0x55C4, 0)),
-        _full_box(b"hdlr", 0, 0, bytes(4), b"vide", bytes(12), b"VideoHandler\x00"),
-        minf,
-    )
     tkhd = _full_box(
         b"tkhd",
         0,
@@ -287,6 +241,7 @@ def mux_mp4(
         bytes(24),
         struct.pack(">I", 2),
     )
+    mdia = _media_box(sps, pps, samples, width, height, fps)
     moov = _box(b"moov", mvhd, _box(b"trak", tkhd, mdia))
     ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 0x200), b"isomiso2avc1mp41")
     data_offset = len(ftyp) + len(moov) + 8
@@ -294,6 +249,63 @@ def mux_mp4(
     moov = moov[:stco_at] + struct.pack(">I", data_offset) + moov[stco_at + 4 :]
     mdat = _box(b"mdat", *samples)
     return ftyp + moov + mdat
+
+
+def _media_box(
+    sps: bytes, pps: bytes, samples: list[bytes], width: int, height: int, fps: int
+) -> bytes:
+    """The track's ``mdia``: its timescale, handler and sample table."""
+    frames = len(samples)
+    stbl = _box(
+        b"stbl",
+        _full_box(b"stsd", 0, 0, struct.pack(">I", 1), _sample_entry(sps, pps, width, height)),
+        _full_box(b"stts", 0, 0, struct.pack(">III", 1, frames, 1)),
+        _full_box(b"stss", 0, 0, struct.pack(">II", 1, 1)),
+        _full_box(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, frames, 1)),
+        _full_box(
+            b"stsz",
+            0,
+            0,
+            struct.pack(">II", 0, frames),
+            b"".join(struct.pack(">I", len(s)) for s in samples),
+        ),
+        _full_box(b"stco", 0, 0, struct.pack(">II", 1, 0)),  # patched by mux_mp4
+    )
+    minf = _box(
+        b"minf",
+        _full_box(b"vmhd", 0, 1, bytes(8)),
+        _box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1), _full_box(b"url ", 0, 1))),
+        stbl,
+    )
+    return _box(
+        b"mdia",
+        _full_box(b"mdhd", 0, 0, struct.pack(">IIIIHH", 0, 0, fps, frames, 0x55C4, 0)),
+        _full_box(b"hdlr", 0, 0, bytes(4), b"vide", bytes(12), b"VideoHandler\x00"),
+        minf,
+    )
+
+
+def _sample_entry(sps: bytes, pps: bytes, width: int, height: int) -> bytes:
+    """The ``avc1`` sample description with its ``avcC`` decoder configuration."""
+    avcc = _box(
+        b"avcC",
+        bytes([1, sps[1], sps[2], sps[3], 0xFF, 0xE1]),
+        struct.pack(">H", len(sps)),
+        sps,
+        bytes([1]),
+        struct.pack(">H", len(pps)),
+        pps,
+    )
+    return _box(
+        b"avc1",
+        bytes(6),
+        struct.pack(">H", 1),
+        bytes(16),
+        struct.pack(">HHIIIH", width, height, 0x480000, 0x480000, 0, 1),
+        bytes([0]) + bytes(31),
+        struct.pack(">Hh", 0x18, -1),
+        avcc,
+    )
 
 
 def render_video(width: int, height: int, frames: int, fps: int, seed: int, prompt: str) -> bytes:
