@@ -9,7 +9,7 @@ import attrs
 
 from .tokens import TokenIssuer
 
-__all__ = ["Account", "Authenticator", "account_for"]
+__all__ = ["Account", "Authenticator", "account_for", "wallet_address"]
 
 
 @attrs.frozen
@@ -87,3 +87,17 @@ class Authenticator:
         if claims is None or not isinstance(claims.get("addr"), str):
             return None
         return self.by_address(claims["addr"])
+
+
+def wallet_address(username: str, password: str) -> str:
+    """The wallet address the network's clients derive from a username and password."""
+    try:
+        from eth_account import Account as EthAccount
+    except ImportError as exc:
+        from sogni.errors import MissingExtraError
+
+        raise MissingExtraError("deriving a wallet from a password", "wallet") from exc
+    key = hashlib.pbkdf2_hmac(
+        "sha256", (username.lower() + password).encode("utf-8"), b"sogni-salt-value", 10000, 32
+    )
+    return str(EthAccount.from_key(key).address)

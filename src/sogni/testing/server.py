@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import hashlib
 import threading
-from collections import Counter
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -16,7 +14,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from .app import build_app
-from .auth import Account
+from .auth import Account, wallet_address
 from .catalogue import Catalogue
 from .faults import Fault
 from .project_records import ProjectRecord
@@ -30,20 +28,6 @@ T = TypeVar("T")
 
 REBIND_TIMEOUT = 5.0
 """Seconds to keep trying to bind the same port again after an outage or a restart."""
-
-
-def wallet_address(username: str, password: str) -> str:
-    """The wallet address the network's clients derive from a username and password."""
-    try:
-        from eth_account import Account as EthAccount
-    except ImportError as exc:
-        from sogni.errors import MissingExtraError
-
-        raise MissingExtraError("deriving a wallet from a password", "wallet") from exc
-    key = hashlib.pbkdf2_hmac(
-        "sha256", (username.lower() + password).encode("utf-8"), b"sogni-salt-value", 10000, 32
-    )
-    return str(EthAccount.from_key(key).address)
 
 
 class LocalSupernet:
@@ -584,24 +568,7 @@ class LocalSupernet:
         ``llm_request_ids`` and ``duplicate_llm_requests`` (the same for ``llmJobRequest``).
         :meth:`clear_records` does not reset them.
         """
-        return self._inspect(self._count)
-
-    def _count(self) -> dict[str, int]:
-        world = self._world
-        statuses = Counter(p.status for p in world.simulator.projects.values())
-        log = world.request_log
-        return {
-            "projects_started": len(world.simulator.projects),
-            "job_request_ids": log.distinct("jobRequest"),
-            "duplicate_job_requests": len(log.duplicates("jobRequest")),
-            "projects_completed": statuses["completed"],
-            "projects_failed": statuses["errored"],
-            "projects_cancelled": statuses["cancelled"],
-            "cancelled_by_client": log.cancels,
-            "chat_jobs_started": len(world.chat_jobs),
-            "llm_request_ids": log.distinct("llmJobRequest"),
-            "duplicate_llm_requests": len(log.duplicates("llmJobRequest")),
-        }
+        return self._inspect(self._world.stats)
 
     def duplicate_requests(self, message_type: str = "jobRequest") -> list[str]:
         """Upper-cased ids received in more than one ``message_type`` message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Coroutine
 from decimal import Decimal
 from typing import Any
@@ -82,6 +83,23 @@ class SupernetState:
         self.chat_jobs = ChatJobs()
         self.outage = False  # while true every request is cut (the port is closed, too)
         self.sync_calls: dict[str, list[float]] = {}  # address -> recent recovery reads
+
+    def stats(self) -> dict[str, int]:
+        """The counters of :meth:`LocalSupernet.stats`."""
+        statuses = Counter(p.status for p in self.simulator.projects.values())
+        log = self.request_log
+        return {
+            "projects_started": len(self.simulator.projects),
+            "job_request_ids": log.distinct("jobRequest"),
+            "duplicate_job_requests": len(log.duplicates("jobRequest")),
+            "projects_completed": statuses["completed"],
+            "projects_failed": statuses["errored"],
+            "projects_cancelled": statuses["cancelled"],
+            "cancelled_by_client": log.cancels,
+            "chat_jobs_started": len(self.chat_jobs),
+            "llm_request_ids": log.distinct("llmJobRequest"),
+            "duplicate_llm_requests": len(log.duplicates("llmJobRequest")),
+        }
 
     def connected(self, app_id: str) -> bool:
         """Whether the client with ``app_id`` has a live socket."""
