@@ -11,7 +11,17 @@ from typing import Any
 
 from sogni.core.errors import ValidationError
 
-__all__ = ["boolean", "choice", "count", "number", "positive", "sequence", "string", "text"]
+__all__ = [
+    "boolean",
+    "choice",
+    "count",
+    "identifier",
+    "number",
+    "positive",
+    "sequence",
+    "string",
+    "text",
+]
 
 
 def _shown(value: float) -> str:
@@ -116,4 +126,11 @@ def text(value: Any, field: str) -> str:
     """``value`` checked to be a string with something besides whitespace in it."""
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(f"{field} must be a non-empty string", field=field)
+    return value
+
+
+def identifier(value: Any, field: str) -> str:
+    """``value`` checked to be a non-empty string (an id); the message shows what came."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{field} must be a non-empty string, got {value!r}", field=field)
     return value

@@ -4,7 +4,7 @@ uploading their assets, cost estimates and the network's project records."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -14,53 +14,81 @@ import attrs
 from sogni.core._generated.models import (
     AudioProjectParams,
     ControlNet,
-    CostEstimate,
     ImageProjectParams,
-    ModelInfo,
     ProjectSnapshot,
-    SizePreset,
-    SupportedModel,
     VideoProjectParams,
 )
 from sogni.core.assets import AssetRef
-from sogni.core.context import MODELS_TTL, SIZE_PRESETS_TTL, Cached, CoreContext
-from sogni.core.effects import (
-    Download,
-    PrepareAsset,
-    RemoteAsset,
-    RestCall,
-    SocketSend,
-    Upload,
-    WaitForModels,
-)
+from sogni.core.context import CoreContext
+from sogni.core.effects import Download, PrepareAsset, RemoteAsset, RestCall, SocketSend, Upload
 from sogni.core.errors import ApiError, SogniError, UploadError, ValidationError
-from sogni.core.estimates import (
-    ENHANCEMENT_STRENGTHS,
-    EstimateRequest,
-    ImageEstimate,
-    audio_estimate_request,
-    default_steps,
-    enhancement_estimate_request,
-    image_estimate_request,
-    parse_estimate,
-    video_estimate_request,
-)
+from sogni.core.estimates import ENHANCEMENT_STRENGTHS
 from sogni.core.ids import new_id
-from sogni.core.job_request import (
-    UploadSlot,
-    add_content_types,
-    build_job_request,
-    upload_slots,
-)
+from sogni.core.job_request import UploadSlot, add_content_types, build_job_request, upload_slots
 from sogni.core.media_types import GLB_CONTENT_TYPE, result_content_type, result_kind
-from sogni.core.model_options import ModelOptions, model_options_for
 from sogni.core.params import check_value, to_wire
 from sogni.core.plans import Plan, assets
-from sogni.core.plans.connection import NETWORKS
+from sogni.core.plans.cost_estimates import (
+    estimate_audio_cost,
+    estimate_cost,
+    estimate_enhancement_cost,
+    estimate_video_cost,
+)
+from sogni.core.plans.models import (
+    available_models_from_counts,
+    available_models_on,
+    find_preset,
+    is_audio_model_id,
+    is_video_model_id,
+    known_media,
+    model_options,
+    size_presets,
+    supported_models,
+    video_asset_config,
+    wait_for_models,
+)
+from sogni.core.plans.signed_urls import (
+    image_download_url,
+    image_upload_url,
+    media_download_url,
+    media_upload_url,
+)
 from sogni.core.projects import JobError, JobState, ProjectState
-from sogni.core.video import VideoAssetConfig, is_audio_model, is_video_model, video_defaults
-from sogni.core.video import video_asset_config as _video_asset_config
-from sogni.core.wire import from_wire, from_wire_list
+from sogni.core.wire import from_wire
+
+__all__ = [
+    "ProjectParams",
+    "available_models_from_counts",
+    "available_models_on",
+    "cancel_project",
+    "check_project",
+    "create_project",
+    "download",
+    "enhance_job",
+    "estimate_audio_cost",
+    "estimate_cost",
+    "estimate_enhancement_cost",
+    "estimate_video_cost",
+    "fresh_result_url",
+    "get_project",
+    "image_download_url",
+    "image_upload_url",
+    "is_audio_model_id",
+    "is_video_model_id",
+    "known_media",
+    "media_download_url",
+    "media_upload_url",
+    "model_options",
+    "project_wire_params",
+    "resolve_preview_url",
+    "resolve_result_url",
+    "result_extension",
+    "safe_file_name",
+    "size_presets",
+    "supported_models",
+    "video_asset_config",
+    "wait_for_models",
+]
 
 ProjectParams = ImageProjectParams | VideoProjectParams | AudioProjectParams
 
@@ -76,104 +104,6 @@ _EXTENSIONS = {
 
 
 # -- models --------------------------------------------------------------------------
-def _raw_models(ctx: CoreContext, force_refresh: bool = False) -> Plan[list[dict[str, Any]]]:
-    cached = ctx.raw_models
-    if cached is None or force_refresh or not cached.fresh(MODELS_TTL, ctx.clock()):
-        data = yield RestCall(
-            "GET", "/api/v1/models/list", host="socket", envelope=False, shared=True
-        )
-        if not isinstance(data, list):
-            raise SogniError("the network sent a malformed model list")
-        cached = ctx.raw_models = Cached(data, ctx.clock())
-    return cached.value
-
-
-def _tiers(ctx: CoreContext) -> Plan[dict[str, Any]]:
-    cached = ctx.tiers
-    if cached is None or not cached.fresh(MODELS_TTL, ctx.clock()):
-        data = yield RestCall(
-            "GET", "/api/v2/models/tiers", host="socket", envelope=False, shared=True
-        )
-        if not isinstance(data, dict):
-            raise SogniError("the network sent malformed model tiers")
-        cached = ctx.tiers = Cached(data, ctx.clock())
-    return cached.value
-
-
-def supported_models(ctx: CoreContext, force_refresh: bool = False) -> Plan[list[SupportedModel]]:
-    """Every model the network supports (cached for 24 hours)."""
-    raw = yield from _raw_models(ctx, force_refresh)
-    return from_wire_list(SupportedModel, raw)
-
-
-def wait_for_models(ctx: CoreContext, timeout: float = 10.0) -> Plan[list[ModelInfo]]:
-    """Wait for the network's first non-empty announcement of available models."""
-    models: list[ModelInfo] = yield WaitForModels(timeout)
-    return models
-
-
-def available_models_from_counts(ctx: CoreContext, counts: dict[str, Any]) -> Plan[list[ModelInfo]]:
-    """Turn a ``swarmModels`` announcement into :class:`ModelInfo` entries."""
-    try:
-        raw = yield from _raw_models(ctx)
-    except SogniError:
-        raw = []
-    by_id = {item.get("id"): item for item in raw if isinstance(item, dict)}
-    models = []
-    for model_id, count in counts.items():
-        known = by_id.get(model_id, {})
-        models.append(
-            ModelInfo(
-                id=model_id,
-                name=known.get("name") or model_id.replace("-", " "),
-                worker_count=int(count) if isinstance(count, (int, float)) else 0,
-                media=known.get("media") or "image",
-            )
-        )
-    return models
-
-
-def model_options(ctx: CoreContext, model_id: str) -> Plan[ModelOptions]:
-    """The options of one model, from the model list and the tiers."""
-    raw = yield from _raw_models(ctx)
-    tiers = yield from _tiers(ctx)
-    return model_options_for(model_id, raw, tiers)
-
-
-def size_presets(
-    ctx: CoreContext, network: str, model_id: str, force_refresh: bool = False
-) -> Plan[list[SizePreset]]:
-    """The size presets of a model on a network (cached for 10 minutes)."""
-    key = (network, model_id)
-    cached = ctx.size_presets.get(key)
-    if cached is None or force_refresh or not cached.fresh(SIZE_PRESETS_TTL, ctx.clock()):
-        path = (
-            f"/api/v1/size-presets/network/{quote(network, safe='')}"
-            f"/model/{quote(model_id, safe='')}"
-        )
-        data = yield RestCall("GET", path, host="socket", envelope=False)
-        cached = ctx.size_presets[key] = Cached(from_wire_list(SizePreset, data or []), ctx.clock())
-    return list(cached.value)
-
-
-def _preset(ctx: CoreContext, network: str, model_id: str, preset_id: str) -> Plan[SizePreset]:
-    presets = yield from size_presets(ctx, network, model_id)
-    for preset in presets:
-        if preset.id == preset_id:
-            return preset
-    raise ValidationError(
-        f"size_preset {preset_id!r} is not a preset of {model_id} on the {network} network",
-        field="size_preset",
-        allowed=[*(p.id for p in presets), "custom"],
-    )
-
-
-def video_asset_config(ctx: CoreContext, model_id: str) -> Plan[VideoAssetConfig]:
-    """Which reference assets a video model requires, accepts or rejects."""
-    config = _video_asset_config(model_id)
-    if False:  # pragma: no cover - a plan that never needs the network
-        yield
-    return config
 
 
 # -- creating projects -----------------------------------------------------------------
@@ -299,7 +229,7 @@ def create_project(ctx: CoreContext, params: ProjectParams) -> Plan[ProjectState
     preset = wire.get("sizePreset") if kind == "image" else None
     if preset and preset != "custom":
         network = params.network or ctx.account.network or ctx.config.network
-        yield from _preset(ctx, network, params.model_id, preset)
+        yield from find_preset(ctx, network, params.model_id, preset)
     project_id = new_id()
     request = build_job_request(
         wire, options, project_id=project_id, app_source=ctx.config.app_source, keywords=_KEYWORDS
@@ -494,92 +424,6 @@ def _redeliver(ctx: CoreContext, state: ProjectState) -> bool:
 
 
 # -- cost estimates --------------------------------------------------------------------------
-def _estimate(request: EstimateRequest) -> Plan[CostEstimate]:
-    body = yield RestCall(
-        "GET", request.path, host="socket", query=dict(request.query) or None, envelope=False
-    )
-    return parse_estimate(body)
-
-
-def estimate_cost(ctx: CoreContext, model_id: str, **fields: Any) -> Plan[CostEstimate]:
-    """The estimated cost of an image project; ``fields`` are those of :class:`ImageEstimate`."""
-    estimate = ImageEstimate(model_id=model_id, **fields)
-    options = yield from model_options(ctx, model_id)
-    network = estimate.network or "fast"  # as the network's other clients price it
-    width, height = estimate.width, estimate.height
-    if estimate.size_preset:
-        preset = yield from _preset(ctx, network, model_id, estimate.size_preset)
-        width, height = preset.width, preset.height
-    resolved = attrs.evolve(estimate, network=network, width=width, height=height)
-    return (yield from _estimate(image_estimate_request(resolved, options)))
-
-
-def estimate_video_cost(
-    ctx: CoreContext,
-    model_id: str,
-    *,
-    duration: float | None = None,
-    frames: int | None = None,
-    fps: float | None = None,
-    width: int | None = None,
-    height: int | None = None,
-    steps: int | None = None,
-    number_of_media: int = 1,
-    has_video_input: bool = False,
-    reference_video: Any = None,
-    reference_video_urls: Sequence[str] | None = None,
-    token_type: str = "spark",
-) -> Plan[CostEstimate]:
-    """The estimated cost of a video project; size and rate default to the model's usual."""
-    if not is_video_model(model_id):
-        raise ValidationError(f"Model {model_id} is not a video model", field="model_id")
-    default_width, default_height, default_fps = video_defaults(model_id)
-    request = video_estimate_request(
-        token_type=token_type,
-        model=model_id,
-        width=width or default_width,
-        height=height or default_height,
-        fps=fps or default_fps,
-        duration=duration,
-        frames=frames,
-        steps=steps,
-        number_of_media=number_of_media,
-        has_video_input=has_video_input,
-        reference_video=reference_video,
-        reference_video_urls=reference_video_urls,
-    )
-    return (yield from _estimate(request))
-
-
-def estimate_audio_cost(
-    ctx: CoreContext,
-    model_id: str,
-    *,
-    duration: float = 30.0,
-    steps: int | None = None,
-    number_of_media: int = 1,
-    token_type: str = "spark",
-) -> Plan[CostEstimate]:
-    """The estimated cost of an audio project."""
-    if steps is None:
-        options = yield from model_options(ctx, model_id)
-        steps = default_steps(options)
-    request = audio_estimate_request(
-        token_type=token_type,
-        model=model_id,
-        duration=duration,
-        steps=steps,
-        number_of_media=number_of_media,
-    )
-    return (yield from _estimate(request))
-
-
-def estimate_enhancement_cost(
-    ctx: CoreContext, strength: str = "medium", *, token_type: str = "spark"
-) -> Plan[CostEstimate]:
-    """The estimated cost of enhancing a finished image."""
-    request = enhancement_estimate_request(strength, token_type)
-    return (yield from _estimate(request))
 
 
 # -- image enhancement -------------------------------------------------------------------------
@@ -645,174 +489,9 @@ def enhance_job(
 
 
 # -- models by network, model kinds ---------------------------------------------------------
-def _check_network(network: Any) -> str:
-    if network not in NETWORKS:
-        raise ValidationError(
-            f"network {network!r} is not a Sogni network", field="network", allowed=list(NETWORKS)
-        )
-    return str(network)
-
-
-def _check_id(value: Any, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{field} must be a non-empty string, got {value!r}", field=field)
-    return value
-
-
-def available_models_on(ctx: CoreContext, network: str) -> Plan[list[ModelInfo]]:
-    """The models workers serve on ``network`` right now, with their worker counts.
-
-    The network answers with worker counts by numeric model id (``SID``); the model list
-    names them. A SID the list does not know keeps the SID as its id and name.
-    """
-    network = _check_network(network)
-    counts = yield RestCall(
-        "GET",
-        f"/api/v1/status/network/{quote(network, safe='')}/models",
-        host="socket",
-        envelope=False,
-    )
-    if not isinstance(counts, dict):
-        raise SogniError(f"the network sent a malformed model status for {network}")
-    raw = yield from _raw_models(ctx)
-    by_sid: dict[str, dict[str, Any]] = {}
-    for item in raw:
-        if isinstance(item, dict) and item.get("SID") is not None:
-            by_sid.setdefault(_sid_key(item["SID"]), item)
-    models = []
-    for sid, count in counts.items():
-        known = by_sid.get(_sid_key(sid), {})
-        media = known.get("media")
-        models.append(
-            ModelInfo(
-                id=str(known.get("id") or sid),
-                name=str(known.get("name") or str(sid).replace("-", " ")),
-                worker_count=int(count)
-                if isinstance(count, (int, float)) and not isinstance(count, bool)
-                else 0,
-                media=media if isinstance(media, str) and media else "image",  # type: ignore[arg-type]
-            )
-        )
-    return models
-
-
-def _sid_key(sid: Any) -> str:
-    """A model SID as a lookup key: the network sends it as a number in the model list and
-    as a string key in the status map."""
-    try:
-        return str(int(float(sid)))
-    except (TypeError, ValueError, OverflowError):
-        return str(sid)
-
-
-def known_media(ctx: CoreContext, model_id: str) -> str | None:
-    """What the network's catalogue says a model produces, if the client has fetched the
-    catalogue already (no I/O: an unknown answer is ``None``)."""
-    cached = ctx.raw_models
-    for item in cached.value if cached is not None else ():
-        if isinstance(item, dict) and item.get("id") == model_id:
-            media = item.get("media")
-            return media if isinstance(media, str) and media else None
-    return None
-
-
-def is_video_model_id(ctx: CoreContext, model_id: str) -> bool:
-    """Whether a model produces video: the catalogue's word when the client knows the
-    model, else what its id says."""
-    media = known_media(ctx, _check_id(model_id, "model_id"))
-    return media == "video" if media is not None else is_video_model(model_id)
-
-
-def is_audio_model_id(ctx: CoreContext, model_id: str) -> bool:
-    """Whether a model produces audio: the catalogue's word when the client knows the
-    model, else what its id says."""
-    media = known_media(ctx, _check_id(model_id, "model_id"))
-    return media == "audio" if media is not None else is_audio_model(model_id)
 
 
 # -- signed URLs of stored assets and results ----------------------------------------------------
-def _signed_url(path: str, query: dict[str, Any], key: str) -> Plan[str]:
-    data = yield RestCall("GET", path, query={k: v for k, v in query.items() if v is not None})
-    url = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(url, str) or not url:
-        raise SogniError(f"the network returned no {key}")
-    return url
-
-
-def image_upload_url(
-    ctx: CoreContext,
-    job_id: str,
-    type: str,
-    *,
-    image_id: str | None = None,
-    content_type: str | None = None,
-    start_content_type: str | None = None,
-) -> Plan[str]:
-    """A presigned URL to ``PUT`` an image asset of a project to."""
-    query = {
-        "imageId": _check_id(image_id, "image_id") if image_id is not None else new_id(),
-        "jobId": _check_id(job_id, "job_id"),
-        "type": _check_id(type, "type"),
-        "startContentType": start_content_type,
-        "contentType": content_type,
-    }
-    return (yield from _signed_url("/v1/image/uploadUrl", query, "uploadUrl"))
-
-
-def image_download_url(
-    ctx: CoreContext,
-    job_id: str,
-    image_id: str,
-    type: str = "complete",
-    *,
-    content_type: str | None = None,
-) -> Plan[str]:
-    """A freshly signed URL to download a project's image (a result, preview or asset)."""
-    query = {
-        "imageId": _check_id(image_id, "image_id"),
-        "jobId": _check_id(job_id, "job_id"),
-        "type": _check_id(type, "type"),
-        "contentType": content_type,
-    }
-    return (yield from _signed_url("/v1/image/downloadUrl", query, "downloadUrl"))
-
-
-def media_upload_url(
-    ctx: CoreContext,
-    job_id: str,
-    type: str,
-    *,
-    id: str | None = None,
-    content_type: str | None = None,
-) -> Plan[str]:
-    """A presigned URL to ``PUT`` an audio or video asset of a project to."""
-    query = {
-        "id": _check_id(id, "id") if id is not None else None,
-        "jobId": _check_id(job_id, "job_id"),
-        "type": _check_id(type, "type"),
-        "contentType": content_type,
-    }
-    return (yield from _signed_url("/v1/media/uploadUrl", query, "uploadUrl"))
-
-
-def media_download_url(
-    ctx: CoreContext,
-    job_id: str,
-    type: str = "complete",
-    *,
-    id: str | None = None,
-    content_type: str | None = None,
-    artifact: str | None = None,
-) -> Plan[str]:
-    """A freshly signed URL to download a project's audio or video (a result or asset)."""
-    query = {
-        "id": _check_id(id, "id") if id is not None else None,
-        "jobId": _check_id(job_id, "job_id"),
-        "type": _check_id(type, "type"),
-        "contentType": content_type,
-        "artifact": artifact,
-    }
-    return (yield from _signed_url("/v1/media/downloadUrl", query, "downloadUrl"))
 
 
 def fresh_result_url(ctx: CoreContext, state: ProjectState, job: JobState) -> Plan[str]:

@@ -35,6 +35,7 @@ from sogni.core.errors import ApiError, SogniError
 from sogni.core.js import is_integral
 from sogni.core.plans import Plan
 from sogni.core.plans.history import list_recent
+from sogni.core.plans.models import known_media, supported_models
 from sogni.core.plans.project_lookup import (
     check_ids,
     check_project_id,
@@ -45,12 +46,7 @@ from sogni.core.plans.project_lookup import (
     recovered_project,
     status_raw,
 )
-from sogni.core.plans.projects import (
-    _project_record,
-    known_media,
-    resolve_result_url,
-    supported_models,
-)
+from sogni.core.plans.projects import _project_record, resolve_result_url
 from sogni.core.plans.results import get_result
 from sogni.core.projects import JobError, JobState, ProjectEvent, ProjectState
 from sogni.core.video import is_audio_model, is_video_model

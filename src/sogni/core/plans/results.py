@@ -14,8 +14,8 @@ from sogni.core.errors import SogniError
 from sogni.core.js import is_integral
 from sogni.core.media_types import result_content_type
 from sogni.core.plans import Plan
+from sogni.core.plans.models import known_media, supported_models
 from sogni.core.plans.project_lookup import check_project_id, mapping, status_raw
-from sogni.core.plans.projects import known_media, supported_models
 from sogni.core.video import is_audio_model, is_video_model
 
 RESULT_KINDS = ("image", "video", "audio", "model")
