@@ -155,7 +155,7 @@ class Delivery:
     def confirm_request(self, message_type: str, job_id: str) -> None:
         """The network showed it has this request (e.g. its project record exists)."""
         with self._cond:
-            entries = [e for e in self._outbox if e.type == message_type and e.job_id == job_id]
+            entries = self._outbox.find(message_type, job_id)
             for entry in entries:
                 self._outbox.remove(entry)
             self._forget(entries)
@@ -172,9 +172,7 @@ class Delivery:
         """
         job_id = job_id.upper()
         with self._cond:
-            entry = next(
-                (e for e in self._outbox if e.type == message_type and e.job_id == job_id), None
-            )
+            entry = next(iter(self._outbox.find(message_type, job_id)), None)
             if entry is None:
                 return True
             if abandon:

@@ -98,7 +98,8 @@ class EventEmitter:
         self, dispatch: Dispatch | None = None, *, names: tuple[str, ...] = CLIENT_EVENTS
     ) -> None:
         self._lock = threading.Lock()
-        self._listeners: dict[str, list[Callable[[Any], Any]]] = {}
+        # Tuples, replaced on every change: emit reads them without the lock or a copy.
+        self._listeners: dict[str, tuple[Callable[[Any], Any], ...]] = {}
         self.dispatch: Dispatch = dispatch or _call_now
         self.names = names
 
@@ -118,13 +119,14 @@ class EventEmitter:
         if dispatch is not None:
             callback = _Routed(dispatch, callback)
         with self._lock:
-            self._listeners.setdefault(event, []).append(callback)
+            self._listeners[event] = (*self._listeners.get(event, ()), callback)
 
         def off() -> None:
             with self._lock:
-                listeners = self._listeners.get(event, [])
+                listeners = list(self._listeners.get(event, ()))
                 if callback in listeners:
                     listeners.remove(callback)
+                    self._listeners[event] = tuple(listeners)
 
         return off
 
@@ -132,14 +134,12 @@ class EventEmitter:
         """A new emitter with the same callbacks and a lock of its own (a forked child's:
         the parent's lock may have been held at the fork)."""
         clone = EventEmitter(dispatch, names=self.names)
-        clone._listeners = {event: list(items) for event, items in self._listeners.items()}
+        clone._listeners = dict(self._listeners)
         return clone
 
     def emit(self, event: str, value: Any) -> None:
         """Hand ``value`` to every callback of ``event``."""
-        with self._lock:
-            listeners = list(self._listeners.get(event, ()))
-        for callback in listeners:
+        for callback in self._listeners.get(event, ()):
             try:
                 self.dispatch(callback, value)
             except Exception:

@@ -45,7 +45,8 @@ class Hub:
         self._context = context
         self._spawn = spawn
         self._projects: dict[str, ProjectState] = {}
-        self._listeners: dict[str, list[ProjectListener]] = {}
+        # Tuples, replaced on every change: an event reads them without copying.
+        self._listeners: dict[str, tuple[ProjectListener, ...]] = {}
         self._watchers: list[Watcher] = []
         self._routes: dict[str, Callable[[str, Any], None]] = {}
         #: The view (``Project``/``AsyncProject``) the client handed out for each project.
@@ -56,7 +57,7 @@ class Hub:
         #: project that finished while this client was away only when it is not among them).
         self._finished: dict[str, None] = {}
         self._watchdog = ProjectWatchdog(
-            self._tracked, self._check_project, clock=lambda: self.ctx.clock()
+            self._is_tracked, self._check_project, clock=lambda: self.ctx.clock()
         )
 
     @property
@@ -75,7 +76,7 @@ class Hub:
         """Route events for ``state.id`` to ``state``."""
         with self._lock:
             self._projects[state.id] = state
-        self._watchdog.wake()
+        self._watchdog.schedule(state)
 
     def remember_finished(self, project_id: str) -> None:
         """Note that a project finished here (or was reported by a sync)."""
@@ -88,6 +89,9 @@ class Hub:
         """Whether a project finished here (among the latest few thousand)."""
         with self._lock:
             return project_id.upper() in self._finished
+
+    def _is_tracked(self, state: ProjectState) -> bool:
+        return self._projects.get(state.id) is state
 
     def _tracked(self) -> list[ProjectState]:
         with self._lock:
@@ -143,9 +147,11 @@ class Hub:
     def untrack(self, project_id: str) -> None:
         """Stop routing events to a project."""
         with self._lock:
-            self._projects.pop(project_id, None)
+            state = self._projects.pop(project_id, None)
             self._listeners.pop(project_id, None)
             self._views.pop(project_id, None)
+        if state is not None:
+            self._watchdog.forget(state)
 
     def project(self, project_id: str) -> ProjectState | None:
         """The tracked project with this id."""
@@ -156,19 +162,22 @@ class Hub:
         """Run a state change under the lock, then deliver its events."""
         with self._lock:
             events = change()
-            listeners = list(self._listeners.get(state.id, ()))
+            listeners = self._listeners.get(state.id, ())
         self._deliver(state, events, listeners)
-        self._watchdog.wake()  # the change may have moved the next check
+        if state.outcome is None:
+            self._watchdog.schedule(state)  # the change may have moved the next check earlier
 
     def detach(self, project_id: str, error: SogniError) -> None:
         """Stop following a project locally: its waiters raise ``error`` (the client closed,
         or its request never reached the network). The network's side is untouched."""
         with self._lock:
             state = self._projects.pop(project_id.upper(), None)
-            listeners = self._listeners.pop(project_id.upper(), [])
+            listeners = self._listeners.pop(project_id.upper(), ())
             self._views.pop(project_id.upper(), None)
             if state is not None and state.outcome is None and state.detached is None:
                 state.detached = error
+        if state is not None:
+            self._watchdog.forget(state)
         for listener in listeners:
             _call_safely(listener, None)
 
@@ -180,12 +189,11 @@ class Hub:
             self.detach(project_id, error)
 
     # -- listeners ------------------------------------------------------------------------
-    def subscribe(self, state: ProjectState, listener: ProjectListener) -> list[ProjectEvent]:
-        """Add a project listener; returns the events so far, atomically with the add."""
+    def subscribe(self, state: ProjectState, listener: ProjectListener) -> None:
+        """Call ``listener`` with each next event of the project (none once it is over)."""
         with self._lock:
             if state.outcome is None and state.detached is None:
-                self._listeners.setdefault(state.id, []).append(listener)
-            return list(state.history)
+                self._listeners[state.id] = (*self._listeners.get(state.id, ()), listener)
 
     def watch(self, watcher: Watcher) -> Callable[[], None]:
         """Call ``watcher`` after every change of models or connection; returns an unwatch."""
@@ -226,8 +234,6 @@ class Hub:
             route(message_type, payload)
         elif message_type == "swarmModels" and isinstance(payload, dict):
             self._spawn(self._announce_models(payload))
-        elif message_type == "changeNetwork":
-            self.set_available_models([])
 
     def set_available_models(self, models: list[Any]) -> None:
         """Replace the available model list and wake watchers."""
@@ -247,13 +253,14 @@ class Hub:
                 return False
             events = state.handle(message_type, payload)
             pending = state.take_result_requests()
-            listeners = list(self._listeners.get(state.id, ()))
+            listeners = self._listeners.get(state.id, ())
         for job in pending:
             self._spawn(plans.resolve_result_url(self.ctx, state, job))
         for event in events:
             if event.type == "progress" and event.data.get("has_image") and event.job_id:
                 self._spawn(plans.resolve_preview_url(self.ctx, state, state.jobs[event.job_id]))
-        self._deliver(state, events, listeners)
+        if events:
+            self._deliver(state, events, listeners)
         return True
 
     def fail_all(self, error: JobError) -> None:
@@ -264,7 +271,10 @@ class Hub:
             self.apply(state, lambda state=state: state.fail(error))  # type: ignore[misc]
 
     def _deliver(
-        self, state: ProjectState, events: list[ProjectEvent], listeners: list[ProjectListener]
+        self,
+        state: ProjectState,
+        events: list[ProjectEvent],
+        listeners: tuple[ProjectListener, ...],
     ) -> None:
         for event in events:  # logged first: a waiter may return as soon as it is woken
             _log_event(event)
@@ -284,11 +294,14 @@ class Hub:
                 self._views.pop(state.id, None)
             self._listeners.pop(state.id, None)
             self.remember_finished(state.id)
+        self._watchdog.forget(state)
 
 
 def _log_event(event: ProjectEvent) -> None:
     """Project milestones at INFO, everything else (progress, previews, ETAs) at DEBUG."""
     level = logging.INFO if event.type in _MILESTONES else logging.DEBUG
+    if not projects_log.isEnabledFor(level):
+        return
     subject = f"project {event.project_id}" + (f" job {event.job_id}" if event.job_id else "")
     projects_log.log(level, "%s: %s", subject, event.type)
 

@@ -47,10 +47,12 @@ def decode_frame(frame: str | bytes) -> tuple[str, Any]:
     A frame without ``data`` decodes to a ``None`` payload instead of failing.
     """
     try:
-        envelope = json_depth.loads(frame)
+        # Decoded to text here: json.loads would first guess the encoding of bytes.
+        text = frame.decode() if isinstance(frame, (bytes, bytearray)) else frame
+        envelope = json_depth.loads(text)
         message_type = envelope["type"]
         data = envelope.get("data")
-        payload = None if data is None else json_depth.loads(base64.b64decode(data))
+        payload = None if data is None else json_depth.loads(binascii.a2b_base64(data).decode())
     except (ValueError, KeyError, TypeError, binascii.Error) as exc:
         raise FrameError(f"undecodable socket frame: {exc}") from None
     if not isinstance(message_type, str):

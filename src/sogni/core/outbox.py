@@ -90,11 +90,18 @@ class Outgoing:
         return not by_id or (self.job_id is not None and _job_id(payload) == self.job_id)
 
 
-@attrs.define
 class Outbox:
-    """Unconfirmed requests, oldest first."""
+    """Unconfirmed requests, oldest first, indexed by what confirms them: an event costs
+    one lookup by its job id (or by its type, for fixed answers), however many requests
+    wait."""
 
-    _entries: list[Outgoing] = attrs.field(factory=list)
+    def __init__(self) -> None:
+        self._entries: dict[Outgoing, None] = {}  # insertion order: oldest first
+        self._by_id: dict[str, list[Outgoing]] = {}
+        self._by_answer: dict[str, list[Outgoing]] = {}
+
+    def __repr__(self) -> str:
+        return f"<Outbox {len(self._entries)} unconfirmed>"
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -104,14 +111,26 @@ class Outbox:
 
     def add(self, entry: Outgoing) -> None:
         """Hold ``entry`` until it is confirmed or given up."""
-        self._entries.append(entry)
+        if entry in self._entries:
+            return
+        self._entries[entry] = None
+        if entry.job_id is not None:
+            self._by_id.setdefault(entry.job_id, []).append(entry)
+        answers, by_id = _ANSWERS.get(entry.type, (frozenset(), False))
+        if not by_id:
+            for answer in answers:
+                self._by_answer.setdefault(answer, []).append(entry)
 
     def remove(self, entry: Outgoing) -> bool:
         """Drop ``entry``; False if it was no longer held."""
-        try:
-            self._entries.remove(entry)
-        except ValueError:
+        if self._entries.pop(entry, False) is False:
             return False
+        if entry.job_id is not None:
+            _unlist(self._by_id, entry.job_id, entry)
+        answers, by_id = _ANSWERS.get(entry.type, (frozenset(), False))
+        if not by_id:
+            for answer in answers:
+                _unlist(self._by_answer, answer, entry)
         return True
 
     def confirm(self, event_type: str, payload: Any) -> list[Outgoing]:
@@ -121,21 +140,45 @@ class Outbox:
         subscription update, a network change) confirms the oldest request waiting for it.
         """
         confirmed: list[Outgoing] = []
-        for entry in self._entries:
-            if entry.confirmed_by(event_type, payload):
+        fixed = self._by_answer.get(event_type)
+        if fixed:
+            for entry in fixed:
                 confirmed.append(entry)
                 if entry.job_id is None:
                     break
+        else:
+            job_id = _job_id(payload)
+            for entry in self._by_id.get(job_id, ()) if job_id is not None else ():
+                if entry.confirmed_by(event_type, payload):
+                    confirmed.append(entry)
         for entry in confirmed:
-            self._entries.remove(entry)
+            self.remove(entry)
         return confirmed
+
+    def find(self, message_type: str, job_id: str) -> list[Outgoing]:
+        """The unconfirmed requests of this type and id, oldest first."""
+        return [e for e in self._by_id.get(job_id.upper(), ()) if e.type == message_type]
 
     def holds(self, message_type: str, job_id: str) -> bool:
         """Whether a request of this type and id is still unconfirmed."""
-        job_id = job_id.upper()
-        return any(e.type == message_type and e.job_id == job_id for e in self._entries)
+        return bool(self.find(message_type, job_id))
 
     def take_all(self) -> list[Outgoing]:
         """Remove and return every request (the client is giving up on them)."""
-        entries, self._entries = self._entries, []
+        entries = list(self._entries)
+        self._entries.clear()
+        self._by_id.clear()
+        self._by_answer.clear()
         return entries
+
+
+def _unlist(index: dict[str, list[Outgoing]], key: str, entry: Outgoing) -> None:
+    entries = index.get(key)
+    if entries is None:
+        return
+    for i, held in enumerate(entries):
+        if held is entry:
+            del entries[i]
+            break
+    if not entries:
+        del index[key]

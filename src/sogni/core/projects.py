@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable, Mapping
-from typing import Any, Literal, get_args
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal, get_args, overload
 
 import attrs
 
@@ -24,6 +24,7 @@ __all__ = [
     "QUEUE_STATUSES",
     "JOB_EVENT_TYPES",
     "PROJECT_EVENT_TYPES",
+    "EventLog",
     "JobError",
     "JobEventType",
     "JobState",
@@ -103,6 +104,67 @@ class ProjectEvent:
     def is_terminal(self) -> bool:
         """True for the last event a project ever emits."""
         return self.type in ("completed", "failed", "canceled")
+
+
+class EventLog:
+    """A project's events from the first, as a read-only sequence, bounded in size.
+
+    A progress event replaces the one of the same job in the run of progress events at
+    the end, as long as nobody has read that run yet: a job of 2,000 steps leaves a few
+    progress events, not 2,000, milestones (job started, completed ...) stay where they
+    were, and a reader that keeps up still sees every event. What was read never moves,
+    so a reader can go on from the number of events it has taken.
+    """
+
+    __slots__ = ("_events", "_read")
+
+    def __init__(self) -> None:
+        self._events: list[ProjectEvent] = []
+        self._read = 0  # how many events someone has looked at
+
+    def append(self, event: ProjectEvent) -> None:
+        """Add the next event of the project."""
+        events = self._events
+        if event.type == "progress":
+            # The unread run of progress events at the end holds one event per job.
+            index = len(events) - 1
+            while index >= self._read:
+                held = events[index]
+                if held.type != "progress":
+                    break
+                if held.job_id == event.job_id:
+                    del events[index]
+                    break
+                index -= 1
+        events.append(event)
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __bool__(self) -> bool:
+        return bool(self._events)
+
+    @overload
+    def __getitem__(self, index: int) -> ProjectEvent: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ProjectEvent]: ...
+    def __getitem__(self, index: int | slice) -> ProjectEvent | list[ProjectEvent]:
+        events = self._events
+        if isinstance(index, slice):
+            self._read = len(events)
+            return events[index]
+        if index < 0:
+            self._read = len(events)
+        elif index >= self._read:
+            self._read = index + 1
+        return events[index]
+
+    def __iter__(self) -> Iterator[ProjectEvent]:
+        self._read = len(self._events)
+        return iter(list(self._events))
+
+    def __repr__(self) -> str:
+        return f"<EventLog {len(self._events)} events>"
 
 
 @attrs.define
@@ -192,6 +254,16 @@ class JobState:
             "error": _error_dict(self.error),
         }
 
+    @property
+    def progress_is_timed(self) -> bool:
+        """Whether :meth:`progress_at` depends on the time (a time-based estimate)."""
+        if self.status == "completed":
+            return False
+        external = self.external_progress
+        if (external is not None and math.isfinite(external)) or self.step_count > 0:
+            return False
+        return self.eta is not None and self.eta_started_at is not None
+
     def progress_at(self, now: float) -> int:
         """Progress 0–100 at wall-clock time ``now``."""
         if self.status == "completed":
@@ -237,7 +309,8 @@ class ProjectState:
     waiting_reason: dict[str, str] | None = None
     error: JobError | None = None
     jobs: dict[str, JobState] = attrs.field(factory=dict)
-    history: list[ProjectEvent] = attrs.field(factory=list)
+    #: The events so far (see :class:`EventLog`: progress of one job is kept compact).
+    history: EventLog = attrs.field(factory=EventLog, repr=False)
     clock: Callable[[], float] = attrs.field(default=time.time, repr=False)
     last_updated: float = 0.0
     outcome: ProjectEvent | None = None
@@ -261,6 +334,14 @@ class ProjectState:
     created_at: float = 0.0
     #: The highest progress reported so far, which ``progress`` never falls below.
     _progress_seen: int = attrs.field(default=0, init=False, repr=False, eq=False)
+    #: Each job's share of ``progress`` while it does not depend on the time, their sum,
+    #: and the jobs whose share does (a time-based estimate): each event then updates
+    #: one job's share instead of summing over all of them.
+    _shares: dict[str, int] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    _shares_total: int = attrs.field(default=0, init=False, repr=False, eq=False)
+    _timed: dict[str, JobState] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+    #: Jobs whose download URL is to be asked for (``take_result_requests``).
+    _url_wanted: list[JobState] = attrs.field(factory=list, init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.last_updated:
@@ -282,11 +363,37 @@ class ProjectState:
         """
         if self.status == "completed":
             return 100
-        now = self.clock()
-        total = sum(job.progress_at(now) for job in self.jobs.values())
+        if len(self._shares) + len(self._timed) != len(self.jobs):
+            self._recount_shares()  # jobs were added or dropped without a share update
+        total = self._shares_total
+        if self._timed:
+            now = self.clock()
+            total += sum(job.progress_at(now) for job in self._timed.values())
         mean = _clamp(js_round(total / max(1, self.number_of_media)), 0, 100)
-        self._progress_seen = max(self._progress_seen, mean)
+        if mean > self._progress_seen:
+            self._progress_seen = mean
         return self._progress_seen
+
+    def _update_share(self, job: JobState) -> int:
+        """Bring one job's share of ``progress`` up to date (after a change of its steps,
+        estimate or status); returns the job's progress now."""
+        old = self._shares.pop(job.id, 0)
+        self._timed.pop(job.id, None)
+        if job.progress_is_timed:
+            self._shares_total -= old
+            self._timed[job.id] = job
+            return job.progress_at(self.clock())
+        share = job.progress_at(0.0)
+        self._shares[job.id] = share
+        self._shares_total += share - old
+        return share
+
+    def _recount_shares(self) -> None:
+        self._shares.clear()
+        self._timed.clear()
+        self._shares_total = 0
+        for job in self.jobs.values():
+            self._update_share(job)
 
     @property
     def eta(self) -> float | None:
@@ -335,11 +442,26 @@ class ProjectState:
         return []
 
     def take_result_requests(self) -> list[JobState]:
-        """Jobs whose download URL must be fetched now; each job is returned once."""
-        jobs = [j for j in self.jobs.values() if j.result_pending and not j.result_requested]
+        """Jobs whose download URL must be fetched now, in job order; each job is
+        returned once."""
+        if not self._url_wanted:
+            return []
+        wanted = {id(job) for job in self._url_wanted}
+        self._url_wanted.clear()
+        jobs = [
+            j
+            for j in self.jobs.values()
+            if id(j) in wanted and j.result_pending and not j.result_requested
+        ]
         for job in jobs:
             job.result_requested = True
         return jobs
+
+    def _want_url(self, job: JobState) -> list[ProjectEvent]:
+        """The job's result waits for its download URL (asked for by the client)."""
+        job.result_pending = True
+        self._url_wanted.append(job)
+        return []
 
     # -- event intake --------------------------------------------------------------
     def handle(self, message_type: str, payload: Mapping[str, Any]) -> list[ProjectEvent]:
@@ -466,6 +588,7 @@ class ProjectState:
             events += self.cancel()
         elif status is not None and _ORDER[status] > _ORDER[self.status]:
             self.status = status
+        self._recount_shares()
         return events
 
     def _drop_unknown_jobs(self, raw: Mapping[str, Any]) -> None:
@@ -518,8 +641,7 @@ class ProjectState:
             job.result_url = str(direct)
             job.result_direct = True
         elif not job.is_withheld or self.disable_nsfw_filter:
-            job.result_pending = True
-            return []
+            return self._want_url(job)
         return self._job_finished(job)
 
     # -- handlers ------------------------------------------------------------------
@@ -532,6 +654,7 @@ class ProjectState:
             if len(self.jobs) >= self.number_of_media:
                 return None  # more jobs than the project has: a stray id, not a new job
             job = self.jobs[img_id] = JobState(id=img_id, step_count=self.steps or 0)
+            self._update_share(job)
         return job
 
     def _on_job_state(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
@@ -602,13 +725,14 @@ class ProjectState:
         external = _finite(payload.get("progress"))
         if external is not None:
             job.external_progress = external
+        job_progress = self._update_share(job)
         return [
             self._event(
                 "progress",
                 job,
                 step=job.step,
                 step_count=job.step_count,
-                job_progress=job.progress_at(self.clock()),
+                job_progress=job_progress,
                 progress=self.progress,
                 has_image=bool(payload.get("hasImage")),
                 **_eta_range(payload),
@@ -624,6 +748,7 @@ class ProjectState:
         job.eta = now + seconds
         if job.eta_started_at is None:
             job.eta_started_at = now
+        self._update_share(job)
         return [self._event("eta", job, eta_seconds=float(seconds))]
 
     def _on_result(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
@@ -644,14 +769,15 @@ class ProjectState:
         direct = payload.get("resultUrl") or payload.get("videoUrl") or payload.get("videoFile")
         if job.user_canceled:
             job.status = "canceled"
+            self._update_share(job)
             return self._job_finished(job)
         job.status = "completed"
+        self._update_share(job)
         if direct:
             job.result_url = str(direct)
             job.result_direct = True
         elif not job.is_withheld or self.disable_nsfw_filter:
-            job.result_pending = True
-            return []
+            return self._want_url(job)
         return self._job_finished(job)
 
     def _on_error(self, payload: Mapping[str, Any]) -> list[ProjectEvent]:
