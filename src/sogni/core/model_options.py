@@ -8,7 +8,7 @@ job-request builder validates parameters against.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -250,38 +250,51 @@ def model_options_for(
         "name": name if isinstance(name, str) else None,
         "raw_tier": tier,
     }
-    if kind in ("forge-image", "comfy-image"):
-        sampler_key = "sampler" if kind == "forge-image" else "comfySampler"
-        scheduler_key = "scheduler" if kind == "forge-image" else "comfyScheduler"
-        return ModelOptions(
-            media="image",
-            steps=_range(tier.get("steps"), f"{where}.steps"),
-            guidance=_range(tier.get("guidance"), f"{where}.guidance"),
-            sampler=_options(tier.get(sampler_key), f"{where}.{sampler_key}", sampler_alias),
-            scheduler=_options(
-                tier.get(scheduler_key), f"{where}.{scheduler_key}", scheduler_alias
-            ),
-            **common,
-        )
+    return _BY_KIND[kind](tier, where, common)
+
+
+def _image_options(tier: Mapping[str, Any], where: str, common: dict[str, Any]) -> ModelOptions:
+    forge = common["kind"] == "forge-image"
+    sampler_key = "sampler" if forge else "comfySampler"
+    scheduler_key = "scheduler" if forge else "comfyScheduler"
+    return ModelOptions(
+        media="image",
+        steps=_range(tier.get("steps"), f"{where}.steps"),
+        guidance=_range(tier.get("guidance"), f"{where}.guidance"),
+        sampler=_options(tier.get(sampler_key), f"{where}.{sampler_key}", sampler_alias),
+        scheduler=_options(tier.get(scheduler_key), f"{where}.{scheduler_key}", scheduler_alias),
+        **common,
+    )
+
+
+def _comfy_sampling(tier: Mapping[str, Any], where: str) -> tuple[OptionList, OptionList]:
     sampler = _options(tier.get("comfySampler"), f"{where}.comfySampler", sampler_alias)
     scheduler = _options(tier.get("comfyScheduler"), f"{where}.comfyScheduler", scheduler_alias)
-    if kind == "video":
-        fps = tier.get("fps")
-        return ModelOptions(
-            media="video",
-            sampler=sampler,
-            scheduler=scheduler,
-            steps=_optional_range(tier, "steps", where),
-            guidance=_optional_range(tier, "guidance", where),
-            fps=_options(fps, f"{where}.fps") if fps else None,
-            frames=_optional_range(tier, "frames", where),
-            width=_optional_range(tier, "width", where),
-            height=_optional_range(tier, "height", where),
-            shift=_optional_range(tier, "shift", where),
-            **common,
-        )
+    return sampler, scheduler
+
+
+def _video_options(tier: Mapping[str, Any], where: str, common: dict[str, Any]) -> ModelOptions:
+    fps = tier.get("fps")
+    sampler, scheduler = _comfy_sampling(tier, where)
+    return ModelOptions(
+        media="video",
+        sampler=sampler,
+        scheduler=scheduler,
+        steps=_optional_range(tier, "steps", where),
+        guidance=_optional_range(tier, "guidance", where),
+        fps=_options(fps, f"{where}.fps") if fps else None,
+        frames=_optional_range(tier, "frames", where),
+        width=_optional_range(tier, "width", where),
+        height=_optional_range(tier, "height", where),
+        shift=_optional_range(tier, "shift", where),
+        **common,
+    )
+
+
+def _audio_options(tier: Mapping[str, Any], where: str, common: dict[str, Any]) -> ModelOptions:
     keyscale = tier.get("keyscale")
     composer = tier.get("composerMode")
+    sampler, scheduler = _comfy_sampling(tier, where)
     return ModelOptions(
         media="audio",
         sampler=sampler,
@@ -300,6 +313,15 @@ def model_options_for(
         shift=_optional_range(tier, "shift", where),
         **common,
     )
+
+
+_Builder = Callable[[Mapping[str, Any], str, dict[str, Any]], ModelOptions]
+_BY_KIND: Mapping[TierKind, _Builder] = {
+    "forge-image": _image_options,
+    "comfy-image": _image_options,
+    "video": _video_options,
+    "audio": _audio_options,
+}
 
 
 def media_type_of(

@@ -47,15 +47,7 @@ def normalize_messages(
     out: list[dict[str, Any]] = []
     for index, message in enumerate(messages):
         where = f"messages[{index}]"
-        if not isinstance(message, Mapping):
-            to_dict = getattr(message, "to_message", None) or getattr(message, "to_dict", None)
-            if not callable(to_dict):
-                raise ValidationError(
-                    f"each message must be a mapping, not {type(message).__name__}", field=where
-                )
-            message = to_dict()
-            if not isinstance(message, Mapping):
-                raise ValidationError(f"{where} did not convert to a message mapping", field=where)
+        message = _as_mapping(message, where)
         role = message.get("role")
         if role not in ROLES:
             raise ValidationError(
@@ -65,18 +57,7 @@ def normalize_messages(
         for key, value in message.items():
             if key == "content":
                 if isinstance(value, (list, tuple)):
-                    parts = []
-                    for part_index, part in enumerate(value):
-                        field = f"{where}.content[{part_index}]"
-                        if _is_image_part(part):
-                            images += 1
-                            if images > MAX_VISION_IMAGES:
-                                raise ValidationError(
-                                    f"a request may carry at most {MAX_VISION_IMAGES} images",
-                                    field=field,
-                                )
-                        parts.append(_normalize_part(part, field, read_file, resize))
-                    normalized[key] = parts
+                    normalized[key], images = _parts(value, where, images, read_file, resize)
                 elif value is None or isinstance(value, str):
                     normalized[key] = value
                 else:
@@ -95,6 +76,38 @@ def normalize_messages(
                 normalized[key] = to_json_value(value, child_path(where, key))
         out.append(normalized)
     return out
+
+
+def _as_mapping(message: Any, where: str) -> Mapping[str, Any]:
+    """A message as a mapping: message records convert themselves (``to_message``)."""
+    if isinstance(message, Mapping):
+        return message
+    to_dict = getattr(message, "to_message", None) or getattr(message, "to_dict", None)
+    if not callable(to_dict):
+        raise ValidationError(
+            f"each message must be a mapping, not {type(message).__name__}", field=where
+        )
+    converted = to_dict()
+    if not isinstance(converted, Mapping):
+        raise ValidationError(f"{where} did not convert to a message mapping", field=where)
+    return converted
+
+
+def _parts(
+    value: Sequence[Any], where: str, images: int, read_file: FileReader | None, resize: bool
+) -> tuple[list[Any], int]:
+    """The normalized content parts of one message, and the images counted so far."""
+    parts = []
+    for part_index, part in enumerate(value):
+        field = f"{where}.content[{part_index}]"
+        if _is_image_part(part):
+            images += 1
+            if images > MAX_VISION_IMAGES:
+                raise ValidationError(
+                    f"a request may carry at most {MAX_VISION_IMAGES} images", field=field
+                )
+        parts.append(_normalize_part(part, field, read_file, resize))
+    return parts, images
 
 
 def _is_image_part(part: Any) -> bool:
