@@ -103,9 +103,6 @@ _EXTENSIONS = {
 }
 
 
-# -- models --------------------------------------------------------------------------
-
-
 # -- creating projects -----------------------------------------------------------------
 _CONTROL_NET_KEYS = {
     **{f.name: f for f in attrs.fields(ControlNet)},
@@ -423,9 +420,6 @@ def _redeliver(ctx: CoreContext, state: ProjectState) -> bool:
     return ctx.delivery.resend_request("jobRequest", state.id, abandon=canceled)
 
 
-# -- cost estimates --------------------------------------------------------------------------
-
-
 # -- image enhancement -------------------------------------------------------------------------
 _ENHANCEMENT_MODEL = "flux1-schnell-fp8"
 
@@ -486,9 +480,6 @@ def enhance_job(
         height=parent.height if custom else None,
     )
     return (yield from create_project(ctx, params))
-
-
-# -- models by network, model kinds ---------------------------------------------------------
 
 
 # -- signed URLs of stored assets and results ----------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
@@ -23,21 +23,25 @@ import attrs
 from sogni.core._generated.models import (
     ProjectRecoverySnapshot,
     ProjectResolution,
-    ProjectSnapshot,
     ProjectStatusSnapshot,
     ProjectSyncResult,
     RecoveredProject,
 )
 from sogni.core.checks import number
 from sogni.core.context import CoreContext
-from sogni.core.effects import RestCall, Sleep
+from sogni.core.effects import RestCall
 from sogni.core.errors import ApiError, SogniError
 from sogni.core.js import is_integral
 from sogni.core.plans import Plan
 from sogni.core.plans.history import list_recent
+from sogni.core.plans.missing_projects import (
+    MISSING_PROJECT_ATTEMPTS,
+    MISSING_PROJECT_RETRY,
+    resolve,
+    resolve_missing,
+)
 from sogni.core.plans.models import known_media, supported_models
 from sogni.core.plans.project_lookup import (
-    check_ids,
     check_project_id,
     entries,
     integer,
@@ -46,7 +50,7 @@ from sogni.core.plans.project_lookup import (
     recovered_project,
     status_raw,
 )
-from sogni.core.plans.projects import _project_record, resolve_result_url
+from sogni.core.plans.projects import resolve_result_url
 from sogni.core.plans.results import get_result
 from sogni.core.projects import JobError, JobState, ProjectEvent, ProjectState
 from sogni.core.video import is_audio_model, is_video_model
@@ -68,16 +72,11 @@ __all__ = [
 ]
 
 SYNC_PATH = "/api/v1/artist/projects/sync"
-ACTIVE_PATH = "/api/v1/artist/projects/active"
 
 #: Seconds a followed project may stay silent before an attached one is looked up again.
 DEFAULT_POLL_INTERVAL = 5.0
 #: A project sent this recently may not be in the network's snapshot yet: not missing.
 RECENTLY_CREATED_GRACE = 5.0
-#: Lookups of a project's stored record before it may be judged missing (the network
-#: stores a finished project asynchronously), and the pause between them.
-MISSING_PROJECT_ATTEMPTS = 4
-MISSING_PROJECT_RETRY = 2.5
 #: The error of a followed project nothing on the network knows any more.
 PROJECT_LOST = JobError(
     0,
@@ -86,15 +85,8 @@ PROJECT_LOST = JobError(
     "projectLost",
 )
 
-_IN_FLIGHT = frozenset({"pending", "queued", "processing"})
-
-
-# -- checks --------------------------------------------------------------------------
-
 
 # -- reading the network's views -------------------------------------------------------
-
-
 def get_status(ctx: CoreContext, project_id: str) -> Plan[ProjectStatusSnapshot]:
     """The owner's live lookup of one of the account's projects (``GET /v2/projects/{id}``)."""
     raw = yield from status_raw(ctx, check_project_id(project_id))
@@ -345,118 +337,6 @@ def check_attached(ctx: CoreContext, state: ProjectState) -> Plan[None]:
     yield from _catch_up(ctx, state, raw, in_flight=True)
 
 
-# -- projects the snapshot did not list ------------------------------------------------------
-Resolved = dict[str, tuple[ProjectResolution, Mapping[str, Any] | None]]
-
-
-def _unknown(error: SogniError | str) -> tuple[ProjectResolution, None]:
-    message = error if isinstance(error, str) else error.message
-    return ProjectResolution(state="unknown", error=message), None
-
-
-def _live_ids(ctx: CoreContext) -> Plan[set[str] | None]:
-    """Upper-cased ids of the account's running projects; ``None`` when unknown."""
-    try:
-        body = yield RestCall("GET", ACTIVE_PATH, host="socket", envelope=False)
-    except SogniError:
-        return None
-    projects = body.get("projects") if isinstance(body, Mapping) else None
-    if not isinstance(projects, list):
-        return None
-    return {
-        p["id"].upper() for p in projects if isinstance(p, Mapping) and isinstance(p.get("id"), str)
-    }
-
-
-def _lookup(
-    ctx: CoreContext, project_id: str
-) -> Plan[tuple[ProjectResolution, Mapping[str, Any] | None] | None]:
-    """The live lookup's word on a project nothing else lists; ``None`` when it has none."""
-    try:
-        raw = yield from status_raw(ctx, project_id)
-    except ApiError as exc:
-        return None if exc.status == 404 else _unknown(exc)
-    except SogniError as exc:
-        return _unknown(exc)
-    if str(raw["id"]).upper() != project_id.upper():
-        return None
-    status, finished = raw.get("status"), raw.get("finished") is True
-    if not finished and status in _IN_FLIGHT:
-        return ProjectResolution(state="active"), None
-    if finished and status in ("failed", "canceled"):
-        return ProjectResolution(
-            state="terminal", status=from_wire(ProjectStatusSnapshot, raw)
-        ), raw
-    if finished:
-        return _unknown("the project finished but its full record is not available yet")
-    return None
-
-
-def _resolve(
-    ctx: CoreContext, project_ids: Sequence[str], attempts: int, delay: float
-) -> Plan[Resolved]:
-    result: Resolved = {}
-    pending = list(project_ids)
-    for attempt in range(attempts):
-        if not pending:
-            break
-        if attempt:
-            yield Sleep(delay)
-        still_missing = []
-        for project_id in pending:
-            try:
-                raw = yield from _project_record(ctx, project_id)
-            except ApiError as exc:
-                if exc.status == 404:
-                    still_missing.append(project_id)
-                else:
-                    result[project_id] = _unknown(exc)
-            except SogniError as exc:
-                result[project_id] = _unknown(exc)
-            else:
-                record = from_wire(ProjectSnapshot, raw)
-                result[project_id] = ProjectResolution(state="finished", project=record), raw
-        pending = still_missing
-    if not pending:
-        return result
-    # The last word is the socket's: a project registered after the snapshot is running.
-    live = yield from _live_ids(ctx)
-    for project_id in pending:
-        if live is not None and project_id.upper() in live:
-            result[project_id] = ProjectResolution(state="active"), None
-            continue
-        check = yield from _lookup(ctx, project_id)
-        if check is not None:
-            result[project_id] = check
-        elif live is None:
-            result[project_id] = _unknown("the list of running projects is not available")
-        elif ctx.delivery.pending_request("jobRequest", project_id) and ctx.delivery.resend_request(
-            "jobRequest", project_id
-        ):
-            # Sent on a connection that dropped before the network had it: sent again.
-            result[project_id] = ProjectResolution(state="active"), None
-        else:
-            result[project_id] = ProjectResolution(state="lost"), None
-    return result
-
-
-def resolve_missing(
-    ctx: CoreContext,
-    project_ids: Sequence[str],
-    *,
-    attempts: int = MISSING_PROJECT_ATTEMPTS,
-    delay: float = MISSING_PROJECT_RETRY,
-) -> Plan[dict[str, ProjectResolution]]:
-    """What the network knows of projects a snapshot did not list: the stored record
-    (asked ``attempts`` times, ``delay`` seconds apart, as the network stores a finished
-    project asynchronously), then the running list and the live lookup."""
-    ids = check_ids(project_ids)
-    tries = int(number(attempts, "attempts", minimum=1, maximum=20, integer=True))
-    pause = float(number(delay, "delay", minimum=0, maximum=60))
-    resolved = yield from _resolve(ctx, ids, tries, pause)
-    return {project_id: resolved[project_id][0] for project_id in ids}
-
-
 # -- reconciling -------------------------------------------------------------------------------
 @runtime_checkable
 class Following(Protocol):
@@ -572,7 +452,7 @@ def _settle_missing(ctx: CoreContext, outcome: _SyncOutcome, requested_at: float
     ]
     if not missing:
         return
-    resolved = yield from _resolve(
+    resolved = yield from resolve(
         ctx, [s.id for s in missing], MISSING_PROJECT_ATTEMPTS, MISSING_PROJECT_RETRY
     )
     for state in missing:
@@ -601,9 +481,3 @@ def _settle(
         ctx.registry.apply(state, lambda: state.fail(PROJECT_LOST))
         return "lost"
     return "unverified"
-
-
-# -- results ---------------------------------------------------------------------------------
-
-
-# -- the render history -------------------------------------------------------------------------
