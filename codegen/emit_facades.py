@@ -55,14 +55,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator  # noqa: F401
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload  # noqa: F401
 
-from sogni.core._generated.models import *  # noqa: F403
-from sogni.core._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
-from sogni.core.context import CoreContext
-from sogni.core.params import build_params, resolve_config  # noqa: F401
-from sogni.core.plans import Plan, {plan_modules}
-{imports}
+# Only annotations name these; each method imports what it runs when it runs, so importing
+# a client loads no model, plan or chat module it has not used yet.
 if TYPE_CHECKING:
-{view_imports}"""
+    from sogni.core._generated.models import *  # noqa: F403
+    from sogni.core._generated.models import ClientConfig
+    from sogni.core.context import CoreContext
+    from sogni.core.plans import Plan
+{imports}{view_imports}"""
 
 #: Names the header imports, left out of the imports derived from the annotations.
 HEADER_NAMES = (
@@ -218,24 +218,28 @@ def _function(path: str) -> str:
     return ".".join(path.rsplit(".", 2)[-2:])
 
 
-def _function_imports(operations: list[dict[str, Any]]) -> list[str]:
-    """The modules of the ``local`` calls and ``x-prepare`` functions."""
-    paths = {op["call"] for op in operations if "call" in op}
-    paths |= {
-        schema["x-prepare"]
-        for op in operations
-        for schema in op.get("args", {}).values()
-        if "x-prepare" in schema
-    }
-    modules = {path.rsplit(".", 1)[0] for path in paths}
-    by_alias: dict[str, str] = {}
-    for module in sorted(modules):
-        alias = module.rsplit(".", 1)[1]
-        if by_alias.setdefault(alias, module) != module:
-            raise ValueError(f"{module} and {by_alias[alias]} would have the same name")
-    return [
-        "from {} import {}".format(*module.rsplit(".", 1)) for module in sorted(by_alias.values())
-    ]
+def _import_of(path: str) -> str:
+    """The import line that binds the module of a function given by its dotted path."""
+    return "from {} import {}".format(*path.rsplit(".", 2)[:2])
+
+
+def _runtime_imports(op: dict[str, Any], indent: str) -> list[str]:
+    """The imports a method runs first: its plan's module, its parameter builder, the
+    functions it calls (imported at the call, so the facade module itself stays light)."""
+    lines = []
+    if "plan" in op:
+        lines.append(f"from sogni.core.plans import {op['plan'].split('.', 1)[0]}")
+    if "call" in op:
+        lines.append(_import_of(op["call"]))
+    lines += sorted(
+        {_import_of(s["x-prepare"]) for s in op.get("args", {}).values() if "x-prepare" in s}
+    )
+    if op.get("params"):
+        lines += [
+            "from sogni.core._generated.models import PROJECT_PARAMS",
+            "from sogni.core.params import build_params",
+        ]
+    return [f"{indent}{line}" for line in lines]
 
 
 def _method(op: dict[str, Any], facade: _Facade, shadowed: set[str]) -> str:
@@ -297,7 +301,8 @@ def _method(op: dict[str, Any], facade: _Facade, shadowed: set[str]) -> str:
         for variant in op.get("overloads", [])
     ]
     body = [f"{indent}{run}" if returns == "None" else f"{indent}return {run}"]
-    return "\n".join([*stubs, header, _docstring(op, arg_docs, indent), *pre, *body])
+    imported = _runtime_imports(op, indent)
+    return "\n".join([*stubs, header, _docstring(op, arg_docs, indent), *imported, *pre, *body])
 
 
 def _local_method(op: dict[str, Any], returns: str, facade: _Facade, shadowed: set[str]) -> str:
@@ -310,6 +315,7 @@ def _local_method(op: dict[str, Any], returns: str, facade: _Facade, shadowed: s
                 "    @property",
                 f"    def {op['name']}(self) -> {returns}:",
                 _docstring(op, [], indent),
+                *_runtime_imports(op, indent),
                 f"{indent}return {call}(self._client)",
             ]
         )
@@ -321,7 +327,9 @@ def _local_method(op: dict[str, Any], returns: str, facade: _Facade, shadowed: s
     )
     invocation = f"{call}({', '.join(['self._client', *passed])})"
     body = f"{indent}{invocation}" if returns == "None" else f"{indent}return {invocation}"
-    return "\n".join([header, _docstring(op, arg_docs, indent), body])
+    return "\n".join(
+        [header, _docstring(op, arg_docs, indent), *_runtime_imports(op, indent), body]
+    )
 
 
 def _overload(op: dict[str, Any], variant: dict[str, Any]) -> dict[str, Any]:
@@ -431,6 +439,9 @@ def _client_base(
         "",
         "    def __init__(\n" + "".join(f"{indent}{p},\n" for p in signature) + "    ) -> None:",
         f'{indent}"""{doc}\n{indent}"""',
+        f"{indent}from sogni.core._generated.models import ClientConfig",
+        f"{indent}from sogni.core.params import resolve_config",
+        "",
         f"{indent}self._open(resolve_config(ClientConfig, {{\n{values}{indent}}}))",
         f"{indent}self._attach_groups()",
         "",
@@ -504,7 +515,6 @@ def render(table: dict[str, Any], models: list[Model], is_async: bool) -> str:
     groups, views, operations = table["groups"], table["views"], table["operations"]
     facade = _Facade(views=views, models=by_name, is_async=is_async)
     client = "AsyncSogniClient" if is_async else "SogniClient"
-    modules = sorted({op["plan"].split(".", 1)[0] for op in operations if "plan" in op})
     view_imports = "".join(
         "    from {} import {}\n".format(
             *views[name]["async" if is_async else "sync"].rsplit(".", 1)
@@ -524,12 +534,10 @@ def render(table: dict[str, Any], models: list[Model], is_async: bool) -> str:
     parts.append(_client_base(by_name["ClientConfig"], groups, root_ops, facade))
     local = [*by_name, *HEADER_NAMES, *(facade.view_type(name) for name in views)]
     derived = imports(facade.annotations, table["sources"], local=local)
-    derived += _function_imports(operations)
     header = HEADER.format(
         client_module="sogni_async" if is_async else "sogni",
         client=client,
-        plan_modules=", ".join(modules),
-        imports="".join(f"{line}\n" for line in derived),
+        imports="".join(f"    {line}\n" for line in derived),
         view_imports=view_imports,
     )
     return header + "".join(parts) + "\n"

@@ -12,7 +12,7 @@ HEADER = '''\
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 {imports}
@@ -81,6 +81,12 @@ def render(models: list[Model], imports: list[str] | None = None) -> str:
         "\n\n\n#: Project parameter classes by project ``type``.\n"
         f"PROJECT_PARAMS: dict[str, type[Any]] = {{\n{table}\n}}\n"
     )
-    extra = "".join(f"{line}\n" for line in imports or [])
+    # httpx appears only in annotations (ClientConfig's timeout and pool): importing the
+    # models must not load it.
+    runtime = [line for line in imports or [] if line != "import httpx"]
+    typing_only = [line for line in imports or [] if line == "import httpx"]
+    extra = "".join(f"{line}\n" for line in runtime)
+    if typing_only:
+        extra += "\nif TYPE_CHECKING:\n" + "".join(f"    {line}\n" for line in typing_only)
     header = HEADER.format(names=names, imports=f"\n{extra}" if extra else "")
     return header + body + footer

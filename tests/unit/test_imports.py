@@ -24,7 +24,24 @@ def test_sync_client_never_imports_asyncio() -> None:
         "from sogni import SogniClient\n"
         "c = SogniClient(api_key='k', rest_endpoint='http://127.0.0.1:9', "
         "socket_endpoint='ws://127.0.0.1:9', connect=False)\n"
+        "try:\n"
+        "    c.account.me()\n"
+        "except Exception:\n"
+        "    pass\n"
         "c.close()"
     )
-    assert "httpx" in loaded
+    assert "httpx" in loaded  # the request ran
     assert "asyncio" not in loaded
+
+
+def test_importing_and_constructing_a_client_loads_no_http_stack() -> None:
+    for client in (
+        "from sogni import SogniClient as C",
+        "from sogni_async import AsyncSogniClient as C",
+    ):
+        loaded = _modules_after(
+            f"{client}\n"
+            "c = C(api_key='k', rest_endpoint='http://127.0.0.1:9', "
+            "socket_endpoint='ws://127.0.0.1:9', connect=False)"
+        )
+        assert not {"httpx", "httpcore"} & loaded, client

@@ -6,36 +6,33 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator  # noqa: F401
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload  # noqa: F401
 
-from sogni.core._generated.models import *  # noqa: F403
-from sogni.core._generated.models import PROJECT_PARAMS, ClientConfig  # noqa: F401
-from sogni.core.context import CoreContext
-from sogni.core.params import build_params, resolve_config  # noqa: F401
-from sogni.core.plans import Plan, account, announcements, assets, billing, chat, chat_runs, connection, loras, projects, recovery, replay, workflows
-import builtins
-import httpx
-import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
-from decimal import Decimal
-from sogni._runtime.events import ProjectsEvent
-from sogni.core._generated.vocabulary import BillingMode, CheckoutRedirect, HostedTokenType, LeaderboardNetwork, Network, SubscriptionPlanId, SubscriptionTerm, TokenType, WalletProvider
-from sogni.core.account import AccountState, TokenApproval, TokenTransfer, UsernameCheck
-from sogni.core.assets import AssetInput
-from sogni.core.auth import TokenPair
-from sogni.core.chat import ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult
-from sogni.core.chat.context import ChatJob
-from sogni.core.chat.events import ChatEvent
-from sogni.core.chat.results import ChatMessageInput
-from sogni.core.model_options import ModelOptions
-from sogni.core.projects import ProjectState
-from sogni.core.video import VideoAssetConfig
-from sogni.wallet import Wallet
-from typing import BinaryIO
-from sogni._runtime import local_calls
-from sogni.core.chat import events
-from sogni.core.chat import request
-
+# Only annotations name these; each method imports what it runs when it runs, so importing
+# a client loads no model, plan or chat module it has not used yet.
 if TYPE_CHECKING:
+    from sogni.core._generated.models import *  # noqa: F403
+    from sogni.core._generated.models import ClientConfig
+    from sogni.core.context import CoreContext
+    from sogni.core.plans import Plan
+    import builtins
+    import httpx
+    import os
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from datetime import datetime
+    from decimal import Decimal
+    from sogni._runtime.events import ProjectsEvent
+    from sogni.core._generated.vocabulary import BillingMode, CheckoutRedirect, HostedTokenType, LeaderboardNetwork, Network, SubscriptionPlanId, SubscriptionTerm, TokenType, WalletProvider
+    from sogni.core.account import AccountState, TokenApproval, TokenTransfer, UsernameCheck
+    from sogni.core.assets import AssetInput
+    from sogni.core.auth import TokenPair
+    from sogni.core.chat import ChatCompletion, HostedChatCompletion, LLMCostEstimate, LLMModelInfo, ToolCall, ToolProgress, ToolResult
+    from sogni.core.chat.context import ChatJob
+    from sogni.core.chat.events import ChatEvent
+    from sogni.core.chat.results import ChatMessageInput
+    from sogni.core.model_options import ModelOptions
+    from sogni.core.projects import ProjectState
+    from sogni.core.video import VideoAssetConfig
+    from sogni.wallet import Wallet
+    from typing import BinaryIO
     from sogni._sync._generated.chat import ChatStream
     from sogni._sync._generated.project import Project
 
@@ -251,6 +248,8 @@ class ChatCompletions:
             the network failed the job (its code and message are kept). SogniTimeoutError: no
             answer in time. ConnectionLost: the connection dropped while the job ran.
         """
+        from sogni.core.plans import chat
+        from sogni.core.chat import request
         tools = request.read_tools(tools)
         return self._client._chat(self._client._run(chat.create_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, stream=stream, extra_body=extra_body, auto_execute_tools=auto_execute_tools, max_tool_rounds=max_tool_rounds, on_tool_call=on_tool_call, on_tool_progress=on_tool_progress, timeout=timeout)))
 
@@ -293,6 +292,7 @@ class ChatTools:
         Raises:
             ValidationError: the call is not a Sogni tool call.
         """
+        from sogni.core.plans import chat
         return self._client._run(chat.execute_tool(self._client._ctx, tool_call, token_type=token_type, network=network, number_of_media=number_of_media, timeout=timeout, on_progress=on_progress))
 
     def execute_all(
@@ -323,6 +323,7 @@ class ChatTools:
         Raises:
             ValidationError: the turn holds more than eight Sogni tool calls.
         """
+        from sogni.core.plans import chat
         return self._client._run(chat.execute_all(self._client._ctx, tool_calls, token_type=token_type, network=network, number_of_media=number_of_media, timeout=timeout, on_tool_call=on_tool_call, on_tool_progress=on_tool_progress))
 
     def definitions(
@@ -336,6 +337,7 @@ class ChatTools:
         Args:
             timeout: Seconds to wait for the network's model announcement.
         """
+        from sogni.core.plans import chat
         return self._client._run(chat.tool_definitions(self._client._ctx, timeout))
 
 
@@ -418,6 +420,8 @@ class ChatHosted:
             ValidationError: a parameter or image is invalid; nothing was sent. ApiError: the
             network refused the request.
         """
+        from sogni.core.plans import chat
+        from sogni.core.chat import request
         tools = request.read_tools(tools)
         return self._client._run(chat.create_hosted_completion(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, temperature=temperature, top_p=top_p, top_k=top_k, min_p=min_p, repetition_penalty=repetition_penalty, frequency_penalty=frequency_penalty, presence_penalty=presence_penalty, stop=stop, token_type=token_type, tools=tools, tool_choice=tool_choice, think=think, response_format=response_format, sogni_tools=sogni_tools, sogni_tool_execution=sogni_tool_execution, task_profile=task_profile, app_source=app_source, chat_template_kwargs=chat_template_kwargs, media_references=media_references, api_media_references=api_media_references, extra_body=extra_body, timeout=timeout))
 
@@ -451,6 +455,7 @@ class ChatHosted:
             ValidationError: a media tool, or arguments the tool does not take; nothing was
             sent. ApiError: the network refused the call.
         """
+        from sogni.core.plans import chat
         return self._client._run(chat.execute_hosted_tool(self._client._ctx, tool, arguments, token_type=token_type, app_source=app_source, safe_content_filter=safe_content_filter, timeout=timeout))
 
 
@@ -519,6 +524,8 @@ class ChatRuns:
             ValidationError: a parameter is invalid, or media is inline (a data URI) instead of
             an uploaded URL; nothing was sent.
         """
+        from sogni.core.plans import chat_runs
+        from sogni.core.chat import request
         tools = request.read_tools(tools)
         return self._client._run(chat_runs.create(self._client._ctx, messages, model=model, tools=tools, tool_choice=tool_choice, sampling=sampling, media_references=media_references, media_context=media_context, max_estimated_capacity_units=max_estimated_capacity_units, confirm_cost=confirm_cost, session_id=session_id, client_message_id=client_message_id, token_type=token_type, billing_mode=billing_mode, app_source=app_source, runtime_config=runtime_config, idempotency_key=idempotency_key, extra_body=extra_body))
 
@@ -531,6 +538,7 @@ class ChatRuns:
         Args:
             run_id: Run id (``ChatRunRecord.run_id``).
         """
+        from sogni.core.plans import chat_runs
         return self._client._run(chat_runs.get(self._client._ctx, run_id))
 
     def events(
@@ -542,6 +550,7 @@ class ChatRuns:
         Args:
             run_id: Run id (``ChatRunRecord.run_id``).
         """
+        from sogni.core.plans import chat_runs
         return self._client._run(chat_runs.events(self._client._ctx, run_id))
 
     def stream_events(
@@ -566,6 +575,7 @@ class ChatRuns:
             ConnectionLost: the stream could not be re-established. ApiError: the network
             refused the stream (e.g. an unknown run).
         """
+        from sogni.core.plans import chat_runs
         return self._client._iterate(chat_runs.stream_events(self._client._ctx, run_id, last_event_id=last_event_id, reconnect=reconnect))
 
     def approve(
@@ -596,6 +606,7 @@ class ChatRuns:
             then); nothing was sent. ApiError: the network refused it (400 no longer paused, 409
             the preview expired or changed: read the run again and ask the user anew).
         """
+        from sogni.core.plans import chat_runs
         return self._client._run(chat_runs.approve(self._client._ctx, run_id, pause, overrides=overrides, reason=reason, idempotency_key=idempotency_key))
 
     def confirm_cost(
@@ -629,6 +640,7 @@ class ChatRuns:
             sent. ApiError: the network refused it (400, or 409 for an expired or changed
             preview).
         """
+        from sogni.core.plans import chat_runs
         return self._client._run(chat_runs.confirm_cost(self._client._ctx, run_id, tool_call_id=tool_call_id, decision=decision, accepted_cost_preview=accepted_cost_preview, overrides=overrides, reason=reason, idempotency_key=idempotency_key))
 
     def cancel(
@@ -643,6 +655,7 @@ class ChatRuns:
             run_id: Run id (``ChatRunRecord.run_id``).
             reason: Why, kept as the run's ``cancellation_reason``.
         """
+        from sogni.core.plans import chat_runs
         return self._client._run(chat_runs.cancel(self._client._ctx, run_id, reason))
 
 
@@ -661,6 +674,7 @@ class PersonalLoras:
         ``ready``, ``rejected``, ``revoked``), the models an import may target, and the
         library's limits; readable also after a subscription lapsed.
         """
+        from sogni.core.plans import loras
         return self._client._run(loras.list_personal(self._client._ctx))
 
     def get(
@@ -677,6 +691,7 @@ class PersonalLoras:
             ValidationError: an empty ``lora_id``. NotFoundError: the account has no such
             import.
         """
+        from sogni.core.plans import loras
         return self._client._run(loras.get_personal(self._client._ctx, lora_id))
 
     def import_lora(
@@ -702,6 +717,7 @@ class PersonalLoras:
             ``rights_confirmed`` not True. PermissionDeniedError: the account has no active
             subscription. RateLimitError: too many imports today (see ``retry_after``).
         """
+        from sogni.core.plans import loras
         return self._client._run(loras.import_personal(self._client._ctx, url, name, model_id, rights_confirmed=rights_confirmed))
 
     def remove(
@@ -717,6 +733,7 @@ class PersonalLoras:
             ValidationError: an empty ``lora_id``. NotFoundError: the account has no such
             import.
         """
+        from sogni.core.plans import loras
         self._client._run(loras.remove_personal(self._client._ctx, lora_id))
 
     def catalog(
@@ -732,6 +749,7 @@ class PersonalLoras:
         Raises:
             ValidationError: an empty ``model_id``.
         """
+        from sogni.core.plans import loras
         return self._client._run(loras.personal_catalog(self._client._ctx, model_id))
 
 
@@ -761,6 +779,7 @@ class WorkflowTemplates:
         Raises:
             ValidationError: an unknown visibility or a limit outside 1..200; nothing was sent.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.list_templates(self._client._ctx, visibility=visibility, offset=offset, limit=limit))
 
     def get(
@@ -772,6 +791,7 @@ class WorkflowTemplates:
         Args:
             template_id: Template id.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.get_template(self._client._ctx, template_id))
 
     def create(
@@ -788,6 +808,7 @@ class WorkflowTemplates:
         Raises:
             ValidationError: no ``name``, or values that are not JSON; nothing was sent.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.create_template(self._client._ctx, template))
 
     def update(
@@ -804,6 +825,7 @@ class WorkflowTemplates:
         Raises:
             ApiError: not the account's template (403) or unknown (404).
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.update_template(self._client._ctx, template_id, patch))
 
     def delete(
@@ -818,6 +840,7 @@ class WorkflowTemplates:
         Raises:
             ApiError: not the account's template (403) or unknown (404).
         """
+        from sogni.core.plans import workflows
         self._client._run(workflows.delete_template(self._client._ctx, template_id))
 
     def fork(
@@ -833,6 +856,7 @@ class WorkflowTemplates:
             template_id: Template id.
             new_name: Name of the copy (default: the original's, marked as a copy).
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.fork_template(self._client._ctx, template_id, new_name=new_name))
 
 
@@ -881,6 +905,7 @@ class Account:
             MissingExtraError: the ``wallet`` extra is not installed. AuthenticationError: the
             credentials were refused.
         """
+        from sogni.core.plans import account
         return self._client._run(account.login(self._client._ctx, username, password, remember_me=remember_me, app_source=app_source))
 
     def create(
@@ -916,6 +941,7 @@ class Account:
             one. MissingExtraError: the ``wallet`` extra is not installed. ApiError: the network
             refused the signup (e.g. ``error_code`` 108: the username is taken).
         """
+        from sogni.core.plans import account
         return self._client._run(account.create(self._client._ctx, username, email, password, subscribe=subscribe, turnstile_token=turnstile_token, referral_code=referral_code, app_source=app_source, remember_me=remember_me))
 
     def validate_username(
@@ -931,6 +957,7 @@ class Account:
         Raises:
             ValidationError: an empty username.
         """
+        from sogni.core.plans import account
         return self._client._run(account.validate_username(self._client._ctx, username))
 
     def get_nonce(
@@ -946,6 +973,7 @@ class Account:
         Raises:
             ValidationError: ``wallet_address`` is not a 0x-prefixed 20-byte hex address.
         """
+        from sogni.core.plans import account
         return self._client._run(account.get_nonce(self._client._ctx, wallet_address))
 
     def get_wallet(
@@ -966,6 +994,7 @@ class Account:
             ValidationError: an empty username or password. MissingExtraError: the ``wallet``
             extra is not installed.
         """
+        from sogni._runtime import local_calls
         return local_calls.get_wallet(self._client, username, password)
 
     def set_tokens(
@@ -983,6 +1012,7 @@ class Account:
         Raises:
             AuthenticationError: the session expired or was refused.
         """
+        from sogni.core.plans import account
         return self._client._run(account.set_tokens(self._client._ctx, token, refresh_token))
 
     def logout(
@@ -990,6 +1020,7 @@ class Account:
     ) -> None:
         """End the session on the network and forget the credentials (the socket closes).
         """
+        from sogni.core.plans import account
         self._client._run(account.logout(self._client._ctx))
 
     def me(
@@ -997,6 +1028,7 @@ class Account:
     ) -> AccountProfile:
         """The account's profile (username, wallet address, e-mail).
         """
+        from sogni.core.plans import account
         return self._client._run(account.me(self._client._ctx))
 
     def refresh_balance(
@@ -1004,6 +1036,7 @@ class Account:
     ) -> Balances:
         """Fetch the balance now (it is also kept live by the network's updates).
         """
+        from sogni.core.plans import account
         return self._client._run(account.refresh_balance(self._client._ctx))
 
     def wallet_balance(
@@ -1017,6 +1050,7 @@ class Account:
             wallet_address: Wallet to ask about (the account's own when not given).
             provider: Blockchain.
         """
+        from sogni.core.plans import account
         return self._client._run(account.wallet_balance(self._client._ctx, wallet_address, provider))
 
     def transactions(
@@ -1037,6 +1071,7 @@ class Account:
             address: Wallet address (the account's own when not given).
             provider: Blockchain.
         """
+        from sogni.core.plans import account
         return self._client._run(account.transactions(self._client._ctx, limit=limit, offset=offset, status=status, address=address, provider=provider))
 
     def rewards(
@@ -1048,6 +1083,7 @@ class Account:
         Args:
             provider: Blockchain.
         """
+        from sogni.core.plans import account
         return self._client._run(account.rewards(self._client._ctx, provider))
 
     def claim_rewards(
@@ -1064,6 +1100,7 @@ class Account:
             provider: Blockchain.
             turnstile_token: Anti-bot token, when the network asks for one.
         """
+        from sogni.core.plans import account
         self._client._run(account.claim_rewards(self._client._ctx, reward_ids, provider=provider, turnstile_token=turnstile_token))
 
     def withdraw(
@@ -1087,6 +1124,7 @@ class Account:
             not open the account's wallet. ApiError: the network refused (e.g. ``error_code``
             123: the balance is too low).
         """
+        from sogni.core.plans import account
         return self._client._run(account.withdraw(self._client._ctx, password, amount, provider))
 
     def deposit(
@@ -1115,6 +1153,7 @@ class Account:
             not open the account's wallet. ApiError: the network refused (e.g. ``error_code``
             123: the wallet holds too little).
         """
+        from sogni.core.plans import account
         return self._client._run(account.deposit(self._client._ctx, password, amount, provider, approval_wait=approval_wait))
 
     def approve_token_usage(
@@ -1137,6 +1176,7 @@ class Account:
             ValidationError: an unknown spender or provider, or a password that does not open
             the account's wallet.
         """
+        from sogni.core.plans import account
         return self._client._run(account.approve_token_usage(self._client._ctx, password, spender, provider))
 
     def get_subscription_status(
@@ -1146,6 +1186,7 @@ class Account:
         during ``grace_period``), ``status`` (``none`` without a subscription), tier, term,
         period and scheduled changes. Also kept as ``account.current.subscription``.
         """
+        from sogni.core.plans import billing
         return self._client._run(billing.get_subscription_status(self._client._ctx))
 
     def refresh_subscription(
@@ -1154,6 +1195,7 @@ class Account:
         """Fetch the entitlement again into ``account.current.subscription`` (the same call as
         ``get_subscription_status``).
         """
+        from sogni.core.plans import billing
         return self._client._run(billing.refresh_subscription(self._client._ctx))
 
     def get_subscription_usage(
@@ -1162,6 +1204,7 @@ class Account:
         """Usage in the subscription's current billing cycle; while trialing also the trial's
         credits (``trial_credits_used`` of ``trial_credits_limit``) and end.
         """
+        from sogni.core.plans import billing
         return self._client._run(billing.get_subscription_usage(self._client._ctx))
 
     def get_trial_eligibility(
@@ -1170,6 +1213,7 @@ class Account:
         """Whether the account may start a free trial (``eligible``; ``reason_code`` is only a
         display hint).
         """
+        from sogni.core.plans import billing
         return self._client._run(billing.get_trial_eligibility(self._client._ctx))
 
     def get_subscription_plans(
@@ -1178,6 +1222,7 @@ class Account:
         """The plans one can subscribe to, with their term, list price and display name (a public
         list: no login needed).
         """
+        from sogni.core.plans import billing
         return self._client._run(billing.get_subscription_plans(self._client._ctx))
 
     def create_subscription_checkout(
@@ -1207,6 +1252,7 @@ class Account:
         Raises:
             ValidationError: an unknown plan, term or redirect type.
         """
+        from sogni.core.plans import billing
         return self._client._run(billing.create_subscription_checkout(self._client._ctx, plan_id, term, redirect_type=redirect_type, app_source=app_source, start_trial=start_trial, device_id=device_id))
 
     def create_subscription_portal_session(
@@ -1215,6 +1261,7 @@ class Account:
         """A billing-portal session whose ``url`` the user opens to change the payment method,
         cancel or see invoices.
         """
+        from sogni.core.plans import billing
         return self._client._run(billing.create_subscription_portal_session(self._client._ctx))
 
     def set_device_id(
@@ -1229,6 +1276,7 @@ class Account:
         Raises:
             ValidationError: an empty ``device_id``.
         """
+        from sogni.core.plans import billing
         self._client._run(billing.set_device_id(self._client._ctx, device_id))
 
 
@@ -1254,6 +1302,7 @@ class Announcements:
         Raises:
             ValidationError: an empty ``platform``.
         """
+        from sogni.core.plans import announcements
         return self._client._run(announcements.active(self._client._ctx, platform))
 
     def dismiss(
@@ -1269,6 +1318,7 @@ class Announcements:
         Raises:
             ValidationError: an empty ``announcement_id``.
         """
+        from sogni.core.plans import announcements
         self._client._run(announcements.dismiss(self._client._ctx, announcement_id))
 
 
@@ -1285,6 +1335,7 @@ class Assets:
     ) -> bool:
         """Whether this account may save uploads (the library is for subscribers).
         """
+        from sogni.core.plans import assets
         return self._client._run(assets.enabled(self._client._ctx))
 
     def list(
@@ -1292,6 +1343,7 @@ class Assets:
     ) -> AssetLibrary:
         """The saved uploads and the library's limits.
         """
+        from sogni.core.plans import assets
         return self._client._run(assets.list_assets(self._client._ctx))
 
     def get(
@@ -1306,6 +1358,7 @@ class Assets:
         Raises:
             ValidationError: an empty ``asset_id``.
         """
+        from sogni.core.plans import assets
         return self._client._run(assets.get(self._client._ctx, asset_id))
 
     def upload(
@@ -1328,6 +1381,7 @@ class Assets:
             a file over 100 MiB. PermissionDeniedError: the account has no active subscription.
             ConflictError: the library is full. UploadError: the file could not be stored.
         """
+        from sogni.core.plans import assets
         return self._client._run(assets.upload(self._client._ctx, source, name=name))
 
     def delete(
@@ -1343,6 +1397,7 @@ class Assets:
             ValidationError: an empty ``asset_id``. NotFoundError: the library has no such
             asset.
         """
+        from sogni.core.plans import assets
         self._client._run(assets.delete(self._client._ctx, asset_id))
 
 
@@ -1401,6 +1456,7 @@ class Chat:
         Raises:
             ValidationError: unknown event, or ``callback`` is not callable.
         """
+        from sogni.core.chat import events
         return events.on(self._client, event, callback)
 
     def wait_for_models(
@@ -1415,6 +1471,7 @@ class Chat:
         Raises:
             SogniTimeoutError: no models were announced in time.
         """
+        from sogni.core.plans import chat
         return self._client._run(chat.wait_for_models(self._client._ctx, timeout))
 
     def estimate_cost(
@@ -1444,6 +1501,7 @@ class Chat:
         Raises:
             ValidationError: a parameter or image is invalid; nothing was sent.
         """
+        from sogni.core.plans import chat
         return self._client._run(chat.estimate_cost(self._client._ctx, model=model, messages=messages, max_tokens=max_tokens, token_type=token_type, think=think, task_profile=task_profile))
 
 
@@ -1480,6 +1538,7 @@ class Projects:
         Raises:
             ValidationError: an empty ``model_id``.
         """
+        from sogni.core.plans import loras
         return self._client._run(loras.available_loras(self._client._ctx, model_id, include_personal=include_personal))
 
     def get_lora(
@@ -1495,6 +1554,7 @@ class Projects:
         Raises:
             ValidationError: an empty ``lora_id``.
         """
+        from sogni.core.plans import loras
         return self._client._run(loras.get_lora(self._client._ctx, lora_id))
 
     def supports_loras(
@@ -1510,6 +1570,7 @@ class Projects:
         Raises:
             ValidationError: an empty ``model_id``.
         """
+        from sogni.core.plans import loras
         return self._client._run(loras.supports_loras(self._client._ctx, model_id))
 
     def lora_constraints(
@@ -1518,6 +1579,7 @@ class Projects:
         """The limits of every LoRA request: how many LoRAs one render may stack and the loader's
         strength bounds.
         """
+        from sogni.core.plans import loras
         return self._client._run(loras.lora_constraints(self._client._ctx))
 
     @property
@@ -1539,6 +1601,7 @@ class Projects:
         Raises:
             SogniTimeoutError: no models were announced in time.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.wait_for_models(self._client._ctx, timeout))
 
     def get_supported_models(
@@ -1550,6 +1613,7 @@ class Projects:
         Args:
             force_refresh: Bypass the 24-hour cache.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.supported_models(self._client._ctx, force_refresh))
 
     def get_model_options(
@@ -1564,6 +1628,7 @@ class Projects:
         Raises:
             ValidationError: the model is unknown.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.model_options(self._client._ctx, model_id))
 
     def get_size_presets(
@@ -1579,6 +1644,7 @@ class Projects:
             model_id: Model id.
             force_refresh: Bypass the 10-minute cache.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.size_presets(self._client._ctx, network, model_id, force_refresh))
 
     def create(
@@ -1844,6 +1910,9 @@ class Projects:
             ValidationError: a parameter is invalid or an asset cannot be read; nothing was
             sent. UploadError: an asset could not be uploaded (the error names it).
         """
+        from sogni.core.plans import projects
+        from sogni.core._generated.models import PROJECT_PARAMS
+        from sogni.core.params import build_params
         merged = build_params(PROJECT_PARAMS, params, {
             "type": type,
             "model_id": model_id,
@@ -1949,6 +2018,7 @@ class Projects:
         Args:
             project_id: Id of the project to cancel.
         """
+        from sogni.core.plans import projects
         self._client._run(projects.cancel_project(self._client._ctx, project_id))
 
     def get(
@@ -1964,6 +2034,7 @@ class Projects:
         Raises:
             ApiError: the network does not know the project (404 while it is still running).
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.get_project(self._client._ctx, project_id))
 
     def get_video_asset_config(
@@ -1979,6 +2050,7 @@ class Projects:
         Raises:
             ValidationError: the id is not a video model.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.video_asset_config(self._client._ctx, model_id))
 
     def estimate_cost(
@@ -2024,6 +2096,7 @@ class Projects:
         Raises:
             ValidationError: unknown model, size preset or sampler.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.estimate_cost(self._client._ctx, model_id, number_of_media=number_of_media, steps=steps, number_of_previews=number_of_previews, control_net=control_net, starting_image_strength=starting_image_strength, size_preset=size_preset, width=width, height=height, guidance=guidance, sampler=sampler, context_images=context_images, gpt_image_quality=gpt_image_quality, output_format=output_format, token_type=token_type, network=network))
 
     def estimate_video_cost(
@@ -2061,6 +2134,7 @@ class Projects:
         Raises:
             ValidationError: neither duration nor frames was given.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.estimate_video_cost(self._client._ctx, model_id, duration=duration, frames=frames, fps=fps, width=width, height=height, steps=steps, number_of_media=number_of_media, has_video_input=has_video_input, reference_video=reference_video, reference_video_urls=reference_video_urls, token_type=token_type))
 
     def estimate_audio_cost(
@@ -2081,6 +2155,7 @@ class Projects:
             number_of_media: Tracks to generate.
             token_type: Token to price in.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.estimate_audio_cost(self._client._ctx, model_id, duration=duration, steps=steps, number_of_media=number_of_media, token_type=token_type))
 
     def estimate_enhancement_cost(
@@ -2098,6 +2173,7 @@ class Projects:
         Raises:
             ValidationError: unknown strength.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.estimate_enhancement_cost(self._client._ctx, strength, token_type=token_type))
 
     def get_available_models(
@@ -2114,6 +2190,7 @@ class Projects:
         Raises:
             ValidationError: unknown network.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.available_models_on(self._client._ctx, network))
 
     def is_video_model_id(
@@ -2130,6 +2207,7 @@ class Projects:
         Raises:
             ValidationError: ``model_id`` is not a non-empty string.
         """
+        from sogni._runtime import local_calls
         return local_calls.is_video_model_id(self._client, model_id)
 
     def is_audio_model_id(
@@ -2146,6 +2224,7 @@ class Projects:
         Raises:
             ValidationError: ``model_id`` is not a non-empty string.
         """
+        from sogni._runtime import local_calls
         return local_calls.is_audio_model_id(self._client, model_id)
 
     def on(
@@ -2169,6 +2248,7 @@ class Projects:
         Raises:
             ValidationError: unknown event, or ``callback`` is not callable.
         """
+        from sogni._runtime import local_calls
         return local_calls.on(self._client, event, callback)
 
     @property
@@ -2176,6 +2256,7 @@ class Projects:
         """The projects the client follows now (created and not finished yet), as a snapshot list
         of the same objects ``create`` returned.
         """
+        from sogni._runtime import local_calls
         return local_calls.tracked_projects(self._client)
 
     def upload_url(
@@ -2204,6 +2285,7 @@ class Projects:
         Raises:
             ValidationError: an id or the type is empty. ApiError: the network refused.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.image_upload_url(self._client._ctx, job_id, type, image_id=image_id, content_type=content_type, start_content_type=start_content_type))
 
     def download_url(
@@ -2229,6 +2311,7 @@ class Projects:
             ValidationError: an id or the type is empty. ApiError: the network has no such
             image. SogniError: the answer held no URL.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.image_download_url(self._client._ctx, job_id, image_id, type, content_type=content_type))
 
     def media_upload_url(
@@ -2253,6 +2336,7 @@ class Projects:
         Raises:
             ValidationError: an id or the type is empty. ApiError: the network refused.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.media_upload_url(self._client._ctx, job_id, type, id=id, content_type=content_type))
 
     def media_download_url(
@@ -2281,6 +2365,7 @@ class Projects:
             ValidationError: an id or the type is empty. ApiError: the network has no such
             media. SogniError: the answer held no URL.
         """
+        from sogni.core.plans import projects
         return self._client._run(projects.media_download_url(self._client._ctx, job_id, type, id=id, content_type=content_type, artifact=artifact))
 
     def get_status(
@@ -2300,6 +2385,7 @@ class Projects:
             NotFoundError: the account has no such project. ApiError: a 503 means the state
             could not be read yet (try again).
         """
+        from sogni.core.plans import recovery
         return self._client._run(recovery.get_status(self._client._ctx, project_id))
 
     def get_result(
@@ -2321,6 +2407,7 @@ class Projects:
             ValidationError: a bad id or ``kind``; nothing was sent. NotFoundError: the account
             has no such project.
         """
+        from sogni.core.plans import recovery
         return self._client._run(recovery.get_result(self._client._ctx, project_id, kind=kind))
 
     def sync(
@@ -2337,6 +2424,7 @@ class Projects:
         Raises:
             RateLimitError: too many snapshot reads; wait ``retry_after`` seconds.
         """
+        from sogni.core.plans import recovery
         return self._client._run(recovery.sync(self._client._ctx))
 
     def list_elsewhere(
@@ -2350,6 +2438,7 @@ class Projects:
         Raises:
             RateLimitError: too many snapshot reads; wait ``retry_after`` seconds.
         """
+        from sogni.core.plans import recovery
         return self._client._run(recovery.list_elsewhere(self._client._ctx))
 
     def resolve_missing(
@@ -2374,6 +2463,7 @@ class Projects:
             ValidationError: ``project_ids`` is not a list of project ids, or a bad
             ``attempts``/``delay``; nothing was sent.
         """
+        from sogni.core.plans import recovery
         return self._client._run(recovery.resolve_missing(self._client._ctx, project_ids, attempts=attempts, delay=delay))
 
     def list_recent(
@@ -2397,6 +2487,7 @@ class Projects:
         Raises:
             ValidationError: a bad ``since``, ``limit`` or ``app_source``; nothing was sent.
         """
+        from sogni.core.plans import recovery
         return self._client._run(recovery.list_recent(self._client._ctx, since=since, limit=limit, app_source=app_source))
 
     def attach(
@@ -2420,6 +2511,7 @@ class Projects:
             ValidationError: a bad id or ``poll_interval``; nothing was sent. NotFoundError: the
             account has no such project.
         """
+        from sogni.core.plans import recovery
         return self._client._project(self._client._run(recovery.attach(self._client._ctx, project_id, poll_interval=poll_interval)))
 
 
@@ -2446,6 +2538,7 @@ class Replay:
             ValidationError: ``record`` is not a mapping, has no ``run_id``, or is not valid
             JSON.
         """
+        from sogni.core.plans import replay
         return self._client._run(replay.write(self._client._ctx, record))
 
     def list(
@@ -2461,6 +2554,7 @@ class Replay:
         Raises:
             ValidationError: ``limit`` is not a positive integer.
         """
+        from sogni.core.plans import replay
         return self._client._run(replay.list_records(self._client._ctx, limit=limit))
 
     def get(
@@ -2475,6 +2569,7 @@ class Replay:
         Raises:
             ValidationError: an empty ``run_id``. NotFoundError: the account has no such record.
         """
+        from sogni.core.plans import replay
         return self._client._run(replay.get(self._client._ctx, run_id))
 
 
@@ -2514,6 +2609,7 @@ class Stats:
         Raises:
             ValidationError: an unknown type, period or network.
         """
+        from sogni.core.plans import account
         return self._client._run(account.leaderboard(self._client._ctx, type=type, period=period, username=username, network=network, page=page, limit=limit, date=date, address=address))
 
 
@@ -2577,6 +2673,7 @@ class Workflows:
             ValidationError: the request is malformed (e.g. a data URI in media_references);
             nothing was sent.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.start(self._client._ctx, kind, input, token_type=token_type, billing_mode=billing_mode, app_source=app_source, idempotency_key=idempotency_key, media_references=media_references, template_id=template_id, workflow_id=workflow_id, inputs=inputs, max_estimated_capacity_units=max_estimated_capacity_units, confirm_cost=confirm_cost, safe_content_filter=safe_content_filter, extra_body=extra_body))
 
     def start_image_to_video(
@@ -2617,6 +2714,7 @@ class Workflows:
         Raises:
             ValidationError: an argument is invalid; nothing was sent.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.start_image_to_video(self._client._ctx, prompt, video_prompt=video_prompt, negative_prompt=negative_prompt, width=width, height=height, duration=duration, image_model=image_model, video_model=video_model, number_of_media=number_of_media, seed=seed, extra=extra, token_type=token_type, extra_body=extra_body))
 
     def start_hosted_tool_sequence(
@@ -2648,6 +2746,7 @@ class Workflows:
             ValidationError: a step is invalid (the message names the step and argument);
             nothing was sent.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.start_hosted_tool_sequence(self._client._ctx, steps, title=title, media_references=media_references, extra=extra, token_type=token_type, extra_body=extra_body))
 
     def get(
@@ -2659,6 +2758,7 @@ class Workflows:
         Args:
             workflow_id: Workflow id.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.get(self._client._ctx, workflow_id))
 
     def list(
@@ -2672,6 +2772,7 @@ class Workflows:
             limit: Most records to return.
             offset: Records to skip.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.list_workflows(self._client._ctx, limit, offset))
 
     def events(
@@ -2683,6 +2784,7 @@ class Workflows:
         Args:
             workflow_id: Workflow id.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.events(self._client._ctx, workflow_id))
 
     def cancel(
@@ -2695,6 +2797,7 @@ class Workflows:
         Args:
             workflow_id: Workflow id.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.cancel(self._client._ctx, workflow_id))
 
     def stream_events(
@@ -2718,6 +2821,7 @@ class Workflows:
         Raises:
             ConnectionLost: the stream could not be re-established.
         """
+        from sogni.core.plans import workflows
         return self._client._iterate(workflows.stream_events(self._client._ctx, workflow_id, after=after, last_event_id=last_event_id, reconnect=reconnect))
 
     def wait(
@@ -2735,6 +2839,7 @@ class Workflows:
             SogniTimeoutError: it did not finish in time. ConnectionLost: the stream could not
             be re-established.
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.wait(self._client._ctx, workflow_id, timeout))
 
     def resume(
@@ -2760,6 +2865,7 @@ class Workflows:
             ApiError: the workflow cannot be resumed (409: it completed or was cancelled; 404:
             unknown).
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.resume(self._client._ctx, workflow_id, token_type=token_type, billing_mode=billing_mode, app_source=app_source))
 
     def reseed(
@@ -2791,6 +2897,7 @@ class Workflows:
             ValidationError: a seed is not a non-negative integer; nothing was sent. ApiError:
             the workflow cannot be reseeded (409: it has not finished).
         """
+        from sogni.core.plans import workflows
         return self._client._run(workflows.reseed(self._client._ctx, workflow_id, seed_overrides=seed_overrides, token_type=token_type, billing_mode=billing_mode, app_source=app_source, idempotency_key=idempotency_key))
 
 
@@ -2858,6 +2965,9 @@ class SogniClientFacade:
             testnet: Sign logins for the test network (EIP-712 domain ``Sogni-testnet``,
                 chain 84532).
         """
+        from sogni.core._generated.models import ClientConfig
+        from sogni.core.params import resolve_config
+
         self._open(resolve_config(ClientConfig, {
             "api_key": api_key,
             "app_id": app_id,
@@ -2932,6 +3042,7 @@ class SogniClientFacade:
             ValidationError: the update is malformed. SogniTimeoutError: the network did not
             answer in time.
         """
+        from sogni.core.plans import connection
         return self._client._run(connection.set_socket_event_subscriptions(self._client._ctx, subscriptions, subscribe=subscribe, unsubscribe=unsubscribe, reset=reset, event=event, enabled=enabled, timeout=timeout))
 
     def switch_network(
@@ -2950,4 +3061,5 @@ class SogniClientFacade:
         Raises:
             SogniTimeoutError: the network did not confirm in time.
         """
+        from sogni.core.plans import connection
         return self._client._run(connection.switch_network(self._client._ctx, network, timeout=timeout))

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-import httpx
 from collections.abc import Mapping
 from sogni.core._generated.vocabulary import BillingMode, Network, TokenType
 from sogni.core.assets import AssetInput
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "ClientConfig",
