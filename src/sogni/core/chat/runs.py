@@ -269,6 +269,33 @@ _CREATE_KEYWORDS = {
 }
 
 
+def _conversation(
+    messages: Sequence[Any],
+    tools: Iterable[Any] | None,
+    tool_choice: Any,
+    model: str | None,
+    sampling: Mapping[str, Any] | None,
+    media_references: Sequence[Any] | None,
+    media_context: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The body keys of what the model works with: messages, tools, model and media."""
+    body: dict[str, Any] = {"messages": _messages(messages)}
+    if tools is not None:
+        body["tools"] = _check_tools(tools)
+    if tool_choice is not None:
+        body["tool_choice"] = _check_tool_choice(tool_choice)
+    if model:
+        body["model"] = checks.string(model, "model")
+    if sampling is not None:
+        body["sampling"] = _mapping(sampling, "sampling")
+    if media_references is not None:
+        body["media_references"] = _list(media_references, "media_references")
+    if media_context is not None:
+        body["media_context"] = _mapping(media_context, "media_context")
+    _check_external_media(body["messages"], body.get("media_references"), body.get("media_context"))
+    return body
+
+
 def create_request(
     messages: Sequence[Any],
     *,
@@ -297,20 +324,9 @@ def create_request(
     ``idempotency_key`` travels as the ``Idempotency-Key`` header. ``extra_body`` adds
     further keys as given (a key one of the keywords sets is refused, naming it).
     """
-    body: dict[str, Any] = {"messages": _messages(messages)}
-    if tools is not None:
-        body["tools"] = _check_tools(tools)
-    if tool_choice is not None:
-        body["tool_choice"] = _check_tool_choice(tool_choice)
-    if model:
-        body["model"] = checks.string(model, "model")
-    if sampling is not None:
-        body["sampling"] = _mapping(sampling, "sampling")
-    if media_references is not None:
-        body["media_references"] = _list(media_references, "media_references")
-    if media_context is not None:
-        body["media_context"] = _mapping(media_context, "media_context")
-    _check_external_media(body["messages"], body.get("media_references"), body.get("media_context"))
+    body = _conversation(
+        messages, tools, tool_choice, model, sampling, media_references, media_context
+    )
     if max_estimated_capacity_units is not None:
         body["max_estimated_capacity_units"] = checks.number(
             max_estimated_capacity_units, "max_estimated_capacity_units", minimum=0

@@ -54,7 +54,7 @@ from sogni.core.ids import new_id
 from sogni.core.params import build_params
 from sogni.core.plans import Plan
 from sogni.core.plans import projects as project_plans
-from sogni.core.projects import ProjectState
+from sogni.core.projects import ProjectEvent, ProjectState
 from sogni.core.wire import from_wire
 
 __all__ = [
@@ -408,46 +408,10 @@ def _run_tool_project(
     yield from _report(on_progress, ToolProgress("creating", 0))
     state: ProjectState = yield from project_plans.create_project(ctx, params)
     _jobs(ctx).watch_project(state)
-    total = max(1, state.number_of_media)
     try:
         yield from _report(on_progress, ToolProgress("queued", 0))
-        deadline = None if timeout is None else ctx.clock() + timeout
-        seen = completed = 0
-        while True:
-            history = state.history
-            while seen < len(history):
-                event = history[seen]
-                seen += 1
-                if event.type == "progress":
-                    yield from _report(on_progress, ToolProgress("processing", state.progress))
-                elif event.type == "job_completed":
-                    completed += 1
-                    percent = min(100, (completed * 100 + total // 2) // total)
-                    yield from _report(on_progress, ToolProgress("processing", percent))
-            if state.outcome is not None:
-                break
-            remaining = None if deadline is None else deadline - ctx.clock()
-            if remaining is not None and remaining <= 0:
-                raise SogniTimeoutError(
-                    f"{plan.media_type} generation timed out after {timeout:g} s (project "
-                    f"{state.id}: {completed}/{total} completed)"
-                )
-            yield WaitUntil(
-                lambda n=seen: len(state.history) > n or state.outcome is not None,  # type: ignore[misc]
-                remaining,
-                f"{plan.media_type} project {state.id}",
-            )
-        outcome = state.outcome
-        if outcome.type != "completed":
-            error = state.error
-            if outcome.type == "canceled":
-                raise SogniError(f"project {state.id} was canceled")
-            raise ProjectFailed(
-                error.message if error else "the network reported a failure",
-                project_id=state.id,
-                code=error.code if error else 0,
-                original_code=error.original_code if error else None,
-            )
+        outcome = yield from _follow_project(ctx, plan, state, timeout, on_progress)
+        _raise_unless_completed(state, outcome)
         urls = list(state.result_urls)
         yield from _report(on_progress, ToolProgress("completed", 100, tuple(urls)))
         return urls
@@ -462,6 +426,57 @@ def _run_tool_project(
         except Exception:
             pass
         raise
+
+
+def _follow_project(
+    ctx: CoreContext,
+    plan: ToolPlan,
+    state: ProjectState,
+    timeout: float | None,
+    on_progress: ProgressCallback | None,
+) -> Plan[ProjectEvent]:
+    """Report a tool's project's progress until it ends (the event that ended it comes
+    back); time out after ``timeout``."""
+    total = max(1, state.number_of_media)
+    deadline = None if timeout is None else ctx.clock() + timeout
+    seen = completed = 0
+    while True:
+        history = state.history
+        while seen < len(history):
+            event = history[seen]
+            seen += 1
+            if event.type == "progress":
+                yield from _report(on_progress, ToolProgress("processing", state.progress))
+            elif event.type == "job_completed":
+                completed += 1
+                percent = min(100, (completed * 100 + total // 2) // total)
+                yield from _report(on_progress, ToolProgress("processing", percent))
+        if state.outcome is not None:
+            return state.outcome
+        remaining = None if deadline is None else deadline - ctx.clock()
+        if remaining is not None and remaining <= 0:
+            raise SogniTimeoutError(
+                f"{plan.media_type} generation timed out after {timeout:g} s (project "
+                f"{state.id}: {completed}/{total} completed)"
+            )
+        yield WaitUntil(
+            lambda n=seen: len(state.history) > n or state.outcome is not None,  # type: ignore[misc]
+            remaining,
+            f"{plan.media_type} project {state.id}",
+        )
+
+
+def _raise_unless_completed(state: ProjectState, outcome: ProjectEvent) -> None:
+    if outcome.type != "completed":
+        error = state.error
+        if outcome.type == "canceled":
+            raise SogniError(f"project {state.id} was canceled")
+        raise ProjectFailed(
+            error.message if error else "the network reported a failure",
+            project_id=state.id,
+            code=error.code if error else 0,
+            original_code=error.original_code if error else None,
+        )
 
 
 # -- hosted ----------------------------------------------------------------------------------
