@@ -298,47 +298,59 @@ def _check_value(
             bounds = _range(schema)
             out.append(ArgumentProblem(path, f'argument "{path}" must be {bounds}', bounds))
     if isinstance(value, str):
-        shortest, longest = schema.get("minLength"), schema.get("maxLength")
-        if shortest is not None and len(value) < shortest:
-            out.append(
-                ArgumentProblem(
-                    path,
-                    f'argument "{path}" needs at least {shortest} characters',
-                    f"at least {shortest} characters",
-                )
-            )
-        if longest is not None and len(value) > longest:
-            out.append(
-                ArgumentProblem(
-                    path,
-                    f'argument "{path}" takes at most {longest} characters, got {len(value)}',
-                    f"at most {longest} characters",
-                )
-            )
+        _check_length(value, schema, path, out)
     if isinstance(value, (list, tuple)):
-        fewest, most = schema.get("minItems"), schema.get("maxItems")
-        if fewest is not None and len(value) < fewest:
-            out.append(
-                ArgumentProblem(
-                    path,
-                    f'argument "{path}" needs at least {fewest} items, got {len(value)}',
-                    f"at least {fewest} items",
-                )
-            )
-        if most is not None and len(value) > most:
-            out.append(
-                ArgumentProblem(
-                    path,
-                    f'argument "{path}" takes at most {most} items, got {len(value)}',
-                    f"at most {most} items",
-                )
-            )
+        _check_item_count(value, schema, path, out)
         items = schema.get("items")
         if isinstance(items, Mapping):
             for index, item in enumerate(value):
                 _check_value(item, items, f"{path}[{index}]", rules, out)
     if isinstance(value, Mapping) and isinstance(schema.get("properties"), Mapping):
         _check_object(value, schema, path, rules, out)
+
+
+def _check_length(
+    value: str, schema: Mapping[str, Any], path: str, out: list[ArgumentProblem]
+) -> None:
+    shortest, longest = schema.get("minLength"), schema.get("maxLength")
+    if shortest is not None and len(value) < shortest:
+        out.append(
+            ArgumentProblem(
+                path,
+                f'argument "{path}" needs at least {shortest} characters',
+                f"at least {shortest} characters",
+            )
+        )
+    if longest is not None and len(value) > longest:
+        out.append(
+            ArgumentProblem(
+                path,
+                f'argument "{path}" takes at most {longest} characters, got {len(value)}',
+                f"at most {longest} characters",
+            )
+        )
+
+
+def _check_item_count(
+    value: Sequence[Any], schema: Mapping[str, Any], path: str, out: list[ArgumentProblem]
+) -> None:
+    fewest, most = schema.get("minItems"), schema.get("maxItems")
+    if fewest is not None and len(value) < fewest:
+        out.append(
+            ArgumentProblem(
+                path,
+                f'argument "{path}" needs at least {fewest} items, got {len(value)}',
+                f"at least {fewest} items",
+            )
+        )
+    if most is not None and len(value) > most:
+        out.append(
+            ArgumentProblem(
+                path,
+                f'argument "{path}" takes at most {most} items, got {len(value)}',
+                f"at most {most} items",
+            )
+        )
 
 
 def _in_enum(value: Any, enum: Sequence[Any]) -> bool:
