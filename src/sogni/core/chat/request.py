@@ -336,6 +336,13 @@ def _checked_values(
             )
         out["task_profile"] = task_profile
 
+    out.update(_checked_tool_values(params))
+    return out
+
+
+def _checked_tool_values(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The tool parameters and the response format, checked; only those that are set."""
+    out: dict[str, Any] = {}
     tools = params.get("tools")
     if tools is not None:
         out["tools"] = _check_tools(tools)

@@ -14,6 +14,33 @@ from sogni.core.plans import Plan
 __all__ = ["NETWORKS", "set_socket_event_subscriptions", "switch_network"]
 
 
+def _subscription_update(
+    subscriptions: Mapping[str, Any] | None, keywords: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """The update to send: the mapping given, or one the keyword arguments build."""
+    given = {key: value for key, value in keywords.items() if value is not None}
+    if given:
+        if subscriptions is not None and not isinstance(subscriptions, Mapping):
+            raise ValidationError("subscriptions must be a mapping", field="subscriptions")
+        if subscriptions and {*keywords, "subscriptions"} & set(subscriptions):
+            raise ValidationError(
+                "give an update either as a mapping or as keyword arguments, not both",
+                field="subscriptions",
+            )
+        update: Mapping[str, Any] | None = (
+            {"subscriptions": dict(subscriptions), **given} if subscriptions else given
+        )
+    else:
+        update = subscriptions
+    if update is None or (isinstance(update, Mapping) and not update):
+        raise ValidationError(
+            "say what to change: a map of event names to booleans, or subscribe=, "
+            "unsubscribe=, reset=, event= with enabled=",
+            field="subscriptions",
+        )
+    return update
+
+
 def set_socket_event_subscriptions(
     ctx: CoreContext,
     subscriptions: Mapping[str, Any] | None = None,
@@ -37,33 +64,7 @@ def set_socket_event_subscriptions(
         "event": event,
         "enabled": enabled,
     }
-    given = {key: value for key, value in keywords.items() if value is not None}
-    if given:
-        if subscriptions is not None and not isinstance(subscriptions, Mapping):
-            raise ValidationError("subscriptions must be a mapping", field="subscriptions")
-        if subscriptions and {
-            "subscribe",
-            "unsubscribe",
-            "reset",
-            "event",
-            "enabled",
-            "subscriptions",
-        } & set(subscriptions):
-            raise ValidationError(
-                "give an update either as a mapping or as keyword arguments, not both",
-                field="subscriptions",
-            )
-        update: Mapping[str, Any] | None = (
-            {"subscriptions": dict(subscriptions), **given} if subscriptions else given
-        )
-    else:
-        update = subscriptions
-    if update is None or (isinstance(update, Mapping) and not update):
-        raise ValidationError(
-            "say what to change: a map of event names to booleans, or subscribe=, "
-            "unsubscribe=, reset=, event= with enabled=",
-            field="subscriptions",
-        )
+    update = _subscription_update(subscriptions, keywords)
     state = ctx.subscriptions
     seen = state.snapshots
     payload = state.prepare_update(update)
