@@ -133,8 +133,9 @@ class EventLog:
                 if held.type != "progress":
                     break
                 if held.job_id == event.job_id:
-                    del events[index]
-                    break
+                    # One slice assignment: a reader never sees the log shorter.
+                    events[index:] = [*events[index + 1 :], event]
+                    return
                 index -= 1
         events.append(event)
 
