@@ -29,7 +29,13 @@ def outputs() -> dict[Path, str]:
     async_dir = ROOT / "src" / "sogni_async" / "_generated"
     files = {
         core_dir / "__init__.py": INIT,
-        core_dir / "models.py": emit_models.render(all_models, model_imports(SCHEMAS)),
+        **{
+            core_dir / "models" / name: text
+            for name, text in emit_models.render(
+                all_models,
+                {m.module: model_imports(SCHEMAS, m.module) for m in all_models},
+            ).items()
+        },
         core_dir / "families.py": emit_families.render(SCHEMAS / "model_families.json"),
         core_dir / "vocabulary.py": emit_vocabulary.render(SCHEMAS / "vocabulary.json"),
         sync_dir / "__init__.py": INIT,

@@ -68,12 +68,22 @@ class Model:
     response: bool
     discriminator: dict[str, str] | None = None
     frozen: bool = True
+    #: The module (under ``sogni.core._generated.models``) the model is written to: its
+    #: schema document's name.
+    module: str = "models"
 
 
 def load(path: Path) -> dict[str, Any]:
     """Load one schema document."""
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+#: The package the generated models are written to.
+MODELS_PACKAGE = "sogni.core._generated.models"
+
+#: Schema documents whose models module has another name than the document.
+MODULE_NAMES = {"models": "catalog"}
 
 
 def model_documents(schema_dir: Path) -> list[Path]:
@@ -89,13 +99,16 @@ def model_documents(schema_dir: Path) -> list[Path]:
     )
 
 
-def model_imports(schema_dir: Path) -> list[str]:
-    """Import lines the models' annotations need."""
+def model_imports(schema_dir: Path, module: str) -> list[str]:
+    """Import lines the annotations of one models module need (models of other modules
+    included: a type's annotations resolve in its own module)."""
     all_models = models(schema_dir)
+    own = [m for m in all_models if m.module == module]
+    elsewhere = {m.name: f"{MODELS_PACKAGE}.{m.module}" for m in all_models if m.module != module}
     return imports(
-        [f.annotation for m in all_models for f in m.fields],
-        vocabulary_sources(schema_dir),
-        local=[m.name for m in all_models] + ["Any", "Literal"],  # the module's own imports
+        [f.annotation for m in own for f in m.fields],
+        {**vocabulary_sources(schema_dir), **elsewhere},
+        local=[m.name for m in own] + ["Any", "Literal"],  # the module's own imports
     )
 
 
@@ -192,6 +205,7 @@ def models(schema_dir: Path) -> list[Model]:
                     fields=fields,
                     response=bool(spec.get("x-response")),
                     discriminator=spec.get("x-discriminator"),
+                    module=MODULE_NAMES.get(document.stem, document.stem),
                 )
             )
     return result

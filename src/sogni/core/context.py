@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import attrs
 
-from sogni.core._generated.models import ClientConfig, ModelInfo
 from sogni.core.account import AccountState
 from sogni.core.auth import Credentials, NoCredentials
 from sogni.core.chat.context import ChatContext
 from sogni.core.projects import ProjectEvent, ProjectState
 from sogni.core.subscriptions import SubscriptionState
+
+if TYPE_CHECKING:
+    from sogni.core._generated.models import ClientConfig, ModelInfo
 
 T = TypeVar("T")
 

@@ -11,19 +11,22 @@ import functools
 import types
 import typing
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
-from cattrs.gen import make_dict_structure_fn, override
 
 from sogni.core.errors import SogniError
+
+if TYPE_CHECKING:
+    import cattrs
 
 T = TypeVar("T")
 
 
 @functools.cache
 def _converter() -> cattrs.Converter:
+    import cattrs  # on the first record read: importing the SDK does not load cattrs
+
     converter = cattrs.Converter()
     converter.register_structure_hook_factory(attrs.has, lambda cls: _structure_fn(converter, cls))
     converter.register_structure_hook_func(_is_scalar_union, _structure_scalar_union)
@@ -51,6 +54,8 @@ def _structure_scalar_union(value: Any, annotation: Any) -> Any:
 
 
 def _structure_fn(converter: cattrs.Converter, cls: type[Any]) -> Callable[[Any, Any], Any]:
+    from cattrs.gen import make_dict_structure_fn, override
+
     fields = attrs.fields(cls)
     extra_field = next((f.name for f in fields if f.metadata.get("extra")), None)
     known = {f.metadata.get("wire", f.name) for f in fields}
@@ -74,8 +79,11 @@ def _structure_fn(converter: cattrs.Converter, cls: type[Any]) -> Callable[[Any,
 
 def from_wire(cls: type[T], data: Any) -> T:
     """Structure one wire object into ``cls``; malformed data raises :class:`SogniError`."""
+    converter = _converter()
+    import cattrs
+
     try:
-        return _converter().structure(data, cls)
+        return converter.structure(data, cls)
     except (cattrs.BaseValidationError, TypeError, KeyError, ValueError) as exc:
         raise SogniError(f"the network sent a malformed {cls.__name__}: {exc!r}") from None
 
