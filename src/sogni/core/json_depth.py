@@ -20,6 +20,7 @@ MAX_JSON_DEPTH = 200
 _JSON_STRING = re.compile(rb'"(?:[^"\\]+|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
 _DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+_raw_decode = json.JSONDecoder().raw_decode
 
 
 def too_deep(body: bytes | str, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -48,6 +49,16 @@ def loads(body: bytes | str, **options: Any) -> Any:
     if too_deep(body):
         raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
+        if isinstance(body, str) and not options:
+            # The usual frame: a document from its first to its last character, scanned
+            # without json.loads' wrappers; anything else takes the full path below.
+            try:
+                value, end = _raw_decode(body)
+            except ValueError:
+                pass
+            else:
+                if end == len(body):
+                    return value
         return json.loads(body, **options)
     except RecursionError:
         raise ValueError("JSON nested too deep") from None

@@ -72,7 +72,12 @@ def _clamp(value: int, low: int, high: int) -> int:
 
 def _finite(value: Any) -> float | None:
     """``value`` as a finite float, or ``None`` (incoming fields may be anything)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    kind = type(value)
+    if kind is float:  # the usual cases first
+        return value if math.isfinite(value) else None
+    if kind is int:
+        return float(value)
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     number = float(value)
     return number if math.isfinite(number) else None
