@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Literal
 from sogni._runtime.views import Callback, EnhancedImageView, JobView, ProjectView
 from sogni.core._generated.vocabulary import TokenType
 from sogni.core.errors import SogniError, SogniTimeoutError
-from sogni.core.plans import projects as plans
 from sogni.core.projects import ProjectEvent, ProjectState
 from sogni_async._primitives import CallbackRunner, Signal
 
@@ -61,6 +60,8 @@ class AsyncJob(JobView):
         Raises:
             SogniError: the job has not completed, or has no result (safety filter).
         """
+        from sogni.core.plans import projects as plans
+
         client = self._project._client
         plan = plans.fresh_result_url(client._ctx, self._project._state, self._state)
         url: str = await client._run(plan)
@@ -95,6 +96,8 @@ class AsyncJob(JobView):
         In a directory the file is named after the project and the job's position, with
         the extension of the output format (e.g. ``1f0e2a3b-1.png``).
         """
+        from sogni.core.plans import projects as plans
+
         client = self._project._client
         plan = plans.download(client._ctx, self.result_url, path, self._file_name())
         written: Path = await client._run(plan)
@@ -109,6 +112,8 @@ class AsyncJob(JobView):
         token_type: TokenType | None = None,
     ) -> AsyncProject:
         """Start enhancing this image (see :meth:`enhance`) and return the new project."""
+        from sogni.core.plans import projects as plans
+
         client = self._project._client
         state = await client._run(
             plans.enhance_job(
@@ -214,6 +219,8 @@ class AsyncProject(ProjectView[AsyncJob]):
 
     async def cancel(self) -> None:
         """Cancel the project."""
+        from sogni.core.plans import projects as plans
+
         await self._client._run(plans.cancel_project(self._client._ctx, self.id))
 
     async def download_all(self, directory: str | Path) -> list[Path]:

@@ -11,16 +11,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sogni._runtime.events import PROJECTS_EVENTS, EventEmitter
 from sogni._runtime.log import projects_log
 from sogni._runtime.watchdog import ProjectWatchdog
 from sogni.core.context import CoreContext
 from sogni.core.errors import SogniError
-from sogni.core.plans import Plan, recovery
-from sogni.core.plans import projects as plans
 from sogni.core.projects import JobError, ProjectEvent, ProjectState
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from sogni.core.plans import Plan
 
 log = logging.getLogger("sogni")
 
@@ -119,6 +122,9 @@ class Hub:
         self._spawn(self._check_until_current(state))
 
     def _check_until_current(self, state: ProjectState) -> Plan[None]:
+        from sogni.core.plans import projects as plans
+        from sogni.core.plans import recovery
+
         again = True
         try:
             # A project this client did not send is looked up by status, not by request.
@@ -242,6 +248,8 @@ class Hub:
         self.events.emit("available_models", list(models))
 
     def _announce_models(self, counts: dict[str, Any]) -> Plan[None]:
+        from sogni.core.plans import projects as plans
+
         models = yield from plans.available_models_from_counts(self.ctx, counts)
         self.set_available_models(models)
 
@@ -255,10 +263,11 @@ class Hub:
             pending = state.take_result_requests()
             listeners = self._listeners.get(state.id, ())
         for job in pending:
-            self._spawn(plans.resolve_result_url(self.ctx, state, job))
+            self._spawn(_plans().resolve_result_url(self.ctx, state, job))
         for event in events:
             if event.type == "progress" and event.data.get("has_image") and event.job_id:
-                self._spawn(plans.resolve_preview_url(self.ctx, state, state.jobs[event.job_id]))
+                job = state.jobs[event.job_id]
+                self._spawn(_plans().resolve_preview_url(self.ctx, state, job))
         if events:
             self._deliver(state, events, listeners)
         return True
@@ -316,3 +325,10 @@ def _call_safely(function: Callable[..., Any], *args: Any) -> None:
         function(*args)
     except Exception:
         log.exception("a sogni event callback raised")
+
+
+def _plans() -> ModuleType:
+    """The project plans, loaded when the hub first starts one (not when it is imported)."""
+    from sogni.core.plans import projects
+
+    return projects

@@ -25,12 +25,11 @@ from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import tenacity
-
 if TYPE_CHECKING:
     import asyncio
 
     import httpx
+    import tenacity
 
 from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.log import rest_log
@@ -194,13 +193,15 @@ def decode(call: RestCall, response: httpx.Response) -> Any:
 
 
 # -- retries ---------------------------------------------------------------------------------
-# tenacity renamed ``initial`` to ``multiplier`` (and warns about the old name).
-_FIRST_WAIT = (
-    "multiplier"
-    if "multiplier" in inspect.signature(tenacity.wait_exponential_jitter).parameters
-    else "initial"
-)
-_BACKOFF = tenacity.wait_exponential_jitter(**{_FIRST_WAIT: 0.2}, max=4.0)
+@functools.cache
+def _backoff() -> Callable[[tenacity.RetryCallState], float]:
+    """Exponential backoff with jitter from 0.2 s to 4 s (made at the first retry)."""
+    import tenacity
+
+    # tenacity renamed ``initial`` to ``multiplier`` (and warns about the old name).
+    parameters = inspect.signature(tenacity.wait_exponential_jitter).parameters
+    first = "multiplier" if "multiplier" in parameters else "initial"
+    return tenacity.wait_exponential_jitter(**{first: 0.2}, max=4.0)
 
 
 def _delay_seconds(value: str) -> float | None:
@@ -245,10 +246,12 @@ def _retry_wait(state: tenacity.RetryCallState) -> float:
         seconds = retry_after_seconds(exc.response.headers.get("retry-after"))
         if seconds is not None:
             return seconds
-    return float(_BACKOFF(state))
+    return float(_backoff()(state))
 
 
 def _should_retry(call: RestCall) -> tenacity.retry_base:
+    import tenacity
+
     if not call.idempotent:
         return tenacity.retry_if_exception(
             lambda exc: isinstance(exc, RetryableStatus) and exc.response.status_code == 429
@@ -286,6 +289,8 @@ def retry_policy(call: RestCall, retries: int = DEFAULT_MAX_RETRIES) -> dict[str
     """Tenacity arguments: idempotent calls retry transport errors, 429 and 5xx gateways;
     other calls retry only a 429 (the request was not processed), at most ``retries``
     times. Retry-After is honoured."""
+    import tenacity  # at the first request: importing the SDK does not load it
+
     return {
         "retry": _should_retry(call),
         "wait": _retry_wait,
@@ -504,6 +509,8 @@ class SyncRest(_Base):
     def _call(self, call: RestCall) -> tuple[Any, SogniError | None]:
         try:
             request = self.http.build_request(**self._request_args(call))
+            import tenacity
+
             for attempt in tenacity.Retrying(**retry_policy(call, self._retries)):
                 with attempt:
                     response = self._check(self._send(call, request, stream=False))
@@ -604,6 +611,8 @@ class AsyncRest(_Base):
     async def _call(self, call: RestCall) -> tuple[Any, SogniError | None]:
         try:
             request = self.http.build_request(**self._request_args(call))
+            import tenacity
+
             async for attempt in tenacity.AsyncRetrying(**retry_policy(call, self._retries)):
                 with attempt:
                     response = self._check(await self._send(call, request, stream=False))

@@ -14,7 +14,7 @@ from typing import Any, Generic, Literal, TypeVar, get_args
 
 from sogni.core.errors import ProjectCanceled, ProjectFailed, SogniError, ValidationError
 from sogni.core.html import job_html, project_html
-from sogni.core.plans.projects import result_extension, safe_file_name
+from sogni.core.media_types import result_extension, safe_file_name
 from sogni.core.projects import (
     JOB_EVENT_TYPES,
     PROJECT_EVENT_TYPES,

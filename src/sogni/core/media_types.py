@@ -6,11 +6,16 @@ with the asset); result downloads ask for the type that matches the project's ou
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 __all__ = [
     "GLB_CONTENT_TYPE",
     "SNIFF_BYTES",
     "result_content_type",
+    "result_extension",
     "result_kind",
+    "safe_file_name",
     "sniff_content_type",
 ]
 
@@ -86,3 +91,36 @@ def result_content_type(media: str, output_format: str | None) -> str | None:
     if media == "audio":
         return _AUDIO_TYPES.get(output_format or "", "audio/mpeg")
     return None
+
+
+_EXTENSIONS = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/webp": ".webp",
+    GLB_CONTENT_TYPE: ".glb",
+    "audio/mpeg": ".mp3",
+    "audio/flac": ".flac",
+    "audio/wav": ".wav",
+}
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def result_extension(media: str, output_format: str | None, url: str | None = None) -> str:
+    """The file extension of a result: from the output format, else from the URL."""
+    content_type = result_content_type(media, output_format)
+    if media == "image" and content_type is None:
+        content_type = "image/png"
+    if content_type in _EXTENSIONS:
+        return _EXTENSIONS[content_type]
+    if media == "video":
+        return ".mp4"
+    extension = Path((url or "").split("?", 1)[0]).suffix.lower()
+    return extension if re.fullmatch(r"\.[a-z0-9]{1,5}", extension) else ""
+
+
+def safe_file_name(stem: str, extension: str = "") -> str:
+    """A file name made of ``stem`` and ``extension`` that is safe on every platform."""
+    cleaned = _UNSAFE.sub("_", stem).strip("._") or "result"
+    return cleaned[:120] + extension

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Literal
 from sogni._runtime.views import Callback, EnhancedImageView, JobView, ProjectView
 from sogni.core._generated.vocabulary import TokenType
 from sogni.core.errors import SogniError, SogniTimeoutError
-from sogni.core.plans import projects as plans
 from sogni.core.projects import ProjectEvent, ProjectState
 from sogni._sync.primitives import CallbackRunner, Signal
 
@@ -62,6 +61,8 @@ class Job(JobView):
         Raises:
             SogniError: the job has not completed, or has no result (safety filter).
         """
+        from sogni.core.plans import projects as plans
+
         client = self._project._client
         plan = plans.fresh_result_url(client._ctx, self._project._state, self._state)
         url: str = client._run(plan)
@@ -96,6 +97,8 @@ class Job(JobView):
         In a directory the file is named after the project and the job's position, with
         the extension of the output format (e.g. ``1f0e2a3b-1.png``).
         """
+        from sogni.core.plans import projects as plans
+
         client = self._project._client
         plan = plans.download(client._ctx, self.result_url, path, self._file_name())
         written: Path = client._run(plan)
@@ -110,6 +113,8 @@ class Job(JobView):
         token_type: TokenType | None = None,
     ) -> Project:
         """Start enhancing this image (see :meth:`enhance`) and return the new project."""
+        from sogni.core.plans import projects as plans
+
         client = self._project._client
         state = client._run(
             plans.enhance_job(
@@ -215,6 +220,8 @@ class Project(ProjectView[Job]):
 
     def cancel(self) -> None:
         """Cancel the project."""
+        from sogni.core.plans import projects as plans
+
         self._client._run(plans.cancel_project(self._client._ctx, self.id))
 
     def download_all(self, directory: str | Path) -> list[Path]:

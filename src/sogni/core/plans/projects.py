@@ -3,7 +3,6 @@ uploading their assets, cost estimates and the network's project records."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,10 @@ from sogni.core.errors import ApiError, SogniError, UploadError, ValidationError
 from sogni.core.estimates import ENHANCEMENT_STRENGTHS
 from sogni.core.ids import new_id
 from sogni.core.job_request import UploadSlot, add_content_types, build_job_request, upload_slots
-from sogni.core.media_types import GLB_CONTENT_TYPE, result_content_type, result_kind
+from sogni.core.media_types import (
+    result_content_type,
+    result_kind,
+)
 from sogni.core.params import check_value, to_wire
 from sogni.core.plans import Plan, assets
 from sogni.core.plans.cost_estimates import (
@@ -82,8 +84,6 @@ __all__ = [
     "project_wire_params",
     "resolve_preview_url",
     "resolve_result_url",
-    "result_extension",
-    "safe_file_name",
     "size_presets",
     "supported_models",
     "video_asset_config",
@@ -91,16 +91,6 @@ __all__ = [
 ]
 
 ProjectParams = ImageProjectParams | VideoProjectParams | AudioProjectParams
-
-_EXTENSIONS = {
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/webp": ".webp",
-    GLB_CONTENT_TYPE: ".glb",
-    "audio/mpeg": ".mp3",
-    "audio/flac": ".flac",
-    "audio/wav": ".wav",
-}
 
 
 # -- creating projects -----------------------------------------------------------------
@@ -332,28 +322,6 @@ def download(ctx: CoreContext, url: str | None, path: str | Path, name: str) -> 
         target = target / name
     written: Path = yield Download(url, target)
     return written
-
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def result_extension(media: str, output_format: str | None, url: str | None = None) -> str:
-    """The file extension of a result: from the output format, else from the URL."""
-    content_type = result_content_type(media, output_format)
-    if media == "image" and content_type is None:
-        content_type = "image/png"
-    if content_type in _EXTENSIONS:
-        return _EXTENSIONS[content_type]
-    if media == "video":
-        return ".mp4"
-    extension = Path((url or "").split("?", 1)[0]).suffix.lower()
-    return extension if re.fullmatch(r"\.[a-z0-9]{1,5}", extension) else ""
-
-
-def safe_file_name(stem: str, extension: str = "") -> str:
-    """A file name made of ``stem`` and ``extension`` that is safe on every platform."""
-    cleaned = _UNSAFE.sub("_", stem).strip("._") or "result"
-    return cleaned[:120] + extension
 
 
 # -- the network's project records -------------------------------------------------------
