@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from codegen import emit_facades, emit_families, emit_models, emit_vocabulary, unasync
+from codegen import emit_exports, emit_facades, emit_families, emit_models, emit_vocabulary, unasync
 from codegen.schema import model_imports, models, operations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,9 @@ def outputs() -> dict[Path, str]:
             encoding="utf-8"
         )
     files.update(unasync.outputs(ROOT / "src"))
+    files.update(
+        {Path(path): text for path, text in emit_exports.outputs(str(ROOT / "src")).items()}
+    )
     return {path: _tidy(text) for path, text in files.items()}
 
 

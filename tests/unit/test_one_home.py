@@ -45,24 +45,3 @@ def test_js_round_is_defined_once() -> None:
         if re.search(r"def _?js_round\(|floor\([^)]*\+ 0\.5\)", text)
     ]
     assert definitions == ["src/sogni/core/js.py"]
-
-
-def test_the_lazy_chat_package_names_each_export_once_with_its_module() -> None:
-    """``sogni.core.chat`` loads a submodule when one of its names is first used: the
-    names type checkers see and the names it loads must be the same, from the same
-    modules."""
-    import ast
-
-    import sogni.core.chat as chat
-
-    tree = ast.parse((ROOT / "src/sogni/core/chat/__init__.py").read_text("utf-8"))
-    typed = {
-        alias.name: node.module
-        for block in tree.body
-        if isinstance(block, ast.If)
-        for node in block.body
-        if isinstance(node, ast.ImportFrom)
-        for alias in node.names
-    }
-    assert typed == chat._HOMES
-    assert all(getattr(chat, name) is not None for name in chat.__all__)
