@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import inspect
 import logging
 import os
@@ -19,11 +18,11 @@ from sogni._runtime.connection import (
     quiet_background_failure,
 )
 from sogni._runtime.events import ClientEvent
-from sogni._runtime.http_pool import HttpPool
+from sogni._runtime.http_pool import client_pool
 from sogni.core._generated.models import ClientConfig
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
-from sogni.core.errors import ConnectionLost, ValidationError, WrongEventLoop
+from sogni.core.errors import ConnectionLost, WrongEventLoop
 from sogni.core.plans import Plan
 from sogni.core.projects import ProjectState
 from sogni_async._chat import AsyncChatStream
@@ -32,7 +31,7 @@ from sogni_async._generated.async_facade import AsyncSogniClientFacade
 from sogni_async._project import AsyncProject
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 log = logging.getLogger("sogni")
 
@@ -107,17 +106,7 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
         # An httpx pool belongs to the event loop it first ran on; an injected one is the
         # caller's to bind.
         config = self._conn.config
-        injected = config.http_client
-        if injected is not None:
-            import httpx  # the caller made the pool: httpx is loaded already
-
-            if not isinstance(injected, httpx.AsyncClient):
-                raise ValidationError(
-                    "http_client of an AsyncSogniClient must be an httpx.AsyncClient, got "
-                    f"{type(injected).__name__}",
-                    field="http_client",
-                )
-        self._pool = HttpPool(functools.partial(_new_pool, config.timeout), injected)
+        self._pool = client_pool(config, "AsyncClient", "an AsyncSogniClient")
         self._rest = self._new_rest(self._rest_options)
 
     def _bind(self) -> None:
@@ -212,9 +201,3 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
             return AsyncChatStream(self, value)
         assert isinstance(value, ChatCompletion)
         return value
-
-
-def _new_pool(timeout: Any) -> httpx.AsyncClient:
-    import httpx
-
-    return httpx.AsyncClient(timeout=timeout, follow_redirects=False)

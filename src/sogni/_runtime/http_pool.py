@@ -7,12 +7,18 @@ time. A pool the caller passed in (``http_client=``) is used as it is and left o
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-__all__ = ["HttpPool", "is_httpx_timeout"]
+from sogni.core.errors import ValidationError
+
+if TYPE_CHECKING:
+    from sogni.core._generated.models import ClientConfig
+
+__all__ = ["HttpPool", "client_pool", "is_httpx_timeout"]
 
 C = TypeVar("C")
 
@@ -48,6 +54,29 @@ class HttpPool(Generic[C]):
     def made(self) -> C | None:
         """The pool if it exists already, without making it."""
         return self._client
+
+
+def client_pool(
+    config: ClientConfig, kind: Literal["Client", "AsyncClient"], owner: str
+) -> HttpPool[Any]:
+    """The pool of ``owner`` (a client): the ``httpx.<kind>`` its config passes in, checked,
+    else one made at the first request with the config's timeout."""
+    injected = config.http_client
+    if injected is not None:
+        import httpx  # the caller made the pool: httpx is loaded already
+
+        if not isinstance(injected, getattr(httpx, kind)):
+            raise ValidationError(
+                f"http_client of {owner} must be an httpx.{kind}, got {type(injected).__name__}",
+                field="http_client",
+            )
+    return HttpPool(functools.partial(_new_pool, kind, config.timeout), injected)
+
+
+def _new_pool(kind: str, timeout: Any) -> Any:
+    import httpx
+
+    return getattr(httpx, kind)(timeout=timeout, follow_redirects=False)
 
 
 def is_httpx_timeout(value: Any) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import threading
@@ -19,7 +18,7 @@ from sogni._runtime.connection import (
     quiet_background_failure,
 )
 from sogni._runtime.events import ClientEvent
-from sogni._runtime.http_pool import HttpPool
+from sogni._runtime.http_pool import client_pool
 from sogni._sync._generated.chat import ChatStream
 from sogni._sync._generated.driver import Driver
 from sogni._sync._generated.project import Project
@@ -27,12 +26,11 @@ from sogni._sync._generated.sync_facade import SogniClientFacade
 from sogni.core._generated.models import ClientConfig
 from sogni.core.chat.context import ChatJob
 from sogni.core.chat.results import ChatCompletion
-from sogni.core.errors import ValidationError
 from sogni.core.plans import Plan
 from sogni.core.projects import ProjectState
 
 if TYPE_CHECKING:
-    import httpx
+    pass
 
 log = logging.getLogger("sogni")
 
@@ -52,17 +50,7 @@ class SogniClient(Driver, SogniClientFacade):
     def _open(self, config: ClientConfig) -> None:
         self._pid = os.getpid()
         self._conn = Connection(config, spawn=self._spawn, run_blocking=self._run)
-        injected = config.http_client
-        if injected is not None:
-            import httpx  # the caller made the pool: httpx is loaded already
-
-            if not isinstance(injected, httpx.Client):
-                raise ValidationError(
-                    "http_client of a SogniClient must be an httpx.Client, got "
-                    f"{type(injected).__name__}",
-                    field="http_client",
-                )
-        self._pool = HttpPool(functools.partial(_new_pool, config.timeout), injected)
+        self._pool = client_pool(config, "Client", "a SogniClient")
         self._rest = self._new_rest(self._rest_options)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
@@ -139,9 +127,3 @@ class SogniClient(Driver, SogniClientFacade):
             return ChatStream(self, value)
         assert isinstance(value, ChatCompletion)
         return value
-
-
-def _new_pool(timeout: Any) -> httpx.Client:
-    import httpx
-
-    return httpx.Client(timeout=timeout, follow_redirects=False)
