@@ -24,7 +24,8 @@ from helpers import make_jwt
 import sogni._runtime.rest
 from sogni import ApiError, SogniClient
 from sogni._runtime.http_pool import HttpPool
-from sogni._runtime.rest import MAX_REDIRECTS, AsyncRest, SyncRest
+from sogni._runtime.rest import MAX_REDIRECTS
+from sogni._runtime.rest_transport import AsyncRest, SyncRest
 from sogni.core.auth import TokenPair
 from sogni.core.effects import RestCall
 from sogni.errors import ClientClosed, ConnectionLost, SogniError

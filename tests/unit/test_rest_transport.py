@@ -15,13 +15,13 @@ from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.rest import (
     MAX_MESSAGE,
     MAX_RETRY_AFTER,
-    SyncRest,
     api_error,
     detached,
     retry_after_seconds,
     same_origin,
     secret_values,
 )
+from sogni._runtime.rest_transport import SyncRest
 from sogni.core.effects import RestCall
 from sogni.core.json_depth import MAX_JSON_DEPTH, too_deep
 from sogni.errors import ApiError, AuthenticationError

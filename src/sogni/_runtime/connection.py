@@ -20,7 +20,7 @@ from sogni._runtime.events import ConnectionEvent, Dispatch, EventEmitter
 from sogni._runtime.http_pool import HttpPool, is_httpx_timeout
 from sogni._runtime.hub import Hub
 from sogni._runtime.log import configure_from_env
-from sogni._runtime.rest import AsyncRest, SyncRest
+from sogni._runtime.rest_transport import AsyncRest, SyncRest
 from sogni._runtime.session import Session, SessionChange
 from sogni._runtime.socket_engine import CloseInfo, SocketEngine, connect_url
 from sogni.core._generated.models import ClientConfig

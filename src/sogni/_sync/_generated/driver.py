@@ -23,7 +23,7 @@ from sogni._runtime.connection import (
     track_stream,
 )
 from sogni._runtime.http_pool import HttpPool
-from sogni._runtime.rest import connect_timeout
+from sogni._runtime.rest_transport import connect_timeout
 from sogni._runtime.uploads import (
     CHUNK_SIZE,
     PreparedAsset,
