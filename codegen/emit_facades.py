@@ -267,15 +267,7 @@ def _method(op: dict[str, Any], facade: _Facade, shadowed: set[str]) -> str:
         if schema.get("x-prepare")
     ]
     if op.get("params"):
-        union = " | ".join(op["params"])
-        signature += [f"params: {union} | None = None", "/", "*"]
-        arg_docs.insert(0, ("params", "A typed parameters object; keyword arguments override it."))
-        fields = _param_fields(op, facade.models)
-        for f in fields:
-            signature.append(f"{f.name}: {facade.typed(f.annotation)} | None = None")
-            arg_docs.append((f.name, f.description))
-        values = "".join(f'{indent}    "{f.name}": {f.name},\n' for f in fields)
-        pre.append(f"{indent}merged = build_params(PROJECT_PARAMS, params, {{\n{values}{indent}}})")
+        pre.append(_add_params(op, facade, signature, arg_docs, indent))
         call_args.append("merged")
     plan = f"{op['plan']}({', '.join(call_args)})"
     iterate = op["kind"] == "iterate"
@@ -303,6 +295,26 @@ def _method(op: dict[str, Any], facade: _Facade, shadowed: set[str]) -> str:
     body = [f"{indent}{run}" if returns == "None" else f"{indent}return {run}"]
     imported = _runtime_imports(op, indent)
     return "\n".join([*stubs, header, _docstring(op, arg_docs, indent), *imported, *pre, *body])
+
+
+def _add_params(
+    op: dict[str, Any],
+    facade: _Facade,
+    signature: list[str],
+    arg_docs: list[tuple[str, str]],
+    indent: str,
+) -> str:
+    """Add a project-params operation's ``params`` object and its fields as keywords to
+    ``signature`` and ``arg_docs``; returns the line that merges them into ``merged``."""
+    union = " | ".join(op["params"])
+    signature += [f"params: {union} | None = None", "/", "*"]
+    arg_docs.insert(0, ("params", "A typed parameters object; keyword arguments override it."))
+    fields = _param_fields(op, facade.models)
+    for f in fields:
+        signature.append(f"{f.name}: {facade.typed(f.annotation)} | None = None")
+        arg_docs.append((f.name, f.description))
+    values = "".join(f'{indent}    "{f.name}": {f.name},\n' for f in fields)
+    return f"{indent}merged = build_params(PROJECT_PARAMS, params, {{\n{values}{indent}}})"
 
 
 def _local_method(op: dict[str, Any], returns: str, facade: _Facade, shadowed: set[str]) -> str:
@@ -396,14 +408,8 @@ def _group(
     return "\n".join(lines)
 
 
-def _client_base(
-    config: Model,
-    groups: list[dict[str, Any]],
-    root_ops: list[dict[str, Any]],
-    facade: _Facade,
-) -> str:
-    is_async = facade.is_async
-    prefix = "Async" if is_async else ""
+def _client_init(config: Model, facade: _Facade) -> list[str]:
+    """The facade's ``__init__``: every ``ClientConfig`` field as an argument."""
     indent = "        "
     signature = ["self"]
     for index, f in enumerate(config.fields):
@@ -421,6 +427,26 @@ def _client_base(
         doc_lines += ["    " + wrapped[0]] + ["        " + w for w in wrapped[1:]]
     doc = ("\n" + indent).join(doc_lines)
     values = "".join(f'{indent}    "{f.name}": {f.name},\n' for f in config.fields)
+    return [
+        "    def __init__(\n" + "".join(f"{indent}{p},\n" for p in signature) + "    ) -> None:",
+        f'{indent}"""{doc}\n{indent}"""',
+        f"{indent}from sogni.core._generated.models import ClientConfig",
+        f"{indent}from sogni.core.params import resolve_config",
+        "",
+        f"{indent}self._open(resolve_config(ClientConfig, {{\n{values}{indent}}}))",
+        f"{indent}self._attach_groups()",
+    ]
+
+
+def _client_base(
+    config: Model,
+    groups: list[dict[str, Any]],
+    root_ops: list[dict[str, Any]],
+    facade: _Facade,
+) -> str:
+    is_async = facade.is_async
+    prefix = "Async" if is_async else ""
+    indent = "        "
     lines = [
         "",
         "",
@@ -437,13 +463,7 @@ def _client_base(
             lines.append(f'    """The same object as ``{group["name"]}`` (its earlier name)."""')
     lines += [
         "",
-        "    def __init__(\n" + "".join(f"{indent}{p},\n" for p in signature) + "    ) -> None:",
-        f'{indent}"""{doc}\n{indent}"""',
-        f"{indent}from sogni.core._generated.models import ClientConfig",
-        f"{indent}from sogni.core.params import resolve_config",
-        "",
-        f"{indent}self._open(resolve_config(ClientConfig, {{\n{values}{indent}}}))",
-        f"{indent}self._attach_groups()",
+        *_client_init(config, facade),
         "",
         "    def _attach_groups(self) -> None:",
         f'{indent}"""Give this client its operation groups (also for a ``with_options`` copy)."""',
