@@ -7,10 +7,10 @@ is its asyncio twin. Importing ``sogni`` is cheap: transports load when a client
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sogni._version import __version__ as __version__
+from sogni.core.lazy import lazy_names
 from sogni.errors import (
     APIConnectionError,
     ApiError,
@@ -296,15 +296,4 @@ _LAZY = {
     "VideoAssetConfig": "sogni.core.video",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(globals(), _LAZY)

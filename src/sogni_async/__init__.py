@@ -6,10 +6,10 @@ Importing this package is cheap; the client and its transports load on first use
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sogni._version import __version__ as __version__
+from sogni.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from sogni_async._chat import (
@@ -38,15 +38,4 @@ _LAZY = {
     "AsyncProject": "sogni_async._project",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(globals(), _LAZY)

@@ -15,8 +15,9 @@ Nothing here performs I/O; the client drives these pieces.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sogni.core.lazy import lazy_names
 
 if TYPE_CHECKING:
     from sogni.core.chat.context import (
@@ -213,15 +214,4 @@ _LAZY = {
     "normalize_image_source": "sogni.core.chat.vision",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(globals(), _LAZY)
