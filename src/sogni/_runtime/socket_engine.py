@@ -23,11 +23,10 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import attrs
-import websocket
 
 from sogni._runtime.log import safe_url
 from sogni.core.errors import (
@@ -48,6 +47,9 @@ from sogni.core.ws_frames import (
     ProtocolError,
     parse_close,
 )
+
+if TYPE_CHECKING:
+    import websocket
 
 log = logging.getLogger("sogni.socket")
 
@@ -259,6 +261,10 @@ class SocketEngine:
                 return
             if self._terminal and self._error is not None:
                 raise self._error
+            # Loaded here, on the caller's thread, when a client first connects: importing
+            # the SDK does not load websocket-client, and no import runs on the reader.
+            import websocket  # noqa: F401
+
             self._closing = False
             self._terminal = False
             self._error = None
@@ -286,6 +292,8 @@ class SocketEngine:
         A successful write only means the bytes left; the network's answer is what
         confirms a request (see :mod:`sogni._runtime.delivery`).
         """
+        import websocket
+
         frame = encode_frame(message_type, payload)
         ws, connection = self._ws, self.connections
         if ws is None or self._state != "open":
@@ -365,6 +373,8 @@ class SocketEngine:
         self, run_id: int, url: str, headers: dict[str, str], outcome: dict[str, Any]
     ) -> bool:
         """Run one connection until it ends; False when the engine is closing."""
+        import websocket
+
         log.info("connecting to %s", safe_url(url))
         ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=True)
         with self._cond:
