@@ -17,14 +17,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import attrs
 
-from sogni.core._generated.models import AccountProfile, Balances, Subscription, TokenBalance
+from sogni.core._generated import models
 from sogni.core._generated.vocabulary import TOKEN_TYPES
 from sogni.core.errors import ApiError, ValidationError
 from sogni.core.wire import from_wire
+
+if TYPE_CHECKING:
+    from sogni.core._generated.models import AccountProfile, Balances, Subscription
 
 __all__ = [
     "APPROVAL_WAIT",
@@ -72,13 +75,13 @@ def balances_from_wire(data: object) -> Balances | None:
     for key in TOKEN_TYPES:
         entry = data.get(key)
         wire[key] = {**_ZERO, **(entry if isinstance(entry, Mapping) else {})}
-    return from_wire(Balances, wire)
+    return from_wire(models.Balances, wire)
 
 
 def _empty_balances() -> Balances:
-    return Balances(
-        sogni=TokenBalance(settled="0", credit="0", debit="0", net="0"),
-        spark=TokenBalance(settled="0", credit="0", debit="0", net="0"),
+    return models.Balances(
+        sogni=models.TokenBalance(settled="0", credit="0", debit="0", net="0"),
+        spark=models.TokenBalance(settled="0", credit="0", debit="0", net="0"),
     )
 
 
