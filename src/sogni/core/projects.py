@@ -11,13 +11,22 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal, get_args, overload
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
 import attrs
 
 from sogni.core.error_codes import map_error_code
-from sogni.core.js import js_round
+from sogni.core.job_state import FINISHED, JobState, JobStatus, percent
+from sogni.core.project_events import (
+    JOB_EVENT_TYPES,
+    PROJECT_EVENT_TYPES,
+    EventLog,
+    JobError,
+    JobEventType,
+    ProjectEvent,
+    ProjectEventType,
+)
 
 __all__ = [
     "FINISHED",
@@ -41,33 +50,9 @@ KEEP_ALIVE_SECONDS = 120.0
 CHECK_RETRY_BASE = 1.0
 
 ProjectStatus = Literal["pending", "queued", "processing", "completed", "failed", "canceled"]
-JobStatus = Literal["pending", "initiating", "processing", "completed", "failed", "canceled"]
-FINISHED = frozenset({"completed", "failed", "canceled"})
 
 #: What a queued project waits for: a free worker, or any worker serving its model.
 QUEUE_STATUSES = frozenset({"waiting", "no-workers"})
-
-#: Every ``ProjectEvent.type``, in the order a project usually emits them.
-ProjectEventType = Literal[
-    "queued",
-    "job_started",
-    "progress",
-    "preview",
-    "eta",
-    "job_completed",
-    "job_failed",
-    "completed",
-    "failed",
-    "canceled",
-]
-#: The event types that concern one job (their ``job_id`` is set).
-JobEventType = Literal["job_started", "progress", "preview", "eta", "job_completed", "job_failed"]
-PROJECT_EVENT_TYPES: tuple[str, ...] = get_args(ProjectEventType)
-JOB_EVENT_TYPES: tuple[str, ...] = get_args(JobEventType)
-
-
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(high, value))
 
 
 def _finite(value: Any) -> float | None:
@@ -81,212 +66,6 @@ def _finite(value: Any) -> float | None:
         return None
     number = float(value)
     return number if math.isfinite(number) else None
-
-
-@attrs.frozen
-class JobError:
-    """Why a job or project failed: the network's numeric ``code``, its string code, a message."""
-
-    code: int
-    message: str
-    original_code: str | None = None
-
-
-@attrs.frozen
-class ProjectEvent:
-    """Something that happened to a project, for callbacks and event iterators.
-
-    ``type`` is one of ``queued``, ``job_started``, ``progress``, ``preview``, ``eta``,
-    ``job_completed``, ``job_failed``, ``completed``, ``failed``, ``canceled``.
-    """
-
-    type: str
-    project_id: str
-    job_id: str | None = None
-    data: Mapping[str, Any] = attrs.field(factory=dict)
-
-    @property
-    def is_terminal(self) -> bool:
-        """True for the last event a project ever emits."""
-        return self.type in ("completed", "failed", "canceled")
-
-
-class EventLog:
-    """A project's events from the first, as a read-only sequence, bounded in size.
-
-    A progress event replaces the one of the same job in the run of progress events at
-    the end, as long as nobody has read that run yet: a job of 2,000 steps leaves a few
-    progress events, not 2,000, milestones (job started, completed ...) stay where they
-    were, and a reader that keeps up still sees every event. What was read never moves,
-    so a reader can go on from the number of events it has taken.
-    """
-
-    __slots__ = ("_events", "_read")
-
-    def __init__(self) -> None:
-        self._events: list[ProjectEvent] = []
-        self._read = 0  # how many events someone has looked at
-
-    def append(self, event: ProjectEvent) -> None:
-        """Add the next event of the project."""
-        events = self._events
-        if event.type == "progress":
-            # The unread run of progress events at the end holds one event per job.
-            index = len(events) - 1
-            while index >= self._read:
-                held = events[index]
-                if held.type != "progress":
-                    break
-                if held.job_id == event.job_id:
-                    # One slice assignment: a reader never sees the log shorter.
-                    events[index:] = [*events[index + 1 :], event]
-                    return
-                index -= 1
-        events.append(event)
-
-    def __len__(self) -> int:
-        return len(self._events)
-
-    def __bool__(self) -> bool:
-        return bool(self._events)
-
-    @overload
-    def __getitem__(self, index: int) -> ProjectEvent: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[ProjectEvent]: ...
-    def __getitem__(self, index: int | slice) -> ProjectEvent | list[ProjectEvent]:
-        events = self._events
-        if isinstance(index, slice):
-            self._read = len(events)
-            return events[index]
-        if index < 0:
-            self._read = len(events)
-        elif index >= self._read:
-            self._read = index + 1
-        return events[index]
-
-    def __iter__(self) -> Iterator[ProjectEvent]:
-        self._read = len(self._events)
-        return iter(list(self._events))
-
-    def __repr__(self) -> str:
-        return f"<EventLog {len(self._events)} events>"
-
-
-@attrs.define
-class JobState:
-    """One media item of a project (the network's ``imgID``)."""
-
-    id: str
-    status: JobStatus = "pending"
-    step: int = 0
-    step_count: int = 0
-    seed: int | None = None
-    worker_name: str | None = None
-    positive_prompt: str | None = None
-    negative_prompt: str | None = None
-    job_index: int | None = None
-    preview_url: str | None = None
-    result_url: str | None = None
-    is_nsfw: bool = False
-    #: The safety signal is a label on media that was delivered (the project turned the
-    #: filter off), not a withhold.
-    nsfw_detected: bool = False
-    #: Which signals fired: ``prompt`` and/or ``image``.
-    nsfw_sources: tuple[str, ...] = ()
-    user_canceled: bool = False
-    error: JobError | None = None
-    eta: float | None = None
-    eta_started_at: float | None = None
-    external_progress: float | None = None
-    result_pending: bool = False
-    result_requested: bool = False
-    #: The result URL came with the result itself (a hosted file of an external-API
-    #: model), not from the network's download-URL endpoint: it cannot be signed again.
-    result_direct: bool = False
-
-    @property
-    def finished(self) -> bool:
-        """True once the job completed, failed or was canceled."""
-        return self.status in FINISHED
-
-    @property
-    def is_withheld(self) -> bool:
-        """True when the network withheld the result for sensitive content: the filter was
-        on and a signal fired, so there is no media to fetch."""
-        return self.is_nsfw and not self.nsfw_detected
-
-    def set_safety(self, payload: Mapping[str, Any]) -> None:
-        """The safety signals of a result or a job record. A payload claiming both a
-        withhold and a delivered label counts as withheld, as on the network's clients."""
-        self.is_nsfw = bool(payload.get("triggeredNSFWFilter"))
-        self.nsfw_detected = payload.get("nsfwDetected") is True
-        sources = payload.get("nsfwSources")
-        self.nsfw_sources = (
-            tuple(str(source) for source in sources if isinstance(source, str))
-            if isinstance(sources, list)
-            else ()
-        )
-
-    def eta_seconds_at(self, now: float) -> float | None:
-        """Seconds from ``now`` to the estimated completion (0 once it passed), if known."""
-        if self.eta is None:
-            return None
-        return max(0.0, self.eta - now)
-
-    def to_dict(self, project_id: str, now: float) -> dict[str, Any]:
-        """A JSON-able snapshot of the job (snake_case keys, plain values)."""
-        return {
-            "id": self.id,
-            "project_id": project_id,
-            "status": self.status,
-            "progress": self.progress_at(now),
-            "step": self.step,
-            "step_count": self.step_count,
-            "seed": self.seed,
-            "worker_name": self.worker_name,
-            "positive_prompt": self.positive_prompt,
-            "negative_prompt": self.negative_prompt,
-            "job_index": self.job_index,
-            "preview_url": self.preview_url,
-            "result_url": self.result_url,
-            "is_nsfw": self.is_nsfw,
-            "nsfw_detected": self.nsfw_detected,
-            "nsfw_sources": list(self.nsfw_sources),
-            "is_withheld": self.is_withheld,
-            "user_canceled": self.user_canceled,
-            "eta": self.eta,
-            "eta_seconds": self.eta_seconds_at(now),
-            "error": _error_dict(self.error),
-        }
-
-    @property
-    def progress_is_timed(self) -> bool:
-        """Whether :meth:`progress_at` depends on the time (a time-based estimate)."""
-        if self.status == "completed":
-            return False
-        external = self.external_progress
-        if (external is not None and math.isfinite(external)) or self.step_count > 0:
-            return False
-        return self.eta is not None and self.eta_started_at is not None
-
-    def progress_at(self, now: float) -> int:
-        """Progress 0–100 at wall-clock time ``now``."""
-        if self.status == "completed":
-            return 100
-        external = self.external_progress
-        if external is not None and math.isfinite(external):
-            scaled = external * 100 if 0 <= external <= 1 else external
-            return _clamp(js_round(scaled), 0, 100)
-        if self.step_count > 0:
-            return _clamp(js_round(self.step / self.step_count * 100), 0, 100)
-        if self.eta is not None and self.eta_started_at is not None:
-            span = self.eta - self.eta_started_at
-            elapsed = now - self.eta_started_at
-            if elapsed <= 0 or span <= 0:
-                return 1
-            return _clamp(js_round(elapsed / span * 100), 1, 95)
-        return 0
 
 
 @attrs.define
@@ -375,7 +154,7 @@ class ProjectState:
         if self._timed:
             now = self.clock()
             total += sum(job.progress_at(now) for job in self._timed.values())
-        mean = _clamp(js_round(total / max(1, self.number_of_media)), 0, 100)
+        mean = percent(total / max(1, self.number_of_media))
         if mean > self._progress_seen:
             self._progress_seen = mean
         return self._progress_seen
@@ -434,7 +213,7 @@ class ProjectState:
             "waiting_reason": self.waiting_reason,
             "number_of_media": self.number_of_media,
             "eta": self.eta,
-            "error": _error_dict(self.error),
+            "error": self.error.to_dict() if self.error else None,
             "result_urls": self.result_urls,
             "params": snapshot_value(self.params),
             "jobs": [job.to_dict(self.id, now) for job in self.jobs.values()],
@@ -850,12 +629,6 @@ def _eta_range(payload: Mapping[str, Any]) -> dict[str, float]:
         if seconds is not None and seconds >= 0:
             found[name] = float(seconds)
     return found
-
-
-def _error_dict(error: JobError | None) -> dict[str, Any] | None:
-    if error is None:
-        return None
-    return {"code": error.code, "message": error.message, "original_code": error.original_code}
 
 
 def snapshot_value(value: Any, depth: int = 0) -> Any:
