@@ -45,3 +45,19 @@ def test_importing_and_constructing_a_client_loads_no_http_stack() -> None:
             "socket_endpoint='ws://127.0.0.1:9', connect=False)"
         )
         assert not {"httpx", "httpcore"} & loaded, client
+
+
+def test_a_fork_waits_until_what_background_threads_load_lazily_is_loaded() -> None:
+    """A fork while a background thread is half-way through a lazy import would leave the
+    child blocked on that import: the fork hook loads all of it first."""
+    loaded = _modules_after(
+        "import os\n"
+        "from sogni import SogniClient\n"
+        "c = SogniClient(api_key='k', rest_endpoint='http://127.0.0.1:9', "
+        "socket_endpoint='ws://127.0.0.1:9', connect=False)\n"
+        "if os.fork() == 0:\n"
+        "    os._exit(0)\n"
+        "os.wait()"
+    )
+    assert {"httpcore", "tenacity", "cattrs", "websocket", "sogni.core.plans.projects"} <= loaded
+    assert "sogni.core._generated.models.workflows" in loaded

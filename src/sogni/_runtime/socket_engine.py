@@ -29,6 +29,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import attrs
 
 from sogni._runtime.log import safe_url
+from sogni._runtime.preload import load_background_modules
 from sogni.core.errors import (
     AuthenticationError,
     ClientClosed,
@@ -64,11 +65,15 @@ def _settle_before_fork() -> None:
     That attempt runs on the client's thread and imports what connecting needs (``idna``
     for host names, ...); a fork landing while it holds one of those import locks leaves
     the child blocked on that module forever (gunicorn ``--preload`` with a client made at
-    import). Bounded, so a network that never answers only delays the fork.
+    import). Bounded, so a network that never answers only delays the fork. Then the
+    modules background threads load on first use are loaded here (see ``preload``).
     """
-    for engine in list(_ENGINES):
+    engines = list(_ENGINES)
+    for engine in engines:
         if engine._thread is not None and engine._thread.is_alive():
             engine._settled.wait(FORK_SETTLE_TIMEOUT)
+    if engines:
+        load_background_modules()
 
 
 if hasattr(os, "register_at_fork"):
