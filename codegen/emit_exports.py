@@ -38,7 +38,7 @@ def render(name: str, package: Package) -> str:
     ]
     lines += ["from typing import TYPE_CHECKING", ""]
     first_party = (
-        ["from sogni._version import __version__ as __version__"] if package.version else []
+        [f"from {_version_home(name)} import __version__ as __version__"] if package.version else []
     )
     first_party.append("from sogni.core.lazy import lazy_names")
     first_party += _imports(package.eager, "")
@@ -54,6 +54,11 @@ def render(name: str, package: Package) -> str:
     ]
     lines.append("}")
     return HEADER + "\n".join(lines) + "\n" + LOADER
+
+
+def _version_home(package: str) -> str:
+    """Where a package takes its ``__version__`` from: ``sogni`` owns it, others ask it."""
+    return "sogni._version" if package == "sogni" else "sogni"
 
 
 def outputs(src: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sogni._version import __version__ as __version__
+from sogni import __version__ as __version__
 from sogni.core.lazy import lazy_names
 
 if TYPE_CHECKING:
