@@ -46,11 +46,16 @@ def _event_type(event_type: str, allowed: tuple[str, ...], what: str) -> str:
 
 
 class _Callbacks:
-    """Callbacks by event type (``"*"`` for all), safe to add and remove from any thread."""
+    """Callbacks by event type (``"*"`` for all), safe to add and remove from any thread.
 
-    __slots__ = ("_entries", "_guard")
+    A project and its jobs share ``counts`` (one number: how many callbacks they hold in
+    all), so a project with none skips its callbacks' work for each event.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_counts", "_entries", "_guard")
+
+    def __init__(self, counts: list[int]) -> None:
+        self._counts = counts
         self._entries: list[tuple[str, Callback]] = []
         self._guard = threading.Lock()
 
@@ -60,11 +65,13 @@ class _Callbacks:
         entry = (event_type, callback)
         with self._guard:
             self._entries.append(entry)
+            self._counts[0] += 1
 
         def remove() -> None:
             with self._guard:
                 if entry in self._entries:
                     self._entries.remove(entry)
+                    self._counts[0] -= 1
 
         return remove
 
@@ -81,7 +88,7 @@ class JobView:
     def __init__(self, project: ProjectView[Any], state: JobState) -> None:
         self._project = project
         self._state = state
-        self._callbacks = _Callbacks()
+        self._callbacks = _Callbacks(project._callback_counts)
         #: The project that enhances this image, once ``enhance`` started one.
         self._enhancement: ProjectView[Any] | None = None
 
@@ -286,7 +293,8 @@ class ProjectView(Generic[J]):
         self._client = client
         self._state = state
         self._jobs: dict[str, J] = {}
-        self._callbacks = _Callbacks()
+        self._callback_counts = [0]
+        self._callbacks = _Callbacks(self._callback_counts)
         client._hub.remember_view(state, self)
 
     def __repr__(self) -> str:
@@ -431,6 +439,10 @@ class ProjectView(Generic[J]):
         if not batch and self._state.outcome is None and self._state.detached is not None:
             self._outcome()
         return batch
+
+    def _has_callbacks(self) -> bool:
+        """Whether the project or one of its jobs holds a callback."""
+        return self._callback_counts[0] > 0
 
     def _run_callbacks(self, event: ProjectEvent) -> None:
         callbacks = self._callbacks.matching(event)

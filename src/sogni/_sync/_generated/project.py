@@ -176,7 +176,7 @@ class Project(ProjectView[Job]):
     def _deliver(self, event: ProjectEvent | None) -> None:
         # The socket thread, after the state changed.
         self._changed.notify()
-        if event is not None:
+        if event is not None and self._has_callbacks():
             self._callback_runner.submit(self._run_callbacks, event)
 
     def _call(self, callback: Callback, event: ProjectEvent) -> None:
