@@ -49,15 +49,16 @@ class _Callbacks:
     """Callbacks by event type (``"*"`` for all), safe to add and remove from any thread.
 
     A project and its jobs share ``counts`` (one number: how many callbacks they hold in
-    all), so a project with none skips its callbacks' work for each event.
+    all) and the lock that guards it, so a project with none skips its callbacks' work
+    for each event.
     """
 
     __slots__ = ("_counts", "_entries", "_guard")
 
-    def __init__(self, counts: list[int]) -> None:
+    def __init__(self, counts: list[int], guard: threading.Lock) -> None:
         self._counts = counts
         self._entries: list[tuple[str, Callback]] = []
-        self._guard = threading.Lock()
+        self._guard = guard
 
     def add(self, event_type: str, callback: Callback) -> Callable[[], None]:
         if not callable(callback):
@@ -88,7 +89,7 @@ class JobView:
     def __init__(self, project: ProjectView[Any], state: JobState) -> None:
         self._project = project
         self._state = state
-        self._callbacks = _Callbacks(project._callback_counts)
+        self._callbacks = _Callbacks(project._callback_counts, project._callback_guard)
         #: The project that enhances this image, once ``enhance`` started one.
         self._enhancement: ProjectView[Any] | None = None
 
@@ -294,7 +295,8 @@ class ProjectView(Generic[J]):
         self._state = state
         self._jobs: dict[str, J] = {}
         self._callback_counts = [0]
-        self._callbacks = _Callbacks(self._callback_counts)
+        self._callback_guard = threading.Lock()
+        self._callbacks = _Callbacks(self._callback_counts, self._callback_guard)
         client._hub.remember_view(state, self)
 
     def __repr__(self) -> str:
