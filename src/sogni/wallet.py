@@ -7,40 +7,13 @@ only when first needed.
 
 from __future__ import annotations
 
-from sogni.core.wallet import (
-    AUTHENTICATION_TYPES,
-    PBKDF2_ITERATIONS,
-    SALT,
-    SIGNUP_TYPES,
-    VERIFYING_CONTRACT,
-    Wallet,
-    authentication_typed_data,
-    derive_private_key,
-    eip712_domain,
-    recover_authentication_signer,
-    recover_signer,
-    same_address,
-    signup_typed_data,
-)
+from sogni.core import wallet as _core
+from sogni.core.wallet import *  # noqa: F403
 
-__all__ = [
-    "AUTHENTICATION_TYPES",
-    "PBKDF2_ITERATIONS",
-    "SALT",
-    "SIGNUP_TYPES",
-    "VERIFYING_CONTRACT",
-    "Wallet",
-    "authentication_typed_data",
-    "derive_private_key",
-    "eip712_domain",
-    "recover_authentication_signer",
-    "recover_signer",
-    "same_address",
-    "signup_typed_data",
-]
+__all__ = _core.__all__
 
 # Tracebacks, reprs and pickles name the public module, where users import from.
 for _name in __all__:
-    _value = globals()[_name]
+    _value = getattr(_core, _name)
     if isinstance(_value, type) or callable(_value):
         _value.__module__ = __name__
