@@ -45,6 +45,7 @@ class Dropper:
     def __init__(self, net: LocalSupernet, rng: random.Random, *, gap: float = 0.05) -> None:
         self.drops = 0
         self._net, self._rng, self._gap = net, rng, gap
+        self._dropped = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -61,7 +62,14 @@ class Dropper:
             if self._stop.wait(self._rng.uniform(0.0, self._gap * 2)):
                 return
             self._net.drop_connections()
-            self.drops += 1
+            with self._dropped:
+                self.drops += 1
+                self._dropped.notify_all()
+
+    def wait_for_drops(self, count: int, timeout: float) -> bool:
+        """Wait until at least ``count`` drops happened."""
+        with self._dropped:
+            return self._dropped.wait_for(lambda: self.drops >= count, timeout)
 
 
 def test_random_drops_under_concurrent_load_lose_nothing(
@@ -74,6 +82,8 @@ def test_random_drops_under_concurrent_load_lose_nothing(
                 range(48),
             )
         )
+        # However fast the projects run, the connection is cut a few times under them.
+        dropper.wait_for_drops(3, timeout=10)
         results = list(pool.map(lambda p: p.wait_for_completion(30), projects))
     assert dropper.drops >= 3
     assert all(len(urls) == 1 for urls in results)
