@@ -72,21 +72,26 @@ class Signal:
         """Wait until ``predicate()`` is true; ``False`` when ``timeout`` seconds pass first."""
         if predicate():
             return True
+        # Waits in the calling task (no task per wait, as asyncio.wait_for would start): a
+        # timer sets the event at the deadline, and every waiter looks again.
+        loop = self._loop
+        deadline = None if timeout is None else loop.time() + timeout
         self._waiters += 1
         try:
-            await asyncio.wait_for(self._until(predicate), timeout)
-        except asyncio.TimeoutError:
-            return predicate()
+            while True:
+                self._event.clear()
+                if predicate():
+                    return True
+                if deadline is not None and loop.time() >= deadline:
+                    return False
+                timer = None if deadline is None else loop.call_at(deadline, self._event.set)
+                try:
+                    await self._event.wait()
+                finally:
+                    if timer is not None:
+                        timer.cancel()
         finally:
             self._waiters -= 1
-        return True
-
-    async def _until(self, predicate: Callable[[], bool]) -> None:
-        while True:
-            self._event.clear()
-            if predicate():
-                return
-            await self._event.wait()
 
 
 class CallbackRunner:
