@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import logging
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sogni._runtime.chat_jobs import ChatJobEntry
-from sogni._runtime.connection import (
-    BACKGROUND_WORKERS,
-    FLUSH_TIMEOUT,
-    Connection,
-    RestOptions,
-    quiet_background_failure,
-)
-from sogni._runtime.events import ClientEvent
-from sogni._runtime.http_pool import client_pool
-from sogni.core._generated.models import ClientConfig
-from sogni.core.chat.context import ChatJob
-from sogni.core.chat.results import ChatCompletion
+from sogni._runtime.settings import BACKGROUND_WORKERS, FLUSH_TIMEOUT, RestOptions
 from sogni.core.errors import ConnectionLost, WrongEventLoop
-from sogni.core.plans import Plan
-from sogni.core.projects import ProjectState
-from sogni_async._chat import AsyncChatStream
 from sogni_async._driver import AsyncDriver
 from sogni_async._generated.async_facade import AsyncSogniClientFacade
-from sogni_async._project import AsyncProject
 
 if TYPE_CHECKING:
-    pass
+    import asyncio
+
+    from sogni._runtime.events import ClientEvent
+    from sogni.core._generated.models import ClientConfig
+    from sogni.core.chat.context import ChatJob
+    from sogni.core.chat.results import ChatCompletion
+    from sogni.core.plans import Plan
+    from sogni.core.projects import ProjectState
+    from sogni_async._chat import AsyncChatStream
+    from sogni_async._project import AsyncProject
 
 log = logging.getLogger("sogni")
 
@@ -58,6 +49,8 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
     _is_copy = False
 
     def _open(self, config: ClientConfig) -> None:
+        from sogni._runtime.connection import Connection
+
         self._pid = os.getpid()
         self._conn = Connection(
             config,
@@ -91,6 +84,8 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
 
         Waiters wake with :class:`~sogni.errors.ClientClosed`, and so does every later call.
         """
+        import asyncio
+
         if self._is_copy:
             return  # the client it was copied from owns the connection
         if self._pid != os.getpid():
@@ -105,11 +100,15 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
     def _connect_http(self) -> None:
         # An httpx pool belongs to the event loop it first ran on; an injected one is the
         # caller's to bind.
+        from sogni._runtime.http_pool import client_pool
+
         config = self._conn.config
         self._pool = client_pool(config, "AsyncClient", "an AsyncSogniClient")
         self._rest = self._new_rest(self._rest_options)
 
     def _bind(self) -> None:
+        import asyncio
+
         running = asyncio.get_running_loop()
         loop = self._loop
         if loop is running:
@@ -145,6 +144,9 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
             pass
 
     def _call_back(self, callback: Callable[[Any], Any], value: Any) -> None:
+        import asyncio
+        import inspect
+
         try:
             result = callback(value)
         except Exception:
@@ -157,6 +159,8 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
 
     def _run_blocking(self, plan: Plan[Any]) -> Any:
         """Run a plan on the client's loop from another thread and wait for it."""
+        import asyncio
+
         loop = self._loop
         if loop is None or loop.is_closed():
             plan.close()
@@ -174,6 +178,8 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
             plan.close()
 
     def _start_task(self, plan: Plan[Any]) -> None:
+        import asyncio
+
         task = asyncio.ensure_future(self._run_quietly(plan))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -183,9 +189,13 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
             async with self._background_slots():
                 await self._run(plan)
         except Exception as exc:
+            from sogni._runtime.connection import quiet_background_failure
+
             quiet_background_failure(self._conn, exc)
 
     def _background_slots(self) -> asyncio.Semaphore:
+        import asyncio
+
         # As many background plans at once as the sync client has workers; one semaphore
         # per event loop, since a semaphore belongs to the loop it first waited on.
         loop = asyncio.get_running_loop()
@@ -194,9 +204,15 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
         return self._slots[1]
 
     def _project(self, state: ProjectState) -> AsyncProject:
+        from sogni_async._project import AsyncProject
+
         return AsyncProject(self, state)
 
     def _chat(self, value: ChatCompletion | ChatJob) -> ChatCompletion | AsyncChatStream:
+        from sogni._runtime.chat_jobs import ChatJobEntry
+        from sogni.core.chat.results import ChatCompletion
+        from sogni_async._chat import AsyncChatStream
+
         if isinstance(value, ChatJobEntry):
             return AsyncChatStream(self, value)
         assert isinstance(value, ChatCompletion)

@@ -1,64 +1,51 @@
 """The driver of the async client: it carries out the effects a plan yields.
 
 A plan (``sogni.core.plans``) is a generator of effects; :meth:`AsyncDriver._drive` sends
-each effect's outcome back into it, and :data:`HANDLERS` says which method carries out each
+each effect's outcome back into it, and :func:`handlers` says which method carries out each
 kind of effect. Both clients' drivers are this one text, the sync one written from it by
 ``python -m codegen``; what differs between them lives in their ``primitives`` modules.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sogni._runtime.connection import (
-    FIRST_CONNECT_TIMEOUT,
-    PerProcess,
-    forget_stream,
-    raise_forked_operation,
-    track_stream,
-)
-from sogni._runtime.http_pool import HttpPool
-from sogni._runtime.rest_transport import connect_timeout
-from sogni._runtime.uploads import (
-    CHUNK_SIZE,
-    PreparedAsset,
-    check_upload,
-    hashed_upload,
-    prepare_asset,
-    spool,
-    upload_headers,
-)
-from sogni.core.effects import (
-    ChecksumUpload,
-    CloseStream,
-    Download,
-    Effect,
-    Emit,
-    Invoke,
-    OpenStream,
-    PrepareAsset,
-    ReadStream,
-    RemoteAsset,
-    RestCall,
-    Sleep,
-    SocketSend,
-    Upload,
-    WaitForModels,
-    WaitUntil,
-)
+from sogni._runtime.process import PerProcess, raise_forked_operation
+from sogni._runtime.settings import FIRST_CONNECT_TIMEOUT
 from sogni.core.errors import ConnectionLost, SogniError, SogniTimeoutError, UploadError
-from sogni.core.plans import Plan
-from sogni.core.plans.auth import authorized, needs_credentials
 from sogni_async._primitives import Handler, Signal, resolve, run_sync, sleep
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import httpx
 
-__all__ = ["HANDLERS", "AsyncDriver"]
+    from sogni._runtime.http_pool import HttpPool
+    from sogni._runtime.uploads import PreparedAsset
+    from sogni.core.effects import (
+        ChecksumUpload,
+        CloseStream,
+        Download,
+        Effect,
+        Invoke,
+        OpenStream,
+        PrepareAsset,
+        ReadStream,
+        RemoteAsset,
+        RestCall,
+        Sleep,
+        SocketSend,
+        Upload,
+        WaitForModels,
+        WaitUntil,
+    )
+    from sogni.core.plans import Plan
+
+__all__ = ["AsyncDriver", "handlers"]
 
 log = logging.getLogger("sogni")
 T = TypeVar("T")
@@ -82,6 +69,9 @@ class AsyncDriver(PerProcess):
     async def _drive(self, plan: Plan[Any], outcome: list[Any]) -> AsyncIterator[Any]:
         """Carry out a plan's effects, yielding what it emits; its result is appended to
         ``outcome`` (an asynchronous generator cannot return a value)."""
+        from sogni._runtime.connection import forget_stream, track_stream
+        from sogni.core.effects import Emit
+
         self._bind()
         value: Any = None
         error: BaseException | None = None
@@ -124,12 +114,14 @@ class AsyncDriver(PerProcess):
         return self._drive(plan, [])
 
     async def _execute(self, effect: Effect) -> Any:
+        from sogni.core.plans.auth import authorized, needs_credentials
+
         self._conn.raise_if_closed()
         if self._pid != os.getpid():
             raise_forked_operation()
         if needs_credentials(effect):
             return await self._run(authorized(self._ctx, effect))  # type: ignore[arg-type]
-        handler = HANDLERS.get(type(effect))
+        handler = handlers().get(type(effect))
         if handler is None:
             raise TypeError(f"unknown effect {effect!r}")
         return await handler(self, effect)
@@ -204,6 +196,9 @@ class AsyncDriver(PerProcess):
         raise failure  # outside the ``except``: the httpx error holds the presigned URL
 
     async def _prepare_asset(self, effect: PrepareAsset) -> PreparedAsset:
+        from sogni._runtime.uploads import prepare_asset
+        from sogni.core.effects import RemoteAsset
+
         source = effect.source
         if isinstance(source, RemoteAsset):
             source = await self._fetch_remote(source, effect.asset)
@@ -212,6 +207,8 @@ class AsyncDriver(PerProcess):
     async def _fetch_remote(self, source: RemoteAsset, asset: str) -> Any:
         """Fetch a remote asset into a spooled buffer (memory, then a temporary file)."""
         import httpx
+
+        from sogni._runtime.uploads import CHUNK_SIZE, spool
 
         buffer = spool()
         try:
@@ -232,10 +229,15 @@ class AsyncDriver(PerProcess):
         return buffer
 
     async def _checksum_upload(self, effect: ChecksumUpload) -> Any:
+        from sogni._runtime.uploads import hashed_upload
+
         return await run_sync(hashed_upload, effect.source)
 
     async def _upload(self, effect: Upload) -> None:
         import httpx
+
+        from sogni._runtime.rest_transport import connect_timeout
+        from sogni._runtime.uploads import check_upload, upload_headers
 
         asset: PreparedAsset = effect.source
         try:
@@ -270,19 +272,24 @@ class AsyncDriver(PerProcess):
             unwatch()
 
 
-HANDLERS: dict[type[Any], Handler] = {
-    Sleep: AsyncDriver._sleep,
-    RestCall: AsyncDriver._rest_call,
-    SocketSend: AsyncDriver._socket_send,
-    WaitForModels: AsyncDriver._wait_for_models,
-    WaitUntil: AsyncDriver._wait_for,
-    Invoke: AsyncDriver._invoke,
-    OpenStream: AsyncDriver._open_stream,
-    ReadStream: AsyncDriver._read_stream,
-    CloseStream: AsyncDriver._close_stream,
-    Download: AsyncDriver._download,
-    PrepareAsset: AsyncDriver._prepare_asset,
-    ChecksumUpload: AsyncDriver._checksum_upload,
-    Upload: AsyncDriver._upload,
-}
-"""The method that carries out each kind of effect."""
+@functools.cache
+def handlers() -> dict[type[Any], Handler]:
+    """The method that carries out each kind of effect (made at the first effect, so
+    importing the client loads no effect classes)."""
+    from sogni.core import effects
+
+    return {
+        effects.Sleep: AsyncDriver._sleep,
+        effects.RestCall: AsyncDriver._rest_call,
+        effects.SocketSend: AsyncDriver._socket_send,
+        effects.WaitForModels: AsyncDriver._wait_for_models,
+        effects.WaitUntil: AsyncDriver._wait_for,
+        effects.Invoke: AsyncDriver._invoke,
+        effects.OpenStream: AsyncDriver._open_stream,
+        effects.ReadStream: AsyncDriver._read_stream,
+        effects.CloseStream: AsyncDriver._close_stream,
+        effects.Download: AsyncDriver._download,
+        effects.PrepareAsset: AsyncDriver._prepare_asset,
+        effects.ChecksumUpload: AsyncDriver._checksum_upload,
+        effects.Upload: AsyncDriver._upload,
+    }

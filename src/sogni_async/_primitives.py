@@ -7,12 +7,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import collections
-import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["CallbackRunner", "Handler", "Signal", "resolve", "run_sync", "sleep"]
 
@@ -25,16 +26,22 @@ Handler = Callable[[Any, Any], Awaitable[Any]]
 
 async def sleep(seconds: float) -> None:
     """Pause the calling task for ``seconds``."""
+    import asyncio
+
     await asyncio.sleep(seconds)
 
 
 async def run_sync(function: Callable[..., T], *args: Any) -> T:
     """Run a blocking ``function`` (file I/O) in a worker thread, off the event loop."""
+    import asyncio
+
     return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
 
 async def resolve(value: Any) -> Any:
     """What a user callback returned, awaited when it is awaitable (``async def``)."""
+    import inspect
+
     return await value if inspect.isawaitable(value) else value
 
 
@@ -50,6 +57,8 @@ class Signal:
     __slots__ = ("_event", "_loop", "_pending", "_waiters")
 
     def __init__(self) -> None:
+        import asyncio
+
         self._loop = asyncio.get_running_loop()
         self._event = asyncio.Event()
         self._waiters = 0
@@ -105,6 +114,8 @@ class CallbackRunner:
     __slots__ = ("_loop", "_queue", "_scheduled", "_tasks")
 
     def __init__(self) -> None:
+        import asyncio
+
         self._loop = asyncio.get_running_loop()
         self._queue: collections.deque[tuple[Callable[..., Any], tuple[Any, ...]]] = (
             collections.deque()
@@ -132,6 +143,9 @@ class CallbackRunner:
     def call(self, function: Callable[..., Any], *args: Any) -> None:
         """Call ``function(*args)`` now (in the loop), scheduling what it returns if that
         is awaitable."""
+        import asyncio
+        import inspect
+
         result = function(*args)
         if inspect.isawaitable(result):
             task = asyncio.ensure_future(result)

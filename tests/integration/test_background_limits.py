@@ -9,7 +9,7 @@ from collections.abc import Generator
 from typing import Any
 
 from sogni import SogniClient
-from sogni._runtime.connection import BACKGROUND_WORKERS
+from sogni._runtime.settings import BACKGROUND_WORKERS
 from sogni.core.effects import Sleep
 from sogni_async import AsyncSogniClient
 

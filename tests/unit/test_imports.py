@@ -19,6 +19,14 @@ def test_import_sogni_loads_no_transport() -> None:
     assert not {"httpx", "websocket", "asyncio", "cattrs", "attrs"} & loaded
 
 
+def test_importing_a_client_loads_only_its_classes() -> None:
+    """The connection stack, attrs and the event loop load when a client is made or first
+    awaited, not when its class is imported."""
+    heavy = {"attrs", "sogni._runtime.connection", "sogni._runtime.hub", "sogni.core.effects"}
+    assert not heavy & _modules_after("from sogni import SogniClient")
+    assert not (heavy | {"asyncio"}) & _modules_after("from sogni_async import AsyncSogniClient")
+
+
 def test_sync_client_never_imports_asyncio() -> None:
     loaded = _modules_after(
         "from sogni import SogniClient\n"
@@ -61,3 +69,4 @@ def test_a_fork_waits_until_what_background_threads_load_lazily_is_loaded() -> N
     )
     assert {"httpcore", "tenacity", "cattrs", "websocket", "sogni.core.plans.projects"} <= loaded
     assert "sogni.core._generated.models.workflows" in loaded
+    assert "sogni._sync._generated.project" in loaded  # the sync client's own lazy modules

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import logging
-import os
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -17,11 +15,12 @@ if TYPE_CHECKING:
 from sogni._runtime.chat_jobs import ChatJobTable
 from sogni._runtime.delivery import Delivery
 from sogni._runtime.events import ConnectionEvent, Dispatch, EventEmitter
-from sogni._runtime.http_pool import HttpPool, is_httpx_timeout
+from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.hub import Hub
 from sogni._runtime.log import configure_from_env
 from sogni._runtime.rest_transport import AsyncRest, SyncRest
 from sogni._runtime.session import Session, SessionChange
+from sogni._runtime.settings import FLUSH_TIMEOUT, RestOptions, rest_options
 from sogni._runtime.socket_engine import CloseInfo, SocketEngine, connect_url
 from sogni.core._generated.models import ClientConfig
 from sogni.core.context import CoreContext
@@ -31,7 +30,6 @@ from sogni.core.errors import (
     ClientClosed,
     ConnectionLost,
     SogniError,
-    ValidationError,
 )
 from sogni.core.params import GENERATED_APP_ID_PREFIX, new_app_id
 from sogni.core.plans import Plan
@@ -40,15 +38,6 @@ from sogni.core.projects import JobError
 from sogni.core.subscriptions import SubscriptionState
 
 log = logging.getLogger("sogni")
-
-#: How long ``close()`` waits for the network to confirm requests still in the outbox.
-FLUSH_TIMEOUT = 5.0
-#: Background requests (result URLs, catch-up checks) a client runs at once: more only
-#: queue on the HTTP pool, whose cost grows with its queue.
-BACKGROUND_WORKERS = 4
-#: How long the first request waits for the first connection (later ones never wait:
-#: during a reconnection they are held in the outbox).
-FIRST_CONNECT_TIMEOUT = 10.0
 
 NO_CREDENTIALS = (
     "no credentials: pass api_key=... (or set SOGNI_API_KEY), or log in with "
@@ -345,126 +334,6 @@ class Connection:
         error = ClientClosed()
         self.hub.detach_all(error)
         self.chat.fail_all(error)
-
-
-RestOptions = dict[str, Any]
-"""REST settings of a ``with_options`` copy: ``timeout``, ``max_retries``, ``headers``,
-``query``."""
-
-
-def rest_options(
-    base: RestOptions,
-    *,
-    timeout: float | httpx.Timeout | None,
-    max_retries: int | None,
-    default_headers: Mapping[str, str] | None,
-    extra_query: Mapping[str, str] | None = None,
-) -> RestOptions:
-    """``base`` with the given ``with_options`` values on top, each checked first."""
-    options = dict(base)
-    if timeout is not None:
-        if not is_httpx_timeout(timeout) and (
-            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
-        ):
-            raise ValidationError(
-                "timeout must be a positive number of seconds or an httpx.Timeout",
-                field="timeout",
-            )
-        options["timeout"] = timeout
-    if max_retries is not None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ValidationError("max_retries must be an integer >= 0", field="max_retries")
-        options["max_retries"] = max_retries
-    if default_headers is not None:
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in default_headers.items()):
-            raise ValidationError(
-                "default_headers must map header names to strings", field="default_headers"
-            )
-        options["headers"] = {**options.get("headers", {}), **default_headers}
-    if extra_query is not None:
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra_query.items()):
-            raise ValidationError(
-                "extra_query must map parameter names to strings", field="extra_query"
-            )
-        options["query"] = {**options.get("query", {}), **extra_query}
-    return options
-
-
-C = TypeVar("C", bound="PerProcess")
-
-
-class PerProcess:
-    """What both clients share about processes: every operation starts from ``_ctx``,
-    and in a forked child that first look builds the child its own connection, HTTP pool,
-    workers and app id. The parent's objects are kept, untouched: closing them from the
-    child would cut them under the parent."""
-
-    _conn: Connection
-    _pid: int
-
-    _rest_options: RestOptions = {}  # replaced by with_options, never changed in place
-    _is_copy = False
-
-    def _open(self, config: ClientConfig) -> None:
-        raise NotImplementedError
-
-    def _new_rest(self, options: RestOptions) -> Any:
-        """This client's REST transport with ``options`` over its own settings."""
-        raise NotImplementedError
-
-    def with_options(
-        self: C,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-    ) -> C:
-        """A copy of this client whose REST requests use these settings instead.
-
-        The copy shares this client's connection, session and tracked projects, so it is
-        cheap to make per call (``client.with_options(timeout=5).projects.get(id)``);
-        closing this client closes the copy too, and closing the copy does nothing.
-        ``default_headers`` are added to the client's own, ``extra_query`` to every request's
-        query string.
-        """
-        duplicate = copy.copy(self)
-        duplicate._rest_options = rest_options(
-            self._rest_options,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            extra_query=extra_query,
-        )
-        duplicate._is_copy = True
-        duplicate._rest = duplicate._new_rest(duplicate._rest_options)  # type: ignore[attr-defined]
-        duplicate._attach_groups()  # type: ignore[attr-defined]
-        return duplicate
-
-    @property
-    def _ctx(self) -> CoreContext:
-        """The core context of this process's connection."""
-        if self._pid != os.getpid():
-            self._after_fork()
-        return self._conn.ctx
-
-    @property
-    def _hub(self) -> Hub:
-        return self._ctx.registry  # type: ignore[return-value]
-
-    def _after_fork(self) -> None:
-        parent = self._conn
-        self._inherited = dict(vars(self))
-        self._open(parent.config_for_child())
-        self._conn.adopt(parent)
-
-
-def raise_forked_operation() -> None:
-    """An operation begun in the parent process went on in a forked child."""
-    raise SogniError(
-        "this operation began before os.fork(); start it again in this process "
-        "(the client itself reconnects in each process)"
-    )
 
 
 def quiet_background_failure(conn: Connection, error: Exception) -> None:

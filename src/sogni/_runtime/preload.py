@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 
 __all__ = ["load_background_modules"]
 
@@ -30,8 +31,11 @@ LIBRARIES = (
     "websocket",
 )
 
-#: Packages whose every module a background thread may import (plans, models, chat).
-PACKAGES = ("sogni.core", "sogni._runtime")
+#: Packages whose every module a background thread may import (plans, models, chat, the
+#: sync client's projects and streams).
+PACKAGES = ("sogni.core", "sogni._runtime", "sogni._sync")
+#: The same for the async client, in a process that imported it.
+ASYNC_PACKAGE = "sogni_async"
 
 _loaded = False
 
@@ -42,7 +46,8 @@ def load_background_modules() -> None:
     if _loaded:
         return
     names = list(LIBRARIES)
-    for package_name in PACKAGES:
+    packages = [*PACKAGES, *([ASYNC_PACKAGE] if ASYNC_PACKAGE in sys.modules else [])]
+    for package_name in packages:
         package = importlib.import_module(package_name)
         names += [m.name for m in pkgutil.walk_packages(package.__path__, f"{package_name}.")]
     for name in names:

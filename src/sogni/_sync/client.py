@@ -6,31 +6,23 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from sogni._runtime.chat_jobs import ChatJobEntry
-from sogni._runtime.connection import (
-    BACKGROUND_WORKERS,
-    FLUSH_TIMEOUT,
-    Connection,
-    RestOptions,
-    quiet_background_failure,
-)
-from sogni._runtime.events import ClientEvent
-from sogni._runtime.http_pool import client_pool
-from sogni._sync._generated.chat import ChatStream
+from sogni._runtime.settings import BACKGROUND_WORKERS, FLUSH_TIMEOUT, RestOptions
 from sogni._sync._generated.driver import Driver
-from sogni._sync._generated.project import Project
 from sogni._sync._generated.sync_facade import SogniClientFacade
-from sogni.core._generated.models import ClientConfig
-from sogni.core.chat.context import ChatJob
-from sogni.core.chat.results import ChatCompletion
-from sogni.core.plans import Plan
-from sogni.core.projects import ProjectState
 
 if TYPE_CHECKING:
-    pass
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sogni._runtime.events import ClientEvent
+    from sogni._sync._generated.chat import ChatStream
+    from sogni._sync._generated.project import Project
+    from sogni.core._generated.models import ClientConfig
+    from sogni.core.chat.context import ChatJob
+    from sogni.core.chat.results import ChatCompletion
+    from sogni.core.plans import Plan
+    from sogni.core.projects import ProjectState
 
 log = logging.getLogger("sogni")
 
@@ -48,6 +40,9 @@ class SogniClient(Driver, SogniClientFacade):
     """
 
     def _open(self, config: ClientConfig) -> None:
+        from sogni._runtime.connection import Connection
+        from sogni._runtime.http_pool import client_pool
+
         self._pid = os.getpid()
         self._conn = Connection(config, spawn=self._spawn, run_blocking=self._run)
         self._pool = client_pool(config, "Client", "a SogniClient")
@@ -104,6 +99,8 @@ class SogniClient(Driver, SogniClientFacade):
     def _spawn(self, plan: Plan[Any]) -> None:
         with self._executor_lock:
             if self._executor is None:
+                from concurrent.futures import ThreadPoolExecutor
+
                 self._executor = ThreadPoolExecutor(
                     max_workers=BACKGROUND_WORKERS, thread_name_prefix="sogni"
                 )
@@ -117,12 +114,20 @@ class SogniClient(Driver, SogniClientFacade):
         try:
             self._run(plan)
         except Exception as exc:
+            from sogni._runtime.connection import quiet_background_failure
+
             quiet_background_failure(self._conn, exc)
 
     def _project(self, state: ProjectState) -> Project:
+        from sogni._sync._generated.project import Project
+
         return Project(self, state)
 
     def _chat(self, value: ChatCompletion | ChatJob) -> ChatCompletion | ChatStream:
+        from sogni._runtime.chat_jobs import ChatJobEntry
+        from sogni._sync._generated.chat import ChatStream
+        from sogni.core.chat.results import ChatCompletion
+
         if isinstance(value, ChatJobEntry):
             return ChatStream(self, value)
         assert isinstance(value, ChatCompletion)
