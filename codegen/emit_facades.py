@@ -55,11 +55,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator  # noqa: F401
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload  # noqa: F401
 
-# Only annotations name these; each method imports what it runs when it runs, so importing
-# a client loads no model, plan or chat module it has not used yet.
+# The constructor's argument model and checks load with the class; every other name here
+# only annotates, and each method imports what it runs when it runs, so importing a client
+# loads no connection, plan or chat module it has not used yet.
+from sogni.core._generated.models import ClientConfig
+from sogni.core.params import resolve_config
+
 if TYPE_CHECKING:
     from sogni.core._generated.models import *  # noqa: F403
-    from sogni.core._generated.models import ClientConfig
     from sogni.core.context import CoreContext
     from sogni.core.plans import Plan
 {imports}{view_imports}"""
@@ -430,9 +433,6 @@ def _client_init(config: Model, facade: _Facade) -> list[str]:
     return [
         "    def __init__(\n" + "".join(f"{indent}{p},\n" for p in signature) + "    ) -> None:",
         f'{indent}"""{doc}\n{indent}"""',
-        f"{indent}from sogni.core._generated.models import ClientConfig",
-        f"{indent}from sogni.core.params import resolve_config",
-        "",
         f"{indent}self._open(resolve_config(ClientConfig, {{\n{values}{indent}}}))",
         f"{indent}self._attach_groups()",
     ]

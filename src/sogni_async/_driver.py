@@ -69,8 +69,7 @@ class AsyncDriver(PerProcess):
     async def _drive(self, plan: Plan[Any], outcome: list[Any]) -> AsyncIterator[Any]:
         """Carry out a plan's effects, yielding what it emits; its result is appended to
         ``outcome`` (an asynchronous generator cannot return a value)."""
-        from sogni._runtime.connection import forget_stream, track_stream
-        from sogni.core.effects import Emit
+        from sogni.core.effects import Emit, forget_stream, track_stream
 
         self._bind()
         value: Any = None

@@ -16,16 +16,10 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sogni._runtime.events import EventEmitter
-from sogni._runtime.hub import Hub
-from sogni.core.chat.events import CHAT_EVENT_NAMES, ChatErrorEvent
-from sogni.core.chat.model_info import parse_llm_models
-from sogni.core.chat.results import ChatChunk, ChatCompletion, ChatJobState, ToolCall
-from sogni.core.chat.stream import ChatStreamAssembler
-from sogni.core.context import CoreContext
+from sogni.core.chat.events import CHAT_EVENT_NAMES
 from sogni.core.errors import (
     ChatJobError,
     ConnectionLost,
@@ -33,7 +27,17 @@ from sogni.core.errors import (
     SogniTimeoutError,
     ValidationError,
 )
-from sogni.core.projects import ProjectEvent, ProjectState
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sogni._runtime.hub import Hub
+    from sogni.core.chat.results import ChatChunk, ChatCompletion, ChatJobState, ToolCall
+    from sogni.core.context import CoreContext
+    from sogni.core.projects import ProjectEvent, ProjectState
+
+# The chat results, stream assembler and model parser load with the first chat job or LLM
+# model list: a client that only renders media never needs them.
 
 __all__ = ["CHAT_EVENTS", "ChatJobEntry", "ChatJobTable", "ChatStreamView", "read_image_file"]
 
@@ -70,6 +74,8 @@ class ChatJobEntry:
     def __init__(
         self, table: ChatJobTable, job_id: str, *, streaming: bool, timeout: float | None
     ) -> None:
+        from sogni.core.chat.stream import ChatStreamAssembler
+
         self.job_id = job_id
         self.streaming = streaming
         self.timeout = timeout
@@ -238,6 +244,8 @@ class ChatJobTable:
                 self.events.emit("job_state", event)
 
     def _on_models(self, payload: Mapping[str, Any]) -> None:
+        from sogni.core.chat.model_info import parse_llm_models
+
         models = parse_llm_models(payload)
         self._ctx.chat.models = models
         self.events.emit("models_updated", dict(models))
@@ -246,6 +254,8 @@ class ChatJobTable:
     def _announce_failure(
         self, job: ChatJobEntry, error: SogniError, *, code: str | int | None
     ) -> None:
+        from sogni.core.chat.events import ChatErrorEvent
+
         event = ChatErrorEvent(
             job_id=job.job_id,
             message=error.message,

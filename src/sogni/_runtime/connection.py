@@ -12,6 +12,8 @@ import attrs
 if TYPE_CHECKING:
     import httpx
 
+    from sogni.core.plans import Plan
+
 from sogni._runtime.chat_jobs import ChatJobTable
 from sogni._runtime.delivery import Delivery
 from sogni._runtime.events import ConnectionEvent, Dispatch, EventEmitter
@@ -24,7 +26,6 @@ from sogni._runtime.settings import FLUSH_TIMEOUT, RestOptions, rest_options
 from sogni._runtime.socket_engine import CloseInfo, SocketEngine, connect_url
 from sogni.core._generated.models import ClientConfig
 from sogni.core.context import CoreContext
-from sogni.core.effects import CloseStream, OpenStream
 from sogni.core.errors import (
     AuthenticationError,
     ClientClosed,
@@ -32,8 +33,6 @@ from sogni.core.errors import (
     SogniError,
 )
 from sogni.core.params import GENERATED_APP_ID_PREFIX, new_app_id
-from sogni.core.plans import Plan
-from sogni.core.plans.auth import ensure_fresh_token
 from sogni.core.projects import JobError
 from sogni.core.subscriptions import SubscriptionState
 
@@ -184,6 +183,8 @@ class Connection:
 
     def _handshake_headers(self) -> Mapping[str, str]:
         if self.session.has_tokens:
+            from sogni.core.plans.auth import ensure_fresh_token
+
             self.run_blocking(ensure_fresh_token(self.ctx))
         return self.session.headers()
 
@@ -342,27 +343,3 @@ def quiet_background_failure(conn: Connection, error: Exception) -> None:
         log.debug("background request stopped by close: %r", error)
     else:
         log.warning("background request failed: %s", error, exc_info=log.isEnabledFor(10))
-
-
-def track_stream(streams: list[Any], effect: object, value: Any) -> None:
-    """Keep the list of a plan's open streams current (drivers close leftovers)."""
-    if isinstance(effect, OpenStream):
-        streams.append(value)
-    elif isinstance(effect, CloseStream) and effect.handle in streams:
-        streams.remove(effect.handle)
-
-
-def forget_stream(streams: list[Any], value: Any) -> None:
-    """A plan returned an open stream to its caller: it is no longer the plan's to close."""
-    for index, handle in enumerate(streams):
-        if handle is value:
-            del streams[index]
-            return
-
-
-def close_quietly(close: Callable[[], Any]) -> None:
-    """Call a close function, logging instead of raising."""
-    try:
-        close()
-    except Exception:  # noqa: BLE001 - cleanup is best effort
-        log.debug("closing a stream failed", exc_info=True)

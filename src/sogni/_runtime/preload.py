@@ -17,13 +17,15 @@ import sys
 __all__ = ["load_background_modules"]
 
 #: Libraries the background threads use, loaded on first use (httpx loads httpcore, h11,
-#: certifi and anyio only when it makes its first pool).
+#: certifi and anyio only when it makes its first pool). None of them may register fork
+#: hooks: a hook registered by an import racing a fork runs only its after-fork half
+#: (``concurrent.futures.thread`` registers one, so the sync client imports it with itself).
 LIBRARIES = (
     "anyio",
     "cattrs",
     "cattrs.gen",
     "certifi",
-    "concurrent.futures",
+    "email.utils",
     "h11",
     "httpcore",
     "httpx",

@@ -10,7 +10,6 @@ exception (whose request holds the headers) is reachable from it.
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import inspect
 import logging
@@ -24,9 +23,10 @@ if TYPE_CHECKING:
     import httpx
     import tenacity
 
+    from sogni.core.effects import RestCall
+
 from sogni._runtime.log import rest_log
 from sogni.core import json_depth
-from sogni.core.effects import RestCall
 from sogni.core.errors import (
     ApiError,
     SogniError,
@@ -198,6 +198,8 @@ def _delay_seconds(value: str) -> float | None:
 
 
 def _http_date_delay(value: str, now: float) -> float | None:
+    import email.utils  # only a Retry-After given as a date needs it
+
     try:
         moment = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from sogni.core.effects import RestCall
+
 from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.rest import (
     DEFAULT_MAX_RETRIES,
@@ -35,7 +37,6 @@ from sogni._runtime.rest import (
     secret_values,
     socket_http_base,
 )
-from sogni.core.effects import RestCall
 from sogni.core.errors import APIConnectionError, ApiError, ClientClosed, ConnectionLost, SogniError
 
 __all__ = ["AsyncRest", "SyncRest", "connect_timeout"]

@@ -266,10 +266,6 @@ class SocketEngine:
                 return
             if self._terminal and self._error is not None:
                 raise self._error
-            # Loaded here, on the caller's thread, when a client first connects: importing
-            # the SDK does not load websocket-client, and no import runs on the reader.
-            import websocket  # noqa: F401
-
             self._closing = False
             self._terminal = False
             self._error = None
@@ -378,6 +374,8 @@ class SocketEngine:
         self, run_id: int, url: str, headers: dict[str, str], outcome: dict[str, Any]
     ) -> bool:
         """Run one connection until it ends; False when the engine is closing."""
+        # The first attempt loads websocket-client here, on the engine's thread, as part of
+        # connecting in the background; a fork waits for that attempt (_settle_before_fork).
         import websocket
 
         log.info("connecting to %s", safe_url(url))

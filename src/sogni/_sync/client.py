@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from sogni._runtime.settings import BACKGROUND_WORKERS, FLUSH_TIMEOUT, RestOptions
@@ -13,8 +14,6 @@ from sogni._sync._generated.driver import Driver
 from sogni._sync._generated.sync_facade import SogniClientFacade
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
-
     from sogni._runtime.events import ClientEvent
     from sogni._sync._generated.chat import ChatStream
     from sogni._sync._generated.project import Project
@@ -99,8 +98,6 @@ class SogniClient(Driver, SogniClientFacade):
     def _spawn(self, plan: Plan[Any]) -> None:
         with self._executor_lock:
             if self._executor is None:
-                from concurrent.futures import ThreadPoolExecutor
-
                 self._executor = ThreadPoolExecutor(
                     max_workers=BACKGROUND_WORKERS, thread_name_prefix="sogni"
                 )

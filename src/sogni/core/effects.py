@@ -30,6 +30,8 @@ __all__ = [
     "Upload",
     "WaitForModels",
     "WaitUntil",
+    "forget_stream",
+    "track_stream",
 ]
 
 Host = Literal["rest", "socket"]
@@ -214,3 +216,19 @@ Effect = (
     | ReadStream
     | CloseStream
 )
+
+
+def track_stream(streams: list[Any], effect: object, value: Any) -> None:
+    """Keep the list of a plan's open streams current (drivers close leftovers)."""
+    if isinstance(effect, OpenStream):
+        streams.append(value)
+    elif isinstance(effect, CloseStream) and effect.handle in streams:
+        streams.remove(effect.handle)
+
+
+def forget_stream(streams: list[Any], value: Any) -> None:
+    """A plan returned an open stream to its caller: it is no longer the plan's to close."""
+    for index, handle in enumerate(streams):
+        if handle is value:
+            del streams[index]
+            return

@@ -16,8 +16,6 @@ from typing import Any, TypeVar
 import attrs
 
 from sogni.core._generated.vocabulary import VALUES as VOCABULARY
-from sogni.core.assets import AssetRef
-from sogni.core.effects import RemoteAsset
 from sogni.core.errors import ValidationError
 from sogni.core.json_safe import check_json_safe, child_path
 
@@ -117,6 +115,9 @@ def check_asset(name: str, value: Any) -> None:
     Paths are only checked, not opened (that happens right before uploading); a path with
     a NUL character can never name a file, so it is refused here.
     """
+    from sogni.core.assets import AssetRef  # loaded with the first asset, not the client
+    from sogni.core.effects import RemoteAsset
+
     if isinstance(value, (bool, bytes, bytearray, memoryview, RemoteAsset, AssetRef)):
         return
     if isinstance(value, (str, os.PathLike)):

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator  # noqa: F401
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, overload  # noqa: F401
 
-# Only annotations name these; each method imports what it runs when it runs, so importing
-# a client loads no model, plan or chat module it has not used yet.
+# The constructor's argument model and checks load with the class; every other name here
+# only annotates, and each method imports what it runs when it runs, so importing a client
+# loads no connection, plan or chat module it has not used yet.
+from sogni.core._generated.models import ClientConfig
+from sogni.core.params import resolve_config
+
 if TYPE_CHECKING:
     from sogni.core._generated.models import *  # noqa: F403
-    from sogni.core._generated.models import ClientConfig
     from sogni.core.context import CoreContext
     from sogni.core.plans import Plan
     import builtins
@@ -2965,9 +2968,6 @@ class AsyncSogniClientFacade:
             testnet: Sign logins for the test network (EIP-712 domain ``Sogni-testnet``,
                 chain 84532).
         """
-        from sogni.core._generated.models import ClientConfig
-        from sogni.core.params import resolve_config
-
         self._open(resolve_config(ClientConfig, {
             "api_key": api_key,
             "app_id": app_id,

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
-from .model_info import LLMModelInfo
-from .results import ChatCompletion
-from .vision import FileReader
-
 if TYPE_CHECKING:
+    from sogni.core.chat.model_info import LLMModelInfo
+    from sogni.core.chat.results import ChatCompletion
+    from sogni.core.chat.vision import FileReader
     from sogni.core.errors import SogniError
     from sogni.core.projects import ProjectState
 

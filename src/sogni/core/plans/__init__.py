@@ -9,11 +9,12 @@ awaiting one; the facades generated from ``schemas/operations/`` call them by na
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sogni.core.effects import Effect
+if TYPE_CHECKING:
+    from sogni.core.effects import Effect
 
 T = TypeVar("T")
 
-#: A plan returning ``T``.
-Plan = Generator[Effect, Any, T]
+#: A plan returning ``T`` (the effect classes load with the first plan, not with this name).
+Plan = Generator["Effect", Any, T]
