@@ -18,7 +18,6 @@ from typing import Any
 
 import httpx
 import pytest
-import tenacity
 from helpers import make_jwt
 
 import sogni._runtime.rest
@@ -301,7 +300,7 @@ def test_broken_answers_are_typed_errors(run: Run, rest: Server, kind: str) -> N
 @pytest.fixture
 def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries without a usable Retry-After wait 10 ms instead of the ordinary backoff."""
-    monkeypatch.setattr(sogni._runtime.rest, "_backoff", lambda: tenacity.wait_fixed(0.01))
+    monkeypatch.setattr(sogni._runtime.rest, "backoff_seconds", lambda _retry: 0.01)
 
 
 @pytest.mark.usefixtures("quick_backoff")

@@ -72,6 +72,6 @@ def test_a_fork_waits_until_what_background_threads_load_lazily_is_loaded() -> N
         "    os._exit(0)\n"
         "os.wait()"
     )
-    assert {"httpcore", "tenacity", "cattrs", "websocket", "sogni.core.plans.projects"} <= loaded
+    assert {"httpcore", "cattrs", "websocket", "sogni.core.plans.projects"} <= loaded
     assert "sogni.core._generated.models.workflows" in loaded
     assert "sogni._sync._generated.project" in loaded  # the sync client's own lazy modules

@@ -29,7 +29,6 @@ LIBRARIES = (
     "h11",
     "httpcore",
     "httpx",
-    "tenacity",
     "websocket",
 )
 

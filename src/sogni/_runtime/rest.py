@@ -1,4 +1,4 @@
-"""What the REST transports decide: error mapping, envelopes, the retry policy, redirects.
+"""What the REST transports decide: error mapping, envelopes, the retry schedule, redirects.
 
 The transports themselves (``rest_transport.SyncRest`` and ``AsyncRest``) differ only in
 how they wait. Two rules keep credentials in: the httpx clients never follow redirects
@@ -10,18 +10,16 @@ exception (whose request holds the headers) is reachable from it.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import logging
 import math
+import random
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import httpx
-    import tenacity
 
     from sogni.core.effects import RestCall
 
@@ -178,15 +176,16 @@ def decode(call: RestCall, response: httpx.Response) -> Any:
 
 
 # -- retries ---------------------------------------------------------------------------------
-@functools.cache
-def _backoff() -> Callable[[tenacity.RetryCallState], float]:
-    """Exponential backoff with jitter from 0.2 s to 4 s (made at the first retry)."""
-    import tenacity
+#: Exponential backoff between retries: ``BACKOFF_FIRST * 2**(n-1)`` seconds plus up to
+#: ``BACKOFF_JITTER`` of random jitter, never more than ``BACKOFF_MAX``.
+BACKOFF_FIRST = 0.2
+BACKOFF_JITTER = 1.0
+BACKOFF_MAX = 4.0
 
-    # tenacity renamed ``initial`` to ``multiplier`` (and warns about the old name).
-    parameters = inspect.signature(tenacity.wait_exponential_jitter).parameters
-    first = "multiplier" if "multiplier" in parameters else "initial"
-    return tenacity.wait_exponential_jitter(**{first: 0.2}, max=4.0)
+
+def backoff_seconds(retry: int) -> float:
+    """Seconds to wait before retry number ``retry`` (1 for the first)."""
+    return min(BACKOFF_FIRST * 2.0 ** (retry - 1) + random.uniform(0, BACKOFF_JITTER), BACKOFF_MAX)
 
 
 def _delay_seconds(value: str) -> float | None:
@@ -226,65 +225,42 @@ def retry_after_seconds(value: str | None, *, now: float | None = None) -> float
     return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
 
 
-def _retry_wait(state: tenacity.RetryCallState) -> float:
-    outcome = state.outcome
-    exc = outcome.exception() if outcome is not None else None
-    if isinstance(exc, RetryableStatus):
-        seconds = retry_after_seconds(exc.response.headers.get("retry-after"))
-        if seconds is not None:
-            return seconds
-    return float(_backoff()(state))
-
-
-def _should_retry(call: RestCall) -> tenacity.retry_base:
-    import tenacity
-
+def _retryable(call: RestCall, error: BaseException) -> bool:
+    # A 429 was not processed, so any call may go again; transport errors and gateway
+    # answers only for idempotent calls.
+    if isinstance(error, RetryableStatus) and error.response.status_code == 429:
+        return True
     if not call.idempotent:
-        return tenacity.retry_if_exception(
-            lambda exc: isinstance(exc, RetryableStatus) and exc.response.status_code == 429
-        )
+        return False
     import httpx
 
-    return tenacity.retry_if_exception_type((RetryableStatus, httpx.TransportError))
+    return isinstance(error, (RetryableStatus, httpx.TransportError))
 
 
-def _log_retry(call: RestCall, retries: int) -> Callable[[tenacity.RetryCallState], None]:
-    def before_sleep(state: tenacity.RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        cause = (
-            f"HTTP {exc.response.status_code}"
-            if isinstance(exc, RetryableStatus)
-            else describe_error(exc)
-            if exc is not None
-            else "no answer"
-        )
-        wait = state.next_action.sleep if state.next_action is not None else 0.0
-        rest_log.info(
-            "%s %s: %s; retry %d of %d in %.2f s",
-            call.method,
-            call.path,
-            cause,
-            state.attempt_number,
-            retries,
-            wait,
-        )
-
-    return before_sleep
+def retry_delay(call: RestCall, error: BaseException, retry: int, retries: int) -> float | None:
+    """Seconds to wait before retry number ``retry`` of ``call`` after ``error``, or
+    ``None`` when it must not be retried: idempotent calls retry transport errors, 429 and
+    5xx gateways, other calls only a 429, at most ``retries`` times. A Retry-After header
+    is honoured; otherwise the wait is :func:`backoff_seconds`."""
+    if retry > retries or not _retryable(call, error):
+        return None
+    if isinstance(error, RetryableStatus):
+        seconds = retry_after_seconds(error.response.headers.get("retry-after"))
+        if seconds is not None:
+            return seconds
+    return backoff_seconds(retry)
 
 
-def retry_policy(call: RestCall, retries: int = DEFAULT_MAX_RETRIES) -> dict[str, Any]:
-    """Tenacity arguments: idempotent calls retry transport errors, 429 and 5xx gateways;
-    other calls retry only a 429 (the request was not processed), at most ``retries``
-    times. Retry-After is honoured."""
-    import tenacity  # at the first request: importing the SDK does not load it
-
-    return {
-        "retry": _should_retry(call),
-        "wait": _retry_wait,
-        "stop": tenacity.stop_after_attempt(retries + 1),
-        "before_sleep": _log_retry(call, retries),
-        "reraise": True,
-    }
+def log_retry(call: RestCall, error: BaseException, retry: int, retries: int, wait: float) -> None:
+    """Log that ``call`` failed with ``error`` and goes again after ``wait`` seconds."""
+    cause = (
+        f"HTTP {error.response.status_code}"
+        if isinstance(error, RetryableStatus)
+        else describe_error(error)
+    )
+    rest_log.info(
+        "%s %s: %s; retry %d of %d in %.2f s", call.method, call.path, cause, retry, retries, wait
+    )
 
 
 def log_answer(call: RestCall, response: httpx.Response, started: float) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import itertools
 import threading
 import time
 from collections.abc import Mapping
@@ -29,11 +30,12 @@ from sogni._runtime.rest import (
     describe_error,
     detached,
     log_answer,
+    log_retry,
     redirect_target,
     request_id_of,
     response_error,
     retry_after_seconds,
-    retry_policy,
+    retry_delay,
     secret_values,
     socket_http_base,
 )
@@ -200,11 +202,16 @@ class SyncRest(_Base):
     def _call(self, call: RestCall) -> tuple[Any, SogniError | None]:
         try:
             request = self.http.build_request(**self._request_args(call))
-            import tenacity
-
-            for attempt in tenacity.Retrying(**retry_policy(call, self._retries)):
-                with attempt:
+            for retry in itertools.count(1):
+                try:
                     response = self._check(self._send(call, request, stream=False))
+                    break
+                except Exception as exc:
+                    wait = retry_delay(call, exc, retry, self._retries)
+                    if wait is None:
+                        raise
+                    log_retry(call, exc, retry, self._retries, wait)
+                time.sleep(wait)
             return decode(call, response), None
         except _mapped() as exc:
             return None, self._typed(call, exc, closed=self.http.is_closed)
@@ -302,11 +309,18 @@ class AsyncRest(_Base):
     async def _call(self, call: RestCall) -> tuple[Any, SogniError | None]:
         try:
             request = self.http.build_request(**self._request_args(call))
-            import tenacity
-
-            async for attempt in tenacity.AsyncRetrying(**retry_policy(call, self._retries)):
-                with attempt:
+            for retry in itertools.count(1):
+                try:
                     response = self._check(await self._send(call, request, stream=False))
+                    break
+                except Exception as exc:
+                    wait = retry_delay(call, exc, retry, self._retries)
+                    if wait is None:
+                        raise
+                    log_retry(call, exc, retry, self._retries, wait)
+                import asyncio  # the sync client never loads asyncio
+
+                await asyncio.sleep(wait)
             return decode(call, response), None
         except _mapped() as exc:
             return None, self._typed(call, exc, closed=self.http.is_closed)
