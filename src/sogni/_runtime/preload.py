@@ -25,6 +25,7 @@ LIBRARIES = (
     "cattrs",
     "cattrs.gen",
     "certifi",
+    "decimal",
     "email.utils",
     "h11",
     "httpcore",

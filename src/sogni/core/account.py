@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import attrs
@@ -27,6 +26,8 @@ from sogni.core.errors import ApiError, ValidationError
 from sogni.core.wire import from_wire
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from sogni.core._generated.models import AccountProfile, Balances, Subscription
 
 __all__ = [
@@ -253,6 +254,8 @@ def to_wei(amount: object) -> tuple[Decimal, str]:
     ``amount`` is an ``int``, a ``Decimal``, a finite ``float`` (read as it prints) or a
     decimal string such as ``"12.5"``, with at most 18 decimals.
     """
+    from decimal import Decimal, InvalidOperation, localcontext  # with the first amount
+
     allowed = "a positive number of tokens with at most 18 decimals, e.g. 100 or '0.5'"
     if isinstance(amount, bool) or not isinstance(amount, (int, float, str, Decimal)):
         raise ValidationError("amount must be a number", field="amount", allowed=allowed)

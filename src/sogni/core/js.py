@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from sogni.core.errors import ValidationError
@@ -68,6 +67,8 @@ def plain_number(value: float | int) -> float | int:
 
 def js_number_text(value: float | int) -> str:
     """``String(value)`` for a finite number, formatted by JavaScript's rules."""
+    from decimal import Decimal  # with the first number formatted, not with the client
+
     value = plain_number(value)
     if isinstance(value, int):
         return str(value)
