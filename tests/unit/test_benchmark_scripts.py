@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-SCRIPTS = ["compare.py", "import_time.py", "chat_latency.py", "upload_memory.py", "chaos.py"]
+SCRIPTS = [
+    "compare.py",
+    "import_time.py",
+    "chat_latency.py",
+    "upload_memory.py",
+    "chaos.py",
+    "latency_breakdown.py",
+]
 
 
 @pytest.mark.parametrize("script", SCRIPTS)

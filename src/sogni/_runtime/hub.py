@@ -248,9 +248,10 @@ class Hub:
         self.events.emit("available_models", list(models))
 
     def _announce_models(self, counts: dict[str, Any]) -> Plan[None]:
-        from sogni.core.plans import projects as plans
+        # The model plans only: every connection announces models, not every one renders.
+        from sogni.core.plans.models import available_models_from_counts
 
-        models = yield from plans.available_models_from_counts(self.ctx, counts)
+        models = yield from available_models_from_counts(self.ctx, counts)
         self.set_available_models(models)
 
     def _dispatch_project(self, message_type: str, payload: dict[str, Any]) -> bool:
