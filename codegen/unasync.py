@@ -1,9 +1,10 @@
 """The sync twins, written from their async sources by token rules.
 
-The async ``AsyncProject``, ``AsyncChatStream`` and driver are the one source; the sync
-modules are that text with the async keywords dropped and the names below swapped. What
-really differs between the clients (how to wait, where callbacks run) lives in the two
-hand-written ``primitives`` modules, which keep the same names.
+The async ``AsyncProject``, ``AsyncChatStream``, driver and REST transport are the one
+source; the sync modules are that text with the async keywords dropped and the names below
+swapped. What really differs between the clients (how to wait, where callbacks run, how a
+call under way is shared) lives in the two hand-written ``primitives`` modules, which keep
+the same names.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ TWINS = {
     "sogni_async/_project.py": "sogni/_sync/_generated/project.py",
     "sogni_async/_chat.py": "sogni/_sync/_generated/chat.py",
     "sogni_async/_driver.py": "sogni/_sync/_generated/driver.py",
+    "sogni_async/_rest.py": "sogni/_sync/_generated/rest.py",
 }
 
 #: Whole words swapped (names, modules, methods).
@@ -27,6 +29,7 @@ WORDS = {
     "AsyncIterator": "Iterator",
     "AsyncJob": "Job",
     "AsyncProject": "Project",
+    "AsyncRest": "SyncRest",
     "AsyncSogniClient": "SogniClient",
     "StopAsyncIteration": "StopIteration",
     "__aenter__": "__enter__",
@@ -45,6 +48,7 @@ WORDS = {
     "sogni_async._driver": "sogni._sync._generated.driver",
     "sogni_async._primitives": "sogni._sync.primitives",
     "sogni_async._project": "sogni._sync._generated.project",
+    "sogni_async._rest": "sogni._sync._generated.rest",
     "sogni_async.AsyncSogniClient": "sogni.SogniClient",
 }
 

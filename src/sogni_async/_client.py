@@ -63,7 +63,9 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
         self._tasks: set[asyncio.Future[Any]] = set()
 
     def _new_rest(self, options: RestOptions) -> Any:
-        return self._conn.async_rest(self._pool, options)
+        from sogni_async._rest import AsyncRest
+
+        return AsyncRest(self._pool, **self._conn.rest_settings(options))
 
     def __repr__(self) -> str:
         config = self._conn.config

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import collections
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["CallbackRunner", "Handler", "Signal", "resolve", "run_sync", "sleep"]
+__all__ = ["CallbackRunner", "Flights", "Handler", "Signal", "resolve", "run_sync", "sleep"]
 
 T = TypeVar("T")
 log = logging.getLogger("sogni")
@@ -156,3 +156,45 @@ class CallbackRunner:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("a callback raised", exc_info=task.exception())
+
+
+class Flights:
+    """Single flight: while one call of a key runs, other callers of :meth:`share` with
+    that key wait for its outcome instead of calling again. One event loop drives it, so
+    it needs no lock.
+
+    A caller whose own task is cancelled stops waiting; when the task running the call is
+    the one cancelled, a waiting caller runs the call itself, so nobody inherits a
+    cancellation they did not ask for.
+    """
+
+    __slots__ = ("_flights",)
+
+    def __init__(self) -> None:
+        self._flights: dict[Hashable, asyncio.Future[Any]] = {}
+
+    async def share(self, key: Hashable, function: Callable[..., Any], *args: Any) -> Any:
+        """``await function(*args)``, or the outcome of the call of ``key`` under way."""
+        import asyncio
+
+        while (flight := self._flights.get(key)) is not None:
+            try:
+                return await asyncio.shield(flight)
+            except asyncio.CancelledError:
+                if not flight.cancelled():
+                    raise  # this caller was cancelled
+        flight = self._flights[key] = asyncio.get_running_loop().create_future()
+        try:
+            result = await function(*args)
+        except asyncio.CancelledError:
+            flight.cancel()
+            raise
+        except BaseException as exc:
+            flight.set_exception(exc)
+            flight.exception()  # marked as retrieved: nobody may be waiting
+            raise
+        else:
+            flight.set_result(result)
+            return result
+        finally:
+            del self._flights[key]

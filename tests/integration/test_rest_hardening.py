@@ -24,11 +24,12 @@ import sogni._runtime.rest
 from sogni import ApiError, SogniClient
 from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.rest import MAX_REDIRECTS
-from sogni._runtime.rest_transport import AsyncRest, SyncRest
+from sogni._sync._generated.rest import SyncRest
 from sogni.core.auth import TokenPair
 from sogni.core.effects import RestCall
 from sogni.errors import ClientClosed, ConnectionLost, SogniError
 from sogni_async import AsyncSogniClient
+from sogni_async._rest import AsyncRest
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -21,7 +21,7 @@ from sogni._runtime.rest import (
     same_origin,
     secret_values,
 )
-from sogni._runtime.rest_transport import SyncRest
+from sogni._sync._generated.rest import SyncRest
 from sogni.core.effects import RestCall
 from sogni.core.json_depth import MAX_JSON_DEPTH, too_deep
 from sogni.errors import ApiError, AuthenticationError

@@ -10,17 +10,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    import httpx
-
     from sogni.core.plans import Plan
 
 from sogni._runtime.chat_jobs import ChatJobTable
 from sogni._runtime.delivery import Delivery
 from sogni._runtime.events import ConnectionEvent, Dispatch, EventEmitter
-from sogni._runtime.http_pool import HttpPool
 from sogni._runtime.hub import Hub
 from sogni._runtime.log import configure_from_env
-from sogni._runtime.rest_transport import AsyncRest, SyncRest
 from sogni._runtime.session import Session, SessionChange
 from sogni._runtime.settings import FLUSH_TIMEOUT, RestOptions, rest_options
 from sogni._runtime.socket_engine import CloseInfo, SocketEngine, connect_url
@@ -286,7 +282,9 @@ class Connection:
         self.hub.set_available_models([])
 
     # -- transports -----------------------------------------------------------------------
-    def _rest_args(self, options: RestOptions) -> dict[str, Any]:
+    def rest_settings(self, options: RestOptions | None = None) -> dict[str, Any]:
+        """The settings of a REST transport: the config's, with ``options`` over them."""
+        options = options or {}
         return {
             "rest_url": self.config.rest_endpoint,
             "socket_url": self.config.socket_endpoint,
@@ -295,18 +293,6 @@ class Connection:
             "max_retries": options.get("max_retries", self.config.max_retries),
             "query": options.get("query", {}),
         }
-
-    def sync_rest(
-        self, http: HttpPool[httpx.Client], options: RestOptions | None = None
-    ) -> SyncRest:
-        """A blocking REST transport over ``http`` (``options`` override the config's)."""
-        return SyncRest(http, **self._rest_args(options or {}))
-
-    def async_rest(
-        self, http: HttpPool[httpx.AsyncClient], options: RestOptions | None = None
-    ) -> AsyncRest:
-        """An awaitable REST transport over ``http`` (``options`` override the config's)."""
-        return AsyncRest(http, **self._rest_args(options or {}))
 
     def models_or_closed(self) -> bool:
         """True once models were announced, or the socket closed for good."""

@@ -1,8 +1,8 @@
 """What the REST transports decide: error mapping, envelopes, the retry schedule, redirects.
 
-The transports themselves (``rest_transport.SyncRest`` and ``AsyncRest``) differ only in
-how they wait. Two rules keep credentials in: the httpx clients never follow redirects
-themselves (httpx would carry the ``api-key`` header to any host); this module follows
+The transports themselves (``sogni_async._rest.AsyncRest`` and its generated sync twin)
+differ only in how they wait. Two rules keep credentials in: the httpx clients never follow
+redirects themselves (httpx would carry the ``api-key`` header to any host); this module follows
 redirects within the request's origin only. And every error it raises is built fresh,
 raised outside any ``except`` block and scrubbed of credential values, so no httpx
 exception (whose request holds the headers) is reachable from it.

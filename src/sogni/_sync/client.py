@@ -51,7 +51,9 @@ class SogniClient(Driver, SogniClientFacade):
         self._conn.start_socket()
 
     def _new_rest(self, options: RestOptions) -> Any:
-        return self._conn.sync_rest(self._pool, options)
+        from sogni._sync._generated.rest import SyncRest
+
+        return SyncRest(self._pool, **self._conn.rest_settings(options))
 
     def __repr__(self) -> str:
         config = self._conn.config

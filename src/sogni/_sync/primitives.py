@@ -7,12 +7,13 @@ sources by ``python -m codegen``, and these calls are where the two differ.
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-__all__ = ["CallbackRunner", "Handler", "Signal", "resolve", "run_sync", "sleep"]
+__all__ = ["CallbackRunner", "Flights", "Handler", "Signal", "resolve", "run_sync", "sleep"]
 
 T = TypeVar("T")
 
@@ -82,3 +83,35 @@ class CallbackRunner:
     def call(self, function: Callable[..., Any], *args: Any) -> None:
         """Call ``function(*args)`` now."""
         function(*args)
+
+
+class Flights:
+    """Single flight: while one call of a key runs, other callers of :meth:`share` with
+    that key wait for its outcome instead of calling again (any thread)."""
+
+    __slots__ = ("_flights", "_lock")
+
+    def __init__(self) -> None:
+        self._flights: dict[Hashable, concurrent.futures.Future[Any]] = {}
+        self._lock = threading.Lock()
+
+    def share(self, key: Hashable, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)``, or the outcome of the call of ``key`` already under way."""
+        with self._lock:
+            flight = self._flights.get(key)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[key] = concurrent.futures.Future()
+        if not leader:
+            return flight.result()
+        try:
+            result = function(*args)
+        except BaseException as exc:
+            flight.set_exception(exc)
+            raise
+        else:
+            flight.set_result(result)
+            return result
+        finally:
+            with self._lock:
+                del self._flights[key]
