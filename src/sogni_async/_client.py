@@ -43,10 +43,8 @@ class AsyncSogniClient(AsyncDriver, AsyncSogniClientFacade):
     The client binds to the event loop of its first awaited call.
     """
 
-    #: REST settings of a ``with_options`` copy (none for the client itself).
+    #: The background plans' semaphore and the event loop it belongs to.
     _slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
-    _rest_options: RestOptions = {}  # replaced by with_options, never changed in place
-    _is_copy = False
 
     def _open(self, config: ClientConfig) -> None:
         from sogni._runtime.connection import Connection

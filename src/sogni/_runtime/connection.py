@@ -282,9 +282,8 @@ class Connection:
         self.hub.set_available_models([])
 
     # -- transports -----------------------------------------------------------------------
-    def rest_settings(self, options: RestOptions | None = None) -> dict[str, Any]:
+    def rest_settings(self, options: RestOptions) -> dict[str, Any]:
         """The settings of a REST transport: the config's, with ``options`` over them."""
-        options = options or {}
         return {
             "rest_url": self.config.rest_endpoint,
             "socket_url": self.config.socket_endpoint,
