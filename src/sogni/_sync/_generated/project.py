@@ -168,14 +168,18 @@ class Project(ProjectView[Job]):
     _job_class = Job
 
     def __init__(self, client: Driver, state: ProjectState) -> None:
-        self._changed = Signal()
+        self._changed = Signal()  # every event: what event readers wait for
+        self._finished = Signal()  # the end only: what wait_for_completion waits for
         self._callback_runner = CallbackRunner()
         super().__init__(client, state)
         client._hub.subscribe(state, self._deliver)
 
     def _deliver(self, event: ProjectEvent | None) -> None:
-        # The socket thread, after the state changed.
+        # The socket thread, after the state changed. A waiter for the end is not woken by
+        # every progress event: each wake-up would take the GIL from the socket thread.
         self._changed.notify()
+        if self._settled():
+            self._finished.notify()
         if event is not None and self._has_callbacks():
             self._callback_runner.submit(self._run_callbacks, event)
 
@@ -191,7 +195,7 @@ class Project(ProjectView[Job]):
             SogniTimeoutError: ``timeout`` seconds passed first.
             ClientClosed: the client was closed meanwhile.
         """
-        if not self._changed.wait_for(self._settled, timeout):
+        if not self._finished.wait_for(self._settled, timeout):
             raise SogniTimeoutError(f"project {self.id} did not finish within {timeout:g} s")
         return self._outcome()
 
