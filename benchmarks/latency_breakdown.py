@@ -59,9 +59,10 @@ def bare_handover(rounds: int = 2000) -> float:
     return statistics.median(samples)
 
 
-def instrument() -> dict[str, list[tuple[float, float]]]:
-    """Note, per job id, when the reader started and finished handling each frame."""
-    marks: dict[str, list[tuple[float, float]]] = {}
+def instrument() -> dict[str, list[tuple[float, float, bool]]]:
+    """Note, per job id, when the reader started and finished handling each frame, and
+    whether the waiting (main) thread read it."""
+    marks: dict[str, list[tuple[float, float, bool]]] = {}
     handle: Callable[[Any, bytes], None] = socket_engine.SocketEngine._handle_message
 
     def timed(self: Any, message: bytes) -> None:
@@ -74,7 +75,8 @@ def instrument() -> dict[str, list[tuple[float, float]]]:
             return
         job = payload.get("jobID") if isinstance(payload, dict) else None
         if isinstance(job, str):
-            marks.setdefault(job.upper(), []).append((started, finished))
+            waiter = threading.current_thread() is threading.main_thread()
+            marks.setdefault(job.upper(), []).append((started, finished, waiter))
 
     socket_engine.SocketEngine._handle_message = timed  # type: ignore[method-assign]
     return marks
@@ -102,8 +104,10 @@ def main() -> None:
         sent = net.ask("sent", jobs=report["jobs"])["final_sent"]
     parts: dict[str, list[float]] = {"sent -> read": [], "handled": [], "handed over": []}
     totals = []
+    read_by_waiter = 0
     for job, returned in report["returned"].items():
-        started, finished = marks[job][-1]
+        started, finished, waiter = marks[job][-1]
+        read_by_waiter += waiter
         parts["sent -> read"].append(started - sent[job])
         parts["handled"].append(finished - started)
         parts["handed over"].append(returned - finished)
@@ -112,6 +116,7 @@ def main() -> None:
     for name, samples in parts.items():
         print(f"  {name:<12} {statistics.median(samples) * 1e6:8.1f} µs")
     print(f"  {'total':<12} {statistics.median(totals) * 1e6:8.1f} µs")
+    print(f"final events read by the waiting thread itself: {read_by_waiter} of {len(totals)}")
     print(f"bare Condition hand-over between two threads: {bare_handover() * 1e6:.1f} µs")
 
 

@@ -33,7 +33,7 @@ class AsyncChatStream(ChatStreamView):
 
     def __init__(self, client: AsyncDriver, job: ChatJobEntry) -> None:
         super().__init__(client, job)
-        self._arrived = Signal()
+        self._arrived = Signal(client._conn.engine)
         job.wake = self._arrived.notify  # the socket thread, after each chunk
 
     def __aiter__(self) -> AsyncIterator[ChatChunk]:

@@ -259,7 +259,7 @@ class AsyncDriver(PerProcess):
         if predicate():
             return
         self._conn.engine.start()
-        changed = Signal()
+        changed = Signal(self._conn.engine)
         unwatch = self._hub.watch(changed.notify)
         try:
             if not await changed.wait_for(predicate, timeout):

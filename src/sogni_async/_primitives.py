@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     import asyncio
 
+    from sogni._runtime.socket_engine import SocketEngine
+
 __all__ = ["CallbackRunner", "Flights", "Handler", "Signal", "resolve", "run_sync", "sleep"]
 
 T = TypeVar("T")
@@ -51,12 +53,14 @@ class Signal:
 
     :meth:`notify` is called from any thread after the change; waiting happens in the event
     loop the signal was made in. A notify while nobody waits costs nothing, and notifies
-    that arrive faster than the loop runs share one wake-up.
+    that arrive faster than the loop runs share one wake-up. ``reader`` (the connection
+    that brings the changes) is what the sync twin reads while it waits; the loop is
+    woken by the engine's thread instead.
     """
 
     __slots__ = ("_event", "_loop", "_pending", "_waiters")
 
-    def __init__(self) -> None:
+    def __init__(self, reader: SocketEngine | None = None) -> None:
         import asyncio
 
         self._loop = asyncio.get_running_loop()

@@ -167,8 +167,9 @@ class AsyncProject(ProjectView[AsyncJob]):
     _job_class = AsyncJob
 
     def __init__(self, client: AsyncDriver, state: ProjectState) -> None:
-        self._changed = Signal()  # every event: what event readers wait for
-        self._finished = Signal()  # the end only: what wait_for_completion waits for
+        engine = client._conn.engine
+        self._changed = Signal(engine)  # every event: what event readers wait for
+        self._finished = Signal(engine)  # the end only: what wait_for_completion waits for
         self._callback_runner = CallbackRunner()
         super().__init__(client, state)
         client._hub.subscribe(state, self._deliver)

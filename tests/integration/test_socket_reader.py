@@ -140,9 +140,10 @@ class SilentServer(BareServer):
 
 def test_a_connection_whose_pong_is_late_is_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
     import sogni._runtime.socket_engine as engine_module
+    import sogni._runtime.socket_reading as socket_reading
 
-    monkeypatch.setattr(engine_module, "PING_INTERVAL", 0.05)
-    monkeypatch.setattr(engine_module, "PING_TIMEOUT", 0.2)
+    monkeypatch.setattr(socket_reading, "PING_INTERVAL", 0.05)
+    monkeypatch.setattr(socket_reading, "PING_TIMEOUT", 0.2)
     monkeypatch.setattr(engine_module, "_READ_TIMEOUT", 0.02)
     server = SilentServer()
     dropped = threading.Event()

@@ -1,7 +1,8 @@
 """Client-level events (``client.on("connected", fn)``) and the records they carry.
 
-The socket thread reports what happened; each client decides where callbacks run: the
-sync client calls them on that background thread, the async client schedules them on
+The thread reading the socket reports what happened; each client decides where callbacks
+run: the sync client calls them on that thread (the background one, or a caller's thread
+while it waits for the network and reads meanwhile), the async client schedules them on
 its event loop (and awaits ``async def`` callbacks there).
 """
 

@@ -21,8 +21,9 @@ __all__ = ["get_wallet", "is_audio_model_id", "is_video_model_id", "on", "tracke
 def on(client: Any, event: str, callback: Callable[[Any], Any]) -> Callable[[], None]:
     """Register a ``client.projects.on`` callback; returns a function that removes it.
 
-    Callbacks run where the client runs its other callbacks: on the SDK's background
-    thread for the sync client, in the event loop for the async one.
+    Callbacks run where the client runs its other callbacks: for the sync client on the
+    thread reading the network's events (the SDK's background thread, or a thread of
+    yours while it waits for the network), in the event loop for the async one.
     """
     dispatch = client._conn.events.dispatch
     remove: Callable[[], None] = client._hub.events.on(event, callback, dispatch=dispatch)

@@ -30,6 +30,7 @@ import attrs
 
 from sogni._runtime.log import safe_url
 from sogni._runtime.preload import load_background_modules
+from sogni._runtime.socket_reading import NORMAL_CLOSE, Reading, deferred_interrupts
 from sogni.core.errors import (
     AuthenticationError,
     ClientClosed,
@@ -38,16 +39,6 @@ from sogni.core.errors import (
 )
 from sogni.core.framing import FrameError, decode_frame, encode_frame
 from sogni.core.reconnect import Backoff, CloseCode, CloseDecision, CloseKind, classify_close
-from sogni.core.ws_frames import (
-    OPCODE_BINARY,
-    OPCODE_CLOSE,
-    OPCODE_PING,
-    OPCODE_PONG,
-    OPCODE_TEXT,
-    FrameReader,
-    ProtocolError,
-    parse_close,
-)
 
 if TYPE_CHECKING:
     import websocket
@@ -83,18 +74,15 @@ __all__ = ["CloseInfo", "SocketEngine", "connect_url"]
 
 PROTOCOL_VERSION = "3.0.0"
 SDK_VERSION = "0.1.0"
-PING_INTERVAL = 15.0
-PING_TIMEOUT = 10.0
-NORMAL_CLOSE = int(CloseCode.NORMAL)
-_PROTOCOL_ERROR = 1002
 RECONNECT_BASE = 1.0
 RECONNECT_CAP = 15.0
 #: How long ``close()`` waits for the server to answer its close frame.
 CLOSE_HANDSHAKE_TIMEOUT = 1.0
-#: Bytes asked of the socket per read: many frames come out of one read.
-RECV_SIZE = 256 * 1024
 #: How often an idle reader looks at its ping deadlines (seconds).
 _READ_TIMEOUT = 1.0
+#: How long a waiting thread waits for the engine's thread to finish a read and hand it
+#: the turn; it waits to be notified instead when that takes longer.
+_TAKE_TURN_TIMEOUT = 0.05
 
 
 def _describe(exc: BaseException) -> str:
@@ -165,13 +153,6 @@ def _close_raw(ws: websocket.WebSocket | None) -> None:
         pass
 
 
-def _send_close_code(ws: websocket.WebSocket, code: int) -> None:
-    try:
-        ws.send_close(code)
-    except Exception:  # noqa: BLE001 - the connection may already be gone
-        pass
-
-
 def _backoff() -> Backoff:
     # No cap on attempts: while it has credentials the client keeps coming back.
     return Backoff(base=RECONNECT_BASE, cap=RECONNECT_CAP, max_attempts=None)
@@ -180,9 +161,10 @@ def _backoff() -> Backoff:
 class SocketEngine:
     """A self-healing WebSocket connection on a daemon thread.
 
-    Callbacks run on the engine thread: ``on_event(type, payload)`` for every decoded
-    event, ``on_change()`` whenever :attr:`state` changes, ``on_open()`` after every
-    successful (re)connection and ``on_close(info)`` after every drop of an open
+    ``on_event(type, payload)`` is called for every decoded event, on the thread reading
+    the connection (the engine's, or a waiting thread's: see :meth:`read_until`). On the
+    engine's thread: ``on_change()`` whenever :attr:`state` changes, ``on_open()`` after
+    every successful (re)connection and ``on_close(info)`` after every drop of an open
     connection and when the engine gives up for good. ``url()`` and ``headers()`` are
     called before each attempt; either may raise a :class:`~sogni.errors.SogniError`
     (e.g. the session could not be renewed), which ends the engine with that error.
@@ -225,6 +207,14 @@ class SocketEngine:
         # Set once the first attempt to connect is over (opened or failed): until then the
         # connection thread may be importing modules, and a fork must not land mid-import.
         self._settled = threading.Event()
+        # Who reads the open connection: the engine's thread, or a thread waiting for an
+        # event that holds the turn meanwhile (read_until).
+        self._reading: Reading | None = None
+        self._turn = threading.Condition(threading.Lock())
+        self._reader: threading.Thread | None = None
+        self._wanted = 0  # waiting threads asking for the turn
+        self._stepping = False  # the engine's thread is reading
+        self._lent = 0  # turns taken by waiting threads so far
         _ENGINES.add(self)
 
     def __repr__(self) -> str:
@@ -249,8 +239,9 @@ class SocketEngine:
 
     @property
     def on_engine_thread(self) -> bool:
-        """Whether the caller runs on the engine's own thread (inside a callback)."""
-        return self._thread is threading.current_thread()
+        """Whether the caller is the thread reading the connection (inside a callback)."""
+        current = threading.current_thread()
+        return self._thread is current or self._reader is current
 
     def start(self) -> None:
         """Connect in the background unless already connected or connecting.
@@ -262,6 +253,9 @@ class SocketEngine:
             if self._pid != os.getpid():
                 # A forked child must never share its parent's socket.
                 self._pid, self._thread, self._ws, self._state = os.getpid(), None, None, "idle"
+                self._reading, self._reader = None, None
+                self._turn = threading.Condition(threading.Lock())
+                self._wanted, self._stepping = 0, False
             if self._thread is not None and self._thread.is_alive() and not self._closing:
                 return
             if self._terminal and self._error is not None:
@@ -322,7 +316,9 @@ class SocketEngine:
                 return  # already closed
             self._closing = True
             ws, thread, was_open = self._ws, self._thread, self._state == "open"
-        joinable = thread is not None and thread is not threading.current_thread()
+        # From a callback the reading thread cannot wait for the engine's: it ends once
+        # the reader sees the connection close.
+        joinable = thread is not None and not self.on_engine_thread
         if ws is not None:
             _send_close(ws)
             if joinable:
@@ -399,54 +395,93 @@ class SocketEngine:
         return True
 
     def _read(self, ws: websocket.WebSocket, outcome: dict[str, Any]) -> None:
-        """Read the open connection until it ends, many frames per ``recv``; ping it
-        every ``PING_INTERVAL`` and give it up when a pong is ``PING_TIMEOUT`` late."""
-        raw = ws.sock
-        assert raw is not None  # set by the handshake
-        raw.settimeout(_READ_TIMEOUT)
-        frames = FrameReader()
-        handle = self._handle_message
-        clock = time.monotonic
-        next_ping = clock() + PING_INTERVAL
-        pong_due: float | None = None
-        while True:
-            try:
-                data = raw.recv(RECV_SIZE)
-            except TimeoutError:
-                data = None
-            except OSError:
-                return  # dropped (or cut by drop() / close())
-            if data is not None:
-                if not data:
-                    return
+        """Read the open connection until it ends, whenever no waiting thread reads it
+        (see :meth:`read_until`); ping it every ``PING_INTERVAL`` and give it up when a
+        pong is ``PING_TIMEOUT`` late."""
+        assert ws.sock is not None  # set by the handshake
+        ws.sock.settimeout(_READ_TIMEOUT)
+        reading = Reading(ws, outcome, self._handle_message)
+        turn = self._turn
+        self._reading = reading
+        try:
+            while not reading.ended:
+                lent = self._lent
+                ready = reading.ready(
+                    min(_READ_TIMEOUT, reading.seconds_to_ping()), reading.engine_bell
+                )
+                with turn:
+                    # A waiting thread that asked for the turn reads first.
+                    while self._reader is not None or self._wanted:
+                        turn.wait()
+                    self._stepping = True
                 try:
-                    received = frames.feed(data)
-                except ProtocolError as exc:
-                    log.warning("the server broke the WebSocket framing: %s", exc)
-                    _send_close_code(ws, _PROTOCOL_ERROR)
-                    return
-                for opcode, payload in received:
-                    if opcode == OPCODE_TEXT or opcode == OPCODE_BINARY:
-                        handle(payload)
-                    elif opcode == OPCODE_PING:
-                        ws.pong(payload)
-                    elif opcode == OPCODE_PONG:
-                        pong_due = None
-                    elif opcode == OPCODE_CLOSE:
-                        code, reason = parse_close(payload)
-                        outcome.update(code=code, reason=reason)
-                        if ws.connected:  # the server began the closing handshake: answer
-                            _send_close_code(ws, NORMAL_CLOSE)
+                    if reading.ended:
                         return
-            now = clock()
-            if pong_due is not None and now >= pong_due:
-                log.info("no pong within %g s; giving the connection up", PING_TIMEOUT)
-                return
-            if now >= next_ping:
-                ws.ping()
-                next_ping = now + PING_INTERVAL
-                if pong_due is None:
-                    pong_due = now + PING_TIMEOUT
+                    if self._lent != lent:  # a waiting thread read meanwhile: look again
+                        ready = reading.ready(0)
+                    reading.step(ready)
+                finally:
+                    with turn:
+                        self._stepping = False
+                        if self._wanted:
+                            turn.notify_all()
+        finally:
+            self._reading = None
+            reading.close()
+
+    def wake_reader(self) -> None:
+        """Wake the waiting thread that reads the connection (see :meth:`read_until`) to
+        look at what it waits for again; called after a change made on another thread."""
+        reader, reading = self._reader, self._reading
+        if reader is not None and reading is not None and reader is not threading.current_thread():
+            reading.waiter_bell.ring()
+
+    def read_until(self, done: Callable[[], bool], deadline: float | None) -> bool:
+        """Read the connection on the calling thread until ``done()`` is true, the
+        ``deadline`` (``time.monotonic()``) passes or the connection ends, handling every
+        event on the way; meanwhile the engine's thread waits.
+
+        Returns ``False`` at once when this thread cannot read: no open connection, or
+        another thread reads it (the caller then waits to be notified instead).
+        """
+        reading, turn = self._reading, self._turn
+        with turn:
+            if reading is None or self._reader is not None or self._closing:
+                return False
+            self._wanted += 1
+            try:  # the engine's thread finishes the read it is in, then waits
+                free = turn.wait_for(lambda: not self._stepping, _TAKE_TURN_TIMEOUT)
+            finally:
+                self._wanted -= 1
+            if not free or reading is not self._reading or self._reader is not None:
+                turn.notify_all()
+                return False
+            self._reader = threading.current_thread()
+        reading.engine_bell.ring()  # to wait for the turn rather than for the bytes
+        try:
+            clock = time.monotonic
+            with deferred_interrupts() as held:
+                while not reading.ended and not done():
+                    wait = reading.seconds_to_ping()
+                    if deadline is not None:
+                        wait = min(wait, deadline - clock())
+                        if wait <= 0:
+                            break
+                    ready = reading.ready(wait, reading.waiter_bell)
+                    with held():
+                        try:
+                            reading.step(ready)
+                        except Exception as exc:  # noqa: BLE001 - as on the engine's thread
+                            log.warning("socket loop failed: %r", exc)
+                            reading.ended = True  # a lost connection, not the caller's error
+            return True
+        finally:
+            with turn:
+                self._reader = None
+                self._lent += 1
+                turn.notify_all()
+            if reading.ended:
+                reading.wake_other_readers()
 
     def _run(self, run_id: int) -> None:
         backoff = self._new_backoff()

@@ -11,7 +11,10 @@ import concurrent.futures
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from sogni._runtime.socket_engine import SocketEngine
 
 __all__ = ["CallbackRunner", "Flights", "Handler", "Signal", "resolve", "run_sync", "sleep"]
 
@@ -41,17 +44,25 @@ class Signal:
     to change.
 
     :meth:`notify` is called from any thread after the change; a notify while nobody waits
-    costs no lock.
+    costs no lock. With the connection that brings the changes (``reader``), a waiting
+    thread reads it itself while no other thread does (see
+    :meth:`~sogni._runtime.socket_engine.SocketEngine.read_until`), and sees the change
+    it waits for without being woken by another thread.
     """
 
-    __slots__ = ("_changed", "_waiters")
+    __slots__ = ("_changed", "_reader", "_reading", "_waiters")
 
-    def __init__(self) -> None:
+    def __init__(self, reader: SocketEngine | None = None) -> None:
         self._changed = threading.Condition(threading.Lock())
+        self._reader = reader
+        self._reading = 0  # waiters reading the connection
         self._waiters = 0
 
     def notify(self) -> None:
         """Wake the waiters to look again (any thread)."""
+        if self._reading:
+            assert self._reader is not None
+            self._reader.wake_reader()
         # A waiter counts itself under the lock before it first looks, so a change made
         # before this read is seen by its first look, and one made after it is notified.
         if self._waiters:
@@ -62,6 +73,20 @@ class Signal:
         """Block until ``predicate()`` is true; ``False`` when ``timeout`` seconds pass first."""
         if predicate():
             return True
+        if self._reader is not None:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            with self._changed:
+                self._reading += 1
+            try:
+                read = self._reader.read_until(predicate, deadline)
+            finally:
+                with self._changed:
+                    self._reading -= 1
+            if read:
+                if predicate():
+                    return True
+                if deadline is not None:  # the connection ended, or the time is up
+                    timeout = max(0.0, deadline - time.monotonic())
         with self._changed:
             self._waiters += 1
             try:
@@ -71,8 +96,9 @@ class Signal:
 
 
 class CallbackRunner:
-    """Runs user callbacks on the thread that reports the change (the SDK's background
-    thread for network events): keep them short."""
+    """Runs user callbacks on the thread that reports the change (for network events the
+    thread reading the socket: the SDK's background thread, or a caller's while it
+    waits): keep them short."""
 
     __slots__ = ()
 

@@ -33,7 +33,7 @@ class ChatStream(ChatStreamView):
 
     def __init__(self, client: Driver, job: ChatJobEntry) -> None:
         super().__init__(client, job)
-        self._arrived = Signal()
+        self._arrived = Signal(client._conn.engine)
         job.wake = self._arrived.notify  # the socket thread, after each chunk
 
     def __iter__(self) -> Iterator[ChatChunk]:

@@ -260,7 +260,7 @@ class Driver(PerProcess):
         if predicate():
             return
         self._conn.engine.start()
-        changed = Signal()
+        changed = Signal(self._conn.engine)
         unwatch = self._hub.watch(changed.notify)
         try:
             if not changed.wait_for(predicate, timeout):

@@ -168,8 +168,9 @@ class Project(ProjectView[Job]):
     _job_class = Job
 
     def __init__(self, client: Driver, state: ProjectState) -> None:
-        self._changed = Signal()  # every event: what event readers wait for
-        self._finished = Signal()  # the end only: what wait_for_completion waits for
+        engine = client._conn.engine
+        self._changed = Signal(engine)  # every event: what event readers wait for
+        self._finished = Signal(engine)  # the end only: what wait_for_completion waits for
         self._callback_runner = CallbackRunner()
         super().__init__(client, state)
         client._hub.subscribe(state, self._deliver)

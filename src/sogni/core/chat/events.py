@@ -82,8 +82,9 @@ def chat_event_name(event: object) -> str:
 def on(client: Any, event: str, callback: Callable[[Any], Any]) -> Callable[[], None]:
     """Register a ``client.chat.on`` callback; returns a function that removes it.
 
-    Callbacks run where the client runs its other callbacks: on the SDK's background
-    thread for the sync client, in the event loop for the async one.
+    Callbacks run where the client runs its other callbacks: for the sync client on the
+    thread reading the network's events (the SDK's background thread, or a thread of
+    yours while it waits for the network), in the event loop for the async one.
     """
     name = chat_event_name(event)
     client._ctx  # noqa: B018 - in a forked child this builds the child's own connection

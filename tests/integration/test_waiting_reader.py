@@ -1,0 +1,127 @@
+"""A thread blocked in a sync wait reads the connection itself while no other thread does:
+the events it waits for are handled on that thread, and it comes back as soon as what it
+waits for changed, wherever the change was made (a result fetched over REST, a drop,
+``close()``). Ctrl-C during the wait is not raised in the middle of handling a frame."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from sogni import ClientClosed, SogniClient, SogniTimeoutError
+from sogni.testing import LocalSupernet
+
+WAIT = 30.0
+MODEL = "flux1-schnell-fp8"  # its result URLs are fetched over REST, off the socket
+
+
+@pytest.fixture
+def steady_net() -> Iterator[LocalSupernet]:
+    """Progress events 10 ms apart, so a wait begins while most are still to come."""
+    with LocalSupernet(api_key="test-key", steps=40, step_delay=0.01) as server:
+        yield server
+
+
+def connect(net: LocalSupernet) -> SogniClient:
+    return SogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+    )
+
+
+def test_the_waiting_thread_handles_the_events_it_waits_for(steady_net: LocalSupernet) -> None:
+    with connect(steady_net) as client:
+        project = client.projects.create(model_id=MODEL, positive_prompt="x")
+        threads: list[threading.Thread] = []
+        project.on("progress", lambda _event: threads.append(threading.current_thread()))
+        urls = project.wait_for_completion(timeout=WAIT)
+    assert len(urls) == 1
+    assert len(threads) >= 10
+    # The first events may come before the wait began; those after it, on this thread.
+    assert threads[-5:] == [threading.current_thread()] * 5
+
+
+def test_a_result_fetched_over_rest_ends_the_wait_at_once(net: LocalSupernet) -> None:
+    # The last change is made by the thread that fetched the result URL, not by a frame:
+    # the reading waiter must be woken (the socket stays silent until the next ping, 15 s).
+    with connect(net) as client:
+        for index in range(5):
+            project = client.projects.create(model_id=MODEL, positive_prompt=f"x {index}")
+            assert len(project.wait_for_completion(timeout=5)) == 1
+
+
+def test_a_timed_out_wait_hands_the_connection_back(steady_net: LocalSupernet) -> None:
+    with connect(steady_net) as client:
+        project = client.projects.create(model_id=MODEL, positive_prompt="x")
+        with pytest.raises(SogniTimeoutError):
+            project.wait_for_completion(timeout=0.05)
+        # Nobody waits now: the engine's thread reads the rest of the events.
+        seen = threading.Event()
+        project.on(
+            "completed",
+            lambda _event: threading.current_thread() is not threading.main_thread() and seen.set(),
+        )
+        assert seen.wait(WAIT)
+        assert len(project.wait_for_completion(timeout=WAIT)) == 1
+
+
+def test_a_drop_while_the_waiting_thread_reads_loses_nothing(steady_net: LocalSupernet) -> None:
+    with connect(steady_net) as client:
+        project = client.projects.create(model_id=MODEL, positive_prompt="x")
+        progressed = threading.Event()
+        project.on("progress", lambda _event: progressed.set())
+        dropped = []
+
+        def drop() -> None:
+            if progressed.wait(WAIT):
+                dropped.append(steady_net.drop_connections())
+
+        dropper = threading.Thread(target=drop)
+        dropper.start()
+        urls = project.wait_for_completion(timeout=WAIT)
+        dropper.join(WAIT)
+    assert dropped and dropped[0] >= 1
+    assert len(urls) == 1
+    assert steady_net.stats()["cancelled_by_client"] == 0
+
+
+def test_close_from_a_callback_of_the_waiting_thread_ends_the_wait() -> None:
+    with LocalSupernet(api_key="slow", steps=50, step_delay=0.2) as slow:
+        client = connect(slow)
+        project = client.projects.create(model_id=MODEL, positive_prompt="x")
+        closed = threading.Event()
+
+        def close_now(_event: object) -> None:
+            client.close()
+            closed.set()
+
+        project.on("progress", close_now)
+        with pytest.raises(ClientClosed):
+            project.wait_for_completion(timeout=WAIT)
+        assert closed.is_set()
+        assert slow.stats()["cancelled_by_client"] == 0
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
+def test_ctrl_c_is_held_back_until_the_frame_is_handled(steady_net: LocalSupernet) -> None:
+    assert threading.current_thread() is threading.main_thread()
+    with connect(steady_net) as client:
+        project = client.projects.create(model_id=MODEL, positive_prompt="x")
+        handled: list[int] = []
+
+        def interrupt_once(event: object) -> None:
+            if not handled:
+                os.kill(os.getpid(), signal.SIGINT)  # arrives while this frame is handled
+            handled.append(1)
+
+        project.on("progress", interrupt_once)
+        with pytest.raises(KeyboardInterrupt):
+            project.wait_for_completion(timeout=WAIT)
+        assert handled  # the callback that raised the signal ran to its end
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        # Nothing was left half-done: the project goes on and finishes.
+        assert len(project.wait_for_completion(timeout=WAIT)) == 1
+        assert project.status == "completed"
