@@ -270,7 +270,8 @@ class Connection:
 
     def _balance_changed(self) -> None:
         self.hub.notify_watchers()
-        self.events.emit("balance", self.ctx.account.balance)
+        if self.events.has_listeners("balance"):
+            self.events.emit("balance", self.ctx.account.balance)
 
     def _on_subscriptions(self, _type: str, payload: Any) -> None:
         if self.ctx.subscriptions.on_server_snapshot(payload):

@@ -138,6 +138,10 @@ class EventEmitter:
         clone._listeners = dict(self._listeners)
         return clone
 
+    def has_listeners(self, event: str) -> bool:
+        """Whether ``event`` has a callback (so its value is worth making)."""
+        return bool(self._listeners.get(event))
+
     def emit(self, event: str, value: Any) -> None:
         """Hand ``value`` to every callback of ``event``."""
         for callback in self._listeners.get(event, ()):

@@ -104,7 +104,7 @@ class AccountState:
     username: str | None = None
     wallet_address: str | None = None
     email: str | None = None
-    balance: Balances = attrs.field(factory=_empty_balances)
+    _balance: Balances = attrs.field(factory=_empty_balances, alias="balance")
     network: str | None = None
     network_status: NetworkStatus = "disconnected"
     subscription: Subscription | None = None
@@ -112,6 +112,21 @@ class AccountState:
     """How many balances were received (lets a caller wait for the next one)."""
     network_changes: int = attrs.field(default=0, repr=False)
     """How many ``changeNetwork`` confirmations were received."""
+    # The latest balance as the network sent it, structured when first read: updates come
+    # with every finished job, and most are never looked at.
+    _balance_wire: object = attrs.field(default=None, repr=False, eq=False, alias="balance_wire")
+    _balance_read_from: object = attrs.field(default=None, repr=False, eq=False, init=False)
+
+    @property
+    def balance(self) -> Balances:
+        """Balances per token type, kept current by the network's ``balanceUpdate``."""
+        wire = self._balance_wire
+        if wire is not self._balance_read_from:
+            structured = balance_or_none(wire)
+            if structured is not None:  # a malformed update keeps the balance before it
+                self._balance = structured
+            self._balance_read_from = wire
+        return self._balance
 
     @property
     def is_unlimited(self) -> bool:
@@ -134,11 +149,11 @@ class AccountState:
         self.set_balance(payload.get("tokens"))
 
     def set_balance(self, payload: object) -> bool:
-        """Store a balance (``balanceUpdate`` payload or REST reply); False if unreadable."""
-        balance = balance_or_none(payload)
-        if balance is None:
+        """Store a balance (``balanceUpdate`` payload or REST reply); False when it holds
+        no token type. It is structured when :attr:`balance` is next read."""
+        if not isinstance(payload, Mapping) or not ("sogni" in payload or "spark" in payload):
             return False
-        self.balance = balance
+        self._balance_wire = payload
         self.balance_updates += 1
         return True
 
@@ -166,7 +181,7 @@ class AccountState:
     def clear(self) -> None:
         """Forget the account (after a logout)."""
         self.username = self.wallet_address = self.email = None
-        self.balance = _empty_balances()
+        self._balance, self._balance_wire = _empty_balances(), None
         self.network = None
         self.network_status = "disconnected"
         self.subscription = None
