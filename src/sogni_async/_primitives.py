@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from sogni._runtime.socket_engine import SocketEngine
+    from sogni._runtime.socket_reading import Reading
 
 __all__ = ["CallbackRunner", "Flights", "Handler", "Signal", "resolve", "run_sync", "sleep"]
 
@@ -47,30 +49,160 @@ async def resolve(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
+_READS_PER_WAKE_UP = 4
+
+
+class LoopReader:
+    """Reads a client's connection in its event loop while tasks of that loop wait for
+    what it brings, so an event is handled where its waiter runs, with no hand-over from
+    the engine's thread (see :meth:`~sogni._runtime.socket_engine.SocketEngine.take_turn`).
+
+    The loop keeps the turn until no task waits at the end of a loop iteration, so a
+    waiter returns before the turn goes back, and back-to-back waits keep it. A loop that
+    cannot watch sockets (Windows' proactor loop), and a TLS connection, leave the reading
+    to the engine's thread.
+    """
+
+    __slots__ = (
+        "_engine",
+        "_fd",
+        "_loop",
+        "_reading",
+        "_releasing",
+        "_timer",
+        "_unable",
+        "_users",
+    )
+
+    def __init__(self, engine: SocketEngine, loop: asyncio.AbstractEventLoop) -> None:
+        self._engine = engine
+        self._loop = loop
+        self._users = 0
+        self._reading: Reading | None = None
+        self._fd = -1
+        self._timer: asyncio.TimerHandle | None = None
+        self._releasing = False
+        self._unable = False  # the loop cannot watch the socket, or the socket is TLS
+
+    def join(self) -> None:
+        """A task starts waiting: read the connection here from now on, if possible."""
+        self._users += 1
+        self.read_here()
+
+    def leave(self) -> None:
+        """A task stopped waiting; once none waits, the turn goes back (soon)."""
+        self._users -= 1
+        if self._users == 0 and self._reading is not None and not self._releasing:
+            self._releasing = True
+            self._loop.call_soon(self._release_if_unused)
+
+    def read_here(self) -> None:
+        """Take the turn, unless the loop has it or cannot have it now (the engine's thread
+        is in a read: a later wake-up tries again)."""
+        if self._reading is not None or self._unable:
+            return
+        reading = self._engine.take_turn(0)
+        if reading is None:
+            return
+        import ssl
+
+        try:
+            if isinstance(reading.raw, ssl.SSLSocket):
+                # A TLS read blocks until its whole record is in, which would stall the
+                # loop on a slow link: the engine's thread reads TLS connections.
+                raise NotImplementedError("TLS")
+            fd = reading.raw.fileno()
+            self._loop.add_reader(fd, self._readable)
+        except (NotImplementedError, OSError, ValueError) as exc:
+            self._unable = isinstance(exc, NotImplementedError)
+            self._engine.give_turn_back(reading)
+            return
+        self._reading, self._fd = reading, fd
+        self._timer = self._loop.call_later(reading.seconds_to_ping(), self._keep_alive)
+
+    def _readable(self) -> None:
+        reading = self._reading
+        if reading is None:
+            return
+        # Frames that came while this one was handled are read now rather than after a
+        # loop iteration (a burst ends a project: result, balance, completion); a few
+        # reads at most, so other tasks are not kept waiting by a busy connection.
+        for _ in range(_READS_PER_WAKE_UP):
+            reading.step(True)
+            if reading.ended:
+                self._release()
+                return
+            if not reading.ready(0):
+                return
+
+    def _keep_alive(self) -> None:
+        reading = self._reading
+        if reading is None:
+            return
+        reading.step(False)
+        if reading.ended:
+            self._release()
+        else:
+            self._timer = self._loop.call_later(reading.seconds_to_ping(), self._keep_alive)
+
+    def _release_if_unused(self) -> None:
+        self._releasing = False
+        if self._users == 0:
+            self._release()
+
+    def _release(self) -> None:
+        reading = self._reading
+        if reading is None:
+            return
+        self._reading = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        try:
+            self._loop.remove_reader(self._fd)
+        except (OSError, ValueError):  # the socket closed under us
+            pass
+        self._engine.give_turn_back(reading)
+
+
+def loop_reader(engine: SocketEngine, loop: asyncio.AbstractEventLoop) -> LoopReader:
+    """The :class:`LoopReader` of ``engine`` in ``loop`` (one per client and loop)."""
+    reader = engine.loop_reader
+    if not isinstance(reader, LoopReader) or reader._loop is not loop:
+        reader = engine.loop_reader = LoopReader(engine, loop)
+    return reader
+
+
 class Signal:
     """Wakes the tasks waiting for one thing (a project, a chat stream, the connection)
     to change.
 
     :meth:`notify` is called from any thread after the change; waiting happens in the event
     loop the signal was made in. A notify while nobody waits costs nothing, and notifies
-    that arrive faster than the loop runs share one wake-up. ``reader`` (the connection
-    that brings the changes) is what the sync twin reads while it waits; the loop is
-    woken by the engine's thread instead.
+    that arrive faster than the loop runs share one wake-up. With the connection that
+    brings the changes (``reader``), the loop reads it while tasks wait (see
+    :class:`LoopReader`).
     """
 
-    __slots__ = ("_event", "_loop", "_pending", "_waiters")
+    __slots__ = ("_event", "_loop", "_pending", "_reader", "_thread", "_waiters")
 
     def __init__(self, reader: SocketEngine | None = None) -> None:
         import asyncio
 
         self._loop = asyncio.get_running_loop()
+        self._thread = threading.get_ident()
         self._event = asyncio.Event()
+        self._reader = reader
         self._waiters = 0
         self._pending = False
 
     def notify(self) -> None:
         """Wake the waiters to look again (any thread)."""
-        if self._waiters and not self._pending:
+        if not self._waiters:
+            return
+        if threading.get_ident() == self._thread:  # the loop reads: no hand-over needed
+            self._event.set()
+        elif not self._pending:
             self._pending = True
             try:
                 self._loop.call_soon_threadsafe(self._wake)
@@ -89,6 +221,9 @@ class Signal:
         # timer sets the event at the deadline, and every waiter looks again.
         loop = self._loop
         deadline = None if timeout is None else loop.time() + timeout
+        reader = None if self._reader is None else loop_reader(self._reader, loop)
+        if reader is not None:
+            reader.join()
         self._waiters += 1
         try:
             while True:
@@ -97,6 +232,8 @@ class Signal:
                     return True
                 if deadline is not None and loop.time() >= deadline:
                     return False
+                if reader is not None:
+                    reader.read_here()  # the turn may have been busy, or the connection new
                 timer = None if deadline is None else loop.call_at(deadline, self._event.set)
                 try:
                     await self._event.wait()
@@ -105,6 +242,8 @@ class Signal:
                         timer.cancel()
         finally:
             self._waiters -= 1
+            if reader is not None:
+                reader.leave()
 
 
 class CallbackRunner:
@@ -115,12 +254,13 @@ class CallbackRunner:
     share one wake-up and keep their order.
     """
 
-    __slots__ = ("_loop", "_queue", "_scheduled", "_tasks")
+    __slots__ = ("_loop", "_queue", "_scheduled", "_tasks", "_thread")
 
     def __init__(self) -> None:
         import asyncio
 
         self._loop = asyncio.get_running_loop()
+        self._thread = threading.get_ident()
         self._queue: collections.deque[tuple[Callable[..., Any], tuple[Any, ...]]] = (
             collections.deque()
         )
@@ -132,6 +272,9 @@ class CallbackRunner:
         self._queue.append((function, args))
         if not self._scheduled:
             self._scheduled = True
+            if threading.get_ident() == self._thread:  # the loop reads the connection
+                self._loop.call_soon(self._drain)
+                return
             try:
                 self._loop.call_soon_threadsafe(self._drain)
             except RuntimeError:  # the loop is closed; nobody is listening any more

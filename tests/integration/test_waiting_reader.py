@@ -1,10 +1,12 @@
-"""A thread blocked in a sync wait reads the connection itself while no other thread does:
-the events it waits for are handled on that thread, and it comes back as soon as what it
-waits for changed, wherever the change was made (a result fetched over REST, a drop,
-``close()``). Ctrl-C during the wait is not raised in the middle of handling a frame."""
+"""A thread blocked in a sync wait reads the connection itself while no other thread does
+(and an async client's event loop while its tasks wait): the events it waits for are
+handled there, and it comes back as soon as what it waits for changed, wherever the
+change was made (a result fetched over REST, a drop, ``close()``). Ctrl-C during a sync
+wait is not raised in the middle of handling a frame."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -13,7 +15,9 @@ from collections.abc import Iterator
 import pytest
 
 from sogni import ClientClosed, SogniClient, SogniTimeoutError
+from sogni._runtime.socket_engine import SocketEngine
 from sogni.testing import LocalSupernet
+from sogni_async import AsyncSogniClient
 
 WAIT = 30.0
 MODEL = "flux1-schnell-fp8"  # its result URLs are fetched over REST, off the socket
@@ -125,3 +129,96 @@ def test_ctrl_c_is_held_back_until_the_frame_is_handled(steady_net: LocalSuperne
         # Nothing was left half-done: the project goes on and finishes.
         assert len(project.wait_for_completion(timeout=WAIT)) == 1
         assert project.status == "completed"
+
+
+# -- the async client: its event loop reads while tasks wait ------------------------------
+
+
+def handling_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of the thread that handled each socket event from now on."""
+    names: list[str] = []
+    handle = SocketEngine._handle_message
+
+    def recorded(self: SocketEngine, message: bytes) -> None:
+        names.append(threading.current_thread().name)
+        handle(self, message)
+
+    monkeypatch.setattr(SocketEngine, "_handle_message", recorded)
+    return names
+
+
+def async_connect(net: LocalSupernet) -> AsyncSogniClient:
+    return AsyncSogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+    )
+
+
+def test_the_event_loop_handles_the_events_its_tasks_wait_for(
+    steady_net: LocalSupernet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = handling_threads(monkeypatch)  # before connecting: each reading keeps its handler
+
+    async def main() -> None:
+        async with async_connect(steady_net) as client:
+            project = await client.projects.create(model_id=MODEL, positive_prompt="x")
+            assert len(await project.wait_for_completion(timeout=WAIT)) == 1
+
+    asyncio.run(main())
+    assert len(names) >= 10
+    assert names[-5:] == [threading.current_thread().name] * 5
+
+
+def test_a_timed_out_async_wait_hands_the_connection_back(
+    steady_net: LocalSupernet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = handling_threads(monkeypatch)
+
+    async def main() -> list[str]:
+        async with async_connect(steady_net) as client:
+            project = await client.projects.create(model_id=MODEL, positive_prompt="x")
+            with pytest.raises(SogniTimeoutError):
+                await project.wait_for_completion(timeout=0.05)
+            await asyncio.sleep(0)  # the loop gives the turn back once no task waits
+            seen = len(names)
+            done = asyncio.Event()
+            project.on("completed", lambda _event: done.set())
+            await asyncio.wait_for(done.wait(), WAIT)
+            return names[seen:]
+
+    names = asyncio.run(main())
+    assert len(names) >= 5
+    assert set(names) == {"sogni-socket"}  # nobody waited: the engine's thread read
+
+
+def test_a_drop_while_the_event_loop_reads_loses_nothing(steady_net: LocalSupernet) -> None:
+    async def main() -> list[str]:
+        async with async_connect(steady_net) as client:
+            project = await client.projects.create(model_id=MODEL, positive_prompt="x")
+            progressed = asyncio.Event()
+
+            def drop(_event: object) -> None:
+                if not progressed.is_set():
+                    progressed.set()
+                    steady_net.drop_connections()  # from the loop, while it reads
+
+            project.on("progress", drop)
+            return await project.wait_for_completion(timeout=WAIT)
+
+    assert len(asyncio.run(main())) == 1
+    assert steady_net.stats()["cancelled_by_client"] == 0
+
+
+def test_closing_while_the_event_loop_reads_wakes_every_task() -> None:
+    async def main() -> list[BaseException | list[str]]:
+        with LocalSupernet(api_key="slow", steps=50, step_delay=0.2) as slow:
+            client = async_connect(slow)
+            project = await client.projects.create(model_id=MODEL, positive_prompt="x")
+            waiters = [
+                asyncio.ensure_future(project.wait_for_completion(timeout=WAIT)) for _ in range(3)
+            ]
+            await asyncio.to_thread(slow.wait_for_received, "jobRequest")
+            await client.close()
+            return await asyncio.gather(*waiters, return_exceptions=True)
+
+    outcomes = asyncio.run(main())
+    assert [type(outcome) for outcome in outcomes] == [ClientClosed] * 3

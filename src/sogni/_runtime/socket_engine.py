@@ -215,6 +215,9 @@ class SocketEngine:
         self._wanted = 0  # waiting threads asking for the turn
         self._stepping = False  # the engine's thread is reading
         self._lent = 0  # turns taken by waiting threads so far
+        #: The async client's reader of this connection in its event loop, once made
+        #: (``sogni_async._primitives.LoopReader``).
+        self.loop_reader: object = None
         _ENGINES.add(self)
 
     def __repr__(self) -> str:
@@ -436,6 +439,40 @@ class SocketEngine:
         if reader is not None and reading is not None and reader is not threading.current_thread():
             reading.waiter_bell.ring()
 
+    def take_turn(self, timeout: float) -> Reading | None:
+        """Take the turn to read the open connection, for the calling thread: the engine's
+        thread stops reading until :meth:`give_turn_back`. Waits up to ``timeout`` seconds
+        for the engine's thread to finish the read it is in; ``None`` when the turn cannot
+        be had (no open connection, another reader has it, the engine is closing)."""
+        reading, turn = self._reading, self._turn
+        with turn:
+            if reading is None or self._reader is not None or self._closing:
+                return None
+            if self._stepping:
+                if timeout <= 0:
+                    return None
+                self._wanted += 1
+                try:
+                    turn.wait_for(lambda: not self._stepping, timeout)
+                finally:
+                    self._wanted -= 1
+                if self._stepping or reading is not self._reading or self._reader is not None:
+                    turn.notify_all()  # the engine's thread may be waiting for this one
+                    return None
+            self._reader = threading.current_thread()
+        reading.engine_bell.ring()  # to wait for the turn rather than for the bytes
+        return reading
+
+    def give_turn_back(self, reading: Reading) -> None:
+        """End a turn :meth:`take_turn` gave: the engine's thread reads again (or finishes
+        the connection, when the reading saw it end)."""
+        with self._turn:
+            self._reader = None
+            self._lent += 1
+            self._turn.notify_all()
+        if reading.ended:
+            reading.wake_other_readers()
+
     def read_until(self, done: Callable[[], bool], deadline: float | None) -> bool:
         """Read the connection on the calling thread until ``done()`` is true, the
         ``deadline`` (``time.monotonic()``) passes or the connection ends, handling every
@@ -444,20 +481,9 @@ class SocketEngine:
         Returns ``False`` at once when this thread cannot read: no open connection, or
         another thread reads it (the caller then waits to be notified instead).
         """
-        reading, turn = self._reading, self._turn
-        with turn:
-            if reading is None or self._reader is not None or self._closing:
-                return False
-            self._wanted += 1
-            try:  # the engine's thread finishes the read it is in, then waits
-                free = turn.wait_for(lambda: not self._stepping, _TAKE_TURN_TIMEOUT)
-            finally:
-                self._wanted -= 1
-            if not free or reading is not self._reading or self._reader is not None:
-                turn.notify_all()
-                return False
-            self._reader = threading.current_thread()
-        reading.engine_bell.ring()  # to wait for the turn rather than for the bytes
+        reading = self.take_turn(_TAKE_TURN_TIMEOUT)
+        if reading is None:
+            return False
         try:
             clock = time.monotonic
             with deferred_interrupts() as held:
@@ -469,19 +495,10 @@ class SocketEngine:
                             break
                     ready = reading.ready(wait, reading.waiter_bell)
                     with held():
-                        try:
-                            reading.step(ready)
-                        except Exception as exc:  # noqa: BLE001 - as on the engine's thread
-                            log.warning("socket loop failed: %r", exc)
-                            reading.ended = True  # a lost connection, not the caller's error
+                        reading.step(ready)
             return True
         finally:
-            with turn:
-                self._reader = None
-                self._lent += 1
-                turn.notify_all()
-            if reading.ended:
-                reading.wake_other_readers()
+            self.give_turn_back(reading)
 
     def _run(self, run_id: int) -> None:
         backoff = self._new_backoff()

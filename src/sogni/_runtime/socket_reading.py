@@ -146,8 +146,7 @@ class Reading:
         """Whether bytes can be read, waiting up to ``timeout`` seconds for some, or until
         ``bell`` rings. TLS may hold decrypted bytes the socket no longer shows; those
         count."""
-        pending = getattr(self.raw, "pending", None)
-        if pending is not None and pending():
+        if self.buffered():
             return True
         watched: list[Any] = [self.raw] if bell is None else [self.raw, bell]
         try:
@@ -158,9 +157,22 @@ class Reading:
             bell.hush()
         return self.raw in readable
 
+    def buffered(self) -> bool:
+        """Whether TLS holds decrypted bytes (which the socket no longer shows as readable)."""
+        pending = getattr(self.raw, "pending", None)
+        return pending is not None and pending() > 0
+
     def step(self, ready: bool) -> None:
         """Read what arrived (when ``ready``) and handle every frame in it, then send the
-        ping that is due; sets :attr:`ended` when the connection is over."""
+        ping that is due; sets :attr:`ended` when the connection is over (a failure on
+        the way included: it ends the connection, as any broken connection ends)."""
+        try:
+            self._step(ready)
+        except Exception as exc:  # noqa: BLE001 - reported as a lost connection
+            log.warning("socket loop failed: %r", exc)
+            self.ended = True
+
+    def _step(self, ready: bool) -> None:
         if ready:
             try:
                 data = self.raw.recv(RECV_SIZE)

@@ -1,0 +1,74 @@
+"""``LoopReader`` leaves a connection it must not read in an event loop to the engine's
+thread: TLS (a read would block the loop until a whole record is in) and loops that
+cannot watch sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from typing import Any
+
+from sogni_async._primitives import LoopReader
+
+
+class Turns:
+    """Hands out one turn for ``raw`` at a time and counts what happened."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.taken = 0
+        self.given_back = 0
+
+    def take_turn(self, timeout: float) -> Any:
+        self.taken += 1
+        return self
+
+    def give_turn_back(self, reading: Any) -> None:
+        self.given_back += 1
+
+
+def test_a_tls_connection_is_left_to_the_engine() -> None:
+    with socket.socket() as plain:
+        raw = ssl.create_default_context().wrap_socket(
+            plain, server_hostname="example.org", do_handshake_on_connect=False
+        )
+
+        async def main() -> Turns:
+            turns = Turns(raw)
+            reader = LoopReader(turns, asyncio.get_running_loop())  # type: ignore[arg-type]
+            reader.join()
+            reader.read_here()  # a later wake-up does not try again
+            reader.leave()
+            return turns
+
+        turns = asyncio.run(main())
+    assert (turns.taken, turns.given_back) == (1, 1)
+
+
+class NoReaders(asyncio.SelectorEventLoop):
+    """A loop that cannot watch sockets, as Windows' proactor loop."""
+
+    def add_reader(self, *args: Any) -> None:
+        raise NotImplementedError
+
+
+def test_a_loop_that_cannot_watch_sockets_leaves_reading_to_the_engine() -> None:
+    loop = NoReaders()
+    left, right = socket.socketpair()
+    try:
+
+        async def main() -> Turns:
+            turns = Turns(left)
+            reader = LoopReader(turns, asyncio.get_running_loop())  # type: ignore[arg-type]
+            reader.join()
+            reader.read_here()
+            reader.leave()
+            return turns
+
+        turns = loop.run_until_complete(main())
+    finally:
+        loop.close()
+        left.close()
+        right.close()
+    assert (turns.taken, turns.given_back) == (1, 1)
