@@ -211,7 +211,7 @@ class SocketEngine:
         # event that holds the turn meanwhile (read_until).
         self._reading: Reading | None = None
         self._turn = threading.Condition(threading.Lock())
-        self._reader: threading.Thread | None = None
+        self._reader: int | None = None  # the thread (ident) holding the turn
         self._wanted = 0  # waiting threads asking for the turn
         self._stepping = False  # the engine's thread is reading
         self._lent = 0  # turns taken by waiting threads so far
@@ -243,8 +243,7 @@ class SocketEngine:
     @property
     def on_engine_thread(self) -> bool:
         """Whether the caller is the thread reading the connection (inside a callback)."""
-        current = threading.current_thread()
-        return self._thread is current or self._reader is current
+        return self._thread is threading.current_thread() or self._reader == threading.get_ident()
 
     def start(self) -> None:
         """Connect in the background unless already connected or connecting.
@@ -436,7 +435,7 @@ class SocketEngine:
         """Wake the waiting thread that reads the connection (see :meth:`read_until`) to
         look at what it waits for again; called after a change made on another thread."""
         reader, reading = self._reader, self._reading
-        if reader is not None and reading is not None and reader is not threading.current_thread():
+        if reader is not None and reading is not None and reader != threading.get_ident():
             reading.waiter_bell.ring()
 
     def take_turn(self, timeout: float) -> Reading | None:
@@ -459,7 +458,7 @@ class SocketEngine:
                 if self._stepping or reading is not self._reading or self._reader is not None:
                     turn.notify_all()  # the engine's thread may be waiting for this one
                     return None
-            self._reader = threading.current_thread()
+            self._reader = threading.get_ident()
         reading.engine_bell.ring()  # to wait for the turn rather than for the bytes
         return reading
 
@@ -494,7 +493,7 @@ class SocketEngine:
                         if wait <= 0:
                             break
                     ready = reading.ready(wait, reading.waiter_bell)
-                    with held():
+                    with held:
                         reading.step(ready)
             return True
         finally:

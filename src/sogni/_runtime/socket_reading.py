@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sogni.core.ws_frames import (
@@ -234,7 +234,7 @@ class Reading:
 
 class _Interrupts:
     """Ctrl-C while the main thread reads: raised at once while it waits for bytes, held
-    back until the end of the step while it handles them (a half-handled frame would
+    back to the end of a ``with`` block while it handles them (a half-handled frame would
     leave a project's state or the frame splitter half-updated)."""
 
     __slots__ = ("handling", "pending")
@@ -249,38 +249,42 @@ class _Interrupts:
         else:
             raise KeyboardInterrupt
 
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        """Hold Ctrl-C back inside the block; raise it afterwards if it came."""
+    def __enter__(self) -> None:
         self.handling = True
-        try:
-            yield
-        finally:
-            self.handling = False
+
+    def __exit__(self, *exc: object) -> None:
+        self.handling = False
         if self.pending:
             self.pending = False
             raise KeyboardInterrupt
 
 
+class _NothingHeld:
+    """The ``with`` block of a thread no signal interrupts."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
 @contextmanager
-def deferred_interrupts() -> Iterator[Callable[[], Any]]:
-    """Yield what a reader wraps each step in (``with held(): ...``): on the main thread
-    with Python's own Ctrl-C handler, one that holds Ctrl-C back during the step; elsewhere
+def deferred_interrupts() -> Iterator[AbstractContextManager[None]]:
+    """Yield what a reader wraps each step in (``with held: ...``): on the main thread
+    with Python's own Ctrl-C handler, a block that holds Ctrl-C back to its end; elsewhere
     (a signal only interrupts the main thread) or under an application's own handler, a
     block that changes nothing."""
     if threading.current_thread() is not threading.main_thread() or (
         signals.getsignal(signals.SIGINT) is not signals.default_int_handler
     ):
-        yield _no_hold
+        yield _NothingHeld()
         return
     interrupts = _Interrupts()
     signals.signal(signals.SIGINT, interrupts)
     try:
-        yield interrupts.held
+        yield interrupts
     finally:
         signals.signal(signals.SIGINT, signals.default_int_handler)
-
-
-@contextmanager
-def _no_hold() -> Iterator[None]:
-    yield
