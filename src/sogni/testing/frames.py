@@ -14,15 +14,20 @@ class FrameError(ValueError):
     """An incoming socket frame could not be decoded."""
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def compact_json(value: Any) -> str:
     """Serialise like ``JSON.stringify``: no spaces, non-ASCII kept as is."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _COMPACT.encode(value)
 
 
 def encode_frame(message_type: str, payload: Any) -> str:
     """Build the text of one socket frame carrying ``payload``."""
-    data = base64.b64encode(compact_json(payload).encode("utf-8")).decode("ascii")
-    return compact_json({"type": message_type, "data": data})
+    data = base64.b64encode(_COMPACT.encode(payload).encode("utf-8")).decode("ascii")
+    # base64 needs no JSON escaping: only the type goes through the encoder.
+    return f'{{"type":{_COMPACT.encode(message_type)},"data":"{data}"}}'
+
 
 
 def decode_frame(raw: str | bytes) -> tuple[str, Any]:
