@@ -226,3 +226,22 @@ def test_closing_while_the_event_loop_reads_wakes_every_task() -> None:
 
     outcomes = asyncio.run(main())
     assert [type(outcome) for outcome in outcomes] == [ClientClosed] * 3
+
+
+def test_a_ctrl_c_handler_installed_during_the_wait_is_kept(steady_net: LocalSupernet) -> None:
+    def own_handler(signum: int, frame: object) -> None:
+        pass
+
+    with connect(steady_net) as client:
+        project = client.projects.create(model_id=MODEL, positive_prompt="x")
+
+        def install(_event: object) -> None:
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, own_handler)
+
+        project.on("progress", install)
+        try:
+            assert len(project.wait_for_completion(timeout=WAIT)) == 1
+            assert signal.getsignal(signal.SIGINT) is own_handler
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)

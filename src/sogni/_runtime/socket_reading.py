@@ -287,4 +287,5 @@ def deferred_interrupts() -> Iterator[AbstractContextManager[None]]:
     try:
         yield interrupts
     finally:
-        signals.signal(signals.SIGINT, signals.default_int_handler)
+        if signals.getsignal(signals.SIGINT) is interrupts:  # not replaced meanwhile
+            signals.signal(signals.SIGINT, signals.default_int_handler)

@@ -29,7 +29,6 @@ def encode_frame(message_type: str, payload: Any) -> str:
     return f'{{"type":{_COMPACT.encode(message_type)},"data":"{data}"}}'
 
 
-
 def decode_frame(raw: str | bytes) -> tuple[str, Any]:
     """Return ``(type, payload)`` of one frame; a frame without ``data`` has payload ``None``."""
     try:
