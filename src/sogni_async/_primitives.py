@@ -150,6 +150,13 @@ class LoopReader:
         if self._users == 0:
             self._release()
 
+    def abandon(self) -> None:
+        """Give the turn back if this reader's loop closed while holding it (the loop can
+        no longer do it)."""
+        if self._reading is not None and self._loop.is_closed():
+            reading, self._reading = self._reading, None
+            self._engine.give_turn_back(reading)
+
     def _release(self) -> None:
         reading = self._reading
         if reading is None:
@@ -168,6 +175,8 @@ class LoopReader:
 def loop_reader(engine: SocketEngine, loop: asyncio.AbstractEventLoop) -> LoopReader:
     """The :class:`LoopReader` of ``engine`` in ``loop`` (one per client and loop)."""
     reader = engine.loop_reader
+    if isinstance(reader, LoopReader) and reader._loop is not loop:
+        reader.abandon()
     if not isinstance(reader, LoopReader) or reader._loop is not loop:
         reader = engine.loop_reader = LoopReader(engine, loop)
     return reader

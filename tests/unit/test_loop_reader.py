@@ -1,6 +1,6 @@
 """``LoopReader`` leaves a connection it must not read in an event loop to the engine's
 thread: TLS (a read would block the loop until a whole record is in) and loops that
-cannot watch sockets."""
+cannot watch sockets; a turn a closed loop still held goes back."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import socket
 import ssl
 from typing import Any
 
-from sogni_async._primitives import LoopReader
+from sogni_async._primitives import LoopReader, loop_reader
 
 
 class Turns:
@@ -26,6 +26,9 @@ class Turns:
 
     def give_turn_back(self, reading: Any) -> None:
         self.given_back += 1
+
+    def seconds_to_ping(self) -> float:
+        return 15.0
 
 
 def test_a_tls_connection_is_left_to_the_engine() -> None:
@@ -72,3 +75,24 @@ def test_a_loop_that_cannot_watch_sockets_leaves_reading_to_the_engine() -> None
         left.close()
         right.close()
     assert (turns.taken, turns.given_back) == (1, 1)
+
+
+def test_a_turn_held_by_a_closed_loop_is_given_back_to_the_next_loop() -> None:
+    left, right = socket.socketpair()
+    try:
+        turns = Turns(left)
+        loop = asyncio.new_event_loop()
+        reader = LoopReader(turns, loop)  # type: ignore[arg-type]
+        reader.join()  # holds the turn, and the loop ends before giving it back
+        loop.close()
+        assert turns.given_back == 0
+        turns.loop_reader = reader  # type: ignore[attr-defined]
+
+        async def main() -> None:
+            loop_reader(turns, asyncio.get_running_loop())  # type: ignore[arg-type]
+
+        asyncio.run(main())
+    finally:
+        left.close()
+        right.close()
+    assert turns.given_back == 1
