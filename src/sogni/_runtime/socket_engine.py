@@ -1,7 +1,8 @@
 """The socket engine: one WebSocket connection driven by a daemon thread.
 
 The engine connects, frames and unframes messages, pings, and hands decoded events to a
-callback on its thread. When the connection drops it decides with
+callback on the thread reading the connection: its own, or a waiting thread that took the
+turn to read it (see :meth:`SocketEngine.take_turn`). When the connection drops it decides with
 :func:`~sogni.core.reconnect.classify_close` whether to come back, and waits between
 attempts as :class:`~sogni.core.reconnect.Backoff` says (exponential, full jitter). The
 handshake URL and headers are asked for again before every attempt, so a reconnect
