@@ -50,6 +50,10 @@ async def resolve(value: Any) -> Any:
 
 
 _READS_PER_WAKE_UP = 4
+#: How long the loop waits for the engine's thread to finish a read (microseconds, as a
+#: rule) to take the turn; a wait that begins mid-read would otherwise only try again
+#: when woken, and ``wait_for_completion()`` is woken by the project's end alone.
+_TAKE_TURN_TIMEOUT = 0.002
 
 
 class LoopReader:
@@ -98,10 +102,10 @@ class LoopReader:
 
     def read_here(self) -> None:
         """Take the turn, unless the loop has it or cannot have it now (the engine's thread
-        is in a read: a later wake-up tries again)."""
+        in a long read, no open connection: a later wake-up tries again)."""
         if self._reading is not None or self._unable:
             return
-        reading = self._engine.take_turn(0)
+        reading = self._engine.take_turn(_TAKE_TURN_TIMEOUT)
         if reading is None:
             return
         import ssl
@@ -175,10 +179,11 @@ class LoopReader:
 def loop_reader(engine: SocketEngine, loop: asyncio.AbstractEventLoop) -> LoopReader:
     """The :class:`LoopReader` of ``engine`` in ``loop`` (one per client and loop)."""
     reader = engine.loop_reader
-    if isinstance(reader, LoopReader) and reader._loop is not loop:
+    if isinstance(reader, LoopReader):
+        if reader._loop is loop:
+            return reader
         reader.abandon()
-    if not isinstance(reader, LoopReader) or reader._loop is not loop:
-        reader = engine.loop_reader = LoopReader(engine, loop)
+    reader = engine.loop_reader = LoopReader(engine, loop)
     return reader
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from sogni import ClientClosed, SogniClient, SogniTimeoutError
 from sogni._runtime.socket_engine import SocketEngine
+from sogni._runtime.socket_reading import Reading
 from sogni.testing import LocalSupernet
 from sogni_async import AsyncSogniClient
 
@@ -245,3 +246,24 @@ def test_a_ctrl_c_handler_installed_during_the_wait_is_kept(steady_net: LocalSup
             assert signal.getsignal(signal.SIGINT) is own_handler
         finally:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def test_a_failure_while_the_waiting_thread_reads_is_a_lost_connection(
+    steady_net: LocalSupernet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not the caller's error: the connection is given up, comes back, and the wait goes on.
+    received = Reading._received
+    failed: list[int] = []
+
+    def fail_once(self: Reading, data: bytes) -> None:
+        if not failed and threading.current_thread() is threading.main_thread():
+            failed.append(1)
+            raise OSError("broken in the middle of a read")
+        received(self, data)
+
+    monkeypatch.setattr(Reading, "_received", fail_once)
+    with connect(steady_net) as client:
+        project = client.projects.create(model_id=MODEL, positive_prompt="x")
+        assert len(project.wait_for_completion(timeout=WAIT)) == 1
+    assert failed
+    assert steady_net.stats()["cancelled_by_client"] == 0
