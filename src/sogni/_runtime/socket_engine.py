@@ -31,7 +31,12 @@ import attrs
 
 from sogni._runtime.log import safe_url
 from sogni._runtime.preload import load_background_modules
-from sogni._runtime.socket_reading import NORMAL_CLOSE, Reading, deferred_interrupts
+from sogni._runtime.socket_reading import (
+    NORMAL_CLOSE,
+    Reading,
+    deferred_interrupts,
+    send_close_code,
+)
 from sogni.core.errors import (
     AuthenticationError,
     ClientClosed,
@@ -127,15 +132,6 @@ class CloseInfo:
     reason: str
     will_reconnect: bool
     clear_auth: bool = False
-
-
-def _send_close(ws: websocket.WebSocket) -> None:
-    """Start the closing handshake: send a normal close frame; the reader thread ends
-    when the server's close frame comes back."""
-    try:
-        ws.send_close(NORMAL_CLOSE, b"Client disconnected")
-    except Exception:  # noqa: BLE001 - the connection may already be gone
-        pass
 
 
 def _close_raw(ws: websocket.WebSocket | None) -> None:
@@ -323,7 +319,8 @@ class SocketEngine:
         # the reader sees the connection close.
         joinable = thread is not None and not self.on_engine_thread
         if ws is not None:
-            _send_close(ws)
+            # The closing handshake: the reader ends when the server's close frame is back.
+            send_close_code(ws, NORMAL_CLOSE, b"Client disconnected")
             if joinable:
                 assert thread is not None
                 thread.join(timeout=CLOSE_HANDSHAKE_TIMEOUT)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
+from sogni.core.reconnect import CloseCode
 from sogni.core.ws_frames import (
     OPCODE_BINARY,
     OPCODE_CLOSE,
@@ -45,16 +46,16 @@ __all__ = ["Bell", "Reading", "deferred_interrupts"]
 
 PING_INTERVAL = 15.0
 PING_TIMEOUT = 10.0
-NORMAL_CLOSE = 1000
+NORMAL_CLOSE = int(CloseCode.NORMAL)
 PROTOCOL_ERROR = 1002
 #: Bytes asked of the socket per read: many frames come out of one read.
 RECV_SIZE = 256 * 1024
 
 
-def send_close_code(ws: websocket.WebSocket, code: int) -> None:
+def send_close_code(ws: websocket.WebSocket, code: int, reason: bytes = b"") -> None:
     """Send a close frame with ``code``, if the connection still takes one."""
     try:
-        ws.send_close(code)
+        ws.send_close(code, reason)
     except Exception:  # noqa: BLE001 - the connection may already be gone
         pass
 
