@@ -54,6 +54,8 @@ _READS_PER_WAKE_UP = 4
 #: rule) to take the turn; a wait that begins mid-read would otherwise only try again
 #: when woken, and ``wait_for_completion()`` is woken by the project's end alone.
 _TAKE_TURN_TIMEOUT = 0.002
+#: When the turn could not be had within that, the next try (seconds).
+_TAKE_TURN_RETRY = 0.005
 
 
 class LoopReader:
@@ -73,6 +75,7 @@ class LoopReader:
         "_loop",
         "_reading",
         "_releasing",
+        "_retry",
         "_timer",
         "_unable",
         "_users",
@@ -86,6 +89,7 @@ class LoopReader:
         self._fd = -1
         self._timer: asyncio.TimerHandle | None = None
         self._releasing = False
+        self._retry: asyncio.TimerHandle | None = None
         self._unable = False  # the loop cannot watch the socket, or the socket is TLS
 
     def join(self) -> None:
@@ -107,6 +111,9 @@ class LoopReader:
             return
         reading = self._engine.take_turn(_TAKE_TURN_TIMEOUT)
         if reading is None:
+            if self._users and self._retry is None and self._engine.state == "open":
+                # The engine's thread is in a long read (descheduled, say): try again soon.
+                self._retry = self._loop.call_later(_TAKE_TURN_RETRY, self._read_again)
             return
         import ssl
 
@@ -123,6 +130,11 @@ class LoopReader:
             return
         self._reading, self._fd = reading, fd
         self._timer = self._loop.call_later(reading.seconds_to_ping(), self._keep_alive)
+
+    def _read_again(self) -> None:
+        self._retry = None
+        if self._users:
+            self.read_here()
 
     def _readable(self) -> None:
         reading = self._reading

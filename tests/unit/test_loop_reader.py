@@ -96,3 +96,40 @@ def test_a_turn_held_by_a_closed_loop_is_given_back_to_the_next_loop() -> None:
         left.close()
         right.close()
     assert turns.given_back == 1
+
+
+class BusyAtFirst(Turns):
+    """The engine's thread is in a long read at the first try."""
+
+    state = "open"
+
+    def __init__(self, raw: Any) -> None:
+        super().__init__(raw)
+        self.took = asyncio.Event()
+
+    def take_turn(self, timeout: float) -> Any:
+        self.taken += 1
+        if self.taken == 1:
+            return None
+        self.took.set()
+        return self
+
+
+def test_a_wait_that_found_the_engine_mid_read_takes_the_turn_soon_after() -> None:
+    left, right = socket.socketpair()
+    try:
+
+        async def main() -> BusyAtFirst:
+            turns = BusyAtFirst(left)
+            reader = LoopReader(turns, asyncio.get_running_loop())  # type: ignore[arg-type]
+            reader.join()
+            await asyncio.wait_for(turns.took.wait(), 5)
+            reader.leave()
+            await asyncio.sleep(0)  # the turn goes back once no task waits
+            return turns
+
+        turns = asyncio.run(main())
+    finally:
+        left.close()
+        right.close()
+    assert (turns.taken, turns.given_back) == (2, 1)
