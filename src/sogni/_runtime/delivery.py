@@ -199,6 +199,7 @@ class Delivery:
     def drain(self, timeout: float) -> bool:
         """Wait until every request was confirmed; False when ``timeout`` passed first or
         the socket closed for good."""
+        self._engine.wake_engine()  # the confirmations are read even if nobody waits
         with self._cond:
             return (
                 self._cond.wait_for(

