@@ -33,8 +33,8 @@ from sogni._runtime.log import safe_url
 from sogni._runtime.preload import load_background_modules
 from sogni._runtime.socket_reading import (
     NORMAL_CLOSE,
+    HeldInterrupts,
     Reading,
-    deferred_interrupts,
     send_close_code,
 )
 from sogni.core.errors import (
@@ -170,6 +170,8 @@ class SocketEngine:
     called before each attempt; either may raise a :class:`~sogni.errors.SogniError`
     (e.g. the session could not be renewed), which ends the engine with that error.
     ``authenticated()`` says whether there are credentials worth reconnecting with.
+    Events of the types in ``deferred`` are handed over with their payload undecoded (a
+    :class:`~sogni.core.framing.EncodedPayload`).
     """
 
     def __init__(
@@ -183,6 +185,7 @@ class SocketEngine:
         on_close: Callable[[CloseInfo], None] | None = None,
         authenticated: Callable[[], bool] = lambda: True,
         backoff: Callable[[], Backoff] = _backoff,
+        deferred: frozenset[str] = frozenset(),
     ) -> None:
         self._url = url
         self._headers = headers
@@ -191,6 +194,7 @@ class SocketEngine:
         self._on_open = on_open
         self._on_close = on_close
         self._authenticated = authenticated
+        self._deferred = deferred
         self._new_backoff = backoff
         self._cond = threading.Condition()
         self._state = "idle"  # idle | connecting | open | closed
@@ -547,7 +551,7 @@ class SocketEngine:
             return False
         try:
             clock = time.monotonic
-            with deferred_interrupts() as held:
+            with HeldInterrupts() as interrupts:
                 while not reading.ended and not done():
                     wait = reading.seconds_to_ping()
                     if deadline is not None:
@@ -555,8 +559,12 @@ class SocketEngine:
                         if wait <= 0:
                             break
                     ready = reading.ready(wait, reading.waiter_bell)
-                    with held:
+                    interrupts.handling = True
+                    try:
                         reading.step(ready)
+                    finally:
+                        interrupts.handling = False
+                    interrupts.raise_held()
             return True
         finally:
             self.give_turn_back(reading, wake=False)
@@ -655,7 +663,7 @@ class SocketEngine:
 
     def _handle_message(self, message: bytes) -> None:
         try:
-            message_type, payload = decode_frame(message)
+            message_type, payload = decode_frame(message, self._deferred)
         except FrameError as exc:
             log.warning("dropped a socket frame: %s", exc)
             return

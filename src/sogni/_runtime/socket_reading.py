@@ -14,8 +14,7 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sogni.core.reconnect import CloseCode
@@ -42,7 +41,7 @@ else:
 
 log = logging.getLogger("sogni.socket")
 
-__all__ = ["Bell", "Reading", "deferred_interrupts"]
+__all__ = ["Bell", "HeldInterrupts", "Reading"]
 
 PING_INTERVAL = 15.0
 PING_TIMEOUT = 10.0
@@ -237,16 +236,34 @@ class Reading:
                 self.pong_due = now + PING_TIMEOUT
 
 
-class _Interrupts:
+class HeldInterrupts:
     """Ctrl-C while the main thread reads: raised at once while it waits for bytes, held
-    back to the end of a ``with`` block while it handles them (a half-handled frame would
-    leave a project's state or the frame splitter half-updated)."""
+    back while it handles them (a half-handled frame would leave a project's state or the
+    frame splitter half-updated) and raised by :meth:`raise_held` after.
 
-    __slots__ = ("handling", "pending")
+    As a ``with`` block it puts itself in place of Python's own Ctrl-C handler on the main
+    thread, and back at its end; elsewhere (a signal only interrupts the main thread) or
+    under an application's own handler, it changes nothing.
+    """
+
+    __slots__ = ("_installed", "handling", "pending")
 
     def __init__(self) -> None:
-        self.handling = False
+        self.handling = False  # set around the handling of frames
         self.pending = False
+        self._installed = False
+
+    def __enter__(self) -> HeldInterrupts:
+        if threading.current_thread() is threading.main_thread() and (
+            signals.getsignal(signals.SIGINT) is signals.default_int_handler
+        ):
+            signals.signal(signals.SIGINT, self)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._installed and signals.getsignal(signals.SIGINT) is self:  # not replaced
+            signals.signal(signals.SIGINT, signals.default_int_handler)
 
     def __call__(self, signum: int, frame: Any) -> None:
         if self.handling:
@@ -254,43 +271,8 @@ class _Interrupts:
         else:
             raise KeyboardInterrupt
 
-    def __enter__(self) -> None:
-        self.handling = True
-
-    def __exit__(self, *exc: object) -> None:
-        self.handling = False
+    def raise_held(self) -> None:
+        """Raise the Ctrl-C held back while frames were handled, if one came."""
         if self.pending:
             self.pending = False
             raise KeyboardInterrupt
-
-
-class _NothingHeld:
-    """The ``with`` block of a thread no signal interrupts."""
-
-    __slots__ = ()
-
-    def __enter__(self) -> None:
-        pass
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
-@contextmanager
-def deferred_interrupts() -> Iterator[AbstractContextManager[None]]:
-    """Yield what a reader wraps each step in (``with held: ...``): on the main thread
-    with Python's own Ctrl-C handler, a block that holds Ctrl-C back to its end; elsewhere
-    (a signal only interrupts the main thread) or under an application's own handler, a
-    block that changes nothing."""
-    if threading.current_thread() is not threading.main_thread() or (
-        signals.getsignal(signals.SIGINT) is not signals.default_int_handler
-    ):
-        yield _NothingHeld()
-        return
-    interrupts = _Interrupts()
-    signals.signal(signals.SIGINT, interrupts)
-    try:
-        yield interrupts
-    finally:
-        if signals.getsignal(signals.SIGINT) is interrupts:  # not replaced meanwhile
-            signals.signal(signals.SIGINT, signals.default_int_handler)

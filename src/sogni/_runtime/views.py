@@ -487,5 +487,4 @@ class ProjectView(Generic[J]):
                 code=error.code,
                 original_code=error.original_code,
             )
-        with self._lock:
-            return self._state.result_urls
+        return list(outcome.data["result_urls"])  # the URLs as they were at the end
