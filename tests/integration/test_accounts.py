@@ -374,3 +374,19 @@ def test_api_key_account_is_known_from_the_socket(net: LocalSupernet) -> None:
         assert client.account.current.network == "fast"
         assert client.account.current.network_status == "connected"
         assert client.account.tokens is None
+
+
+def test_the_balance_charged_for_a_job_is_current_when_its_wait_returns(
+    net: LocalSupernet,
+) -> None:
+    # No balance callback: the network's balanceUpdate is kept encoded until read.
+    with SogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+    ) as client:
+        client.projects.wait_for_models(10)
+        before = float(client.account.current.balance.sogni.net)
+        updates = client.account.current.balance_updates
+        project = client.projects.create(model_id="gpt-image-2", positive_prompt="x")
+        project.wait_for_completion(timeout=30)
+        assert client.account.current.balance_updates > updates  # it came before the end
+        assert float(client.account.current.balance.sogni.net) < before

@@ -3,12 +3,15 @@ structured when the balance is read (most are never read), not when they arrive.
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import pytest
 
 from sogni.core import account
 from sogni.core.account import AccountState
+from sogni.core.framing import EncodedPayload
 
 
 def update(net: str, **extra: Any) -> dict[str, Any]:
@@ -57,3 +60,23 @@ def test_clear_forgets_the_balance() -> None:
     state.clear()
     assert state.balance.sogni.net == "0"
     assert state.as_dict()["balance"]["sogni"]["net"] == "0"
+
+
+def encoded(payload: object) -> EncodedPayload:
+    return EncodedPayload(base64.b64encode(json.dumps(payload).encode()).decode())
+
+
+def test_an_update_still_encoded_is_decoded_when_read() -> None:
+    state = AccountState()
+    assert state.set_balance(encoded(update("4")))
+    assert state.balance_updates == 1
+    assert state.balance.sogni.net == "4"
+
+
+def test_an_encoded_update_that_is_malformed_keeps_the_balance_before_it() -> None:
+    state = AccountState()
+    state.set_balance(update("7"))
+    assert state.balance.sogni.net == "7"
+    state.set_balance(EncodedPayload("%%%"))
+    state.set_balance(encoded({"other": {}}))
+    assert state.balance.sogni.net == "7"

@@ -80,6 +80,8 @@ class Connection:
             on_open=self._on_open,
             on_close=self._on_close,
             authenticated=lambda: self.session.authenticated,
+            # One comes with every finished job, and is decoded when the balance is read.
+            deferred=frozenset({"balanceUpdate"}),
         )
         self.delivery = Delivery(self.engine)
         self.ctx.delivery = self.delivery

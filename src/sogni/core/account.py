@@ -23,6 +23,7 @@ import attrs
 from sogni.core._generated import models
 from sogni.core._generated.vocabulary import TOKEN_TYPES
 from sogni.core.errors import ApiError, ValidationError
+from sogni.core.framing import EncodedPayload
 from sogni.core.wire import from_wire
 
 if TYPE_CHECKING:
@@ -149,9 +150,12 @@ class AccountState:
         self.set_balance(payload.get("tokens"))
 
     def set_balance(self, payload: object) -> bool:
-        """Store a balance (``balanceUpdate`` payload or REST reply); False when it holds
-        no token type. It is structured when :attr:`balance` is next read."""
-        if not isinstance(payload, Mapping) or not ("sogni" in payload or "spark" in payload):
+        """Store a balance (``balanceUpdate`` payload, still encoded or not, or a REST
+        reply); False when it holds no token type. It is decoded and structured when
+        :attr:`balance` is next read."""
+        if not isinstance(payload, EncodedPayload) and not (
+            isinstance(payload, Mapping) and ("sogni" in payload or "spark" in payload)
+        ):
             return False
         self._balance_wire = payload
         self.balance_updates += 1
@@ -200,8 +204,11 @@ class AccountState:
 
 
 def balance_or_none(payload: object) -> Balances | None:
-    """A readable balance from a payload, or ``None`` (never raises)."""
+    """A readable balance from a payload (an encoded one decoded first), or ``None``
+    (never raises)."""
     try:
+        if isinstance(payload, EncodedPayload):
+            payload = payload.decode()
         return balances_from_wire(payload)
     except Exception:  # a malformed balance must not break event handling
         return None

@@ -15,7 +15,7 @@ from sogni.core import json_depth
 from sogni.core.errors import ValidationError
 from sogni.core.json_safe import check_json_safe
 
-__all__ = ["FrameError", "decode_frame", "encode_frame"]
+__all__ = ["EncodedPayload", "FrameError", "decode_frame", "encode_frame"]
 
 
 class FrameError(ValueError):
@@ -40,11 +40,30 @@ def encode_frame(message_type: str, payload: Any) -> str:
     return json.dumps({"type": message_type, "data": base64.b64encode(body).decode("ascii")})
 
 
-def decode_frame(frame: str | bytes) -> tuple[str, Any]:
+class EncodedPayload:
+    """A frame's payload as it came (the base64 of its JSON), handed over undecoded for an
+    event whose payloads are mostly never looked at; :meth:`decode` gives what
+    :func:`decode_frame` would have."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"<EncodedPayload {len(self.data)} chars>"
+
+    def decode(self) -> Any:
+        """The payload; raises :class:`FrameError` when it cannot be decoded."""
+        return _payload(self.data)
+
+
+def decode_frame(frame: str | bytes, deferred: frozenset[str] = frozenset()) -> tuple[str, Any]:
     """Decode an incoming frame into ``(type, payload)``.
 
     ``jobID`` and ``imgID`` are upper-cased, as the network compares them case-insensitively.
-    A frame without ``data`` decodes to a ``None`` payload instead of failing.
+    A frame without ``data`` decodes to a ``None`` payload instead of failing. The payload
+    of a type in ``deferred`` is left encoded (an :class:`EncodedPayload`).
     """
     try:
         # Decoded to text here: json.loads would first guess the encoding of bytes.
@@ -52,14 +71,26 @@ def decode_frame(frame: str | bytes) -> tuple[str, Any]:
         envelope = json_depth.loads(text)
         message_type = envelope["type"]
         data = envelope.get("data")
-        payload = None if data is None else json_depth.loads(binascii.a2b_base64(data).decode())
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise FrameError(f"undecodable socket frame: {exc}") from None
     if not isinstance(message_type, str):
         raise FrameError("socket frame has no string 'type'")
+    if data is None:
+        return message_type, None
+    if message_type in deferred and isinstance(data, str):
+        return message_type, EncodedPayload(data)
+    return message_type, _payload(data)
+
+
+def _payload(data: Any) -> Any:
+    """A frame's ``data`` decoded (base64, then JSON)."""
+    try:
+        payload = json_depth.loads(binascii.a2b_base64(data).decode())
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise FrameError(f"undecodable socket frame: {exc}") from None
     if isinstance(payload, dict):
         for key in ("jobID", "imgID"):
             value = payload.get(key)
             if value and isinstance(value, str):
                 payload[key] = value.upper()
-    return message_type, payload
+    return payload
