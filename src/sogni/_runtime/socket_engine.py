@@ -403,7 +403,10 @@ class SocketEngine:
         return True
 
     def _new_turn(self) -> None:
-        self._turn = threading.Condition(threading.Lock())
+        # Held to change who reads; taken directly where nobody waits for a change (cheaper
+        # than entering the Condition around it).
+        self._turn_lock = threading.Lock()
+        self._turn = threading.Condition(self._turn_lock)
         self._wanted = 0  # waiting threads asking for the turn
         self._awaiting = 0  # threads waiting for events another thread reads
         self._stepping = False  # the engine's thread is reading
@@ -414,7 +417,7 @@ class SocketEngine:
         self._parked = False
 
     def _unpark(self) -> None:
-        # Called with self._turn held.
+        # Called with self._turn_lock held.
         if self._parked:
             self._parked = False
             self._park.release()
@@ -422,16 +425,16 @@ class SocketEngine:
     def wake_engine(self) -> None:
         """Have the engine's thread read at once if no waiting thread has the turn."""
         if self._parked:
-            with self._turn:
+            with self._turn_lock:
                 if self._reader is None:
                     self._unpark()
 
     def _wait_for_turn(self) -> None:
         """Block the engine's thread until no waiting thread has or wants the turn (looking
         again every ``_PICKUP_INTERVAL``), then mark it reading."""
-        turn, park = self._turn, self._park
+        lock, park = self._turn_lock, self._park
         while True:
-            with turn:
+            with lock:
                 # A waiting thread that asked for the turn reads first.
                 if self._reader is None and not self._wanted:
                     self._stepping = True
@@ -439,7 +442,7 @@ class SocketEngine:
                 self._parked = True
             if park.acquire(timeout=_PICKUP_INTERVAL):
                 continue
-            with turn:  # timed out: stop waiting, or take the release that came meanwhile
+            with lock:  # timed out: stop waiting, or take the release that came meanwhile
                 if self._parked:
                     self._parked = False
                 else:
@@ -452,7 +455,7 @@ class SocketEngine:
         assert ws.sock is not None  # set by the handshake
         ws.sock.settimeout(_READ_TIMEOUT)
         reading = Reading(ws, outcome, self._handle_message)
-        turn = self._turn
+        lock, turn = self._turn_lock, self._turn
         self._reading = reading
         try:
             while not reading.ended:
@@ -468,7 +471,7 @@ class SocketEngine:
                         ready = reading.ready(0)
                     reading.step(ready)
                 finally:
-                    with turn:
+                    with lock:
                         self._stepping = False
                         if self._wanted:
                             turn.notify_all()
@@ -489,7 +492,7 @@ class SocketEngine:
         for the engine's thread to finish the read it is in; ``None`` when the turn cannot
         be had (no open connection, another reader has it, the engine is closing)."""
         reading, turn = self._reading, self._turn
-        with turn:
+        with self._turn_lock:
             if reading is None or self._reader is not None or self._closing:
                 return None
             if self._stepping:
@@ -521,7 +524,7 @@ class SocketEngine:
         events or the connection ended: it reads again at the next send, close or drop,
         else within ``_PICKUP_INTERVAL``.
         """
-        with self._turn:
+        with self._turn_lock:
             self._reader = None
             self._lent += 1
             if wake or reading.ended or self._awaiting:
@@ -533,7 +536,7 @@ class SocketEngine:
         """Count a thread that waits to be told of events read by another thread (``+1``
         as it begins, ``-1`` when it ends): while any does, the engine's thread reads as
         soon as no waiting thread does."""
-        with self._turn:
+        with self._turn_lock:
             self._awaiting += delta
             if delta > 0 and self._reader is None:
                 self._unpark()

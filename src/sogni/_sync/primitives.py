@@ -50,10 +50,11 @@ class Signal:
     it waits for without being woken by another thread.
     """
 
-    __slots__ = ("_changed", "_reader", "_reading", "_waiters")
+    __slots__ = ("_changed", "_lock", "_reader", "_reading", "_waiters")
 
     def __init__(self, reader: SocketEngine | None = None) -> None:
-        self._changed = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()  # the Condition's, taken directly to count readers
+        self._changed = threading.Condition(self._lock)
         self._reader = reader
         self._reading = 0  # waiters reading the connection
         self._waiters = 0
@@ -75,12 +76,12 @@ class Signal:
             return True
         if self._reader is not None:
             deadline = None if timeout is None else time.monotonic() + timeout
-            with self._changed:
+            with self._lock:
                 self._reading += 1
             try:
                 read = self._reader.read_until(predicate, deadline)
             finally:
-                with self._changed:
+                with self._lock:
                     self._reading -= 1
             if read:
                 if predicate():
