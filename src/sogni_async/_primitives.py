@@ -79,6 +79,7 @@ class LoopReader:
         "_timer",
         "_unable",
         "_users",
+        "woke",
     )
 
     def __init__(self, engine: SocketEngine, loop: asyncio.AbstractEventLoop) -> None:
@@ -91,6 +92,8 @@ class LoopReader:
         self._releasing = False
         self._retry: asyncio.TimerHandle | None = None
         self._unable = False  # the loop cannot watch the socket, or the socket is TLS
+        #: Set by a :class:`Signal` that woke a task while this reader handled events.
+        self.woke = False
 
     def join(self) -> None:
         """A task starts waiting: read the connection here from now on, if possible."""
@@ -141,14 +144,16 @@ class LoopReader:
         if reading is None:
             return
         # Frames that came while this one was handled are read now rather than after a
-        # loop iteration (a burst ends a project: result, balance, completion); a few
-        # reads at most, so other tasks are not kept waiting by a busy connection.
+        # loop iteration (a burst ends a project: result, balance, completion), unless a
+        # task was woken (it runs first); a few reads at most, so other tasks are not kept
+        # waiting by a busy connection.
         for _ in range(_READS_PER_WAKE_UP):
+            self.woke = False
             reading.step(True)
             if reading.ended:
                 self._release()
                 return
-            if not reading.ready(0):
+            if self.woke or not reading.ready(0):
                 return
 
     def _keep_alive(self) -> None:
@@ -210,7 +215,7 @@ class Signal:
     :class:`LoopReader`).
     """
 
-    __slots__ = ("_event", "_loop", "_pending", "_reader", "_thread", "_waiters")
+    __slots__ = ("_event", "_loop", "_loop_reader", "_pending", "_reader", "_thread", "_waiters")
 
     def __init__(self, reader: SocketEngine | None = None) -> None:
         import asyncio
@@ -219,6 +224,7 @@ class Signal:
         self._thread = threading.get_ident()
         self._event = asyncio.Event()
         self._reader = reader
+        self._loop_reader: LoopReader | None = None  # made by the first wait
         self._waiters = 0
         self._pending = False
 
@@ -228,6 +234,8 @@ class Signal:
             return
         if threading.get_ident() == self._thread:  # the loop reads: no hand-over needed
             self._event.set()
+            if self._loop_reader is not None:
+                self._loop_reader.woke = True
         elif not self._pending:
             self._pending = True
             try:
@@ -249,6 +257,7 @@ class Signal:
         deadline = None if timeout is None else loop.time() + timeout
         reader = None if self._reader is None else loop_reader(self._reader, loop)
         if reader is not None:
+            self._loop_reader = reader
             reader.join()
         self._waiters += 1
         try:

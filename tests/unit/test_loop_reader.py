@@ -9,7 +9,7 @@ import socket
 import ssl
 from typing import Any
 
-from sogni_async._primitives import LoopReader, loop_reader
+from sogni_async._primitives import LoopReader, Signal, loop_reader
 
 
 class Turns:
@@ -133,3 +133,46 @@ def test_a_wait_that_found_the_engine_mid_read_takes_the_turn_soon_after() -> No
         left.close()
         right.close()
     assert (turns.taken, turns.given_back) == (2, 1)
+
+
+class Ending(Turns):
+    """A connection whose next read brings the change a task waits for."""
+
+    loop_reader: Any = None
+    state = "open"
+    ended = False
+
+    def __init__(self, raw: Any) -> None:
+        super().__init__(raw)
+        self.changed: Signal | None = None
+        self.done = False
+        self.looked = 0  # ready() calls after a read
+
+    def step(self, ready: bool) -> None:
+        self.raw.recv(64)
+        self.done = True
+        assert self.changed is not None
+        self.changed.notify()
+
+    def ready(self, timeout: float) -> bool:
+        self.looked += 1
+        return False
+
+
+def test_a_read_that_woke_a_task_lets_it_run_before_looking_for_more() -> None:
+    left, right = socket.socketpair()
+    try:
+
+        async def main() -> Ending:
+            turns = Ending(left)
+            turns.changed = Signal(turns)  # type: ignore[arg-type]
+            asyncio.get_running_loop().call_soon(right.send, b"x")
+            assert await turns.changed.wait_for(lambda: turns.done, 5)
+            return turns
+
+        turns = asyncio.run(main())
+    finally:
+        left.close()
+        right.close()
+    assert turns.done
+    assert turns.looked == 0  # no look for more bytes between the change and the task
