@@ -103,6 +103,8 @@ class Reading:
     """
 
     __slots__ = (
+        "_pending",
+        "_source",
         "buffer",
         "ended",
         "engine_bell",
@@ -124,6 +126,9 @@ class Reading:
         self.ws = ws
         self.raw: socket.socket = raw
         self.buffer = memoryview(bytearray(RECV_SIZE))
+        # TLS: what tells the decrypted bytes the socket no longer shows (None otherwise).
+        self._pending: Callable[[], int] | None = getattr(raw, "pending", None)
+        self._source = raw if self._pending is not None else _nonblocking_twin(raw)
         self.outcome = outcome
         self.handle = handle
         self.frames = FrameReader()
@@ -140,6 +145,8 @@ class Reading:
         """Release what the reading held besides the connection."""
         self.waiter_bell.close()
         self.engine_bell.close()
+        if self._source is not self.raw:
+            self._source.close()
 
     def seconds_to_ping(self) -> float:
         """How long a reader may block before the ping deadlines need looking at."""
@@ -163,7 +170,7 @@ class Reading:
 
     def buffered(self) -> bool:
         """Whether TLS holds decrypted bytes (which the socket no longer shows as readable)."""
-        pending = getattr(self.raw, "pending", None)
+        pending = self._pending
         return pending is not None and pending() > 0
 
     def step(self, ready: bool) -> None:
@@ -179,8 +186,8 @@ class Reading:
     def _step(self, ready: bool) -> None:
         if ready:
             try:
-                data = bytes(self.buffer[: self.raw.recv_into(self.buffer)])
-            except TimeoutError:
+                data = bytes(self.buffer[: self._source.recv_into(self.buffer)])
+            except (TimeoutError, BlockingIOError):  # nothing to read after all
                 data = None
             except OSError:
                 data = b""  # dropped (or cut by drop() / close())
@@ -234,6 +241,18 @@ class Reading:
             self.next_ping = now + PING_INTERVAL
             if self.pong_due is None:
                 self.pong_due = now + PING_TIMEOUT
+
+
+def _nonblocking_twin(raw: socket.socket) -> socket.socket:
+    """A non-blocking socket object on its own descriptor of ``raw``'s connection, to read
+    from: ``raw`` keeps its timeout for the sends, and a read through a socket with a
+    timeout polls before every receive. ``raw`` itself when it cannot be had."""
+    try:
+        twin = raw.dup()
+        twin.setblocking(False)
+    except OSError:
+        return raw
+    return twin
 
 
 class HeldInterrupts:
