@@ -1,4 +1,5 @@
-"""Helpers shared by the test folders: sample media, fake clocks and unsigned JWTs.
+"""Helpers shared by the test folders: sample media, fake clocks, unsigned JWTs and a client
+of a local Supernet.
 
 ``tests`` is on ``sys.path`` (``pythonpath`` in ``pyproject.toml``), so a test imports
 these with ``from helpers import ...``.
@@ -11,7 +12,11 @@ import io
 import json
 import struct
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sogni import SogniClient
+    from sogni.testing import LocalSupernet
 
 
 def png(width: int, height: int) -> bytes:
@@ -67,3 +72,12 @@ def hs256_jwt(claims: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
     return f"{part({'alg': 'HS256'})}.{part(claims)}.sig"
+
+
+def sync_client(net: LocalSupernet) -> SogniClient:
+    """A :class:`~sogni.SogniClient` of ``net`` (its API key, REST and socket addresses)."""
+    from sogni import SogniClient
+
+    return SogniClient(
+        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
+    )

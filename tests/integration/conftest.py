@@ -22,6 +22,13 @@ def slow_net() -> Iterator[LocalSupernet]:
 
 
 @pytest.fixture
+def steady_net() -> Iterator[LocalSupernet]:
+    """Progress events 10 ms apart, so a wait begins while most are still to come."""
+    with LocalSupernet(api_key="test-key", steps=40, step_delay=0.01) as server:
+        yield server
+
+
+@pytest.fixture
 def client(net: LocalSupernet) -> Iterator[SogniClient]:
     with SogniClient(
         api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url

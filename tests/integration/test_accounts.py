@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from helpers import sync_client
 
 from sogni import AuthenticationError, MissingExtraError, SogniClient, ValidationError
 from sogni._runtime.events import ConnectionEvent
@@ -380,9 +381,7 @@ def test_the_balance_charged_for_a_job_is_current_when_its_wait_returns(
     net: LocalSupernet,
 ) -> None:
     # No balance callback: the network's balanceUpdate is kept encoded until read.
-    with SogniClient(
-        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
-    ) as client:
+    with sync_client(net) as client:
         client.projects.wait_for_models(10)
         before = float(client.account.current.balance.sogni.net)
         updates = client.account.current.balance_updates

@@ -8,6 +8,7 @@ import os
 import threading
 
 import pytest
+from helpers import sync_client
 
 from sogni import SogniClient
 from sogni.testing import LocalSupernet
@@ -24,9 +25,7 @@ def finish_one(client: SogniClient, index: int) -> None:
 def test_each_connection_reads_through_a_descriptor_of_its_own_released_at_its_end(
     net: LocalSupernet,
 ) -> None:
-    with SogniClient(
-        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
-    ) as client:
+    with sync_client(net) as client:
         finish_one(client, 0)
         reading = client._conn.engine._reading
         assert reading is not None and reading._source is not reading.raw

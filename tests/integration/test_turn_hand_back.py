@@ -6,10 +6,10 @@ for events, or when the connection ended; otherwise within ``_PICKUP_INTERVAL``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import sync_client
 
 from sogni import SogniClient
 from sogni._runtime import socket_engine
@@ -40,25 +40,13 @@ def no_pickup(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket_engine, "_PICKUP_INTERVAL", 600.0)
 
 
-@pytest.fixture
-def steady_net() -> Iterator[LocalSupernet]:
-    with LocalSupernet(api_key="test-key", steps=40, step_delay=0.01) as server:
-        yield server
-
-
-def connect(net: LocalSupernet) -> SogniClient:
-    return SogniClient(
-        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
-    )
-
-
 def finish_one(client: SogniClient, index: int = 0) -> None:
     project = client.projects.create(model_id=MODEL, positive_prompt=f"x {index}")
     assert len(project.wait_for_completion(timeout=WAIT)) == 1
 
 
 def test_a_returning_wait_wakes_no_thread(net: LocalSupernet, no_pickup: None) -> None:
-    with connect(net) as client:
+    with sync_client(net) as client:
         finish_one(client)
         engine = client._conn.engine
         park = CountingPark(engine._park)
@@ -74,7 +62,7 @@ def test_a_returning_wait_wakes_no_thread(net: LocalSupernet, no_pickup: None) -
 
 
 def test_a_send_after_a_wait_has_the_engine_read(net: LocalSupernet, no_pickup: None) -> None:
-    with connect(net) as client:
+    with sync_client(net) as client:
         finish_one(client)
         done = threading.Event()
         project = client.projects.create(model_id=MODEL, positive_prompt="nobody waits")
@@ -85,7 +73,7 @@ def test_a_send_after_a_wait_has_the_engine_read(net: LocalSupernet, no_pickup: 
 def test_another_threads_wait_is_served_when_the_reader_returns(
     steady_net: LocalSupernet, no_pickup: None
 ) -> None:
-    with connect(steady_net) as client:
+    with sync_client(steady_net) as client:
         finish_one(client)
         first = client.projects.create(model_id=MODEL, positive_prompt="first")
         second_urls: list[list[str]] = []
@@ -116,7 +104,7 @@ def test_another_threads_wait_is_served_when_the_reader_returns(
 def test_the_engine_reads_again_on_its_own(steady_net: LocalSupernet) -> None:
     # The second project is sent while the main thread reads (no wake-up) and nobody waits
     # for it after the first one's wait returns: the engine's thread picks the turn up.
-    with connect(steady_net) as client:
+    with sync_client(steady_net) as client:
         first = client.projects.create(model_id=MODEL, positive_prompt="first")
         done = threading.Event()
         later: list[Any] = []
@@ -132,7 +120,7 @@ def test_the_engine_reads_again_on_its_own(steady_net: LocalSupernet) -> None:
 
 
 def test_close_after_a_wait_stops_the_engine_at_once(net: LocalSupernet, no_pickup: None) -> None:
-    client = connect(net)
+    client = sync_client(net)
     finish_one(client)
     thread = client._conn.engine._thread
     assert thread is not None
@@ -141,7 +129,7 @@ def test_close_after_a_wait_stops_the_engine_at_once(net: LocalSupernet, no_pick
 
 
 def test_a_drop_after_a_wait_reconnects(net: LocalSupernet, no_pickup: None) -> None:
-    with connect(net) as client:
+    with sync_client(net) as client:
         finish_one(client)
         reconnected = threading.Event()
         client.on("connected", lambda event: event.reconnected and reconnected.set())
@@ -153,7 +141,7 @@ def test_a_drop_after_a_wait_reconnects(net: LocalSupernet, no_pickup: None) -> 
 def test_waiting_for_confirmations_has_the_engine_read(net: LocalSupernet, no_pickup: None) -> None:
     # close() first waits for the network to confirm what was sent; a request sent from
     # a callback of the reading thread at the very end of its wait woke nobody.
-    with connect(net) as client:
+    with sync_client(net) as client:
         first = client.projects.create(model_id=MODEL, positive_prompt="first")
         first.on(
             "completed",

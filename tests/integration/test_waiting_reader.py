@@ -10,11 +10,11 @@ import asyncio
 import os
 import signal
 import threading
-from collections.abc import Iterator
 
 import pytest
+from helpers import sync_client
 
-from sogni import ClientClosed, SogniClient, SogniTimeoutError
+from sogni import ClientClosed, SogniTimeoutError
 from sogni._runtime.socket_engine import SocketEngine
 from sogni._runtime.socket_reading import Reading
 from sogni.testing import LocalSupernet
@@ -24,21 +24,8 @@ WAIT = 30.0
 MODEL = "flux1-schnell-fp8"  # its result URLs are fetched over REST, off the socket
 
 
-@pytest.fixture
-def steady_net() -> Iterator[LocalSupernet]:
-    """Progress events 10 ms apart, so a wait begins while most are still to come."""
-    with LocalSupernet(api_key="test-key", steps=40, step_delay=0.01) as server:
-        yield server
-
-
-def connect(net: LocalSupernet) -> SogniClient:
-    return SogniClient(
-        api_key=net.api_key, rest_endpoint=net.rest_url, socket_endpoint=net.socket_url
-    )
-
-
 def test_the_waiting_thread_handles_the_events_it_waits_for(steady_net: LocalSupernet) -> None:
-    with connect(steady_net) as client:
+    with sync_client(steady_net) as client:
         project = client.projects.create(model_id=MODEL, positive_prompt="x")
         threads: list[threading.Thread] = []
         project.on("progress", lambda _event: threads.append(threading.current_thread()))
@@ -52,14 +39,14 @@ def test_the_waiting_thread_handles_the_events_it_waits_for(steady_net: LocalSup
 def test_a_result_fetched_over_rest_ends_the_wait_at_once(net: LocalSupernet) -> None:
     # The last change is made by the thread that fetched the result URL, not by a frame:
     # the reading waiter must be woken (the socket stays silent until the next ping, 15 s).
-    with connect(net) as client:
+    with sync_client(net) as client:
         for index in range(5):
             project = client.projects.create(model_id=MODEL, positive_prompt=f"x {index}")
             assert len(project.wait_for_completion(timeout=5)) == 1
 
 
 def test_a_timed_out_wait_hands_the_connection_back(steady_net: LocalSupernet) -> None:
-    with connect(steady_net) as client:
+    with sync_client(steady_net) as client:
         project = client.projects.create(model_id=MODEL, positive_prompt="x")
         with pytest.raises(SogniTimeoutError):
             project.wait_for_completion(timeout=0.05)
@@ -74,7 +61,7 @@ def test_a_timed_out_wait_hands_the_connection_back(steady_net: LocalSupernet) -
 
 
 def test_a_drop_while_the_waiting_thread_reads_loses_nothing(steady_net: LocalSupernet) -> None:
-    with connect(steady_net) as client:
+    with sync_client(steady_net) as client:
         project = client.projects.create(model_id=MODEL, positive_prompt="x")
         progressed = threading.Event()
         project.on("progress", lambda _event: progressed.set())
@@ -95,7 +82,7 @@ def test_a_drop_while_the_waiting_thread_reads_loses_nothing(steady_net: LocalSu
 
 def test_close_from_a_callback_of_the_waiting_thread_ends_the_wait() -> None:
     with LocalSupernet(api_key="slow", steps=50, step_delay=0.2) as slow:
-        client = connect(slow)
+        client = sync_client(slow)
         project = client.projects.create(model_id=MODEL, positive_prompt="x")
         closed = threading.Event()
 
@@ -113,7 +100,7 @@ def test_close_from_a_callback_of_the_waiting_thread_ends_the_wait() -> None:
 @pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
 def test_ctrl_c_is_held_back_until_the_frame_is_handled(steady_net: LocalSupernet) -> None:
     assert threading.current_thread() is threading.main_thread()
-    with connect(steady_net) as client:
+    with sync_client(steady_net) as client:
         project = client.projects.create(model_id=MODEL, positive_prompt="x")
         handled: list[int] = []
 
@@ -233,7 +220,7 @@ def test_a_ctrl_c_handler_installed_during_the_wait_is_kept(steady_net: LocalSup
     def own_handler(signum: int, frame: object) -> None:
         pass
 
-    with connect(steady_net) as client:
+    with sync_client(steady_net) as client:
         project = client.projects.create(model_id=MODEL, positive_prompt="x")
 
         def install(_event: object) -> None:
@@ -262,7 +249,7 @@ def test_a_failure_while_the_waiting_thread_reads_is_a_lost_connection(
         received(self, data)
 
     monkeypatch.setattr(Reading, "_received", fail_once)
-    with connect(steady_net) as client:
+    with sync_client(steady_net) as client:
         project = client.projects.create(model_id=MODEL, positive_prompt="x")
         assert len(project.wait_for_completion(timeout=WAIT)) == 1
     assert failed
