@@ -118,10 +118,10 @@ class LoopReader:
                 # The engine's thread is in a long read (descheduled, say): try again soon.
                 self._retry = self._loop.call_later(_TAKE_TURN_RETRY, self._read_again)
             return
-        import ssl
+        from sogni._runtime.socket_reading import is_tls
 
         try:
-            if isinstance(reading.raw, ssl.SSLSocket):
+            if is_tls(reading.raw):
                 # A TLS read blocks until its whole record is in, which would stall the
                 # loop on a slow link: the engine's thread reads TLS connections.
                 raise NotImplementedError("TLS")

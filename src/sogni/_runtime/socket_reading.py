@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from sogni.core.reconnect import CloseCode
 from sogni.core.ws_frames import (
@@ -31,6 +31,7 @@ from sogni.core.ws_frames import (
 
 if TYPE_CHECKING:
     import signal as signals
+    import ssl
 
     import websocket
 else:
@@ -41,7 +42,7 @@ else:
 
 log = logging.getLogger("sogni.socket")
 
-__all__ = ["Bell", "HeldInterrupts", "Reading"]
+__all__ = ["Bell", "HeldInterrupts", "Reading", "is_tls"]
 
 PING_INTERVAL = 15.0
 PING_TIMEOUT = 10.0
@@ -59,6 +60,12 @@ def send_close_code(ws: websocket.WebSocket, code: int, reason: bytes = b"") -> 
         ws.send_close(code, reason)
     except Exception:  # noqa: BLE001 - the connection may already be gone
         pass
+
+
+def is_tls(raw: socket.socket) -> TypeGuard[ssl.SSLSocket]:
+    """Whether ``raw`` is a TLS socket (it may hold decrypted bytes its descriptor no
+    longer shows, and a read of it blocks until a whole record is in)."""
+    return getattr(raw, "pending", None) is not None
 
 
 class Bell:
@@ -127,7 +134,7 @@ class Reading:
         self.raw: socket.socket = raw
         self.buffer = memoryview(bytearray(RECV_SIZE))
         # TLS: what tells the decrypted bytes the socket no longer shows (None otherwise).
-        self._pending: Callable[[], int] | None = getattr(raw, "pending", None)
+        self._pending: Callable[[], int] | None = raw.pending if is_tls(raw) else None
         self._source = raw if self._pending is not None else _nonblocking_twin(raw)
         self.outcome = outcome
         self.handle = handle

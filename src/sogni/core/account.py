@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, get_args
 
 import attrs
 
@@ -68,10 +68,14 @@ NetworkStatus = Literal["disconnected", "connecting", "connected", "switching"]
 _ZERO = {"settled": "0", "credit": "0", "debit": "0", "net": "0"}
 
 
+def _has_token_type(data: object) -> TypeGuard[Mapping[str, Any]]:
+    return isinstance(data, Mapping) and ("sogni" in data or "spark" in data)
+
+
 def balances_from_wire(data: object) -> Balances | None:
     """A :class:`Balances` from a ``balanceUpdate`` payload or the ``tokens`` of
     ``authenticated``; ``None`` when it has neither token type."""
-    if not isinstance(data, Mapping) or not ("sogni" in data or "spark" in data):
+    if not _has_token_type(data):
         return None
     wire: dict[str, dict[str, Any]] = {}
     for key in TOKEN_TYPES:
@@ -153,9 +157,7 @@ class AccountState:
         """Store a balance (``balanceUpdate`` payload, still encoded or not, or a REST
         reply); False when it holds no token type. It is decoded and structured when
         :attr:`balance` is next read."""
-        if not isinstance(payload, EncodedPayload) and not (
-            isinstance(payload, Mapping) and ("sogni" in payload or "spark" in payload)
-        ):
+        if not (isinstance(payload, EncodedPayload) or _has_token_type(payload)):
             return False
         self._balance_wire = payload
         self.balance_updates += 1
