@@ -7,7 +7,10 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from sogni_async._primitives import LoopReader, Signal, loop_reader
 
@@ -29,6 +32,17 @@ class Turns:
 
     def seconds_to_ping(self) -> float:
         return 15.0
+
+
+Pair = tuple[socket.socket, socket.socket]
+
+
+@pytest.fixture
+def pair() -> Iterator[Pair]:
+    """Two connected sockets: the connection a reader reads (the first) and its peer."""
+    left, right = socket.socketpair()
+    with left, right:
+        yield left, right
 
 
 def test_a_tls_connection_is_left_to_the_engine() -> None:
@@ -56,9 +70,9 @@ class NoReaders(asyncio.SelectorEventLoop):
         raise NotImplementedError
 
 
-def test_a_loop_that_cannot_watch_sockets_leaves_reading_to_the_engine() -> None:
+def test_a_loop_that_cannot_watch_sockets_leaves_reading_to_the_engine(pair: Pair) -> None:
     loop = NoReaders()
-    left, right = socket.socketpair()
+    left, _ = pair
     try:
 
         async def main() -> Turns:
@@ -72,29 +86,23 @@ def test_a_loop_that_cannot_watch_sockets_leaves_reading_to_the_engine() -> None
         turns = loop.run_until_complete(main())
     finally:
         loop.close()
-        left.close()
-        right.close()
     assert (turns.taken, turns.given_back) == (1, 1)
 
 
-def test_a_turn_held_by_a_closed_loop_is_given_back_to_the_next_loop() -> None:
-    left, right = socket.socketpair()
-    try:
-        turns = Turns(left)
-        loop = asyncio.new_event_loop()
-        reader = LoopReader(turns, loop)  # type: ignore[arg-type]
-        reader.join()  # holds the turn, and the loop ends before giving it back
-        loop.close()
-        assert turns.given_back == 0
-        turns.loop_reader = reader  # type: ignore[attr-defined]
+def test_a_turn_held_by_a_closed_loop_is_given_back_to_the_next_loop(pair: Pair) -> None:
+    left, _ = pair
+    turns = Turns(left)
+    loop = asyncio.new_event_loop()
+    reader = LoopReader(turns, loop)  # type: ignore[arg-type]
+    reader.join()  # holds the turn, and the loop ends before giving it back
+    loop.close()
+    assert turns.given_back == 0
+    turns.loop_reader = reader  # type: ignore[attr-defined]
 
-        async def main() -> None:
-            loop_reader(turns, asyncio.get_running_loop())  # type: ignore[arg-type]
+    async def main() -> None:
+        loop_reader(turns, asyncio.get_running_loop())  # type: ignore[arg-type]
 
-        asyncio.run(main())
-    finally:
-        left.close()
-        right.close()
+    asyncio.run(main())
     assert turns.given_back == 1
 
 
@@ -115,23 +123,19 @@ class BusyAtFirst(Turns):
         return self
 
 
-def test_a_wait_that_found_the_engine_mid_read_takes_the_turn_soon_after() -> None:
-    left, right = socket.socketpair()
-    try:
+def test_a_wait_that_found_the_engine_mid_read_takes_the_turn_soon_after(pair: Pair) -> None:
+    left, _ = pair
 
-        async def main() -> BusyAtFirst:
-            turns = BusyAtFirst(left)
-            reader = LoopReader(turns, asyncio.get_running_loop())  # type: ignore[arg-type]
-            reader.join()
-            await asyncio.wait_for(turns.took.wait(), 5)
-            reader.leave()
-            await asyncio.sleep(0)  # the turn goes back once no task waits
-            return turns
+    async def main() -> BusyAtFirst:
+        turns = BusyAtFirst(left)
+        reader = LoopReader(turns, asyncio.get_running_loop())  # type: ignore[arg-type]
+        reader.join()
+        await asyncio.wait_for(turns.took.wait(), 5)
+        reader.leave()
+        await asyncio.sleep(0)  # the turn goes back once no task waits
+        return turns
 
-        turns = asyncio.run(main())
-    finally:
-        left.close()
-        right.close()
+    turns = asyncio.run(main())
     assert (turns.taken, turns.given_back) == (2, 1)
 
 
@@ -159,20 +163,16 @@ class Ending(Turns):
         return False
 
 
-def test_a_read_that_woke_a_task_lets_it_run_before_looking_for_more() -> None:
-    left, right = socket.socketpair()
-    try:
+def test_a_read_that_woke_a_task_lets_it_run_before_looking_for_more(pair: Pair) -> None:
+    left, right = pair
 
-        async def main() -> Ending:
-            turns = Ending(left)
-            turns.changed = Signal(turns)  # type: ignore[arg-type]
-            asyncio.get_running_loop().call_soon(right.send, b"x")
-            assert await turns.changed.wait_for(lambda: turns.done, 5)
-            return turns
+    async def main() -> Ending:
+        turns = Ending(left)
+        turns.changed = Signal(turns)  # type: ignore[arg-type]
+        asyncio.get_running_loop().call_soon(right.send, b"x")
+        assert await turns.changed.wait_for(lambda: turns.done, 5)
+        return turns
 
-        turns = asyncio.run(main())
-    finally:
-        left.close()
-        right.close()
+    turns = asyncio.run(main())
     assert turns.done
     assert turns.looked == 0  # no look for more bytes between the change and the task
