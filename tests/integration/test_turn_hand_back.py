@@ -119,6 +119,30 @@ def test_the_engine_reads_again_on_its_own(steady_net: LocalSupernet) -> None:
         assert done.wait(WAIT)
 
 
+def test_a_server_drop_after_a_wait_loses_nothing(steady_net: LocalSupernet) -> None:
+    # The second project is sent from the first one's last callback (no wake-up), and the
+    # network drops the connection as the first wait returns: nobody reads until the
+    # engine's thread picks the turn up, which then reconnects; the second project still
+    # finishes, sent once and canceled by nobody.
+    with sync_client(steady_net) as client:
+        first = client.projects.create(model_id=MODEL, positive_prompt="first")
+        done = threading.Event()
+        later: list[Any] = []
+
+        def send_second(_event: object) -> None:
+            later.append(client.projects.create(model_id=MODEL, positive_prompt="second"))
+            later[0].on("completed", lambda _event: done.set())
+
+        first.on("completed", send_second)
+        assert len(first.wait_for_completion(timeout=WAIT)) == 1
+        assert steady_net.drop_connections() >= 1
+        assert done.wait(WAIT)
+        assert len(later[0].wait_for_completion(timeout=WAIT)) == 1
+    stats = steady_net.stats()
+    assert stats["cancelled_by_client"] == 0
+    assert stats["duplicate_job_requests"] == 0
+
+
 def test_close_after_a_wait_stops_the_engine_at_once(net: LocalSupernet, no_pickup: None) -> None:
     client = sync_client(net)
     finish_one(client)
