@@ -27,29 +27,39 @@ from sogni.testing.frames import encode_frame
 
 
 class SendClock:
-    """Counts the frames sent per job id and notes when the last one was about to go out.
+    """Counts the frames sent per job id and notes when the last one was written.
 
-    The recorder's times are taken after the write has been awaited, by which time a fast
-    client may already have read the frame, so the clock hooks the encoding step instead:
-    a connection encodes each frame just before writing it.
+    The recorder's times are taken after the send has been awaited, and a frame is
+    written when its turn of the server's loop ends, so the clock notes the job ids of the
+    frames as they are encoded and stamps them when the connection writes its queue.
     """
 
     def __init__(self) -> None:
         self.count: Counter[str] = Counter()
         self.last: dict[str, float] = {}
+        self._queued: set[str] = set()
 
     def install(self) -> None:
-        """Wrap the socket module's frame encoder."""
+        """Wrap the socket module's frame encoder and the connections' writes."""
+        write = sockets.ClientSocket.flush
 
         def stamped(message_type: str, payload: Any) -> str:
             frame = encode_frame(message_type, payload)
             if isinstance(payload, dict) and payload.get("jobID"):
                 job = str(payload["jobID"]).upper()
                 self.count[job] += 1
-                self.last[job] = time.time()
+                self._queued.add(job)
             return frame
 
+        def flush(client: sockets.ClientSocket) -> None:
+            now = time.time()
+            for job in self._queued:
+                self.last[job] = now
+            self._queued.clear()
+            write(client)
+
         sockets.encode_frame = stamped  # type: ignore[attr-defined]
+        sockets.ClientSocket.flush = flush  # type: ignore[method-assign,assignment]
 
     def sent(self, jobs: list[str]) -> dict[str, Any]:
         """How many frames went out for ``jobs``, and when each one's last did."""

@@ -494,11 +494,7 @@ class LocalSupernet:
             sent = 0
             for client in self._world.broadcaster.clients():
                 if app_id is None or client.app_id == app_id:
-                    if isinstance(text, bytes):
-                        await client.ws.send_bytes(text)
-                    else:
-                        await client.ws.send_str(text)
-                    sent += 1
+                    sent += await client.send_raw(text)
             return sent
 
         return self._call(send())
@@ -565,7 +561,9 @@ class LocalSupernet:
         received) and ``duplicate_job_requests`` (ids received more than once);
         ``projects_completed`` / ``projects_failed`` / ``projects_cancelled``;
         ``cancelled_by_client`` (``artistCanceled`` messages received); ``chat_jobs_started``;
-        ``llm_request_ids`` and ``duplicate_llm_requests`` (the same for ``llmJobRequest``).
+        ``llm_request_ids`` and ``duplicate_llm_requests`` (the same for ``llmJobRequest``);
+        ``socket_frames`` (frames sent on sockets) and ``socket_writes`` (the writes that
+        carried them: the frames of one turn of the server's event loop share one).
         :meth:`clear_records` does not reset them.
         """
         return self._inspect(self._world.stats)

@@ -80,6 +80,7 @@ async def socket_endpoint(request: web.Request) -> web.StreamResponse:
         network=network,
         subscriptions=Subscriptions.from_query(query.get("socketEventSubscriptions")),
         account=account,
+        counts=state.broadcaster.counts,
     )
     older = state.broadcaster.register(client)
     if older is not None:

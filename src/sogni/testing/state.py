@@ -99,6 +99,8 @@ class SupernetState:
             "chat_jobs_started": len(self.chat_jobs),
             "llm_request_ids": log.distinct("llmJobRequest"),
             "duplicate_llm_requests": len(log.duplicates("llmJobRequest")),
+            "socket_frames": self.broadcaster.counts.frames,
+            "socket_writes": self.broadcaster.counts.writes,
         }
 
     def connected(self, app_id: str) -> bool:
