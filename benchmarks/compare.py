@@ -62,7 +62,7 @@ class Sizes:
     steps: int = 2000
     events_runs: int = 3
     latency_count: int = 40
-    latency_rounds: int = 5
+    latency_rounds: int = 8
     concurrency: tuple[int, ...] = (10, 100, 1000)
     sequential: int = 200
     chat_requests: int = 20
