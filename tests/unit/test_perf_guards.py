@@ -1,7 +1,8 @@
 """The work done per socket event does not grow with what else the client follows: counted
 calls, not timings. An event of one project among many touches that project only; the
 outbox finds the request an event confirms by its id; the watchdog looks only at due
-projects; a project's stored history stays small however many progress events it gets."""
+projects; a project's stored history stays small however many progress events it gets,
+and a progress event finds the one it replaces without looking at the other jobs'."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from sogni.core._generated.models import ClientConfig
 from sogni.core.context import CoreContext
 from sogni.core.js import js_round
 from sogni.core.outbox import Outbox, Outgoing
+from sogni.core.project_events import EventLog
 from sogni.core.projects import JobState, ProjectEvent, ProjectState
 
 JOBS = 4
@@ -192,6 +194,32 @@ def test_ten_thousand_progress_events_leave_a_bounded_history() -> None:
     types = [event.type for event in state.history]
     assert types == ["queued", "job_started", "job_started", "progress", "progress"]
     assert [e.data["step"] for e in state.history[-2:]] == [5_000, 5_000]
+
+
+class CountedId(str):
+    """A job id that counts how often it is compared (each event brings a new one, as
+    each decoded frame does)."""
+
+    compared = 0
+
+    def __eq__(self, other: object) -> bool:
+        CountedId.compared += 1
+        return str.__eq__(self, other)
+
+    __hash__ = str.__hash__
+
+
+def test_a_progress_event_does_not_look_at_the_other_jobs_events() -> None:
+    log = EventLog()
+    jobs, rounds = 500, 3
+    CountedId.compared = 0
+    for step in range(1, rounds + 1):
+        for job in range(jobs):
+            log.append(ProjectEvent("progress", "P", CountedId(f"J{job}"), {"step": step}))
+    assert CountedId.compared <= jobs * rounds  # a scan of the run would be ~jobs per event
+    assert len(log) == jobs
+    assert [event.data["step"] for event in log] == [rounds] * jobs
+    assert [event.job_id for event in log] == [f"J{job}" for job in range(jobs)]
 
 
 def test_a_reader_that_keeps_up_sees_every_progress_event() -> None:

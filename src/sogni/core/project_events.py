@@ -81,53 +81,48 @@ class EventLog:
     so a reader can go on from the number of events it has taken.
     """
 
-    __slots__ = ("_events", "_read")
+    __slots__ = ("_events", "_run")
 
     def __init__(self) -> None:
-        self._events: list[ProjectEvent] = []
-        self._read = 0  # how many events someone has looked at
+        self._events: list[ProjectEvent] = []  # the events before the unread run
+        # The unread run of progress events at the end, one per job, the latest last: a
+        # dict, so that the event a job replaces is found and moved without a scan.
+        self._run: dict[str | None, ProjectEvent] = {}
 
     def append(self, event: ProjectEvent) -> None:
         """Add the next event of the project."""
-        events = self._events
         if event.type == "progress":
-            # The unread run of progress events at the end holds one event per job.
-            index = len(events) - 1
-            while index >= self._read:
-                held = events[index]
-                if held.type != "progress":
-                    break
-                if held.job_id == event.job_id:
-                    # One slice assignment: a reader never sees the log shorter.
-                    events[index:] = [*events[index + 1 :], event]
-                    return
-                index -= 1
-        events.append(event)
+            run = self._run
+            run.pop(event.job_id, None)
+            run[event.job_id] = event
+            return
+        self._seal()
+        self._events.append(event)
+
+    def _seal(self) -> list[ProjectEvent]:
+        """Every event, the run's fixed in place (it is read, or a milestone follows it)."""
+        events, run = self._events, self._run
+        if run:
+            # One extend: a reader never sees the log shorter.
+            events.extend(run.values())
+            run.clear()
+        return events
 
     def __len__(self) -> int:
-        return len(self._events)
+        return len(self._events) + len(self._run)
 
     def __bool__(self) -> bool:
-        return bool(self._events)
+        return bool(self._events) or bool(self._run)
 
     @overload
     def __getitem__(self, index: int) -> ProjectEvent: ...
     @overload
     def __getitem__(self, index: slice) -> list[ProjectEvent]: ...
     def __getitem__(self, index: int | slice) -> ProjectEvent | list[ProjectEvent]:
-        events = self._events
-        if isinstance(index, slice):
-            self._read = len(events)
-            return events[index]
-        if index < 0:
-            self._read = len(events)
-        elif index >= self._read:
-            self._read = index + 1
-        return events[index]
+        return self._seal()[index]
 
     def __iter__(self) -> Iterator[ProjectEvent]:
-        self._read = len(self._events)
-        return iter(list(self._events))
+        return iter(list(self._seal()))
 
     def __repr__(self) -> str:
         return f"<EventLog {len(self._events)} events>"
