@@ -71,7 +71,7 @@ class Sizes:
     chat_requests: int = 20
     chat_chunks: int = 2000
     chat_answers: int = 50
-    import_runs: int = 9
+    import_runs: int = 15
     startup_runs: int = 7
 
 
