@@ -101,39 +101,42 @@ def test_another_threads_wait_is_served_when_the_reader_returns(
         assert len(second_urls) == 1 and len(second_urls[0]) == 1
 
 
+def second_from_callback(
+    client: SogniClient, first: Any, event: str
+) -> tuple[list[Any], threading.Event]:
+    """Send a second project from the first one's first ``event`` callback (a send made
+    while the main thread reads, so nobody wakes the engine); returns the list it will be
+    in and an event set when it completes."""
+    done = threading.Event()
+    later: list[Any] = []
+
+    def send_second(_event: object) -> None:
+        if not later:
+            later.append(client.projects.create(model_id=MODEL, positive_prompt="second"))
+            later[0].on("completed", lambda _event: done.set())
+
+    first.on(event, send_second)
+    return later, done
+
+
 def test_the_engine_reads_again_on_its_own(steady_net: LocalSupernet) -> None:
-    # The second project is sent while the main thread reads (no wake-up) and nobody waits
-    # for it after the first one's wait returns: the engine's thread picks the turn up.
+    # Nobody waits for the second project after the first one's wait returns: the
+    # engine's thread picks the turn up.
     with sync_client(steady_net) as client:
         first = client.projects.create(model_id=MODEL, positive_prompt="first")
-        done = threading.Event()
-        later: list[Any] = []
-
-        def send_second(_event: object) -> None:
-            if not later:
-                later.append(client.projects.create(model_id=MODEL, positive_prompt="second"))
-                later[0].on("completed", lambda _event: done.set())
-
-        first.on("progress", send_second)
+        _, done = second_from_callback(client, first, "progress")
         assert len(first.wait_for_completion(timeout=WAIT)) == 1
         assert done.wait(WAIT)
 
 
 def test_a_server_drop_after_a_wait_loses_nothing(steady_net: LocalSupernet) -> None:
-    # The second project is sent from the first one's last callback (no wake-up), and the
-    # network drops the connection as the first wait returns: nobody reads until the
-    # engine's thread picks the turn up, which then reconnects; the second project still
+    # The second project is sent from the first one's last callback, and the network
+    # drops the connection as the first wait returns: nobody reads until the engine's
+    # thread picks the turn up, which then reconnects; the second project still
     # finishes, sent once and canceled by nobody.
     with sync_client(steady_net) as client:
         first = client.projects.create(model_id=MODEL, positive_prompt="first")
-        done = threading.Event()
-        later: list[Any] = []
-
-        def send_second(_event: object) -> None:
-            later.append(client.projects.create(model_id=MODEL, positive_prompt="second"))
-            later[0].on("completed", lambda _event: done.set())
-
-        first.on("completed", send_second)
+        later, done = second_from_callback(client, first, "completed")
         assert len(first.wait_for_completion(timeout=WAIT)) == 1
         assert steady_net.drop_connections() >= 1
         assert done.wait(WAIT)
